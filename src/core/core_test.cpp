@@ -1,0 +1,139 @@
+#include <gtest/gtest.h>
+
+#include "core/clock.hpp"
+#include "core/crypto_util.hpp"
+#include "core/encoding.hpp"
+#include "core/error.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "core/url.hpp"
+#include "core/uuid.hpp"
+
+namespace bia::core {
+namespace {
+
+TEST(Error, EnvelopeOmitsEmptyFieldsAndDefaultsMessage) {
+    auto env = Unauthorized("No valid session cookie found.").ToEnvelope();
+    EXPECT_EQ(env.dump(),
+              R"({"error":{"code":401,"message":"The request could not be authorized","reason":"No valid session cookie found.","status":"Unauthorized"}})");
+}
+
+TEST(Error, EnhancedErrorPutsExtrasAtTopLevel) {
+    auto e = Forbidden("x").WithId("session_refresh_required").WithExtra("redirect_browser_to", "http://a/b");
+    auto env = e.ToEnvelope("req-1");
+    EXPECT_EQ(env["redirect_browser_to"], "http://a/b");
+    EXPECT_EQ(env["error"]["id"], "session_refresh_required");
+    EXPECT_EQ(env["error"]["request"], "req-1");
+    EXPECT_EQ(env["error"]["message"], "The requested action was forbidden");
+}
+
+Result<int> Half(int x) {
+    if (x % 2) return BadRequest("odd");
+    return x / 2;
+}
+Result<int> Quarter(int x) {
+    BIA_TRY_ASSIGN(int h, Half(x));
+    return Half(h);
+}
+
+TEST(Result, PropagatesErrors) {
+    EXPECT_EQ(*Quarter(8), 2);
+    auto r = Quarter(6);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason, "odd");
+}
+
+TEST(Uuid, ParsesAndFormatsCanonicalForm) {
+    auto u = Uuid::Parse("6F5C0A2E-1B2C-4D3E-8F40-123456789ABC");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->ToString(), "6f5c0a2e-1b2c-4d3e-8f40-123456789abc");
+    EXPECT_FALSE(Uuid::Parse("6f5c0a2e1b2c4d3e8f40123456789abc"));
+    EXPECT_FALSE(Uuid::Parse("6f5c0a2e-1b2c-4d3e-8f40-123456789abg"));
+    SecureRandom r;
+    auto v = Uuid::V4(r);
+    EXPECT_EQ(v.ToString()[14], '4');
+    EXPECT_NE(v, Uuid::V4(r));
+}
+
+TEST(Time, Rfc3339RoundTripsWithFraction) {
+    auto t = ParseRfc3339("2022-06-01T10:00:00.123456Z");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(FormatRfc3339(*t), "2022-06-01T10:00:00.123456Z");
+    EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2022-06-01T12:00:00+02:00")), "2022-06-01T10:00:00Z");
+    EXPECT_FALSE(ParseRfc3339("2022-06-01 garbage"));
+}
+
+TEST(Time, GoDurations) {
+    using namespace std::chrono;
+    EXPECT_EQ(*ParseGoDuration("15m"), minutes(15));
+    EXPECT_EQ(*ParseGoDuration("1h30m"), minutes(90));
+    EXPECT_EQ(*ParseGoDuration("1.5s"), milliseconds(1500));
+    EXPECT_EQ(*ParseGoDuration("100ms"), milliseconds(100));
+    EXPECT_FALSE(ParseGoDuration("15"));
+    EXPECT_FALSE(ParseGoDuration("abc"));
+    EXPECT_FALSE(ParseGoDuration("1x"));
+    EXPECT_EQ(FormatGoDuration(hours(1)), "1h0m0s");
+    EXPECT_EQ(FormatGoDuration(minutes(15)), "15m0s");
+    EXPECT_EQ(FormatGoDuration(milliseconds(1500)), "1.5s");
+}
+
+TEST(Encoding, Base64BothAlphabets) {
+    EXPECT_EQ(Base64Encode("default"), "ZGVmYXVsdA==");
+    EXPECT_EQ(Base64UrlEncode("default"), "ZGVmYXVsdA");
+    EXPECT_EQ(*Base64UrlDecode("ZGVmYXVsdA"), "default");
+    EXPECT_EQ(*Base64Decode("ZGVmYXVsdA=="), "default");
+    EXPECT_FALSE(Base64Decode("Z!!"));
+}
+
+TEST(Encoding, PercentAndUtf8) {
+    EXPECT_EQ(PercentEncode("https://a.b/?x=1 2"), "https%3A%2F%2Fa.b%2F%3Fx%3D1+2");
+    EXPECT_EQ(*PercentDecode("a%20b+c"), "a b c");
+    EXPECT_FALSE(PercentDecode("%zz"));
+    EXPECT_FALSE(PercentDecode("%2"));
+    EXPECT_TRUE(IsValidUtf8("héllo"));
+    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));
+    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));
+}
+
+TEST(Url, ParsesAbsoluteAndRelative) {
+    auto u = Url::Parse("https://User@Auth.example.com:4433/self-service/x?flow=1&a=b#frag");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->scheme, "https");
+    EXPECT_EQ(u->host, "Auth.example.com:4433");
+    EXPECT_EQ(u->Hostname(), "Auth.example.com");
+    EXPECT_EQ(u->Port(), "4433");
+    EXPECT_EQ(u->path, "/self-service/x");
+    EXPECT_EQ(*u->query().Get("flow"), "1");
+    auto r = Url::Parse("/dashboard?x=1");
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->IsAbsolute());
+    EXPECT_EQ(r->path, "/dashboard");
+    EXPECT_FALSE(Url::Parse("http://a b/"));
+}
+
+TEST(Url, QuerySetAndEncode) {
+    auto q = Query::Parse("b=2&a=1&b=3");
+    q.Set("b", "x y");
+    EXPECT_EQ(q.Encode(), "b=x+y&a=1");
+    EXPECT_EQ(q.Encode(true), "a=1&b=x+y");
+    EXPECT_EQ(JoinUrl("http://127.0.0.1:4433/", "/self-service/login"), "http://127.0.0.1:4433/self-service/login");
+    EXPECT_EQ(JoinUrl("http://h/prefix", "x"), "http://h/prefix/x");
+}
+
+TEST(CryptoUtil, ConstantTimeEqualsAndDigests) {
+    EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+    EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+    EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+    EXPECT_EQ(HexEncode(Sha256("http://127.0.0.1:4433/")),
+              "806060ca5bf70dff3caa0e5c860002aade9d470a5a4dce73bcfa7ba10778f481");
+}
+
+TEST(FakeClock, Advances) {
+    FakeClock c;
+    auto t0 = c.Now();
+    c.Advance(std::chrono::minutes(5));
+    EXPECT_EQ(c.Now() - t0, std::chrono::minutes(5));
+}
+
+}  // namespace
+}  // namespace bia::core
