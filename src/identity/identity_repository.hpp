@@ -1,0 +1,37 @@
+// Storage contract for identities. Implemented by persistence/sqlite and persistence/postgres;
+// both must pass the contract suite in persistence/testing/.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "identity/identity.hpp"
+
+namespace bia::identity {
+
+// Reason text of the 409 answered when an identifier or address is taken (surrounding-api.md §4).
+inline constexpr std::string_view kConflictReason =
+    "Unable to insert or update resource because a resource with that value exists already";
+
+class IdentityRepository {
+public:
+    virtual ~IdentityRepository() = default;
+
+    // Inserts the identity with its credentials and addresses atomically. A duplicate credential
+    // identifier (per type) or address (per via) → 409 Error with kConflictReason.
+    virtual core::Status Create(const Identity& identity) = 0;
+    // Replaces the identity row, its credentials and addresses atomically (same conflict rule).
+    virtual core::Status Update(const Identity& identity) = 0;
+    // 404 "Unable to locate the resource" when absent.
+    virtual core::Result<Identity> Get(const core::Uuid& id) = 0;
+    virtual core::Result<Identity> FindByCredentialIdentifier(std::string_view type,
+                                                              std::string_view identifier) = 0;
+    virtual core::Result<std::vector<Identity>> List(int64_t offset, int64_t limit) = 0;
+    virtual core::Result<int64_t> Count() = 0;
+    // 404 when absent. Deletes credentials, addresses and sessions of the identity.
+    virtual core::Status Delete(const core::Uuid& id) = 0;
+};
+
+}  // namespace bia::identity

@@ -1,0 +1,258 @@
+#include "persistence/sqlite/database.hpp"
+
+#include <atomic>
+
+#include "core/url.hpp"
+#include "persistence/sqlite/migrations.hpp"
+
+namespace bia::persistence::sqlite {
+
+using core::Error;
+using core::Result;
+using core::Status;
+
+namespace {
+int64_t Nanos(core::TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+Error SqliteError(sqlite3* db, int rc) {
+    const int primary = rc & 0xFF;
+    const char* msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return core::Conflict(
+            "Unable to insert or update resource because a resource with that value exists already");
+    }
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        return core::Unavailable("The database is busy, please retry.");
+    }
+    Error e = core::Internal("database error");
+    e.debug = msg ? msg : "";
+    return e;
+}
+
+Statement& Statement::Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+}
+Statement& Statement::Bind(int i, const core::Uuid& v) { return Bind(i, std::string_view(v.ToString())); }
+Statement& Statement::Bind(int i, core::TimePoint v) { return Bind(i, Nanos(v)); }
+Statement& Statement::Bind(int i, std::nullopt_t) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+}
+Statement& Statement::BindOpt(int i, const std::optional<core::TimePoint>& v) {
+    return v ? Bind(i, *v) : Bind(i, std::nullopt);
+}
+
+Result<bool> Statement::Step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(sqlite3_db_handle(s_), sqlite3_extended_errcode(sqlite3_db_handle(s_)));
+}
+
+Status Statement::Run() {
+    while (true) {
+        auto r = Step();
+        if (!r) return std::move(r).error();
+        if (!*r) return {};
+    }
+}
+
+std::string Statement::Text(int col) const { return std::string(TextView(col)); }
+std::string_view Statement::TextView(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    if (!p) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(s_, col))};
+}
+core::Uuid Statement::Id(int col) const {
+    auto u = core::Uuid::Parse(TextView(col));
+    return u ? *u : core::Uuid{};
+}
+core::TimePoint Statement::Time(int col) const {
+    return core::TimePoint(std::chrono::duration_cast<core::TimePoint::duration>(
+        std::chrono::nanoseconds(sqlite3_column_int64(s_, col))));
+}
+std::optional<core::TimePoint> Statement::OptTime(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Time(col);
+}
+
+Connection::~Connection() {
+    for (auto& [k, s] : cache_) sqlite3_finalize(s);
+    sqlite3_close_v2(db_);
+}
+
+Result<Statement> Connection::Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return Statement(it->second);
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc);
+    cache_.emplace(sql, s);
+    return Statement(s);
+}
+
+Status Connection::Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        Error e = SqliteError(db_, sqlite3_extended_errcode(db_));
+        if (err) {
+            e.debug = err;
+            sqlite3_free(err);
+        }
+        return e;
+    }
+    return {};
+}
+
+Database::~Database() {
+    idle_.clear();
+    keep_alive_.reset();
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
+    std::unique_ptr<Database> db(new Database());
+    db->flags_ = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    std::string rest;
+    if (dsn == "memory" || dsn == "sqlite://:memory:" || dsn.rfind("sqlite://file::memory:", 0) == 0) {
+        static std::atomic<int> counter{0};
+        db->path_ = "file:bia-mem-" + std::to_string(counter++) + "?mode=memory&cache=shared";
+    } else {
+        if (dsn.rfind("sqlite://", 0) == 0) rest = dsn.substr(9);
+        else if (dsn.rfind("sqlite3://", 0) == 0) rest = dsn.substr(10);
+        else if (dsn.rfind("file:", 0) == 0) rest = dsn.substr(5);
+        else return core::BadRequest("unsupported DSN scheme for SQLite: expected sqlite://PATH or memory");
+        std::string query;
+        if (auto q = rest.find('?'); q != std::string::npos) {
+            query = rest.substr(q + 1);
+            rest.resize(q);
+        }
+        if (rest.empty()) return core::BadRequest("the SQLite DSN has no file path");
+        auto params = core::Query::Parse(query);
+        if (auto fk = params.Get("_fk"); fk && (*fk == "false" || *fk == "0")) db->foreign_keys_ = false;
+        // Keep only the path: SQLite URI options from Kratos-style DSNs (_fk, _journal, …) are
+        // handled here, not passed through.
+        db->path_ = "file:" + rest;
+    }
+    auto c = db->OpenConnection();
+    if (!c) return std::move(c).error();
+    db->keep_alive_ = std::move(*c);
+    return db;
+}
+
+Result<std::unique_ptr<Connection>> Database::OpenConnection() {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &raw, flags_, nullptr);
+    if (rc != SQLITE_OK) {
+        Error e = core::Unavailable("unable to open the SQLite database");
+        e.debug = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+        if (raw) sqlite3_close_v2(raw);
+        return e;
+    }
+    auto conn = std::make_unique<Connection>(raw);
+    sqlite3_busy_timeout(raw, 5000);
+    sqlite3_extended_result_codes(raw, 1);
+    const char* pragmas = foreign_keys_
+        ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+    if (auto s = conn->Exec(pragmas); !s) return std::move(s).error();
+    return conn;
+}
+
+Database::Lease::~Lease() {
+    if (c_ && db_) db_->Release(std::move(c_));
+}
+
+Result<Database::Lease> Database::Acquire() {
+    {
+        std::lock_guard lock(mu_);
+        if (!idle_.empty()) {
+            auto c = std::move(idle_.back());
+            idle_.pop_back();
+            return Lease(*this, std::move(c));
+        }
+    }
+    auto c = OpenConnection();
+    if (!c) return std::move(c).error();
+    return Lease(*this, std::move(*c));
+}
+
+void Database::Release(std::unique_ptr<Connection> c) {
+    // A connection left inside a transaction (should not happen) is discarded, not reused.
+    if (!sqlite3_get_autocommit(c->raw())) return;
+    std::lock_guard lock(mu_);
+    if (idle_.size() < 64) idle_.push_back(std::move(c));
+}
+
+Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
+    auto lease = Acquire();
+    if (!lease) return std::move(lease).error();
+    Connection& c = **lease;
+    if (auto s = c.Exec("BEGIN IMMEDIATE"); !s) return s;
+    Status st = fn(c);
+    if (!st) {
+        (void)c.Exec("ROLLBACK");
+        return st;
+    }
+    if (auto s = c.Exec("COMMIT"); !s) {
+        (void)c.Exec("ROLLBACK");
+        return s;
+    }
+    return {};
+}
+
+Result<std::vector<std::string>> Database::PendingMigrations() {
+    auto lease = Acquire();
+    if (!lease) return std::move(lease).error();
+    BIA_TRY((*lease)->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)"));
+    std::vector<std::string> pending;
+    for (const auto& m : Migrations()) {
+        BIA_TRY_ASSIGN(auto st, (*lease)->Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
+        st.Bind(1, m.version);
+        BIA_TRY_ASSIGN(bool found, st.Step());
+        if (!found) pending.emplace_back(m.version);
+    }
+    return pending;
+}
+
+Result<std::vector<std::string>> Database::Migrate() {
+    BIA_TRY_ASSIGN(auto pending, PendingMigrations());
+    for (const auto& version : pending) {
+        const Migration* m = nullptr;
+        for (const auto& x : Migrations())
+            if (x.version == version) m = &x;
+        std::string sql(m->sql);
+        auto s = Transaction([&](Connection& c) -> Status {
+            BIA_TRY(c.Exec(sql.c_str()));
+            BIA_TRY_ASSIGN(auto st, c.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"));
+            st.Bind(1, m->version).Bind(2, std::chrono::system_clock::now());
+            return st.Run();
+        });
+        if (!s) {
+            Error e = std::move(s).error();
+            e.reason = "migration " + version + " failed: " + e.reason;
+            return e;
+        }
+    }
+    return pending;
+}
+
+Status Database::Ping() {
+    auto lease = Acquire();
+    if (!lease) return std::move(lease).error();
+    BIA_TRY_ASSIGN(auto st, (*lease)->Prepare("SELECT 1"));
+    BIA_TRY_ASSIGN(bool row, st.Step());
+    (void)row;
+    return {};
+}
+
+}  // namespace bia::persistence::sqlite

@@ -1,0 +1,116 @@
+// The SQLite backend's connection handling: DSN parsing, a small pool of connections (one per
+// concurrently running thread at most), cached prepared statements, explicit transactions and
+// versioned migrations. Nothing above persistence/ sees SQLite types.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/uuid.hpp"
+
+namespace bia::persistence::sqlite {
+
+class Statement {
+public:
+    explicit Statement(sqlite3_stmt* s) : s_(s) {}
+    ~Statement() { if (s_) { sqlite3_reset(s_); sqlite3_clear_bindings(s_); } }
+    Statement(Statement&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+    Statement(const Statement&) = delete;
+
+    Statement& Bind(int i, std::string_view v);
+    Statement& Bind(int i, int64_t v);
+    Statement& Bind(int i, const core::Uuid& v);
+    Statement& Bind(int i, core::TimePoint v);
+    Statement& Bind(int i, std::nullopt_t);
+    Statement& BindOpt(int i, const std::optional<core::TimePoint>& v);
+
+    // Steps once: true = a row is available, false = done. Errors become core::Error.
+    core::Result<bool> Step();
+    // Runs to completion, ignoring rows.
+    core::Status Run();
+
+    bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+    std::string Text(int col) const;
+    std::string_view TextView(int col) const;
+    int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+    core::Uuid Id(int col) const;
+    core::TimePoint Time(int col) const;
+    std::optional<core::TimePoint> OptTime(int col) const;
+
+private:
+    sqlite3_stmt* s_;
+};
+
+class Connection {
+public:
+    explicit Connection(sqlite3* db) : db_(db) {}
+    ~Connection();
+    Connection(const Connection&) = delete;
+
+    // Prepared once per connection and cached by the SQL text's address: pass string literals.
+    core::Result<Statement> Prepare(const char* sql);
+    core::Status Exec(const char* sql);
+    sqlite3* raw() { return db_; }
+
+private:
+    sqlite3* db_;
+    std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+// Maps a failed SQLite call to an Error: unique violations → 409, busy/locked → 503, else 500.
+core::Error SqliteError(sqlite3* db, int rc);
+
+class Database {
+public:
+    // "sqlite://PATH?_fk=true", "sqlite:///abs/path", "file:PATH", or "memory".
+    static core::Result<std::unique_ptr<Database>> Open(const std::string& dsn);
+    ~Database();
+
+    class Lease {
+    public:
+        Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)) {}
+        Lease(Lease&&) = default;
+        ~Lease();
+        Connection* operator->() { return c_.get(); }
+        Connection& operator*() { return *c_; }
+
+    private:
+        Database* db_;
+        std::unique_ptr<Connection> c_;
+    };
+    core::Result<Lease> Acquire();
+
+    // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back when fn returns an error.
+    core::Status Transaction(const std::function<core::Status(Connection&)>& fn);
+
+    // Applies pending migrations (idempotent). Returns the versions applied.
+    core::Result<std::vector<std::string>> Migrate();
+    core::Result<std::vector<std::string>> PendingMigrations();
+    // A cheap query proving the database answers (for /health/ready).
+    core::Status Ping();
+
+private:
+    Database() = default;
+    core::Result<std::unique_ptr<Connection>> OpenConnection();
+    void Release(std::unique_ptr<Connection> c);
+
+    std::string path_;
+    int flags_ = 0;
+    bool foreign_keys_ = true;
+    std::unique_ptr<Connection> keep_alive_;  // keeps a shared in-memory database alive
+    std::mutex mu_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace bia::persistence::sqlite

@@ -1,0 +1,68 @@
+#include "persistence/sqlite/migrations.hpp"
+
+namespace bia::persistence::sqlite {
+
+// Times are stored as INTEGER nanoseconds since the Unix epoch (UTC); ids as canonical UUID text;
+// JSON documents as TEXT. Never edit a released migration: add a new one.
+const std::vector<Migration>& Migrations() {
+    static const std::vector<Migration> kMigrations = {
+        {"20261127000001_identities", R"SQL(
+CREATE TABLE identities (
+  id TEXT PRIMARY KEY NOT NULL,
+  schema_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_changed_at INTEGER,
+  traits TEXT NOT NULL,
+  metadata_public TEXT,
+  metadata_admin TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX identities_created_at_idx ON identities (created_at, id);
+CREATE TABLE identity_credentials (
+  id TEXT PRIMARY KEY NOT NULL,
+  identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  config TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (identity_id, type)
+);
+CREATE TABLE identity_credential_identifiers (
+  type TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+  credential_id TEXT NOT NULL REFERENCES identity_credentials(id) ON DELETE CASCADE,
+  PRIMARY KEY (type, identifier)
+);
+CREATE INDEX identity_credential_identifiers_identity_idx ON identity_credential_identifiers (identity_id);
+CREATE TABLE identity_verifiable_addresses (
+  id TEXT PRIMARY KEY NOT NULL,
+  identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+  via TEXT NOT NULL,
+  value TEXT NOT NULL,
+  verified INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  verified_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (via, value)
+);
+CREATE INDEX identity_verifiable_addresses_identity_idx ON identity_verifiable_addresses (identity_id);
+CREATE TABLE identity_recovery_addresses (
+  id TEXT PRIMARY KEY NOT NULL,
+  identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+  via TEXT NOT NULL,
+  value TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (via, value)
+);
+CREATE INDEX identity_recovery_addresses_identity_idx ON identity_recovery_addresses (identity_id);
+)SQL"},
+    };
+    return kMigrations;
+}
+
+}  // namespace bia::persistence::sqlite

@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "persistence/sqlite/database.hpp"
+#include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/testing/identity_repository_contract.hpp"
+
+namespace bia::persistence::sqlite {
+namespace {
+
+// Each test gets a fresh database file in a temp folder: the real on-disk WAL setup.
+struct SqliteHandle {
+    std::filesystem::path dir;
+    std::unique_ptr<Database> db;
+    std::unique_ptr<IdentityRepositorySqlite> identities_repo;
+    identity::IdentityRepository& identities() { return *identities_repo; }
+    ~SqliteHandle() {
+        identities_repo.reset();
+        db.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+};
+
+struct SqliteBackend {
+    static std::unique_ptr<SqliteHandle> Make() {
+        auto h = std::make_unique<SqliteHandle>();
+        core::SecureRandom r;
+        h->dir = std::filesystem::temp_directory_path() / ("bia-dbtest-" + r.AlphaNumeric(12));
+        std::filesystem::create_directories(h->dir);
+        auto db = Database::Open("sqlite://" + (h->dir / "bia.sqlite").string() + "?_fk=true");
+        EXPECT_TRUE(db);
+        h->db = std::move(*db);
+        auto m = h->db->Migrate();
+        EXPECT_TRUE(m) << (m ? "" : m.error().reason + " " + m.error().debug);
+        h->identities_repo = std::make_unique<IdentityRepositorySqlite>(*h->db);
+        return h;
+    }
+};
+
+
+}  // namespace
+}  // namespace bia::persistence::sqlite
+
+namespace bia::persistence::testing {
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityRepositoryContract, sqlite::SqliteBackend);
+}  // namespace bia::persistence::testing
+
+namespace bia::persistence::sqlite {
+namespace {
+
+TEST(SqliteDatabase, MigrationsAreIdempotentAndMemoryDsnWorks) {
+    auto db = Database::Open("memory");
+    ASSERT_TRUE(db);
+    auto first = (*db)->Migrate();
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(first->empty());
+    auto second = (*db)->Migrate();
+    ASSERT_TRUE(second);
+    EXPECT_TRUE(second->empty());
+    EXPECT_TRUE((*db)->Ping());
+}
+
+TEST(SqliteDatabase, RejectsUnknownDsn) {
+    auto db = Database::Open("mysql://x");
+    ASSERT_FALSE(db);
+    EXPECT_NE(db.error().reason.find("DSN"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bia::persistence::sqlite

@@ -1,0 +1,106 @@
+// Identity schemas: loading (file://, base64://, http(s)://), validating traits with
+// Kratos-compatible messages, and reading the `ory.sh/kratos` extension keywords that turn
+// traits into credential identifiers and verification/recovery addresses (surrounding-api.md §3).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace bia::schema {
+
+// One schema violation, located at a traits path.
+struct Violation {
+    // Dotted form-field name of the offending value, e.g. "traits.email", "traits.name.first";
+    // "traits" for errors on the traits object itself (a missing required property is reported
+    // on the missing property's own path: "traits.email").
+    std::string field;
+    // JSON pointer of the instance location, e.g. "/traits/email".
+    std::string pointer;
+    // The validator text Kratos (santhosh-tekuri/jsonschema) prints, e.g.
+    // "length must be >= 10, but got 3", "Property email is missing.",
+    // "\"foo\" is not valid \"email\"", "expected string, but got number".
+    std::string message;
+    // The JSON Schema keyword that failed ("minLength", "required", "format", "type", ...).
+    std::string keyword;
+    // G2 message id for this keyword (4000002 required, 4000003 minLength, ...); 4000001 fallback.
+    int message_id = 4000001;
+    nlohmann::json context = nlohmann::json::object();
+};
+
+struct Address {
+    std::string via;    // "email" (later "sms")
+    std::string value;  // lower-cased for email
+};
+
+// What the extension keywords derive from a traits document.
+struct Extensions {
+    // credential type ("password", "webauthn", "code", ...) → identifiers, lower-cased,
+    // de-duplicated, in document order.
+    std::vector<std::pair<std::string, std::vector<std::string>>> identifiers;
+    std::vector<Address> verification;
+    std::vector<Address> recovery;
+    std::optional<std::string> totp_account_name;
+
+    const std::vector<std::string>* IdentifiersFor(std::string_view type) const;
+};
+
+// A leaf input of the profile form (settings-flow.md §8.1), in schema document order.
+struct FormField {
+    std::string name;      // "traits.email"
+    std::string type;      // input type: text, number, checkbox, email, url, date, datetime-local, tel
+    std::string json_type; // schema type: string, number, integer, boolean
+    bool required = false;
+    std::optional<std::string> pattern;
+    std::optional<std::string> title;
+    std::optional<std::string> autocomplete;  // G2: email, tel, url
+};
+
+class Schema {
+public:
+    virtual ~Schema() = default;
+    virtual const std::string& id() const = 0;
+    virtual const std::string& url() const = 0;      // as configured
+    virtual const nlohmann::json& raw() const = 0;   // the schema document
+    // Validates a traits document against the schema's `properties.traits`. Empty = valid.
+    virtual std::vector<Violation> ValidateTraits(const nlohmann::json& traits) const = 0;
+    virtual Extensions ExtractExtensions(const nlohmann::json& traits) const = 0;
+    // Leaf inputs for the profile form ("traits.*"), in document order.
+    virtual const std::vector<FormField>& FormFields() const = 0;
+    // All dotted property paths in document order ("traits", "traits.email", ...): the key
+    // order used to sort UI nodes (settings-flow.md §7.5).
+    virtual const std::vector<std::string>& PropertyPaths() const = 0;
+    // The JSON type the schema expects at a dotted path ("traits.age" → "integer"), if known.
+    virtual std::optional<std::string> TypeAt(std::string_view dotted_path) const = 0;
+};
+
+struct SchemaSource {
+    std::string id;
+    std::string url;  // file://PATH, base64://DOC, http(s)://...
+};
+
+class SchemaRegistry {
+public:
+    // Loads and compiles every schema; an unreadable or invalid schema is an error naming it.
+    static core::Result<std::unique_ptr<SchemaRegistry>> Load(const std::vector<SchemaSource>& sources,
+                                                               std::string default_id);
+    ~SchemaRegistry();
+
+    // By id, or by the unpadded base64url encoding of the id (the form used in schema_url).
+    const Schema* Find(std::string_view id_or_encoded) const;
+    const Schema& Default() const;
+    const std::string& default_id() const { return default_id_; }
+    const std::vector<std::unique_ptr<Schema>>& all() const { return schemas_; }
+
+private:
+    SchemaRegistry() = default;
+    std::vector<std::unique_ptr<Schema>> schemas_;
+    std::string default_id_;
+};
+
+}  // namespace bia::schema
