@@ -61,6 +61,22 @@ CREATE TABLE identity_recovery_addresses (
 );
 CREATE INDEX identity_recovery_addresses_identity_idx ON identity_recovery_addresses (identity_id);
 )SQL"},
+        {"20261127000002_sessions", R"SQL(
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY NOT NULL,
+  token TEXT NOT NULL UNIQUE,
+  logout_token TEXT NOT NULL UNIQUE,
+  identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+  active INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  authenticated_at INTEGER NOT NULL,
+  issued_at INTEGER NOT NULL,
+  authentication_methods TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_identity_idx ON sessions (identity_id, created_at);
+)SQL"},
     };
     return kMigrations;
 }

@@ -4,7 +4,9 @@
 
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/sqlite/session_repository_sqlite.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
+#include "persistence/testing/session_repository_contract.hpp"
 
 namespace bia::persistence::sqlite {
 namespace {
@@ -14,8 +16,11 @@ struct SqliteHandle {
     std::filesystem::path dir;
     std::unique_ptr<Database> db;
     std::unique_ptr<IdentityRepositorySqlite> identities_repo;
+    std::unique_ptr<SessionRepositorySqlite> sessions_repo;
     identity::IdentityRepository& identities() { return *identities_repo; }
+    session::SessionRepository& sessions() { return *sessions_repo; }
     ~SqliteHandle() {
+        sessions_repo.reset();
         identities_repo.reset();
         db.reset();
         std::error_code ec;
@@ -35,6 +40,7 @@ struct SqliteBackend {
         auto m = h->db->Migrate();
         EXPECT_TRUE(m) << (m ? "" : m.error().reason + " " + m.error().debug);
         h->identities_repo = std::make_unique<IdentityRepositorySqlite>(*h->db);
+        h->sessions_repo = std::make_unique<SessionRepositorySqlite>(*h->db);
         return h;
     }
 };
@@ -45,6 +51,7 @@ struct SqliteBackend {
 
 namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityRepositoryContract, sqlite::SqliteBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SessionRepositoryContract, sqlite::SqliteBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::sqlite {

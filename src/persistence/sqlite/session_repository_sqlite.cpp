@@ -1,0 +1,177 @@
+#include "persistence/sqlite/session_repository_sqlite.hpp"
+
+#include "core/time.hpp"
+#include "persistence/sqlite/identity_repository_sqlite.hpp"
+
+namespace bia::persistence::sqlite {
+
+using core::Result;
+using core::Status;
+using nlohmann::json;
+using session::Session;
+
+namespace {
+
+
+std::string MethodsToText(const std::vector<session::AuthenticationMethod>& methods) {
+    json a = json::array();
+    for (const auto& m : methods) {
+        json j = {{"method", m.method}, {"aal", m.aal}, {"completed_at", core::FormatRfc3339(m.completed_at)}};
+        if (!m.provider.empty()) j["provider"] = m.provider;
+        a.push_back(std::move(j));
+    }
+    return a.dump();
+}
+
+std::vector<session::AuthenticationMethod> MethodsFromText(std::string_view text) {
+    std::vector<session::AuthenticationMethod> out;
+    auto a = json::parse(text, nullptr, false);
+    if (!a.is_array()) return out;
+    for (const auto& j : a) {
+        if (!j.is_object()) continue;
+        session::AuthenticationMethod m;
+        m.method = j.value("method", "");
+        m.aal = j.value("aal", "");
+        m.provider = j.value("provider", "");
+        if (auto t = core::ParseRfc3339(j.value("completed_at", ""))) m.completed_at = *t;
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+Session ReadRow(Statement& st) {
+    Session s;
+    s.id = st.Id(0);
+    s.token = st.Text(1);
+    s.logout_token = st.Text(2);
+    s.identity_id = st.Id(3);
+    s.active = st.Int(4) != 0;
+    s.expires_at = st.Time(5);
+    s.authenticated_at = st.Time(6);
+    s.issued_at = st.Time(7);
+    s.methods = MethodsFromText(st.TextView(8));
+    s.created_at = st.Time(9);
+    s.updated_at = st.Time(10);
+    return s;
+}
+
+core::Error NotFound() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
+
+}  // namespace
+
+Status SessionRepositorySqlite::Create(const Session& s) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
+        "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, s.id).Bind(2, s.token).Bind(3, s.logout_token).Bind(4, s.identity_id)
+        .Bind(5, int64_t{s.active ? 1 : 0}).Bind(6, s.expires_at).Bind(7, s.authenticated_at).Bind(8, s.issued_at)
+        .Bind(9, MethodsToText(s.methods)).Bind(10, s.created_at).Bind(11, s.updated_at);
+    return st.Run();
+}
+
+Status SessionRepositorySqlite::Update(const Session& s) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
+        "authentication_methods = ?, updated_at = ? WHERE id = ?"));
+    st.Bind(1, int64_t{s.active ? 1 : 0}).Bind(2, s.expires_at).Bind(3, s.authenticated_at).Bind(4, s.issued_at)
+        .Bind(5, MethodsToText(s.methods)).Bind(6, s.updated_at).Bind(7, s.id);
+    BIA_TRY(st.Run());
+    if (sqlite3_changes(lease->raw()) == 0) return NotFound();
+    return {};
+}
+
+Result<Session> SessionRepositorySqlite::FindByToken(std::string_view token) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Session s;
+    {
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(
+            "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+            "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
+        st.Bind(1, token);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return NotFound();
+        s = ReadRow(st);
+    }
+    BIA_TRY_ASSIGN(auto ident, IdentityRepositorySqlite::LoadById(*lease, s.identity_id));
+    s.identity = std::move(ident);
+    return s;
+}
+
+Result<Session> SessionRepositorySqlite::FindById(const core::Uuid& id, bool with_identity) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Session s;
+    {
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(
+            "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+            "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
+        st.Bind(1, id);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return NotFound();
+        s = ReadRow(st);
+    }
+    if (with_identity) {
+        BIA_TRY_ASSIGN(auto ident, IdentityRepositorySqlite::LoadById(*lease, s.identity_id));
+        s.identity = std::move(ident);
+    }
+    return s;
+}
+
+Result<std::vector<Session>> SessionRepositorySqlite::ListByIdentity(const core::Uuid& identity_id,
+                                                                    std::optional<bool> active, int64_t offset,
+                                                                    int64_t limit) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+        "authentication_methods, created_at, updated_at FROM sessions WHERE identity_id = ? "
+        "AND (? < 0 OR active = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
+    const int64_t filter = active ? (*active ? 1 : 0) : -1;
+    st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter).Bind(4, limit).Bind(5, offset);
+    std::vector<Session> out;
+    while (true) {
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) break;
+        out.push_back(ReadRow(st));
+    }
+    return out;
+}
+
+Result<int64_t> SessionRepositorySqlite::CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "SELECT COUNT(*) FROM sessions WHERE identity_id = ? AND (? < 0 OR active = ?)"));
+    const int64_t filter = active ? (*active ? 1 : 0) : -1;
+    st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter);
+    BIA_TRY_ASSIGN(bool row, st.Step());
+    return row ? st.Int(0) : 0;
+}
+
+Result<int64_t> SessionRepositorySqlite::RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND id != ? AND active = 1"));
+    st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
+    BIA_TRY(st.Run());
+    return static_cast<int64_t>(sqlite3_changes(lease->raw()));
+}
+
+Result<int64_t> SessionRepositorySqlite::RevokeAll(const core::Uuid& identity_id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND active = 1"));
+    st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
+    BIA_TRY(st.Run());
+    return static_cast<int64_t>(sqlite3_changes(lease->raw()));
+}
+
+Status SessionRepositorySqlite::Revoke(const core::Uuid& session_id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE id = ?"));
+    st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
+    BIA_TRY(st.Run());
+    if (sqlite3_changes(lease->raw()) == 0) return NotFound();
+    return {};
+}
+
+}  // namespace bia::persistence::sqlite

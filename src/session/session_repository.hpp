@@ -1,0 +1,33 @@
+// Storage contract for sessions; implemented per backend and checked by the contract suite.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "session/session.hpp"
+
+namespace bia::session {
+
+class SessionRepository {
+public:
+    virtual ~SessionRepository() = default;
+    virtual core::Status Create(const Session& session) = 0;
+    // Rewrites mutable fields (active, expiry, authenticated_at, issued_at, methods).
+    virtual core::Status Update(const Session& session) = 0;
+    // With the identity loaded. 404 when the token is unknown.
+    virtual core::Result<Session> FindByToken(std::string_view token) = 0;
+    virtual core::Result<Session> FindById(const core::Uuid& id, bool with_identity) = 0;
+    // Newest first. `active`: nullopt = all.
+    virtual core::Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id,
+                                                              std::optional<bool> active, int64_t offset,
+                                                              int64_t limit) = 0;
+    virtual core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) = 0;
+    // Marks sessions inactive; returns how many changed.
+    virtual core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) = 0;
+    virtual core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) = 0;
+    virtual core::Status Revoke(const core::Uuid& session_id) = 0;
+};
+
+}  // namespace bia::session

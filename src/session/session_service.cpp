@@ -1,0 +1,70 @@
+#include "session/session_service.hpp"
+
+namespace bia::session {
+
+using core::Result;
+using core::Status;
+
+std::string SessionService::NewToken() {
+    // 32 alphanumeric characters ≈ 190 bits, with Kratos's G2 prefix.
+    return std::string(kTokenPrefix) + random_.AlphaNumeric(32);
+}
+
+Result<Session> SessionService::Issue(const identity::Identity& identity, AuthenticationMethod method) {
+    const auto now = clock_.Now();
+    Session s;
+    s.id = core::Uuid::V4(random_);
+    s.token = NewToken();
+    s.logout_token = "ory_lo_" + random_.AlphaNumeric(32);
+    s.identity_id = identity.id;
+    s.active = true;
+    s.authenticated_at = s.issued_at = s.created_at = s.updated_at = now;
+    s.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(options_.lifespan);
+    method.completed_at = now;
+    s.methods.push_back(std::move(method));
+    BIA_TRY(repository_.Create(s));
+    s.identity = identity;
+    return s;
+}
+
+Status SessionService::Reauthenticate(Session& s, AuthenticationMethod method) {
+    const auto now = clock_.Now();
+    method.completed_at = now;
+    s.methods.push_back(std::move(method));
+    s.authenticated_at = s.issued_at = s.updated_at = now;
+    s.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(options_.lifespan);
+    return repository_.Update(s);
+}
+
+Status SessionService::AddMethod(Session& s, AuthenticationMethod method) {
+    method.completed_at = clock_.Now();
+    s.methods.push_back(std::move(method));
+    s.updated_at = clock_.Now();
+    return repository_.Update(s);
+}
+
+Result<Session> SessionService::ResolveToken(std::string_view token) {
+    if (token.empty() || token.size() > 256) return core::Unauthorized("No valid session credentials found in the request.");
+    auto s = repository_.FindByToken(token);
+    if (!s) {
+        if (s.error().code == 404) return core::Unauthorized("No valid session credentials found in the request.");
+        return std::move(s).error();
+    }
+    if (!s->IsValidAt(clock_.Now())) return core::Unauthorized("No valid session credentials found in the request.");
+    return s;
+}
+
+Result<Session> SessionService::Extend(const core::Uuid& id) {
+    BIA_TRY_ASSIGN(Session s, repository_.FindById(id, true));
+    const auto now = clock_.Now();
+    const bool may_extend = !options_.earliest_possible_extend ||
+        s.expires_at - now <= std::chrono::duration_cast<core::TimePoint::duration>(*options_.earliest_possible_extend);
+    if (may_extend && s.active) {
+        s.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(options_.lifespan);
+        s.updated_at = now;
+        BIA_TRY(repository_.Update(s));
+    }
+    return s;
+}
+
+}  // namespace bia::session

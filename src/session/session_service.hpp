@@ -1,0 +1,54 @@
+// Session use cases: issuing sessions at login/registration, refreshing them on
+// re-authentication, resolving a presented token, revocation and admin extension.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "core/result.hpp"
+#include "identity/identity.hpp"
+#include "session/session.hpp"
+#include "session/session_repository.hpp"
+
+namespace bia::session {
+
+struct SessionOptions {
+    core::Duration lifespan = std::chrono::hours(24);
+    std::optional<core::Duration> earliest_possible_extend;  // unset = always extendable
+};
+
+class SessionService {
+public:
+    SessionService(SessionRepository& repository, const core::Clock& clock, core::Random& random,
+                   SessionOptions options)
+        : repository_(repository), clock_(clock), random_(random), options_(options) {}
+
+    // A new active session for `identity`, authenticated now by `method`.
+    core::Result<Session> Issue(const identity::Identity& identity, AuthenticationMethod method);
+    // Re-authentication of an existing session (login refresh or AAL upgrade): appends the method
+    // and resets authenticated_at / issued_at / expires_at (surrounding-api.md §7).
+    core::Status Reauthenticate(Session& session, AuthenticationMethod method);
+    // Adds a method without touching the timestamps (settings enrolment of a second factor).
+    core::Status AddMethod(Session& session, AuthenticationMethod method);
+
+    // The active session for `token` with its identity, or a 401 error value (no id; the caller
+    // picks the reason text its endpoint uses).
+    core::Result<Session> ResolveToken(std::string_view token);
+
+    core::Result<Session> Extend(const core::Uuid& id);
+
+    SessionRepository& repository() { return repository_; }
+    const core::Clock& clock() const { return clock_; }
+    const SessionOptions& options() const { return options_; }
+
+private:
+    std::string NewToken();
+    SessionRepository& repository_;
+    const core::Clock& clock_;
+    core::Random& random_;
+    SessionOptions options_;
+};
+
+}  // namespace bia::session
