@@ -103,7 +103,8 @@ TEST(Url, ParsesAbsoluteAndRelative) {
     EXPECT_EQ(u->Hostname(), "Auth.example.com");
     EXPECT_EQ(u->Port(), "4433");
     EXPECT_EQ(u->path, "/self-service/x");
-    EXPECT_EQ(*u->query().Get("flow"), "1");
+    const Query q = u->query();
+    EXPECT_EQ(*q.Get("flow"), "1");
     auto r = Url::Parse("/dashboard?x=1");
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->IsAbsolute());
