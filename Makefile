@@ -1,0 +1,28 @@
+# The two set-up commands of the README, plus helpers. Every target installs what is missing.
+.PHONY: run test build release deps unit e2e clean
+
+run: release
+	@mkdir -p data
+	./build/bin/bia serve -c config/kratos.yml
+
+release:
+	@scripts/install-deps.sh
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+build:
+	@scripts/install-deps.sh
+	cmake --preset ci >/dev/null
+	cmake --build --preset ci
+
+test:
+	@scripts/test.sh
+
+unit: build
+	ctest --preset ci -L 'unit|db'
+
+e2e: build
+	test/e2e/run.sh
+
+clean:
+	rm -rf build build-asan
