@@ -2,6 +2,7 @@
 // handlers stay small and testable without sockets.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -42,6 +43,9 @@ struct Request {
     std::string ContentMediaType() const;
     // scheme://Host + target (settings-flow.md §1.6).
     std::string FullUrl() const;
+    // As above; with `honor_forwarded` X-Forwarded-Host / X-Forwarded-Proto override host and
+    // scheme (the G2 rule of §1.6; only sound behind a proxy that sets or strips them).
+    std::string FullUrl(bool honor_forwarded) const;
     std::string_view RequestId() const;  // X-Request-ID or ""
 };
 
@@ -54,6 +58,12 @@ struct SetCookie {
     bool http_only = true;
     bool secure = false;
     std::string same_site = "Lax";  // "Lax", "Strict", "None" or "" (omitted)
+    // Optional absolute expiry, written as Expires= (ignored when max_age is negative, which
+    // writes an Expires in 1970 instead).
+    std::optional<std::chrono::system_clock::time_point> expires;
+    // Go http.Cookie.String layout: name=value; Path; Domain; Expires; Max-Age; HttpOnly;
+    // Secure; SameSite. Bytes not allowed in a cookie name/value/path are dropped; a value with
+    // a space or comma is quoted; max_age 0 is written as Max-Age=0.
     std::string Serialize() const;
 };
 

@@ -39,15 +39,31 @@ public:
         MatchKind kind = MatchKind::kNotFound;
         const Route* route = nullptr;
     };
-    // Fills request.params on success.
+    // Fills request.params on success. Among routes whose path matches, literal segments win
+    // over "{name}" segments (position by position), then registration order. A HEAD request
+    // falls back to the GET route of the path when no HEAD (or "*") route matches.
     Match Find(Request& request) const;
+
+    // The answer for a failed match: kNotFound → fallback (or the 404 envelope); kMethodNotAllowed
+    // → the 405 envelope with an Allow header. Exceptions from the fallback propagate.
+    Response Unmatched(MatchKind kind, Request& request) const;
 
     // Answer used when nothing matches (default: 404 envelope). 405 gets the envelope too.
     void SetFallback(Handler handler) { fallback_ = std::move(handler); }
     const Handler& fallback() const { return fallback_; }
 
 private:
-    std::vector<Route> routes_;
+    struct Segment {
+        std::string text;  // literal text, or the parameter name
+        bool param = false;
+    };
+    // Matches `path` against a compiled pattern; captures into `params` when non-null.
+    static bool MatchPath(const std::vector<Segment>& segments, std::string_view path,
+                          std::vector<std::pair<std::string, std::string>>* params);
+
+    std::vector<Route> routes_;              // registration order
+    std::vector<std::vector<Segment>> compiled_;  // parallel to routes_
+    std::vector<size_t> order_;              // indices into routes_, most specific first
     Handler fallback_;
 };
 
