@@ -128,6 +128,8 @@ void AppendJsonString(std::string& out, std::string_view s) {
 
 void LogRequest(std::string_view listener, std::string_view method, std::string_view path, int status,
                 Clock::time_point started, std::string_view request_id) {
+    spdlog::logger* logger = spdlog::default_logger_raw();
+    if (!logger->should_log(spdlog::level::info)) return;
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     std::string line;
     line.reserve(128 + path.size());
@@ -144,7 +146,7 @@ void LogRequest(std::string_view listener, std::string_view method, std::string_
         AppendJsonString(line, request_id);
     }
     line.push_back('}');
-    spdlog::default_logger_raw()->log(spdlog::level::info, spdlog::string_view_t(line));
+    logger->log(spdlog::level::info, spdlog::string_view_t(line));
 }
 
 void LogError(std::string_view what, std::string_view detail) {
@@ -585,6 +587,17 @@ core::Status Server::Impl::Bind() {
                                             (ec ? ec.message() : std::string("no address")));
             }
             endpoint = results.begin()->endpoint();
+        }
+        if (listener.port != 0) {
+            // SO_REUSEPORT would let us join another process's listener on this port and share
+            // its traffic silently. A probe without it fails if anything listens there already
+            // (SO_REUSEADDR keeps TIME_WAIT leftovers of a previous run from blocking a restart).
+            tcp::acceptor probe(units[0]->io);
+            probe.open(endpoint.protocol(), ec);
+            if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+            if (!ec) probe.bind(endpoint, ec);
+            if (ec) return core::Error(500, "http: cannot listen on " + describe(listener.port) + ": " + ec.message());
+            probe.close(ec);
         }
         uint16_t port = listener.port;
         for (auto& unit : units) {

@@ -700,6 +700,30 @@ TEST(ServerStart, ReportsAddressInUse) {
     ::close(fd);
 }
 
+TEST(ServerStart, SecondServerOnTheSamePortFails) {
+    Router router;
+    ServerOptions o;
+    o.listeners.push_back(Listener{.name = "first", .router = &router});
+    o.io_threads = 2;
+    Server first(o);
+    ASSERT_TRUE(first.Start().ok());
+    uint16_t port = first.BoundPort(0);
+
+    o.listeners[0].name = "second";
+    o.listeners[0].port = port;
+    Server second(o);
+    auto st = second.Start();
+    ASSERT_FALSE(st.ok()) << "SO_REUSEPORT must not let a second server join the port";
+    EXPECT_NE(st.error().reason.find(":" + std::to_string(port)), std::string::npos);
+
+    // Once the first one is gone the port can be taken again (restart).
+    first.Stop(1s);
+    Server third(o);
+    auto st3 = third.Start();
+    EXPECT_TRUE(st3.ok()) << (st3.ok() ? "" : st3.error().reason);
+    EXPECT_EQ(third.BoundPort(0), port);
+}
+
 TEST(ServerStart, RejectsMissingRouterAndBadHost) {
     ServerOptions o;
     o.listeners.push_back(Listener{.name = "norouter"});
