@@ -37,9 +37,14 @@ struct ServerOptions {
     std::vector<Listener> listeners;
     unsigned io_threads = 0;       // 0 = hardware concurrency
     unsigned worker_threads = 0;   // offload pool; 0 = hardware concurrency
+    // Offloaded requests that may wait beyond the ones running: admission while
+    // running + queued < worker_threads + worker_queue_limit, else 503 at once.
     size_t worker_queue_limit = 256;
     Limits limits;
-    bool log_requests = true;      // JSON lines via spdlog: method, path (no query), status, µs
+    // JSON lines via spdlog: method, path (no query), status, µs. Each line is one JSON object
+    // written at info level to spdlog's default logger (set its pattern to "%v" for pure JSON);
+    // query strings, cookies, bodies and auth headers are never logged.
+    bool log_requests = true;
 };
 
 class Server {
@@ -54,7 +59,10 @@ public:
     core::Status Start();
     // Port actually bound for listener i (after Start).
     uint16_t BoundPort(size_t listener_index) const;
-    // Stops accepting, lets in-flight requests finish (up to `grace`), then closes.
+    // Stops accepting, closes idle keep-alive connections, lets in-flight requests finish (up to
+    // `grace`; their responses carry "Connection: close"), then closes the rest. An offloaded
+    // handler that is still running cannot be interrupted: Stop waits for it past `grace`.
+    // Call from a thread that is not one of the server's (not from a handler). Idempotent.
     void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10000));
     // Blocks until Stop() was called and everything has shut down.
     void Wait();
