@@ -1,0 +1,27 @@
+// The "password too similar to the identifier" rule of the password policy
+// (settings-flow.md §8.2.1): case-insensitive Levenshtein distance and longest common
+// substring, measured over Unicode code points as Kratos does.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace bia::crypto {
+
+// Lower-cases UTF-8 text: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic (the scripts of
+// nearly all identifiers in practice); other characters pass unchanged. Invalid bytes become
+// U+FFFD, as Go's strings.ToLower does.
+std::string LowerUtf8(std::string_view text);
+
+// Edit distance in code points.
+size_t LevenshteinDistance(std::string_view a, std::string_view b);
+
+// Length, in code points, of the longest common contiguous substring.
+size_t LongestCommonSubstring(std::string_view a, std::string_view b);
+
+// Kratos's rule: after lower-casing both, distance < 5, or longest common substring divided by
+// the lower-cased password's length in bytes > 0.5.
+bool IsTooSimilarToIdentifier(std::string_view identifier, std::string_view password);
+
+}  // namespace bia::crypto

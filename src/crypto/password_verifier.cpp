@@ -1,0 +1,75 @@
+#include "crypto/password_verifier.hpp"
+
+#include <string>
+
+#include "core/crypto_util.hpp"
+#include "crypto/hash_format.hpp"
+#include "crypto/kdf.hpp"
+
+namespace bia::crypto {
+
+core::Error UnknownHashFormatError() { return core::BadRequest(std::string(kUnknownHashFormatReason)); }
+
+namespace {
+
+core::Result<bool> VerifyBcrypt(std::string_view password, const BcryptHash& h) {
+    if (password.size() > kBcryptMaxPasswordBytes) return false;
+    if (password.find('\0') != std::string_view::npos) return false;
+    // Go's bcrypt (Kratos) ignores the minor version. libxcrypt's "$2a$" adds crypt_blowfish's
+    // safety tweak for some passwords containing 0xFF bytes, so compute every minor as "$2b$"
+    // to match what Kratos computed. The checksum alone is compared: crypt_r normalises the
+    // last salt character, whose low bits bcrypt never uses.
+    const std::string setting = "$2b$" + std::string(h.cost < 10 ? "0" : "") +
+                                std::to_string(h.cost) + "$" + std::string(h.salt);
+    BIA_TRY_ASSIGN(std::string computed, BcryptCrypt(password, setting));
+    return core::ConstantTimeEquals(std::string_view(computed).substr(29), h.checksum);
+}
+
+core::Result<bool> VerifyArgon2(std::string_view password, const Argon2Hash& h) {
+    const Argon2Cost cost{h.memory_kib, h.iterations, h.parallelism, 0};
+    BIA_TRY_ASSIGN(std::string computed, Argon2Derive(h.variant, cost, password, h.salt, h.key.size()));
+    return core::ConstantTimeEquals(computed, h.key);
+}
+
+core::Result<bool> VerifyPbkdf2(std::string_view password, const Pbkdf2Hash& h) {
+    BIA_TRY_ASSIGN(std::string computed,
+                   Pbkdf2Derive(h.digest, h.iterations, password, h.salt, h.key.size()));
+    return core::ConstantTimeEquals(computed, h.key);
+}
+
+}  // namespace
+
+core::Result<bool> PasswordVerifier::Verify(std::string_view password, std::string_view encoded) const {
+    switch (DetectHashFormat(encoded)) {
+        case HashFormat::kBcrypt:
+            if (auto h = ParseBcrypt(encoded)) return VerifyBcrypt(password, *h);
+            break;
+        case HashFormat::kArgon2id:
+        case HashFormat::kArgon2i:
+            if (auto h = ParseArgon2(encoded)) return VerifyArgon2(password, *h);
+            break;
+        case HashFormat::kPbkdf2:
+            if (auto h = ParsePbkdf2(encoded)) return VerifyPbkdf2(password, *h);
+            break;
+        case HashFormat::kUnknown:
+            break;
+    }
+    return UnknownHashFormatError();
+}
+
+bool PasswordVerifier::IsKnownFormat(std::string_view encoded) const {
+    switch (DetectHashFormat(encoded)) {
+        case HashFormat::kBcrypt: return ParseBcrypt(encoded).has_value();
+        case HashFormat::kArgon2id:
+        case HashFormat::kArgon2i: return ParseArgon2(encoded).has_value();
+        case HashFormat::kPbkdf2: return ParsePbkdf2(encoded).has_value();
+        case HashFormat::kUnknown: return false;
+    }
+    return false;
+}
+
+bool PasswordVerifier::NeedsRehash(std::string_view encoded, const PasswordHasher& current) const {
+    return !current.Understands(encoded) || !current.MatchesParameters(encoded);
+}
+
+}  // namespace bia::crypto
