@@ -1,0 +1,169 @@
+#include "text/message.hpp"
+
+#include <cstdio>
+
+#include "core/time.hpp"
+
+namespace bia::text {
+
+using nlohmann::json;
+
+json Message::ToJson() const {
+    json j = {{"id", id}, {"text", text}, {"type", type}};
+    if (context) j["context"] = *context;
+    return j;
+}
+
+std::optional<Message> Message::FromJson(const json& j) {
+    if (!j.is_object()) return std::nullopt;
+    auto id = j.find("id");
+    auto text = j.find("text");
+    auto type = j.find("type");
+    if (id == j.end() || !id->is_number_integer() || text == j.end() || !text->is_string() || type == j.end() ||
+        !type->is_string())
+        return std::nullopt;
+    Message m;
+    m.id = id->get<int>();
+    m.text = text->get<std::string>();
+    m.type = type->get<std::string>();
+    if (auto c = j.find("context"); c != j.end()) m.context = *c;
+    return m;
+}
+
+std::string FormatMinutes(core::Duration d) {
+    const double minutes = std::chrono::duration<double>(d).count() / 60.0;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", minutes);
+    return buf;
+}
+
+namespace {
+
+Message Make(int id, std::string_view type, std::string text, std::optional<json> context = std::nullopt) {
+    return Message{id, std::move(text), std::string(type), std::move(context)};
+}
+
+Message Info(int id, std::string text) { return Make(id, kTypeInfo, std::move(text)); }
+Message Err(int id, std::string text) { return Make(id, kTypeError, std::move(text)); }
+
+Message Expired(int id, std::string_view flow, core::TimePoint expired_at, core::TimePoint now) {
+    return Make(id, kTypeError,
+                "The " + std::string(flow) + " flow expired " + FormatMinutes(now - expired_at) +
+                    " minutes ago, please try again.",
+                json{{"expired_at", core::FormatRfc3339(expired_at)}, {"expired_at_unix", core::UnixSeconds(expired_at)}});
+}
+
+}  // namespace
+
+Message NewInfoLogin() { return Info(kInfoLogin, "Sign in"); }
+Message NewInfoLoginReAuth() { return Info(kInfoLoginReAuth, "Please confirm this action by verifying that it is you."); }
+Message NewInfoLoginMfa() { return Info(kInfoLoginMfa, "Please complete the second authentication challenge."); }
+Message NewInfoRegistration() { return Info(kInfoRegistration, "Sign up"); }
+Message NewInfoSettingsUpdateSuccess() {
+    return Make(kInfoSettingsUpdateSuccess, kTypeSuccess, "Your changes have been saved!");
+}
+
+Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint now) {
+    const std::string at = core::FormatRfc3339(privileged_until);
+    return Make(kInfoRecoverySuccessful, kTypeSuccess,
+                "You successfully recovered your account. Please change your password or set up an alternative "
+                "login method (e.g. social sign in) within the next " +
+                    FormatMinutes(privileged_until - now) + " minutes.",
+                json{{"privilegedSessionExpiresAt", at},
+                     {"privileged_session_expires_at", at},
+                     {"privileged_session_expires_at_unix", core::UnixSeconds(privileged_until)}});
+}
+
+Message NewInfoNodeInputPassword() { return Info(kInfoNodeLabelInputPassword, "Password"); }
+Message NewInfoNodeLabelGenerated(std::string_view title, std::string_view name) {
+    return Make(kInfoNodeLabelGenerated, kTypeInfo, std::string(title), json{{"title", title}, {"name", name}});
+}
+Message NewInfoNodeLabelSave() { return Info(kInfoNodeLabelSave, "Save"); }
+Message NewInfoNodeLabelId() { return Info(kInfoNodeLabelId, "ID"); }
+Message NewInfoNodeLabelVerifyOtp() { return Info(kInfoNodeLabelVerifyOtp, "Verify code"); }
+
+Message NewValidationErrorGeneric(std::string_view reason) {
+    return Make(kErrorValidationGeneric, kTypeError, std::string(reason), json{{"reason", reason}});
+}
+Message NewValidationErrorRequired(std::string_view property) {
+    return Make(kErrorValidationRequired, kTypeError, "Property " + std::string(property) + " is missing.",
+                json{{"property", property}});
+}
+Message NewErrorValidationMinLength(int64_t min_length, int64_t actual_length) {
+    return Make(kErrorValidationMinLength, kTypeError,
+                "length must be >= " + std::to_string(min_length) + ", but got " + std::to_string(actual_length),
+                json{{"min_length", min_length}, {"actual_length", actual_length}});
+}
+Message NewErrorValidationInvalidFormat(std::string_view pattern) {
+    return Make(kErrorValidationInvalidFormat, kTypeError, "does not match pattern " + std::string(pattern),
+                json{{"pattern", pattern}});
+}
+Message NewErrorValidationPasswordPolicyViolation(std::string_view reason) {
+    return Make(kErrorValidationPasswordPolicyViolation, kTypeError,
+                "The password can not be used because " + std::string(reason) + ".", json{{"reason", reason}});
+}
+Message NewErrorValidationInvalidCredentials() {
+    return Err(kErrorValidationInvalidCredentials,
+               "The provided credentials are invalid, check for spelling mistakes in your password or username, "
+               "email address, or phone number.");
+}
+Message NewErrorValidationDuplicateCredentials() {
+    return Err(kErrorValidationDuplicateCredentials,
+               "An account with the same identifier (email, phone, username, ...) exists already.");
+}
+Message NewErrorValidationTotpVerifierWrong() {
+    return Err(kErrorValidationTotpVerifierWrong, "The provided authentication code is invalid, please try again.");
+}
+Message NewErrorValidationIdentifierMissing() {
+    return Err(kErrorValidationIdentifierMissing,
+               "Could not find any login identifiers. Did you forget to set them? This could also be caused by a "
+               "server misconfiguration.");
+}
+Message NewErrorValidationPasswordIdentifierTooSimilar() {
+    return Err(kErrorValidationPasswordIdentifierTooSimilar,
+               "The password can not be used because it is too similar to the identifier.");
+}
+Message NewErrorValidationPasswordMinLength(int64_t min_length, int64_t actual_length) {
+    return Make(kErrorValidationPasswordMinLength, kTypeError,
+                "The password must be at least " + std::to_string(min_length) + " characters long, but got " +
+                    std::to_string(actual_length) + ".",
+                json{{"min_length", min_length}, {"actual_length", actual_length}});
+}
+Message NewErrorValidationPasswordMaxLength(int64_t max_length, int64_t actual_length) {
+    return Make(kErrorValidationPasswordMaxLength, kTypeError,
+                "The password must be at most " + std::to_string(max_length) + " characters long, but got " +
+                    std::to_string(actual_length) + ".",
+                json{{"max_length", max_length}, {"actual_length", actual_length}});
+}
+Message NewErrorValidationPasswordTooManyBreaches(int64_t breaches) {
+    return Make(kErrorValidationPasswordTooManyBreaches, kTypeError,
+                "The password has been found in data breaches and must no longer be used.",
+                json{{"breaches", breaches}});
+}
+Message NewErrorValidationPasswordNewSameAsOld() {
+    return Err(kErrorValidationPasswordNewSameAsOld, "The new password must be different from the old password.");
+}
+Message NewErrorValidationLoginNoStrategyFound() {
+    return Err(kErrorValidationLoginNoStrategyFound,
+               "Could not find a strategy to log you in with. Did you fill out the form correctly?");
+}
+Message NewErrorValidationRegistrationNoStrategyFound() {
+    return Err(kErrorValidationRegistrationNoStrategyFound,
+               "Could not find a strategy to sign you up with. Did you fill out the form correctly?");
+}
+Message NewErrorValidationSettingsNoStrategyFound() {
+    return Err(kErrorValidationSettingsNoStrategyFound,
+               "Could not find a strategy to update your settings. Did you fill out the form correctly?");
+}
+
+Message NewErrorValidationLoginFlowExpired(core::TimePoint expired_at, core::TimePoint now) {
+    return Expired(kErrorValidationLoginFlowExpired, "login", expired_at, now);
+}
+Message NewErrorValidationRegistrationFlowExpired(core::TimePoint expired_at, core::TimePoint now) {
+    return Expired(kErrorValidationRegistrationFlowExpired, "registration", expired_at, now);
+}
+Message NewErrorValidationSettingsFlowExpired(core::TimePoint expired_at, core::TimePoint now) {
+    return Expired(kErrorValidationSettingsFlowExpired, "settings", expired_at, now);
+}
+
+}  // namespace bia::text

@@ -1,0 +1,109 @@
+// UI text messages (messages.tsv): the stable numeric ids, types and English templates that
+// flows attach to UI containers and nodes. Ids and texts are wire facts that clients key on, so
+// each one is written once here; texts and context keys follow the G2 column of messages.tsv.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+
+namespace bia::text {
+
+inline constexpr std::string_view kTypeInfo = "info";
+inline constexpr std::string_view kTypeError = "error";
+inline constexpr std::string_view kTypeSuccess = "success";
+
+// One rendered message: {"id","text","type","context"?} (settings-flow.md §7.3). `context` is
+// omitted from JSON when the message kind has none (messages.tsv context_keys "-").
+struct Message {
+    int id = 0;
+    std::string text;
+    std::string type;
+    std::optional<nlohmann::json> context;
+
+    nlohmann::json ToJson() const;
+    // Reads what ToJson wrote (stored flows); nullopt for anything else.
+    static std::optional<Message> FromJson(const nlohmann::json& j);
+
+    friend bool operator==(const Message&, const Message&) = default;
+};
+
+// ---- ids (messages.tsv) ----
+inline constexpr int kInfoLogin = 1010001;
+inline constexpr int kInfoLoginReAuth = 1010003;
+inline constexpr int kInfoLoginMfa = 1010004;
+inline constexpr int kInfoRegistration = 1040001;
+inline constexpr int kInfoSettingsUpdateSuccess = 1050001;
+inline constexpr int kInfoRecoverySuccessful = 1060001;
+inline constexpr int kInfoNodeLabelInputPassword = 1070001;
+inline constexpr int kInfoNodeLabelGenerated = 1070002;
+inline constexpr int kInfoNodeLabelSave = 1070003;
+inline constexpr int kInfoNodeLabelId = 1070004;
+inline constexpr int kInfoNodeLabelVerifyOtp = 1070006;
+inline constexpr int kErrorValidationGeneric = 4000001;
+inline constexpr int kErrorValidationRequired = 4000002;
+inline constexpr int kErrorValidationMinLength = 4000003;
+inline constexpr int kErrorValidationInvalidFormat = 4000004;
+inline constexpr int kErrorValidationPasswordPolicyViolation = 4000005;
+inline constexpr int kErrorValidationInvalidCredentials = 4000006;
+inline constexpr int kErrorValidationDuplicateCredentials = 4000007;
+inline constexpr int kErrorValidationTotpVerifierWrong = 4000008;
+inline constexpr int kErrorValidationIdentifierMissing = 4000009;
+inline constexpr int kErrorValidationPasswordIdentifierTooSimilar = 4000031;
+inline constexpr int kErrorValidationPasswordMinLength = 4000032;
+inline constexpr int kErrorValidationPasswordMaxLength = 4000033;
+inline constexpr int kErrorValidationPasswordTooManyBreaches = 4000034;
+inline constexpr int kErrorValidationPasswordNewSameAsOld = 4000039;
+inline constexpr int kErrorValidationLoginFlowExpired = 4010001;
+inline constexpr int kErrorValidationLoginNoStrategyFound = 4010002;
+inline constexpr int kErrorValidationRegistrationNoStrategyFound = 4010003;
+inline constexpr int kErrorValidationSettingsNoStrategyFound = 4010004;
+inline constexpr int kErrorValidationRegistrationFlowExpired = 4040001;
+inline constexpr int kErrorValidationSettingsFlowExpired = 4050001;
+
+// ---- constructors (one per message kind) ----
+Message NewInfoLogin();                 // 1010001 "Sign in"
+Message NewInfoLoginReAuth();           // 1010003
+Message NewInfoLoginMfa();              // 1010004
+Message NewInfoRegistration();          // 1040001 "Sign up"
+Message NewInfoSettingsUpdateSuccess(); // 1050001 (type success, G2)
+// 1060001: minutes until `privileged_until` as seen at `now`.
+Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint now);
+Message NewInfoNodeInputPassword();     // 1070001 "Password"
+// 1070002: a label generated from a schema `title`; `name` is the node's name (G2 context).
+Message NewInfoNodeLabelGenerated(std::string_view title, std::string_view name);
+Message NewInfoNodeLabelSave();         // 1070003 "Save"
+Message NewInfoNodeLabelId();           // 1070004 "ID"
+Message NewInfoNodeLabelVerifyOtp();    // 1070006 "Verify code"
+
+Message NewValidationErrorGeneric(std::string_view reason);      // 4000001
+Message NewValidationErrorRequired(std::string_view property);   // 4000002
+Message NewErrorValidationMinLength(int64_t min_length, int64_t actual_length);  // 4000003
+Message NewErrorValidationInvalidFormat(std::string_view pattern);               // 4000004
+Message NewErrorValidationPasswordPolicyViolation(std::string_view reason);      // 4000005
+Message NewErrorValidationInvalidCredentials();  // 4000006
+Message NewErrorValidationDuplicateCredentials();  // 4000007
+Message NewErrorValidationTotpVerifierWrong();   // 4000008
+Message NewErrorValidationIdentifierMissing();   // 4000009
+Message NewErrorValidationPasswordIdentifierTooSimilar();  // 4000031
+Message NewErrorValidationPasswordMinLength(int64_t min_length, int64_t actual_length);  // 4000032
+Message NewErrorValidationPasswordMaxLength(int64_t max_length, int64_t actual_length);  // 4000033
+Message NewErrorValidationPasswordTooManyBreaches(int64_t breaches);                    // 4000034
+Message NewErrorValidationPasswordNewSameAsOld();  // 4000039
+Message NewErrorValidationLoginNoStrategyFound();         // 4010002
+Message NewErrorValidationRegistrationNoStrategyFound();  // 4010003
+Message NewErrorValidationSettingsNoStrategyFound();      // 4010004
+
+// The "flow expired N minutes ago" messages (4010001 login, 4040001 registration, 4050001
+// settings): G2 context {expired_at, expired_at_unix} with the real expiry instant.
+Message NewErrorValidationLoginFlowExpired(core::TimePoint expired_at, core::TimePoint now);
+Message NewErrorValidationRegistrationFlowExpired(core::TimePoint expired_at, core::TimePoint now);
+Message NewErrorValidationSettingsFlowExpired(core::TimePoint expired_at, core::TimePoint now);
+
+// Go's "%.2f" of a duration in minutes (used in several texts and error reasons).
+std::string FormatMinutes(core::Duration d);
+
+}  // namespace bia::text

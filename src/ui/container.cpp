@@ -1,0 +1,152 @@
+#include "ui/container.hpp"
+
+#include <algorithm>
+
+namespace bia::ui {
+
+using nlohmann::json;
+
+Node* Container::Find(std::string_view id) {
+    for (auto& n : nodes) {
+        if (n.Id() == id) return &n;
+    }
+    return nullptr;
+}
+
+const Node* Container::Find(std::string_view id) const {
+    for (const auto& n : nodes) {
+        if (n.Id() == id) return &n;
+    }
+    return nullptr;
+}
+
+void Container::Upsert(Node node) {
+    for (auto& n : nodes) {
+        if (n.Id() == node.Id() && n.group == node.group) {
+            n = std::move(node);
+            return;
+        }
+    }
+    nodes.push_back(std::move(node));
+}
+
+void Container::SetValue(std::string_view name, json value) {
+    for (auto& n : nodes) {
+        if (auto* in = n.Input(); in && in->name == name) in->value = std::move(value);
+    }
+}
+
+void Container::ClearValue(std::string_view name) { SetValue(name, nullptr); }
+
+void Container::SetCsrf(std::string_view masked_token) { Upsert(NewCsrfTokenNode(masked_token)); }
+
+void Container::AddNodeMessage(std::string_view id, text::Message message) {
+    if (Node* n = Find(id)) {
+        n->messages.push_back(std::move(message));
+    } else {
+        messages.push_back(std::move(message));
+    }
+}
+
+void Container::ResetMessages() {
+    messages.clear();
+    for (auto& n : nodes) n.messages.clear();
+}
+
+json Container::ToJson() const {
+    json ns = json::array();
+    for (const auto& n : nodes) ns.push_back(n.ToJson());
+    json ms = json::array();
+    for (const auto& m : messages) ms.push_back(m.ToJson());
+    return {{"action", action}, {"method", method}, {"nodes", std::move(ns)}, {"messages", std::move(ms)}};
+}
+
+core::Result<Container> Container::FromJson(const json& j) {
+    if (!j.is_object()) return core::Internal("stored UI container is not an object");
+    Container c;
+    c.action = j.value("action", "");
+    c.method = j.value("method", "POST");
+    if (auto ns = j.find("nodes"); ns != j.end() && ns->is_array()) {
+        for (const auto& n : *ns) {
+            BIA_TRY_ASSIGN(Node node, Node::FromJson(n));
+            c.nodes.push_back(std::move(node));
+        }
+    }
+    if (auto ms = j.find("messages"); ms != j.end() && ms->is_array()) {
+        for (const auto& m : *ms) {
+            auto msg = text::Message::FromJson(m);
+            if (!msg) return core::Internal("stored UI container has a malformed message");
+            c.messages.push_back(std::move(*msg));
+        }
+    }
+    return c;
+}
+
+namespace {
+
+// The value as text, for the last tie-break of §7.5.
+std::string ValueText(const Node& n) {
+    const auto* in = n.Input();
+    if (!in || in->value.is_null()) return {};
+    if (in->value.is_string()) return in->value.get<std::string>();
+    return in->value.dump();
+}
+
+}  // namespace
+
+void SortNodes(std::vector<Node>& nodes, const SortOptions& options) {
+    struct Key {
+        size_t group;
+        size_t position;
+        std::string value;
+    };
+    const size_t method_position = options.keys.size() + nodes.size() + 1;
+    auto key_of = [&](const Node& n) {
+        Key k;
+        auto g = std::find(options.groups.begin(), options.groups.end(), n.group);
+        k.group = static_cast<size_t>(g - options.groups.begin());
+        const std::string& id = n.Id();
+        if (id == kMethodName) {
+            k.position = method_position;
+        } else {
+            k.position = options.keys.size();
+            for (size_t i = 0; i < options.keys.size(); ++i) {
+                if (id.compare(0, options.keys[i].size(), options.keys[i]) == 0) {
+                    k.position = i;
+                    break;
+                }
+            }
+        }
+        k.value = ValueText(n);
+        return k;
+    };
+    std::vector<std::pair<Key, Node>> keyed;
+    keyed.reserve(nodes.size());
+    for (auto& n : nodes) {
+        Key k = key_of(n);
+        keyed.emplace_back(std::move(k), std::move(n));
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+        if (a.first.group != b.first.group) return a.first.group < b.first.group;
+        if (a.first.position != b.first.position) return a.first.position < b.first.position;
+        return a.first.value < b.first.value;
+    });
+    nodes.clear();
+    for (auto& [k, n] : keyed) nodes.push_back(std::move(n));
+}
+
+SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths) {
+    SortOptions o;
+    o.groups = {std::string(kGroupDefault), std::string(kGroupProfile), std::string(kGroupPassword),
+                std::string(kGroupOidc),    std::string(kGroupLookupSecret), std::string(kGroupWebauthn),
+                std::string(kGroupPasskey), std::string(kGroupTotp)};
+    o.keys = schema_paths;
+    for (const char* k : {"lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_codes",
+                          "lookup_secret_confirm", "webauthn_remove", "webauthn_register_displayname",
+                          "webauthn_register", "passkey_remove", "passkey_register", "totp_qr", "totp_secret_key",
+                          "totp_unlink", "totp_code"})
+        o.keys.emplace_back(k);
+    return o;
+}
+
+}  // namespace bia::ui

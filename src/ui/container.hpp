@@ -1,0 +1,56 @@
+// The UI container of a flow (settings-flow.md §7.2): where the form posts to, its nodes and the
+// flow-level messages; plus the node ordering of §7.5 and the edits flows make when they re-render
+// a form after an error (messages, echoed values, a fresh csrf_token).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "text/message.hpp"
+#include "ui/node.hpp"
+
+namespace bia::ui {
+
+struct Container {
+    std::string action;
+    std::string method = "POST";
+    std::vector<Node> nodes;
+    std::vector<text::Message> messages;
+
+    Node* Find(std::string_view id);
+    const Node* Find(std::string_view id) const;
+    // Replaces the node with the same id and group, else appends (Kratos's upsert).
+    void Upsert(Node node);
+    // Sets the value of the input named `name`, if there is one.
+    void SetValue(std::string_view name, nlohmann::json value);
+    // Drops the value of the input named `name` (passwords are never echoed back).
+    void ClearValue(std::string_view name);
+    // Upserts the csrf_token node with a freshly masked token (§7.4).
+    void SetCsrf(std::string_view masked_token);
+    // A message on the node `id`; flow-level when no such node exists.
+    void AddNodeMessage(std::string_view id, text::Message message);
+    void AddMessage(text::Message message) { messages.push_back(std::move(message)); }
+    // Clears flow-level and node messages.
+    void ResetMessages();
+
+    // `messages` is always an array, even when empty (§7.2).
+    nlohmann::json ToJson() const;
+    static core::Result<Container> FromJson(const nlohmann::json& j);
+};
+
+// How nodes are ordered (§7.5): by the rank of their group in `groups` (unknown groups after the
+// listed ones), then by the first entry of `keys` that prefixes the node id (no match = after all
+// keys; the `method` submit always last), then by the string form of the value. Stable.
+struct SortOptions {
+    std::vector<std::string> groups;
+    std::vector<std::string> keys;
+};
+void SortNodes(std::vector<Node>& nodes, const SortOptions& options);
+
+// The settings order of §7.5 for a schema whose dotted property paths are `schema_paths`.
+SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths);
+
+}  // namespace bia::ui

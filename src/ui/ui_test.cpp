@@ -1,0 +1,189 @@
+#include <gtest/gtest.h>
+
+#include "ui/container.hpp"
+#include "ui/node.hpp"
+
+namespace bia::ui {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> Ids(const std::vector<Node>& nodes) {
+    std::vector<std::string> out;
+    for (const auto& n : nodes) out.push_back(n.group + ":" + n.Id());
+    return out;
+}
+
+TEST(UiNode, InputOmitsEmptyValueFalseRequiredAndAbsentLabel) {
+    Node n = NewInput("password", kGroupPassword, kInputPassword, "", false);
+    EXPECT_EQ(n.ToJson(), json::parse(R"({
+      "type":"input","group":"password",
+      "attributes":{"name":"password","type":"password","disabled":false,"node_type":"input"},
+      "messages":[],"meta":{}})"));
+}
+
+TEST(UiNode, InputWithEverythingSet) {
+    Node n = WithLabel(NewInput("traits.email", kGroupProfile, kInputEmail, "a@b.c", true),
+                       text::NewInfoNodeLabelGenerated("E-Mail", "traits.email"));
+    auto* in = n.Input();
+    in->pattern = "^.+$";
+    in->autocomplete = "email";
+    in->onclick = "go();";
+    n.messages.push_back(text::NewValidationErrorRequired("email"));
+    EXPECT_EQ(n.ToJson(), json::parse(R"({
+      "type":"input","group":"profile",
+      "attributes":{"name":"traits.email","type":"email","value":"a@b.c","required":true,"pattern":"^.+$",
+                    "disabled":false,"onclick":"go();","autocomplete":"email","node_type":"input"},
+      "messages":[{"id":4000002,"text":"Property email is missing.","type":"error","context":{"property":"email"}}],
+      "meta":{"label":{"id":1070002,"text":"E-Mail","type":"info","context":{"title":"E-Mail","name":"traits.email"}}}})"));
+}
+
+TEST(UiNode, NonStringValuesAreKept) {
+    EXPECT_EQ(NewInput("traits.age", kGroupProfile, kInputNumber, 0).ToJson()["attributes"]["value"], 0);
+    EXPECT_EQ(NewInput("traits.ok", kGroupProfile, kInputCheckbox, false).ToJson()["attributes"]["value"], false);
+}
+
+TEST(UiNode, CsrfTokenNodeForBrowserAndApiFlows) {
+    EXPECT_EQ(NewCsrfTokenNode("masked==").ToJson(), json::parse(R"({
+      "type":"input","group":"default",
+      "attributes":{"name":"csrf_token","type":"hidden","value":"masked==","required":true,"disabled":false,"node_type":"input"},
+      "messages":[],"meta":{}})"));
+    EXPECT_EQ(NewCsrfTokenNode("").ToJson(), json::parse(R"({
+      "type":"input","group":"default",
+      "attributes":{"name":"csrf_token","type":"hidden","required":true,"disabled":false,"node_type":"input"},
+      "messages":[],"meta":{}})"));
+}
+
+TEST(UiNode, OtherNodeTypesSerialiseAllTheirKeys) {
+    Node img{std::string(kGroupTotp), ImageAttributes{"data:image/png;base64,AA", "totp_qr", 256, 256}, {}, {}};
+    EXPECT_EQ(img.ToJson()["attributes"],
+              json::parse(R"({"src":"data:image/png;base64,AA","id":"totp_qr","width":256,"height":256,"node_type":"img"})"));
+    EXPECT_EQ(img.ToJson()["type"], "img");
+    Node txt{std::string(kGroupTotp), TextAttributes{text::NewInfoLogin(), "totp_secret_key"}, {}, {}};
+    EXPECT_EQ(txt.ToJson()["attributes"],
+              json::parse(R"({"text":{"id":1010001,"text":"Sign in","type":"info"},"id":"totp_secret_key","node_type":"text"})"));
+    Node a{std::string(kGroupDefault), AnchorAttributes{"https://x", text::NewInfoLogin(), "link"}, {}, {}};
+    EXPECT_EQ(a.ToJson()["attributes"]["node_type"], "a");
+    EXPECT_EQ(a.ToJson()["attributes"]["href"], "https://x");
+    Node s{std::string(kGroupWebauthn),
+           ScriptAttributes{"https://p/.well-known/ory/webauthn.js", true, "no-referrer", "anonymous", "sha512-x",
+                            "text/javascript", "webauthn_script", "n"},
+           {},
+           {}};
+    EXPECT_EQ(s.ToJson()["attributes"], json::parse(R"({"src":"https://p/.well-known/ory/webauthn.js","async":true,
+      "referrerpolicy":"no-referrer","crossorigin":"anonymous","integrity":"sha512-x","type":"text/javascript",
+      "id":"webauthn_script","nonce":"n","node_type":"script"})"));
+}
+
+TEST(UiNode, TraitNodesFollowTheSchemaFields) {
+    std::vector<schema::FormField> fields(3);
+    fields[0] = {"traits.email", "email", "string", true, std::nullopt, std::string("E-Mail"), std::string("email")};
+    fields[1] = {"traits.name.first", "text", "string", false, std::string("^[A-Z]"), std::nullopt, std::nullopt};
+    fields[2] = {"traits.age", "number", "integer", false, std::nullopt, std::nullopt, std::nullopt};
+    auto nodes = NewTraitNodes(fields, kGroupDefault, json::parse(R"({"email":"a@b.c","name":{"first":"Ann"}})"));
+    ASSERT_EQ(nodes.size(), 3u);
+    json all = json::array();
+    for (const auto& n : nodes) all.push_back(n.ToJson());
+    EXPECT_EQ(all, json::parse(R"([
+      {"type":"input","group":"default","attributes":{"name":"traits.email","type":"email","value":"a@b.c","required":true,
+        "disabled":false,"autocomplete":"email","node_type":"input"},"messages":[],
+        "meta":{"label":{"id":1070002,"text":"E-Mail","type":"info","context":{"title":"E-Mail","name":"traits.email"}}}},
+      {"type":"input","group":"default","attributes":{"name":"traits.name.first","type":"text","value":"Ann","pattern":"^[A-Z]",
+        "disabled":false,"node_type":"input"},"messages":[],"meta":{}},
+      {"type":"input","group":"default","attributes":{"name":"traits.age","type":"number","disabled":false,"node_type":"input"},
+        "messages":[],"meta":{}}])"));
+}
+
+TEST(UiNode, ValueAtPath) {
+    const json t = json::parse(R"({"a":{"b":1},"c":"x"})");
+    EXPECT_EQ(ValueAtPath(t, "traits", "traits.a.b"), 1);
+    EXPECT_EQ(ValueAtPath(t, "traits", "traits.c"), "x");
+    EXPECT_TRUE(ValueAtPath(t, "traits", "traits.a.z").is_null());
+    EXPECT_TRUE(ValueAtPath(t, "traits", "traitsx.c").is_null());
+    EXPECT_TRUE(ValueAtPath(t, "traits", "traits.c.d").is_null());
+}
+
+TEST(UiContainer, MessagesAlwaysAnArray) {
+    Container c;
+    c.action = "https://a/self-service/login?flow=1";
+    EXPECT_EQ(c.ToJson(), json::parse(R"({"action":"https://a/self-service/login?flow=1","method":"POST","nodes":[],"messages":[]})"));
+}
+
+TEST(UiContainer, EditsForReRendering) {
+    Container c;
+    c.nodes.push_back(NewInput("identifier", kGroupDefault, kInputText, nullptr, true));
+    c.nodes.push_back(NewInput("password", kGroupPassword, kInputPassword, nullptr, true));
+    c.SetCsrf("one");
+    c.SetCsrf("two");  // idempotent: replaced, not duplicated
+    ASSERT_EQ(c.nodes.size(), 3u);
+    EXPECT_EQ(c.Find("csrf_token")->Input()->value, "two");
+    c.SetValue("identifier", "me@x.y");
+    c.SetValue("password", "secret");
+    c.ClearValue("password");
+    EXPECT_EQ(c.Find("identifier")->Input()->value, "me@x.y");
+    EXPECT_TRUE(c.Find("password")->Input()->value.is_null());
+    c.AddNodeMessage("password", text::NewValidationErrorRequired("password"));
+    c.AddNodeMessage("nope", text::NewErrorValidationInvalidCredentials());
+    EXPECT_EQ(c.Find("password")->messages.size(), 1u);
+    ASSERT_EQ(c.messages.size(), 1u);
+    EXPECT_EQ(c.messages[0].id, 4000006);
+    c.ResetMessages();
+    EXPECT_TRUE(c.messages.empty());
+    EXPECT_TRUE(c.Find("password")->messages.empty());
+}
+
+TEST(UiContainer, JsonRoundTripKeepsEveryNodeType) {
+    Container c;
+    c.action = "https://a/x";
+    c.nodes.push_back(WithLabel(NewInput("traits.email", kGroupDefault, kInputEmail, "a@b.c", true),
+                                text::NewInfoNodeLabelGenerated("E-Mail", "traits.email")));
+    c.nodes.back().Input()->maxlength = 12;
+    c.nodes.push_back(Node{std::string(kGroupTotp), ImageAttributes{"s", "totp_qr", 256, 256}, {}, {}});
+    c.nodes.push_back(Node{std::string(kGroupTotp), TextAttributes{text::NewInfoLogin(), "t"}, {}, {}});
+    c.nodes.push_back(Node{std::string(kGroupOidc), AnchorAttributes{"h", text::NewInfoLogin(), "a"}, {}, {}});
+    c.nodes.push_back(Node{std::string(kGroupWebauthn), ScriptAttributes{"s", true, "r", "c", "i", "t", "id", "n"}, {}, {}});
+    c.messages.push_back(text::NewInfoLoginReAuth());
+    auto back = Container::FromJson(c.ToJson());
+    ASSERT_TRUE(back.ok()) << back.error().reason;
+    EXPECT_EQ(back->ToJson(), c.ToJson());
+    EXPECT_FALSE(Container::FromJson(json::parse(R"({"nodes":[{"type":"blink","attributes":{}}]})")).ok());
+}
+
+TEST(UiSort, SettingsOrderGroupsThenSchemaKeysMethodLast) {
+    std::vector<Node> nodes;
+    nodes.push_back(NewInput("method", kGroupPassword, kInputSubmit, "password"));
+    nodes.push_back(NewInput("password", kGroupPassword, kInputPassword, nullptr, true));
+    nodes.push_back(NewInput("totp_code", kGroupTotp, kInputText));
+    nodes.push_back(NewInput("method", kGroupProfile, kInputSubmit, "profile"));
+    nodes.push_back(NewInput("traits.email", kGroupProfile, kInputEmail));
+    nodes.push_back(NewInput("lookup_secret_regenerate", kGroupLookupSecret, kInputSubmit, "true"));
+    nodes.push_back(NewCsrfTokenNode("x"));
+    nodes.push_back(NewInput("lookup_secret_reveal", kGroupLookupSecret, kInputSubmit, "true"));
+    nodes.push_back(NewInput("custom", "zzz", kInputText));
+    SortNodes(nodes, SettingsSortOptions({"traits", "traits.email"}));
+    EXPECT_EQ(Ids(nodes), (std::vector<std::string>{
+                              "default:csrf_token", "profile:traits.email", "profile:method", "password:password",
+                              "password:method", "lookup_secret:lookup_secret_reveal",
+                              "lookup_secret:lookup_secret_regenerate", "totp:totp_code", "zzz:custom"}));
+}
+
+TEST(UiSort, FirstPrefixWinsAndTiesCompareValues) {
+    // "traits" prefixes every trait name, so trait inputs share one position (§7.5 as specified)
+    // and fall back to their values; nodes without values keep their order.
+    std::vector<Node> nodes;
+    nodes.push_back(NewInput("traits.b", kGroupProfile, kInputText, "zeta"));
+    nodes.push_back(NewInput("traits.a", kGroupProfile, kInputText, "alpha"));
+    nodes.push_back(NewInput("other", kGroupProfile, kInputText, "0"));
+    SortNodes(nodes, SortOptions{{"profile"}, {"traits", "traits.a", "traits.b"}});
+    EXPECT_EQ(Ids(nodes), (std::vector<std::string>{"profile:traits.a", "profile:traits.b", "profile:other"}));
+
+    std::vector<Node> plain;
+    plain.push_back(NewInput("password", kGroupPassword, kInputPassword));
+    plain.push_back(NewInput("identifier", kGroupDefault, kInputText));
+    plain.push_back(NewInput("csrf_token", kGroupDefault, kInputHidden));
+    SortNodes(plain, SortOptions{{"default", "password"}, {"csrf_token", "identifier", "password"}});
+    EXPECT_EQ(Ids(plain), (std::vector<std::string>{"default:csrf_token", "default:identifier", "password:password"}));
+}
+
+}  // namespace
+}  // namespace bia::ui
