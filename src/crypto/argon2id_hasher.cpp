@@ -1,7 +1,6 @@
 #include "crypto/argon2id_hasher.hpp"
 
 #include "core/encoding.hpp"
-
 #include "crypto/hash_format.hpp"
 #include "crypto/kdf.hpp"
 

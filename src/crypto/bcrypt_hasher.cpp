@@ -1,7 +1,6 @@
 #include "crypto/bcrypt_hasher.hpp"
 
 #include "core/encoding.hpp"
-
 #include "crypto/hash_format.hpp"
 #include "crypto/kdf.hpp"
 

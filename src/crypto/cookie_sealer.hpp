@@ -14,6 +14,8 @@
 
 namespace bia::crypto {
 
+inline constexpr std::string_view kCookieSealerKeyLabel = "bia cookie sealer v1: aes-256-gcm key";
+
 // Format: base64url without padding (cookie-safe) of
 //   version (1 byte, 0x01) ‖ nonce (12 random bytes) ‖ AES-256-GCM ciphertext ‖ tag (16 bytes).
 // The key of each secret is HMAC-SHA256(secret, kCookieSealerKeyLabel): secrets are operator-
@@ -39,7 +41,5 @@ private:
     std::vector<Key> keys_;
     core::Random* random_;
 };
-
-inline constexpr std::string_view kCookieSealerKeyLabel = "bia cookie sealer v1: aes-256-gcm key";
 
 }  // namespace bia::crypto

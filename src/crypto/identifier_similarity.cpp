@@ -1,6 +1,7 @@
 #include "crypto/identifier_similarity.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 namespace bia::crypto {
@@ -11,8 +12,13 @@ constexpr char32_t kReplacement = 0xFFFD;
 constexpr size_t kMinDistance = 5;
 constexpr double kMaxSubstringRatio = 0.5;
 
-std::u32string DecodeUtf8(std::string_view s) {
-    std::u32string out;
+struct Char {
+    char32_t cp;
+    uint8_t width;  // bytes it occupied in the input
+};
+
+std::vector<Char> DecodeUtf8(std::string_view s) {
+    std::vector<Char> out;
     out.reserve(s.size());
     size_t i = 0;
     while (i < s.size()) {
@@ -21,7 +27,7 @@ std::u32string DecodeUtf8(std::string_view s) {
         char32_t cp = 0;
         char32_t min = 0;
         if (b0 < 0x80) {
-            out.push_back(b0);
+            out.push_back({b0, 1});
             ++i;
             continue;
         } else if ((b0 & 0xE0) == 0xC0) {
@@ -39,11 +45,11 @@ std::u32string DecodeUtf8(std::string_view s) {
         }
         if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
         if (ok) {
-            out.push_back(cp);
+            out.push_back({cp, static_cast<uint8_t>(len)});
             i += len;
         } else {
-            // Like Go: one replacement character per invalid byte.
-            out.push_back(kReplacement);
+            // Like Go: each invalid byte is one U+FFFD of width one.
+            out.push_back({kReplacement, 1});
             ++i;
         }
     }
@@ -89,13 +95,7 @@ char32_t ToLower(char32_t c) {
     return c;
 }
 
-std::u32string LowerCodePoints(std::string_view s) {
-    std::u32string cps = DecodeUtf8(s);
-    for (char32_t& c : cps) c = ToLower(c);
-    return cps;
-}
-
-size_t Levenshtein(const std::u32string& a, const std::u32string& b) {
+size_t Levenshtein(std::string_view a, std::string_view b) {
     // Two rows of the classic table; memory is O(|b|) whatever the password length.
     std::vector<size_t> prev(b.size() + 1);
     std::vector<size_t> cur(b.size() + 1);
@@ -111,13 +111,21 @@ size_t Levenshtein(const std::u32string& a, const std::u32string& b) {
     return prev[b.size()];
 }
 
-size_t Lcs(const std::u32string& a, const std::u32string& b) {
+// Kratos's walk: characters compared as code points, a match extending the run that ended at
+// the previous *byte* offsets — which holds a run only when the previous character in both
+// strings was a single byte (and matched).
+size_t Lcs(const std::vector<Char>& a, const std::vector<Char>& b) {
     std::vector<size_t> prev(b.size() + 1, 0);
     std::vector<size_t> cur(b.size() + 1, 0);
     size_t best = 0;
     for (size_t i = 1; i <= a.size(); ++i) {
         for (size_t j = 1; j <= b.size(); ++j) {
-            cur[j] = a[i - 1] == b[j - 1] ? prev[j - 1] + 1 : 0;
+            if (a[i - 1].cp != b[j - 1].cp) {
+                cur[j] = 0;
+                continue;
+            }
+            const bool chains = i > 1 && j > 1 && a[i - 2].width == 1 && b[j - 2].width == 1;
+            cur[j] = chains ? prev[j - 1] + 1 : 1;
             best = std::max(best, cur[j]);
         }
         std::swap(prev, cur);
@@ -130,26 +138,22 @@ size_t Lcs(const std::u32string& a, const std::u32string& b) {
 std::string LowerUtf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char32_t c : LowerCodePoints(text)) AppendUtf8(out, c);
+    for (const Char& c : DecodeUtf8(text)) AppendUtf8(out, ToLower(c.cp));
     return out;
 }
 
-size_t LevenshteinDistance(std::string_view a, std::string_view b) {
-    return Levenshtein(DecodeUtf8(a), DecodeUtf8(b));
-}
+size_t LevenshteinDistance(std::string_view a, std::string_view b) { return Levenshtein(a, b); }
 
 size_t LongestCommonSubstring(std::string_view a, std::string_view b) {
     return Lcs(DecodeUtf8(a), DecodeUtf8(b));
 }
 
 bool IsTooSimilarToIdentifier(std::string_view identifier, std::string_view password) {
-    const std::u32string id = LowerCodePoints(identifier);
-    const std::u32string pw = LowerCodePoints(password);
+    const std::string id = LowerUtf8(identifier);
+    const std::string pw = LowerUtf8(password);
     if (Levenshtein(id, pw) < kMinDistance) return true;
-    std::string pw_utf8;
-    for (char32_t c : pw) AppendUtf8(pw_utf8, c);
-    if (pw_utf8.empty()) return false;
-    const double ratio = static_cast<double>(Lcs(id, pw)) / static_cast<double>(pw_utf8.size());
+    if (pw.empty()) return false;
+    const double ratio = static_cast<double>(Lcs(DecodeUtf8(id), DecodeUtf8(pw))) / static_cast<double>(pw.size());
     return ratio > kMaxSubstringRatio;
 }
 

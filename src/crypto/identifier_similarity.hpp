@@ -1,6 +1,6 @@
 // The "password too similar to the identifier" rule of the password policy
-// (settings-flow.md §8.2.1): case-insensitive Levenshtein distance and longest common
-// substring, measured over Unicode code points as Kratos does.
+// (settings-flow.md §8.2.1): case-insensitive edit distance and longest common substring,
+// measured exactly as Kratos measures them so both accept and refuse the same passwords.
 #pragma once
 
 #include <cstddef>
@@ -14,10 +14,13 @@ namespace bia::crypto {
 // U+FFFD, as Go's strings.ToLower does.
 std::string LowerUtf8(std::string_view text);
 
-// Edit distance in code points.
+// Levenshtein distance over bytes (Kratos's library compares bytes, so "é" vs "e" is 2 edits).
 size_t LevenshteinDistance(std::string_view a, std::string_view b);
 
-// Length, in code points, of the longest common contiguous substring.
+// Longest common contiguous substring, in characters, as Kratos computes it: a run of equal
+// characters only continues after a one-byte (ASCII) character, because Kratos indexes its
+// table by byte offset while stepping through characters. For ASCII text this is the plain
+// longest common substring; "ña" vs "ña" gives 1.
 size_t LongestCommonSubstring(std::string_view a, std::string_view b);
 
 // Kratos's rule: after lower-casing both, distance < 5, or longest common substring divided by

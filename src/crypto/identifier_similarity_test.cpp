@@ -5,19 +5,22 @@
 namespace bia::crypto {
 namespace {
 
-TEST(IdentifierSimilarity, LevenshteinCountsCodePoints) {
+TEST(IdentifierSimilarity, LevenshteinCountsBytesLikeKratos) {
     EXPECT_EQ(LevenshteinDistance("kitten", "sitting"), 3u);
     EXPECT_EQ(LevenshteinDistance("", "abc"), 3u);
     EXPECT_EQ(LevenshteinDistance("abc", "abc"), 0u);
-    EXPECT_EQ(LevenshteinDistance("café", "cafe"), 1u);  // é is 2 bytes but one edit
     EXPECT_EQ(LevenshteinDistance("flaw", "lawn"), 2u);
+    EXPECT_EQ(LevenshteinDistance("café", "cafe"), 2u);  // é is two bytes: two edits
 }
 
 TEST(IdentifierSimilarity, LongestCommonSubstring) {
     EXPECT_EQ(LongestCommonSubstring("john.doe@example.com", "mydoe@exa99"), 7u);  // "doe@exa"
     EXPECT_EQ(LongestCommonSubstring("abc", "xyz"), 0u);
     EXPECT_EQ(LongestCommonSubstring("", "xyz"), 0u);
-    EXPECT_EQ(LongestCommonSubstring("ñandú", "xandúx"), 4u);
+    EXPECT_EQ(LongestCommonSubstring("ñandú", "xandúx"), 4u);  // counted in characters
+    // Kratos's walk only continues a run after a one-byte character.
+    EXPECT_EQ(LongestCommonSubstring("ña", "ña"), 1u);
+    EXPECT_EQ(LongestCommonSubstring("añb", "añb"), 2u);
 }
 
 TEST(IdentifierSimilarity, LowerCasesCommonScripts) {
@@ -41,6 +44,10 @@ TEST(IdentifierSimilarity, KratosRule) {
     // Exactly half is allowed (the rule is "> 0.5").
     EXPECT_FALSE(IsTooSimilarToIdentifier("abcdefgh@example.org", "abcdefgh12345678"));
     EXPECT_TRUE(IsTooSimilarToIdentifier("abcdefgh@example.org", "abcdefgh1234567"));
+    // The distance counts bytes: 4 character edits, but 8 byte edits, so not "similar".
+    EXPECT_FALSE(IsTooSimilarToIdentifier("éééé", "eeee"));
+    // ...while shared UTF-8 lead bytes make these 4 byte edits apart.
+    EXPECT_TRUE(IsTooSimilarToIdentifier("ääää", "öööö"));
     // Unrelated.
     EXPECT_FALSE(IsTooSimilarToIdentifier("john.doe@example.com", "correct horse battery staple"));
     EXPECT_FALSE(IsTooSimilarToIdentifier("", "correct horse battery staple"));
