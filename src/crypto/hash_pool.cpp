@@ -45,17 +45,20 @@ core::Result<std::unique_ptr<HashPool>> HashPool::Create(const PasswordHasher& h
     Wipe(dummy_password);
     if (!dummy) return std::move(dummy).error();
 
-    std::unique_ptr<HashPool> pool(new HashPool(hasher, verifier, workers, options.max_queue));
+    std::unique_ptr<HashPool> pool(new HashPool(hasher, verifier, options.max_queue));
     pool->dummy_hash_ = std::move(dummy).value();
+    try {
+        pool->threads_.reserve(workers);
+        for (size_t i = 0; i < workers; ++i) pool->threads_.emplace_back([p = pool.get()] { p->Run(); });
+    } catch (const std::exception& e) {
+        // The destructor stops and joins the workers that did start.
+        return core::Internal(std::string("hash pool: cannot start worker threads: ") + e.what());
+    }
     return pool;
 }
 
-HashPool::HashPool(const PasswordHasher& hasher, const PasswordVerifier& verifier, size_t workers,
-                   size_t max_queue)
-    : hasher_(hasher), verifier_(verifier), max_queue_(max_queue) {
-    threads_.reserve(workers);
-    for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { Run(); });
-}
+HashPool::HashPool(const PasswordHasher& hasher, const PasswordVerifier& verifier, size_t max_queue)
+    : hasher_(hasher), verifier_(verifier), max_queue_(max_queue) {}
 
 HashPool::~HashPool() {
     std::deque<Job> pending;

@@ -79,8 +79,7 @@ private:
         VerifyCallback verify_done;
     };
 
-    HashPool(const PasswordHasher& hasher, const PasswordVerifier& verifier, size_t workers,
-             size_t max_queue);
+    HashPool(const PasswordHasher& hasher, const PasswordVerifier& verifier, size_t max_queue);
     core::Status Enqueue(Job job);
     void Run();
     void Execute(Job& job);
