@@ -1,0 +1,200 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/admin_client.hpp"
+#include "app/wiring.hpp"
+#include "config/config.hpp"
+#include "core/random.hpp"
+#include "core/url.hpp"
+
+namespace bia::app {
+
+namespace {
+
+int Fail(const std::string& line) {
+    std::cerr << line << "\n";
+    return 1;
+}
+
+int Serve(const std::vector<std::string>& files, bool dev) {
+    config::Warnings warnings;
+    auto cfg = config::LoadConfig(files, config::FromProcessEnvironment(), dev, &warnings);
+    if (!cfg) return Fail(cfg.error().reason);
+    for (const auto& w : warnings) spdlog::warn("{}", w);
+    if (cfg->secrets.must_generate_default) {
+        // Like Kratos: without configured secrets, cookies are protected by a random per-process
+        // secret (sessions do not survive a restart in that case).
+        core::SecureRandom random;
+        cfg->secrets.default_secrets = {random.AlphaNumeric(32)};
+    }
+    if (cfg->log.level == "debug" || cfg->log.level == "trace") spdlog::set_level(spdlog::level::debug);
+    else if (cfg->log.level == "warning" || cfg->log.level == "warn") spdlog::set_level(spdlog::level::warn);
+    else if (cfg->log.level == "error" || cfg->log.level == "fatal" || cfg->log.level == "panic") spdlog::set_level(spdlog::level::err);
+
+    // Block the stop signals before any thread starts so only sigwait below receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    auto wiring = Wiring::Build(std::move(*cfg));
+    if (!wiring) {
+        const auto& e = wiring.error();
+        return Fail("bia: " + e.reason + (e.debug.empty() ? "" : " (" + e.debug + ")"));
+    }
+    if (auto s = (*wiring)->Start(); !s) return Fail("bia: " + s.error().reason);
+    std::cout << "Bia " << BIA_VERSION << " listening: public API " << (*wiring)->PublicListenUrl()
+              << " , admin API " << (*wiring)->AdminListenUrl() << std::endl;
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("received signal {}, shutting down gracefully", sig);
+    (*wiring)->Stop();
+    (*wiring)->Wait();
+    return 0;
+}
+
+int Migrate(const std::string& dsn_arg, bool from_env, const std::vector<std::string>& files, bool yes) {
+    std::string dsn = dsn_arg;
+    if (from_env) {
+        const char* env = std::getenv("DSN");
+        if (!env || !*env) return Fail("bia migrate sql: -e was given but the DSN environment variable is empty");
+        dsn = env;
+    } else if (dsn.empty() && !files.empty()) {
+        config::Warnings warnings;
+        auto cfg = config::LoadConfig(files, config::FromProcessEnvironment(), true, &warnings);
+        if (!cfg) return Fail(cfg.error().reason);
+        dsn = cfg->dsn;
+    }
+    if (dsn.empty()) return Fail("bia migrate sql: give a DSN, -e (read $DSN) or -c <config file>");
+    if (!yes) return Fail("bia migrate sql: refusing to apply migrations without --yes");
+    auto applied = MigrateDsn(dsn);
+    if (!applied) return Fail("bia migrate sql: " + applied.error().reason + " " + applied.error().debug);
+    std::cout << "Applied " << applied->size() << " migration(s)\n";
+    for (const auto& v : *applied) std::cout << "  " << v << "\n";
+    return 0;
+}
+
+std::string Endpoint(const std::string& flag) {
+    if (!flag.empty()) return flag;
+    if (const char* e = std::getenv("KRATOS_ADMIN_URL"); e && *e) return e;
+    return "http://127.0.0.1:4434/";
+}
+
+int PrintReply(const core::Result<HttpReply>& r, long expect) {
+    if (!r) return Fail("bia: " + r.error().reason);
+    if (r->status != expect) {
+        std::cerr << "bia: the admin API answered " << r->status << ": " << r->body << "\n";
+        return 1;
+    }
+    if (!r->body.empty()) {
+        auto j = nlohmann::json::parse(r->body, nullptr, false);
+        std::cout << (j.is_discarded() ? r->body : j.dump(2)) << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+    CLI::App app{"Bia — a self-hosted identity server, wire-compatible with Ory Kratos"};
+    app.require_subcommand(1);
+
+    std::vector<std::string> config_files;
+    bool dev = false;
+    bool watch_courier = false;
+    auto* serve = app.add_subcommand("serve", "Run the public and admin HTTP APIs");
+    serve->add_option("-c,--config", config_files, "Configuration file(s) (kratos.yml); later files override earlier ones")
+        ->required()
+        ->check(CLI::ExistingFile);
+    serve->add_flag("--dev", dev, "Development mode: allows plain-http cookies and low hash costs");
+    serve->add_flag("--watch-courier", watch_courier, "Accepted for Kratos compatibility");
+
+    auto* migrate = app.add_subcommand("migrate", "Manage the database schema");
+    migrate->require_subcommand(1);
+    auto* sql = migrate->add_subcommand("sql", "Apply pending SQL migrations");
+    std::string dsn;
+    bool from_env = false, yes = false;
+    std::vector<std::string> migrate_files;
+    sql->add_option("dsn", dsn, "Database DSN (sqlite://PATH?_fk=true, memory)");
+    sql->add_flag("-e,--read-from-env", from_env, "Read the DSN from the DSN environment variable");
+    sql->add_option("-c,--config", migrate_files, "Read the DSN from these configuration files");
+    sql->add_flag("-y,--yes", yes, "Apply without asking");
+
+    auto* version = app.add_subcommand("version", "Print the version");
+
+    auto* identities = app.add_subcommand("identities", "Manage identities through a running server's admin API");
+    identities->require_subcommand(1);
+    std::string endpoint;
+    identities->add_option("-e,--endpoint", endpoint, "Admin API URL (default $KRATOS_ADMIN_URL or http://127.0.0.1:4434/)");
+    std::vector<std::string> import_files, ids;
+    auto* import = identities->add_subcommand("import", "Create identities from JSON files (admin create bodies)");
+    import->add_option("files", import_files, "JSON files; '-' reads standard input")->required();
+    auto* get = identities->add_subcommand("get", "Show identities");
+    get->add_option("ids", ids, "Identity ids")->required();
+    auto* list = identities->add_subcommand("list", "List identities");
+    int64_t page = 1, per_page = 250;
+    list->add_option("page", page, "Page (1-based)");
+    list->add_option("per_page", per_page, "Items per page");
+    auto* del = identities->add_subcommand("delete", "Delete identities");
+    del->add_option("ids", ids, "Identity ids")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    if (*serve) return Serve(config_files, dev);
+    if (*sql) return Migrate(dsn, from_env, migrate_files, yes);
+    if (*version) {
+        std::cout << "Version: " << BIA_VERSION << "\n";
+        return 0;
+    }
+    const std::string admin = Endpoint(endpoint);
+    if (*import) {
+        int rc = 0;
+        for (const auto& f : import_files) {
+            std::stringstream ss;
+            if (f == "-") ss << std::cin.rdbuf();
+            else {
+                std::ifstream in(f);
+                if (!in) return Fail("bia: cannot read " + f);
+                ss << in.rdbuf();
+            }
+            rc |= PrintReply(AdminRequest("POST", core::JoinUrl(admin, "/admin/identities"), ss.str()), 201);
+        }
+        return rc;
+    }
+    if (*get) {
+        int rc = 0;
+        for (const auto& id : ids) rc |= PrintReply(AdminRequest("GET", core::JoinUrl(admin, "/admin/identities/" + id)), 200);
+        return rc;
+    }
+    if (*list) {
+        return PrintReply(AdminRequest("GET", core::JoinUrl(admin, "/admin/identities?page=" + std::to_string(page) +
+                                                                          "&per_page=" + std::to_string(per_page))),
+                          200);
+    }
+    if (*del) {
+        int rc = 0;
+        for (const auto& id : ids) {
+            rc |= PrintReply(AdminRequest("DELETE", core::JoinUrl(admin, "/admin/identities/" + id)), 204);
+            if (rc == 0) std::cout << id << "\n";
+        }
+        return rc;
+    }
+    return 0;
+}
+
+}  // namespace bia::app

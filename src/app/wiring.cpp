@@ -1,0 +1,171 @@
+#include "app/wiring.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "crypto/argon2id_hasher.hpp"
+#include "crypto/bcrypt_hasher.hpp"
+#include "crypto/hash_pool.hpp"
+#include "crypto/password_verifier.hpp"
+#include "http/router.hpp"
+#include "http/routes/admin_identities.hpp"
+#include "http/routes/system_routes.hpp"
+#include "http/server.hpp"
+#include "identity/identity_service.hpp"
+#include "persistence/sqlite/database.hpp"
+#include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/sqlite/session_repository_sqlite.hpp"
+#include "schema/schema.hpp"
+#include "session/session_service.hpp"
+
+namespace bia::app {
+
+namespace {
+
+// identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share
+// the same admission control.
+class PooledHashing final : public identity::PasswordHashing {
+public:
+    PooledHashing(crypto::HashPool& pool, const crypto::PasswordVerifier& verifier)
+        : pool_(pool), verifier_(verifier) {}
+    core::Result<std::string> Hash(std::string_view password) override { return pool_.HashBlocking(password); }
+    bool IsKnownHashFormat(std::string_view encoded) override { return verifier_.IsKnownFormat(encoded); }
+
+private:
+    crypto::HashPool& pool_;
+    const crypto::PasswordVerifier& verifier_;
+};
+
+}  // namespace
+
+struct Wiring::Parts {
+    config::Config config;
+    core::SystemClock clock;
+    core::SecureRandom random;
+    std::unique_ptr<persistence::sqlite::Database> db;
+    std::unique_ptr<persistence::sqlite::IdentityRepositorySqlite> identity_repo;
+    std::unique_ptr<persistence::sqlite::SessionRepositorySqlite> session_repo;
+    std::unique_ptr<schema::SchemaRegistry> schemas;
+    std::unique_ptr<crypto::PasswordHasher> hasher;
+    std::unique_ptr<crypto::PasswordVerifier> verifier;
+    std::unique_ptr<crypto::HashPool> hash_pool;
+    std::unique_ptr<PooledHashing> hashing;
+    std::unique_ptr<identity::IdentityService> identities;
+    std::unique_ptr<session::SessionService> sessions;
+    std::unique_ptr<http::routes::SystemRoutes> system_routes;
+    std::unique_ptr<http::routes::AdminIdentityRoutes> admin_identity_routes;
+    http::Router public_router;
+    http::Router admin_router;
+    std::unique_ptr<http::Server> server;
+};
+
+Wiring::Wiring() : parts_(std::make_unique<Parts>()) {}
+Wiring::~Wiring() = default;
+
+core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn) {
+    BIA_TRY_ASSIGN(auto db, persistence::sqlite::Database::Open(dsn));
+    return db->Migrate();
+}
+
+core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, WiringOptions options) {
+    std::unique_ptr<Wiring> w(new Wiring());
+    Parts& p = *w->parts_;
+    p.config = std::move(config);
+    const auto& cfg = p.config;
+
+    // Database and repositories.
+    BIA_TRY_ASSIGN(p.db, persistence::sqlite::Database::Open(cfg.dsn));
+    if (options.migrate || cfg.IsMemoryDsn()) {
+        auto applied = p.db->Migrate();
+        if (!applied) return std::move(applied).error();
+        for (const auto& v : *applied) spdlog::info("applied migration {}", v);
+    } else {
+        BIA_TRY_ASSIGN(auto pending, p.db->PendingMigrations());
+        if (!pending.empty())
+            return core::Unavailable("the database has " + std::to_string(pending.size()) +
+                                     " pending migrations; run `bia migrate sql -e --yes` first");
+    }
+    p.identity_repo = std::make_unique<persistence::sqlite::IdentityRepositorySqlite>(*p.db);
+    p.session_repo = std::make_unique<persistence::sqlite::SessionRepositorySqlite>(*p.db);
+
+    // Identity schemas.
+    std::vector<schema::SchemaSource> sources;
+    for (const auto& s : cfg.identity.schemas) sources.push_back({s.id, s.url});
+    BIA_TRY_ASSIGN(p.schemas, schema::SchemaRegistry::Load(sources, cfg.identity.default_schema_id));
+
+    // Password hashing: one configured hasher, verification of every known format, and the
+    // bounded pool that keeps hashing off the network threads.
+    if (cfg.hashers.algorithm == config::HashAlgorithm::kArgon2) {
+        const auto& a = cfg.hashers.argon2;
+        const uint32_t parallelism = a.parallelism ? a.parallelism : 2 * std::max(1u, std::thread::hardware_concurrency());
+        crypto::Argon2Params params;
+        params.memory_kib = static_cast<uint32_t>(a.memory_bytes / 1024);
+        params.iterations = a.iterations;
+        params.parallelism = parallelism;
+        params.salt_length = a.salt_length;
+        params.key_length = a.key_length;
+        p.hasher = std::make_unique<crypto::Argon2idHasher>(params, p.random);
+    } else {
+        p.hasher = std::make_unique<crypto::BcryptHasher>(static_cast<int>(cfg.hashers.bcrypt.cost), p.random);
+    }
+    p.verifier = std::make_unique<crypto::PasswordVerifier>();
+    crypto::HashPoolOptions pool_options;
+    BIA_TRY_ASSIGN(p.hash_pool, crypto::HashPool::Create(*p.hasher, *p.verifier, p.random, pool_options));
+    p.hashing = std::make_unique<PooledHashing>(*p.hash_pool, *p.verifier);
+
+    // Services.
+    p.identities = std::make_unique<identity::IdentityService>(*p.identity_repo, *p.schemas, *p.hashing, p.clock, p.random);
+    session::SessionOptions session_options;
+    session_options.lifespan = cfg.session.lifespan;
+    session_options.earliest_possible_extend = cfg.session.earliest_possible_extend;
+    p.sessions = std::make_unique<session::SessionService>(*p.session_repo, p.clock, p.random, session_options);
+
+    // Routes.
+    http::routes::SystemOptions system_options;
+    system_options.version = BIA_VERSION;
+    system_options.public_base_url = cfg.PublicBaseUrl();
+    system_options.admin_base_url = cfg.AdminBaseUrl();
+    auto* db = p.db.get();
+    system_options.ready = [db] { return db->Ping(); };
+    p.system_routes = std::make_unique<http::routes::SystemRoutes>(*p.schemas, system_options);
+    p.system_routes->RegisterPublic(p.public_router);
+    p.system_routes->RegisterAdmin(p.admin_router);
+    p.admin_identity_routes = std::make_unique<http::routes::AdminIdentityRoutes>(
+        *p.identities, *p.sessions, http::routes::AdminIdentityOptions{cfg.PublicBaseUrl(), cfg.AdminBaseUrl()});
+    p.admin_identity_routes->Register(p.admin_router);
+
+    // Server.
+    http::ServerOptions server_options;
+    http::Listener pub;
+    pub.name = "public";
+    pub.host = cfg.serve.public_api.host.empty() ? "127.0.0.1" : cfg.serve.public_api.host;
+    pub.port = cfg.serve.public_api.port;
+    pub.router = &p.public_router;
+    pub.default_headers = {{"Cache-Control", "private, no-cache, no-store, must-revalidate"}};
+    http::Listener adm;
+    adm.name = "admin";
+    adm.host = cfg.serve.admin_api.host.empty() ? "127.0.0.1" : cfg.serve.admin_api.host;
+    adm.port = cfg.serve.admin_api.port;
+    adm.router = &p.admin_router;
+    server_options.listeners = {pub, adm};
+    p.server = std::make_unique<http::Server>(std::move(server_options));
+    return w;
+}
+
+core::Status Wiring::Start() { return parts_->server->Start(); }
+void Wiring::Stop() { parts_->server->Stop(); }
+void Wiring::Wait() { parts_->server->Wait(); }
+
+std::string Wiring::PublicListenUrl() const {
+    const auto& l = parts_->config.serve.public_api;
+    return "http://" + (l.host.empty() ? std::string("127.0.0.1") : l.host) + ":" +
+           std::to_string(parts_->server->BoundPort(0)) + "/";
+}
+std::string Wiring::AdminListenUrl() const {
+    const auto& l = parts_->config.serve.admin_api;
+    return "http://" + (l.host.empty() ? std::string("127.0.0.1") : l.host) + ":" +
+           std::to_string(parts_->server->BoundPort(1)) + "/";
+}
+
+}  // namespace bia::app

@@ -1,0 +1,42 @@
+// The composition root: builds every module once, in dependency order, from a validated
+// Config — database → repositories → schemas → hashers → services → routes → server. No other
+// code knows all modules; nothing is a singleton.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "core/result.hpp"
+
+namespace bia::app {
+
+struct WiringOptions {
+    bool migrate = true;  // apply pending SQL migrations before serving
+};
+
+class Wiring {
+public:
+    static core::Result<std::unique_ptr<Wiring>> Build(config::Config config, WiringOptions options = {});
+    ~Wiring();
+
+    // Binds the listeners; serving continues on background threads.
+    core::Status Start();
+    void Stop();
+    void Wait();
+    std::string PublicListenUrl() const;
+    std::string AdminListenUrl() const;
+
+private:
+    Wiring();
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+// Applies pending migrations for `dsn`; returns the versions applied.
+core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn);
+
+}  // namespace bia::app
