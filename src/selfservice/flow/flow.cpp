@@ -1,0 +1,40 @@
+#include "selfservice/flow/flow.hpp"
+
+#include "core/url.hpp"
+
+namespace bia::selfservice {
+
+std::string_view ToString(FlowType t) { return t == FlowType::kApi ? kFlowTypeApi : kFlowTypeBrowser; }
+
+std::optional<FlowType> ParseFlowType(std::string_view s) {
+    if (s == kFlowTypeApi) return FlowType::kApi;
+    if (s == kFlowTypeBrowser) return FlowType::kBrowser;
+    return std::nullopt;
+}
+
+std::string FlowUiUrl(std::string_view ui_url, const core::Uuid& id) {
+    auto u = core::Url::Parse(ui_url);
+    if (!u) return std::string(ui_url) + (ui_url.find('?') == std::string_view::npos ? "?" : "&") + "flow=" + id.ToString();
+    core::Query q = u->query();
+    q.Set("flow", id.ToString());
+    u->SetQuery(q);
+    return u->ToString();
+}
+
+std::string ReturnToOf(std::string_view request_url) {
+    auto u = core::Url::Parse(request_url);
+    if (!u) return {};
+    auto rt = u->query().Get("return_to");
+    return rt ? std::string(*rt) : std::string();
+}
+
+std::string PublicUrl(std::string_view public_base_url, std::string_view path, std::string_view query) {
+    std::string out = core::JoinUrl(public_base_url, path);
+    if (!query.empty()) {
+        out += '?';
+        out += query;
+    }
+    return out;
+}
+
+}  // namespace bia::selfservice

@@ -1,0 +1,126 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::selfservice {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+TEST(Flow, TypeNames) {
+    EXPECT_EQ(ToString(FlowType::kApi), "api");
+    EXPECT_EQ(ToString(FlowType::kBrowser), "browser");
+    EXPECT_EQ(ParseFlowType("browser"), FlowType::kBrowser);
+    EXPECT_FALSE(ParseFlowType("Browser"));
+}
+
+TEST(Flow, UiUrlMergesTheFlowIdIntoTheQuery) {
+    const auto id = *core::Uuid::Parse("6f5c9d4e-1111-4222-8333-444455556666");
+    EXPECT_EQ(FlowUiUrl("http://ui.test/login", id), "http://ui.test/login?flow=6f5c9d4e-1111-4222-8333-444455556666");
+    EXPECT_EQ(FlowUiUrl("http://ui.test/login?lang=de", id),
+              "http://ui.test/login?lang=de&flow=6f5c9d4e-1111-4222-8333-444455556666");
+    EXPECT_EQ(FlowUiUrl("/login", id), "/login?flow=6f5c9d4e-1111-4222-8333-444455556666");
+}
+
+TEST(Flow, ReturnToOfRequestUrl) {
+    EXPECT_EQ(ReturnToOf("http://a/self-service/login/browser?return_to=http%3A%2F%2Fb%2Fx&refresh=true"), "http://b/x");
+    EXPECT_EQ(ReturnToOf("http://a/self-service/login/browser"), "");
+}
+
+TEST(Flow, RespondsJson) {
+    RequestContext ctx;
+    EXPECT_TRUE(RespondsJson(FlowType::kApi, ctx));
+    EXPECT_FALSE(RespondsJson(FlowType::kBrowser, ctx));
+    ctx.json_request = true;
+    EXPECT_TRUE(RespondsJson(FlowType::kBrowser, ctx));
+}
+
+TEST(FlowErrors, ExpiredSubmissionIsAnEnhancedGoneError) {
+    const core::TimePoint expired_at{std::chrono::seconds(1700000000)};
+    const auto id = *core::Uuid::Parse("6f5c9d4e-1111-4222-8333-444455556666");
+    const auto e = FlowExpired(expired_at, expired_at + 3min, id);
+    EXPECT_EQ(e.ToEnvelope(), json::parse(R"({
+      "error":{"id":"self_service_flow_expired","code":410,"status":"Gone",
+               "reason":"The self-service flow expired 3.00 minutes ago, initialize a new one.",
+               "message":"self-service flow expired"},
+      "since":180000000000,"use_flow_id":"6f5c9d4e-1111-4222-8333-444455556666","expired_at":"2023-11-14T22:13:20Z"})"));
+}
+
+TEST(FlowErrors, Aal2RequiredCarriesTheRedirectTwice) {
+    const auto e = Aal2Required("http://p/self-service/login/browser?aal=aal2");
+    const auto env = e.ToEnvelope();
+    EXPECT_EQ(env["redirect_browser_to"], "http://p/self-service/login/browser?aal=aal2");
+    EXPECT_EQ(env["error"]["details"]["redirect_browser_to"], "http://p/self-service/login/browser?aal=aal2");
+    EXPECT_EQ(env["error"]["code"], 403);
+    EXPECT_EQ(env["error"]["id"], "session_aal2_required");
+}
+
+TEST(FlowErrors, SessionErrorsCarryTheirIdsAndMessages) {
+    EXPECT_EQ(NoActiveSession().ToEnvelope(), json::parse(R"({"error":{"id":"session_inactive","code":401,
+      "status":"Unauthorized","reason":"No active session was found in this request.",
+      "message":"request does not have a valid authentication session"}})"));
+    EXPECT_EQ(NoValidSessionCredentials().ToEnvelope(), json::parse(R"({"error":{"code":401,"status":"Unauthorized",
+      "reason":"No valid session credentials found in the request.","message":"The request could not be authorized"}})"));
+    EXPECT_EQ(AlreadyLoggedInLogin().id, "session_already_available");
+    EXPECT_EQ(RegistrationDisabled().ToJson()["message"], "registration flow disabled");
+    EXPECT_EQ(FlowNotFound().ToJson(), json::parse(R"({"code":404,"status":"Not Found","message":"Unable to locate the resource"})"));
+}
+
+TEST(FlowErrors, FetchOfExpiredFlowsExplainsWhereToGo) {
+    auto b = FetchExpiredBrowser("login", "http://p/self-service/login/browser", "");
+    EXPECT_EQ(b.code, 410);
+    EXPECT_EQ(b.details, json::parse(R"({"redirect_to":"http://p/self-service/login/browser","return_to":""})"));
+    EXPECT_EQ(b.reason,
+              "The login flow has expired. Redirect the user to the login flow init endpoint to initialize a new login flow.");
+    auto a = FetchExpiredApi("registration", "http://p/self-service/registration/api");
+    EXPECT_EQ(a.details, json::parse(R"({"api":"http://p/self-service/registration/api"})"));
+}
+
+class MemoryErrors final : public ErrorRepository {
+public:
+    core::Status Add(const StoredError& e) override {
+        rows[e.id] = e;
+        return {};
+    }
+    core::Result<StoredError> Get(const core::Uuid& id) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return FlowNotFound();
+        return it->second;
+    }
+    core::Status MarkSeen(const core::Uuid& id, core::TimePoint at) override {
+        rows[id].seen = true;
+        rows[id].updated_at = at;
+        return {};
+    }
+    std::map<core::Uuid, StoredError> rows;
+};
+
+TEST(ErrorStore, StoresAndReadsTheFlatError) {
+    MemoryErrors repo;
+    core::FakeClock clock;
+    core::SeededRandom random(3);
+    ErrorStore store(repo, clock, random);
+    auto id = store.Store(core::Forbidden("nope").WithId("security_csrf_violation"));
+    ASSERT_TRUE(id.ok());
+    clock.Advance(5s);
+    auto read = store.Read(id->ToString());
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ((*read)["id"], id->ToString());
+    EXPECT_EQ((*read)["error"], json::parse(R"({"id":"security_csrf_violation","code":403,"status":"Forbidden",
+      "reason":"nope","message":"The requested action was forbidden"})"));
+    EXPECT_EQ((*read)["created_at"], "2023-11-14T22:13:20Z");
+    EXPECT_TRUE(repo.rows[*id].seen);
+    EXPECT_EQ(store.Read("not-a-uuid").error().code, 404);
+    EXPECT_EQ(store.Read("6f5c9d4e-1111-4222-8333-444455556666").error().code, 404);
+    auto stub = store.Read("stub:500");
+    ASSERT_TRUE(stub.ok());
+    EXPECT_EQ((*stub)["error"]["code"], 500);
+}
+
+}  // namespace
+}  // namespace bia::selfservice
