@@ -50,7 +50,8 @@ struct SortOptions {
 };
 void SortNodes(std::vector<Node>& nodes, const SortOptions& options);
 
-// The settings order of §7.5 for a schema whose dotted property paths are `schema_paths`.
+// The settings order of §7.5; `schema_paths` are the schema's node sort keys
+// (schema::Schema::NodeSortKeys).
 SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths);
 
 }  // namespace bia::ui

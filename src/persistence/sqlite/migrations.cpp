@@ -77,6 +77,50 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_identity_idx ON sessions (identity_id, created_at);
 )SQL"},
+        {"20261127000003_selfservice_errors", R"SQL(
+CREATE TABLE selfservice_errors (
+  id TEXT PRIMARY KEY NOT NULL,
+  error TEXT NOT NULL,
+  seen_at INTEGER,
+  was_seen INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)SQL"},
+        {"20261127000004_login_flows", R"SQL(
+CREATE TABLE selfservice_login_flows (
+  id TEXT PRIMARY KEY NOT NULL,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  active_method TEXT NOT NULL,
+  ui TEXT NOT NULL,
+  refresh INTEGER NOT NULL,
+  requested_aal TEXT NOT NULL,
+  state TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  internal_context TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)SQL"},
+        {"20261127000005_registration_flows", R"SQL(
+CREATE TABLE selfservice_registration_flows (
+  id TEXT PRIMARY KEY NOT NULL,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  active_method TEXT NOT NULL,
+  ui TEXT NOT NULL,
+  state TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  internal_context TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)SQL"},
     };
     return kMigrations;
 }

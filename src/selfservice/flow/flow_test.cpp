@@ -124,3 +124,33 @@ TEST(ErrorStore, StoresAndReadsTheFlatError) {
 
 }  // namespace
 }  // namespace bia::selfservice
+
+#include "selfservice/flow/rejection.hpp"
+
+namespace bia::selfservice {
+namespace {
+
+TEST(Rejection, ReplacesEarlierMessagesAndFallsBackToFlowLevel) {
+    ui::Container c;
+    c.nodes.push_back(ui::NewInput("password", ui::kGroupPassword, ui::kInputPassword));
+    c.AddMessage(text::NewInfoLoginReAuth());
+    c.AddNodeMessage("password", text::NewValidationErrorRequired("password"));
+    Rejection r = Rejection::OnNode("password", text::NewErrorValidationPasswordMinLength(8, 3));
+    r.messages.push_back({"traits.unknown", text::NewValidationErrorRequired("unknown")});
+    ApplyRejection(c, r);
+    ASSERT_EQ(c.Find("password")->messages.size(), 1u);
+    EXPECT_EQ(c.Find("password")->messages[0].id, 4000032);
+    ASSERT_EQ(c.messages.size(), 1u);
+    EXPECT_EQ(c.messages[0].id, 4000002);
+}
+
+TEST(Rejection, OnlyBadRequestsBecomeGenericMessages) {
+    auto r = RejectionFromBadRequest(core::BadRequest("Did not receive any value changes."));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->messages[0].message.ToJson(), nlohmann::json::parse(R"({"id":4000001,"text":"Did not receive any value changes.",
+      "type":"error","context":{"reason":"Did not receive any value changes."}})"));
+    EXPECT_FALSE(RejectionFromBadRequest(core::Forbidden("x")));
+}
+
+}  // namespace
+}  // namespace bia::selfservice

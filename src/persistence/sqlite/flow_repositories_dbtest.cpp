@@ -1,0 +1,121 @@
+// Round trips of the self-service stores on a real SQLite file: login and registration flows
+// (with their UI), and stored self-service errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "persistence/sqlite/database.hpp"
+#include "persistence/sqlite/error_repository_sqlite.hpp"
+#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
+#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
+
+namespace bia::persistence::sqlite {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FlowStores : public ::testing::Test {
+protected:
+    void SetUp() override {
+        core::SecureRandom r;
+        dir_ = std::filesystem::temp_directory_path() / ("bia-flowtest-" + r.AlphaNumeric(12));
+        std::filesystem::create_directories(dir_);
+        auto db = Database::Open("sqlite://" + (dir_ / "bia.sqlite").string() + "?_fk=true");
+        ASSERT_TRUE(db);
+        db_ = std::move(*db);
+        ASSERT_TRUE(db_->Migrate());
+    }
+    void TearDown() override {
+        db_.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    ui::Container SomeUi() {
+        ui::Container c;
+        c.action = "http://p/self-service/login?flow=x";
+        c.SetCsrf("masked");
+        c.nodes.push_back(ui::WithLabel(ui::NewInput("identifier", ui::kGroupDefault, ui::kInputText, nullptr, true),
+                                        text::NewInfoNodeLabelId()));
+        c.AddMessage(text::NewInfoLoginReAuth());
+        return c;
+    }
+
+    std::filesystem::path dir_;
+    std::unique_ptr<Database> db_;
+    core::SeededRandom random_{42};
+};
+
+TEST_F(FlowStores, LoginFlowRoundTripAndUpdate) {
+    LoginFlowRepositorySqlite repo(*db_);
+    selfservice::login::LoginFlow f;
+    f.id = core::Uuid::V4(random_);
+    f.type = selfservice::FlowType::kApi;
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000)) + 123456789ns;
+    f.expires_at = f.issued_at + 1h;
+    f.request_url = "http://p/self-service/login/api?refresh=true&return_to=http%3A%2F%2Fui%2F";
+    f.refresh = true;
+    f.requested_aal = "aal1";
+    f.csrf_token = "tok";
+    f.ui = SomeUi();
+    f.internal_context = {{"k", 1}};
+    ASSERT_TRUE(repo.Create(f));
+    auto got = repo.Get(f.id);
+    ASSERT_TRUE(got) << got.error().reason;
+    EXPECT_EQ(got->ToJson(), f.ToJson());
+    EXPECT_EQ(got->csrf_token, "tok");
+    EXPECT_EQ(got->internal_context, f.internal_context);
+    EXPECT_EQ(got->ToJson()["return_to"], "http://ui/");
+
+    f.active = "password";
+    f.state = "passed_challenge";
+    f.ui.AddNodeMessage("identifier", text::NewErrorValidationInvalidCredentials());
+    f.updated_at += 1s;
+    ASSERT_TRUE(repo.Update(f));
+    got = repo.Get(f.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->ToJson(), f.ToJson());
+
+    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+    f.id = core::Uuid::V4(random_);
+    EXPECT_EQ(repo.Update(f).error().code, 404);
+}
+
+TEST_F(FlowStores, RegistrationFlowRoundTrip) {
+    RegistrationFlowRepositorySqlite repo(*db_);
+    selfservice::registration::RegistrationFlow f;
+    f.id = core::Uuid::V4(random_);
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    f.expires_at = f.issued_at + 10min;
+    f.request_url = "http://p/self-service/registration/browser";
+    f.csrf_token = "masked";
+    f.ui = SomeUi();
+    ASSERT_TRUE(repo.Create(f));
+    auto got = repo.Get(f.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->ToJson(), f.ToJson());
+    EXPECT_EQ(got->type, selfservice::FlowType::kBrowser);
+    f.state = "passed_challenge";
+    ASSERT_TRUE(repo.Update(f));
+    EXPECT_EQ(repo.Get(f.id)->state, "passed_challenge");
+}
+
+TEST_F(FlowStores, ErrorsAreStoredAndMarkedSeen) {
+    ErrorRepositorySqlite repo(*db_);
+    selfservice::StoredError e;
+    e.id = core::Uuid::V4(random_);
+    e.error = core::Forbidden("x").WithId("security_csrf_violation").ToJson();
+    e.created_at = e.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    ASSERT_TRUE(repo.Add(e));
+    auto got = repo.Get(e.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->error, e.error);
+    EXPECT_FALSE(got->seen);
+    ASSERT_TRUE(repo.MarkSeen(e.id, e.created_at + 1s));
+    got = repo.Get(e.id);
+    EXPECT_TRUE(got->seen);
+    EXPECT_EQ(got->updated_at, e.created_at + 1s);
+    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+}
+
+}  // namespace
+}  // namespace bia::persistence::sqlite

@@ -1,0 +1,74 @@
+// The login flow (surrounding-api.md §7): create API/browser flows (refresh, aal, return_to),
+// fetch them, and run submissions through the configured strategies to a session. Knows nothing
+// about HTTP: every use case returns a selfservice::Outcome that http/ turns into a response.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "core/result.hpp"
+#include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/outcome.hpp"
+#include "selfservice/flow/return_to.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "selfservice/login/login_strategy.hpp"
+#include "session/session_service.hpp"
+
+namespace bia::selfservice::login {
+
+inline constexpr std::string_view kRouteInitApi = "/self-service/login/api";
+inline constexpr std::string_view kRouteInitBrowser = "/self-service/login/browser";
+inline constexpr std::string_view kRouteFetch = "/self-service/login/flows";
+inline constexpr std::string_view kRouteSubmit = "/self-service/login";
+
+// Node order of login forms: default group (csrf_token, identifier) before the methods.
+ui::SortOptions LoginSortOptions();
+
+class LoginService {
+public:
+    // `strategies` in the order they are asked to claim a submission; all references must outlive
+    // the service.
+    LoginService(const config::Config& config, LoginFlowRepository& flows, std::vector<LoginStrategy*> strategies,
+                 session::SessionService& sessions, const ReturnToValidator& return_to, const core::Clock& clock,
+                 core::Random& random)
+        : config_(config),
+          flows_(flows),
+          strategies_(std::move(strategies)),
+          sessions_(sessions),
+          return_to_(return_to),
+          clock_(clock),
+          random_(random) {}
+
+    // GET /self-service/login/{api,browser}: `ctx.url` carries refresh, aal and return_to.
+    Outcome Init(FlowType type, const RequestContext& ctx);
+    // GET /self-service/login/flows?id=: the flow JSON, or 403 (browser flow without its CSRF
+    // cookie), 404, 410 (expired, with directions).
+    core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
+    // POST /self-service/login?flow=: `ctx.session` is the caller's session, if any.
+    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const nlohmann::json& body);
+
+private:
+    core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url, bool refresh,
+                                    std::string requested_aal);
+    Outcome Reject(const RequestContext& ctx, LoginFlow& flow, const Rejection& rejection);
+    Outcome Expired(const RequestContext& ctx, const LoginFlow& flow);
+    Outcome Finish(const RequestContext& ctx, LoginFlow& flow, LoginAttempt attempt);
+    std::string DefaultReturnUrl() const;
+
+    const config::Config& config_;
+    LoginFlowRepository& flows_;
+    std::vector<LoginStrategy*> strategies_;
+    session::SessionService& sessions_;
+    const ReturnToValidator& return_to_;
+    const core::Clock& clock_;
+    core::Random& random_;
+};
+
+// Go's strconv.ParseBool truthy spellings; anything else (including errors) is false.
+bool ParseGoBool(std::string_view s);
+
+}  // namespace bia::selfservice::login

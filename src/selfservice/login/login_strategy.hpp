@@ -1,0 +1,65 @@
+// How a login method plugs into the login flow: it adds its form nodes to new flows and claims
+// the submissions addressed to it (surrounding-api.md §7). One implementation per method lives in
+// strategy/<method>/; app::Wiring hands the enabled ones to LoginService in order.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "identity/identity.hpp"
+#include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/rejection.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "session/session.hpp"
+
+namespace bia::selfservice::login {
+
+struct LoginAttempt {
+    enum class Kind {
+        kNotResponsible,  // not addressed to this method: the next strategy is asked
+        kAuthenticated,   // `identity` proved who it is with `method`
+        kRejected,        // show the flow again with `rejection`
+        kFailed,          // `error` (400s become flow messages, others plain errors)
+    };
+    Kind kind = Kind::kNotResponsible;
+    identity::Identity identity;
+    session::AuthenticationMethod method;
+    Rejection rejection;
+    core::Error error;
+
+    static LoginAttempt NotResponsible() { return {}; }
+    static LoginAttempt Authenticated(identity::Identity i, session::AuthenticationMethod m) {
+        LoginAttempt a;
+        a.kind = Kind::kAuthenticated;
+        a.identity = std::move(i);
+        a.method = std::move(m);
+        return a;
+    }
+    static LoginAttempt Rejected(Rejection r) {
+        LoginAttempt a;
+        a.kind = Kind::kRejected;
+        a.rejection = std::move(r);
+        return a;
+    }
+    static LoginAttempt Failed(core::Error e) {
+        LoginAttempt a;
+        a.kind = Kind::kFailed;
+        a.error = std::move(e);
+        return a;
+    }
+};
+
+class LoginStrategy {
+public:
+    virtual ~LoginStrategy() = default;
+    virtual std::string_view Id() const = 0;  // "password", ...
+    // Adds this method's nodes to a new flow (the csrf_token node is already there). `ctx.session`
+    // is the caller's session for refresh and AAL-upgrade flows.
+    virtual core::Status Populate(const RequestContext& ctx, LoginFlow& flow) = 0;
+    // Handles a submission if it is addressed to this method. May edit `flow.ui` (echo values,
+    // fresh csrf_token) before rejecting; LoginService persists the flow afterwards.
+    virtual LoginAttempt Login(const RequestContext& ctx, LoginFlow& flow, const nlohmann::json& body) = 0;
+};
+
+}  // namespace bia::selfservice::login

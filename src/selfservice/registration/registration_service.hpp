@@ -1,0 +1,72 @@
+// The registration flow (surrounding-api.md §8): create API/browser flows, fetch them, and turn a
+// submission into a stored identity — plus a session when the `session` after-hook is configured
+// for the method. Returns selfservice::Outcome values; http/ writes the responses.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "identity/identity_repository.hpp"
+#include "schema/schema.hpp"
+#include "selfservice/flow/outcome.hpp"
+#include "selfservice/flow/return_to.hpp"
+#include "selfservice/registration/registration_flow.hpp"
+#include "selfservice/registration/registration_strategy.hpp"
+#include "session/session_service.hpp"
+
+namespace bia::selfservice::registration {
+
+inline constexpr std::string_view kRouteInitApi = "/self-service/registration/api";
+inline constexpr std::string_view kRouteInitBrowser = "/self-service/registration/browser";
+inline constexpr std::string_view kRouteFetch = "/self-service/registration/flows";
+inline constexpr std::string_view kRouteSubmit = "/self-service/registration";
+inline constexpr std::string_view kHookSession = "session";
+
+// Node order of registration forms: csrf_token, the traits in schema order, then the methods.
+ui::SortOptions RegistrationSortOptions(const std::vector<std::string>& schema_paths);
+
+class RegistrationService {
+public:
+    RegistrationService(const config::Config& config, RegistrationFlowRepository& flows,
+                        std::vector<RegistrationStrategy*> strategies, identity::IdentityRepository& identities,
+                        session::SessionService& sessions, const schema::SchemaRegistry& schemas,
+                        const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random)
+        : config_(config),
+          flows_(flows),
+          strategies_(std::move(strategies)),
+          identities_(identities),
+          sessions_(sessions),
+          schemas_(schemas),
+          return_to_(return_to),
+          clock_(clock),
+          random_(random) {}
+
+    Outcome Init(FlowType type, const RequestContext& ctx);
+    core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
+    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const nlohmann::json& body);
+
+private:
+    core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url);
+    Outcome Reject(RegistrationFlow& flow, const Rejection& rejection);
+    Outcome Expired(const RequestContext& ctx, const RegistrationFlow& flow);
+    Outcome Finish(const RequestContext& ctx, RegistrationFlow& flow, const nlohmann::json& body,
+                   RegistrationAttempt attempt);
+    bool SessionHookFor(std::string_view method) const;
+    std::string DefaultReturnUrl() const;
+
+    const config::Config& config_;
+    RegistrationFlowRepository& flows_;
+    std::vector<RegistrationStrategy*> strategies_;
+    identity::IdentityRepository& identities_;
+    session::SessionService& sessions_;
+    const schema::SchemaRegistry& schemas_;
+    const ReturnToValidator& return_to_;
+    const core::Clock& clock_;
+    core::Random& random_;
+};
+
+}  // namespace bia::selfservice::registration
