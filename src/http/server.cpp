@@ -732,6 +732,12 @@ void Server::Stop(std::chrono::milliseconds grace) {
     for (auto& t : impl.threads) {
         if (t.joinable()) t.join();
     }
+    // The posted close in step 1 may never have run if io.stop() came first: close the
+    // acceptors here too (the I/O threads are gone), so the port is free when Stop returns.
+    for (auto& unit : impl.units) {
+        ErrorCode ec;
+        for (auto& acceptor : unit->acceptors) acceptor->close(ec);
+    }
     {
         std::lock_guard lock(impl.mu);
         impl.state = Impl::State::kStopped;
