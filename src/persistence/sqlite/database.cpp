@@ -21,8 +21,9 @@ Error SqliteError(sqlite3* db, int rc) {
     const int primary = rc & 0xFF;
     const char* msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return core::Conflict(
-            "Unable to insert or update resource because a resource with that value exists already");
+        constexpr const char* kText =
+            "Unable to insert or update resource because a resource with that value exists already";
+        return core::Conflict(kText).WithMessage(kText);
     }
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
         return core::Unavailable("The database is busy, please retry.");
