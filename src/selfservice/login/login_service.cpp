@@ -130,7 +130,7 @@ Outcome LoginService::Expired(const RequestContext& ctx, const LoginFlow& flow) 
                            FlowUiUrl(config_.selfservice.flows.login.ui_url, next->id)};
 }
 
-Outcome LoginService::Submit(const RequestContext& ctx, std::string_view flow_id, const json& body) {
+Outcome LoginService::Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<json>& decoded) {
     auto id = core::Uuid::Parse(flow_id);
     if (!id) return Failed{std::nullopt, FlowIdMissing()};
     auto loaded = flows_.Get(*id);
@@ -145,6 +145,11 @@ Outcome LoginService::Submit(const RequestContext& ctx, std::string_view flow_id
         return Failed{flow.type, SessionRequiredForHigherAal()};
     }
     if (flow.IsExpiredAt(clock_.Now())) return Expired(ctx, flow);
+    if (!decoded) {
+        if (auto r = RejectionFromBadRequest(decoded.error())) return Reject(ctx, flow, *r);
+        return Failed{flow.type, decoded.error()};
+    }
+    const json& body = *decoded;
 
     for (auto* s : strategies_) {
         LoginAttempt attempt = s->Login(ctx, flow, body);

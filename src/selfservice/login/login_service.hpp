@@ -49,7 +49,9 @@ public:
     // cookie), 404, 410 (expired, with directions).
     core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
     // POST /self-service/login?flow=: `ctx.session` is the caller's session, if any.
-    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const nlohmann::json& body);
+    // `body` is the decoded submission; a body that failed to decode with a 400 is shown on the
+    // flow as message 4000001 (settings-flow.md §5.4).
+    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
 private:
     core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url, bool refresh,

@@ -120,7 +120,8 @@ Outcome RegistrationService::Expired(const RequestContext& ctx, const Registrati
                            FlowUiUrl(config_.selfservice.flows.registration.ui_url, next->id)};
 }
 
-Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view flow_id, const json& body) {
+Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view flow_id,
+                                    const core::Result<json>& decoded) {
     auto id = core::Uuid::Parse(flow_id);
     if (!id) return Failed{std::nullopt, FlowIdMissing()};
     auto loaded = flows_.Get(*id);
@@ -129,6 +130,11 @@ Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view 
 
     if (ctx.session) return ErrorOrRedirect{flow.type, AlreadyLoggedInRegistration(), DefaultReturnUrl()};
     if (flow.IsExpiredAt(clock_.Now())) return Expired(ctx, flow);
+    if (!decoded) {
+        if (auto r = RejectionFromBadRequest(decoded.error())) return Reject(flow, *r);
+        return Failed{flow.type, decoded.error()};
+    }
+    const json& body = *decoded;
 
     for (auto* s : strategies_) {
         RegistrationAttempt attempt = s->Register(ctx, flow, body);

@@ -47,7 +47,9 @@ public:
 
     Outcome Init(FlowType type, const RequestContext& ctx);
     core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
-    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const nlohmann::json& body);
+    // `body` is the decoded submission; a body that failed to decode with a 400 is shown on the
+    // flow as message 4000001 (settings-flow.md §5.4).
+    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
 private:
     core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url);

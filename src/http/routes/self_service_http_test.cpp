@@ -1,0 +1,366 @@
+// Session resolution order, CSRF cookie issuance and the outcome → response matrix of the
+// self-service HTTP layer (settings-flow.md §1.4, §5.4, §12; surrounding-api.md §7).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "crypto/csrf_token.hpp"
+#include "http/routes/self_service_http.hpp"
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::http::routes {
+namespace {
+
+using nlohmann::json;
+using selfservice::FlowType;
+using namespace std::chrono_literals;
+
+class MemorySessions final : public session::SessionRepository {
+public:
+    core::Status Create(const session::Session& s) override {
+        rows[s.id] = s;
+        return {};
+    }
+    core::Status Update(const session::Session& s) override {
+        rows[s.id] = s;
+        return {};
+    }
+    core::Result<session::Session> FindByToken(std::string_view token) override {
+        for (auto& [id, s] : rows) {
+            if (s.token == token) return s;
+        }
+        return core::NotFound("");
+    }
+    core::Result<session::Session> FindById(const core::Uuid& id, bool) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return core::NotFound("");
+        return it->second;
+    }
+    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
+                                                               int64_t) override {
+        return std::vector<session::Session>{};
+    }
+    core::Result<int64_t> CountByIdentity(const core::Uuid&, std::optional<bool>) override { return 0; }
+    core::Result<int64_t> RevokeAllExcept(const core::Uuid&, const core::Uuid&) override { return 0; }
+    core::Result<int64_t> RevokeAll(const core::Uuid&) override { return 0; }
+    core::Status Revoke(const core::Uuid& id) override {
+        rows[id].active = false;
+        return {};
+    }
+    std::map<core::Uuid, session::Session> rows;
+};
+
+class MemoryErrors final : public selfservice::ErrorRepository {
+public:
+    core::Status Add(const selfservice::StoredError& e) override {
+        rows[e.id] = e;
+        return {};
+    }
+    core::Result<selfservice::StoredError> Get(const core::Uuid& id) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return selfservice::FlowNotFound();
+        return it->second;
+    }
+    core::Status MarkSeen(const core::Uuid&, core::TimePoint) override { return {}; }
+    std::map<core::Uuid, selfservice::StoredError> rows;
+};
+
+config::Config TestConfig() {
+    config::Config c;
+    c.dev_mode = true;
+    c.serve.public_api.base_url = "http://127.0.0.1:4433/";
+    c.selfservice.flows.error.ui_url = "http://ui.test/error";
+    c.secrets.default_secrets = {"0123456789abcdef0123456789abcdef"};
+    return c;
+}
+
+struct World {
+    config::Config cfg = TestConfig();
+    core::FakeClock clock;
+    core::SeededRandom random{11};
+    MemorySessions session_repo;
+    session::SessionService sessions{session_repo, clock, random, {}};
+    crypto::CookieSealer sealer = crypto::CookieSealer::Create(cfg.CookieSecrets(), random).value();
+    SessionResolver resolver{sessions, sealer, cfg};
+    CsrfCookies csrf{cfg, random};
+    MemoryErrors error_repo;
+    selfservice::ErrorStore errors{error_repo, clock, random};
+    SelfServiceHttp http{cfg, resolver, csrf, errors, clock};
+
+    session::Session NewSession() {
+        identity::Identity i;
+        i.id = core::Uuid::V4(random);
+        auto s = sessions.Issue(i, {"password", "aal1", {}, {}});
+        session_repo.rows[s->id].identity = i;
+        return *s;
+    }
+    std::string SealedCookie(const session::Session& s) { return *sealer.Seal(resolver.cookie_name(), s.token); }
+};
+
+Request MakeRequest(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Request r;
+    r.method = std::move(method);
+    r.target = target;
+    auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) {
+        r.raw_query = target.substr(q + 1);
+        r.query = core::Query::Parse(r.raw_query);
+    }
+    r.headers = std::move(headers);
+    r.headers.emplace_back("Host", "127.0.0.1:4433");
+    return r;
+}
+
+std::vector<std::string> SetCookies(const Response& r) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : r.headers) {
+        if (k == "Set-Cookie") out.push_back(v);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- session resolution
+
+TEST(SessionResolution, HeaderTokenWinsOverCookieAndBearer) {
+    World w;
+    auto a = w.NewSession(), b = w.NewSession(), c = w.NewSession();
+    auto r = MakeRequest("GET", "/sessions/whoami",
+                         {{"Authorization", "Bearer " + c.token},
+                          {"Cookie", "ory_kratos_session=" + w.SealedCookie(b)},
+                          {"X-Session-Token", a.token}});
+    EXPECT_EQ(w.resolver.Token(r), a.token);
+    auto s = w.resolver.Resolve(r);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->id, a.id);
+}
+
+TEST(SessionResolution, G1SessionCookieHeaderComesBeforeTheCookie) {
+    World w;
+    auto a = w.NewSession(), b = w.NewSession();
+    auto r = MakeRequest("GET", "/", {{"Cookie", "ory_kratos_session=" + w.SealedCookie(b)},
+                                      {"X-Session-Cookie", w.SealedCookie(a)}});
+    EXPECT_EQ(w.resolver.Token(r), a.token);
+}
+
+TEST(SessionResolution, CookieBeforeBearerAndBearerWhenCookieIsUnusable) {
+    World w;
+    auto b = w.NewSession(), c = w.NewSession();
+    auto r = MakeRequest("GET", "/", {{"Authorization", "Bearer " + c.token},
+                                      {"Cookie", "ory_kratos_session=" + w.SealedCookie(b)}});
+    EXPECT_EQ(w.resolver.Token(r), b.token);
+    // A cookie that does not open (forged, or sealed for another cookie name) is no cookie.
+    auto forged = MakeRequest("GET", "/", {{"Authorization", "Bearer " + c.token},
+                                           {"Cookie", "ory_kratos_session=" + b.token}});
+    EXPECT_EQ(w.resolver.Token(forged), c.token);
+}
+
+TEST(SessionResolution, BearerSyntaxIsStrict) {
+    World w;
+    auto c = w.NewSession();
+    EXPECT_EQ(w.resolver.Token(MakeRequest("GET", "/", {{"Authorization", "bEaReR " + c.token}})), c.token);
+    EXPECT_FALSE(w.resolver.Token(MakeRequest("GET", "/", {{"Authorization", "Bearer  " + c.token}})));
+    EXPECT_FALSE(w.resolver.Token(MakeRequest("GET", "/", {{"Authorization", "Bearer " + c.token + " x"}})));
+    EXPECT_FALSE(w.resolver.Token(MakeRequest("GET", "/", {{"Authorization", "Basic abc"}})));
+    EXPECT_FALSE(w.resolver.Token(MakeRequest("GET", "/")));
+}
+
+TEST(SessionResolution, InvalidOrRevokedSessionsAre401WithoutId) {
+    World w;
+    auto s = w.NewSession();
+    auto no = w.resolver.Resolve(MakeRequest("GET", "/"));
+    ASSERT_FALSE(no);
+    EXPECT_EQ(no.error().code, 401);
+    EXPECT_TRUE(no.error().id.empty());
+    EXPECT_EQ(no.error().reason, "No valid session credentials found in the request.");
+    EXPECT_EQ(w.resolver.Resolve(MakeRequest("GET", "/", {{"X-Session-Token", "nope"}})).error().code, 401);
+    w.session_repo.rows[s.id].active = false;
+    EXPECT_EQ(w.resolver.Resolve(MakeRequest("GET", "/", {{"X-Session-Token", s.token}})).error().code, 401);
+    w.session_repo.rows[s.id].active = true;
+    w.clock.Advance(25h);
+    EXPECT_EQ(w.resolver.Resolve(MakeRequest("GET", "/", {{"X-Session-Token", s.token}})).error().code, 401);
+}
+
+TEST(SessionCookie, AttributesAndSealedValue) {
+    World w;
+    auto s = w.NewSession();
+    auto c = w.resolver.IssueCookie(s, w.clock.Now());
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->name, "ory_kratos_session");
+    EXPECT_NE(c->value, s.token);
+    EXPECT_EQ(*w.sealer.Open("ory_kratos_session", c->value), s.token);
+    const std::string header = c->Serialize();
+    EXPECT_NE(header.find("; Path=/"), std::string::npos);
+    EXPECT_NE(header.find("; Max-Age=86400"), std::string::npos);
+    EXPECT_NE(header.find("; HttpOnly"), std::string::npos);
+    EXPECT_NE(header.find("; SameSite=Lax"), std::string::npos);
+    EXPECT_EQ(header.find("; Secure"), std::string::npos) << "dev mode cookies are not Secure";
+    EXPECT_NE(w.resolver.ClearCookie().Serialize().find("Max-Age=0"), std::string::npos);
+
+    w.cfg.dev_mode = false;
+    w.cfg.session.cookie.persistent = false;
+    SessionResolver prod(w.sessions, w.sealer, w.cfg);
+    const std::string p = prod.IssueCookie(s, w.clock.Now())->Serialize();
+    EXPECT_NE(p.find("; Secure"), std::string::npos);
+    EXPECT_EQ(p.find("Max-Age"), std::string::npos) << "a non-persistent cookie lasts for the browser session";
+}
+
+// ---------------------------------------------------------------- CSRF cookie
+
+TEST(CsrfCookie, IssuedOnlyWhereTheMiddlewareAppliesAndOnlyWhenMissing) {
+    World w;
+    const std::string name = crypto::CsrfCookieName("http://127.0.0.1:4433/");
+    EXPECT_EQ(w.csrf.name(), name);
+
+    auto fresh = w.http.Prepare(MakeRequest("GET", "/self-service/login/browser"), CsrfMiddleware::kApply, false);
+    ASSERT_TRUE(fresh);
+    ASSERT_EQ(fresh->cookies.size(), 1u);
+    const std::string header = fresh->cookies[0].Serialize();
+    EXPECT_EQ(header.rfind(name + "=", 0), 0u);
+    EXPECT_NE(header.find("; Max-Age=31536000"), std::string::npos);
+    EXPECT_NE(header.find("; HttpOnly"), std::string::npos);
+    EXPECT_NE(header.find("; SameSite=Lax"), std::string::npos);
+    EXPECT_EQ(fresh->ctx.csrf_token, fresh->cookies[0].value);
+
+    auto excluded = w.http.Prepare(MakeRequest("GET", "/self-service/login/api"), CsrfMiddleware::kExclude, false);
+    EXPECT_TRUE(excluded->cookies.empty());
+    EXPECT_TRUE(excluded->ctx.csrf_token.empty());
+
+    const std::string token = crypto::GenerateCsrfCookieValue(w.random);
+    auto kept = w.http.Prepare(MakeRequest("GET", "/", {{"Cookie", name + "=" + token}}), CsrfMiddleware::kApply, false);
+    EXPECT_TRUE(kept->cookies.empty());
+    EXPECT_EQ(kept->ctx.csrf_token, token);
+    EXPECT_TRUE(kept->ctx.csrf_cookie_sent);
+
+    auto malformed = w.http.Prepare(MakeRequest("GET", "/", {{"Cookie", name + "=short"}}), CsrfMiddleware::kApply, false);
+    ASSERT_EQ(malformed->cookies.size(), 1u);
+    EXPECT_NE(malformed->ctx.csrf_token, "short");
+}
+
+TEST(CsrfCookie, PrepareFillsTheRequestFacts) {
+    World w;
+    auto s = w.NewSession();
+    auto p = w.http.Prepare(MakeRequest("POST", "/self-service/login?flow=x",
+                                        {{"Origin", "http://evil"}, {"Accept", "application/json"},
+                                         {"Cookie", "a=1; b=2"}, {"X-Session-Token", s.token}}),
+                            CsrfMiddleware::kExclude, true);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->ctx.url, "http://127.0.0.1:4433/self-service/login?flow=x");
+    EXPECT_TRUE(p->ctx.json_request);
+    EXPECT_TRUE(p->ctx.origin_header_sent);
+    EXPECT_TRUE(p->ctx.cookie_header_sent);
+    EXPECT_EQ(p->ctx.cookie_names, (std::vector<std::string>{"a", "b"}));
+    ASSERT_TRUE(p->ctx.session);
+    EXPECT_EQ(p->ctx.session->id, s.id);
+}
+
+// ---------------------------------------------------------------- outcome → response
+
+const core::Uuid kFlowId = *core::Uuid::Parse("6f5c9d4e-1111-4222-8333-444455556666");
+
+selfservice::ShowFlow Show(selfservice::ShowFlow::Kind kind, FlowType type) {
+    return {kind, type, kFlowId, json{{"id", kFlowId.ToString()}}, "http://ui.test/login"};
+}
+
+const std::vector<std::pair<std::string, std::string>> kHtml = {{"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}};
+const std::vector<std::pair<std::string, std::string>> kSpa = {{"Accept", "application/json"}};
+
+TEST(OutcomeMapping, CreatedFlows) {
+    World w;
+    using K = selfservice::ShowFlow::Kind;
+    auto api = w.http.Respond(MakeRequest("GET", "/", kHtml), Show(K::kCreated, FlowType::kApi));
+    EXPECT_EQ(api.status, 200);
+    auto spa = w.http.Respond(MakeRequest("GET", "/", kSpa), Show(K::kCreated, FlowType::kBrowser));
+    EXPECT_EQ(spa.status, 200);
+    EXPECT_EQ(json::parse(spa.body)["id"], kFlowId.ToString());
+    auto html = w.http.Respond(MakeRequest("GET", "/", kHtml), Show(K::kCreated, FlowType::kBrowser));
+    EXPECT_EQ(html.status, 303);
+    EXPECT_EQ(html.Header("Location"), "http://ui.test/login?flow=" + kFlowId.ToString());
+    EXPECT_EQ(html.Header("Vary"), "Cookie");
+}
+
+TEST(OutcomeMapping, RejectedFlows) {
+    World w;
+    using K = selfservice::ShowFlow::Kind;
+    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kHtml), Show(K::kRejected, FlowType::kApi)).status, 400);
+    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kSpa), Show(K::kRejected, FlowType::kBrowser)).status, 400);
+    // Content-Type exactly application/json also makes a JSON request (§1.2).
+    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", {{"Content-Type", "application/json"}}),
+                             Show(K::kRejected, FlowType::kBrowser)).status,
+              400);
+    auto html = w.http.Respond(MakeRequest("POST", "/", kHtml), Show(K::kRejected, FlowType::kBrowser));
+    EXPECT_EQ(html.status, 303);
+    EXPECT_EQ(html.Header("Location"), "http://ui.test/login?flow=" + kFlowId.ToString());
+}
+
+TEST(OutcomeMapping, CompletedFlowsSetCookiesOnlyForBrowsers) {
+    World w;
+    auto s = w.NewSession();
+    selfservice::Completed api{FlowType::kApi, 200, json{{"session_token", s.token}}, "", s, true};
+    auto a = w.http.Respond(MakeRequest("POST", "/", kHtml), api);
+    EXPECT_EQ(a.status, 200);
+    EXPECT_TRUE(SetCookies(a).empty()) << "API flows never get cookies";
+
+    selfservice::Completed browser{FlowType::kBrowser, 200, json{{"session", "x"}}, "http://ui.test/", s, true};
+    auto spa = w.http.Respond(MakeRequest("POST", "/", kSpa), browser);
+    EXPECT_EQ(spa.status, 200);
+    auto cookies = SetCookies(spa);
+    ASSERT_EQ(cookies.size(), 2u);
+    EXPECT_EQ(cookies[0].rfind("ory_kratos_session=", 0), 0u);
+    EXPECT_EQ(cookies[1].rfind(w.csrf.name() + "=", 0), 0u);
+
+    auto html = w.http.Respond(MakeRequest("POST", "/", kHtml), browser);
+    EXPECT_EQ(html.status, 303);
+    EXPECT_EQ(html.Header("Location"), "http://ui.test/");
+    EXPECT_EQ(SetCookies(html).size(), 2u);
+
+    selfservice::Completed same_identity{FlowType::kBrowser, 200, json::object(), "http://ui.test/", s, false};
+    EXPECT_EQ(SetCookies(w.http.Respond(MakeRequest("POST", "/", kHtml), same_identity)).size(), 1u);
+}
+
+TEST(OutcomeMapping, ErrorOrRedirect) {
+    World w;
+    selfservice::ErrorOrRedirect e{FlowType::kBrowser, selfservice::AlreadyLoggedInLogin(), "http://ui.test/", 303};
+    auto html = w.http.Respond(MakeRequest("POST", "/", kHtml), e);
+    EXPECT_EQ(html.status, 303);
+    EXPECT_EQ(html.Header("Location"), "http://ui.test/");
+    auto spa = w.http.Respond(MakeRequest("POST", "/", kSpa), e);
+    EXPECT_EQ(spa.status, 400);
+    EXPECT_EQ(json::parse(spa.body)["error"]["id"], "session_already_available");
+    e.type = FlowType::kApi;
+    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kHtml), e).status, 400);
+    e.type = std::nullopt;
+    e.redirect_status = 302;
+    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kHtml), e).status, 302);
+}
+
+TEST(OutcomeMapping, FailuresGoToTheErrorUiForBrowsers) {
+    World w;
+    selfservice::Failed f{FlowType::kBrowser, selfservice::CsrfViolation("x")};
+    auto spa = w.http.Respond(MakeRequest("POST", "/", kSpa), f);
+    EXPECT_EQ(spa.status, 403);
+    EXPECT_EQ(spa.Header("Content-Type"), "application/json");
+    EXPECT_EQ(json::parse(spa.body)["error"]["id"], "security_csrf_violation");
+    EXPECT_TRUE(w.error_repo.rows.empty());
+
+    auto html = w.http.Respond(MakeRequest("POST", "/", kHtml), f);
+    EXPECT_EQ(html.status, 303);
+    ASSERT_EQ(w.error_repo.rows.size(), 1u);
+    const auto& stored = w.error_repo.rows.begin()->second;
+    EXPECT_EQ(html.Header("Location"), "http://ui.test/error?id=" + stored.id.ToString());
+    EXPECT_EQ(stored.error["id"], "security_csrf_violation");
+
+    f.type = FlowType::kApi;
+    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kHtml), f).status, 403);
+    f.type = std::nullopt;
+    EXPECT_EQ(w.http.Respond(MakeRequest("GET", "/", kHtml), f).status, 303);
+    EXPECT_EQ(w.http.Respond(MakeRequest("GET", "/", kSpa), f).status, 403);
+}
+
+TEST(Helpers, WithQueryParam) {
+    EXPECT_EQ(WithQueryParam("http://ui.test/error", "id", "1"), "http://ui.test/error?id=1");
+    EXPECT_EQ(WithQueryParam("http://ui.test/error?x=y", "id", "1"), "http://ui.test/error?x=y&id=1");
+}
+
+}  // namespace
+}  // namespace bia::http::routes

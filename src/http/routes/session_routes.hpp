@@ -1,0 +1,46 @@
+// Public session and logout routes (settings-flow.md §17.2; surrounding-api.md §5–6): whoami (the
+// hot path: one token lookup, one serialisation), listing and revoking the caller's other
+// sessions, and the three logout endpoints.
+#pragma once
+
+#include <string>
+
+#include "http/router.hpp"
+#include "http/routes/self_service_http.hpp"
+#include "selfservice/flow/return_to.hpp"
+#include "session/session_service.hpp"
+
+namespace bia::http::routes {
+
+inline constexpr std::string_view kRouteWhoami = "/sessions/whoami";
+inline constexpr std::string_view kRouteSessions = "/sessions";
+inline constexpr std::string_view kRouteLogoutBrowser = "/self-service/logout/browser";
+inline constexpr std::string_view kRouteLogout = "/self-service/logout";
+inline constexpr std::string_view kRouteLogoutApi = "/self-service/logout/api";
+inline constexpr std::string_view kAuthenticatedIdentityHeader = "X-Kratos-Authenticated-Identity-Id";
+
+class SessionRoutes {
+public:
+    SessionRoutes(session::SessionService& sessions, const SelfServiceHttp& http,
+                  const selfservice::ReturnToValidator& return_to);
+
+    void Register(Router& public_router);
+
+    Response Whoami(Request& r);
+    Response List(Request& r);
+    Response RevokeOthers(Request& r);
+    Response RevokeOne(Request& r);
+    Response LogoutBrowser(Request& r);
+    Response Logout(Request& r);
+    Response LogoutApi(Request& r);
+
+private:
+    session::SessionService& sessions_;
+    const SelfServiceHttp& http_;
+    const selfservice::ReturnToValidator& return_to_;
+    const std::string public_base_url_;
+    const std::string required_aal_;
+    const std::string aal2_login_url_;
+};
+
+}  // namespace bia::http::routes
