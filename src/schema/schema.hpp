@@ -30,7 +30,14 @@ struct Violation {
     std::string keyword;
     // G2 message id for this keyword (4000002 required, 4000003 minLength, ...); 4000001 fallback.
     int message_id = 4000001;
+    // G2 message context (keys per messages.tsv). null when that message has no context
+    // (4000030 "const failed"): the UI then omits the key.
     nlohmann::json context = nlohmann::json::object();
+    // The G2 (v1+/v26) rendering of message_id with context, i.e. the text those servers put in
+    // the UI message. Equal to `message` except for const (4000029 "must be equal to constant
+    // ...") and email/tel formats (4000040 "Enter a valid email address", 4000041 "Enter a valid
+    // phone number"). G1 servers show `message` under id 4000001 (4000002 for required).
+    std::string text;
 };
 
 struct Address {
@@ -46,6 +53,11 @@ struct Extensions {
     std::vector<Address> verification;
     std::vector<Address> recovery;
     std::optional<std::string> totp_account_name;
+    // credentials.code.identifier (G2): the addresses a login code may be sent to, in document
+    // order; their values are also listed under identifiers["code"].
+    std::vector<Address> code_addresses;
+    // credentials.passkey.display_name (G2): the trait shown as the passkey user name.
+    std::optional<std::string> passkey_display_name;
 
     const std::vector<std::string>* IdentifiersFor(std::string_view type) const;
 };
@@ -59,6 +71,9 @@ struct FormField {
     std::optional<std::string> pattern;
     std::optional<std::string> title;
     std::optional<std::string> autocomplete;  // G2: email, tel, url
+    // For json_type "array": the single item type ("string", "number", "integer", "boolean"),
+    // when the schema has one; form values for the field are then lists of that type.
+    std::optional<std::string> item_type;
 };
 
 class Schema {
@@ -72,9 +87,14 @@ public:
     virtual Extensions ExtractExtensions(const nlohmann::json& traits) const = 0;
     // Leaf inputs for the profile form ("traits.*"), in document order.
     virtual const std::vector<FormField>& FormFields() const = 0;
-    // All dotted property paths in document order ("traits", "traits.email", ...): the key
-    // order used to sort UI nodes (settings-flow.md §7.5).
+    // All dotted property paths in document order ("traits", "traits.email", "traits.name",
+    // "traits.name.first", ...), object paths included, following local $refs.
     virtual const std::vector<std::string>& PropertyPaths() const = 0;
+    // The key list K that settings-flow.md §7.5 sorts UI nodes by, computed as Kratos does: leaf
+    // paths only (object paths would be a prefix of every child and tie them all), descending
+    // only into properties whose "type" is the string "object", no $ref, dots in names escaped
+    // as "\.". Use this, not PropertyPaths(), with the §7.5 first-prefix rule.
+    virtual const std::vector<std::string>& NodeSortKeys() const { return PropertyPaths(); }
     // The JSON type the schema expects at a dotted path ("traits.age" → "integer"), if known.
     virtual std::optional<std::string> TypeAt(std::string_view dotted_path) const = 0;
 };

@@ -1,0 +1,184 @@
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/encoding.hpp"
+#include "schema/schema.hpp"
+
+namespace bia::schema {
+namespace {
+
+std::filesystem::path FixturePath(const std::string& name) {
+    return std::filesystem::path(__FILE__).parent_path() / "testdata" / name;
+}
+
+std::string Fixture(const std::string& name) {
+    std::ifstream in(FixturePath(name), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::unique_ptr<SchemaRegistry> MustLoad(const std::vector<SchemaSource>& sources, const std::string& default_id) {
+    auto r = SchemaRegistry::Load(sources, default_id);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().reason);
+    return r.ok() ? std::move(r).value() : nullptr;
+}
+
+std::string LoadError(const std::vector<SchemaSource>& sources, const std::string& default_id = "default") {
+    auto r = SchemaRegistry::Load(sources, default_id);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? "" : r.error().reason;
+}
+
+// Serves one canned HTTP response on 127.0.0.1 to the first client.
+class OneShotServer {
+public:
+    explicit OneShotServer(std::string response) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        EXPECT_EQ(::listen(fd_, 1), 0);
+        socklen_t len = sizeof addr;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this, response = std::move(response)] {
+            const int client = ::accept(fd_, nullptr, nullptr);
+            if (client < 0) return;
+            std::string request;
+            char buf[1024];
+            while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
+                const ssize_t n = ::read(client, buf, sizeof buf);
+                if (n <= 0) break;
+                request.append(buf, static_cast<size_t>(n));
+            }
+            path_ = request.substr(0, request.find("\r\n"));
+            size_t sent = 0;
+            while (sent < response.size()) {
+                const ssize_t n = ::write(client, response.data() + sent, response.size() - sent);
+                if (n <= 0) break;
+                sent += static_cast<size_t>(n);
+            }
+            ::close(client);
+        });
+    }
+    ~OneShotServer() {
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        thread_.join();
+    }
+    std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+    const std::string& request_line() const { return path_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+    std::string path_;
+};
+
+int UnusedPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::string HttpResponse(const std::string& status, const std::string& body) {
+    return "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+TEST(SchemaRegistry, LoadsFileUrlsRelativeAndBarePaths) {
+    const auto absolute = FixturePath("email-password.schema.json");
+    auto a = MustLoad({{"default", "file://" + absolute.string()}}, "default");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->Default().id(), "default");
+    EXPECT_EQ(a->Default().url(), "file://" + absolute.string());
+    EXPECT_EQ(a->Default().raw()["title"], "Person");
+
+    const auto relative = std::filesystem::relative(absolute);
+    ASSERT_TRUE(relative.is_relative());
+    EXPECT_TRUE(MustLoad({{"default", "file://" + relative.string()}}, "default"));
+    EXPECT_TRUE(MustLoad({{"default", relative.string()}}, "default"));
+    EXPECT_TRUE(MustLoad({{"default", absolute.string()}}, "default"));
+}
+
+TEST(SchemaRegistry, LoadsBase64AndFindsByIdOrEncodedId) {
+    const std::string doc = Fixture("email-profile.schema.json");
+    auto r = MustLoad({{"default", "file://" + FixturePath("email-password.schema.json").string()},
+                       {"customer", "base64://" + core::Base64Encode(doc)}},
+                      "customer");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->all().size(), 2u);
+    EXPECT_EQ(r->default_id(), "customer");
+    EXPECT_EQ(r->Default().id(), "customer");
+    EXPECT_EQ(r->Default().FormFields().size(), 6u);
+    ASSERT_NE(r->Find("default"), nullptr);
+    EXPECT_EQ(r->Find("default")->id(), "default");
+    EXPECT_EQ(r->Find("ZGVmYXVsdA"), r->Find("default"));  // base64url("default"), unpadded
+    EXPECT_EQ(r->Find(core::Base64UrlEncode("customer")), r->Find("customer"));
+    EXPECT_EQ(r->Find("nope"), nullptr);
+    EXPECT_EQ(r->Find(""), nullptr);
+}
+
+TEST(SchemaRegistry, LoadsOverHttp) {
+    const std::string doc = Fixture("email-password.schema.json");
+    OneShotServer server(HttpResponse("200 OK", doc));
+    auto r = MustLoad({{"default", server.Url("/identity.schema.json")}}, "default");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->Default().FormFields().size(), 3u);
+    EXPECT_EQ(server.request_line(), "GET /identity.schema.json HTTP/1.1");
+}
+
+TEST(SchemaRegistry, HttpErrorsNameTheSchema) {
+    {
+        OneShotServer server(HttpResponse("404 Not Found", ""));
+        const std::string url = server.Url("/missing.json");
+        const std::string err = LoadError({{"default", url}});
+        EXPECT_NE(err.find("identity schema \"default\" from \"" + url + "\""), std::string::npos) << err;
+        EXPECT_NE(err.find("404"), std::string::npos) << err;
+    }
+    // Nobody listens on a port that was bound and released again.
+    const int port = UnusedPort();
+    const std::string err = LoadError({{"default", "http://127.0.0.1:" + std::to_string(port) + "/x.json"}});
+    EXPECT_NE(err.find("identity schema \"default\""), std::string::npos) << err;
+}
+
+TEST(SchemaRegistry, BadSourcesAreErrorsNamingIdAndUrl) {
+    const std::string missing = LoadError({{"default", "file:///does/not/exist.json"}});
+    EXPECT_EQ(missing,
+              "Unable to load identity schema \"default\" from \"file:///does/not/exist.json\": open "
+              "/does/not/exist.json: No such file or directory");
+    EXPECT_NE(LoadError({{"default", "base64://" + core::Base64Encode("{nope")}}).find("not valid JSON"),
+              std::string::npos);
+    EXPECT_NE(LoadError({{"default", "base64://!!!"}}).find("base64"), std::string::npos);
+    const std::string bad = LoadError({{"default", "base64://" + core::Base64Encode(R"({"minLength":-1})")}});
+    EXPECT_NE(bad.find("\"minLength\" must be a non-negative integer (at #)"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("identity schema \"default\""), std::string::npos);
+    EXPECT_NE(LoadError({{"default", "ftp://example.com/x.json"}}).find("unsupported URL scheme"), std::string::npos);
+    EXPECT_NE(LoadError({{"default", FixturePath("").string()}}).find("identity schema \"default\""), std::string::npos);
+    const std::string ok = "base64://" + core::Base64Encode("{}");
+    EXPECT_NE(LoadError({{"a", ok}, {"a", ok}}, "a").find("more than once"), std::string::npos);
+    EXPECT_NE(LoadError({{"a", ok}}, "b").find("default identity schema \"b\""), std::string::npos);
+    EXPECT_NE(LoadError({}).find("No identity schemas"), std::string::npos);
+    EXPECT_NE(LoadError({{"", ok}}, "").find("empty"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bia::schema
