@@ -15,6 +15,8 @@ constexpr size_t kMaxDocumentDepth = 512;  // schema documents
 constexpr size_t kMaxTraitsDepth = 256;    // traits documents
 constexpr size_t kMaxPropertyPaths = 10000;
 constexpr int kMaxPathDepth = 64;
+constexpr size_t kMaxWalkSteps = 200000;
+constexpr size_t kMaxWalkDepth = 256;
 
 const char* const kTraits = "traits";
 
@@ -38,7 +40,8 @@ public:
     explicit PathLister(const CompiledSchema& schema) : schema_(schema) {}
 
     void Walk(int index, int parent) {
-        if (paths_.size() >= kMaxPropertyPaths) return;
+        // Bounded like validation: $ref graphs can describe exponentially many walks.
+        if (paths_.size() >= kMaxPropertyPaths || ++steps_ > kMaxWalkSteps || chain_.size() >= kMaxWalkDepth) return;
         const SchemaNode& s = schema_.node(index);
         if (s.ref < 0) Record(s, parent);
         // A schema already on the current chain is circular: Kratos refuses those; we stop.
@@ -164,6 +167,7 @@ private:
     std::vector<int> chain_;
     std::vector<PathInfo> paths_;
     std::map<std::string, std::string> types_;
+    size_t steps_ = 0;
 };
 
 FormField ToFormField(const PathInfo& p) {

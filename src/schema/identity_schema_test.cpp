@@ -312,6 +312,29 @@ TEST(IdentitySchema, BadDocumentsAreErrors) {
     EXPECT_NE(IdentitySchema::Parse("x", "u", deep).error().reason.find("nested more than"), std::string::npos);
 }
 
+TEST(IdentitySchema, HostileSchemasLoadAndValidateInBoundedTime) {
+    // 2^40 ways through a chain of allOf references, and a 3,000-long chain of plain ones.
+    std::string defs;
+    for (int i = 0; i < 40; ++i)
+        defs += "\"d" + std::to_string(i) + "\":{\"allOf\":[{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) +
+                "\"},{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) + "\"}]},";
+    defs += R"("d40":{"type":"string"},)";
+    for (int i = 0; i < 3000; ++i)
+        defs += "\"c" + std::to_string(i) + "\":{\"$ref\":\"#/definitions/c" + std::to_string(i + 1) + "\"},";
+    defs += R"("c3000":{"type":"string"})";
+    const auto start = std::chrono::steady_clock::now();
+    auto s = Parse(R"({"definitions":{)" + defs + R"(},"type":"object","properties":{"traits":{"type":"object",
+                   "properties":{"x":{"$ref":"#/definitions/d0"},"y":{"$ref":"#/definitions/c0"}}}}})");
+    ASSERT_TRUE(s);
+    auto v = s->ValidateTraits(json::parse(R"({"x":5,"y":6})"));
+    ASSERT_FALSE(v.empty());
+    EXPECT_EQ(v.back().message, "The document is too complex to validate against the identity schema.");
+    auto y = s->ValidateTraits(json::parse(R"({"y":6})"));
+    ASSERT_EQ(y.size(), 1u);
+    EXPECT_NE(y[0].message.find("levels deep"), std::string::npos);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
 TEST(IdentitySchema, HostileTraitsNeverCrash) {
     auto s = Preset();
     // 10,000 levels of nesting.

@@ -66,7 +66,7 @@ struct Extensions {
 struct FormField {
     std::string name;      // "traits.email"
     std::string type;      // input type: text, number, checkbox, email, url, date, datetime-local, tel
-    std::string json_type; // schema type: string, number, integer, boolean
+    std::string json_type; // schema type: string, number, integer, boolean, array ("" if untyped)
     bool required = false;
     std::optional<std::string> pattern;
     std::optional<std::string> title;
@@ -82,8 +82,13 @@ public:
     virtual const std::string& id() const = 0;
     virtual const std::string& url() const = 0;      // as configured
     virtual const nlohmann::json& raw() const = 0;   // the schema document
-    // Validates a traits document against the schema's `properties.traits`. Empty = valid.
+    // Validates a traits document against the schema's `properties.traits` (as Kratos does: the
+    // document {"traits": traits} against the whole schema, plus the checks the `ory.sh/kratos`
+    // verification/recovery/code keywords make themselves). Empty = valid. Reports Kratos's leaf
+    // errors; traits nested deeper than 256 levels get one violation on "traits" instead.
     virtual std::vector<Violation> ValidateTraits(const nlohmann::json& traits) const = 0;
+    // What the extension keywords derive from `traits` (meant for traits that validate).
+    // Thread-safe, like every const member here: schemas are immutable once loaded.
     virtual Extensions ExtractExtensions(const nlohmann::json& traits) const = 0;
     // Leaf inputs for the profile form ("traits.*"), in document order.
     virtual const std::vector<FormField>& FormFields() const = 0;
@@ -95,7 +100,8 @@ public:
     // only into properties whose "type" is the string "object", no $ref, dots in names escaped
     // as "\.". Use this, not PropertyPaths(), with the §7.5 first-prefix rule.
     virtual const std::vector<std::string>& NodeSortKeys() const { return PropertyPaths(); }
-    // The JSON type the schema expects at a dotted path ("traits.age" → "integer"), if known.
+    // The JSON type the schema expects at a dotted path ("traits.age" → "integer", "traits.name"
+    // → "object"; ["integer", "null"] counts as "integer"), if known.
     virtual std::optional<std::string> TypeAt(std::string_view dotted_path) const = 0;
 };
 
