@@ -24,7 +24,8 @@ std::string FlowUiUrl(std::string_view ui_url, const core::Uuid& id) {
 std::string ReturnToOf(std::string_view request_url) {
     auto u = core::Url::Parse(request_url);
     if (!u) return {};
-    auto rt = u->query().Get("return_to");
+    const core::Query q = u->query();  // Get() views into the query: keep it alive
+    auto rt = q.Get("return_to");
     return rt ? std::string(*rt) : std::string();
 }
 
