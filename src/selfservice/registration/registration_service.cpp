@@ -62,7 +62,7 @@ core::Result<RegistrationFlow> RegistrationService::NewFlow(FlowType type, const
     f.csrf_token = MaskedCsrfToken(type, ctx, random_);
     f.ui.SetCsrf(f.csrf_token);
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f));
-    ui::SortNodes(f.ui.nodes, RegistrationSortOptions(schemas_.Default().PropertyPaths()));
+    ui::SortNodes(f.ui.nodes, RegistrationSortOptions(schemas_.Default().NodeSortKeys()));
     return f;
 }
 

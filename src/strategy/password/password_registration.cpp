@@ -58,9 +58,10 @@ RegistrationAttempt PasswordRegistration::Register(const selfservice::RequestCon
         Rejection r;
         for (const auto& v : *violations) {
             // G2 ids and texts; a null context means that message kind has none.
-            text::Message m{v.message_id, v.message, std::string(text::kTypeError),
+            // G2 ids and texts; a null context means that message kind has none.
+            text::Message m{v.message_id, v.text.empty() ? v.message : v.text, std::string(text::kTypeError),
                             std::nullopt};
-            if (v.context.is_object() && !v.context.empty()) m.context = v.context;
+            if (!v.context.is_null()) m.context = v.context;
             r.messages.push_back({v.field, std::move(m)});
         }
         return reject(std::move(r));
