@@ -55,7 +55,8 @@ bool ConsumeClock(std::string_view& s) {
     const size_t hour_len = s.size() > 1 && IsDigit(s[1]) ? 2 : 1;
     if (Number(s, 0, hour_len) > 23) return false;
     s.remove_prefix(hour_len);
-    if (s.size() < 6 || s[0] != ':' || !AllDigits(s, 1, 2) || s[3] != ':' || !AllDigits(s, 4, 2)) return false;
+    if (s.size() < 6 || s[0] != ':' || !AllDigits(s, 1, 2) || s[3] != ':' || !AllDigits(s, 4, 2))
+        return false;
     if (Number(s, 1, 2) > 59 || Number(s, 4, 2) > 59) return false;
     s.remove_prefix(6);
     if (s.size() >= 2 && (s[0] == '.' || s[0] == ',') && IsDigit(s[1])) {
@@ -72,7 +73,8 @@ bool ConsumeZone(std::string_view& s) {
         s.remove_prefix(1);
         return true;
     }
-    if (s.size() < 6 || (s[0] != '+' && s[0] != '-') || !AllDigits(s, 1, 2) || s[3] != ':' || !AllDigits(s, 4, 2))
+    if (s.size() < 6 || (s[0] != '+' && s[0] != '-') || !AllDigits(s, 1, 2) || s[3] != ':' ||
+        !AllDigits(s, 4, 2))
         return false;
     if (Number(s, 1, 2) > 24 || Number(s, 4, 2) > 60) return false;
     s.remove_prefix(6);
@@ -82,9 +84,20 @@ bool ConsumeZone(std::string_view& s) {
 // RFC 5322 atext for net/mail (non-ASCII runes count as atext).
 bool IsAtext(char32_t r, bool dot) {
     switch (r) {
-        case '.': return dot;
-        case '(': case ')': case '<': case '>': case '[': case ']': case ':': case ';': case '@':
-        case '\\': case ',': case '"':
+        case '.':
+            return dot;
+        case '(':
+        case ')':
+        case '<':
+        case '>':
+        case '[':
+        case ']':
+        case ':':
+        case ';':
+        case '@':
+        case '\\':
+        case ',':
+        case '"':
             return false;
         default:
             return (r >= '!' && r <= '~') || r >= 0x80;
@@ -193,9 +206,27 @@ enum class UrlPart { kPath, kFragment, kHost, kZone, kUserPassword };
 bool HostNeedsEscape(uint8_t c) {
     if (IsAlpha(static_cast<char>(c)) || IsDigit(static_cast<char>(c))) return false;
     switch (c) {
-        case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
-        case ';': case '=': case ':': case '[': case ']': case '<': case '>': case '"':
-        case '-': case '_': case '.': case '~':
+        case '!':
+        case '$':
+        case '&':
+        case '\'':
+        case '(':
+        case ')':
+        case '*':
+        case '+':
+        case ',':
+        case ';':
+        case '=':
+        case ':':
+        case '[':
+        case ']':
+        case '<':
+        case '>':
+        case '"':
+        case '-':
+        case '_':
+        case '.':
+        case '~':
             return false;
         default:
             return true;
@@ -217,7 +248,8 @@ bool Unescapes(std::string_view s, UrlPart part) {
             continue;
         }
         const auto c = static_cast<uint8_t>(s[i]);
-        if ((part == UrlPart::kHost || part == UrlPart::kZone) && c < 0x80 && HostNeedsEscape(c)) return false;
+        if ((part == UrlPart::kHost || part == UrlPart::kZone) && c < 0x80 && HostNeedsEscape(c))
+            return false;
         ++i;
     }
     return true;
@@ -235,8 +267,24 @@ bool ValidUserinfo(std::string_view s) {
     for (char ch : s) {
         if (IsAlpha(ch) || IsDigit(ch)) continue;
         switch (ch) {
-            case '-': case '.': case '_': case ':': case '~': case '!': case '$': case '&': case '\'':
-            case '(': case ')': case '*': case '+': case ',': case ';': case '=': case '%': case '@':
+            case '-':
+            case '.':
+            case '_':
+            case ':':
+            case '~':
+            case '!':
+            case '$':
+            case '&':
+            case '\'':
+            case '(':
+            case ')':
+            case '*':
+            case '+':
+            case ',':
+            case ';':
+            case '=':
+            case '%':
+            case '@':
                 continue;
             default:
                 return false;
@@ -345,7 +393,8 @@ bool IsHostname(std::string_view s) {
     size_t start = 0;
     while (true) {
         const size_t dot = s.find('.', start);
-        const std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        const std::string_view label =
+            s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
         if (label.empty() || label.size() > 63) return false;
         // Go checks the first character of the whole name here, not of each label; so do we.
         if (s[0] == '-' || label.back() == '-') return false;
@@ -385,7 +434,8 @@ bool IsIpv4(std::string_view s) {
     size_t start = 0;
     while (true) {
         const size_t dot = s.find('.', start);
-        const std::string_view part = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        const std::string_view part =
+            s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
         long long v = 0;
         if (!GoAtoi(part, v) || v < 0 || v > 255) return false;
         ++parts;
@@ -505,7 +555,8 @@ FormatCheck FindFormat(std::string_view name) {
     if (name == "ipv4" || name == "ip-address") return &OnString<IsIpv4>;
     if (name == "ipv6") return &OnString<IsIpv6>;
     if (name == "uri" || name == "iri") return &OnString<IsUri>;
-    if (name == "uri-reference" || name == "uriref" || name == "iri-reference") return &OnString<IsUriReference>;
+    if (name == "uri-reference" || name == "uriref" || name == "iri-reference")
+        return &OnString<IsUriReference>;
     if (name == "uri-template") return &OnString<IsUriTemplate>;
     if (name == "regex") return &OnString<IsRegex>;
     if (name == "json-pointer") return &OnString<IsJsonPointer>;

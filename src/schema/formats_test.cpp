@@ -59,7 +59,9 @@ TEST(Formats, UriFollowsGoUrlParse) {
     EXPECT_FALSE(IsUri("http://example.com:port/"));
     EXPECT_FALSE(IsUri("https://example.com/%zz"));
     EXPECT_FALSE(IsUri(":foo"));
-    EXPECT_FALSE(IsUri("http://a\x01" "b"));
+    EXPECT_FALSE(
+        IsUri("http://a\x01"
+              "b"));
     EXPECT_TRUE(IsUriReference("/relative/path"));
     EXPECT_FALSE(IsUriReference("/d%zz"));
     EXPECT_TRUE(IsUriReference("a:b:c/d%"));  // opaque: Go does not look at it

@@ -57,25 +57,19 @@ struct CasePair {
 
 // Mappings that do not follow a range rule, or whose inverse is not the range rule.
 constexpr CasePair kSpecialLower[] = {
-    {0x130, 0x69},  // İ → i
-    {0x178, 0xFF},  // Ÿ → ÿ
-    {0x386, 0x3AC},
-    {0x38C, 0x3CC},
-    {0x4C0, 0x4CF},
-    {0x1E9E, 0xDF},  // ẞ → ß
-    {0x2126, 0x3C9},  // Ohm sign
-    {0x212A, 0x6B},   // Kelvin sign
-    {0x212B, 0xE5},   // Angstrom sign
+    {0x130, 0x69},                                                    // İ → i
+    {0x178, 0xFF},                                                    // Ÿ → ÿ
+    {0x386, 0x3AC},  {0x38C, 0x3CC}, {0x4C0, 0x4CF}, {0x1E9E, 0xDF},  // ẞ → ß
+    {0x2126, 0x3C9},                                                  // Ohm sign
+    {0x212A, 0x6B},                                                   // Kelvin sign
+    {0x212B, 0xE5},                                                   // Angstrom sign
 };
 constexpr CasePair kSpecialUpper[] = {
-    {0xFF, 0x178},
-    {0x3AC, 0x386},
-    {0x3CC, 0x38C},
-    {0x4CF, 0x4C0},
-    {0xB5, 0x39C},   // micro sign → Greek capital mu
-    {0x131, 0x49},   // dotless i → I
-    {0x17F, 0x53},   // long s → S
-    {0x3C2, 0x3A3},  // final sigma → Sigma
+    {0xFF, 0x178},  {0x3AC, 0x386}, {0x3CC, 0x38C},
+    {0x4CF, 0x4C0}, {0xB5, 0x39C},  // micro sign → Greek capital mu
+    {0x131, 0x49},                  // dotless i → I
+    {0x17F, 0x53},                  // long s → S
+    {0x3C2, 0x3A3},                 // final sigma → Sigma
 };
 
 bool InRange(char32_t r, char32_t lo, char32_t hi) { return r >= lo && r <= hi; }
@@ -86,9 +80,7 @@ DecodedRune DecodeRune(std::string_view s) {
     if (s.empty()) return {kRuneError, 0};
     const auto b0 = static_cast<uint8_t>(s[0]);
     if (b0 < 0x80) return {b0, 1};
-    auto cont = [&](size_t k) {
-        return k < s.size() && (static_cast<uint8_t>(s[k]) & 0xC0) == 0x80;
-    };
+    auto cont = [&](size_t k) { return k < s.size() && (static_cast<uint8_t>(s[k]) & 0xC0) == 0x80; };
     auto at = [&](size_t k) { return static_cast<char32_t>(static_cast<uint8_t>(s[k]) & 0x3F); };
     if (b0 >= 0xC2 && b0 <= 0xDF) {
         if (!cont(1)) return {kRuneError, 1};
@@ -102,8 +94,7 @@ DecodedRune DecodeRune(std::string_view s) {
     }
     if (b0 >= 0xF0 && b0 <= 0xF4) {
         if (!cont(1) || !cont(2) || !cont(3)) return {kRuneError, 1};
-        const char32_t r =
-            (static_cast<char32_t>(b0 & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3);
+        const char32_t r = (static_cast<char32_t>(b0 & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3);
         if (r < 0x10000 || r > 0x10FFFF) return {kRuneError, 1};
         return {r, 4};
     }
@@ -143,8 +134,10 @@ std::string ToValidUtf8(std::string_view s) {
     out.reserve(s.size());
     while (!s.empty()) {
         const DecodedRune d = DecodeRune(s);
-        if (d.width == 1 && d.rune == kRuneError) AppendUtf8(out, kRuneError);
-        else out.append(s.substr(0, d.width));
+        if (d.width == 1 && d.rune == kRuneError)
+            AppendUtf8(out, kRuneError);
+        else
+            out.append(s.substr(0, d.width));
         s.remove_prefix(d.width);
     }
     return out;
@@ -155,8 +148,7 @@ bool IsGoPrint(char32_t r) {
     if (r < 0x370) return true;
     if (InRange(r, 0x600, 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F) return false;
     if (r == 0x1680 || r == 0x180E) return false;
-    if (InRange(r, 0x2000, 0x200F) || InRange(r, 0x2028, 0x202F) || InRange(r, 0x205F, 0x206F))
-        return false;
+    if (InRange(r, 0x2000, 0x200F) || InRange(r, 0x2028, 0x202F) || InRange(r, 0x205F, 0x206F)) return false;
     if (r == 0x3000) return false;
     if (InRange(r, 0xD800, 0xF8FF)) return false;  // surrogates and private use
     if (InRange(r, 0xFDD0, 0xFDEF) || r == 0xFEFF || InRange(r, 0xFFF0, 0xFFFB)) return false;
@@ -185,13 +177,27 @@ std::string GoQuote(std::string_view s) {
             out.append(s.substr(0, d.width));
         } else {
             switch (r) {
-                case '\a': out += "\\a"; break;
-                case '\b': out += "\\b"; break;
-                case '\f': out += "\\f"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                case '\v': out += "\\v"; break;
+                case '\a':
+                    out += "\\a";
+                    break;
+                case '\b':
+                    out += "\\b";
+                    break;
+                case '\f':
+                    out += "\\f";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                case '\v':
+                    out += "\\v";
+                    break;
                 default: {
                     int digits = 8;
                     if (r < ' ' || r == 0x7F) {
@@ -270,8 +276,8 @@ std::string GoPathEscape(std::string_view s) {
     for (char ch : s) {
         const auto c = static_cast<uint8_t>(ch);
         const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '_' || c == '.' || c == '~' || c == '$' || c == '&' ||
-                           c == '+' || c == ':' || c == '=' || c == '@';
+                           c == '-' || c == '_' || c == '.' || c == '~' || c == '$' || c == '&' || c == '+' ||
+                           c == ':' || c == '=' || c == '@';
         if (plain) {
             out += ch;
         } else {
@@ -290,9 +296,12 @@ char32_t SimpleLower(char32_t r) {
     for (const auto& cr : kUpperRanges) {
         if (r < cr.lo || r > cr.hi) continue;
         switch (cr.kind) {
-            case CaseKind::kDelta: return static_cast<char32_t>(static_cast<int32_t>(r) + cr.delta);
-            case CaseKind::kEvenOdd: return (r % 2 == 0) ? r + 1 : r;
-            case CaseKind::kOddEven: return (r % 2 == 1) ? r + 1 : r;
+            case CaseKind::kDelta:
+                return static_cast<char32_t>(static_cast<int32_t>(r) + cr.delta);
+            case CaseKind::kEvenOdd:
+                return (r % 2 == 0) ? r + 1 : r;
+            case CaseKind::kOddEven:
+                return (r % 2 == 1) ? r + 1 : r;
         }
     }
     return r;
@@ -342,8 +351,20 @@ std::string GoToLower(std::string_view s) {
 namespace {
 bool IsGoSpace(char32_t r) {
     switch (r) {
-        case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-        case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+        case '\t':
+        case '\n':
+        case '\v':
+        case '\f':
+        case '\r':
+        case ' ':
+        case 0x85:
+        case 0xA0:
+        case 0x1680:
+        case 0x2028:
+        case 0x2029:
+        case 0x202F:
+        case 0x205F:
+        case 0x3000:
             return true;
         default:
             return r >= 0x2000 && r <= 0x200A;

@@ -11,9 +11,9 @@ TEST(GoText, QuoteEscapesLikeStrconvQuote) {
     EXPECT_EQ(GoQuote("^\\d+$"), "\"^\\\\d+$\"");
     EXPECT_EQ(GoQuote("tab\there\nnl"), "\"tab\\there\\nnl\"");
     EXPECT_EQ(GoQuote(std::string("\x01\x7f", 2)), "\"\\x01\\x7f\"");
-    EXPECT_EQ(GoQuote("\xff"), "\"\\xff\"");                // invalid UTF-8 byte
+    EXPECT_EQ(GoQuote("\xff"), "\"\\xff\"");               // invalid UTF-8 byte
     EXPECT_EQ(GoQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // printable stays as is
-    EXPECT_EQ(GoQuote("\xc2\xa0"), "\"\\u00a0\"");          // no-break space is not printable
+    EXPECT_EQ(GoQuote("\xc2\xa0"), "\"\\u00a0\"");         // no-break space is not printable
     EXPECT_EQ(GoQuote("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");
     EXPECT_EQ(GoQuote("\xf3\xa0\x80\x81"), "\"\\U000e0001\"");  // language tag
 }
@@ -48,7 +48,7 @@ TEST(GoText, ToLowerHandlesUnicodeAndInvalidBytes) {
     EXPECT_EQ(GoToLower("\xce\xa3\xce\x91"), "\xcf\x83\xce\xb1");                  // ΣΑ → σα
     EXPECT_EQ(GoToLower("\xd0\x96"), "\xd0\xb6");                                  // Ж → ж
     EXPECT_EQ(GoToLower("\xc4\xb0"), "i");                                         // İ → i
-    EXPECT_EQ(GoToLower("A\xff\xc3\x84"), "a\xef\xbf\xbd\xc3\xa4");  // invalid byte → U+FFFD
+    EXPECT_EQ(GoToLower("A\xff\xc3\x84"), "a\xef\xbf\xbd\xc3\xa4");                // invalid byte → U+FFFD
     EXPECT_EQ(SimpleUpper(U'\u00e9'), U'\u00c9');
     EXPECT_EQ(SimpleLower(U'\u0178'), U'\u00ff');
     EXPECT_EQ(SimpleUpper(U'\u017e'), U'\u017d');
@@ -57,7 +57,7 @@ TEST(GoText, ToLowerHandlesUnicodeAndInvalidBytes) {
 TEST(GoText, RuneCountCountsInvalidBytesOnce) {
     EXPECT_EQ(RuneCount("h\xc3\xa9llo"), 5u);
     EXPECT_EQ(RuneCount("\xff\xfe"), 2u);
-    EXPECT_EQ(RuneCount("\xe2\x82"), 2u);  // truncated sequence
+    EXPECT_EQ(RuneCount("\xe2\x82"), 2u);      // truncated sequence
     EXPECT_EQ(RuneCount("\xed\xa0\x80"), 3u);  // encoded surrogate is invalid
     EXPECT_EQ(RuneCount(""), 0u);
 }

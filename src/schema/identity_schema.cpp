@@ -41,7 +41,8 @@ public:
 
     void Walk(int index, int parent) {
         // Bounded like validation: $ref graphs can describe exponentially many walks.
-        if (paths_.size() >= kMaxPropertyPaths || ++steps_ > kMaxWalkSteps || chain_.size() >= kMaxWalkDepth) return;
+        if (paths_.size() >= kMaxPropertyPaths || ++steps_ > kMaxWalkSteps || chain_.size() >= kMaxWalkDepth)
+            return;
         const SchemaNode& s = schema_.node(index);
         if (s.ref < 0) Record(s, parent);
         // A schema already on the current chain is circular: Kratos refuses those; we stop.
@@ -115,18 +116,28 @@ private:
         info.has_default = s.has_default;
         if (s.constant) {
             const auto& c = *s.constant;
-            if (c.is_number()) info.proto = Proto::kNumber;
-            else if (c.is_string()) info.proto = Proto::kString;
-            else if (c.is_boolean()) info.proto = Proto::kBool;
-            else if (!c.is_null()) info.proto = Proto::kJson;
+            if (c.is_number())
+                info.proto = Proto::kNumber;
+            else if (c.is_string())
+                info.proto = Proto::kString;
+            else if (c.is_boolean())
+                info.proto = Proto::kBool;
+            else if (!c.is_null())
+                info.proto = Proto::kJson;
         } else if (s.types.size() == 1) {
             const std::string& t = s.types[0];
-            if (t == "boolean") info.proto = Proto::kBool;
-            else if (t == "number") info.proto = Proto::kNumber;
-            else if (t == "integer") info.proto = Proto::kInteger;
-            else if (t == "string") info.proto = Proto::kString;
-            else if (t == "object") info.proto = Proto::kJson;
-            else if (t == "array") ArrayProto(s, info);
+            if (t == "boolean")
+                info.proto = Proto::kBool;
+            else if (t == "number")
+                info.proto = Proto::kNumber;
+            else if (t == "integer")
+                info.proto = Proto::kInteger;
+            else if (t == "string")
+                info.proto = Proto::kString;
+            else if (t == "object")
+                info.proto = Proto::kJson;
+            else if (t == "array")
+                ArrayProto(s, info);
         } else if (s.types.size() > 2) {
             info.proto = Proto::kJson;
             if (!info.has_default) return;  // Kratos: no prototype, no path
@@ -158,8 +169,10 @@ private:
         types.erase(std::unique(types.begin(), types.end()), types.end());
         if (types.size() != 1) return;
         const std::string& t = types[0];
-        if (t == "boolean" || t == "number" || t == "integer" || t == "string") info.item_type = t;
-        else info.proto = Proto::kJson;
+        if (t == "boolean" || t == "number" || t == "integer" || t == "string")
+            info.item_type = t;
+        else
+            info.proto = Proto::kJson;
     }
 
     const CompiledSchema& schema_;
@@ -174,12 +187,24 @@ FormField ToFormField(const PathInfo& p) {
     FormField f;
     f.name = p.name;
     switch (p.proto) {
-        case Proto::kNumber: f.type = "number", f.json_type = "number"; break;
-        case Proto::kInteger: f.type = "number", f.json_type = "integer"; break;
-        case Proto::kBool: f.type = "checkbox", f.json_type = "boolean"; break;
-        case Proto::kString: f.type = "text", f.json_type = "string"; break;
-        case Proto::kArray: f.type = "text", f.json_type = "array"; break;
-        default: f.type = "text"; break;
+        case Proto::kNumber:
+            f.type = "number", f.json_type = "number";
+            break;
+        case Proto::kInteger:
+            f.type = "number", f.json_type = "integer";
+            break;
+        case Proto::kBool:
+            f.type = "checkbox", f.json_type = "boolean";
+            break;
+        case Proto::kString:
+            f.type = "text", f.json_type = "string";
+            break;
+        case Proto::kArray:
+            f.type = "text", f.json_type = "array";
+            break;
+        default:
+            f.type = "text";
+            break;
     }
     f.item_type = p.item_type;
     f.required = p.required;
@@ -216,7 +241,8 @@ const OrderedJson* ResolveLocalRef(const OrderedJson& doc, const std::string& re
     size_t start = 2;
     while (true) {
         const size_t slash = ref.find('/', start);
-        const std::string raw = ref.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        const std::string raw =
+            ref.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
         std::string token;
         for (size_t i = 0; i < raw.size(); ++i) {
             if (raw[i] == '~' && i + 1 < raw.size()) {
@@ -236,8 +262,8 @@ const OrderedJson* ResolveLocalRef(const OrderedJson& doc, const std::string& re
     return j;
 }
 
-void CollectPropertyPaths(const OrderedJson& doc, const OrderedJson& schema, const std::string& prefix, int depth,
-                          std::vector<const OrderedJson*>& chain, std::vector<std::string>& out) {
+void CollectPropertyPaths(const OrderedJson& doc, const OrderedJson& schema, const std::string& prefix,
+                          int depth, std::vector<const OrderedJson*>& chain, std::vector<std::string>& out) {
     if (depth > kMaxPathDepth || out.size() >= kMaxPropertyPaths) return;
     const OrderedJson* s = &schema;
     for (int hops = 0; hops < 16 && s->is_object(); ++hops) {
@@ -261,7 +287,8 @@ void CollectPropertyPaths(const OrderedJson& doc, const OrderedJson& schema, con
 
 // Kratos's computeKeyPositions: descend into "properties" only where "type" is the string
 // "object"; everything else is a key. Dots in names are escaped.
-void ComputeKeyPositions(const OrderedJson& schema, std::vector<std::string>& parents, std::vector<std::string>& out) {
+void ComputeKeyPositions(const OrderedJson& schema, std::vector<std::string>& parents,
+                         std::vector<std::string>& out) {
     if (out.size() >= kMaxPropertyPaths) return;
     const bool object = schema.is_object() && schema.contains("type") && schema["type"].is_string() &&
                         schema["type"].get<std::string>() == "object";
@@ -344,7 +371,8 @@ core::Result<std::unique_ptr<IdentitySchema>> IdentitySchema::Parse(std::string 
         return core::BadRequest(std::string("the document is not valid JSON: ") + e.what());
     }
     if (DeeperThan(doc, kMaxDocumentDepth))
-        return core::BadRequest("the document is nested more than " + std::to_string(kMaxDocumentDepth) + " levels deep");
+        return core::BadRequest("the document is nested more than " + std::to_string(kMaxDocumentDepth) +
+                                " levels deep");
     BIA_TRY_ASSIGN(s->compiled_, CompiledSchema::Compile(doc));
     s->id_ = std::move(id);
     s->url_ = std::move(url);
@@ -374,9 +402,9 @@ std::optional<std::string> IdentitySchema::TypeAt(std::string_view dotted_path) 
 
 std::vector<Violation> IdentitySchema::ValidateTraits(const nlohmann::json& traits) const {
     if (DeeperThan(traits, kMaxTraitsDepth)) {
-        return {MakeGenericViolation(kTraits, "/traits", "",
-                                     "The traits are nested more than " + std::to_string(kMaxTraitsDepth) +
-                                         " levels deep.")};
+        return {MakeGenericViolation(
+            kTraits, "/traits", "",
+            "The traits are nested more than " + std::to_string(kMaxTraitsDepth) + " levels deep.")};
     }
     // Kratos validates {"traits": ...} against the whole schema document.
     const nlohmann::json root = WrapTraits(traits);
@@ -395,11 +423,13 @@ std::vector<Violation> IdentitySchema::ValidateTraits(const nlohmann::json& trai
         const nlohmann::json& value = *hit.value;
         if (!cfg.verification_via.empty() && !cfg.format) {
             if (cfg.verification_via == "email") {
-                if (!FindFormat("email")(value)) add(MakeFormatViolation(hit.field, hit.pointer, value, "email"));
+                if (!FindFormat("email")(value))
+                    add(MakeFormatViolation(hit.field, hit.pointer, value, "email"));
             } else {
-                add(MakeGenericViolation(hit.field, hit.pointer, "format",
-                                         "no format specified. A format is required if verification is enabled. If this "
-                                         "was intentional, please set \"format\" to \"no-validate\""));
+                add(MakeGenericViolation(
+                    hit.field, hit.pointer, "format",
+                    "no format specified. A format is required if verification is enabled. If this "
+                    "was intentional, please set \"format\" to \"no-validate\""));
             }
         }
         if (cfg.recovery_via == "email" && !FindFormat("email")(value))
@@ -432,7 +462,8 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
         if (cfg.code_identifier) {
             std::optional<std::string> address;
             if (cfg.code_via == "email") {
-                address = text->find('@') != std::string::npos ? std::string(GoTrimSpace(GoToLower(*text))) : *text;
+                address =
+                    text->find('@') != std::string::npos ? std::string(GoTrimSpace(GoToLower(*text))) : *text;
             } else if (IsTel(*raw)) {
                 address = NormalizePhone(*text);
             }
@@ -454,7 +485,8 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
             }
             if (usable) {
                 const std::string trimmed(GoTrimSpace(*text));
-                AddAddress(ext.verification, cfg.verification_via, format == "email" ? GoToLower(trimmed) : trimmed);
+                AddAddress(ext.verification, cfg.verification_via,
+                           format == "email" ? GoToLower(trimmed) : trimmed);
             }
         }
         if (cfg.recovery_via == "email" && value.is_string() && IsEmail(*raw))

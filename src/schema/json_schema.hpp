@@ -26,9 +26,9 @@ struct ExtensionConfig {
     bool passkey_display_name = false;
     bool totp_account_name = false;
     bool code_identifier = false;
-    std::string code_via;          // "email" | "sms" when code_identifier
-    std::string verification_via;  // "" | "email" | "sms"
-    std::string recovery_via;      // "" | "email" | "sms"
+    std::string code_via;               // "email" | "sms" when code_identifier
+    std::string verification_via;       // "" | "email" | "sms"
+    std::string recovery_via;           // "" | "email" | "sms"
     std::optional<std::string> format;  // the subschema's own `format`; verification depends on it
 };
 
@@ -46,15 +46,15 @@ struct PatternProperty {
 
 struct Dependency {
     std::string property;
-    int schema = -1;                     // schema dependency, or
-    std::vector<std::string> required;   // property dependency
+    int schema = -1;                    // schema dependency, or
+    std::vector<std::string> required;  // property dependency
 };
 
 struct SchemaNode {
-    std::string location;           // canonical JSON pointer in the document, "#/properties/traits"
-    std::optional<bool> always;     // boolean schema
-    std::string ref_location;       // $ref target while compiling
-    int ref = -1;                   // $ref: all sibling keywords are ignored (draft-07)
+    std::string location;        // canonical JSON pointer in the document, "#/properties/traits"
+    std::optional<bool> always;  // boolean schema
+    std::string ref_location;    // $ref target while compiling
+    int ref = -1;                // $ref: all sibling keywords are ignored (draft-07)
 
     std::vector<std::string> types;
     std::optional<nlohmann::json> constant;
@@ -83,7 +83,7 @@ struct SchemaNode {
     int64_t min_items = -1;
     int64_t max_items = -1;
     bool unique_items = false;
-    int items = -1;                     // items: {schema}
+    int items = -1;                               // items: {schema}
     std::optional<std::vector<int>> items_tuple;  // items: [schemas]
     bool additional_items_forbidden = false;
     int additional_items = -1;
@@ -92,6 +92,8 @@ struct SchemaNode {
     int64_t min_length = -1;
     int64_t max_length = -1;
     std::optional<Regex> pattern;
+    std::optional<std::string> content_encoding;    // only "base64" is checked, as in Go
+    std::optional<std::string> content_media_type;  // only "application/json" is checked
 
     std::optional<SchemaNumber> minimum;
     std::optional<SchemaNumber> exclusive_minimum;
@@ -116,7 +118,8 @@ class CompiledSchema {
 public:
     // Structural (meta-schema) checks happen here: a wrong-typed keyword, an invalid regex or an
     // unresolvable $ref is an error naming its location ("#/properties/traits/...").
-    static core::Result<std::shared_ptr<const CompiledSchema>> Compile(const nlohmann::ordered_json& document);
+    static core::Result<std::shared_ptr<const CompiledSchema>> Compile(
+        const nlohmann::ordered_json& document);
 
     // Leaf violations of `instance` against the root schema (Kratos reports the leaves of the
     // error tree: anyOf/allOf/$ref/if-then wrappers are flattened into their causes). `hits`
@@ -152,7 +155,8 @@ bool DeeperThan(const J& value, size_t limit) {
 // id, context and text filled in for `keyword`.
 Violation MakeFormatViolation(std::string field, std::string pointer, const nlohmann::json& value,
                               std::string_view format);
-Violation MakeGenericViolation(std::string field, std::string pointer, std::string keyword, std::string message);
+Violation MakeGenericViolation(std::string field, std::string pointer, std::string keyword,
+                               std::string message);
 // Go's %q of a JSON value (what Kratos prints for format errors).
 std::string GoQuoteValue(const nlohmann::json& value);
 

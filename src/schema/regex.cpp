@@ -54,7 +54,7 @@ using regex_detail::Ranges;
 
 constexpr char32_t kMaxRune = 0x10FFFF;
 constexpr char32_t kNoRune = 0xFFFFFFFF;
-constexpr int kMaxRepeat = 1000;            // Go's limit for {n,m}
+constexpr int kMaxRepeat = 1000;             // Go's limit for {n,m}
 constexpr uint64_t kMaxProgramSize = 50000;  // instructions, after expanding repetitions
 constexpr int kMaxNesting = 200;             // group nesting
 
@@ -86,10 +86,10 @@ void Append(Ranges& to, const Ranges& from) { to.insert(to.end(), from.begin(), 
 
 // Blocks in which SimpleLower/SimpleUpper can change a rune; folding only looks here.
 constexpr std::pair<char32_t, char32_t> kFoldBlocks[] = {
-    {0x41, 0x5A},     {0x61, 0x7A},     {0xB5, 0xB5},     {0xC0, 0x24F},   {0x370, 0x3FF},
-    {0x400, 0x52F},   {0x531, 0x586},   {0x10A0, 0x10C5}, {0x1E00, 0x1FFF}, {0x2126, 0x212B},
-    {0x2160, 0x217F}, {0x24B6, 0x24E9}, {0x2C00, 0x2C5F}, {0x2D00, 0x2D25}, {0xFF21, 0xFF5A},
-    {0x10400, 0x1044F},
+    {0x41, 0x5A},     {0x61, 0x7A},     {0xB5, 0xB5},     {0xC0, 0x24F},
+    {0x370, 0x3FF},   {0x400, 0x52F},   {0x531, 0x586},   {0x10A0, 0x10C5},
+    {0x1E00, 0x1FFF}, {0x2126, 0x212B}, {0x2160, 0x217F}, {0x24B6, 0x24E9},
+    {0x2C00, 0x2C5F}, {0x2D00, 0x2D25}, {0xFF21, 0xFF5A}, {0x10400, 0x1044F},
 };
 
 // Adds every rune that case-folds together with `r` (Go's fold orbits, for our case tables).
@@ -99,13 +99,26 @@ void AddOrbit(Ranges& out, char32_t r) {
     for (char32_t c : {r, l, u, SimpleLower(u), SimpleUpper(l)}) {
         out.emplace_back(c, c);
         switch (c) {
-            case 'k': out.emplace_back(0x212A, 0x212A); break;
-            case 's': out.emplace_back(0x17F, 0x17F); break;
-            case 0xE5: out.emplace_back(0x212B, 0x212B); break;
-            case 0x3BC: out.emplace_back(0xB5, 0xB5); break;
-            case 0x3C3: out.emplace_back(0x3C2, 0x3C2); break;
-            case 0x3C9: out.emplace_back(0x2126, 0x2126); break;
-            default: break;
+            case 'k':
+                out.emplace_back(0x212A, 0x212A);
+                break;
+            case 's':
+                out.emplace_back(0x17F, 0x17F);
+                break;
+            case 0xE5:
+                out.emplace_back(0x212B, 0x212B);
+                break;
+            case 0x3BC:
+                out.emplace_back(0xB5, 0xB5);
+                break;
+            case 0x3C3:
+                out.emplace_back(0x3C2, 0x3C2);
+                break;
+            case 0x3C9:
+                out.emplace_back(0x2126, 0x2126);
+                break;
+            default:
+                break;
         }
     }
 }
@@ -130,30 +143,53 @@ bool IsWordRune(char32_t r) {
 Ranges PerlClass(char c) {
     Ranges r;
     switch (c) {
-        case 'd': case 'D': r = {{'0', '9'}}; break;
-        case 's': case 'S': r = {{'\t', '\n'}, {'\f', '\r'}, {' ', ' '}}; break;
-        default: r = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}; break;
+        case 'd':
+        case 'D':
+            r = {{'0', '9'}};
+            break;
+        case 's':
+        case 'S':
+            r = {{'\t', '\n'}, {'\f', '\r'}, {' ', ' '}};
+            break;
+        default:
+            r = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+            break;
     }
     if (c == 'D' || c == 'S' || c == 'W') r = Negate(r);
     return r;
 }
 
 bool PosixClass(std::string_view name, Ranges& r) {
-    if (name == "alnum") r = {{'0', '9'}, {'A', 'Z'}, {'a', 'z'}};
-    else if (name == "alpha") r = {{'A', 'Z'}, {'a', 'z'}};
-    else if (name == "ascii") r = {{0, 0x7F}};
-    else if (name == "blank") r = {{'\t', '\t'}, {' ', ' '}};
-    else if (name == "cntrl") r = {{0, 0x1F}, {0x7F, 0x7F}};
-    else if (name == "digit") r = {{'0', '9'}};
-    else if (name == "graph") r = {{'!', '~'}};
-    else if (name == "lower") r = {{'a', 'z'}};
-    else if (name == "print") r = {{' ', '~'}};
-    else if (name == "punct") r = {{'!', '/'}, {':', '@'}, {'[', '`'}, {'{', '~'}};
-    else if (name == "space") r = {{'\t', '\r'}, {' ', ' '}};
-    else if (name == "upper") r = {{'A', 'Z'}};
-    else if (name == "word") r = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
-    else if (name == "xdigit") r = {{'0', '9'}, {'A', 'F'}, {'a', 'f'}};
-    else return false;
+    if (name == "alnum")
+        r = {{'0', '9'}, {'A', 'Z'}, {'a', 'z'}};
+    else if (name == "alpha")
+        r = {{'A', 'Z'}, {'a', 'z'}};
+    else if (name == "ascii")
+        r = {{0, 0x7F}};
+    else if (name == "blank")
+        r = {{'\t', '\t'}, {' ', ' '}};
+    else if (name == "cntrl")
+        r = {{0, 0x1F}, {0x7F, 0x7F}};
+    else if (name == "digit")
+        r = {{'0', '9'}};
+    else if (name == "graph")
+        r = {{'!', '~'}};
+    else if (name == "lower")
+        r = {{'a', 'z'}};
+    else if (name == "print")
+        r = {{' ', '~'}};
+    else if (name == "punct")
+        r = {{'!', '/'}, {':', '@'}, {'[', '`'}, {'{', '~'}};
+    else if (name == "space")
+        r = {{'\t', '\r'}, {' ', ' '}};
+    else if (name == "upper")
+        r = {{'A', 'Z'}};
+    else if (name == "word")
+        r = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+    else if (name == "xdigit")
+        r = {{'0', '9'}, {'A', 'F'}, {'a', 'f'}};
+    else
+        return false;
     return true;
 }
 
@@ -170,23 +206,23 @@ bool UnicodeClass(std::string_view name, Ranges& r) {
     if (name == "Any") {
         r = {{0, kMaxRune}};
     } else if (name == "L") {
-        r = {{'A', 'Z'},       {'a', 'z'},       {0xAA, 0xAA},     {0xB5, 0xB5},     {0xBA, 0xBA},
-             {0xC0, 0xD6},     {0xD8, 0xF6},     {0xF8, 0x2C1},    {0x2C6, 0x2D1},   {0x2E0, 0x2E4},
-             {0x370, 0x374},   {0x376, 0x377},   {0x37A, 0x37D},   {0x37F, 0x37F},   {0x386, 0x386},
-             {0x388, 0x3F5},   {0x3F7, 0x481},   {0x48A, 0x52F},   {0x531, 0x556},   {0x560, 0x588},
-             {0x5D0, 0x5EA},   {0x5EF, 0x5F2},   {0x620, 0x64A},   {0x671, 0x6D3},   {0x904, 0x939},
-             {0xE01, 0xE30},   {0x10A0, 0x10FF}, {0x1100, 0x11FF}, {0x1E00, 0x1FBC}, {0x2C00, 0x2CE4},
-             {0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3105, 0x312F}, {0x3131, 0x318E}, {0x3400, 0x4DBF},
-             {0x4E00, 0x9FFF}, {0xA000, 0xA48C}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFF21, 0xFF3A},
+        r = {{'A', 'Z'},       {'a', 'z'},       {0xAA, 0xAA},      {0xB5, 0xB5},     {0xBA, 0xBA},
+             {0xC0, 0xD6},     {0xD8, 0xF6},     {0xF8, 0x2C1},     {0x2C6, 0x2D1},   {0x2E0, 0x2E4},
+             {0x370, 0x374},   {0x376, 0x377},   {0x37A, 0x37D},    {0x37F, 0x37F},   {0x386, 0x386},
+             {0x388, 0x3F5},   {0x3F7, 0x481},   {0x48A, 0x52F},    {0x531, 0x556},   {0x560, 0x588},
+             {0x5D0, 0x5EA},   {0x5EF, 0x5F2},   {0x620, 0x64A},    {0x671, 0x6D3},   {0x904, 0x939},
+             {0xE01, 0xE30},   {0x10A0, 0x10FF}, {0x1100, 0x11FF},  {0x1E00, 0x1FBC}, {0x2C00, 0x2CE4},
+             {0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3105, 0x312F},  {0x3131, 0x318E}, {0x3400, 0x4DBF},
+             {0x4E00, 0x9FFF}, {0xA000, 0xA48C}, {0xAC00, 0xD7A3},  {0xF900, 0xFAFF}, {0xFF21, 0xFF3A},
              {0xFF41, 0xFF5A}, {0xFF66, 0xFFDC}, {0x20000, 0x2FA1F}};
     } else if (name == "Lu") {
         cased(true);
     } else if (name == "Ll") {
         cased(false);
     } else if (name == "N") {
-        r = {{'0', '9'},       {0xB2, 0xB3},     {0xB9, 0xB9},     {0xBC, 0xBE},     {0x660, 0x669},
-             {0x6F0, 0x6F9},   {0x966, 0x96F},   {0x2160, 0x2188}, {0x2460, 0x249B}, {0x3007, 0x3007},
-             {0x3021, 0x3029}, {0xFF10, 0xFF19}};
+        r = {{'0', '9'},       {0xB2, 0xB3},     {0xB9, 0xB9},     {0xBC, 0xBE},
+             {0x660, 0x669},   {0x6F0, 0x6F9},   {0x966, 0x96F},   {0x2160, 0x2188},
+             {0x2460, 0x249B}, {0x3007, 0x3007}, {0x3021, 0x3029}, {0xFF10, 0xFF19}};
     } else if (name == "Nd") {
         r = {{'0', '9'},     {0x660, 0x669}, {0x6F0, 0x6F9}, {0x7C0, 0x7C9},
              {0x966, 0x96F}, {0x9E6, 0x9EF}, {0xE50, 0xE59}, {0xFF10, 0xFF19}};
@@ -201,14 +237,14 @@ bool UnicodeClass(std::string_view name, Ranges& r) {
              {0xAE, 0xB1},     {0xB4, 0xB4},     {0xB8, 0xB8},     {0xD7, 0xD7},     {0xF7, 0xF7},
              {0x20A0, 0x20C0}, {0x2100, 0x214F}, {0x2190, 0x23FF}, {0x2500, 0x27BF}, {0x1F300, 0x1FAFF}};
     } else if (name == "Z" || name == "Zs") {
-        r = {{' ', ' '}, {0xA0, 0xA0}, {0x1680, 0x1680}, {0x2000, 0x200A}, {0x202F, 0x202F},
-             {0x205F, 0x205F}, {0x3000, 0x3000}};
+        r = {{' ', ' '},       {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
+             {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}};
         if (name == "Z") r.insert(r.end(), {{0x2028, 0x2029}});
     } else if (name == "Latin") {
-        r = {{'A', 'Z'},   {'a', 'z'},       {0xAA, 0xAA},     {0xBA, 0xBA},     {0xC0, 0xD6},
-             {0xD8, 0xF6}, {0xF8, 0x24F},    {0x1E00, 0x1EFF}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A}};
+        r = {{'A', 'Z'},   {'a', 'z'},    {0xAA, 0xAA},     {0xBA, 0xBA},     {0xC0, 0xD6},
+             {0xD8, 0xF6}, {0xF8, 0x24F}, {0x1E00, 0x1EFF}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A}};
     } else if (name == "Greek") {
-        r = {{0x370, 0x373}, {0x375, 0x377}, {0x37A, 0x37D}, {0x37F, 0x37F}, {0x384, 0x384},
+        r = {{0x370, 0x373}, {0x375, 0x377}, {0x37A, 0x37D}, {0x37F, 0x37F},  {0x384, 0x384},
              {0x386, 0x386}, {0x388, 0x3E1}, {0x3F0, 0x3FF}, {0x1F00, 0x1FFE}};
     } else if (name == "Cyrillic") {
         r = {{0x400, 0x52F}, {0x1C80, 0x1C88}, {0x2DE0, 0x2DFF}, {0xA640, 0xA69F}};
@@ -239,7 +275,16 @@ struct Flags {
 };
 
 struct Ast {
-    enum class Kind : uint8_t { kEmpty, kClass, kAnyNotNewline, kAnyChar, kAssert, kConcat, kAlternate, kRepeat };
+    enum class Kind : uint8_t {
+        kEmpty,
+        kClass,
+        kAnyNotNewline,
+        kAnyChar,
+        kAssert,
+        kConcat,
+        kAlternate,
+        kRepeat
+    };
     Kind kind = Kind::kEmpty;
     AssertKind assertion = AssertKind::kBeginText;
     int min = 0;
@@ -325,13 +370,15 @@ private:
         while (!AtEnd()) {
             const char c = Peek();
             if (c == '|' || c == ')') break;
-            if (c == '*' || c == '+' || c == '?') return Fail("missing argument to repetition operator", src_.substr(pos_, 1));
+            if (c == '*' || c == '+' || c == '?')
+                return Fail("missing argument to repetition operator", src_.substr(pos_, 1));
             if (c == '{') {
                 const size_t save = pos_;
                 int mn = 0;
                 int mx = 0;
                 const RepeatSpec spec = ParseRepeatSpec(mn, mx);
-                if (spec != RepeatSpec::kNone) return Fail("missing argument to repetition operator", From(save));
+                if (spec != RepeatSpec::kNone)
+                    return Fail("missing argument to repetition operator", From(save));
                 pos_ = save;
             }
             Ast atom;
@@ -361,7 +408,8 @@ private:
                     break;
                 }
                 if (Peek() == '?' && !AtEnd()) ++pos_;  // non-greedy: same language, same answer
-                if (first_op != std::string::npos) return Fail("invalid nested repetition operator", From(first_op));
+                if (first_op != std::string::npos)
+                    return Fail("invalid nested repetition operator", From(first_op));
                 first_op = op_start;
                 Ast rep;
                 rep.kind = Ast::Kind::kRepeat;
@@ -447,8 +495,9 @@ private:
         Flags inner = flags;
         if (Peek() == '?' && !AtEnd()) {
             std::string_view rest = src_.substr(pos_);
-            const bool named = rest.starts_with("?P<") ||
-                               (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!"));
+            const bool named =
+                rest.starts_with("?P<") ||
+                (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!"));
             if (named) {
                 pos_ += rest.starts_with("?P<") ? 3 : 2;
                 const size_t close = src_.find('>', pos_);
@@ -458,7 +507,8 @@ private:
                 bool valid = !name.empty();
                 for (char c : name) valid = valid && IsWordRune(static_cast<unsigned char>(c));
                 if (!valid) return Fail("invalid named capture", From(start));
-                if (!names_.insert(std::string(name)).second) return Fail("duplicate capture group name", From(start));
+                if (!names_.insert(std::string(name)).second)
+                    return Fail("duplicate capture group name", From(start));
             } else {
                 ++pos_;  // ?
                 bool negate = false;
@@ -507,15 +557,33 @@ private:
         if (AtEnd()) return Fail("trailing backslash at end of expression", "");
         const char c = Peek();
         switch (c) {
-            case 'A': ++pos_; out = AssertAst(AssertKind::kBeginText); return true;
-            case 'z': ++pos_; out = AssertAst(AssertKind::kEndText); return true;
-            case 'b': ++pos_; out = AssertAst(AssertKind::kWordBoundary); return true;
-            case 'B': ++pos_; out = AssertAst(AssertKind::kNotWordBoundary); return true;
-            case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
+            case 'A':
+                ++pos_;
+                out = AssertAst(AssertKind::kBeginText);
+                return true;
+            case 'z':
+                ++pos_;
+                out = AssertAst(AssertKind::kEndText);
+                return true;
+            case 'b':
+                ++pos_;
+                out = AssertAst(AssertKind::kWordBoundary);
+                return true;
+            case 'B':
+                ++pos_;
+                out = AssertAst(AssertKind::kNotWordBoundary);
+                return true;
+            case 'd':
+            case 'D':
+            case 's':
+            case 'S':
+            case 'w':
+            case 'W':
                 ++pos_;
                 out = ClassAst(PerlClass(c));
                 return true;
-            case 'p': case 'P': {
+            case 'p':
+            case 'P': {
                 Ranges r;
                 if (!ParseUnicodeClass(start, r)) return false;
                 Normalize(r);
@@ -526,7 +594,8 @@ private:
             case 'Q': {
                 ++pos_;
                 const size_t end = src_.find("\\E", pos_);
-                const std::string_view lit = src_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+                const std::string_view lit =
+                    src_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
                 pos_ = end == std::string_view::npos ? src_.size() : end + 2;
                 out = Ast{};
                 out.kind = Ast::Kind::kConcat;
@@ -590,12 +659,24 @@ private:
             return true;
         }
         switch (c) {
-            case 'a': r = '\a'; break;
-            case 'f': r = '\f'; break;
-            case 't': r = '\t'; break;
-            case 'n': r = '\n'; break;
-            case 'r': r = '\r'; break;
-            case 'v': r = '\v'; break;
+            case 'a':
+                r = '\a';
+                break;
+            case 'f':
+                r = '\f';
+                break;
+            case 't':
+                r = '\t';
+                break;
+            case 'n':
+                r = '\n';
+                break;
+            case 'r':
+                r = '\r';
+                break;
+            case 'v':
+                r = '\v';
+                break;
             default: {
                 const auto u = static_cast<unsigned char>(c);
                 if (u < 0x80 && !IsWordRune(u)) {
@@ -618,7 +699,8 @@ private:
         std::string_view name;
         if (Peek() == '{') {
             const size_t close = src_.find('}', pos_);
-            if (close == std::string_view::npos) return Fail("invalid character class range", src_.substr(start));
+            if (close == std::string_view::npos)
+                return Fail("invalid character class range", src_.substr(start));
             name = src_.substr(pos_ + 1, close - pos_ - 1);
             pos_ = close + 1;
         } else {
@@ -725,7 +807,8 @@ private:
 uint64_t ProgramSize(const Ast& a) {
     const auto cap = [](uint64_t v) { return std::min<uint64_t>(v, kMaxProgramSize + 1); };
     switch (a.kind) {
-        case Ast::Kind::kEmpty: return 0;
+        case Ast::Kind::kEmpty:
+            return 0;
         case Ast::Kind::kConcat:
         case Ast::Kind::kAlternate: {
             uint64_t n = a.kind == Ast::Kind::kAlternate ? 2 * (a.subs.size() - 1) : 0;
@@ -738,7 +821,8 @@ uint64_t ProgramSize(const Ast& a) {
             const uint64_t rest = a.max < 0 ? s + 2 : static_cast<uint64_t>(a.max - a.min) * (s + 1);
             return cap(mn * s + rest);
         }
-        default: return 1;
+        default:
+            return 1;
     }
 }
 
@@ -748,14 +832,21 @@ public:
 
     void Emit(const Ast& a) {
         switch (a.kind) {
-            case Ast::Kind::kEmpty: break;
+            case Ast::Kind::kEmpty:
+                break;
             case Ast::Kind::kClass:
                 p_.classes.push_back(a.ranges);
                 Push(Op::kClass).cls = static_cast<uint32_t>(p_.classes.size() - 1);
                 break;
-            case Ast::Kind::kAnyNotNewline: Push(Op::kAnyNotNewline); break;
-            case Ast::Kind::kAnyChar: Push(Op::kAnyChar); break;
-            case Ast::Kind::kAssert: Push(Op::kAssert).assertion = a.assertion; break;
+            case Ast::Kind::kAnyNotNewline:
+                Push(Op::kAnyNotNewline);
+                break;
+            case Ast::Kind::kAnyChar:
+                Push(Op::kAnyChar);
+                break;
+            case Ast::Kind::kAssert:
+                Push(Op::kAssert).assertion = a.assertion;
+                break;
             case Ast::Kind::kConcat:
                 for (const Ast& s : a.subs) Emit(s);
                 break;
@@ -844,19 +935,26 @@ struct Position {
 
 bool AssertHolds(AssertKind k, const Position& p) {
     switch (k) {
-        case AssertKind::kBeginText: return p.at_start;
-        case AssertKind::kEndText: return p.at_end;
-        case AssertKind::kBeginLine: return p.at_start || p.prev == '\n';
-        case AssertKind::kEndLine: return p.at_end || p.next == '\n';
-        case AssertKind::kWordBoundary: return IsWordRune(p.prev) != IsWordRune(p.next);
-        case AssertKind::kNotWordBoundary: return IsWordRune(p.prev) == IsWordRune(p.next);
+        case AssertKind::kBeginText:
+            return p.at_start;
+        case AssertKind::kEndText:
+            return p.at_end;
+        case AssertKind::kBeginLine:
+            return p.at_start || p.prev == '\n';
+        case AssertKind::kEndLine:
+            return p.at_end || p.next == '\n';
+        case AssertKind::kWordBoundary:
+            return IsWordRune(p.prev) != IsWordRune(p.next);
+        case AssertKind::kNotWordBoundary:
+            return IsWordRune(p.prev) == IsWordRune(p.next);
     }
     return false;
 }
 
 bool InClass(const Ranges& r, char32_t c) {
-    auto it = std::upper_bound(r.begin(), r.end(), c,
-                               [](char32_t v, const std::pair<char32_t, char32_t>& range) { return v < range.first; });
+    auto it = std::upper_bound(
+        r.begin(), r.end(), c,
+        [](char32_t v, const std::pair<char32_t, char32_t>& range) { return v < range.first; });
     if (it == r.begin()) return false;
     --it;
     return c <= it->second;
@@ -874,8 +972,11 @@ bool AddThread(const Regex::Program& p, SparseSet& set, uint32_t pc, const Posit
         set.Insert(i);
         const Inst& in = p.insts[i];
         switch (in.op) {
-            case Op::kMatch: return true;
-            case Op::kJump: stack.push_back(in.x); break;
+            case Op::kMatch:
+                return true;
+            case Op::kJump:
+                stack.push_back(in.x);
+                break;
             case Op::kSplit:
                 stack.push_back(in.y);
                 stack.push_back(in.x);
@@ -883,7 +984,8 @@ bool AddThread(const Regex::Program& p, SparseSet& set, uint32_t pc, const Posit
             case Op::kAssert:
                 if (AssertHolds(in.assertion, pos)) stack.push_back(i + 1);
                 break;
-            default: break;  // consuming instructions wait for the next rune
+            default:
+                break;  // consuming instructions wait for the next rune
         }
     }
     return false;
@@ -930,9 +1032,12 @@ bool Regex::Search(std::string_view text) const {
         for (uint32_t pc : current) {
             const Inst& in = p.insts[pc];
             bool consumes = false;
-            if (in.op == Op::kClass) consumes = InClass(p.classes[in.cls], cur.rune);
-            else if (in.op == Op::kAnyChar) consumes = true;
-            else if (in.op == Op::kAnyNotNewline) consumes = cur.rune != '\n';
+            if (in.op == Op::kClass)
+                consumes = InClass(p.classes[in.cls], cur.rune);
+            else if (in.op == Op::kAnyChar)
+                consumes = true;
+            else if (in.op == Op::kAnyNotNewline)
+                consumes = cur.rune != '\n';
             if (consumes && AddThread(p, next, pc + 1, there, stack)) return true;
         }
         std::swap(current, next);

@@ -34,7 +34,9 @@ TEST(Regex, AnchorsAndClasses) {
     EXPECT_TRUE(Matches("^[a-]+$", "a-a"));
     EXPECT_TRUE(Matches("^[]a]+$", "]a"));
     EXPECT_TRUE(Matches("^\\.\\+$", ".+"));
-    EXPECT_TRUE(Matches("^\\x41\\x{1F600}\\101$", "A\xf0\x9f\x98\x80" "A"));
+    EXPECT_TRUE(Matches("^\\x41\\x{1F600}\\101$",
+                        "A\xf0\x9f\x98\x80"
+                        "A"));
     EXPECT_TRUE(Matches("^\\Qa.b\\E$", "a.b"));
     EXPECT_FALSE(Matches("^\\Qa.b\\E$", "axb"));
 }
@@ -47,7 +49,7 @@ TEST(Regex, RepetitionAndAlternation) {
     EXPECT_TRUE(Matches("^a{2}$", "aa"));
     EXPECT_TRUE(Matches("^a{2,}$", "aaaa"));
     EXPECT_TRUE(Matches("^colou?r$", "color"));
-    EXPECT_TRUE(Matches("^a+?b*?$", "aab"));  // lazy forms accepted
+    EXPECT_TRUE(Matches("^a+?b*?$", "aab"));   // lazy forms accepted
     EXPECT_TRUE(Matches("^a{,2}$", "a{,2}"));  // not a repeat: literal, as in Go
     EXPECT_TRUE(Matches("^(?:x|)$", ""));
 }
@@ -56,7 +58,9 @@ TEST(Regex, FlagsAndAssertions) {
     EXPECT_TRUE(Matches("(?i)^hello$", "HeLLo"));
     EXPECT_TRUE(Matches("^(?i:h)ello$", "Hello"));
     EXPECT_FALSE(Matches("^(?i:h)ello$", "HELLO"));
-    EXPECT_TRUE(Matches("(?i)^stra\\x{DF}e$", "STRA\xc3\x9f" "E"));
+    EXPECT_TRUE(Matches("(?i)^stra\\x{DF}e$",
+                        "STRA\xc3\x9f"
+                        "E"));
     EXPECT_TRUE(Matches("(?i)k", "\xe2\x84\xaa"));  // Kelvin sign folds to k
     EXPECT_FALSE(Matches("^a.b$", "a\nb"));
     EXPECT_TRUE(Matches("(?s)^a.b$", "a\nb"));
@@ -76,7 +80,7 @@ TEST(Regex, UnicodeClassesAndInvalidUtf8Input) {
     EXPECT_TRUE(Matches("^\\P{L}+$", "123"));
     EXPECT_TRUE(Matches("^[\\p{Lu}][\\p{Ll}]+$", "\xc3\x89milie"));
     EXPECT_TRUE(Matches("^\\p{Greek}+$", "\xce\xb1\xce\xb2"));
-    EXPECT_TRUE(Matches("^.$", "\xff"));       // an invalid byte is one rune (U+FFFD)
+    EXPECT_TRUE(Matches("^.$", "\xff"));  // an invalid byte is one rune (U+FFFD)
     EXPECT_TRUE(Matches("^\\x{FFFD}$", "\xff"));
     EXPECT_TRUE(Matches("^...$", "a\xc3\xa9z"));  // runes, not bytes
 }
@@ -92,13 +96,16 @@ TEST(Regex, RejectsWhatGoRejectsWithGoMessages) {
     EXPECT_EQ(CompileError("a{1001}"), "error parsing regexp: invalid repeat count: `{1001}`");
     EXPECT_EQ(CompileError("a{2,1}"), "error parsing regexp: invalid repeat count: `{2,1}`");
     EXPECT_EQ(CompileError("[z-a]"), "error parsing regexp: invalid character class range: `z-a`");
-    EXPECT_EQ(CompileError("\\p{Klingon}"), "error parsing regexp: invalid character class range: `\\p{Klingon}`");
+    EXPECT_EQ(CompileError("\\p{Klingon}"),
+              "error parsing regexp: invalid character class range: `\\p{Klingon}`");
     EXPECT_EQ(CompileError("a\\"), "error parsing regexp: trailing backslash at end of expression: ``");
     EXPECT_EQ(CompileError("\\Z"), "error parsing regexp: invalid escape sequence: `\\Z`");
-    EXPECT_EQ(CompileError("(?P<a>x)(?P<a>y)"), "error parsing regexp: duplicate capture group name: `(?P<a>`");
+    EXPECT_EQ(CompileError("(?P<a>x)(?P<a>y)"),
+              "error parsing regexp: duplicate capture group name: `(?P<a>`");
     EXPECT_EQ(CompileError("\xff"), "error parsing regexp: invalid UTF-8: `\xff`");
     EXPECT_NE(CompileError("(a{1000}){1000}").find("expression too large"), std::string::npos);
-    EXPECT_NE(CompileError(std::string(5000, '(') + std::string(5000, ')')).find("nests too deeply"), std::string::npos);
+    EXPECT_NE(CompileError(std::string(5000, '(') + std::string(5000, ')')).find("nests too deeply"),
+              std::string::npos);
 }
 
 TEST(Regex, HostilePatternsRunInLinearTime) {

@@ -17,7 +17,8 @@ constexpr size_t kMaxDocumentBytes = size_t{16} << 20;
 constexpr long kHttpTimeoutSeconds = 10;
 
 core::Error LoadError(const SchemaSource& source, const std::string& why) {
-    return core::Internal("Unable to load identity schema \"" + source.id + "\" from \"" + source.url + "\": " + why);
+    return core::Internal("Unable to load identity schema \"" + source.id + "\" from \"" + source.url +
+                          "\": " + why);
 }
 
 core::Result<std::string> ReadFile(const std::string& path) {
@@ -34,7 +35,8 @@ core::Result<std::string> ReadFile(const std::string& path) {
         data.append(buf, n);
         if (data.size() > kMaxDocumentBytes) {
             std::fclose(f);
-            return core::Internal("read " + shown + ": larger than " + std::to_string(kMaxDocumentBytes) + " bytes");
+            return core::Internal("read " + shown + ": larger than " + std::to_string(kMaxDocumentBytes) +
+                                  " bytes");
         }
         if (n < sizeof buf) break;
     }
@@ -76,7 +78,8 @@ core::Result<std::string> FetchHttp(const std::string& url) {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
     const CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) {
-        if (rc == CURLE_WRITE_ERROR) return core::Internal("response larger than " + std::to_string(kMaxDocumentBytes) + " bytes");
+        if (rc == CURLE_WRITE_ERROR)
+            return core::Internal("response larger than " + std::to_string(kMaxDocumentBytes) + " bytes");
         return core::Internal(std::string("GET ") + url + ": " + (error[0] ? error : curl_easy_strerror(rc)));
     }
     long status = 0;

@@ -26,7 +26,8 @@ std::string Fixture(const std::string& name) {
     return ss.str();
 }
 
-std::unique_ptr<SchemaRegistry> MustLoad(const std::vector<SchemaSource>& sources, const std::string& default_id) {
+std::unique_ptr<SchemaRegistry> MustLoad(const std::vector<SchemaSource>& sources,
+                                         const std::string& default_id) {
     auto r = SchemaRegistry::Load(sources, default_id);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().reason);
     return r.ok() ? std::move(r).value() : nullptr;
@@ -77,7 +78,9 @@ public:
         ::close(fd_);
         thread_.join();
     }
-    std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+    std::string Url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
     const std::string& request_line() const { return path_; }
 
 private:
@@ -100,8 +103,9 @@ int UnusedPort() {
 }
 
 std::string HttpResponse(const std::string& status, const std::string& body) {
-    return "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    return "HTTP/1.1 " + status +
+           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
 }
 
 TEST(SchemaRegistry, LoadsFileUrlsRelativeAndBarePaths) {
@@ -171,8 +175,10 @@ TEST(SchemaRegistry, BadSourcesAreErrorsNamingIdAndUrl) {
     const std::string bad = LoadError({{"default", "base64://" + core::Base64Encode(R"({"minLength":-1})")}});
     EXPECT_NE(bad.find("\"minLength\" must be a non-negative integer (at #)"), std::string::npos) << bad;
     EXPECT_NE(bad.find("identity schema \"default\""), std::string::npos);
-    EXPECT_NE(LoadError({{"default", "ftp://example.com/x.json"}}).find("unsupported URL scheme"), std::string::npos);
-    EXPECT_NE(LoadError({{"default", FixturePath("").string()}}).find("identity schema \"default\""), std::string::npos);
+    EXPECT_NE(LoadError({{"default", "ftp://example.com/x.json"}}).find("unsupported URL scheme"),
+              std::string::npos);
+    EXPECT_NE(LoadError({{"default", FixturePath("").string()}}).find("identity schema \"default\""),
+              std::string::npos);
     const std::string ok = "base64://" + core::Base64Encode("{}");
     EXPECT_NE(LoadError({{"a", ok}, {"a", ok}}, "a").find("more than once"), std::string::npos);
     EXPECT_NE(LoadError({{"a", ok}}, "b").find("default identity schema \"b\""), std::string::npos);
