@@ -613,3 +613,19 @@ TEST(PasswordLogin, SignedInSubmissionOfANonRefreshFlow) {
 
 }  // namespace
 }  // namespace bia::strategy::password
+
+namespace bia::strategy::password {
+namespace {
+
+TEST(PasswordLogin, DisabledMethodRendersNothingButAnswers404WhenAddressed) {
+    World w;
+    w.cfg.selfservice.methods.password.enabled = false;
+    auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));
+    EXPECT_EQ(shown.flow["ui"]["nodes"].size(), 1u) << "only csrf_token";
+    auto out = w.login.Submit(w.Api("u"), shown.id.ToString(),
+                              json{{"method", "password"}, {"identifier", "a@b.c"}, {"password", "x"}});
+    EXPECT_EQ(World::As<selfservice::Failed>(out).error.code, 404);
+}
+
+}  // namespace
+}  // namespace bia::strategy::password

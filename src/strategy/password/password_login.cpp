@@ -30,8 +30,9 @@ std::string RefreshIdentifier(const selfservice::RequestContext& ctx) {
 }  // namespace
 
 core::Status PasswordLogin::Populate(const selfservice::RequestContext& ctx, LoginFlow& flow) {
-    // The password is a first factor only; an aal2 flow shows second factors alone.
-    if (flow.requested_aal != session::kAal1) return {};
+    // The password is a first factor only; an aal2 flow shows second factors alone. A disabled
+    // method renders nothing but still answers 404 when addressed (settings-flow.md §5.2).
+    if (!config_.selfservice.methods.password.enabled || flow.requested_aal != session::kAal1) return {};
     const std::string refresh_identifier = flow.refresh ? RefreshIdentifier(ctx) : std::string();
     if (!refresh_identifier.empty()) {
         flow.ui.Upsert(ui::NewInput(kIdentifierField, ui::kGroupDefault, ui::kInputHidden, refresh_identifier));

@@ -12,6 +12,7 @@ using selfservice::registration::RegistrationAttempt;
 using selfservice::registration::RegistrationFlow;
 
 core::Status PasswordRegistration::Populate(const selfservice::RequestContext&, RegistrationFlow& flow) {
+    if (!config_.selfservice.methods.password.enabled) return {};
     const schema::Schema& s = identities_.schemas().Default();
     // G2 puts the trait inputs into the default group (G1 used the password group).
     for (auto& n : ui::NewTraitNodes(s.FormFields(), ui::kGroupDefault, json::object())) flow.ui.Upsert(std::move(n));
