@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -73,6 +74,16 @@ core::Result<std::string> FetchHttp(const std::string& url) {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "bia");
+    // Proxies come from the environment, but, as with Go's ProxyFromEnvironment, loopback
+    // addresses are never proxied.
+    std::string no_proxy = "localhost,127.0.0.1,::1";
+    for (const char* name : {"NO_PROXY", "no_proxy"}) {
+        if (const char* v = std::getenv(name); v != nullptr && *v != '\0') {
+            no_proxy = std::string(v) + "," + no_proxy;
+            break;
+        }
+    }
+    curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy.c_str());
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CollectBody);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
