@@ -5,10 +5,13 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Browser, setCookies } from './lib/browser.js';
 import {
+  FIXTURES_DIR,
   UI_BASE,
   assertTimestamp,
   assertUuid,
@@ -21,6 +24,8 @@ import {
 } from './lib/server.js';
 
 const SUITE_TIMEOUT = 180_000;
+const HASHES = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'password-hashes.json'), 'utf8'));
+const BCRYPT_COST4 = /^\$2[aby]\$04\$[./A-Za-z0-9]{53}$/;
 const PASSWORD = 'correct horse battery staple 42';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -205,6 +210,28 @@ describe('password registration and login: API flows', { timeout: SUITE_TIMEOUT 
     assert.equal(res.status, 400);
     assert.deepEqual(messageIds(res.json.ui.messages), [4000001]);
     assert.match(res.json.ui.messages[0].text, /"Cookie" key/);
+  });
+
+  it('an imported hash is re-hashed with the configured hasher on the next login', async () => {
+    const email = uniqueEmail('import');
+    const { password, hash } = HASHES.bcrypt_2a_cost10;
+    const created = await expectStatus(bia.v0admin.adminCreateIdentity({
+      schema_id: 'default', traits: { email }, credentials: { password: { config: { hashed_password: hash } } },
+    }), 201);
+    const { data: flow } = await bia.frontendApi.createNativeLoginFlow();
+    const { data } = await bia.frontendApi.updateLoginFlow({
+      flow: flow.id, updateLoginFlowBody: { method: 'password', identifier: email, password },
+    });
+    assert.equal(data.session.identity.id, created.data.id);
+    const full = await bia.identityApi.getIdentity({ id: created.data.id, includeCredential: ['password'] });
+    const rehashed = full.data.credentials.password.config.hashed_password;
+    assert.notEqual(rehashed, hash);
+    assert.match(String(rehashed), BCRYPT_COST4, 'now hashed at hashers.bcrypt.cost = 4');
+    // The new hash still verifies.
+    const { data: again } = await bia.frontendApi.createNativeLoginFlow();
+    await bia.frontendApi.updateLoginFlow({
+      flow: again.id, updateLoginFlowBody: { method: 'password', identifier: email, password },
+    });
   });
 
   it('lists and revokes the other sessions of the caller', async () => {
@@ -456,5 +483,60 @@ describe('password registration and login: browser flows (raw HTTP)', { timeout:
       headers: { Accept: 'application/json' },
     });
     expectErrorEnvelope(anonymous, 401, { id: 'session_inactive' });
+  });
+});
+
+describe('expired login and registration flows', { timeout: SUITE_TIMEOUT }, () => {
+  let bia;
+
+  before(async () => {
+    bia = await startBia({ config: { selfservice: { flows: { login: { lifespan: '1s' }, registration: { lifespan: '1s' } } } } });
+  });
+  after(async () => { await bia?.close(); });
+
+  it('submitting an expired API flow answers 410 with a replacement flow', async () => {
+    const { data: flow } = await bia.v0public.initializeSelfServiceLoginFlowWithoutBrowser();
+    await sleep(1300);
+    const fetched = await expectStatus(bia.v0public.getSelfServiceLoginFlow(flow.id), 410);
+    const fe = expectErrorEnvelope(fetched, 410, { id: 'self_service_flow_expired' });
+    assert.deepEqual(fe.details, { api: `${bia.publicUrl}/self-service/login/api` });
+
+    const res = await expectStatus(bia.v0public.submitSelfServiceLoginFlow(flow.id, {
+      method: 'password', identifier: 'late@example.com', password: PASSWORD,
+    }), 410);
+    const e = expectErrorEnvelope(res, 410, { id: 'self_service_flow_expired', message: 'self-service flow expired' });
+    assert.match(e.reason, /^The self-service flow expired \d+\.\d\d minutes ago, initialize a new one\.$/);
+    assertUuid(res.data.use_flow_id, 'use_flow_id');
+    assert.notEqual(res.data.use_flow_id, flow.id);
+    assert.ok(Number.isInteger(res.data.since) && res.data.since > 0, `since in ns: ${res.data.since}`);
+    assertTimestamp(res.data.expired_at);
+
+    const { data: next } = await bia.v0public.getSelfServiceLoginFlow(res.data.use_flow_id);
+    assert.equal(next.type, 'api');
+    assert.deepEqual(messageIds(next.ui.messages), [4010001]);
+    assert.match(next.ui.messages[0].text, /^The login flow expired \d+\.\d\d minutes ago, please try again\.$/);
+  });
+
+  it('an expired browser flow sends form posts to the UI with the replacement flow', async () => {
+    const browser = new Browser(bia.publicUrl);
+    const init = await browser.get('/self-service/registration/browser');
+    const id = new URL(location(init)).searchParams.get('flow');
+    const { json: flow } = await browser.get(`/self-service/registration/flows?id=${id}`, { json: true });
+    await sleep(1300);
+    const expired = await browser.get(`/self-service/registration/flows?id=${id}`, { json: true });
+    const fe = expectErrorEnvelope(expired, 410, { id: 'self_service_flow_expired' });
+    assert.deepEqual(fe.details, { redirect_to: `${bia.publicUrl}/self-service/registration/browser`, return_to: '' });
+
+    const res = await browser.post(flow.ui.action, {
+      form: { csrf_token: node(flow, 'csrf_token').attributes.value, method: 'password', 'traits.email': uniqueEmail('late'), password: PASSWORD },
+    });
+    assert.equal(res.status, 303);
+    const loc = new URL(location(res));
+    assert.equal(`${loc.origin}${loc.pathname}`, `${UI_BASE}/registration`);
+    const nextId = loc.searchParams.get('flow');
+    assert.notEqual(nextId, id);
+    const next = await browser.get(`/self-service/registration/flows?id=${nextId}`, { json: true });
+    assert.equal(next.status, 200, 'the replacement belongs to the same browser');
+    assert.deepEqual(messageIds(next.json.ui.messages), [4040001]);
   });
 });
