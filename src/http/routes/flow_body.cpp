@@ -1,5 +1,6 @@
 #include "http/routes/flow_body.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "http/routes/body.hpp"
@@ -79,6 +80,69 @@ void StringifyNumbers(json& traits, const schema::Schema& schema, const std::str
     }
 }
 
+// The boundary parameter of a multipart Content-Type ("" when absent).
+std::string Boundary(std::string_view content_type) {
+    size_t pos = 0;
+    while ((pos = content_type.find(';', pos)) != std::string_view::npos) {
+        ++pos;
+        std::string_view param = content_type.substr(pos);
+        while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+        if (param.size() < 9) continue;
+        std::string key(param.substr(0, 9));
+        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (key != "boundary=") continue;
+        std::string_view v = param.substr(9);
+        v = v.substr(0, v.find(';'));
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+        return std::string(v);
+    }
+    return {};
+}
+
+// The `name` of a part's Content-Disposition; nullopt for file uploads and malformed parts.
+std::optional<std::string> PartName(std::string_view headers) {
+    std::string lower(headers);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const size_t cd = lower.find("content-disposition:");
+    if (cd == std::string::npos) return std::nullopt;
+    const size_t eol = lower.find("\r\n", cd);
+    const std::string_view line = std::string_view(headers).substr(cd, eol == std::string::npos ? std::string::npos : eol - cd);
+    const std::string_view lower_line = std::string_view(lower).substr(cd, line.size());
+    if (lower_line.find("filename=") != std::string_view::npos) return std::nullopt;
+    const size_t n = lower_line.find("name=\"");
+    if (n == std::string_view::npos) return std::nullopt;
+    const size_t start = n + 6;
+    const size_t end = line.find('"', start);
+    if (end == std::string_view::npos) return std::nullopt;
+    return std::string(line.substr(start, end - start));
+}
+
+// multipart/form-data as (name, value) pairs in order; file parts are skipped.
+core::Result<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
+                                                                               const std::string& boundary) {
+    if (boundary.empty()) return core::BadRequest("Unable to decode multipart body: the boundary is missing.");
+    const std::string delimiter = "--" + boundary;
+    std::vector<std::pair<std::string, std::string>> out;
+    size_t pos = body.find(delimiter);
+    if (pos == std::string_view::npos) return core::BadRequest("Unable to decode multipart body: no part found.");
+    while (true) {
+        pos += delimiter.size();
+        if (body.substr(pos, 2) == "--") return out;  // closing delimiter
+        if (body.substr(pos, 2) != "\r\n") return core::BadRequest("Unable to decode multipart body: malformed delimiter.");
+        pos += 2;
+        const size_t header_end = body.find("\r\n\r\n", pos);
+        const size_t next = body.find("\r\n" + delimiter, pos);
+        if (header_end == std::string_view::npos || next == std::string_view::npos || header_end > next) {
+            return core::BadRequest("Unable to decode multipart body: truncated part.");
+        }
+        if (auto name = PartName(body.substr(pos, header_end - pos))) {
+            out.emplace_back(std::move(*name), std::string(body.substr(header_end + 4, next - header_end - 4)));
+        }
+        pos = next + 2;
+    }
+}
+
 }  // namespace
 
 core::Result<json> DecodeFlowBody(const Request& r, const schema::Schema* schema) {
@@ -90,7 +154,8 @@ core::Result<json> DecodeFlowBody(const Request& r, const schema::Schema* schema
         if (schema && body.contains("traits")) StringifyNumbers(body["traits"], *schema, "traits");
         return body;
     }
-    if (media != "application/x-www-form-urlencoded") {
+    const bool multipart = media == "multipart/form-data";
+    if (media != "application/x-www-form-urlencoded" && !multipart) {
         auto ct = r.Header("Content-Type");
         return core::BadRequest("Unable to decode body because HTTP Request Header \"Content-Type: " +
                                 std::string(ct ? *ct : "") + "\" is unknown.");
@@ -98,9 +163,14 @@ core::Result<json> DecodeFlowBody(const Request& r, const schema::Schema* schema
     if (r.body.empty()) {
         return core::BadRequest("Unable to decode HTTP Request Body because its HTTP Header \"Content-Length\" is zero.");
     }
-    const core::Query form = core::Query::Parse(r.body);
+    std::vector<std::pair<std::string, std::string>> fields;
+    if (multipart) {
+        BIA_TRY_ASSIGN(fields, ParseMultipart(r.body, Boundary(r.Header("Content-Type").value_or(""))));
+    } else {
+        fields = core::Query::Parse(r.body).items();
+    }
     json out = json::object();
-    for (const auto& [key, raw] : form.items()) {
+    for (const auto& [key, raw] : fields) {
         std::optional<std::string> type;
         if (schema && key.rfind("traits.", 0) == 0) type = schema->TypeAt(key);
         if (raw.empty()) continue;  // empty values count as absent

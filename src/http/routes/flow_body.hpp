@@ -1,6 +1,6 @@
-// Self-service submission bodies (settings-flow.md §1.8): JSON (nested or with dotted keys) and
-// url-encoded forms decode to the same nested JSON object; form strings are coerced to the JSON
-// type the identity schema expects at their `traits.*` path.
+// Self-service submission bodies (settings-flow.md §1.8): JSON (nested or with dotted keys),
+// url-encoded and multipart forms decode to the same nested JSON object; form strings are coerced
+// to the JSON type the identity schema expects at their `traits.*` path.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -74,6 +74,22 @@ TEST(FlowBody, FormValuesAreCoercedToTheSchemaType) {
     EXPECT_EQ((*j)["traits"], json::parse(R"({"zip":"1234","age":3})"));
 }
 
+TEST(FlowBody, MultipartFormsDecodeLikeUrlEncodedOnes) {
+    const std::string body =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"method\"\r\n\r\npassword\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"traits.email\"\r\nContent-Type: text/plain\r\n\r\na@b.c\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"x.txt\"\r\n\r\nfile\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nline1\r\nline2\r\n"
+        "--XyZ--\r\n";
+    auto r = DecodeFlowBody(Post("multipart/form-data; boundary=XyZ", body), nullptr);
+    ASSERT_TRUE(r) << r.error().reason;
+    EXPECT_EQ(*r, json::parse(R"({"method":"password","traits":{"email":"a@b.c"},"password":"line1\r\nline2"})"));
+    EXPECT_EQ(DecodeFlowBody(Post("multipart/form-data", body), nullptr).error().code, 400);
+    EXPECT_EQ(DecodeFlowBody(Post("multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb"),
+                             nullptr).error().code,
+              400);
+}
+
 TEST(FlowBody, RejectsWhatCannotBeDecoded) {
     EXPECT_EQ(DecodeFlowBody(Post("text/plain", "x"), nullptr).error().code, 400);
     EXPECT_EQ(DecodeFlowBody(Post("application/x-www-form-urlencoded", ""), nullptr).error().reason,
