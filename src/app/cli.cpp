@@ -25,11 +25,19 @@ int Fail(const std::string& line) {
     return 1;
 }
 
+// Every log line is one JSON object: {"time","level","event":{...}}; events are JSON objects
+// (the HTTP layer writes its request events the same way). Never log secrets.
+void LogEvent(spdlog::level::level_enum level, const std::string& msg, nlohmann::json fields = nlohmann::json::object()) {
+    fields["msg"] = msg;
+    spdlog::log(level, "{}", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 int Serve(const std::vector<std::string>& files, bool dev) {
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","event":%v})", spdlog::pattern_time_type::utc);
     config::Warnings warnings;
     auto cfg = config::LoadConfig(files, config::FromProcessEnvironment(), dev, &warnings);
     if (!cfg) return Fail(cfg.error().reason);
-    for (const auto& w : warnings) spdlog::warn("{}", w);
+    for (const auto& w : warnings) LogEvent(spdlog::level::warn, w);
     if (cfg->secrets.must_generate_default) {
         // Like Kratos: without configured secrets, cookies are protected by a random per-process
         // secret (sessions do not survive a restart in that case).
@@ -58,7 +66,7 @@ int Serve(const std::vector<std::string>& files, bool dev) {
 
     int sig = 0;
     sigwait(&signals, &sig);
-    spdlog::info("received signal {}, shutting down gracefully", sig);
+    LogEvent(spdlog::level::info, "shutting down gracefully", {{"signal", sig}});
     (*wiring)->Stop();
     (*wiring)->Wait();
     return 0;

@@ -5,6 +5,26 @@
 #include <thread>
 
 #include "crypto/argon2id_hasher.hpp"
+#include "crypto/cookie_sealer.hpp"
+#include "crypto/hibp_client.hpp"
+#include "crypto/password_policy.hpp"
+#include "http/routes/csrf_cookie.hpp"
+#include "http/routes/login_routes.hpp"
+#include "http/routes/registration_routes.hpp"
+#include "http/routes/self_service_error_routes.hpp"
+#include "http/routes/self_service_http.hpp"
+#include "http/routes/session_resolver.hpp"
+#include "http/routes/session_routes.hpp"
+#include "persistence/sqlite/error_repository_sqlite.hpp"
+#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
+#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
+#include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/return_to.hpp"
+#include "selfservice/login/login_service.hpp"
+#include "selfservice/registration/registration_service.hpp"
+#include "strategy/password/password_hashing.hpp"
+#include "strategy/password/password_login.hpp"
+#include "strategy/password/password_registration.hpp"
 #include "crypto/bcrypt_hasher.hpp"
 #include "crypto/hash_pool.hpp"
 #include "crypto/password_verifier.hpp"
@@ -55,6 +75,26 @@ struct Wiring::Parts {
     std::unique_ptr<session::SessionService> sessions;
     std::unique_ptr<http::routes::SystemRoutes> system_routes;
     std::unique_ptr<http::routes::AdminIdentityRoutes> admin_identity_routes;
+    std::unique_ptr<persistence::sqlite::ErrorRepositorySqlite> error_repo;
+    std::unique_ptr<persistence::sqlite::LoginFlowRepositorySqlite> login_flow_repo;
+    std::unique_ptr<persistence::sqlite::RegistrationFlowRepositorySqlite> registration_flow_repo;
+    std::unique_ptr<crypto::CookieSealer> cookie_sealer;
+    std::unique_ptr<crypto::HibpClient> hibp;
+    std::unique_ptr<crypto::PasswordPolicy> password_policy;
+    std::unique_ptr<strategy::password::PooledPasswordHashing> password_hashing;
+    std::unique_ptr<selfservice::ReturnToValidator> return_to;
+    std::unique_ptr<selfservice::ErrorStore> error_store;
+    std::unique_ptr<strategy::password::PasswordLogin> password_login;
+    std::unique_ptr<strategy::password::PasswordRegistration> password_registration;
+    std::unique_ptr<selfservice::login::LoginService> login;
+    std::unique_ptr<selfservice::registration::RegistrationService> registration;
+    std::unique_ptr<http::routes::SessionResolver> session_resolver;
+    std::unique_ptr<http::routes::CsrfCookies> csrf_cookies;
+    std::unique_ptr<http::routes::SelfServiceHttp> self_service_http;
+    std::unique_ptr<http::routes::LoginRoutes> login_routes;
+    std::unique_ptr<http::routes::RegistrationRoutes> registration_routes;
+    std::unique_ptr<http::routes::SessionRoutes> session_routes;
+    std::unique_ptr<http::routes::SelfServiceErrorRoutes> error_routes;
     http::Router public_router;
     http::Router admin_router;
     std::unique_ptr<http::Server> server;
@@ -79,7 +119,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     if (options.migrate || cfg.IsMemoryDsn()) {
         auto applied = p.db->Migrate();
         if (!applied) return std::move(applied).error();
-        for (const auto& v : *applied) spdlog::info("applied migration {}", v);
+        for (const auto& v : *applied) spdlog::info(R"({{"msg":"applied migration","version":"{}"}})", v);
     } else {
         BIA_TRY_ASSIGN(auto pending, p.db->PendingMigrations());
         if (!pending.empty())
@@ -135,6 +175,54 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
         *p.identities, *p.sessions, http::routes::AdminIdentityOptions{cfg.PublicBaseUrl(), cfg.AdminBaseUrl()});
     p.admin_identity_routes->Register(p.admin_router);
 
+    // Self-service: shared machinery, then one strategy per (method, flow), then the flows.
+    p.error_repo = std::make_unique<persistence::sqlite::ErrorRepositorySqlite>(*p.db);
+    p.login_flow_repo = std::make_unique<persistence::sqlite::LoginFlowRepositorySqlite>(*p.db);
+    p.registration_flow_repo = std::make_unique<persistence::sqlite::RegistrationFlowRepositorySqlite>(*p.db);
+    std::vector<std::string> cookie_secrets = cfg.CookieSecrets();
+    if (cookie_secrets.empty()) cookie_secrets.push_back(p.random.AlphaNumeric(32));  // as Kratos: invented secret
+    BIA_TRY_ASSIGN(auto sealer, crypto::CookieSealer::Create(std::move(cookie_secrets), p.random));
+    p.cookie_sealer = std::make_unique<crypto::CookieSealer>(std::move(sealer));
+    p.hibp = std::make_unique<crypto::HibpClient>();
+    const auto& pw = cfg.selfservice.methods.password;
+    crypto::PasswordPolicyOptions policy_options;
+    policy_options.min_length = pw.min_password_length;
+    policy_options.identifier_similarity = pw.identifier_similarity_check_enabled;
+    policy_options.hibp_enabled = pw.haveibeenpwned_enabled;
+    policy_options.hibp_host = pw.haveibeenpwned_host;
+    policy_options.max_breaches = pw.max_breaches;
+    policy_options.ignore_network_errors = pw.ignore_network_errors;
+    policy_options.bcrypt_in_use = cfg.hashers.algorithm == config::HashAlgorithm::kBcrypt;
+    p.password_policy = std::make_unique<crypto::PasswordPolicy>(policy_options, *p.hibp, p.clock);
+    p.password_hashing = std::make_unique<strategy::password::PooledPasswordHashing>(*p.hash_pool, *p.verifier, *p.hasher);
+    p.return_to = std::make_unique<selfservice::ReturnToValidator>(cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl());
+    p.error_store = std::make_unique<selfservice::ErrorStore>(*p.error_repo, p.clock, p.random);
+    // Strategies are always built: a disabled method answers 404 when addressed (settings-flow.md §5.2).
+    p.password_login = std::make_unique<strategy::password::PasswordLogin>(cfg, *p.identities, *p.schemas,
+                                                                           *p.password_hashing, p.random);
+    p.password_registration = std::make_unique<strategy::password::PasswordRegistration>(
+        cfg, *p.identities, *p.password_policy, *p.password_hashing, p.clock, p.random);
+    p.login = std::make_unique<selfservice::login::LoginService>(
+        cfg, *p.login_flow_repo, std::vector<selfservice::login::LoginStrategy*>{p.password_login.get()}, *p.sessions,
+        *p.return_to, p.clock, p.random);
+    p.registration = std::make_unique<selfservice::registration::RegistrationService>(
+        cfg, *p.registration_flow_repo,
+        std::vector<selfservice::registration::RegistrationStrategy*>{p.password_registration.get()}, *p.identity_repo,
+        *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
+    p.session_resolver = std::make_unique<http::routes::SessionResolver>(*p.sessions, *p.cookie_sealer, cfg);
+    p.csrf_cookies = std::make_unique<http::routes::CsrfCookies>(cfg, p.random);
+    p.self_service_http = std::make_unique<http::routes::SelfServiceHttp>(cfg, *p.session_resolver, *p.csrf_cookies,
+                                                                          *p.error_store, p.clock);
+    p.login_routes = std::make_unique<http::routes::LoginRoutes>(*p.login, *p.self_service_http);
+    p.login_routes->Register(p.public_router);
+    p.registration_routes =
+        std::make_unique<http::routes::RegistrationRoutes>(*p.registration, *p.self_service_http, *p.schemas);
+    p.registration_routes->Register(p.public_router);
+    p.session_routes = std::make_unique<http::routes::SessionRoutes>(*p.sessions, *p.self_service_http, *p.return_to);
+    p.session_routes->Register(p.public_router);
+    p.error_routes = std::make_unique<http::routes::SelfServiceErrorRoutes>(*p.error_store);
+    p.error_routes->Register(p.public_router);
+
     // Server.
     http::ServerOptions server_options;
     http::Listener pub;
@@ -142,7 +230,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     pub.host = cfg.serve.public_api.host.empty() ? "127.0.0.1" : cfg.serve.public_api.host;
     pub.port = cfg.serve.public_api.port;
     pub.router = &p.public_router;
-    pub.default_headers = {{"Cache-Control", "private, no-cache, no-store, must-revalidate"}};
+    pub.default_headers = {{"Cache-Control", "private, no-cache, no-store, must-revalidate"}, {"Vary", "Cookie"}};
     http::Listener adm;
     adm.name = "admin";
     adm.host = cfg.serve.admin_api.host.empty() ? "127.0.0.1" : cfg.serve.admin_api.host;
