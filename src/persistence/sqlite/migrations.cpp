@@ -121,6 +121,30 @@ CREATE TABLE selfservice_registration_flows (
   updated_at INTEGER NOT NULL
 );
 )SQL"},
+        {"20261127000006_settings_flows", R"SQL(
+CREATE TABLE selfservice_settings_flows (
+  id TEXT PRIMARY KEY NOT NULL,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+  ui TEXT NOT NULL,
+  state TEXT NOT NULL,
+  internal_context TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX selfservice_settings_flows_identity_idx ON selfservice_settings_flows (identity_id);
+CREATE TABLE continuity_containers (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  identity_id TEXT REFERENCES identities(id) ON DELETE CASCADE,
+  payload TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)SQL"},
     };
     return kMigrations;
 }

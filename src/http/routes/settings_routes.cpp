@@ -1,0 +1,120 @@
+#include "http/routes/settings_routes.hpp"
+
+#include "core/url.hpp"
+#include "http/routes/flow_body.hpp"
+
+namespace bia::http::routes {
+
+using selfservice::FlowType;
+namespace settings = selfservice::settings;
+
+void SettingsRoutes::Register(Router& router, Router& admin) {
+    router.Add("GET", std::string(settings::kRouteInitApi), [this](Request& r) { return InitApi(r); });
+    router.Add("GET", std::string(settings::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); });
+    router.Add("GET", std::string(settings::kRouteFetch), [this](Request& r) { return Fetch(r); });
+    router.Add("POST", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); },
+               Execution::kOffload);
+    router.Add("GET", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); },
+               Execution::kOffload);
+
+    // The admin port never serves settings flows: 307 to the public route with the query (§1.7).
+    auto to_public = [this](Request& r) {
+        std::string path = r.path.substr(std::string_view("/admin").size());
+        std::string target = core::JoinUrl(http_.config().PublicBaseUrl(), path);
+        if (!r.raw_query.empty()) target += "?" + r.raw_query;
+        return Response::Redirect(307, std::move(target));
+    };
+    for (auto p : {settings::kRouteInitApi, settings::kRouteInitBrowser, settings::kRouteFetch}) {
+        admin.Add("GET", "/admin" + std::string(p), to_public);
+    }
+    admin.AddMany({"GET", "POST"}, "/admin" + std::string(settings::kRouteSubmit), to_public);
+}
+
+selfservice::ContinuityRefs SettingsRoutes::ReadContinuity(const Request& r) const {
+    auto sealed = r.Cookie(selfservice::kContinuityCookieName);
+    if (!sealed) return {};
+    auto opened = sealer_.Open(selfservice::kContinuityCookieName, *sealed);
+    if (!opened) return {};
+    return selfservice::ContinuityRefs::Decode(*opened);
+}
+
+std::optional<SetCookie> SettingsRoutes::ContinuityCookie(const selfservice::ContinuityRefs& refs) const {
+    if (!refs.changed) return std::nullopt;
+    SetCookie c;
+    c.name = std::string(selfservice::kContinuityCookieName);
+    c.path = "/";
+    c.http_only = true;
+    c.same_site = "Lax";
+    c.secure = !http_.config().dev_mode;
+    if (refs.containers.empty()) {
+        c.max_age = -1;
+        return c;
+    }
+    auto sealed = sealer_.Seal(selfservice::kContinuityCookieName, refs.Encode());
+    if (!sealed) return std::nullopt;
+    c.value = std::move(sealed).value();
+    c.max_age = selfservice::kContinuityCookieMaxAge;
+    return c;
+}
+
+Response SettingsRoutes::InitApi(Request& r) {
+    // API endpoints are excluded from the CSRF middleware and never set cookies (§3).
+    auto p = http_.Prepare(r, CsrfMiddleware::kExclude, true);
+    if (!p) return http_.Respond(r, selfservice::Failed{FlowType::kApi, p.error()});
+    selfservice::ContinuityRefs none;
+    return http_.Respond(r, settings_.Init(FlowType::kApi, p->ctx, none));
+}
+
+Response SettingsRoutes::InitBrowser(Request& r) {
+    auto p = http_.Prepare(r, CsrfMiddleware::kApply, true);
+    if (!p) return http_.Fail(r, p.error());
+    auto refs = ReadContinuity(r);
+    auto outcome = settings_.Init(FlowType::kBrowser, p->ctx, refs);
+    if (auto c = ContinuityCookie(refs)) p->cookies.push_back(std::move(*c));
+    return http_.Respond(r, std::move(outcome), std::move(p->cookies));
+}
+
+Response SettingsRoutes::Fetch(Request& r) {
+    auto p = http_.Prepare(r, CsrfMiddleware::kApply, true);
+    if (!p) return Response::Error(p.error(), r.RequestId());
+    Response resp;
+    if (!p->ctx.session) {
+        // The auth wrapper: JSON → 401 without id, browsers → 302 to the login UI (§6 step 1).
+        resp = r.IsJsonRequest() ? Response::Error(settings::SessionCredentialsMissing(), r.RequestId())
+                                 : Response::Redirect(302, http_.config().selfservice.flows.login.ui_url);
+    } else {
+        auto flow = settings_.Fetch(p->ctx, r.query.Get("id").value_or(""));
+        resp = flow ? Response::Json(200, *flow) : Response::Error(flow.error(), r.RequestId());
+    }
+    for (const auto& c : p->cookies) resp.AddCookie(c);
+    AddVaryCookie(resp);
+    return resp;
+}
+
+Response SettingsRoutes::Submit(Request& r) {
+    auto p = http_.Prepare(r, CsrfMiddleware::kExclude, true);
+    if (!p) return http_.Fail(r, p.error());
+    const schema::Schema* schema =
+        p->ctx.session && p->ctx.session->identity ? settings_.SchemaFor(*p->ctx.session->identity) : nullptr;
+    core::Result<nlohmann::json> body = nlohmann::json::object();
+    if (r.method == "GET") {
+        // A continuity resume arrives as a GET: its query is decoded like a form (§1.8).
+        Request form = r;
+        form.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+        form.body = r.raw_query;
+        body = form.body.empty() ? core::Result<nlohmann::json>(nlohmann::json::object()) : DecodeFlowBody(form, schema);
+    } else {
+        body = DecodeFlowBody(r, schema);
+    }
+    settings::HookRequestFacts facts;
+    facts.method = r.method;
+    facts.url = p->ctx.url;
+    facts.headers = r.headers;
+    for (const auto& name : r.CookieNames()) facts.cookies[name] = r.Cookie(name).value_or("");
+    auto refs = ReadContinuity(r);
+    auto outcome = settings_.Submit(p->ctx, r.query.Get("flow").value_or(""), body, facts, refs);
+    if (auto c = ContinuityCookie(refs)) p->cookies.push_back(std::move(*c));
+    return http_.Respond(r, std::move(outcome), std::move(p->cookies));
+}
+
+}  // namespace bia::http::routes

@@ -1,0 +1,39 @@
+// Public settings routes (settings-flow.md §2–§6) and their admin-port redirects (§1.7): thin
+// handlers that prepare the request context, carry the continuity cookie (§10.4) in and out, call
+// selfservice::settings::SettingsService and map its outcome to a response.
+#pragma once
+
+#include "crypto/cookie_sealer.hpp"
+#include "http/router.hpp"
+#include "http/routes/self_service_http.hpp"
+#include "selfservice/flow/continuity.hpp"
+#include "selfservice/settings/settings_service.hpp"
+
+namespace bia::http::routes {
+
+class SettingsRoutes {
+public:
+    SettingsRoutes(selfservice::settings::SettingsService& settings, const SelfServiceHttp& http,
+                   const crypto::CookieSealer& sealer)
+        : settings_(settings), http_(http), sealer_(sealer) {}
+
+    // Public: GET /self-service/settings/{api,browser,flows}; POST and GET /self-service/settings
+    // (offloaded: password changes hash). Admin: the same paths under /admin answer 307 to PUBLIC.
+    void Register(Router& public_router, Router& admin_router);
+
+    Response InitApi(Request& r);
+    Response InitBrowser(Request& r);
+    Response Fetch(Request& r);
+    Response Submit(Request& r);
+
+private:
+    selfservice::ContinuityRefs ReadContinuity(const Request& r) const;
+    // The Set-Cookie for changed refs (none when unchanged; an empty map deletes the cookie).
+    std::optional<SetCookie> ContinuityCookie(const selfservice::ContinuityRefs& refs) const;
+
+    selfservice::settings::SettingsService& settings_;
+    const SelfServiceHttp& http_;
+    const crypto::CookieSealer& sealer_;
+};
+
+}  // namespace bia::http::routes

@@ -1,0 +1,44 @@
+#include "persistence/sqlite/continuity_repository_sqlite.hpp"
+
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::persistence::sqlite {
+
+using selfservice::ContinuityContainer;
+
+core::Status ContinuityRepositorySqlite::Create(const ContinuityContainer& c) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "INSERT INTO continuity_containers (id, name, identity_id, payload, expires_at, created_at) "
+        "VALUES (?,?,?,?,?,?)"));
+    st.Bind(1, c.id).Bind(2, c.name).Bind(3, c.identity_id).Bind(4, c.payload.dump()).Bind(5, c.expires_at)
+        .Bind(6, c.created_at);
+    return st.Run();
+}
+
+core::Result<ContinuityContainer> ContinuityRepositorySqlite::Get(const core::Uuid& id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(
+        "SELECT id, name, identity_id, payload, expires_at, created_at FROM continuity_containers WHERE id = ?"));
+    st.Bind(1, id);
+    BIA_TRY_ASSIGN(bool row, st.Step());
+    if (!row) return selfservice::FlowNotFound();
+    ContinuityContainer c;
+    c.id = st.Id(0);
+    c.name = st.Text(1);
+    c.identity_id = st.Id(2);
+    c.payload = nlohmann::json::parse(st.TextView(3), nullptr, false);
+    if (c.payload.is_discarded()) c.payload = nullptr;
+    c.expires_at = st.Time(4);
+    c.created_at = st.Time(5);
+    return c;
+}
+
+core::Status ContinuityRepositorySqlite::Delete(const core::Uuid& id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare("DELETE FROM continuity_containers WHERE id = ?"));
+    st.Bind(1, id);
+    return st.Run();
+}
+
+}  // namespace bia::persistence::sqlite

@@ -1,0 +1,362 @@
+#include "selfservice/settings/settings_service.hpp"
+
+#include "core/url.hpp"
+#include "selfservice/flow/csrf.hpp"
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::selfservice::settings {
+
+using nlohmann::json;
+
+core::Error RefreshRequired(std::string redirect_browser_to) {
+    return core::Forbidden(
+               "The login session is too old and thus not allowed to update these fields. Please re-authenticate.")
+        .WithId(std::string(kErrorSessionRefreshRequired))
+        .WithExtra("redirect_browser_to", std::move(redirect_browser_to));
+}
+
+core::Error FetchIdentityMismatch() {
+    return core::Forbidden("The request was made for another identity and has been blocked for security reasons.")
+        .WithId(std::string(kErrorIdentityMismatch));
+}
+
+core::Error SubmitIdentityMismatch() {
+    return core::Forbidden(
+               "The request was initiated by someone else and has been blocked for security reasons. Please go back "
+               "and try again.")
+        .WithId(std::string(kErrorIdentityMismatch));
+}
+
+core::Error SessionCredentialsMissing() {
+    return core::Unauthorized("A valid Ory Session Cookie or Ory Session Token is missing.");
+}
+
+bool IsPrivileged(const session::Session& s, core::TimePoint now, core::Duration max_age) {
+    return s.authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(max_age) > now;
+}
+
+namespace {
+
+core::Query QueryOf(std::string_view url) {
+    auto u = core::Url::Parse(url);
+    return u ? u->query() : core::Query();
+}
+
+std::string RawQueryOf(std::string_view url) {
+    auto q = url.find('?');
+    return q == std::string_view::npos ? std::string() : std::string(url.substr(q + 1));
+}
+
+}  // namespace
+
+const schema::Schema* SettingsService::SchemaFor(const identity::Identity& identity) const {
+    if (const auto* s = schemas_.Find(identity.schema_id)) return s;
+    return &schemas_.Default();
+}
+
+bool SettingsService::AalSatisfied(const session::Session& s) const {
+    if (!s.identity) return false;
+    return session::SatisfiesAal(s, *s.identity, config::ToString(config_.selfservice.flows.settings.required_aal));
+}
+
+std::string SettingsService::AalLoginUrl(std::string_view return_to) const {
+    core::Query q;
+    q.Set("aal", "aal2");
+    if (!return_to.empty()) q.Set("return_to", return_to);
+    return PublicUrl(config_.PublicBaseUrl(), kLoginBrowserRoute, q.Encode());
+}
+
+core::Result<SettingsFlow> SettingsService::NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
+                                                    const identity::Identity& identity) {
+    const auto now = clock_.Now();
+    SettingsFlow f;
+    f.id = core::Uuid::V4(random_);
+    f.type = type;
+    f.issued_at = f.created_at = f.updated_at = now;
+    f.expires_at =
+        now + std::chrono::duration_cast<core::TimePoint::duration>(config_.selfservice.flows.settings.lifespan);
+    f.request_url = std::move(request_url);
+    f.identity_id = identity.id;
+    f.ui.action = PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, "flow=" + f.id.ToString());
+    f.ui.SetCsrf(MaskedCsrfToken(type, ctx, random_));
+    for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f, identity));
+    ui::SortNodes(f.ui.nodes, ui::SettingsSortOptions(SchemaFor(identity)->NodeSortKeys()));
+    return f;
+}
+
+Outcome SettingsService::Init(FlowType type, const RequestContext& ctx, ContinuityRefs& continuity) {
+    const bool api = type == FlowType::kApi;
+    const std::string return_to(QueryOf(ctx.url).Get("return_to").value_or(""));
+    if (!ctx.session || !ctx.session->identity) {
+        if (api) {
+            core::Error e = NoActiveSession();
+            e.reason = "This endpoint can only be accessed with a valid session. Please log in and try again.";
+            return Failed{type, std::move(e)};
+        }
+        // G2: the browser is sent to a new login flow that carries the return_to along (§4 step 1).
+        core::Query q;
+        if (!return_to.empty()) q.Set("return_to", return_to);
+        return ErrorOrRedirect{std::nullopt, NoActiveSession().WithExtra("CredentialsMissing", false),
+                               PublicUrl(config_.PublicBaseUrl(), kLoginBrowserRoute, q.Encode())};
+    }
+    if (!AalSatisfied(*ctx.session)) {
+        const std::string login = AalLoginUrl(api || return_to.empty() ? std::string() : ctx.url);
+        if (api) return Failed{type, Aal2Required(login)};
+        return ErrorOrRedirect{std::nullopt, Aal2Required(login), login};
+    }
+    if (auto rt = return_to_.Resolve(ctx.url, config_.selfservice.flows.settings.ui_url); !rt) {
+        return Failed{api ? std::optional<FlowType>(type) : std::nullopt, std::move(rt).error()};
+    }
+    // A new flow abandons whatever change was paused for re-authentication (§10.4).
+    std::vector<std::string> stale;
+    for (const auto& [name, id] : continuity.containers) {
+        if (name.rfind(kContinuityPrefix, 0) == 0) stale.push_back(name);
+    }
+    for (const auto& name : stale) {
+        (void)continuity_.Delete(continuity.containers.at(name));
+        continuity.Remove(name);
+    }
+
+    const identity::Identity& who = *ctx.session->identity;
+    auto f = NewFlow(type, ctx, ctx.url, who);
+    if (!f) return Failed{type, std::move(f).error()};
+    if (auto s = flows_.Create(*f); !s) return Failed{type, std::move(s).error()};
+    return ShowFlow{ShowFlow::Kind::kCreated, type, f->id, f->ToJson(who, config_.PublicBaseUrl()),
+                    config_.selfservice.flows.settings.ui_url};
+}
+
+core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string_view id) {
+    if (!ctx.session || !ctx.session->identity) return SessionCredentialsMissing();
+    BIA_TRY_ASSIGN(SettingsFlow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
+    if (f.identity_id != ctx.session->identity_id) return FetchIdentityMismatch();
+    if (!AalSatisfied(*ctx.session)) {
+        return Aal2Required(AalLoginUrl(FlowUiUrl(config_.selfservice.flows.settings.ui_url, f.id)));
+    }
+    if (f.IsExpiredAt(clock_.Now())) {
+        if (f.type == FlowType::kBrowser) {
+            const std::string rt = f.ReturnTo();
+            core::Query q;
+            if (!rt.empty()) q.Set("return_to", rt);
+            // Fetch errors carry no id (§6 step 5).
+            return FetchExpiredBrowser("settings", PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode()),
+                                       rt)
+                .WithId("");
+        }
+        return FetchExpiredApi("settings", PublicUrl(config_.PublicBaseUrl(), kRouteInitApi)).WithId("");
+    }
+    return f.ToJson(*ctx.session->identity, config_.PublicBaseUrl());
+}
+
+Outcome SettingsService::Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
+                                const Rejection& rejection) {
+    ApplyRejection(flow.ui, rejection);
+    // Every re-render carries a token for this request (§7.4).
+    if (flow.type == FlowType::kBrowser) flow.ui.SetCsrf(MaskedCsrfToken(flow.type, ctx, random_));
+    flow.updated_at = clock_.Now();
+    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+    // Answer with what a subsequent fetch returns (§5.4): the stored, unchanged identity.
+    auto stored = flows_.Get(flow.id);
+    if (!stored) return Failed{flow.type, std::move(stored).error()};
+    return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, stored->ToJson(identity, config_.PublicBaseUrl()),
+                    config_.selfservice.flows.settings.ui_url};
+}
+
+Outcome SettingsService::Expired(const RequestContext& ctx, const SettingsFlow& flow,
+                                 const identity::Identity& identity) {
+    const auto now = clock_.Now();
+    // The replacement keeps the old request URL so its return_to survives (§9.3).
+    auto next = NewFlow(flow.type, ctx, flow.request_url, identity);
+    if (!next) return Failed{flow.type, std::move(next).error()};
+    next->ui.AddMessage(text::NewErrorValidationSettingsFlowExpired(flow.expires_at, now));
+    if (auto s = flows_.Create(*next); !s) return Failed{flow.type, std::move(s).error()};
+    return ErrorOrRedirect{flow.type, FlowExpired(flow.expires_at, now, next->id),
+                           FlowUiUrl(config_.selfservice.flows.settings.ui_url, next->id)};
+}
+
+Outcome SettingsService::Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
+                               const json& body, ContinuityRefs& continuity) {
+    // R = login/browser?refresh=true&return_to=<PUBLIC + this route + original query> (§10.3).
+    core::Query q;
+    q.Set("refresh", "true");
+    q.Set("return_to", PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, RawQueryOf(ctx.url)));
+    std::string login = PublicUrl(config_.PublicBaseUrl(), kLoginBrowserRoute, q.Encode());
+    if (flow.type == FlowType::kBrowser) {
+        const auto now = clock_.Now();
+        ContinuityContainer c;
+        c.id = core::Uuid::V4(random_);
+        c.name = std::string(kContinuityPrefix) + std::string(method);
+        c.identity_id = flow.identity_id;
+        c.payload = {{"flow", flow.id.ToString()}, {"body", body}};
+        c.created_at = now;
+        c.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(kContinuityLifespan);
+        if (auto old = continuity.containers.find(c.name); old != continuity.containers.end()) {
+            (void)continuity_.Delete(old->second);
+        }
+        if (auto s = continuity_.Create(c); !s) return Failed{flow.type, std::move(s).error()};
+        continuity.Put(c.name, c.id);
+    }
+    return ErrorOrRedirect{flow.type, RefreshRequired(login), login};
+}
+
+Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<json>& decoded,
+                                const HookRequestFacts& request, ContinuityRefs& continuity) {
+    // 0. The auth wrapper: JSON → 401 without id, browsers → 302 to the login UI.
+    if (!ctx.session || !ctx.session->identity) {
+        return ErrorOrRedirect{std::nullopt, SessionCredentialsMissing(), config_.selfservice.flows.login.ui_url, 302};
+    }
+    // 1–2. The flow.
+    auto id = core::Uuid::Parse(flow_id);
+    if (!id) return Failed{std::nullopt, FlowIdMissing()};
+    auto loaded = flows_.Get(*id);
+    if (!loaded) {
+        core::Error e = std::move(loaded).error();
+        if (e.code == 404) e = core::NotFound("The settings request could not be found. Please restart the flow.");
+        return Failed{std::nullopt, std::move(e)};
+    }
+    SettingsFlow& flow = *loaded;
+    const session::Session& session = *ctx.session;
+    const identity::Identity& identity = *session.identity;
+
+    // 4. AAL, 5. expiry and owner.
+    if (!AalSatisfied(session)) {
+        const std::string login = AalLoginUrl(ctx.url);
+        return ErrorOrRedirect{flow.type, Aal2Required(login), login};
+    }
+    if (flow.IsExpiredAt(clock_.Now())) return Expired(ctx, flow, identity);
+    if (flow.identity_id != session.identity_id) return Failed{flow.type, SubmitIdentityMismatch()};
+
+    // A paused submission for this flow replaces the body (§10.4; browser forms only).
+    std::optional<json> resumed;
+    if (flow.type == FlowType::kBrowser && !ctx.json_request) {
+        for (auto* s : strategies_) {
+            const std::string name = std::string(kContinuityPrefix) + std::string(s->Id());
+            auto ref = continuity.containers.find(name);
+            if (ref == continuity.containers.end()) continue;
+            const core::Uuid cid = ref->second;
+            continuity.Remove(name);
+            auto c = continuity_.Get(cid);
+            if (!c) continue;
+            (void)continuity_.Delete(cid);
+            if (c->IsExpiredAt(clock_.Now())) {
+                return Reject(ctx, flow, identity, Rejection::OnFlow(text::NewValidationErrorGeneric(
+                                                       "You must restart the flow because the resumable session has "
+                                                       "expired.")));
+            }
+            if (c->identity_id != identity.id) {
+                return Reject(ctx, flow, identity, Rejection::OnFlow(text::NewValidationErrorGeneric(
+                                                       "You must restart the flow because the resumable session was "
+                                                       "initiated by another person.")));
+            }
+            // A container of another flow is consumed without effect.
+            if (resumed || c->payload.value("flow", "") != flow.id.ToString()) continue;
+            resumed = c->payload.value("body", json::object());
+        }
+    }
+    if (!resumed && !decoded) {
+        if (auto r = RejectionFromBadRequest(decoded.error())) return Reject(ctx, flow, identity, *r);
+        return Failed{flow.type, decoded.error()};
+    }
+    const json& body = resumed ? *resumed : *decoded;
+
+    // 6. Strategy dispatch: the first strategy that claims the submission handles it (§5.2).
+    const bool privileged =
+        IsPrivileged(session, clock_.Now(), config_.selfservice.flows.settings.privileged_session_max_age);
+    for (auto* s : strategies_) {
+        SettingsSubmission sub{ctx, flow, session, identity, body, privileged};
+        SettingsAttempt attempt = s->Submit(sub);
+        switch (attempt.kind) {
+            case SettingsAttempt::Kind::kNotResponsible:
+                continue;
+            case SettingsAttempt::Kind::kRejected:
+                return Reject(ctx, flow, identity, attempt.rejection);
+            case SettingsAttempt::Kind::kFailed:
+                if (auto r = RejectionFromBadRequest(attempt.error)) return Reject(ctx, flow, identity, *r);
+                return Failed{flow.type, std::move(attempt.error)};
+            case SettingsAttempt::Kind::kNeedsPrivilege:
+                return Pause(ctx, flow, s->Id(), body, continuity);
+            case SettingsAttempt::Kind::kUpdated:
+                return Finish(ctx, flow, s->Id(), std::move(attempt), request);
+        }
+    }
+    // 7. Nobody claimed it.
+    return Reject(ctx, flow, identity, Rejection::OnFlow(text::NewErrorValidationSettingsNoStrategyFound()));
+}
+
+Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method,
+                                SettingsAttempt attempt, const HookRequestFacts& request) {
+    const session::Session& session = *ctx.session;
+    const identity::Identity& before = *session.identity;
+    identity::Identity& updated = attempt.identity;
+
+    // 1. The success return URL is checked before anything is written (§14 step 1).
+    std::string redirect_to;
+    if (flow.type == FlowType::kBrowser) {
+        const std::string fallback = config_.SettingsReturnUrlFor(method).value_or(
+            FlowUiUrl(config_.selfservice.flows.settings.ui_url, flow.id));
+        auto to = return_to_.Resolve(flow.request_url, fallback);
+        if (!to) return Failed{flow.type, std::move(to).error()};
+        redirect_to = std::move(to).value();
+    }
+
+    const auto hooks = hooks_.For(method);
+    json continue_with = json::array();
+    auto run_hooks = [&](SettingsHook::When when) -> core::Status {
+        const json flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+        for (auto* h : hooks) {
+            if (h->RunsAt() != when) continue;
+            BIA_TRY(h->Execute(SettingsHookContext{request, method, flow_json, updated, session, continue_with}));
+        }
+        return {};
+    };
+    // 2. Pre-persist hooks.
+    if (auto s = run_hooks(SettingsHook::When::kPrePersist); !s) {
+        if (auto r = RejectionFromBadRequest(s.error())) return Reject(ctx, flow, before, *r);
+        return Failed{flow.type, std::move(s).error()};
+    }
+
+    // 3. Persist the identity.
+    updated.updated_at = clock_.Now();
+    if (auto s = identities_.Update(updated); !s) {
+        if (s.error().code == 409) {
+            return Reject(ctx, flow, before, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()));
+        }
+        return Failed{flow.type, std::move(s).error()};
+    }
+    if (!attempt.add_methods.empty()) {
+        session::Session s = session;
+        for (auto& m : attempt.add_methods) {
+            if (auto st = sessions_.AddMethod(s, std::move(m)); !st) return Failed{flow.type, std::move(st).error()};
+        }
+    }
+
+    // 4. The flow succeeds; its UI becomes that of a fresh sibling flow (§9.2), so ui.action
+    // points to the sibling's id.
+    auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
+    if (!sibling) return Failed{flow.type, std::move(sibling).error()};
+    if (auto s = flows_.Create(*sibling); !s) return Failed{flow.type, std::move(s).error()};
+    flow.ui = sibling->ui;
+    flow.internal_context = sibling->internal_context;
+    flow.ui.ResetMessages();
+    flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
+    flow.state = std::string(kStateSuccess);
+    flow.updated_at = clock_.Now();
+    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+
+    // 5. Post-persist hooks: a failure is reported although the change is saved.
+    if (auto s = run_hooks(SettingsHook::When::kPostPersist); !s) return Failed{flow.type, std::move(s).error()};
+
+    Completed done;
+    done.type = flow.type;
+    done.redirect_to = redirect_to;
+    if (flow.type == FlowType::kBrowser) {
+        // v1.3+: SPAs learn where a browser would have been sent (§5.3).
+        continue_with.push_back({{"action", "redirect_browser_to"}, {"redirect_browser_to", redirect_to}});
+        session::Session s = session;
+        s.identity = updated;
+        done.issue_session = std::move(s);
+    }
+    done.body = flow.ToJson(updated, config_.PublicBaseUrl(), continue_with);
+    return done;
+}
+
+}  // namespace bia::selfservice::settings

@@ -1,0 +1,108 @@
+// The settings flow (settings-flow.md §3–§6, §9–§14): create API/browser flows for the signed-in
+// caller, fetch them, and run submissions through the pipeline of §5.1 — AAL, expiry, owner,
+// strategy dispatch (§5.2), privilege and continuity (§10), hooks and persistence (§14). Knows
+// nothing about HTTP: every use case returns a selfservice::Outcome that http/ maps per client kind.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "core/result.hpp"
+#include "identity/identity_repository.hpp"
+#include "schema/schema.hpp"
+#include "selfservice/flow/continuity.hpp"
+#include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/outcome.hpp"
+#include "selfservice/flow/return_to.hpp"
+#include "selfservice/settings/settings_flow.hpp"
+#include "selfservice/settings/settings_hook.hpp"
+#include "selfservice/settings/settings_strategy.hpp"
+#include "session/session_service.hpp"
+
+namespace bia::selfservice::settings {
+
+inline constexpr std::string_view kRouteInitApi = "/self-service/settings/api";
+inline constexpr std::string_view kRouteInitBrowser = "/self-service/settings/browser";
+inline constexpr std::string_view kRouteFetch = "/self-service/settings/flows";
+inline constexpr std::string_view kRouteSubmit = "/self-service/settings";
+inline constexpr std::string_view kLoginBrowserRoute = "/self-service/login/browser";
+// Continuity container names are this prefix plus the method id (§10.4).
+inline constexpr std::string_view kContinuityPrefix = "ory_kratos_settings_";
+
+// 403 enhanced session_refresh_required with redirect_browser_to (§10.3).
+core::Error RefreshRequired(std::string redirect_browser_to);
+// 403 security_identity_mismatch: fetch (§6 step 3) and submit (§13, G2) reasons.
+core::Error FetchIdentityMismatch();
+core::Error SubmitIdentityMismatch();
+// 401 without id of the fetch/submit auth wrapper (§5.1 step 0, §6 step 1).
+core::Error SessionCredentialsMissing();
+
+// §10.1: authenticated_at + max_age is still in the future.
+bool IsPrivileged(const session::Session& s, core::TimePoint now, core::Duration max_age);
+
+class SettingsService {
+public:
+    // `strategies` in dispatch order (G2: profile, password, …); all references must outlive
+    // the service.
+    SettingsService(const config::Config& config, SettingsFlowRepository& flows, ContinuityRepository& continuity,
+                    std::vector<SettingsStrategy*> strategies, const SettingsHooks& hooks,
+                    identity::IdentityRepository& identities, session::SessionService& sessions,
+                    const schema::SchemaRegistry& schemas, const ReturnToValidator& return_to, const core::Clock& clock,
+                    core::Random& random)
+        : config_(config),
+          flows_(flows),
+          continuity_(continuity),
+          strategies_(std::move(strategies)),
+          hooks_(hooks),
+          identities_(identities),
+          sessions_(sessions),
+          schemas_(schemas),
+          return_to_(return_to),
+          clock_(clock),
+          random_(random) {}
+
+    // GET /self-service/settings/{api,browser} (§3, §4). A new flow aborts paused submissions.
+    Outcome Init(FlowType type, const RequestContext& ctx, ContinuityRefs& continuity);
+    // GET /self-service/settings/flows?id= (§6) for a caller with a session (the route answers
+    // the no-session case): the flow JSON, or 403/404/410.
+    core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
+    // POST (and continuity GET) /self-service/settings?flow= (§5.1). `body` is the decoded
+    // submission (a 400 decode error is shown on the flow as 4000001); `request` is what hooks may
+    // forward; `continuity` is read (resume, browser forms only) and written (pause).
+    Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body,
+                   const HookRequestFacts& request, ContinuityRefs& continuity);
+
+    // The schema an identity's traits are decoded against (the identity's own schema_id).
+    const schema::Schema* SchemaFor(const identity::Identity& identity) const;
+
+private:
+    core::Result<SettingsFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
+                                       const identity::Identity& identity);
+    Outcome Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
+                   const Rejection& rejection);
+    Outcome Expired(const RequestContext& ctx, const SettingsFlow& flow, const identity::Identity& identity);
+    Outcome Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
+                  const nlohmann::json& body, ContinuityRefs& continuity);
+    Outcome Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method, SettingsAttempt attempt,
+                   const HookRequestFacts& request);
+    bool AalSatisfied(const session::Session& s) const;
+    std::string AalLoginUrl(std::string_view return_to) const;
+
+    const config::Config& config_;
+    SettingsFlowRepository& flows_;
+    ContinuityRepository& continuity_;
+    std::vector<SettingsStrategy*> strategies_;
+    const SettingsHooks& hooks_;
+    identity::IdentityRepository& identities_;
+    session::SessionService& sessions_;
+    const schema::SchemaRegistry& schemas_;
+    const ReturnToValidator& return_to_;
+    const core::Clock& clock_;
+    core::Random& random_;
+};
+
+}  // namespace bia::selfservice::settings

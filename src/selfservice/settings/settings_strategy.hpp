@@ -1,0 +1,84 @@
+// How a settings method plugs into the settings flow (settings-flow.md §5.2, §8): it adds its
+// nodes to new flows and turns a submission addressed to it into an updated, not yet stored
+// identity. One implementation per method lives in strategy/<method>/; app::Wiring hands them to
+// SettingsService in dispatch order. Strategies never write responses and never persist the
+// identity themselves — the flow runs hooks and persistence in the order of §14.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "identity/identity.hpp"
+#include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/rejection.hpp"
+#include "selfservice/settings/settings_flow.hpp"
+#include "session/session.hpp"
+
+namespace bia::selfservice::settings {
+
+// What a strategy sees of one submission.
+struct SettingsSubmission {
+    const RequestContext& request;
+    SettingsFlow& flow;                  // may be edited (echoed values, fresh csrf_token)
+    const session::Session& session;     // the caller's active session
+    const identity::Identity& identity;  // the stored identity, credentials included
+    const nlohmann::json& body;          // decoded body, or the payload resumed from continuity
+    bool privileged = false;             // §10.1, computed by the flow
+};
+
+struct SettingsAttempt {
+    enum class Kind {
+        kNotResponsible,  // not addressed to this method: the next strategy is asked
+        kUpdated,         // `identity` is the changed identity, ready for hooks and persistence
+        kRejected,        // show the flow again with `rejection` (400 / 303 to the UI)
+        kFailed,          // `error` (400s become flow messages, others plain errors)
+        kNeedsPrivilege,  // the change needs a privileged session (§10): pause `body` and re-auth
+    };
+    Kind kind = Kind::kNotResponsible;
+    identity::Identity identity;
+    Rejection rejection;
+    core::Error error;
+    // AMR entries to add to the caller's session on success (second-factor enrolment, §8.3–8.5).
+    std::vector<session::AuthenticationMethod> add_methods;
+
+    static SettingsAttempt NotResponsible() { return {}; }
+    static SettingsAttempt Updated(identity::Identity i) {
+        SettingsAttempt a;
+        a.kind = Kind::kUpdated;
+        a.identity = std::move(i);
+        return a;
+    }
+    static SettingsAttempt Rejected(Rejection r) {
+        SettingsAttempt a;
+        a.kind = Kind::kRejected;
+        a.rejection = std::move(r);
+        return a;
+    }
+    static SettingsAttempt Failed(core::Error e) {
+        SettingsAttempt a;
+        a.kind = Kind::kFailed;
+        a.error = std::move(e);
+        return a;
+    }
+    static SettingsAttempt NeedsPrivilege() {
+        SettingsAttempt a;
+        a.kind = Kind::kNeedsPrivilege;
+        return a;
+    }
+};
+
+class SettingsStrategy {
+public:
+    virtual ~SettingsStrategy() = default;
+    virtual std::string_view Id() const = 0;  // "profile", "password", ...
+    // Adds this method's nodes for `identity` to a flow (the csrf_token node is already there).
+    // Called for new flows and for the sibling flow created after a success (§9.2).
+    virtual core::Status Populate(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity) = 0;
+    // Handles a submission if it is addressed to this method (§5.2, §8: claim → decode/validate →
+    // CSRF → privilege → method logic).
+    virtual SettingsAttempt Submit(SettingsSubmission& submission) = 0;
+};
+
+}  // namespace bia::selfservice::settings
