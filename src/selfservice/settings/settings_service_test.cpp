@@ -1,0 +1,313 @@
+// SettingsService with in-memory stores, a fake clock and scripted strategies: expiry, privilege
+// age, continuity lifetime, dispatch order and node ordering (settings-flow.md §5, §7.5, §9, §10).
+#include "selfservice/settings/settings_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/encoding.hpp"
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::selfservice::settings {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSchema = R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
+  "properties":{"traits":{"type":"object","properties":{"email":{"type":"string","title":"E-Mail"},
+  "name":{"type":"string"}}}}})";
+
+class MemoryFlows final : public SettingsFlowRepository {
+public:
+    core::Status Create(const SettingsFlow& f) override { flows[f.id] = f; return {}; }
+    core::Status Update(const SettingsFlow& f) override {
+        if (!flows.count(f.id)) return FlowNotFound();
+        flows[f.id] = f;
+        return {};
+    }
+    core::Result<SettingsFlow> Get(const core::Uuid& id) override {
+        auto it = flows.find(id);
+        if (it == flows.end()) return FlowNotFound();
+        return it->second;
+    }
+    std::map<core::Uuid, SettingsFlow> flows;
+};
+
+class MemoryContinuity final : public ContinuityRepository {
+public:
+    core::Status Create(const ContinuityContainer& c) override { items[c.id] = c; return {}; }
+    core::Result<ContinuityContainer> Get(const core::Uuid& id) override {
+        auto it = items.find(id);
+        if (it == items.end()) return FlowNotFound();
+        return it->second;
+    }
+    core::Status Delete(const core::Uuid& id) override { items.erase(id); return {}; }
+    std::map<core::Uuid, ContinuityContainer> items;
+};
+
+class MemoryIdentities final : public identity::IdentityRepository {
+public:
+    core::Status Create(const identity::Identity& i) override { saved[i.id] = i; return {}; }
+    core::Status Update(const identity::Identity& i) override { saved[i.id] = i; return {}; }
+    core::Result<identity::Identity> Get(const core::Uuid& id) override {
+        auto it = saved.find(id);
+        if (it == saved.end()) return FlowNotFound();
+        return it->second;
+    }
+    core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view, std::string_view) override {
+        return FlowNotFound();
+    }
+    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override { return std::vector<identity::Identity>{}; }
+    core::Result<int64_t> Count() override { return int64_t{0}; }
+    core::Status Delete(const core::Uuid&) override { return {}; }
+    std::map<core::Uuid, identity::Identity> saved;
+};
+
+class NoSessions final : public session::SessionRepository {
+public:
+    core::Status Create(const session::Session&) override { return {}; }
+    core::Status Update(const session::Session&) override { return {}; }
+    core::Result<session::Session> FindByToken(std::string_view) override { return FlowNotFound(); }
+    core::Result<session::Session> FindById(const core::Uuid&, bool) override { return FlowNotFound(); }
+    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
+                                                               int64_t) override {
+        return std::vector<session::Session>{};
+    }
+    core::Result<int64_t> CountByIdentity(const core::Uuid&, std::optional<bool>) override { return int64_t{0}; }
+    core::Result<int64_t> RevokeAllExcept(const core::Uuid&, const core::Uuid&) override { return int64_t{0}; }
+    core::Result<int64_t> RevokeAll(const core::Uuid&) override { return int64_t{0}; }
+    core::Status Revoke(const core::Uuid&) override { return {}; }
+};
+
+// A strategy that claims `method == id_` and answers what the test scripted.
+class Scripted final : public SettingsStrategy {
+public:
+    Scripted(std::string id, std::string group) : id_(std::move(id)), group_(std::move(group)) {}
+    std::string_view Id() const override { return id_; }
+    core::Status Populate(const RequestContext&, SettingsFlow& flow, const identity::Identity&) override {
+        flow.ui.Upsert(ui::NewInput(ui::kMethodName, group_, ui::kInputSubmit, id_));
+        if (group_ == ui::kGroupProfile) {
+            flow.ui.Upsert(ui::NewInput("traits.name", group_, "text"));
+            flow.ui.Upsert(ui::NewInput("traits.email", group_, "email"));
+        }
+        if (group_ == ui::kGroupPassword) flow.ui.Upsert(ui::NewInput("password", group_, "password"));
+        return {};
+    }
+    SettingsAttempt Submit(SettingsSubmission& sub) override {
+        if (sub.body.value("method", "") != id_) return SettingsAttempt::NotResponsible();
+        ++calls;
+        if (needs_privilege && !sub.privileged) return SettingsAttempt::NeedsPrivilege();
+        identity::Identity after = sub.identity;
+        after.traits["name"] = id_;
+        return SettingsAttempt::Updated(std::move(after));
+    }
+    bool needs_privilege = false;
+    int calls = 0;
+
+private:
+    std::string id_, group_;
+};
+
+class SettingsServiceTest : public ::testing::Test {
+protected:
+    SettingsServiceTest()
+        : random_(7),
+          session_service_(no_sessions_, clock_, random_, session::SessionOptions{}),
+          return_to_({"https://app.example.com/"}, "https://auth.example.com/"),
+          profile_("profile", std::string(ui::kGroupProfile)),
+          password_("password", std::string(ui::kGroupPassword)) {
+        config_.serve.public_api.base_url = "https://auth.example.com/";
+        config_.selfservice.flows.settings.ui_url = "https://app.example.com/settings";
+        config_.selfservice.flows.settings.lifespan = std::chrono::minutes(10);
+        config_.selfservice.flows.settings.privileged_session_max_age = std::chrono::minutes(5);
+        config_.selfservice.flows.settings.required_aal = config::RequiredAal::kAal1;
+        auto loaded = schema::SchemaRegistry::Load({{"default", "base64://" + core::Base64Encode(kSchema)}}, "default");
+        EXPECT_TRUE(loaded.ok());
+        schemas_ = std::move(loaded).value();
+        service_ = std::make_unique<SettingsService>(config_, flows_, continuity_,
+                                                     std::vector<SettingsStrategy*>{&profile_, &password_}, hooks_,
+                                                     identities_, session_service_, *schemas_, return_to_, clock_,
+                                                     random_);
+        who_.id = core::Uuid::V4(random_);
+        who_.schema_id = "default";
+        who_.traits = {{"email", "a@example.com"}};
+        session::Session s;
+        s.id = core::Uuid::V4(random_);
+        s.identity_id = who_.id;
+        s.authenticated_at = clock_.Now();
+        s.expires_at = clock_.Now() + std::chrono::hours(24);
+        s.methods.push_back({"password", "aal1", clock_.Now(), ""});
+        s.identity = who_;
+        ctx_.session = s;
+        ctx_.url = "https://auth.example.com/self-service/settings/browser";
+        ctx_.csrf_token = "";
+    }
+
+    SettingsFlow NewFlow(FlowType type) {
+        ContinuityRefs refs;
+        auto out = service_->Init(type, ctx_, refs);
+        auto* shown = std::get_if<ShowFlow>(&out);
+        EXPECT_NE(shown, nullptr);
+        return flows_.flows.at(shown->id);
+    }
+
+    Outcome Submit(const SettingsFlow& f, json body, ContinuityRefs& refs, bool json_request = true) {
+        RequestContext c = ctx_;
+        c.json_request = json_request;
+        c.url = "https://auth.example.com/self-service/settings?flow=" + f.id.ToString();
+        return service_->Submit(c, f.id.ToString(), core::Result<json>(std::move(body)), HookRequestFacts{}, refs);
+    }
+
+    core::FakeClock clock_;
+    core::SeededRandom random_;
+    config::Config config_;
+    MemoryFlows flows_;
+    MemoryContinuity continuity_;
+    MemoryIdentities identities_;
+    NoSessions no_sessions_;
+    session::SessionService session_service_;
+    ReturnToValidator return_to_;
+    SettingsHooks hooks_;
+    std::unique_ptr<schema::SchemaRegistry> schemas_;
+    Scripted profile_, password_;
+    std::unique_ptr<SettingsService> service_;
+    identity::Identity who_;
+    RequestContext ctx_;
+};
+
+TEST_F(SettingsServiceTest, NodesAreOrderedByGroupThenSchemaPathWithMethodLast) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    std::vector<std::string> order;
+    for (const auto& n : f.ui.nodes) order.push_back(n.group + ":" + n.Id());
+    EXPECT_EQ(order, (std::vector<std::string>{"default:csrf_token", "profile:traits.email", "profile:traits.name",
+                                               "profile:method", "password:password", "password:method"}));
+    json j = f.ToJson(who_, config_.PublicBaseUrl());
+    EXPECT_EQ(j["ui"]["action"], "https://auth.example.com/self-service/settings?flow=" + f.id.ToString());
+    EXPECT_FALSE(j["ui"]["nodes"][0]["attributes"].contains("value")) << "API flows: no csrf value";
+    EXPECT_EQ(j["state"], "show_form");
+    EXPECT_FALSE(j.contains("return_to"));
+    EXPECT_FALSE(j["identity"].contains("credentials"));
+}
+
+TEST_F(SettingsServiceTest, ExpiredFlowAnswersGoneWithReplacementId) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    clock_.Advance(std::chrono::minutes(11));
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "profile"}}, refs);
+    auto* e = std::get_if<ErrorOrRedirect>(&out);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->error.code, 410);
+    EXPECT_EQ(e->error.id, kErrorFlowExpired);
+    auto replacement = core::Uuid::Parse(e->error.extra["use_flow_id"].get<std::string>());
+    ASSERT_TRUE(replacement);
+    const SettingsFlow& next = flows_.flows.at(*replacement);
+    ASSERT_EQ(next.ui.messages.size(), 1u);
+    EXPECT_EQ(next.ui.messages[0].id, text::kErrorValidationSettingsFlowExpired);
+    EXPECT_EQ(profile_.calls, 0);
+}
+
+TEST_F(SettingsServiceTest, FirstClaimingStrategyWinsAndSuccessUsesASiblingFlow) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "password"}}, refs);
+    auto* done = std::get_if<Completed>(&out);
+    ASSERT_NE(done, nullptr);
+    EXPECT_EQ(profile_.calls, 0);
+    EXPECT_EQ(password_.calls, 1);
+    EXPECT_EQ(done->body["id"], f.id.ToString());
+    EXPECT_EQ(done->body["state"], "success");
+    EXPECT_NE(done->body["ui"]["action"], f.ui.action) << "ui.action names the sibling flow (§9.2)";
+    EXPECT_EQ(done->body["ui"]["messages"][0]["id"], text::kInfoSettingsUpdateSuccess);
+    EXPECT_EQ(identities_.saved.at(who_.id).traits["name"], "password");
+    EXPECT_EQ(flows_.flows.size(), 2u);
+}
+
+TEST_F(SettingsServiceTest, UnclaimedSubmissionIsRejectedWithNoStrategyMessage) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "totp"}}, refs);
+    auto* shown = std::get_if<ShowFlow>(&out);
+    ASSERT_NE(shown, nullptr);
+    EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
+    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], text::kErrorValidationSettingsNoStrategyFound);
+}
+
+TEST_F(SettingsServiceTest, PrivilegeExpiresAfterMaxAgeAndBrowserSubmissionIsPaused) {
+    password_.needs_privilege = true;
+    SettingsFlow f = NewFlow(FlowType::kBrowser);
+    clock_.Advance(std::chrono::minutes(4));
+    ContinuityRefs refs;
+    EXPECT_TRUE(std::holds_alternative<Completed>(Submit(f, {{"method", "password"}}, refs)));
+
+    clock_.Advance(std::chrono::minutes(2));  // authenticated 6 minutes ago > 5 minutes
+    SettingsFlow g = NewFlow(FlowType::kBrowser);
+    auto out = Submit(g, {{"method", "password"}, {"password", "x"}}, refs, false);
+    auto* e = std::get_if<ErrorOrRedirect>(&out);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->error.id, kErrorSessionRefreshRequired);
+    EXPECT_EQ(e->location,
+              "https://auth.example.com/self-service/login/browser?refresh=true&return_to=https%3A%2F%2Fauth.example."
+              "com%2Fself-service%2Fsettings%3Fflow%3D" + g.id.ToString());
+    ASSERT_TRUE(refs.changed);
+    ASSERT_EQ(refs.containers.count("ory_kratos_settings_password"), 1u);
+    const auto& c = continuity_.items.at(refs.containers.at("ory_kratos_settings_password"));
+    EXPECT_EQ(c.payload["flow"], g.id.ToString());
+    EXPECT_EQ(c.expires_at, clock_.Now() + std::chrono::minutes(15));
+}
+
+TEST_F(SettingsServiceTest, PausedSubmissionResumesAfterReauthenticationButNotAfterFifteenMinutes) {
+    password_.needs_privilege = true;
+    clock_.Advance(std::chrono::minutes(6));
+    SettingsFlow f = NewFlow(FlowType::kBrowser);
+    ContinuityRefs refs;
+    (void)Submit(f, {{"method", "password"}}, refs, false);
+    ASSERT_EQ(refs.containers.size(), 1u);
+
+    // Re-authenticated: the GET resume carries only the flow id, the payload comes from the container.
+    ctx_.session->authenticated_at = clock_.Now();
+    ContinuityRefs resume = refs;
+    resume.changed = false;
+    auto out = Submit(f, {{"flow", f.id.ToString()}}, resume, false);
+    EXPECT_TRUE(std::holds_alternative<Completed>(out));
+    EXPECT_TRUE(resume.containers.empty());
+    EXPECT_TRUE(continuity_.items.empty());
+
+    // A container older than 15 minutes is refused with a flow message.
+    clock_.Advance(std::chrono::minutes(6));
+    ctx_.session->authenticated_at = clock_.Now() - std::chrono::minutes(6);
+    SettingsFlow g = NewFlow(FlowType::kBrowser);
+    ContinuityRefs late;
+    (void)Submit(g, {{"method", "password"}}, late, false);
+    clock_.Advance(std::chrono::minutes(16));
+    ctx_.session->authenticated_at = clock_.Now();
+    config_.selfservice.flows.settings.lifespan = std::chrono::hours(1);
+    flows_.flows.at(g.id).expires_at = clock_.Now() + std::chrono::minutes(1);
+    auto refused = Submit(g, {{"flow", g.id.ToString()}}, late, false);
+    auto* shown = std::get_if<ShowFlow>(&refused);
+    ASSERT_NE(shown, nullptr);
+    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], text::kErrorValidationGeneric);
+}
+
+TEST_F(SettingsServiceTest, AnotherIdentitysFlowIsForbidden) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    flows_.flows.at(f.id).identity_id = core::Uuid::V4(random_);
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "profile"}}, refs);
+    auto* failed = std::get_if<Failed>(&out);
+    ASSERT_NE(failed, nullptr);
+    EXPECT_EQ(failed->error.code, 403);
+    EXPECT_EQ(failed->error.id, kErrorIdentityMismatch);
+    EXPECT_EQ(service_->Fetch(ctx_, f.id.ToString()).error().id, kErrorIdentityMismatch);
+}
+
+TEST(SettingsPrivilege, PrivilegedUntilMaxAgeHasPassed) {
+    session::Session s;
+    const core::TimePoint t0(std::chrono::seconds(1000));
+    s.authenticated_at = t0;
+    EXPECT_TRUE(IsPrivileged(s, t0 + std::chrono::seconds(59), std::chrono::minutes(1)));
+    EXPECT_FALSE(IsPrivileged(s, t0 + std::chrono::seconds(60), std::chrono::minutes(1)));
+}
+
+}  // namespace
+}  // namespace bia::selfservice::settings
