@@ -453,7 +453,14 @@ describe('settings: browser flows (SPA and plain forms)', { timeout: SUITE_TIMEO
 describe('settings: fallback redirect, re-authentication and continuity (browser)', { timeout: SUITE_TIMEOUT }, () => {
   let bia;
   before(async () => {
-    bia = await startBia({ config: { selfservice: { flows: { settings: { privileged_session_max_age: '1s' } } } } });
+    bia = await startBia({
+      config: {
+        selfservice: {
+          methods: { profile: { enabled: false } },
+          flows: { settings: { privileged_session_max_age: '1s' } },
+        },
+      },
+    });
   });
   after(async () => { await bia?.close(); });
 
@@ -491,6 +498,17 @@ describe('settings: fallback redirect, re-authentication and continuity (browser
     assert.deepEqual(messageIds(fin.json.ui.messages), [1050001]);
     await expectStatus(loginApi(bia, email, PASSWORD), 400);
     await loginApi(bia, email, NEW_PASSWORD);
+  });
+
+  it('a disabled method renders no nodes and answers 404 when addressed (§5.2)', async () => {
+    const { token, email } = await registerApi(bia);
+    const { data: flow } = await bia.frontendApi.createNativeSettingsFlow({ xSessionToken: token });
+    assert.ok(!flow.ui.nodes.some((n) => n.group === 'profile'), 'no profile nodes');
+    assert.ok(node(flow, 'password'), 'password still offered');
+    const res = await expectStatus(bia.frontendApi.updateSettingsFlow({
+      flow: flow.id, xSessionToken: token, updateSettingsFlowBody: { method: 'profile', traits: { email } },
+    }), 404);
+    expectErrorEnvelope(res, 404, { reason: /disabled by system administrator/ });
   });
 
   it('a GET submission without a paused change ends in 4010004 and a 303 back to the UI', async () => {
