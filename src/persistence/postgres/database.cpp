@@ -1,0 +1,194 @@
+#include "persistence/postgres/database.hpp"
+
+#include <random>
+#include <thread>
+
+#include "persistence/postgres/migrations.hpp"
+
+namespace bia::persistence::postgres {
+
+using core::Error;
+using core::Result;
+using core::Status;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+constexpr int kTransactionAttempts = 5;
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
+    BIA_TRY_ASSIGN(Dsn parsed, ParseDsn(dsn));
+    return Open(std::move(parsed));
+}
+
+Result<std::unique_ptr<Database>> Database::Open(Dsn dsn) {
+    std::unique_ptr<Database> db(new Database(std::move(dsn)));
+    db->max_conns_ = db->dsn_.MaxConns();
+    return db;
+}
+
+Database::~Database() {
+    // Leases hold a pointer to this object: they must all have been returned by now.
+    std::lock_guard lock(mu_);
+    idle_.clear();
+}
+
+Database::Lease::~Lease() {
+    if (c_ && db_) db_->Release(std::move(c_));
+}
+
+bool Database::Expired(const Connection& c, Steady::time_point idle_since) const {
+    const auto now = Steady::now();
+    if (dsn_.max_conn_lifetime && now - c.opened_at() >= *dsn_.max_conn_lifetime) return true;
+    if (dsn_.max_conn_idle_time && now - idle_since >= *dsn_.max_conn_idle_time) return true;
+    return false;
+}
+
+Result<Database::Lease> Database::Acquire() {
+    const auto deadline = Steady::now() + dsn_.acquire_timeout;
+    std::unique_lock lock(mu_);
+    while (true) {
+        while (!idle_.empty()) {
+            Idle entry = std::move(idle_.back());
+            idle_.pop_back();
+            lock.unlock();
+            // A connection that aged out or died while idle is closed and its slot reused.
+            if (!Expired(*entry.c, entry.since) && entry.c->CheckAlive()) return Lease(*this, std::move(entry.c));
+            entry.c.reset();
+            lock.lock();
+            --open_;
+        }
+        if (open_ < max_conns_) {
+            ++open_;
+            lock.unlock();
+            auto c = Connection::Open(dsn_);
+            if (!c) {
+                lock.lock();
+                --open_;
+                freed_.notify_one();
+                return std::move(c).error();
+            }
+            return Lease(*this, std::move(*c));
+        }
+        if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= max_conns_) {
+            return DatabaseUnavailable("all " + std::to_string(max_conns_) +
+                                       " database connections stayed busy; raise max_conns in the DSN");
+        }
+    }
+}
+
+void Database::Release(std::unique_ptr<Connection> c) {
+    // Broken connections, ones left inside a transaction block (should not happen) and ones
+    // past their lifetime are closed; the slot frees up for a new connection.
+    bool keep = !c->IsBroken() && !c->InTransaction() && !Expired(*c, Steady::now());
+    std::unique_lock lock(mu_);
+    if (keep && dsn_.max_idle_conns > 0 && static_cast<int>(idle_.size()) >= dsn_.max_idle_conns) keep = false;
+    if (keep) {
+        idle_.push_back({std::move(c), Steady::now()});
+    } else {
+        --open_;
+        lock.unlock();
+        c.reset();
+        lock.lock();
+    }
+    freed_.notify_one();
+}
+
+Database::PoolStats Database::Stats() {
+    std::lock_guard lock(mu_);
+    return {open_, static_cast<int>(idle_.size()), max_conns_};
+}
+
+Status Database::Transaction(const std::function<Status(Connection&)>& fn, Isolation isolation) {
+    const char* begin = isolation == Isolation::kSerializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                                                              : "BEGIN ISOLATION LEVEL READ COMMITTED";
+    bool replaced_dead = false;
+    for (int attempt = 1;; ++attempt) {
+        BIA_TRY_ASSIGN(auto lease, Acquire());
+        Connection& c = *lease;
+        if (auto s = c.Exec(begin); !s) {
+            // Nothing ran yet, so a connection that died while pooled may be swapped once.
+            if (c.IsBroken() && !replaced_dead) {
+                replaced_dead = true;
+                --attempt;
+                continue;
+            }
+            return s;
+        }
+        Status st = fn(c);
+        if (st) st = c.Exec("COMMIT");
+        if (st) return {};
+        const std::string state = c.last_sqlstate();
+        if (!c.IsBroken() && c.InTransaction()) (void)c.Exec("ROLLBACK");
+        const bool retryable = state == kSerializationFailure || state == kDeadlockDetected;
+        if (!retryable || attempt >= kTransactionAttempts) return st;
+        // Back off a little, with jitter, so the competing transactions do not collide again.
+        thread_local std::minstd_rand jitter(std::random_device{}());
+        const int ms = (1 << attempt) + static_cast<int>(jitter() % 5);
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
+}
+
+Status Database::EnsureMigrationTable() {
+    return Read([](Connection& c) -> Status {
+        auto s = c.Exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)");
+        // Two instances creating it at the same moment: one of them loses on the catalog's
+        // unique index; the table exists either way.
+        if (!s && (c.last_sqlstate() == kUniqueViolation || c.last_sqlstate() == "42P07")) return {};
+        return s;
+    });
+}
+
+Result<std::vector<std::string>> Database::PendingMigrations() {
+    BIA_TRY(EnsureMigrationTable());
+    return Read([](Connection& c) -> Result<std::vector<std::string>> {
+        BIA_TRY_ASSIGN(Rows rows, c.Query("SELECT version FROM schema_migrations"));
+        std::vector<std::string> applied;
+        for (int i = 0; i < rows.size(); ++i) applied.push_back(rows.Text(i, 0));
+        std::vector<std::string> pending;
+        for (const auto& m : Migrations())
+            if (std::find(applied.begin(), applied.end(), m.version) == applied.end()) pending.emplace_back(m.version);
+        return pending;
+    });
+}
+
+Result<std::vector<std::string>> Database::Migrate() {
+    BIA_TRY_ASSIGN(auto pending, PendingMigrations());
+    std::vector<std::string> applied;
+    for (const auto& m : Migrations()) {
+        if (std::find(pending.begin(), pending.end(), m.version) == pending.end()) continue;
+        bool mine = false;
+        auto s = Transaction(
+            [&](Connection& c) -> Status {
+                // Claiming the version first makes a concurrent migrator wait on this row and
+                // then skip the version instead of running the same DDL twice.
+                Params p;
+                p.Add(m.version);
+                BIA_TRY_ASSIGN(Rows claimed, c.Query("INSERT INTO schema_migrations (version, applied_at) "
+                                                     "VALUES ($1, now()) ON CONFLICT (version) DO NOTHING",
+                                                     p));
+                mine = claimed.affected() == 1;
+                if (!mine) return {};
+                return c.Exec(m.sql);
+            },
+            Isolation::kReadCommitted);
+        if (!s) {
+            Error e = std::move(s).error();
+            e.reason = "migration " + std::string(m.version) + " failed: " + e.reason;
+            return e;
+        }
+        if (mine) applied.emplace_back(m.version);
+    }
+    return applied;
+}
+
+Status Database::Ping() {
+    return Read([](Connection& c) -> Status {
+        BIA_TRY_ASSIGN(Rows r, c.Query("SELECT 1"));
+        if (r.size() != 1) return core::Internal("the database answered SELECT 1 with no row");
+        return {};
+    });
+}
+
+}  // namespace bia::persistence::postgres

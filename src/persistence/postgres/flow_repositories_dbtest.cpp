@@ -1,0 +1,110 @@
+// Round trips of the self-service stores on PostgreSQL: login and registration flows (with
+// their UI), and stored self-service errors — the same checks the SQLite stores pass.
+#include <gtest/gtest.h>
+
+#include "persistence/postgres/error_repository_postgres.hpp"
+#include "persistence/postgres/login_flow_repository_postgres.hpp"
+#include "persistence/postgres/postgres_test_support.hpp"
+#include "persistence/postgres/registration_flow_repository_postgres.hpp"
+
+namespace bia::persistence::postgres {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PostgresFlowStores : public ::testing::Test {
+protected:
+    void SetUp() override { database_ = testing::TestDatabase::Create(); }
+    Database& db() { return database_->db(); }
+    ui::Container SomeUi() {
+        ui::Container c;
+        c.action = "http://p/self-service/login?flow=x";
+        c.SetCsrf("masked");
+        c.nodes.push_back(ui::WithLabel(ui::NewInput("identifier", ui::kGroupDefault, ui::kInputText, nullptr, true),
+                                        text::NewInfoNodeLabelId()));
+        c.AddMessage(text::NewInfoLoginReAuth());
+        return c;
+    }
+
+    std::unique_ptr<testing::TestDatabase> database_;
+    core::SeededRandom random_{42};
+};
+
+TEST_F(PostgresFlowStores, LoginFlowRoundTripAndUpdate) {
+    LoginFlowRepositoryPostgres repo(db());
+    selfservice::login::LoginFlow f;
+    f.id = core::Uuid::V4(random_);
+    f.type = selfservice::FlowType::kApi;
+    // Whole microseconds: PostgreSQL keeps timestamps to the microsecond.
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000)) + 123456us;
+    f.expires_at = f.issued_at + 1h;
+    f.request_url = "http://p/self-service/login/api?refresh=true&return_to=http%3A%2F%2Fui%2F";
+    f.refresh = true;
+    f.requested_aal = "aal1";
+    f.csrf_token = "tok";
+    f.ui = SomeUi();
+    f.internal_context = {{"k", 1}, {"nested", {{"list", {1, 2.5, "x"}}}}};
+    ASSERT_TRUE(repo.Create(f));
+    auto got = repo.Get(f.id);
+    ASSERT_TRUE(got) << got.error().reason << " " << got.error().debug;
+    EXPECT_EQ(got->ToJson(), f.ToJson());
+    EXPECT_EQ(got->csrf_token, "tok");
+    EXPECT_EQ(got->internal_context, f.internal_context);
+    EXPECT_EQ(got->ToJson()["return_to"], "http://ui/");
+
+    f.active = "password";
+    f.state = "passed_challenge";
+    f.refresh = false;
+    f.ui.AddNodeMessage("identifier", text::NewErrorValidationInvalidCredentials());
+    f.updated_at += 1s;
+    ASSERT_TRUE(repo.Update(f));
+    got = repo.Get(f.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->ToJson(), f.ToJson());
+    EXPECT_FALSE(got->refresh);
+
+    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+    f.id = core::Uuid::V4(random_);
+    EXPECT_EQ(repo.Update(f).error().code, 404);
+}
+
+TEST_F(PostgresFlowStores, RegistrationFlowRoundTrip) {
+    RegistrationFlowRepositoryPostgres repo(db());
+    selfservice::registration::RegistrationFlow f;
+    f.id = core::Uuid::V4(random_);
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    f.expires_at = f.issued_at + 10min;
+    f.request_url = "http://p/self-service/registration/browser";
+    f.csrf_token = "masked";
+    f.ui = SomeUi();
+    ASSERT_TRUE(repo.Create(f));
+    auto got = repo.Get(f.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->ToJson(), f.ToJson());
+    EXPECT_EQ(got->type, selfservice::FlowType::kBrowser);
+    f.state = "passed_challenge";
+    ASSERT_TRUE(repo.Update(f));
+    EXPECT_EQ(repo.Get(f.id)->state, "passed_challenge");
+    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+}
+
+TEST_F(PostgresFlowStores, ErrorsAreStoredAndMarkedSeen) {
+    ErrorRepositoryPostgres repo(db());
+    selfservice::StoredError e;
+    e.id = core::Uuid::V4(random_);
+    e.error = core::Forbidden("x").WithId("security_csrf_violation").ToJson();
+    e.created_at = e.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    ASSERT_TRUE(repo.Add(e));
+    auto got = repo.Get(e.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->error, e.error);
+    EXPECT_FALSE(got->seen);
+    ASSERT_TRUE(repo.MarkSeen(e.id, e.created_at + 1s));
+    got = repo.Get(e.id);
+    EXPECT_TRUE(got->seen);
+    EXPECT_EQ(got->updated_at, e.created_at + 1s);
+    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+}
+
+}  // namespace
+}  // namespace bia::persistence::postgres

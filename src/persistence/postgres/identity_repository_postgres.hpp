@@ -1,0 +1,28 @@
+// identity::IdentityRepository on PostgreSQL. An update locks the identity row before replacing
+// its children, so concurrent writers of one identity queue instead of interleaving; reads take
+// one round trip over one snapshot, so they never see half of a write.
+#pragma once
+
+#include "identity/identity_repository.hpp"
+#include "persistence/postgres/database.hpp"
+
+namespace bia::persistence::postgres {
+
+class IdentityRepositoryPostgres final : public identity::IdentityRepository {
+public:
+    explicit IdentityRepositoryPostgres(Database& db) : db_(db) {}
+
+    core::Status Create(const identity::Identity& identity) override;
+    core::Status Update(const identity::Identity& identity) override;
+    core::Result<identity::Identity> Get(const core::Uuid& id) override;
+    core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view type,
+                                                                std::string_view identifier) override;
+    core::Result<std::vector<identity::Identity>> List(int64_t offset, int64_t limit) override;
+    core::Result<int64_t> Count() override;
+    core::Status Delete(const core::Uuid& id) override;
+
+private:
+    Database& db_;
+};
+
+}  // namespace bia::persistence::postgres

@@ -1,0 +1,133 @@
+#include "persistence/postgres/migrations.hpp"
+
+namespace bia::persistence::postgres {
+
+// Ids are uuid, times timestamptz (microseconds, as Kratos stores them), documents jsonb,
+// flags boolean. `position` columns keep the order rows were written in, which SQLite gets
+// from rowid. Never edit a released migration: add a new one.
+const std::vector<Migration>& Migrations() {
+    static const std::vector<Migration> kMigrations = {
+        {"20261127000001_identities", R"SQL(
+CREATE TABLE identities (
+  id UUID PRIMARY KEY,
+  schema_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_changed_at TIMESTAMPTZ,
+  traits JSONB NOT NULL,
+  metadata_public JSONB,
+  metadata_admin JSONB,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX identities_created_at_idx ON identities (created_at, id);
+CREATE TABLE identity_credentials (
+  id UUID PRIMARY KEY,
+  identity_id UUID NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  config JSONB NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (identity_id, type)
+);
+CREATE TABLE identity_credential_identifiers (
+  type TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  identity_id UUID NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  credential_id UUID NOT NULL REFERENCES identity_credentials (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (type, identifier)
+);
+CREATE INDEX identity_credential_identifiers_identity_idx ON identity_credential_identifiers (identity_id);
+CREATE INDEX identity_credential_identifiers_credential_idx ON identity_credential_identifiers (credential_id);
+CREATE TABLE identity_verifiable_addresses (
+  id UUID PRIMARY KEY,
+  identity_id UUID NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  via TEXT NOT NULL,
+  value TEXT NOT NULL,
+  verified BOOLEAN NOT NULL,
+  status TEXT NOT NULL,
+  verified_at TIMESTAMPTZ,
+  position INTEGER NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (via, value)
+);
+CREATE INDEX identity_verifiable_addresses_identity_idx ON identity_verifiable_addresses (identity_id);
+CREATE TABLE identity_recovery_addresses (
+  id UUID PRIMARY KEY,
+  identity_id UUID NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  via TEXT NOT NULL,
+  value TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (via, value)
+);
+CREATE INDEX identity_recovery_addresses_identity_idx ON identity_recovery_addresses (identity_id);
+)SQL"},
+        {"20261127000002_sessions", R"SQL(
+CREATE TABLE sessions (
+  id UUID PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  logout_token TEXT NOT NULL UNIQUE,
+  identity_id UUID NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  active BOOLEAN NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  authenticated_at TIMESTAMPTZ NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  authentication_methods JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_identity_idx ON sessions (identity_id, created_at);
+)SQL"},
+        {"20261127000003_selfservice_errors", R"SQL(
+CREATE TABLE selfservice_errors (
+  id UUID PRIMARY KEY,
+  error JSONB NOT NULL,
+  seen_at TIMESTAMPTZ,
+  was_seen BOOLEAN NOT NULL DEFAULT FALSE,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+)SQL"},
+        {"20261127000004_login_flows", R"SQL(
+CREATE TABLE selfservice_login_flows (
+  id UUID PRIMARY KEY,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  active_method TEXT NOT NULL,
+  ui JSONB NOT NULL,
+  refresh BOOLEAN NOT NULL,
+  requested_aal TEXT NOT NULL,
+  state TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  internal_context JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+)SQL"},
+        {"20261127000005_registration_flows", R"SQL(
+CREATE TABLE selfservice_registration_flows (
+  id UUID PRIMARY KEY,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  active_method TEXT NOT NULL,
+  ui JSONB NOT NULL,
+  state TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  internal_context JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+)SQL"},
+    };
+    return kMigrations;
+}
+
+}  // namespace bia::persistence::postgres

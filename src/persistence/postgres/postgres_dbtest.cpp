@@ -1,0 +1,532 @@
+// The PostgreSQL backend against a real server: the shared repository contract suites, and
+// what only this backend has to prove — migrations, pool limits, reconnects, timeouts, error
+// mapping and concurrent writers.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "persistence/postgres/database.hpp"
+#include "persistence/postgres/identity_repository_postgres.hpp"
+#include "persistence/postgres/migrations.hpp"
+#include "persistence/postgres/postgres_test_support.hpp"
+#include "persistence/postgres/session_repository_postgres.hpp"
+#include "persistence/testing/identity_repository_contract.hpp"
+#include "persistence/testing/session_repository_contract.hpp"
+
+namespace bia::persistence::postgres {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TestDatabase;
+
+struct PostgresHandle {
+    std::unique_ptr<TestDatabase> database;
+    std::unique_ptr<IdentityRepositoryPostgres> identities_repo;
+    std::unique_ptr<SessionRepositoryPostgres> sessions_repo;
+    identity::IdentityRepository& identities() { return *identities_repo; }
+    session::SessionRepository& sessions() { return *sessions_repo; }
+    ~PostgresHandle() {
+        sessions_repo.reset();
+        identities_repo.reset();
+        database.reset();
+    }
+};
+
+struct PostgresBackend {
+    static std::unique_ptr<PostgresHandle> Make() {
+        auto h = std::make_unique<PostgresHandle>();
+        h->database = TestDatabase::Create();
+        h->identities_repo = std::make_unique<IdentityRepositoryPostgres>(h->database->db());
+        h->sessions_repo = std::make_unique<SessionRepositoryPostgres>(h->database->db());
+        return h;
+    }
+};
+
+}  // namespace
+}  // namespace bia::persistence::postgres
+
+namespace bia::persistence::testing {
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresBackend);
+}  // namespace bia::persistence::testing
+
+namespace bia::persistence::postgres {
+namespace {
+
+std::vector<std::string> AllVersions() {
+    std::vector<std::string> out;
+    for (const auto& m : Migrations()) out.emplace_back(m.version);
+    return out;
+}
+
+template <class F>
+auto Timed(F&& f) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = f();
+    return std::make_pair(std::move(r), std::chrono::steady_clock::now() - start);
+}
+
+// A loopback TCP listener that completes handshakes but never says a word: a hung server.
+class SilentServer {
+public:
+    SilentServer() {
+        fd_ = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        listen(fd_, 16);
+        socklen_t len = sizeof a;
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+    }
+    ~SilentServer() { close(fd_); }
+    int port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
+
+// A loopback port nothing listens on (bound, then released).
+int ClosedPort() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+TEST(PostgresDatabase, MigrationsReportPendingApplyOnceAndAreIdempotent) {
+    auto t = TestDatabase::Create(/*migrate=*/false);
+    auto pending = t->db().PendingMigrations();
+    ASSERT_TRUE(pending) << pending.error().debug;
+    EXPECT_EQ(*pending, AllVersions());
+    auto first = t->db().Migrate();
+    ASSERT_TRUE(first) << first.error().reason << " " << first.error().debug;
+    EXPECT_EQ(*first, AllVersions());
+    auto second = t->db().Migrate();
+    ASSERT_TRUE(second);
+    EXPECT_TRUE(second->empty());
+    EXPECT_TRUE(t->db().PendingMigrations()->empty());
+    EXPECT_TRUE(t->db().Ping());
+}
+
+TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
+    // The SQLite list is the reference: same versions, same order (a later table lands in both).
+    const std::vector<std::string> expected = {"20261127000001_identities", "20261127000002_sessions",
+                                               "20261127000003_selfservice_errors", "20261127000004_login_flows",
+                                               "20261127000005_registration_flows"};
+    EXPECT_EQ(AllVersions(), expected);
+}
+
+TEST(PostgresDatabase, ConcurrentMigratorsApplyEachVersionExactlyOnce) {
+    auto t = TestDatabase::Create(/*migrate=*/false);
+    constexpr int kInstances = 4;
+    std::vector<std::unique_ptr<Database>> instances;
+    for (int i = 0; i < kInstances; ++i) instances.push_back(std::move(Database::Open(t->dsn()).value()));
+    std::vector<core::Result<std::vector<std::string>>> results(kInstances, std::vector<std::string>{});
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kInstances; ++i) threads.emplace_back([&, i] { results[i] = instances[i]->Migrate(); });
+    for (auto& th : threads) th.join();
+    std::multiset<std::string> applied;
+    for (auto& r : results) {
+        ASSERT_TRUE(r) << r.error().reason << " " << r.error().debug;
+        applied.insert(r->begin(), r->end());
+    }
+    const auto all = AllVersions();
+    EXPECT_EQ(applied, std::multiset<std::string>(all.begin(), all.end()));
+    EXPECT_TRUE(t->db().PendingMigrations()->empty());
+}
+
+TEST(PostgresDatabase, RefusedConnectionIs503WithTheUnavailableReason) {
+    auto db = Database::Open("postgres://bia:x@127.0.0.1:" + std::to_string(ClosedPort()) + "/bia?sslmode=disable");
+    ASSERT_TRUE(db);
+    auto [ping, took] = Timed([&] { return (*db)->Ping(); });
+    ASSERT_FALSE(ping);
+    EXPECT_EQ(ping.error().code, 503);
+    EXPECT_EQ(ping.error().reason, "The database is unavailable, please retry.");
+    EXPECT_EQ(ping.error().debug.find(":x@"), std::string::npos) << "the password must not leak into errors";
+    EXPECT_LT(took, 3s);
+    // Repositories answer the same value instead of crashing.
+    IdentityRepositoryPostgres repo(**db);
+    auto got = repo.Get(core::Uuid{});
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().code, 503);
+}
+
+TEST(PostgresDatabase, SilentServerTimesOutWithinConnectTimeoutInsteadOfHanging) {
+    SilentServer silent;
+    auto db = Database::Open("postgres://bia:x@127.0.0.1:" + std::to_string(silent.port()) +
+                             "/bia?sslmode=disable&connect_timeout=2");
+    ASSERT_TRUE(db);
+    auto [ping, took] = Timed([&] { return (*db)->Ping(); });
+    ASSERT_FALSE(ping);
+    EXPECT_EQ(ping.error().code, 503);
+    EXPECT_GE(took, 1500ms);
+    EXPECT_LT(took, 6s);
+}
+
+TEST(PostgresDatabase, SlowQueryIsCutAtQueryTimeoutAndTheConnectionReplaced) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) {
+        d.query_timeout = 300ms;
+        d.max_conns = 1;
+    });
+    int first_pid = 0;
+    {
+        auto lease = t->db().Acquire();
+        ASSERT_TRUE(lease);
+        first_pid = (*lease)->server_pid();
+        auto [r, took] = Timed([&] { return (*lease)->Query("SELECT pg_sleep(5)"); });
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, 503);
+        EXPECT_LT(took, 2s);
+        EXPECT_TRUE((*lease)->IsBroken());
+    }
+    auto lease = t->db().Acquire();
+    ASSERT_TRUE(lease);
+    EXPECT_NE((*lease)->server_pid(), first_pid);
+    EXPECT_TRUE((*lease)->Query("SELECT 1"));
+}
+
+TEST(PostgresDatabase, ReadRetriesOnceWhenItsConnectionDies) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) { d.max_conns = 1; });
+    int attempts = 0;
+    auto r = t->db().Read([&](Connection& c) -> core::Result<int64_t> {
+        ++attempts;
+        if (attempts == 1) {
+            // The server ends this very connection mid-read, as a restart or failover would.
+            auto killed = c.Query("SELECT pg_terminate_backend(pg_backend_pid())");
+            if (!killed) return std::move(killed).error();
+        }
+        BIA_TRY_ASSIGN(Rows rows, c.Query("SELECT 41 + 1"));
+        return rows.Int(0, 0);
+    });
+    ASSERT_TRUE(r) << r.error().reason << " " << r.error().debug;
+    EXPECT_EQ(*r, 42);
+    EXPECT_EQ(attempts, 2);
+    EXPECT_EQ(t->db().Stats().open, 1);
+}
+
+TEST(PostgresDatabase, ReadFailsWith503WhenTheRetryFailsToo) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) { d.max_conns = 1; });
+    int attempts = 0;
+    auto r = t->db().Read([&](Connection& c) -> core::Status {
+        ++attempts;
+        BIA_TRY(c.Query("SELECT pg_terminate_backend(pg_backend_pid())"));
+        return {};
+    });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, 503);
+    EXPECT_EQ(attempts, 2);
+}
+
+TEST(PostgresDatabase, PooledConnectionsKilledWhileIdleAreReplacedBeforeWrites) {
+    auto t = TestDatabase::Create(true, [](Dsn& d) { d.max_conns = 2; });
+    IdentityRepositoryPostgres identities(t->db());
+    core::SecureRandom random;
+    auto a = persistence::testing::MakeIdentity(random, "idle-a@example.com");
+    ASSERT_TRUE(identities.Create(a));
+    ASSERT_GE(t->db().Stats().idle, 1);
+    // Ends every backend of this test database, as a server restart does.
+    Params p;
+    p.Add(t->name());
+    ASSERT_TRUE(t->AdminExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", p));
+    for (int i = 0; i < 250 && t->BackendCount() != 0; ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(t->BackendCount(), 0);
+    // A write is not retried after an unknown outcome, so it must not be sent on a dead
+    // connection in the first place.
+    auto b = persistence::testing::MakeIdentity(random, "idle-b@example.com");
+    auto created = identities.Create(b);
+    ASSERT_TRUE(created) << created.error().reason << " " << created.error().debug;
+    EXPECT_TRUE(identities.Get(b.id));
+}
+
+TEST(PostgresDatabase, PoolNeverExceedsMaxConnsAndAcquireTimesOutWith503) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) {
+        d.max_conns = 2;
+        d.acquire_timeout = 300ms;
+    });
+    auto a = t->db().Acquire();
+    auto b = t->db().Acquire();
+    ASSERT_TRUE(a);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(t->db().Stats().open, 2);
+    auto [c, took] = Timed([&] { return t->db().Acquire(); });
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().code, 503);
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 2s);
+    // A connection handed back wakes a waiter, which reuses it.
+    const int pid = (*a)->server_pid();
+    std::thread giver([&, lease = std::move(*a)]() mutable {
+        std::this_thread::sleep_for(50ms);
+        auto dropped = std::move(lease);
+    });
+    auto d = t->db().Acquire();
+    giver.join();
+    ASSERT_TRUE(d);
+    EXPECT_EQ((*d)->server_pid(), pid);
+    EXPECT_EQ(t->db().Stats().open, 2);
+}
+
+TEST(PostgresDatabase, ManyThreadsShareTheSmallPool) {
+    auto t = TestDatabase::Create(true, [](Dsn& d) { d.max_conns = 3; });
+    IdentityRepositoryPostgres identities(t->db());
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 12; ++k) {
+        threads.emplace_back([&, k] {
+            core::SecureRandom random;
+            for (int n = 0; n < 5; ++n) {
+                auto i = persistence::testing::MakeIdentity(
+                    random, "pool" + std::to_string(k) + "-" + std::to_string(n) + "@example.com");
+                if (!identities.Create(i) || !identities.Get(i.id)) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(*identities.Count(), 60);
+    EXPECT_LE(t->db().Stats().open, 3);
+    EXPECT_LE(t->BackendCount(), 3);
+}
+
+TEST(PostgresDatabase, MaxConnLifetimeRetiresOldConnections) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) {
+        d.max_conns = 1;
+        d.max_conn_lifetime = 100ms;
+    });
+    int first = 0;
+    {
+        auto lease = t->db().Acquire();
+        ASSERT_TRUE(lease);
+        first = (*lease)->server_pid();
+    }
+    {
+        auto again = t->db().Acquire();
+        ASSERT_TRUE(again);
+        EXPECT_EQ((*again)->server_pid(), first) << "young connections are reused";
+    }
+    std::this_thread::sleep_for(150ms);
+    auto later = t->db().Acquire();
+    ASSERT_TRUE(later);
+    EXPECT_NE((*later)->server_pid(), first);
+}
+
+TEST(PostgresDatabase, SerializableTransactionsRetryAndNeverLoseAnIncrement) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) { d.max_conns = 4; });
+    ASSERT_TRUE(t->db().Read([](Connection& c) {
+        return c.Exec("CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL); INSERT INTO counter VALUES (1, 0)");
+    }));
+    std::atomic<int> committed{0}, busy{0}, other{0}, runs{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 3; ++k) {
+        threads.emplace_back([&] {
+            for (int n = 0; n < 15; ++n) {
+                // Read-modify-write: only serializable isolation (or retries) keeps every increment.
+                auto s = t->db().Transaction([&](Connection& c) -> core::Status {
+                    ++runs;
+                    BIA_TRY_ASSIGN(Rows r, c.Query("SELECT n FROM counter WHERE id = 1"));
+                    Params p;
+                    p.Add(r.Int(0, 0) + 1);
+                    BIA_TRY(c.Query("UPDATE counter SET n = $1 WHERE id = 1", p));
+                    return {};
+                });
+                if (s) ++committed;
+                else if (s.error().code == 503) ++busy;
+                else ++other;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_GT(committed.load(), 0);
+    EXPECT_GT(runs.load(), committed.load() + busy.load()) << "some transactions must have been retried";
+    auto n = t->db().Read([](Connection& c) -> core::Result<int64_t> {
+        BIA_TRY_ASSIGN(Rows r, c.Query("SELECT n FROM counter WHERE id = 1"));
+        return r.Int(0, 0);
+    });
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, committed.load());
+}
+
+TEST(PostgresDatabase, ConcurrentIdentityUpdatesNeverInterleaveAndReadersSeeWholeIdentities) {
+    auto t = TestDatabase::Create(true, [](Dsn& d) { d.max_conns = 6; });
+    IdentityRepositoryPostgres identities(t->db());
+    core::SecureRandom random;
+    auto base = persistence::testing::MakeIdentity(random, "start@example.com");
+    ASSERT_TRUE(identities.Create(base));
+    std::atomic<bool> stop{false};
+    std::atomic<int> failed_updates{0}, torn_reads{0}, reads{0};
+    auto consistent = [](const identity::Identity& i) {
+        const std::string email = i.traits.value("email", "");
+        const auto* pw = i.FindCredential("password");
+        return pw && pw->identifiers == std::vector<std::string>{email} && i.verifiable_addresses.size() == 1 &&
+               i.verifiable_addresses[0].value == email && i.recovery_addresses.size() == 1 &&
+               i.recovery_addresses[0].value == email;
+    };
+    std::vector<std::thread> writers, readers;
+    for (int k = 0; k < 3; ++k) {
+        writers.emplace_back([&, k] {
+            core::SecureRandom r;
+            for (int n = 0; n < 15; ++n) {
+                auto next = base;
+                const std::string email = "w" + std::to_string(k) + "-" + std::to_string(n) + "@example.com";
+                next.traits = {{"email", email}};
+                next.credentials.at("password").identifiers = {email};
+                next.verifiable_addresses[0].id = core::Uuid::V4(r);
+                next.verifiable_addresses[0].value = email;
+                next.recovery_addresses[0].id = core::Uuid::V4(r);
+                next.recovery_addresses[0].value = email;
+                if (!identities.Update(next)) ++failed_updates;
+            }
+        });
+    }
+    for (int k = 0; k < 2; ++k) {
+        readers.emplace_back([&] {
+            while (!stop) {
+                auto got = identities.Get(base.id);
+                ++reads;
+                if (!got || !consistent(*got)) ++torn_reads;
+            }
+        });
+    }
+    for (auto& th : writers) th.join();
+    stop = true;
+    for (auto& th : readers) th.join();
+    EXPECT_EQ(failed_updates.load(), 0);
+    EXPECT_EQ(torn_reads.load(), 0) << "of " << reads.load() << " reads";
+    auto final = identities.Get(base.id);
+    ASSERT_TRUE(final);
+    EXPECT_TRUE(consistent(*final));
+    // Exactly one identifier row survives: no writer's children leaked past another's delete.
+    auto rows = t->db().Read([](Connection& c) -> core::Result<int64_t> {
+        BIA_TRY_ASSIGN(Rows r, c.Query("SELECT COUNT(*) FROM identity_credential_identifiers"));
+        return r.Int(0, 0);
+    });
+    EXPECT_EQ(*rows, 1);
+}
+
+TEST(PostgresDatabase, UniqueViolationIs409WithTheSqliteBackendsTexts) {
+    auto t = TestDatabase::Create();
+    IdentityRepositoryPostgres identities(t->db());
+    core::SecureRandom random;
+    ASSERT_TRUE(identities.Create(persistence::testing::MakeIdentity(random, "same@example.com")));
+    auto s = identities.Create(persistence::testing::MakeIdentity(random, "same@example.com"));
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, 409);
+    EXPECT_EQ(s.error().reason, identity::kConflictReason);
+    EXPECT_EQ(s.error().message, identity::kConflictReason);
+    // A taken address (not only an identifier) conflicts the same way.
+    auto other = persistence::testing::MakeIdentity(random, "other@example.com");
+    other.verifiable_addresses[0].value = "same@example.com";
+    EXPECT_EQ(identities.Create(other).error().code, 409);
+}
+
+TEST(PostgresDatabase, NulBytesNeverTruncateALookupKey) {
+    auto t = TestDatabase::Create();
+    IdentityRepositoryPostgres identities(t->db());
+    core::SecureRandom random;
+    ASSERT_TRUE(identities.Create(persistence::testing::MakeIdentity(random, "victim@example.com")));
+    auto got = identities.FindByCredentialIdentifier("password", std::string("victim@example.com\0x", 20));
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().code, 400);
+    // JSON text cannot carry a NUL either (jsonb refuses \u0000): a 400, not a 500.
+    auto i = persistence::testing::MakeIdentity(random, "nul@example.com");
+    i.traits["name"] = std::string("a\0b", 3);
+    auto s = identities.Create(i);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, 400);
+    EXPECT_FALSE(identities.FindByCredentialIdentifier("password", "nul@example.com"));
+}
+
+TEST(PostgresDatabase, TimesAreKeptToTheMicrosecond) {
+    auto t = TestDatabase::Create();
+    IdentityRepositoryPostgres identities(t->db());
+    core::SecureRandom random;
+    auto i = persistence::testing::MakeIdentity(random, "time@example.com");
+    const auto base = core::TimePoint(std::chrono::seconds(1700000000));
+    i.created_at = base + 123456789ns;
+    i.updated_at = base - 1ns;  // floors across a second boundary
+    i.state_changed_at = core::TimePoint(std::chrono::seconds(-86400 * 365)) + 1500ns;  // before 1970
+    ASSERT_TRUE(identities.Create(i));
+    auto got = identities.Get(i.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->created_at, base + 123456us);
+    EXPECT_EQ(got->updated_at, base - 1us);
+    EXPECT_EQ(*got->state_changed_at, core::TimePoint(std::chrono::seconds(-86400 * 365)) + 1us);
+}
+
+TEST(PostgresDatabase, DsnServerSettingsReachTheSession) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) {
+        d.runtime_params = {{"search_path", "bia_custom"}, {"statement_timeout", "200"}};
+    });
+    auto path = t->db().Read([](Connection& c) -> core::Result<std::string> {
+        BIA_TRY_ASSIGN(Rows r, c.Query("SELECT current_setting('search_path')"));
+        return r.Text(0, 0);
+    });
+    ASSERT_TRUE(path) << path.error().debug;
+    EXPECT_EQ(*path, "bia_custom");
+    // statement_timeout cancels on the server: the statement fails as busy, the connection lives.
+    auto lease = t->db().Acquire();
+    ASSERT_TRUE(lease);
+    auto slow = (*lease)->Query("SELECT pg_sleep(2)");
+    ASSERT_FALSE(slow);
+    EXPECT_EQ(slow.error().code, 503);
+    EXPECT_FALSE((*lease)->IsBroken());
+    EXPECT_TRUE((*lease)->Query("SELECT 1"));
+}
+
+TEST(PostgresDatabase, StatementsArePreparedAgainAfterTheServerForgetsThem) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) { d.max_conns = 1; });
+    auto lease = t->db().Acquire();
+    ASSERT_TRUE(lease);
+    Params p;
+    p.Add(int64_t{7});
+    ASSERT_TRUE((*lease)->Query("SELECT $1::int8 * 6", p));
+    // A pooler or an operator may drop every prepared statement behind our back.
+    ASSERT_TRUE((*lease)->Exec("DEALLOCATE ALL"));
+    auto again = (*lease)->Query("SELECT $1::int8 * 6", p);
+    ASSERT_TRUE(again) << again.error().debug;
+    EXPECT_EQ(again->Int(0, 0), 42);
+}
+
+TEST(PostgresDatabase, BatchErrorsReportTheFailingStatementAndRollBackTheBatch) {
+    auto t = TestDatabase::Create(false, [](Dsn& d) { d.max_conns = 1; });
+    auto lease = t->db().Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE((*lease)->Exec("CREATE TABLE t (k INT PRIMARY KEY)"));
+    Params one, two;
+    one.Add(1);
+    two.Add(2);
+    const std::array<Command, 3> commands = {Command{"INSERT INTO t VALUES ($1)", &one},
+                                             Command{"INSERT INTO t VALUES ($1)", &one},
+                                             Command{"INSERT INTO t VALUES ($1)", &two}};
+    auto r = (*lease)->Batch(commands);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, 409);
+    EXPECT_EQ((*lease)->last_sqlstate(), kUniqueViolation);
+    EXPECT_FALSE((*lease)->InTransaction());
+    auto count = (*lease)->Query("SELECT COUNT(*) FROM t");
+    ASSERT_TRUE(count);
+    EXPECT_EQ(count->Int(0, 0), 0) << "a batch outside a transaction is all-or-nothing";
+}
+
+}  // namespace
+}  // namespace bia::persistence::postgres
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    return bia::persistence::postgres::testing::RunAllTestsOrSkip();
+}

@@ -1,0 +1,185 @@
+#include "persistence/postgres/session_repository_postgres.hpp"
+
+#include "core/time.hpp"
+#include "persistence/postgres/identity_rows.hpp"
+
+namespace bia::persistence::postgres {
+
+using core::Result;
+using core::Status;
+using nlohmann::json;
+using session::Session;
+
+namespace {
+
+constexpr std::string_view kSessionColumns =
+    "s.id, s.token, s.logout_token, s.identity_id, s.active, s.expires_at, s.authenticated_at, s.issued_at, "
+    "s.authentication_methods, s.created_at, s.updated_at";
+constexpr int kSessionColumnCount = 11;
+
+json MethodsToJson(const std::vector<session::AuthenticationMethod>& methods) {
+    json a = json::array();
+    for (const auto& m : methods) {
+        json j = {{"method", m.method}, {"aal", m.aal}, {"completed_at", core::FormatRfc3339(m.completed_at)}};
+        if (!m.provider.empty()) j["provider"] = m.provider;
+        a.push_back(std::move(j));
+    }
+    return a;
+}
+
+std::vector<session::AuthenticationMethod> MethodsFromJson(const json& a) {
+    std::vector<session::AuthenticationMethod> out;
+    if (!a.is_array()) return out;
+    for (const auto& j : a) {
+        if (!j.is_object()) continue;
+        session::AuthenticationMethod m;
+        m.method = j.value("method", "");
+        m.aal = j.value("aal", "");
+        m.provider = j.value("provider", "");
+        if (auto t = core::ParseRfc3339(j.value("completed_at", ""))) m.completed_at = *t;
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+Session ReadSession(const Rows& r, int row) {
+    Session s;
+    s.id = r.Id(row, 0);
+    s.token = r.Text(row, 1);
+    s.logout_token = r.Text(row, 2);
+    s.identity_id = r.Id(row, 3);
+    s.active = r.Bool(row, 4);
+    s.expires_at = r.Time(row, 5);
+    s.authenticated_at = r.Time(row, 6);
+    s.issued_at = r.Time(row, 7);
+    s.methods = MethodsFromJson(r.Json(row, 8));
+    s.created_at = r.Time(row, 9);
+    s.updated_at = r.Time(row, 10);
+    return s;
+}
+
+// Session and identity by token or id, with the identity's children, in one round trip.
+Result<Session> LoadWithIdentity(Database& db, IdentityKey key, const Params& params) {
+    static const std::string kJoin = "SELECT " + std::string(kSessionColumns) + ", " + std::string(kIdentityColumns) +
+                                     " FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE ";
+    static const std::string kByToken = kJoin + "s.token = $1";
+    static const std::string kById = kJoin + "s.id = $1";
+    const std::string& head = key == IdentityKey::kSessionToken ? kByToken : kById;
+    return db.Read([&](Connection& c) -> Result<Session> {
+        BIA_TRY_ASSIGN(Loaded loaded, LoadWithHead(c, head, kSessionColumnCount, key, params));
+        if (loaded.head.empty()) return RowNotFound();
+        Session s = ReadSession(loaded.head, 0);
+        s.identity = std::move(loaded.identities.front());
+        return s;
+    });
+}
+
+Params ActiveFilter(const core::Uuid& identity_id, std::optional<bool> active) {
+    Params p;
+    p.Add(identity_id);
+    if (active) p.Add(*active);
+    else p.Add(std::nullopt);
+    return p;
+}
+
+}  // namespace
+
+Status SessionRepositoryPostgres::Create(const Session& s) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Params p;
+    p.Add(s.id).Add(s.token).Add(s.logout_token).Add(s.identity_id).Add(s.active).Add(s.expires_at)
+        .Add(s.authenticated_at).Add(s.issued_at).AddJson(MethodsToJson(s.methods)).Add(s.created_at)
+        .Add(s.updated_at);
+    BIA_TRY(lease->Query("INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, "
+                         "authenticated_at, issued_at, authentication_methods, created_at, updated_at) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                         p));
+    return {};
+}
+
+Status SessionRepositoryPostgres::Update(const Session& s) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Params p;
+    p.Add(s.active).Add(s.expires_at).Add(s.authenticated_at).Add(s.issued_at).AddJson(MethodsToJson(s.methods))
+        .Add(s.updated_at).Add(s.id);
+    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = $1, expires_at = $2, authenticated_at = $3, "
+                                        "issued_at = $4, authentication_methods = $5, updated_at = $6 WHERE id = $7",
+                                        p));
+    if (r.affected() == 0) return RowNotFound();
+    return {};
+}
+
+Result<Session> SessionRepositoryPostgres::FindByToken(std::string_view token) {
+    Params p;
+    p.Add(token);
+    return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
+}
+
+Result<Session> SessionRepositoryPostgres::FindById(const core::Uuid& id, bool with_identity) {
+    Params p;
+    p.Add(id);
+    if (with_identity) return LoadWithIdentity(db_, IdentityKey::kSessionId, p);
+    static const std::string kSql = "SELECT " + std::string(kSessionColumns) + " FROM sessions s WHERE s.id = $1";
+    return db_.Read([&](Connection& c) -> Result<Session> {
+        BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
+        if (r.empty()) return RowNotFound();
+        return ReadSession(r, 0);
+    });
+}
+
+Result<std::vector<Session>> SessionRepositoryPostgres::ListByIdentity(const core::Uuid& identity_id,
+                                                                      std::optional<bool> active, int64_t offset,
+                                                                      int64_t limit) {
+    static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
+                                    " FROM sessions s WHERE s.identity_id = $1 AND ($2::boolean IS NULL OR s.active = "
+                                    "$2::boolean) ORDER BY s.created_at DESC, s.id LIMIT $3 OFFSET $4";
+    Params p = ActiveFilter(identity_id, active);
+    p.Add(limit).Add(offset);
+    return db_.Read([&](Connection& c) -> Result<std::vector<Session>> {
+        BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
+        std::vector<Session> out;
+        for (int row = 0; row < r.size(); ++row) out.push_back(ReadSession(r, row));
+        return out;
+    });
+}
+
+Result<int64_t> SessionRepositoryPostgres::CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) {
+    Params p = ActiveFilter(identity_id, active);
+    return db_.Read([&](Connection& c) -> Result<int64_t> {
+        BIA_TRY_ASSIGN(Rows r, c.Query("SELECT COUNT(*) FROM sessions WHERE identity_id = $1 AND "
+                                       "($2::boolean IS NULL OR active = $2::boolean)",
+                                       p));
+        return r.empty() ? 0 : r.Int(0, 0);
+    });
+}
+
+Result<int64_t> SessionRepositoryPostgres::RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Params p;
+    p.Add(std::chrono::system_clock::now()).Add(identity_id).Add(keep);
+    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
+                                        "WHERE identity_id = $2 AND id <> $3 AND active",
+                                        p));
+    return r.affected();
+}
+
+Result<int64_t> SessionRepositoryPostgres::RevokeAll(const core::Uuid& identity_id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Params p;
+    p.Add(std::chrono::system_clock::now()).Add(identity_id);
+    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
+                                        "WHERE identity_id = $2 AND active",
+                                        p));
+    return r.affected();
+}
+
+Status SessionRepositoryPostgres::Revoke(const core::Uuid& session_id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Params p;
+    p.Add(std::chrono::system_clock::now()).Add(session_id);
+    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 WHERE id = $2", p));
+    if (r.affected() == 0) return RowNotFound();
+    return {};
+}
+
+}  // namespace bia::persistence::postgres
