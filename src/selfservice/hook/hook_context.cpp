@@ -10,13 +10,7 @@ bool IsTokenChar(unsigned char c) {
     if (c >= '0' && c <= '9') return true;
     if (c >= 'a' && c <= 'z') return true;
     if (c >= 'A' && c <= 'Z') return true;
-    switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-        case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-            return true;
-        default:
-            return false;
-    }
+    return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 // The identity as Kratos encodes it for anyone but the admin API.
@@ -33,10 +27,11 @@ nlohmann::json PublicIdentity(const nlohmann::json& identity) {
 
 const std::vector<std::string>& DefaultHeaderAllowlist() {
     static const std::vector<std::string> kList = {
-        "Accept",         "Accept-Encoding", "Accept-Language",    "Content-Length", "Content-Type",
-        "Origin",         "Priority",        "Referer",            "Sec-Ch-Ua",      "Sec-Ch-Ua-Mobile",
-        "Sec-Ch-Ua-Platform", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-User",
-        "True-Client-Ip", "User-Agent",
+        "Accept",         "Accept-Encoding",  "Accept-Language",    "Content-Length",
+        "Content-Type",   "Origin",           "Priority",           "Referer",
+        "Sec-Ch-Ua",      "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Sec-Fetch-Dest",
+        "Sec-Fetch-Mode", "Sec-Fetch-Site",   "Sec-Fetch-User",     "True-Client-Ip",
+        "User-Agent",
     };
     return kList;
 }
@@ -47,20 +42,23 @@ std::string CanonicalHeaderKey(std::string_view key) {
     std::string out(key);
     bool upper = true;
     for (char& c : out) {
-        if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        else if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (upper && c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+        else if (!upper && c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
         upper = c == '-';
     }
     return out;
 }
 
-nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity, const nlohmann::json& session,
-                            const HookRequest& request) {
+nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity,
+                            const nlohmann::json& session, const HookRequest& request) {
     return BuildContext(flow, identity, session, request, DefaultHeaderAllowlist());
 }
 
-nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity, const nlohmann::json& session,
-                            const HookRequest& request, const std::vector<std::string>& header_allowlist) {
+nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity,
+                            const nlohmann::json& session, const HookRequest& request,
+                            const std::vector<std::string>& header_allowlist) {
     std::set<std::string, std::less<>> allowed;
     for (const std::string& h : header_allowlist) allowed.insert(CanonicalHeaderKey(h));
 

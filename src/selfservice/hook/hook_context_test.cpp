@@ -18,9 +18,12 @@ TEST(HookContext, HasKratosFieldsAndOnlyAllowListedHeaders) {
     HookRequest req;
     req.method = "POST";
     req.url = "https://auth.example.com/self-service/settings?flow=f1";
-    req.headers = {{"user-agent", "ua/1"},    {"Cookie", "ory_kratos_session=s3cret"},
-                   {"Authorization", "Bearer t0ken"}, {"accept", "application/json"},
-                   {"Accept", "text/html"}, {"X-Session-Token", "t0ken"}};
+    req.headers = {{"user-agent", "ua/1"},
+                   {"Cookie", "ory_kratos_session=s3cret"},
+                   {"Authorization", "Bearer t0ken"},
+                   {"accept", "application/json"},
+                   {"Accept", "text/html"},
+                   {"X-Session-Token", "t0ken"}};
     req.cookies = {{"ory_kratos_session", "s3cret"}, {"csrf", "c"}};
     const json flow = {{"id", "f1"}, {"type", "browser"}};
     const json identity = {{"id", "i1"},
@@ -34,7 +37,8 @@ TEST(HookContext, HasKratosFieldsAndOnlyAllowListedHeaders) {
     EXPECT_EQ(ctx["flow"], flow);
     EXPECT_EQ(ctx["request_method"], "POST");
     EXPECT_EQ(ctx["request_url"], req.url);
-    EXPECT_EQ(ctx["request_headers"], (json{{"User-Agent", {"ua/1"}}, {"Accept", {"application/json", "text/html"}}}));
+    EXPECT_EQ(ctx["request_headers"],
+              (json{{"User-Agent", {"ua/1"}}, {"Accept", {"application/json", "text/html"}}}));
     EXPECT_EQ(ctx["request_cookies"], (json{{"ory_kratos_session", "s3cret"}, {"csrf", "c"}}));
     EXPECT_EQ(ctx["identity"]["traits"]["email"], "a@example.com");
     EXPECT_EQ(ctx["identity"]["metadata_public"]["y"], 2);
@@ -46,7 +50,8 @@ TEST(HookContext, HasKratosFieldsAndOnlyAllowListedHeaders) {
 }
 
 TEST(HookContext, OmitsIdentityAndSessionWhenAbsent) {
-    const json ctx = BuildContext(json{{"id", "f"}}, nullptr, nullptr, HookRequest{"GET", "https://x/", {}, {}});
+    const json ctx =
+        BuildContext(json{{"id", "f"}}, nullptr, nullptr, HookRequest{"GET", "https://x/", {}, {}});
     EXPECT_FALSE(ctx.contains("identity"));
     EXPECT_FALSE(ctx.contains("session"));
     EXPECT_EQ(ctx["request_headers"], json::object());

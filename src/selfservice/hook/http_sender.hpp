@@ -52,17 +52,18 @@ struct OutgoingRequest {
 
 struct SendResult {
     enum class Outcome {
-        kAnswered,     // `status` and `body` are the final answer (after any retries)
-        kTimeout,      // the last attempt timed out
-        kFailed,       // transport error, or retries exhausted on a retryable status
-        kStopped,      // the StopSignal fired
+        kAnswered,  // `status` and `body` are the final answer (after any retries)
+        kTimeout,   // the last attempt timed out
+        kFailed,    // transport error, or retries exhausted on a retryable status
+        kStopped,   // the StopSignal fired
     };
     Outcome outcome = Outcome::kFailed;
-    int status = 0;      // kAnswered: the answer's; kFailed: the last retryable status (0 after a transport error)
-    std::string body;    // kAnswered only; at most kMaxAnswerBytes, the rest is not read
+    int status =
+        0;  // kAnswered: the answer's; kFailed: the last retryable status (0 after a transport error)
+    std::string body;  // kAnswered only; at most kMaxAnswerBytes, the rest is not read
     bool truncated = false;
     int attempts = 0;
-    std::string error;   // why, for kTimeout/kFailed; never contains the request's headers or body
+    std::string error;  // why, for kTimeout/kFailed; never contains the request's headers or body
 };
 
 inline constexpr size_t kMaxAnswerBytes = size_t{5} << 20;

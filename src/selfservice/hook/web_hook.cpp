@@ -17,17 +17,22 @@ namespace {
 constexpr std::string_view kContentTypeJson = "application/json";
 constexpr std::string_view kContentTypeForm = "application/x-www-form-urlencoded";
 // Kratos's texts for upstream failures (selfservice/hook/web_hook.go).
-constexpr std::string_view kUnreachable = "A third-party upstream service could not be reached. Please try again later.";
-constexpr std::string_view kImproper = "A third-party upstream service responded improperly. Please try again later.";
+constexpr std::string_view kUnreachable =
+    "A third-party upstream service could not be reached. Please try again later.";
+constexpr std::string_view kImproper =
+    "A third-party upstream service responded improperly. Please try again later.";
 constexpr std::string_view kRejected = "a webhook target returned an error";
 
-core::Error ConfigError(const std::string& why) { return core::Internal("invalid web_hook configuration: " + why); }
+core::Error ConfigError(const std::string& why) {
+    return core::Internal("invalid web_hook configuration: " + why);
+}
 
 bool IsToken(std::string_view s) {
     if (s.empty()) return false;
     for (unsigned char c : s) {
-        const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+        const bool ok =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
         if (!ok) return false;
     }
     return true;
@@ -58,8 +63,10 @@ std::string CookiePair(std::string name, std::string_view value) {
 void SetHeader(HeaderList& headers, const std::string& name, std::string value) {
     const std::string key = CanonicalHeaderKey(name);
     for (auto it = headers.begin(); it != headers.end();) {
-        if (CanonicalHeaderKey(it->first) == key) it = headers.erase(it);
-        else ++it;
+        if (CanonicalHeaderKey(it->first) == key)
+            it = headers.erase(it);
+        else
+            ++it;
     }
     headers.emplace_back(key, std::move(value));
 }
@@ -78,14 +85,16 @@ core::Result<bool> OptionalBool(const nlohmann::json& obj, const char* key, cons
     return it->get<bool>();
 }
 
-core::Result<std::string> RequiredString(const nlohmann::json& obj, const char* key, const std::string& where) {
+core::Result<std::string> RequiredString(const nlohmann::json& obj, const char* key,
+                                         const std::string& where) {
     auto it = obj.find(key);
     if (it == obj.end()) return ConfigError(where + key + " is required");
     if (!it->is_string()) return ConfigError(where + key + " must be a string");
     return it->get<std::string>();
 }
 
-core::Status OnlyKeys(const nlohmann::json& obj, std::initializer_list<std::string_view> allowed, const std::string& where) {
+core::Status OnlyKeys(const nlohmann::json& obj, std::initializer_list<std::string_view> allowed,
+                      const std::string& where) {
     for (const auto& [key, value] : obj.items()) {
         bool known = false;
         for (auto a : allowed) known = known || key == a;
@@ -123,7 +132,8 @@ core::Status ApplyAuth(const nlohmann::json& auth, HeaderList& headers) {
         } else if (in == "cookie") {
             if (name.empty()) return ConfigError("auth.config.name is empty");
             const std::string pair = CookiePair(name, value);
-            if (const std::string* existing = FindHeader(headers, "Cookie"); existing != nullptr && !existing->empty())
+            if (const std::string* existing = FindHeader(headers, "Cookie");
+                existing != nullptr && !existing->empty())
                 SetHeader(headers, "Cookie", *existing + "; " + pair);
             else
                 SetHeader(headers, "Cookie", pair);
@@ -151,7 +161,8 @@ core::Result<std::string> FormEncode(const std::string& rendered) {
     core::Query q;
     if (doc.is_object()) {
         for (const auto& [k, v] : doc.items()) {
-            if (!v.is_string()) return core::Internal("the form body template must render an object of strings");
+            if (!v.is_string())
+                return core::Internal("the form body template must render an object of strings");
             q.Add(k, v.get<std::string>());
         }
     }
@@ -178,7 +189,8 @@ public:
         work_cv_.notify_all();
         for (auto& t : threads_) t.join();
         if (dropped > 0)
-            hook_.Log(LogLevel::kWarning, {{"msg", "Webhook calls dropped at shutdown"}, {"dropped", dropped}});
+            hook_.Log(LogLevel::kWarning,
+                      {{"msg", "Webhook calls dropped at shutdown"}, {"dropped", dropped}});
     }
 
     // False when the queue is full; the call is then lost (and logged by the caller).
@@ -186,7 +198,8 @@ public:
         std::lock_guard lock(mu_);
         if (stopping_ || queue_.size() >= queue_limit_) return false;
         queue_.push_back(std::move(ctx));
-        if (queue_.size() > idle_ && threads_.size() < max_workers_) threads_.emplace_back([this] { Loop(); });
+        if (queue_.size() > idle_ && threads_.size() < max_workers_)
+            threads_.emplace_back([this] { Loop(); });
         work_cv_.notify_one();
         return true;
     }
@@ -266,14 +279,16 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
         }
     }
     const std::string* content_type = FindHeader(headers, "Content-Type");
-    if (content_type == nullptr || content_type->empty()) SetHeader(headers, "Content-Type", std::string(kContentTypeJson));
+    if (content_type == nullptr || content_type->empty())
+        SetHeader(headers, "Content-Type", std::string(kContentTypeJson));
     if (FindHeader(headers, "Accept") == nullptr) SetHeader(headers, "Accept", std::string(kContentTypeJson));
 
     if (auto it = config.find("auth"); it != config.end() && !it->is_null()) BIA_TRY(ApplyAuth(*it, headers));
 
     BIA_TRY_ASSIGN(hook->can_interrupt_, OptionalBool(config, "can_interrupt", ""));
     BIA_TRY_ASSIGN(const bool emit, OptionalBool(config, "emit_analytics_event", ""));
-    hook->emit_ids_ = emit || !config.contains("emit_analytics_event") || config["emit_analytics_event"].is_null();
+    hook->emit_ids_ =
+        emit || !config.contains("emit_analytics_event") || config["emit_analytics_event"].is_null();
     if (auto it = config.find("response"); it != config.end() && !it->is_null()) {
         if (!it->is_object()) return ConfigError("response must be an object");
         BIA_TRY(OnlyKeys(*it, {"ignore", "parse"}, "response."));
@@ -282,7 +297,8 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
     }
     if (hook->ignore_response_ && (hook->parse_response_ || hook->can_interrupt_))
         return ConfigError(
-            "the hook is configured to ignore the response but also to parse it (response.parse or can_interrupt); "
+            "the hook is configured to ignore the response but also to parse it (response.parse or "
+            "can_interrupt); "
             "this is not possible");
 
     // Every method but TRACE carries a rendered body, as in Kratos, where a hook without a
@@ -290,22 +306,28 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
     if (hook->method_ != "TRACE") {
         auto it = config.find("body");
         if (it == config.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty()))
-            return ConfigError("body (the URL of a Jsonnet template) is required for method " + hook->method_);
+            return ConfigError("body (the URL of a Jsonnet template) is required for method " +
+                               hook->method_);
         if (!it->is_string()) return ConfigError("body must be a string");
         const std::string& type = *FindHeader(headers, "Content-Type");
-        if (type == kContentTypeForm) hook->form_body_ = true;
+        if (type == kContentTypeForm)
+            hook->form_body_ = true;
         else if (type != kContentTypeJson)
-            return ConfigError("the Content-Type header must be application/json or "
-                               "application/x-www-form-urlencoded for a request with a body");
+            return ConfigError(
+                "the Content-Type header must be application/json or "
+                "application/x-www-form-urlencoded for a request with a body");
         const RetryPolicy policy = hook->options_.http;
-        auto body = BodyTemplate::Load(it->get<std::string>(), [policy](const std::string& url) -> core::Result<std::string> {
-            OutgoingRequest get{.method = "GET", .url = url, .headers = {}, .body = std::nullopt, .attempt_headers = {}};
-            SendResult r = Send(get, policy, nullptr);
-            if (r.outcome != SendResult::Outcome::kAnswered) return core::Internal(r.error);
-            if (r.status != 200) return core::Internal("expected status 200 but got " + std::to_string(r.status));
-            if (r.truncated) return core::Internal("the template is larger than 5 MiB");
-            return std::move(r.body);
-        });
+        auto body = BodyTemplate::Load(
+            it->get<std::string>(), [policy](const std::string& url) -> core::Result<std::string> {
+                OutgoingRequest get{
+                    .method = "GET", .url = url, .headers = {}, .body = std::nullopt, .attempt_headers = {}};
+                SendResult r = Send(get, policy, nullptr);
+                if (r.outcome != SendResult::Outcome::kAnswered) return core::Internal(r.error);
+                if (r.status != 200)
+                    return core::Internal("expected status 200 but got " + std::to_string(r.status));
+                if (r.truncated) return core::Internal("the template is larger than 5 MiB");
+                return std::move(r.body);
+            });
         if (!body) return ConfigError(body.error().reason);
         hook->body_ = std::move(body).value();
     } else if (auto it = config.find("body"); it != config.end() && !it->is_null() && !it->is_string()) {
@@ -313,7 +335,8 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
     }
     hook->headers_ = std::move(headers);
     if (hook->ignore_response_)
-        hook->dispatcher_ = std::make_unique<Dispatcher>(*hook, hook->options_.async_workers, hook->options_.async_queue_limit);
+        hook->dispatcher_ = std::make_unique<Dispatcher>(*hook, hook->options_.async_workers,
+                                                         hook->options_.async_queue_limit);
     return hook;
 }
 
@@ -330,25 +353,30 @@ void WebHook::Log(LogLevel level, nlohmann::json event) const {
 core::Result<WebHookResult> WebHook::Run(const nlohmann::json& ctx, StopSignal* stop) const {
     const auto started = std::chrono::steady_clock::now();
     const bool background = stop != nullptr;
-    auto finish = [&](core::Result<WebHookResult> r, int status, int attempts) -> core::Result<WebHookResult> {
+    auto finish = [&](core::Result<WebHookResult> r, int status,
+                      int attempts) -> core::Result<WebHookResult> {
         nlohmann::json event = {
             {"method", method_},
             {"url", log_url_},
-            {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                                  started).count()},
+            {"duration_ms",
+             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                 .count()},
         };
         if (status != 0) event["status"] = status;
         if (attempts != 0) event["attempts"] = attempts;
         const bool failed = !r || !r->validations.empty();
         if (!failed) {
-            event["msg"] = r->sent ? "Webhook request succeeded" : "Webhook request cancelled by its body template";
+            event["msg"] =
+                r->sent ? "Webhook request succeeded" : "Webhook request cancelled by its body template";
             Log(LogLevel::kInfo, std::move(event));
         } else {
-            event["error"] = !r ? r.error().reason + (r.error().message.empty() ? "" : " (" + r.error().message + ")")
-                                : std::string(kRejected);
+            event["error"] =
+                !r ? r.error().reason + (r.error().message.empty() ? "" : " (" + r.error().message + ")")
+                   : std::string(kRejected);
             if (background) {
-                event["msg"] = "Webhook request failed but the error was ignored because the configuration indicated "
-                               "that the upstream response should be ignored";
+                event["msg"] =
+                    "Webhook request failed but the error was ignored because the configuration indicated "
+                    "that the upstream response should be ignored";
                 Log(LogLevel::kWarning, std::move(event));
             } else {
                 event["msg"] = "Webhook request failed";
@@ -395,7 +423,8 @@ core::Result<WebHookResult> WebHook::Run(const nlohmann::json& ctx, StopSignal* 
             return finish(std::move(e), 0, sent.attempts);
         }
         case SendResult::Outcome::kFailed:
-            return finish(core::Internal("web hook request failed: " + sent.error), sent.status, sent.attempts);
+            return finish(core::Internal("web hook request failed: " + sent.error), sent.status,
+                          sent.attempts);
         case SendResult::Outcome::kAnswered:
             break;
     }
@@ -436,7 +465,8 @@ core::Result<WebHookResult> WebHook::Call(const nlohmann::json& ctx) const {
 core::Status WebHook::Execute(const nlohmann::json& ctx) const {
     BIA_TRY_ASSIGN(WebHookResult r, Call(ctx));
     if (!r.validations.empty())
-        return core::BadRequest(std::string(kRejected)).WithDetail(std::string(kValidationsDetail), ToJson(r.validations));
+        return core::BadRequest(std::string(kRejected))
+            .WithDetail(std::string(kValidationsDetail), ToJson(r.validations));
     return {};
 }
 

@@ -46,8 +46,8 @@ inline constexpr std::string_view kValidationsDetail = "web_hook_validations";
 
 // What one synchronous call produced.
 struct WebHookResult {
-    bool sent = false;    // false: the template cancelled, or the call was queued (response.ignore)
-    int status = 0;       // final HTTP status when sent
+    bool sent = false;  // false: the template cancelled, or the call was queued (response.ignore)
+    int status = 0;     // final HTTP status when sent
     // response.parse / can_interrupt, status 200: identity fields to replace before the identity
     // is saved (an object; empty when nothing changes — see ParseIdentityPatch).
     nlohmann::json identity_patch = nlohmann::json::object();
