@@ -27,6 +27,8 @@ export PKG_CONFIG_PATH="$(dirname "$pc_file")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
 pkg-config --exists bia-client
 test "$(pkg-config --modversion bia-client)" = "0.1.0"
 # shellcheck disable=SC2046
-"$cxx" -std=c++20 -O1 "$consumer_src/main.cpp" -o "$scratch/pkgconfig-consumer" $(pkg-config --cflags --libs bia-client)
+# (the rpath matters only for a shared build installed outside the loader's search path)
+"$cxx" -std=c++20 -O1 "$consumer_src/main.cpp" -o "$scratch/pkgconfig-consumer" $(pkg-config --cflags --libs bia-client) \
+  -Wl,-rpath,"$(pkg-config --variable=libdir bia-client)"
 "$scratch/pkgconfig-consumer"
 echo "install test: CMake package and pkg-config consumers built and ran"
