@@ -1,6 +1,7 @@
 // Examples for the model round-trip test; the table itself is generated (generated/model_cases.cpp).
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,8 @@ struct ModelCase {
 };
 
 const std::vector<ModelCase>& GeneratedModelCases();
+
+// For GoogleTest's messages: the case's name rather than its bytes.
+inline void PrintTo(const ModelCase& c, std::ostream* os) { *os << c.name; }
 
 }  // namespace bia::client::testing
