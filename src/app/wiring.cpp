@@ -15,6 +15,13 @@
 #include "http/routes/self_service_http.hpp"
 #include "http/routes/session_resolver.hpp"
 #include "http/routes/session_routes.hpp"
+#include "http/routes/settings_routes.hpp"
+#include "persistence/sqlite/continuity_repository_sqlite.hpp"
+#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
+#include "selfservice/settings/settings_hook.hpp"
+#include "selfservice/settings/settings_service.hpp"
+#include "strategy/password/password_settings.hpp"
+#include "strategy/profile/profile_settings.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
 #include "persistence/sqlite/login_flow_repository_sqlite.hpp"
 #include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
@@ -95,6 +102,13 @@ struct Wiring::Parts {
     std::unique_ptr<http::routes::RegistrationRoutes> registration_routes;
     std::unique_ptr<http::routes::SessionRoutes> session_routes;
     std::unique_ptr<http::routes::SelfServiceErrorRoutes> error_routes;
+    std::unique_ptr<persistence::sqlite::SettingsFlowRepositorySqlite> settings_flow_repo;
+    std::unique_ptr<persistence::sqlite::ContinuityRepositorySqlite> continuity_repo;
+    std::unique_ptr<strategy::profile::ProfileSettings> profile_settings;
+    std::unique_ptr<strategy::password::PasswordSettings> password_settings;
+    std::unique_ptr<selfservice::settings::SettingsHooks> settings_hooks;
+    std::unique_ptr<selfservice::settings::SettingsService> settings;
+    std::unique_ptr<http::routes::SettingsRoutes> settings_routes;
     http::Router public_router;
     http::Router admin_router;
     std::unique_ptr<http::Server> server;
@@ -222,6 +236,24 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.session_routes->Register(p.public_router);
     p.error_routes = std::make_unique<http::routes::SelfServiceErrorRoutes>(*p.error_store);
     p.error_routes->Register(p.public_router);
+
+    // Settings: G2 dispatch order profile, password (settings-flow.md §5.2).
+    p.settings_flow_repo = std::make_unique<persistence::sqlite::SettingsFlowRepositorySqlite>(*p.db);
+    p.continuity_repo = std::make_unique<persistence::sqlite::ContinuityRepositorySqlite>(*p.db);
+    p.profile_settings = std::make_unique<strategy::profile::ProfileSettings>(cfg, *p.identities, p.random);
+    p.password_settings = std::make_unique<strategy::password::PasswordSettings>(
+        cfg, *p.identities, *p.password_policy, *p.password_hashing, p.random);
+    BIA_TRY_ASSIGN(auto settings_hooks,
+                   selfservice::settings::SettingsHooks::Build(cfg.selfservice.flows.settings.after, *p.session_repo,
+                                                               nullptr));
+    p.settings_hooks = std::make_unique<selfservice::settings::SettingsHooks>(std::move(settings_hooks));
+    p.settings = std::make_unique<selfservice::settings::SettingsService>(
+        cfg, *p.settings_flow_repo, *p.continuity_repo,
+        std::vector<selfservice::settings::SettingsStrategy*>{p.profile_settings.get(), p.password_settings.get()},
+        *p.settings_hooks, *p.identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
+    p.settings_routes =
+        std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
+    p.settings_routes->Register(p.public_router, p.admin_router);
 
     // Server.
     http::ServerOptions server_options;
