@@ -254,6 +254,11 @@ Error Connection::Lost(std::string_view what) {
     return DatabaseUnavailable(std::string(what) + (why.empty() ? "" : ": " + why));
 }
 
+Error Connection::TimedOut() {
+    timed_out_ = true;
+    return Lost("the database did not answer within query_timeout");
+}
+
 Error Connection::Failed(const PGresult* r) {
     const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     last_sqlstate_ = state ? state : "";
@@ -292,7 +297,7 @@ Status Connection::Flush(Deadline deadline) {
         if (r == 0) return {};
         if (r < 0) return Lost("sending to the database failed");
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return Lost("the database did not answer in time");
+        if (left.count() <= 0) return TimedOut();
         pollfd p{PQsocket(conn_), POLLOUT | POLLIN, 0};
         const int rc = poll(&p, 1, static_cast<int>(left.count()));
         if (rc < 0 && errno != EINTR) return Lost("waiting for the database failed");
@@ -304,7 +309,7 @@ Status Connection::Flush(Deadline deadline) {
 Result<PGresult*> Connection::NextResult(Deadline deadline) {
     while (PQisBusy(conn_)) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return Lost("the database did not answer in time");
+        if (left.count() <= 0) return TimedOut();
         pollfd p{PQsocket(conn_), POLLIN, 0};
         const int rc = poll(&p, 1, static_cast<int>(left.count()) + 1);
         if (rc < 0 && errno != EINTR) return Lost("waiting for the database failed");

@@ -121,6 +121,9 @@ public:
     // Whether the connection must be discarded (server gone, I/O failure, timed-out query).
     bool IsBroken() const;
     bool InTransaction() const;
+    // Broken because the server did not answer in time (rather than because it went away):
+    // repeating the statement elsewhere would most likely wait just as long.
+    bool timed_out() const { return timed_out_; }
     // Before reuse from the pool: notices a server that closed the connection while it was
     // idle (restart, idle timeout, pg_terminate_backend) without a round trip.
     bool CheckAlive();
@@ -144,6 +147,7 @@ private:
     // Reads the results of one command: the first (or first failing) one is returned.
     core::Result<Rows> TakeCommandResult(Deadline deadline);
     core::Error Lost(std::string_view what);
+    core::Error TimedOut();
     core::Error Failed(const PGresult* r);
     Deadline NewDeadline() const { return std::chrono::steady_clock::now() + query_timeout_; }
 
@@ -157,6 +161,7 @@ private:
     std::unordered_map<std::string, std::string, Hash, std::equal_to<>> prepared_;
     int next_statement_ = 0;
     bool broken_ = false;
+    bool timed_out_ = false;
     std::string last_sqlstate_;
 };
 

@@ -1,5 +1,6 @@
 #include "persistence/postgres/database.hpp"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -158,27 +159,32 @@ Result<std::vector<std::string>> Database::Migrate() {
     std::vector<std::string> applied;
     for (const auto& m : Migrations()) {
         if (std::find(pending.begin(), pending.end(), m.version) == pending.end()) continue;
-        bool mine = false;
+        // The DDL runs first and the version row is written last: CockroachDB refuses schema
+        // changes after a write in the same transaction. Two instances migrating at once collide
+        // on the catalog (or on the version row); the loser rolls back and finds the version
+        // applied by the winner.
         auto s = Transaction(
             [&](Connection& c) -> Status {
-                // Claiming the version first makes a concurrent migrator wait on this row and
-                // then skip the version instead of running the same DDL twice.
+                BIA_TRY(c.Exec(m.sql));
                 Params p;
                 p.Add(m.version);
-                BIA_TRY_ASSIGN(Rows claimed, c.Query("INSERT INTO schema_migrations (version, applied_at) "
-                                                     "VALUES ($1, now()) ON CONFLICT (version) DO NOTHING",
-                                                     p));
-                mine = claimed.affected() == 1;
-                if (!mine) return {};
-                return c.Exec(m.sql);
+                BIA_TRY_ASSIGN(Rows recorded, c.Query("INSERT INTO schema_migrations (version, applied_at) "
+                                                      "VALUES ($1, now()) ON CONFLICT (version) DO NOTHING",
+                                                      p));
+                if (recorded.affected() != 1) return core::Conflict("migration applied concurrently");
+                return {};
             },
             Isolation::kReadCommitted);
         if (!s) {
+            auto now_pending = PendingMigrations();
+            const bool done_elsewhere = now_pending && std::find(now_pending->begin(), now_pending->end(),
+                                                                 m.version) == now_pending->end();
+            if (done_elsewhere) continue;
             Error e = std::move(s).error();
             e.reason = "migration " + std::string(m.version) + " failed: " + e.reason;
             return e;
         }
-        if (mine) applied.emplace_back(m.version);
+        applied.emplace_back(m.version);
     }
     return applied;
 }

@@ -45,7 +45,7 @@ public:
 
     // Runs fn(Connection&) → Result<T>/Status. fn must only read: when its connection turns out
     // to be dead (server restarted, failover, idle connection killed), it runs once more on a
-    // fresh one.
+    // fresh one. A statement that timed out is not repeated (it would wait as long again).
     template <class F>
     std::invoke_result_t<F&, Connection&> Read(F&& fn);
 
@@ -56,8 +56,9 @@ public:
     core::Status Transaction(const std::function<core::Status(Connection&)>& fn,
                              Isolation isolation = Isolation::kSerializable);
 
-    // Applies pending migrations in order; safe when several instances start at once (each
-    // version is claimed by inserting its row first). Returns the versions this call applied.
+    // Applies pending migrations in order, each in its own transaction; safe when several
+    // instances start at once (a version applied by another instance meanwhile is skipped).
+    // Returns the versions this call applied.
     core::Result<std::vector<std::string>> Migrate();
     core::Result<std::vector<std::string>> PendingMigrations();
     // SELECT 1 over a pooled connection (for /health/ready).
@@ -95,7 +96,7 @@ std::invoke_result_t<F&, Connection&> Database::Read(F&& fn) {
         auto lease = Acquire();
         if (!lease) return std::move(lease).error();
         auto r = fn(**lease);
-        if (r || attempt > 0 || !(*lease)->IsBroken()) return r;
+        if (r || attempt > 0 || !(*lease)->IsBroken() || (*lease)->timed_out()) return r;
     }
 }
 

@@ -126,6 +126,31 @@ CREATE TABLE selfservice_registration_flows (
   updated_at TIMESTAMPTZ NOT NULL
 );
 )SQL"},
+        {"20261127000006_settings_flows", R"SQL(
+CREATE TABLE selfservice_settings_flows (
+  id UUID PRIMARY KEY,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  identity_id UUID NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  ui JSONB NOT NULL,
+  state TEXT NOT NULL,
+  internal_context JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX selfservice_settings_flows_identity_idx ON selfservice_settings_flows (identity_id);
+CREATE TABLE continuity_containers (
+  id UUID PRIMARY KEY,
+  name TEXT NOT NULL,
+  identity_id UUID REFERENCES identities (id) ON DELETE CASCADE,
+  payload JSONB NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX continuity_containers_identity_idx ON continuity_containers (identity_id);
+)SQL"},
     };
     return kMigrations;
 }

@@ -126,7 +126,7 @@ TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
     // The SQLite list is the reference: same versions, same order (a later table lands in both).
     const std::vector<std::string> expected = {"20261127000001_identities", "20261127000002_sessions",
                                                "20261127000003_selfservice_errors", "20261127000004_login_flows",
-                                               "20261127000005_registration_flows"};
+                                               "20261127000005_registration_flows", "20261127000006_settings_flows"};
     EXPECT_EQ(AllVersions(), expected);
 }
 
@@ -193,10 +193,25 @@ TEST(PostgresDatabase, SlowQueryIsCutAtQueryTimeoutAndTheConnectionReplaced) {
         EXPECT_LT(took, 2s);
         EXPECT_TRUE((*lease)->IsBroken());
     }
-    auto lease = t->db().Acquire();
-    ASSERT_TRUE(lease);
-    EXPECT_NE((*lease)->server_pid(), first_pid);
-    EXPECT_TRUE((*lease)->Query("SELECT 1"));
+    {
+        auto lease = t->db().Acquire();
+        ASSERT_TRUE(lease);
+        EXPECT_NE((*lease)->server_pid(), first_pid);
+        EXPECT_TRUE((*lease)->Query("SELECT 1"));
+    }
+    // A read that timed out is not repeated: a stalled server would only make it wait twice.
+    int attempts = 0;
+    auto [r, took] = Timed([&] {
+        return t->db().Read([&](Connection& c) -> core::Status {
+            ++attempts;
+            BIA_TRY(c.Query("SELECT pg_sleep(5)"));
+            return {};
+        });
+    });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, 503);
+    EXPECT_EQ(attempts, 1);
+    EXPECT_LT(took, 2s);
 }
 
 TEST(PostgresDatabase, ReadRetriesOnceWhenItsConnectionDies) {
