@@ -82,11 +82,22 @@ YAML
 
 "$bia" serve -c "$tmp/kratos.yml" --dev >"$tmp/bia.log" 2>&1 &
 pid=$!
+ready() {
+  python3 - "$admin_url/health/alive" <<'PY'
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=1) as answer:
+        sys.exit(0 if answer.status == 200 else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
 for _ in $(seq 1 150); do
-  if curl -fsS "$admin_url/health/alive" >/dev/null 2>&1; then break; fi
+  if ready; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then echo "bia exited early:" >&2; cat "$tmp/bia.log" >&2; exit 1; fi
   sleep 0.1
 done
+ready || { echo "bia did not become ready:" >&2; tail -60 "$tmp/bia.log" >&2; exit 1; }
 
 status=0
 BIA_PUBLIC_URL=$public_url BIA_ADMIN_URL=$admin_url BIA_SETTINGS_FLOW_LIFESPAN_MS=$lifespan_ms \
