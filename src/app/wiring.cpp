@@ -1,5 +1,7 @@
 #include "app/wiring.hpp"
 
+#include "app/settings_web_hook.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -245,7 +247,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
         cfg, *p.identities, *p.password_policy, *p.password_hashing, p.random);
     BIA_TRY_ASSIGN(auto settings_hooks,
                    selfservice::settings::SettingsHooks::Build(cfg.selfservice.flows.settings.after, *p.session_repo,
-                                                               nullptr));
+                                                               MakeSettingsWebHook(cfg.PublicBaseUrl())));
     p.settings_hooks = std::make_unique<selfservice::settings::SettingsHooks>(std::move(settings_hooks));
     p.settings = std::make_unique<selfservice::settings::SettingsService>(
         cfg, *p.settings_flow_repo, *p.continuity_repo,
