@@ -1,6 +1,5 @@
 // Change a profile trait through a settings flow:  settings <public-url> <session-token> <first-name>
 #include <bia/client/client.hpp>
-
 #include <iostream>
 #include <string>
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,8 +17,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bia/client/configuration.hpp"
 #include "bia/client/error.hpp"
@@ -85,7 +84,8 @@ struct HttpResponse {
 };
 
 // Sends the request; never throws for network trouble (TransportError instead).
-std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration, const Request& request);
+std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration,
+                                                   const Request& request);
 
 // Helpers for the `_async` twins: own the viewed strings while the call runs on another thread.
 inline std::optional<std::string> Own(const std::optional<std::string_view>& value) {
@@ -140,7 +140,8 @@ E DecodeAlternatives(long status, const nlohmann::json& j, const std::variant<A.
         using Alt = typename decltype(tag)::type;
         if constexpr (IsStatus<Alt>::value) {
             if (!result && Alt::code == status) {
-                if (auto alt = TryAlternative<Alt>(j)) result.emplace(std::in_place_type<Alt>, std::move(*alt));
+                if (auto alt = TryAlternative<Alt>(j))
+                    result.emplace(std::in_place_type<Alt>, std::move(*alt));
             }
         }
     };
@@ -148,7 +149,8 @@ E DecodeAlternatives(long status, const nlohmann::json& j, const std::variant<A.
         using Alt = typename decltype(tag)::type;
         if constexpr (IsDefaultResponse<Alt>::value) {
             if (!result) {
-                if (auto alt = TryAlternative<Alt>(j)) result.emplace(std::in_place_type<Alt>, std::move(*alt));
+                if (auto alt = TryAlternative<Alt>(j))
+                    result.emplace(std::in_place_type<Alt>, std::move(*alt));
             }
         }
     };
@@ -174,8 +176,9 @@ Result<T, Error<E>> Complete(const Configuration& configuration, const Request& 
         return R(std::in_place_index<1>, std::in_place_index<0>, std::move(*failure));
     }
     auto& response = std::get<HttpResponse>(outcome);
-    const bool success = (response.status >= 200 && response.status < 300) ||
-                         (std::is_same_v<T, std::monostate> && response.status >= 300 && response.status < 400);
+    const bool success =
+        (response.status >= 200 && response.status < 300) ||
+        (std::is_same_v<T, std::monostate> && response.status >= 300 && response.status < 400);
     if (success) {
         try {
             return R(std::in_place_index<0>, DecodeSuccess<T>(response.body));

@@ -143,7 +143,8 @@ std::string PercentEncode(std::string_view text) {
     return out;
 }
 
-std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration, const Request& request) {
+std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration,
+                                                   const Request& request) {
     GlobalInit();
 
     HeaderList headers;
@@ -162,10 +163,12 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     for (const auto& header : request.headers()) all_headers.push_back(header);
     for (const auto& header : configuration.default_headers) all_headers.push_back(header);
     for (const auto& [name, value] : all_headers) {
-        if (name.empty() || HasLineBreak(name) || HasLineBreak(value) || name.find(':') != std::string::npos) {
+        if (name.empty() || HasLineBreak(name) || HasLineBreak(value) ||
+            name.find(':') != std::string::npos) {
             return TransportError{CURLE_BAD_FUNCTION_ARGUMENT, "invalid header `" + name + "`"};
         }
-        if (!headers.Add(HeaderLine(name, value))) return TransportError{CURLE_OUT_OF_MEMORY, "out of memory"};
+        if (!headers.Add(HeaderLine(name, value)))
+            return TransportError{CURLE_OUT_OF_MEMORY, "out of memory"};
     }
     // No "Expect: 100-continue" round trip before bodies; no form Content-Type that libcurl would
     // add to a POST without body (a form POST means "browser" to Kratos).
@@ -191,9 +194,11 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(0, configuration.timeout.count())));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(std::max<long long>(0, configuration.timeout.count())));
     if (configuration.connect_timeout.count() > 0) {
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(configuration.connect_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(configuration.connect_timeout.count()));
     }
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, configuration.follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
@@ -203,7 +208,8 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     if (configuration.client_certificate_file) {
         curl_easy_setopt(curl, CURLOPT_SSLCERT, configuration.client_certificate_file->c_str());
     }
-    if (configuration.client_key_file) curl_easy_setopt(curl, CURLOPT_SSLKEY, configuration.client_key_file->c_str());
+    if (configuration.client_key_file)
+        curl_easy_setopt(curl, CURLOPT_SSLKEY, configuration.client_key_file->c_str());
     if (configuration.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, configuration.proxy->c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
@@ -232,7 +238,8 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     if (code != CURLE_OK) {
         std::string message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
         // Method and path only: query strings may carry tokens (logout) that must not reach logs.
-        return TransportError{static_cast<int>(code), message + " (" + request.method() + " " + request.path() + ")"};
+        return TransportError{static_cast<int>(code),
+                              message + " (" + request.method() + " " + request.path() + ")"};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

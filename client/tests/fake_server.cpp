@@ -30,19 +30,32 @@ std::string Trim(const std::string& text) {
 
 const char* Reason(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 204: return "No Content";
-        case 303: return "See Other";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 410: return "Gone";
-        case 422: return "Unprocessable Entity";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Status";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 204:
+            return "No Content";
+        case 303:
+            return "See Other";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 410:
+            return "Gone";
+        case 422:
+            return "Unprocessable Entity";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Status";
     }
 }
 
@@ -191,8 +204,8 @@ void FakeServer::Run() {
                 }
                 const std::optional<FakeResponse> response = handler_(*request);
                 if (!response) continue;  // never answer: the client times out
-                std::string out = "HTTP/1.1 " + std::to_string(response->status) + " " + Reason(response->status) +
-                                  "\r\n";
+                std::string out =
+                    "HTTP/1.1 " + std::to_string(response->status) + " " + Reason(response->status) + "\r\n";
                 if (!response->body.empty()) out += "Content-Type: " + response->content_type + "\r\n";
                 out += "Content-Length: " + std::to_string(response->body.size()) + "\r\n";
                 for (const auto& [name, value] : response->headers) out += name + ": " + value + "\r\n";

@@ -20,7 +20,7 @@ struct RecordedRequest {
     std::string method;
     std::string target;  // path + "?" + query, as sent
     std::string path;
-    std::string query;  // raw, without "?"
+    std::string query;                                // raw, without "?"
     std::multimap<std::string, std::string> headers;  // names lower-cased
     std::string body;
 

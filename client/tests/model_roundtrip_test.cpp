@@ -3,12 +3,11 @@
 // type or an unknown enum value fails with JsonDecodeError; unknown keys are ignored.
 #include <gtest/gtest.h>
 
+#include <bia/client/error.hpp>
 #include <cctype>
 #include <set>
-#include <vector>
 #include <string>
-
-#include <bia/client/error.hpp>
+#include <vector>
 
 #include "model_cases.hpp"
 

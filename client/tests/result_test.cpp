@@ -1,10 +1,9 @@
 #include <gtest/gtest.h>
 
-#include <string>
-#include <type_traits>
-
 #include <bia/client/error.hpp>
 #include <bia/client/result.hpp>
+#include <string>
+#include <type_traits>
 
 namespace bia::client {
 namespace {

@@ -1,11 +1,10 @@
 // Transport failures are values (TransportError), never crashes or exceptions.
 #include <gtest/gtest.h>
 
+#include <bia/client/client.hpp>
 #include <chrono>
 #include <string>
 #include <variant>
-
-#include <bia/client/client.hpp>
 
 #include "fake_server.hpp"
 
@@ -35,8 +34,8 @@ TEST(Transport, NothingListeningIsATransportError) {
 
     // The seed call and an async twin fail the same way.
     models::SubmitSelfServiceSettingsFlowWithProfileMethodBody profile;
-    auto submit = apis::v0alpha2_api::submit_self_service_settings_flow(configuration, "flow-id", "token",
-                                                                        models::SubmitSelfServiceSettingsFlowBody(profile));
+    auto submit = apis::v0alpha2_api::submit_self_service_settings_flow(
+        configuration, "flow-id", "token", models::SubmitSelfServiceSettingsFlowBody(profile));
     ASSERT_FALSE(submit);
     EXPECT_TRUE(std::holds_alternative<TransportError>(submit.error()));
     auto later = apis::metadata_api::is_alive_async(configuration);

@@ -30,9 +30,11 @@ public:
     Result(const E& error) : storage_(std::in_place_index<1>, error) {}
     Result(E&& error) : storage_(std::in_place_index<1>, std::move(error)) {}
     template <class... Args>
-    explicit Result(std::in_place_index_t<0> tag, Args&&... args) : storage_(tag, std::forward<Args>(args)...) {}
+    explicit Result(std::in_place_index_t<0> tag, Args&&... args)
+        : storage_(tag, std::forward<Args>(args)...) {}
     template <class... Args>
-    explicit Result(std::in_place_index_t<1> tag, Args&&... args) : storage_(tag, std::forward<Args>(args)...) {}
+    explicit Result(std::in_place_index_t<1> tag, Args&&... args)
+        : storage_(tag, std::forward<Args>(args)...) {}
 
     bool has_value() const noexcept { return storage_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
