@@ -8,6 +8,8 @@
 set -euo pipefail
 
 log() { echo "start-postgres: $*" >&2; }
+# The server may run as another user who cannot enter the caller's folder.
+cd /
 
 find_bin() {
   if [[ -n "${PG_BIN:-}" ]]; then echo "$PG_BIN"; return; fi
@@ -41,7 +43,14 @@ cleanup_on_error() {
 }
 trap cleanup_on_error ERR
 chmod 700 "$dir"
-[[ -n "$owner" ]] && chown "$owner" "$dir"
+if [[ -n "$owner" ]]; then
+  chown "$owner" "$dir"
+  if ! as_owner test -w "$dir"; then
+    log "$owner cannot use $dir (a parent folder is private?); set TMPDIR to a folder like /tmp"
+    rm -rf "$dir"
+    exit 1
+  fi
+fi
 
 user=bia
 password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
