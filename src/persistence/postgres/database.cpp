@@ -134,9 +134,11 @@ Status Database::EnsureMigrationTable() {
     return Read([](Connection& c) -> Status {
         auto s = c.Exec(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)");
-        // Two instances creating it at the same moment: one of them loses on the catalog's
-        // unique index; the table exists either way.
-        if (!s && (c.last_sqlstate() == kUniqueViolation || c.last_sqlstate() == "42P07")) return {};
+        // Two instances creating it at the same moment: the loser trips over the winner's catalog
+        // rows (unique violation, duplicate table or duplicate row type); the table exists
+        // either way.
+        const std::string& state = c.last_sqlstate();
+        if (!s && (state == kUniqueViolation || state == "42P07" || state == "42710")) return {};
         return s;
     });
 }

@@ -6,8 +6,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <pwd.h>
 #include <set>
 #include <thread>
 
@@ -267,6 +272,98 @@ TEST(PostgresDatabase, PooledConnectionsKilledWhileIdleAreReplacedBeforeWrites) 
     EXPECT_TRUE(identities.Get(b.id));
 }
 
+// Stops and starts the private cluster of scripts/start-postgres.sh ($BIA_TEST_POSTGRES_DIR),
+// as its owner when we are root. Whatever happens, the destructor leaves the server running.
+class ClusterControl {
+public:
+    static std::optional<ClusterControl> FromEnvironment(const Dsn& dsn) {
+        const char* dir = std::getenv("BIA_TEST_POSTGRES_DIR");
+        if (!dir || !*dir || dsn.port.empty()) return std::nullopt;
+        ClusterControl c;
+        c.data_ = std::string(dir) + "/data";
+        std::ifstream version(c.data_ + "/PG_VERSION");
+        std::string v;
+        if (!(version >> v)) return std::nullopt;
+        c.pg_ctl_ = "/usr/lib/postgresql/" + v + "/bin/pg_ctl";
+        if (access(c.pg_ctl_.c_str(), X_OK) != 0) c.pg_ctl_ = "pg_ctl";
+        struct stat st {};
+        if (stat(c.data_.c_str(), &st) != 0) return std::nullopt;
+        if (getuid() == 0 && st.st_uid != 0) {
+            const passwd* owner = getpwuid(st.st_uid);
+            if (!owner) return std::nullopt;
+            c.prefix_ = std::string("runuser -u ") + owner->pw_name + " -- ";
+        } else if (st.st_uid != getuid()) {
+            return std::nullopt;
+        }
+        c.port_ = dsn.port;
+        return c;
+    }
+    bool Stop() { return Run("-m fast -w -t 30 stop"); }
+    bool Start() { return Run("-w -t 30 -l '" + data_ + "/../server.log' -o '-p " + port_ + "' start"); }
+    ~ClusterControl() {
+        if (stopped_) (void)Start();
+    }
+    ClusterControl(ClusterControl&& o) noexcept = default;
+
+private:
+    ClusterControl() = default;
+    bool Run(const std::string& args) {
+        const std::string cmd = prefix_ + pg_ctl_ + " -D '" + data_ + "' " + args + " >/dev/null 2>&1";
+        const bool ok = std::system(cmd.c_str()) == 0;
+        if (ok) stopped_ = args.find(" stop") != std::string::npos;
+        return ok;
+    }
+    std::string data_, pg_ctl_, prefix_, port_;
+    bool stopped_ = false;
+};
+
+TEST(PostgresDatabase, ServerRestartGives503MeanwhileAndRecoversWithoutIntervention) {
+    auto t = TestDatabase::Create(true, [](Dsn& d) {
+        d.max_conns = 2;
+        d.connect_timeout_seconds = 2;
+    });
+    auto cluster = ClusterControl::FromEnvironment(t->dsn());
+    if (!cluster) GTEST_SKIP() << "needs the private cluster of scripts/start-postgres.sh (BIA_TEST_POSTGRES_DIR)";
+    IdentityRepositoryPostgres identities(t->db());
+    SessionRepositoryPostgres sessions(t->db());
+    core::SecureRandom random;
+    auto owner = persistence::testing::MakeIdentity(random, "restart@example.com");
+    ASSERT_TRUE(identities.Create(owner));
+    session::Session s;
+    s.id = core::Uuid::V4(random);
+    s.token = "ory_st_" + random.AlphaNumeric(32);
+    s.logout_token = "ory_lo_" + random.AlphaNumeric(32);
+    s.identity_id = owner.id;
+    s.created_at = s.updated_at = s.issued_at = s.authenticated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    s.expires_at = s.created_at + 24h;
+    ASSERT_TRUE(sessions.Create(s));
+    {
+        // Two pooled connections, both idle when the server goes away.
+        auto a = t->db().Acquire();
+        auto b = t->db().Acquire();
+        ASSERT_TRUE(a && b);
+    }
+    ASSERT_EQ(t->db().Stats().idle, 2);
+
+    ASSERT_TRUE(cluster->Stop());
+    auto [down, took] = Timed([&] { return sessions.FindByToken(s.token); });
+    ASSERT_FALSE(down);
+    EXPECT_EQ(down.error().code, 503);
+    EXPECT_EQ(down.error().reason, "The database is unavailable, please retry.");
+    EXPECT_LT(took, 5s);
+    auto write = identities.Create(persistence::testing::MakeIdentity(random, "while-down@example.com"));
+    ASSERT_FALSE(write);
+    EXPECT_EQ(write.error().code, 503);
+    EXPECT_EQ(t->db().Stats().open, 0) << "dead connections are not kept";
+
+    ASSERT_TRUE(cluster->Start());
+    auto up = sessions.FindByToken(s.token);
+    ASSERT_TRUE(up) << up.error().reason << " " << up.error().debug;
+    EXPECT_EQ(up->identity->id, owner.id);
+    EXPECT_TRUE(identities.Create(persistence::testing::MakeIdentity(random, "after@example.com")));
+    EXPECT_TRUE(t->db().Ping());
+}
+
 TEST(PostgresDatabase, PoolNeverExceedsMaxConnsAndAcquireTimesOutWith503) {
     auto t = TestDatabase::Create(false, [](Dsn& d) {
         d.max_conns = 2;
@@ -353,6 +450,8 @@ TEST(PostgresDatabase, SerializableTransactionsRetryAndNeverLoseAnIncrement) {
                 auto s = t->db().Transaction([&](Connection& c) -> core::Status {
                     ++runs;
                     BIA_TRY_ASSIGN(Rows r, c.Query("SELECT n FROM counter WHERE id = 1"));
+                    // Hold the read long enough for the other threads' transactions to overlap.
+                    std::this_thread::sleep_for(3ms);
                     Params p;
                     p.Add(r.Int(0, 0) + 1);
                     BIA_TRY(c.Query("UPDATE counter SET n = $1 WHERE id = 1", p));
