@@ -133,12 +133,12 @@ def doc_of(schema, prefer_title=False):
     return description or title
 
 
-def wrap_call(name, params, width=110):
+def wrap_call(name, params, width=110, indent="    "):
     """`name(a, b, c)` on one line, or one parameter per line when that is too long."""
     line = f"{name}(" + ", ".join(params) + ")"
     if len(line) <= width:
         return line
-    return f"{name}(\n" + ",\n".join("    " + p for p in params) + ")"
+    return f"{name}(\n" + ",\n".join(indent + p for p in params) + ")"
 
 
 def cpp_string(text):
@@ -723,7 +723,11 @@ class Generator:
             out.append(f"    request.JsonBody({op['body']['var']});")
         if op["auth"]:
             out.append("    request.RequiresAuthorization();")
-        out.append(f"    return detail::Complete<{self.success_type(op)}, {op['error_type']}>(configuration, request);")
+        complete = f"    return detail::Complete<{self.success_type(op)}, {op['error_type']}>(configuration, request);"
+        if len(complete) > 110:
+            complete = (f"    return detail::Complete<{self.success_type(op)},\n"
+                        f"                            {op['error_type']}>(configuration, request);")
+        out.append(complete)
         out.append("}")
         out.append("")
         for form_args, omitted in self.overloads(op):
@@ -735,7 +739,7 @@ class Generator:
                         call.append("std::nullopt")
                     else:
                         call.append(f"std::move({v})" if t.startswith("std::optional<models::") else v)
-                out.append(f"    return {op['fn']}(" + ", ".join(["configuration"] + call) + ");")
+                out.append(wrap_call(f"    return {op['fn']}", ["configuration"] + call, indent="        ") + ";")
                 out.append("}")
                 out.append("")
             out += self.async_impl(op, form_args)
@@ -755,8 +759,12 @@ class Generator:
             else:
                 captures.append(f"{v} = std::move({v})")
                 call.append(f"std::move({v})")
-        out.append("    return std::async(std::launch::async, [" + ", ".join(captures) + "]() mutable {")
-        out.append(f"        return {op['fn']}(" + ", ".join(call) + ");")
+        head = "    return std::async(std::launch::async, [" + ", ".join(captures) + "]() mutable {"
+        if len(head) > 110:
+            head = ("    return std::async(std::launch::async,\n                      [" +
+                    ",\n                       ".join(captures) + "]() mutable {")
+        out.append(head)
+        out.append(wrap_call(f"        return {op['fn']}", call, indent="            ") + ";")
         out.append("    });")
         out.append("}")
         out.append("")
@@ -1086,7 +1094,8 @@ class NewerNames:
             for suffix, r in (("", ret), ("_async", f"std::future<{ret}>")):
                 out.append(f"inline {r}")
                 out.append(wrap_call(f"{name}{suffix}", params) + " {")
-                out.append(f"    return {old_ns}::{old['fn']}{suffix}(" + ", ".join(["configuration"] + call) + ");")
+                out.append(wrap_call(f"    return {old_ns}::{old['fn']}{suffix}", ["configuration"] + call,
+                                     indent="        ") + ";")
                 out.append("}")
             out.append("")
         out.append(f"}}  // namespace bia::client::apis::{namespace}")

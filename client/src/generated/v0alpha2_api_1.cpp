@@ -24,7 +24,9 @@ std::future<Result<models::Identity, Error<AdminCreateIdentityError>>>
 admin_create_identity_async(
     const Configuration& configuration,
     std::optional<models::AdminCreateIdentityBody> admin_create_identity_body) {
-    return std::async(std::launch::async, [configuration, admin_create_identity_body = std::move(admin_create_identity_body)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       admin_create_identity_body = std::move(admin_create_identity_body)]() mutable {
         return admin_create_identity(configuration, std::move(admin_create_identity_body));
     });
 }
@@ -35,15 +37,20 @@ admin_create_self_service_recovery_link(
     std::optional<models::AdminCreateSelfServiceRecoveryLinkBody> admin_create_self_service_recovery_link_body) {
     detail::Request request("POST", "/admin/recovery/link");
     request.JsonBody(admin_create_self_service_recovery_link_body);
-    return detail::Complete<models::SelfServiceRecoveryLink, AdminCreateSelfServiceRecoveryLinkError>(configuration, request);
+    return detail::Complete<models::SelfServiceRecoveryLink,
+                            AdminCreateSelfServiceRecoveryLinkError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRecoveryLink, Error<AdminCreateSelfServiceRecoveryLinkError>>>
 admin_create_self_service_recovery_link_async(
     const Configuration& configuration,
     std::optional<models::AdminCreateSelfServiceRecoveryLinkBody> admin_create_self_service_recovery_link_body) {
-    return std::async(std::launch::async, [configuration, admin_create_self_service_recovery_link_body = std::move(admin_create_self_service_recovery_link_body)]() mutable {
-        return admin_create_self_service_recovery_link(configuration, std::move(admin_create_self_service_recovery_link_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       admin_create_self_service_recovery_link_body = std::move(admin_create_self_service_recovery_link_body)]() mutable {
+        return admin_create_self_service_recovery_link(
+            configuration,
+            std::move(admin_create_self_service_recovery_link_body));
     });
 }
 
@@ -105,7 +112,10 @@ admin_get_identity_async(
     const Configuration& configuration,
     std::string_view id,
     std::optional<std::vector<std::string>> include_credential) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), include_credential = std::move(include_credential)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       include_credential = std::move(include_credential)]() mutable {
         return admin_get_identity(configuration, id, std::move(include_credential));
     });
 }
@@ -127,7 +137,10 @@ admin_list_identities_async(
     const Configuration& configuration,
     std::optional<std::int64_t> per_page,
     std::optional<std::int64_t> page) {
-    return std::async(std::launch::async, [configuration, per_page = std::move(per_page), page = std::move(page)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       per_page = std::move(per_page),
+                       page = std::move(page)]() mutable {
         return admin_list_identities(configuration, std::move(per_page), std::move(page));
     });
 }
@@ -144,7 +157,8 @@ admin_list_identity_sessions(
     request.Query("page", page);
     request.Query("active", active);
     request.RequiresAuthorization();
-    return detail::Complete<std::vector<models::Session>, AdminListIdentitySessionsError>(configuration, request);
+    return detail::Complete<std::vector<models::Session>,
+                            AdminListIdentitySessionsError>(configuration, request);
 }
 
 std::future<Result<std::vector<models::Session>, Error<AdminListIdentitySessionsError>>>
@@ -154,8 +168,18 @@ admin_list_identity_sessions_async(
     std::optional<std::int64_t> per_page,
     std::optional<std::int64_t> page,
     std::optional<bool> active) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), per_page = std::move(per_page), page = std::move(page), active = std::move(active)]() mutable {
-        return admin_list_identity_sessions(configuration, id, std::move(per_page), std::move(page), std::move(active));
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       per_page = std::move(per_page),
+                       page = std::move(page),
+                       active = std::move(active)]() mutable {
+        return admin_list_identity_sessions(
+            configuration,
+            id,
+            std::move(per_page),
+            std::move(page),
+            std::move(active));
     });
 }
 
@@ -175,7 +199,10 @@ admin_update_identity_async(
     const Configuration& configuration,
     std::string_view id,
     std::optional<models::AdminUpdateIdentityBody> admin_update_identity_body) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), admin_update_identity_body = std::move(admin_update_identity_body)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       admin_update_identity_body = std::move(admin_update_identity_body)]() mutable {
         return admin_update_identity(configuration, id, std::move(admin_update_identity_body));
     });
 }
@@ -186,7 +213,8 @@ create_self_service_logout_flow_url_for_browsers(
     std::optional<std::string_view> cookie) {
     detail::Request request("GET", "/self-service/logout/browser");
     request.Header("cookie", cookie);
-    return detail::Complete<models::SelfServiceLogoutUrl, CreateSelfServiceLogoutFlowUrlForBrowsersError>(configuration, request);
+    return detail::Complete<models::SelfServiceLogoutUrl,
+                            CreateSelfServiceLogoutFlowUrlForBrowsersError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceLogoutUrl, Error<CreateSelfServiceLogoutFlowUrlForBrowsersError>>>
@@ -233,7 +261,8 @@ get_self_service_login_flow(
     detail::Request request("GET", "/self-service/login/flows");
     request.Query("id", id);
     request.Header("Cookie", cookie);
-    return detail::Complete<models::SelfServiceLoginFlow, GetSelfServiceLoginFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceLoginFlow,
+                            GetSelfServiceLoginFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceLoginFlow, Error<GetSelfServiceLoginFlowError>>>
@@ -241,7 +270,10 @@ get_self_service_login_flow_async(
     const Configuration& configuration,
     std::string_view id,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), cookie = detail::Own(cookie)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       cookie = detail::Own(cookie)]() mutable {
         return get_self_service_login_flow(configuration, id, detail::View(cookie));
     });
 }
@@ -254,7 +286,8 @@ get_self_service_recovery_flow(
     detail::Request request("GET", "/self-service/recovery/flows");
     request.Query("id", id);
     request.Header("Cookie", cookie);
-    return detail::Complete<models::SelfServiceRecoveryFlow, GetSelfServiceRecoveryFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceRecoveryFlow,
+                            GetSelfServiceRecoveryFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRecoveryFlow, Error<GetSelfServiceRecoveryFlowError>>>
@@ -262,7 +295,10 @@ get_self_service_recovery_flow_async(
     const Configuration& configuration,
     std::string_view id,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), cookie = detail::Own(cookie)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       cookie = detail::Own(cookie)]() mutable {
         return get_self_service_recovery_flow(configuration, id, detail::View(cookie));
     });
 }
@@ -275,7 +311,8 @@ get_self_service_registration_flow(
     detail::Request request("GET", "/self-service/registration/flows");
     request.Query("id", id);
     request.Header("Cookie", cookie);
-    return detail::Complete<models::SelfServiceRegistrationFlow, GetSelfServiceRegistrationFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceRegistrationFlow,
+                            GetSelfServiceRegistrationFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRegistrationFlow, Error<GetSelfServiceRegistrationFlowError>>>
@@ -283,7 +320,10 @@ get_self_service_registration_flow_async(
     const Configuration& configuration,
     std::string_view id,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), cookie = detail::Own(cookie)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       cookie = detail::Own(cookie)]() mutable {
         return get_self_service_registration_flow(configuration, id, detail::View(cookie));
     });
 }
@@ -298,7 +338,8 @@ get_self_service_settings_flow(
     request.Query("id", id);
     request.Header("X-Session-Token", x_session_token);
     request.Header("Cookie", cookie);
-    return detail::Complete<models::SelfServiceSettingsFlow, GetSelfServiceSettingsFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceSettingsFlow,
+                            GetSelfServiceSettingsFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceSettingsFlow, Error<GetSelfServiceSettingsFlowError>>>
@@ -307,8 +348,16 @@ get_self_service_settings_flow_async(
     std::string_view id,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), x_session_token = detail::Own(x_session_token), cookie = detail::Own(cookie)]() mutable {
-        return get_self_service_settings_flow(configuration, id, detail::View(x_session_token), detail::View(cookie));
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       x_session_token = detail::Own(x_session_token),
+                       cookie = detail::Own(cookie)]() mutable {
+        return get_self_service_settings_flow(
+            configuration,
+            id,
+            detail::View(x_session_token),
+            detail::View(cookie));
     });
 }
 
@@ -320,7 +369,8 @@ get_self_service_verification_flow(
     detail::Request request("GET", "/self-service/verification/flows");
     request.Query("id", id);
     request.Header("cookie", cookie);
-    return detail::Complete<models::SelfServiceVerificationFlow, GetSelfServiceVerificationFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceVerificationFlow,
+                            GetSelfServiceVerificationFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceVerificationFlow, Error<GetSelfServiceVerificationFlowError>>>
@@ -328,7 +378,10 @@ get_self_service_verification_flow_async(
     const Configuration& configuration,
     std::string_view id,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, id = std::string(id), cookie = detail::Own(cookie)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       id = std::string(id),
+                       cookie = detail::Own(cookie)]() mutable {
         return get_self_service_verification_flow(configuration, id, detail::View(cookie));
     });
 }
@@ -356,7 +409,8 @@ initialize_self_service_login_flow_for_browsers(
     request.Query("refresh", refresh);
     request.Query("aal", aal);
     request.Query("return_to", return_to);
-    return detail::Complete<models::SelfServiceLoginFlow, InitializeSelfServiceLoginFlowForBrowsersError>(configuration, request);
+    return detail::Complete<models::SelfServiceLoginFlow,
+                            InitializeSelfServiceLoginFlowForBrowsersError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceLoginFlow, Error<InitializeSelfServiceLoginFlowForBrowsersError>>>
@@ -365,8 +419,16 @@ initialize_self_service_login_flow_for_browsers_async(
     std::optional<bool> refresh,
     std::optional<std::string_view> aal,
     std::optional<std::string_view> return_to) {
-    return std::async(std::launch::async, [configuration, refresh = std::move(refresh), aal = detail::Own(aal), return_to = detail::Own(return_to)]() mutable {
-        return initialize_self_service_login_flow_for_browsers(configuration, std::move(refresh), detail::View(aal), detail::View(return_to));
+    return std::async(std::launch::async,
+                      [configuration,
+                       refresh = std::move(refresh),
+                       aal = detail::Own(aal),
+                       return_to = detail::Own(return_to)]() mutable {
+        return initialize_self_service_login_flow_for_browsers(
+            configuration,
+            std::move(refresh),
+            detail::View(aal),
+            detail::View(return_to));
     });
 }
 
@@ -380,7 +442,8 @@ initialize_self_service_login_flow_without_browser(
     request.Query("refresh", refresh);
     request.Query("aal", aal);
     request.Header("X-Session-Token", x_session_token);
-    return detail::Complete<models::SelfServiceLoginFlow, InitializeSelfServiceLoginFlowWithoutBrowserError>(configuration, request);
+    return detail::Complete<models::SelfServiceLoginFlow,
+                            InitializeSelfServiceLoginFlowWithoutBrowserError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceLoginFlow, Error<InitializeSelfServiceLoginFlowWithoutBrowserError>>>
@@ -389,8 +452,16 @@ initialize_self_service_login_flow_without_browser_async(
     std::optional<bool> refresh,
     std::optional<std::string_view> aal,
     std::optional<std::string_view> x_session_token) {
-    return std::async(std::launch::async, [configuration, refresh = std::move(refresh), aal = detail::Own(aal), x_session_token = detail::Own(x_session_token)]() mutable {
-        return initialize_self_service_login_flow_without_browser(configuration, std::move(refresh), detail::View(aal), detail::View(x_session_token));
+    return std::async(std::launch::async,
+                      [configuration,
+                       refresh = std::move(refresh),
+                       aal = detail::Own(aal),
+                       x_session_token = detail::Own(x_session_token)]() mutable {
+        return initialize_self_service_login_flow_without_browser(
+            configuration,
+            std::move(refresh),
+            detail::View(aal),
+            detail::View(x_session_token));
     });
 }
 

@@ -16,7 +16,8 @@ initialize_self_service_recovery_flow_for_browsers(
     std::optional<std::string_view> return_to) {
     detail::Request request("GET", "/self-service/recovery/browser");
     request.Query("return_to", return_to);
-    return detail::Complete<models::SelfServiceRecoveryFlow, InitializeSelfServiceRecoveryFlowForBrowsersError>(configuration, request);
+    return detail::Complete<models::SelfServiceRecoveryFlow,
+                            InitializeSelfServiceRecoveryFlowForBrowsersError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRecoveryFlow, Error<InitializeSelfServiceRecoveryFlowForBrowsersError>>>
@@ -31,7 +32,8 @@ initialize_self_service_recovery_flow_for_browsers_async(
 Result<models::SelfServiceRecoveryFlow, Error<InitializeSelfServiceRecoveryFlowWithoutBrowserError>>
 initialize_self_service_recovery_flow_without_browser(const Configuration& configuration) {
     detail::Request request("GET", "/self-service/recovery/api");
-    return detail::Complete<models::SelfServiceRecoveryFlow, InitializeSelfServiceRecoveryFlowWithoutBrowserError>(configuration, request);
+    return detail::Complete<models::SelfServiceRecoveryFlow,
+                            InitializeSelfServiceRecoveryFlowWithoutBrowserError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRecoveryFlow, Error<InitializeSelfServiceRecoveryFlowWithoutBrowserError>>>
@@ -47,7 +49,8 @@ initialize_self_service_registration_flow_for_browsers(
     std::optional<std::string_view> return_to) {
     detail::Request request("GET", "/self-service/registration/browser");
     request.Query("return_to", return_to);
-    return detail::Complete<models::SelfServiceRegistrationFlow, InitializeSelfServiceRegistrationFlowForBrowsersError>(configuration, request);
+    return detail::Complete<models::SelfServiceRegistrationFlow,
+                            InitializeSelfServiceRegistrationFlowForBrowsersError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRegistrationFlow, Error<InitializeSelfServiceRegistrationFlowForBrowsersError>>>
@@ -62,7 +65,8 @@ initialize_self_service_registration_flow_for_browsers_async(
 Result<models::SelfServiceRegistrationFlow, Error<InitializeSelfServiceRegistrationFlowWithoutBrowserError>>
 initialize_self_service_registration_flow_without_browser(const Configuration& configuration) {
     detail::Request request("GET", "/self-service/registration/api");
-    return detail::Complete<models::SelfServiceRegistrationFlow, InitializeSelfServiceRegistrationFlowWithoutBrowserError>(configuration, request);
+    return detail::Complete<models::SelfServiceRegistrationFlow,
+                            InitializeSelfServiceRegistrationFlowWithoutBrowserError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRegistrationFlow, Error<InitializeSelfServiceRegistrationFlowWithoutBrowserError>>>
@@ -78,7 +82,8 @@ initialize_self_service_settings_flow_for_browsers(
     std::optional<std::string_view> return_to) {
     detail::Request request("GET", "/self-service/settings/browser");
     request.Query("return_to", return_to);
-    return detail::Complete<models::SelfServiceSettingsFlow, InitializeSelfServiceSettingsFlowForBrowsersError>(configuration, request);
+    return detail::Complete<models::SelfServiceSettingsFlow,
+                            InitializeSelfServiceSettingsFlowForBrowsersError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceSettingsFlow, Error<InitializeSelfServiceSettingsFlowForBrowsersError>>>
@@ -96,15 +101,20 @@ initialize_self_service_settings_flow_without_browser(
     std::optional<std::string_view> x_session_token) {
     detail::Request request("GET", "/self-service/settings/api");
     request.Header("X-Session-Token", x_session_token);
-    return detail::Complete<models::SelfServiceSettingsFlow, InitializeSelfServiceSettingsFlowWithoutBrowserError>(configuration, request);
+    return detail::Complete<models::SelfServiceSettingsFlow,
+                            InitializeSelfServiceSettingsFlowWithoutBrowserError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceSettingsFlow, Error<InitializeSelfServiceSettingsFlowWithoutBrowserError>>>
 initialize_self_service_settings_flow_without_browser_async(
     const Configuration& configuration,
     std::optional<std::string_view> x_session_token) {
-    return std::async(std::launch::async, [configuration, x_session_token = detail::Own(x_session_token)]() mutable {
-        return initialize_self_service_settings_flow_without_browser(configuration, detail::View(x_session_token));
+    return std::async(std::launch::async,
+                      [configuration,
+                       x_session_token = detail::Own(x_session_token)]() mutable {
+        return initialize_self_service_settings_flow_without_browser(
+            configuration,
+            detail::View(x_session_token));
     });
 }
 
@@ -114,7 +124,8 @@ initialize_self_service_verification_flow_for_browsers(
     std::optional<std::string_view> return_to) {
     detail::Request request("GET", "/self-service/verification/browser");
     request.Query("return_to", return_to);
-    return detail::Complete<models::SelfServiceVerificationFlow, InitializeSelfServiceVerificationFlowForBrowsersError>(configuration, request);
+    return detail::Complete<models::SelfServiceVerificationFlow,
+                            InitializeSelfServiceVerificationFlowForBrowsersError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceVerificationFlow, Error<InitializeSelfServiceVerificationFlowForBrowsersError>>>
@@ -129,7 +140,8 @@ initialize_self_service_verification_flow_for_browsers_async(
 Result<models::SelfServiceVerificationFlow, Error<InitializeSelfServiceVerificationFlowWithoutBrowserError>>
 initialize_self_service_verification_flow_without_browser(const Configuration& configuration) {
     detail::Request request("GET", "/self-service/verification/api");
-    return detail::Complete<models::SelfServiceVerificationFlow, InitializeSelfServiceVerificationFlowWithoutBrowserError>(configuration, request);
+    return detail::Complete<models::SelfServiceVerificationFlow,
+                            InitializeSelfServiceVerificationFlowWithoutBrowserError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceVerificationFlow, Error<InitializeSelfServiceVerificationFlowWithoutBrowserError>>>
@@ -147,7 +159,8 @@ list_identity_schemas(
     detail::Request request("GET", "/schemas");
     request.Query("per_page", per_page);
     request.Query("page", page);
-    return detail::Complete<std::vector<models::IdentitySchema>, ListIdentitySchemasError>(configuration, request);
+    return detail::Complete<std::vector<models::IdentitySchema>,
+                            ListIdentitySchemasError>(configuration, request);
 }
 
 std::future<Result<std::vector<models::IdentitySchema>, Error<ListIdentitySchemasError>>>
@@ -155,7 +168,10 @@ list_identity_schemas_async(
     const Configuration& configuration,
     std::optional<std::int64_t> per_page,
     std::optional<std::int64_t> page) {
-    return std::async(std::launch::async, [configuration, per_page = std::move(per_page), page = std::move(page)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       per_page = std::move(per_page),
+                       page = std::move(page)]() mutable {
         return list_identity_schemas(configuration, std::move(per_page), std::move(page));
     });
 }
@@ -182,8 +198,18 @@ list_sessions_async(
     std::optional<std::string_view> cookie,
     std::optional<std::int64_t> per_page,
     std::optional<std::int64_t> page) {
-    return std::async(std::launch::async, [configuration, x_session_token = detail::Own(x_session_token), cookie = detail::Own(cookie), per_page = std::move(per_page), page = std::move(page)]() mutable {
-        return list_sessions(configuration, detail::View(x_session_token), detail::View(cookie), std::move(per_page), std::move(page));
+    return std::async(std::launch::async,
+                      [configuration,
+                       x_session_token = detail::Own(x_session_token),
+                       cookie = detail::Own(cookie),
+                       per_page = std::move(per_page),
+                       page = std::move(page)]() mutable {
+        return list_sessions(
+            configuration,
+            detail::View(x_session_token),
+            detail::View(cookie),
+            std::move(per_page),
+            std::move(page));
     });
 }
 
@@ -216,7 +242,10 @@ revoke_sessions_async(
     const Configuration& configuration,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, x_session_token = detail::Own(x_session_token), cookie = detail::Own(cookie)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       x_session_token = detail::Own(x_session_token),
+                       cookie = detail::Own(cookie)]() mutable {
         return revoke_sessions(configuration, detail::View(x_session_token), detail::View(cookie));
     });
 }
@@ -233,7 +262,8 @@ submit_self_service_login_flow(
     request.Header("X-Session-Token", x_session_token);
     request.Header("Cookie", cookie);
     request.JsonBody(submit_self_service_login_flow_body);
-    return detail::Complete<models::SuccessfulSelfServiceLoginWithoutBrowser, SubmitSelfServiceLoginFlowError>(configuration, request);
+    return detail::Complete<models::SuccessfulSelfServiceLoginWithoutBrowser,
+                            SubmitSelfServiceLoginFlowError>(configuration, request);
 }
 
 std::future<Result<models::SuccessfulSelfServiceLoginWithoutBrowser, Error<SubmitSelfServiceLoginFlowError>>>
@@ -243,8 +273,18 @@ submit_self_service_login_flow_async(
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie,
     std::optional<models::SubmitSelfServiceLoginFlowBody> submit_self_service_login_flow_body) {
-    return std::async(std::launch::async, [configuration, flow = std::string(flow), x_session_token = detail::Own(x_session_token), cookie = detail::Own(cookie), submit_self_service_login_flow_body = std::move(submit_self_service_login_flow_body)]() mutable {
-        return submit_self_service_login_flow(configuration, flow, detail::View(x_session_token), detail::View(cookie), std::move(submit_self_service_login_flow_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       flow = std::string(flow),
+                       x_session_token = detail::Own(x_session_token),
+                       cookie = detail::Own(cookie),
+                       submit_self_service_login_flow_body = std::move(submit_self_service_login_flow_body)]() mutable {
+        return submit_self_service_login_flow(
+            configuration,
+            flow,
+            detail::View(x_session_token),
+            detail::View(cookie),
+            std::move(submit_self_service_login_flow_body));
     });
 }
 
@@ -264,7 +304,10 @@ submit_self_service_logout_flow_async(
     const Configuration& configuration,
     std::optional<std::string_view> token,
     std::optional<std::string_view> return_to) {
-    return std::async(std::launch::async, [configuration, token = detail::Own(token), return_to = detail::Own(return_to)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       token = detail::Own(token),
+                       return_to = detail::Own(return_to)]() mutable {
         return submit_self_service_logout_flow(configuration, detail::View(token), detail::View(return_to));
     });
 }
@@ -275,15 +318,20 @@ submit_self_service_logout_flow_without_browser(
     std::optional<models::SubmitSelfServiceLogoutFlowWithoutBrowserBody> submit_self_service_logout_flow_without_browser_body) {
     detail::Request request("DELETE", "/self-service/logout/api");
     request.JsonBody(submit_self_service_logout_flow_without_browser_body);
-    return detail::Complete<std::monostate, SubmitSelfServiceLogoutFlowWithoutBrowserError>(configuration, request);
+    return detail::Complete<std::monostate,
+                            SubmitSelfServiceLogoutFlowWithoutBrowserError>(configuration, request);
 }
 
 std::future<Result<std::monostate, Error<SubmitSelfServiceLogoutFlowWithoutBrowserError>>>
 submit_self_service_logout_flow_without_browser_async(
     const Configuration& configuration,
     std::optional<models::SubmitSelfServiceLogoutFlowWithoutBrowserBody> submit_self_service_logout_flow_without_browser_body) {
-    return std::async(std::launch::async, [configuration, submit_self_service_logout_flow_without_browser_body = std::move(submit_self_service_logout_flow_without_browser_body)]() mutable {
-        return submit_self_service_logout_flow_without_browser(configuration, std::move(submit_self_service_logout_flow_without_browser_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       submit_self_service_logout_flow_without_browser_body = std::move(submit_self_service_logout_flow_without_browser_body)]() mutable {
+        return submit_self_service_logout_flow_without_browser(
+            configuration,
+            std::move(submit_self_service_logout_flow_without_browser_body));
     });
 }
 
@@ -299,7 +347,8 @@ submit_self_service_recovery_flow(
     request.Query("token", token);
     request.Header("Cookie", cookie);
     request.JsonBody(submit_self_service_recovery_flow_body);
-    return detail::Complete<models::SelfServiceRecoveryFlow, SubmitSelfServiceRecoveryFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceRecoveryFlow,
+                            SubmitSelfServiceRecoveryFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceRecoveryFlow, Error<SubmitSelfServiceRecoveryFlowError>>>
@@ -309,8 +358,18 @@ submit_self_service_recovery_flow_async(
     std::optional<std::string_view> token,
     std::optional<std::string_view> cookie,
     std::optional<models::SubmitSelfServiceRecoveryFlowBody> submit_self_service_recovery_flow_body) {
-    return std::async(std::launch::async, [configuration, flow = std::string(flow), token = detail::Own(token), cookie = detail::Own(cookie), submit_self_service_recovery_flow_body = std::move(submit_self_service_recovery_flow_body)]() mutable {
-        return submit_self_service_recovery_flow(configuration, flow, detail::View(token), detail::View(cookie), std::move(submit_self_service_recovery_flow_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       flow = std::string(flow),
+                       token = detail::Own(token),
+                       cookie = detail::Own(cookie),
+                       submit_self_service_recovery_flow_body = std::move(submit_self_service_recovery_flow_body)]() mutable {
+        return submit_self_service_recovery_flow(
+            configuration,
+            flow,
+            detail::View(token),
+            detail::View(cookie),
+            std::move(submit_self_service_recovery_flow_body));
     });
 }
 
@@ -324,7 +383,8 @@ submit_self_service_registration_flow(
     request.Query("flow", flow);
     request.Header("Cookie", cookie);
     request.JsonBody(submit_self_service_registration_flow_body);
-    return detail::Complete<models::SuccessfulSelfServiceRegistrationWithoutBrowser, SubmitSelfServiceRegistrationFlowError>(configuration, request);
+    return detail::Complete<models::SuccessfulSelfServiceRegistrationWithoutBrowser,
+                            SubmitSelfServiceRegistrationFlowError>(configuration, request);
 }
 
 std::future<Result<models::SuccessfulSelfServiceRegistrationWithoutBrowser, Error<SubmitSelfServiceRegistrationFlowError>>>
@@ -333,8 +393,16 @@ submit_self_service_registration_flow_async(
     std::string_view flow,
     std::optional<std::string_view> cookie,
     std::optional<models::SubmitSelfServiceRegistrationFlowBody> submit_self_service_registration_flow_body) {
-    return std::async(std::launch::async, [configuration, flow = std::string(flow), cookie = detail::Own(cookie), submit_self_service_registration_flow_body = std::move(submit_self_service_registration_flow_body)]() mutable {
-        return submit_self_service_registration_flow(configuration, flow, detail::View(cookie), std::move(submit_self_service_registration_flow_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       flow = std::string(flow),
+                       cookie = detail::Own(cookie),
+                       submit_self_service_registration_flow_body = std::move(submit_self_service_registration_flow_body)]() mutable {
+        return submit_self_service_registration_flow(
+            configuration,
+            flow,
+            detail::View(cookie),
+            std::move(submit_self_service_registration_flow_body));
     });
 }
 
@@ -350,7 +418,8 @@ submit_self_service_settings_flow(
     request.Header("X-Session-Token", x_session_token);
     request.Header("Cookie", cookie);
     request.JsonBody(submit_self_service_settings_flow_body);
-    return detail::Complete<models::SelfServiceSettingsFlow, SubmitSelfServiceSettingsFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceSettingsFlow,
+                            SubmitSelfServiceSettingsFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceSettingsFlow, Error<SubmitSelfServiceSettingsFlowError>>>
@@ -360,8 +429,18 @@ submit_self_service_settings_flow_async(
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie,
     std::optional<models::SubmitSelfServiceSettingsFlowBody> submit_self_service_settings_flow_body) {
-    return std::async(std::launch::async, [configuration, flow = std::string(flow), x_session_token = detail::Own(x_session_token), cookie = detail::Own(cookie), submit_self_service_settings_flow_body = std::move(submit_self_service_settings_flow_body)]() mutable {
-        return submit_self_service_settings_flow(configuration, flow, detail::View(x_session_token), detail::View(cookie), std::move(submit_self_service_settings_flow_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       flow = std::string(flow),
+                       x_session_token = detail::Own(x_session_token),
+                       cookie = detail::Own(cookie),
+                       submit_self_service_settings_flow_body = std::move(submit_self_service_settings_flow_body)]() mutable {
+        return submit_self_service_settings_flow(
+            configuration,
+            flow,
+            detail::View(x_session_token),
+            detail::View(cookie),
+            std::move(submit_self_service_settings_flow_body));
     });
 }
 
@@ -371,7 +450,12 @@ submit_self_service_settings_flow(
     std::string_view flow,
     std::optional<std::string_view> x_session_token,
     std::optional<models::SubmitSelfServiceSettingsFlowBody> submit_self_service_settings_flow_body) {
-    return submit_self_service_settings_flow(configuration, flow, x_session_token, std::nullopt, std::move(submit_self_service_settings_flow_body));
+    return submit_self_service_settings_flow(
+        configuration,
+        flow,
+        x_session_token,
+        std::nullopt,
+        std::move(submit_self_service_settings_flow_body));
 }
 
 std::future<Result<models::SelfServiceSettingsFlow, Error<SubmitSelfServiceSettingsFlowError>>>
@@ -380,8 +464,16 @@ submit_self_service_settings_flow_async(
     std::string_view flow,
     std::optional<std::string_view> x_session_token,
     std::optional<models::SubmitSelfServiceSettingsFlowBody> submit_self_service_settings_flow_body) {
-    return std::async(std::launch::async, [configuration, flow = std::string(flow), x_session_token = detail::Own(x_session_token), submit_self_service_settings_flow_body = std::move(submit_self_service_settings_flow_body)]() mutable {
-        return submit_self_service_settings_flow(configuration, flow, detail::View(x_session_token), std::move(submit_self_service_settings_flow_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       flow = std::string(flow),
+                       x_session_token = detail::Own(x_session_token),
+                       submit_self_service_settings_flow_body = std::move(submit_self_service_settings_flow_body)]() mutable {
+        return submit_self_service_settings_flow(
+            configuration,
+            flow,
+            detail::View(x_session_token),
+            std::move(submit_self_service_settings_flow_body));
     });
 }
 
@@ -397,7 +489,8 @@ submit_self_service_verification_flow(
     request.Query("token", token);
     request.Header("Cookie", cookie);
     request.JsonBody(submit_self_service_verification_flow_body);
-    return detail::Complete<models::SelfServiceVerificationFlow, SubmitSelfServiceVerificationFlowError>(configuration, request);
+    return detail::Complete<models::SelfServiceVerificationFlow,
+                            SubmitSelfServiceVerificationFlowError>(configuration, request);
 }
 
 std::future<Result<models::SelfServiceVerificationFlow, Error<SubmitSelfServiceVerificationFlowError>>>
@@ -407,8 +500,18 @@ submit_self_service_verification_flow_async(
     std::optional<std::string_view> token,
     std::optional<std::string_view> cookie,
     std::optional<models::SubmitSelfServiceVerificationFlowBody> submit_self_service_verification_flow_body) {
-    return std::async(std::launch::async, [configuration, flow = std::string(flow), token = detail::Own(token), cookie = detail::Own(cookie), submit_self_service_verification_flow_body = std::move(submit_self_service_verification_flow_body)]() mutable {
-        return submit_self_service_verification_flow(configuration, flow, detail::View(token), detail::View(cookie), std::move(submit_self_service_verification_flow_body));
+    return std::async(std::launch::async,
+                      [configuration,
+                       flow = std::string(flow),
+                       token = detail::Own(token),
+                       cookie = detail::Own(cookie),
+                       submit_self_service_verification_flow_body = std::move(submit_self_service_verification_flow_body)]() mutable {
+        return submit_self_service_verification_flow(
+            configuration,
+            flow,
+            detail::View(token),
+            detail::View(cookie),
+            std::move(submit_self_service_verification_flow_body));
     });
 }
 
@@ -428,7 +531,10 @@ to_session_async(
     const Configuration& configuration,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return std::async(std::launch::async, [configuration, x_session_token = detail::Own(x_session_token), cookie = detail::Own(cookie)]() mutable {
+    return std::async(std::launch::async,
+                      [configuration,
+                       x_session_token = detail::Own(x_session_token),
+                       cookie = detail::Own(cookie)]() mutable {
         return to_session(configuration, detail::View(x_session_token), detail::View(cookie));
     });
 }

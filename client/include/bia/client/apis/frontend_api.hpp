@@ -25,7 +25,11 @@ create_browser_login_flow(
     std::optional<bool> refresh,
     std::optional<std::string_view> aal,
     std::optional<std::string_view> return_to) {
-    return v0alpha2_api::initialize_self_service_login_flow_for_browsers(configuration, refresh, aal, return_to);
+    return v0alpha2_api::initialize_self_service_login_flow_for_browsers(
+        configuration,
+        refresh,
+        aal,
+        return_to);
 }
 inline std::future<Result<models::SelfServiceLoginFlow, Error<CreateBrowserLoginFlowError>>>
 create_browser_login_flow_async(
@@ -33,7 +37,11 @@ create_browser_login_flow_async(
     std::optional<bool> refresh,
     std::optional<std::string_view> aal,
     std::optional<std::string_view> return_to) {
-    return v0alpha2_api::initialize_self_service_login_flow_for_browsers_async(configuration, refresh, aal, return_to);
+    return v0alpha2_api::initialize_self_service_login_flow_for_browsers_async(
+        configuration,
+        refresh,
+        aal,
+        return_to);
 }
 
 using CreateBrowserLogoutFlowError = v0alpha2_api::CreateSelfServiceLogoutFlowUrlForBrowsersError;
@@ -75,7 +83,9 @@ inline std::future<Result<models::SelfServiceRegistrationFlow, Error<CreateBrows
 create_browser_registration_flow_async(
     const Configuration& configuration,
     std::optional<std::string_view> return_to) {
-    return v0alpha2_api::initialize_self_service_registration_flow_for_browsers_async(configuration, return_to);
+    return v0alpha2_api::initialize_self_service_registration_flow_for_browsers_async(
+        configuration,
+        return_to);
 }
 
 using CreateBrowserSettingsFlowError = v0alpha2_api::InitializeSelfServiceSettingsFlowForBrowsersError;
@@ -105,7 +115,9 @@ inline std::future<Result<models::SelfServiceVerificationFlow, Error<CreateBrows
 create_browser_verification_flow_async(
     const Configuration& configuration,
     std::optional<std::string_view> return_to) {
-    return v0alpha2_api::initialize_self_service_verification_flow_for_browsers_async(configuration, return_to);
+    return v0alpha2_api::initialize_self_service_verification_flow_for_browsers_async(
+        configuration,
+        return_to);
 }
 
 using CreateNativeLoginFlowError = v0alpha2_api::InitializeSelfServiceLoginFlowWithoutBrowserError;
@@ -117,7 +129,11 @@ create_native_login_flow(
     std::optional<bool> refresh,
     std::optional<std::string_view> aal,
     std::optional<std::string_view> x_session_token) {
-    return v0alpha2_api::initialize_self_service_login_flow_without_browser(configuration, refresh, aal, x_session_token);
+    return v0alpha2_api::initialize_self_service_login_flow_without_browser(
+        configuration,
+        refresh,
+        aal,
+        x_session_token);
 }
 inline std::future<Result<models::SelfServiceLoginFlow, Error<CreateNativeLoginFlowError>>>
 create_native_login_flow_async(
@@ -125,7 +141,11 @@ create_native_login_flow_async(
     std::optional<bool> refresh,
     std::optional<std::string_view> aal,
     std::optional<std::string_view> x_session_token) {
-    return v0alpha2_api::initialize_self_service_login_flow_without_browser_async(configuration, refresh, aal, x_session_token);
+    return v0alpha2_api::initialize_self_service_login_flow_without_browser_async(
+        configuration,
+        refresh,
+        aal,
+        x_session_token);
 }
 
 using CreateNativeRecoveryFlowError = v0alpha2_api::InitializeSelfServiceRecoveryFlowWithoutBrowserError;
@@ -165,7 +185,9 @@ inline std::future<Result<models::SelfServiceSettingsFlow, Error<CreateNativeSet
 create_native_settings_flow_async(
     const Configuration& configuration,
     std::optional<std::string_view> x_session_token) {
-    return v0alpha2_api::initialize_self_service_settings_flow_without_browser_async(configuration, x_session_token);
+    return v0alpha2_api::initialize_self_service_settings_flow_without_browser_async(
+        configuration,
+        x_session_token);
 }
 
 using CreateNativeVerificationFlowError = v0alpha2_api::InitializeSelfServiceVerificationFlowWithoutBrowserError;
@@ -349,13 +371,17 @@ inline Result<std::monostate, Error<PerformNativeLogoutError>>
 perform_native_logout(
     const Configuration& configuration,
     models::SubmitSelfServiceLogoutFlowWithoutBrowserBody perform_native_logout_body) {
-    return v0alpha2_api::submit_self_service_logout_flow_without_browser(configuration, std::move(perform_native_logout_body));
+    return v0alpha2_api::submit_self_service_logout_flow_without_browser(
+        configuration,
+        std::move(perform_native_logout_body));
 }
 inline std::future<Result<std::monostate, Error<PerformNativeLogoutError>>>
 perform_native_logout_async(
     const Configuration& configuration,
     models::SubmitSelfServiceLogoutFlowWithoutBrowserBody perform_native_logout_body) {
-    return v0alpha2_api::submit_self_service_logout_flow_without_browser_async(configuration, std::move(perform_native_logout_body));
+    return v0alpha2_api::submit_self_service_logout_flow_without_browser_async(
+        configuration,
+        std::move(perform_native_logout_body));
 }
 
 using ToSessionError = v0alpha2_api::ToSessionError;
@@ -384,7 +410,12 @@ update_login_flow(
     models::SubmitSelfServiceLoginFlowBody update_login_flow_body,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_login_flow(configuration, flow, x_session_token, cookie, std::move(update_login_flow_body));
+    return v0alpha2_api::submit_self_service_login_flow(
+        configuration,
+        flow,
+        x_session_token,
+        cookie,
+        std::move(update_login_flow_body));
 }
 inline std::future<Result<models::SuccessfulSelfServiceLoginWithoutBrowser, Error<UpdateLoginFlowError>>>
 update_login_flow_async(
@@ -393,7 +424,12 @@ update_login_flow_async(
     models::SubmitSelfServiceLoginFlowBody update_login_flow_body,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_login_flow_async(configuration, flow, x_session_token, cookie, std::move(update_login_flow_body));
+    return v0alpha2_api::submit_self_service_login_flow_async(
+        configuration,
+        flow,
+        x_session_token,
+        cookie,
+        std::move(update_login_flow_body));
 }
 
 using UpdateLogoutFlowError = v0alpha2_api::SubmitSelfServiceLogoutFlowError;
@@ -423,7 +459,12 @@ update_recovery_flow(
     models::SubmitSelfServiceRecoveryFlowBody update_recovery_flow_body,
     std::optional<std::string_view> token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_recovery_flow(configuration, flow, token, cookie, std::move(update_recovery_flow_body));
+    return v0alpha2_api::submit_self_service_recovery_flow(
+        configuration,
+        flow,
+        token,
+        cookie,
+        std::move(update_recovery_flow_body));
 }
 inline std::future<Result<models::SelfServiceRecoveryFlow, Error<UpdateRecoveryFlowError>>>
 update_recovery_flow_async(
@@ -432,7 +473,12 @@ update_recovery_flow_async(
     models::SubmitSelfServiceRecoveryFlowBody update_recovery_flow_body,
     std::optional<std::string_view> token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_recovery_flow_async(configuration, flow, token, cookie, std::move(update_recovery_flow_body));
+    return v0alpha2_api::submit_self_service_recovery_flow_async(
+        configuration,
+        flow,
+        token,
+        cookie,
+        std::move(update_recovery_flow_body));
 }
 
 using UpdateRegistrationFlowError = v0alpha2_api::SubmitSelfServiceRegistrationFlowError;
@@ -444,7 +490,11 @@ update_registration_flow(
     std::string_view flow,
     models::SubmitSelfServiceRegistrationFlowBody update_registration_flow_body,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_registration_flow(configuration, flow, cookie, std::move(update_registration_flow_body));
+    return v0alpha2_api::submit_self_service_registration_flow(
+        configuration,
+        flow,
+        cookie,
+        std::move(update_registration_flow_body));
 }
 inline std::future<Result<models::SuccessfulSelfServiceRegistrationWithoutBrowser, Error<UpdateRegistrationFlowError>>>
 update_registration_flow_async(
@@ -452,7 +502,11 @@ update_registration_flow_async(
     std::string_view flow,
     models::SubmitSelfServiceRegistrationFlowBody update_registration_flow_body,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_registration_flow_async(configuration, flow, cookie, std::move(update_registration_flow_body));
+    return v0alpha2_api::submit_self_service_registration_flow_async(
+        configuration,
+        flow,
+        cookie,
+        std::move(update_registration_flow_body));
 }
 
 using UpdateSettingsFlowError = v0alpha2_api::SubmitSelfServiceSettingsFlowError;
@@ -465,7 +519,12 @@ update_settings_flow(
     models::SubmitSelfServiceSettingsFlowBody update_settings_flow_body,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_settings_flow(configuration, flow, x_session_token, cookie, std::move(update_settings_flow_body));
+    return v0alpha2_api::submit_self_service_settings_flow(
+        configuration,
+        flow,
+        x_session_token,
+        cookie,
+        std::move(update_settings_flow_body));
 }
 inline std::future<Result<models::SelfServiceSettingsFlow, Error<UpdateSettingsFlowError>>>
 update_settings_flow_async(
@@ -474,7 +533,12 @@ update_settings_flow_async(
     models::SubmitSelfServiceSettingsFlowBody update_settings_flow_body,
     std::optional<std::string_view> x_session_token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_settings_flow_async(configuration, flow, x_session_token, cookie, std::move(update_settings_flow_body));
+    return v0alpha2_api::submit_self_service_settings_flow_async(
+        configuration,
+        flow,
+        x_session_token,
+        cookie,
+        std::move(update_settings_flow_body));
 }
 
 using UpdateVerificationFlowError = v0alpha2_api::SubmitSelfServiceVerificationFlowError;
@@ -487,7 +551,12 @@ update_verification_flow(
     models::SubmitSelfServiceVerificationFlowBody update_verification_flow_body,
     std::optional<std::string_view> token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_verification_flow(configuration, flow, token, cookie, std::move(update_verification_flow_body));
+    return v0alpha2_api::submit_self_service_verification_flow(
+        configuration,
+        flow,
+        token,
+        cookie,
+        std::move(update_verification_flow_body));
 }
 inline std::future<Result<models::SelfServiceVerificationFlow, Error<UpdateVerificationFlowError>>>
 update_verification_flow_async(
@@ -496,7 +565,12 @@ update_verification_flow_async(
     models::SubmitSelfServiceVerificationFlowBody update_verification_flow_body,
     std::optional<std::string_view> token,
     std::optional<std::string_view> cookie) {
-    return v0alpha2_api::submit_self_service_verification_flow_async(configuration, flow, token, cookie, std::move(update_verification_flow_body));
+    return v0alpha2_api::submit_self_service_verification_flow_async(
+        configuration,
+        flow,
+        token,
+        cookie,
+        std::move(update_verification_flow_body));
 }
 
 }  // namespace bia::client::apis::frontend_api

@@ -38,13 +38,17 @@ inline Result<models::SelfServiceRecoveryLink, Error<CreateRecoveryLinkForIdenti
 create_recovery_link_for_identity(
     const Configuration& configuration,
     std::optional<models::AdminCreateSelfServiceRecoveryLinkBody> create_recovery_link_for_identity_body) {
-    return v0alpha2_api::admin_create_self_service_recovery_link(configuration, std::move(create_recovery_link_for_identity_body));
+    return v0alpha2_api::admin_create_self_service_recovery_link(
+        configuration,
+        std::move(create_recovery_link_for_identity_body));
 }
 inline std::future<Result<models::SelfServiceRecoveryLink, Error<CreateRecoveryLinkForIdentityError>>>
 create_recovery_link_for_identity_async(
     const Configuration& configuration,
     std::optional<models::AdminCreateSelfServiceRecoveryLinkBody> create_recovery_link_for_identity_body) {
-    return v0alpha2_api::admin_create_self_service_recovery_link_async(configuration, std::move(create_recovery_link_for_identity_body));
+    return v0alpha2_api::admin_create_self_service_recovery_link_async(
+        configuration,
+        std::move(create_recovery_link_for_identity_body));
 }
 
 using DeleteIdentityError = v0alpha2_api::AdminDeleteIdentityError;
