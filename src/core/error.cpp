@@ -15,6 +15,7 @@ std::string_view Error::DefaultMessage(int code) {
         case 415: return "The request's content type is not supported";
         case 422: return "The request was well-formed but was unable to be followed due to semantic errors";
         case 429: return "Too many requests, please retry later";
+        case 431: return "The request header fields are too large";
         case 501: return "The requested functionality is not implemented";
         case 502: return "An upstream server sent an invalid response";
         case 503: return "The service is temporarily unavailable, please retry later";

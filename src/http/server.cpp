@@ -381,6 +381,14 @@ bhttp::response<bhttp::string_body> ToWire(Response&& response, unsigned version
     return res;
 }
 
+// Size of the request line and header fields as they arrived on the wire (give or take
+// optional whitespace): the number compared with Limits::max_header_bytes.
+size_t HeaderBlockBytes(const bhttp::request_header<>& header) {
+    size_t n = header.method_string().size() + header.target().size() + 12;  // " " + " HTTP/1.1\r\n"
+    for (const auto& field : header) n += field.name_string().size() + field.value().size() + 4;  // ": " + CRLF
+    return n + 2;
+}
+
 // 0: close silently (timeout, reset, EOF in the middle of a message); otherwise the status of
 // the error answer to write before closing.
 int StatusForReadError(const ErrorCode& ec) {
@@ -456,6 +464,15 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
             std::min<size_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(static_cast<std::uint64_t>(limits.max_body_bytes));
         co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        // Beast enforces header_limit per parse step, and a header block made of many tiny fields
+        // (e.g. 10,000 × "a: b") can slip past it; count the block ourselves as well.
+        if (!ec && HeaderBlockBytes(parser.get()) > limits.max_header_bytes) ec = bhttp::error::header_limit;
+        // RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no knowable
+        // length; Beast would read it as bodiless and parse the body as the next request (a
+        // request-smuggling desync). Answer 400 and close instead.
+        if (!ec && parser.get().count(bhttp::field::transfer_encoding) > 0 && !parser.chunked()) {
+            ec = bhttp::error::bad_transfer_encoding;
+        }
         if (!ec && !parser.is_done()) {
             const auto& header = parser.get();
             if (header.version() >= 11) {

@@ -430,6 +430,34 @@ TEST_F(ServerTest, HugeHeadersAnswer431AndClose) {
     EXPECT_EQ(r2->status, 200);
 }
 
+TEST_F(ServerTest, ManyTinyHeaderFieldsCountTowardsTheHeaderLimit) {
+    // 10,000 × "a: b" (60 KB) used to slip past Beast's per-step header_limit and get a 200.
+    StartServer(Options());
+    std::string fields;
+    for (int i = 0; i < 10000; ++i) fields += "a: b\r\n";
+    Client c(port_);
+    ASSERT_TRUE(c.Send(Get("/hello", fields)));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 431);
+    EXPECT_EQ(r->Json()["error"]["code"], 431);
+    EXPECT_EQ(r->Json()["error"]["message"], "The request header fields are too large");
+    EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, TransferEncodingWithoutFinalChunkedIsRefusedNotSmuggled) {
+    // The body of such a request must not be parsed as a second, pipelined request.
+    StartServer(Options());
+    Client c(port_);
+    ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+                       "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(r->Json()["error"]["code"], 400);
+    EXPECT_TRUE(c.WaitClosed());
+}
+
 TEST_F(ServerTest, MalformedRequestsAnswer400AndServerKeepsServing) {
     StartServer(Options());
     const std::vector<std::string> bad = {

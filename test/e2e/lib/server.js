@@ -7,6 +7,7 @@
 //   bia.identityApi / bia.frontendApi    // @ory/kratos-client 26.2.0 (admin / public)
 //   await bia.restart();                 // same config file, data dir and ports
 //   await bia.close();                   // stop + remove the temp dir
+//   bia.pid, await bia.rssBytes()        // child process id / VmRSS in bytes (Linux)
 //
 // Environment:
 //   BIA_BIN              path of the server binary (default <repo>/build/bin/bia)
@@ -445,6 +446,24 @@ export class BiaServer {
     child.stdout.on('data', (c) => this.stdout.push(c));
     child.stderr.on('data', (c) => this.stderr.push(c));
     return child;
+  }
+
+  /** OS process id of the running server (undefined when not running). */
+  get pid() {
+    return this.running ? this.child.pid : undefined;
+  }
+
+  /** Resident set size of the running server in bytes (Linux /proc), or undefined. */
+  async rssBytes() {
+    const pid = this.pid;
+    if (pid === undefined) return undefined;
+    try {
+      const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+      const m = status.match(/^VmRSS:\s+(\d+)\s+kB/m);
+      return m ? Number(m[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   get running() {
