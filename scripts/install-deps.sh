@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake pkg-config ninja-build
   libargon2-dev libcrypt-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libjsonnet-dev libqrencode-dev libcbor-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql haproxy
-  clang-14 libclang-rt-14-dev clang-format clang-tidy nodejs npm)
+  clang-14 libclang-rt-14-dev clang-format clang-tidy python3 nodejs npm)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi
