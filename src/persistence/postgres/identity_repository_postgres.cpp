@@ -1,5 +1,7 @@
 #include "persistence/postgres/identity_repository_postgres.hpp"
 
+#include <algorithm>
+
 #include "persistence/postgres/identity_rows.hpp"
 
 namespace bia::persistence::postgres {
@@ -57,13 +59,17 @@ Status IdentityRepositoryPostgres::Update(const Identity& i) {
         // would): a concurrent writer of the same identity waits for this commit, and its
         // DELETEs, each reading the latest committed state under READ COMMITTED, then remove
         // exactly these children. Writers queue; none sees or leaves a mix of two updates.
-        std::vector<Statement> batch;
         Params p;
         p.Add(i.schema_id).Add(i.state).Add(i.state_changed_at).AddJson(i.traits).AddJsonOrNull(i.metadata_public)
             .AddJsonOrNull(i.metadata_admin).Add(i.updated_at).Add(i.id);
-        batch.push_back({"UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, traits = $4, "
-                         "metadata_public = $5, metadata_admin = $6, updated_at = $7 WHERE id = $8",
-                         std::move(p)});
+        BIA_TRY_ASSIGN(Rows updated, c.Query("UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
+                                             "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
+                                             "WHERE id = $8",
+                                             p));
+        // Checked before the children are written: their foreign keys would turn a missing
+        // identity into a constraint error instead of a 404.
+        if (updated.affected() == 0) return RowNotFound();
+        std::vector<Statement> batch;
         for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = $1",
                                 "DELETE FROM identity_credentials WHERE identity_id = $1",
                                 "DELETE FROM identity_verifiable_addresses WHERE identity_id = $1",
@@ -73,8 +79,7 @@ Status IdentityRepositoryPostgres::Update(const Identity& i) {
             batch.push_back({sql, std::move(d)});
         }
         for (auto& s : ChildInserts(i)) batch.push_back(std::move(s));
-        BIA_TRY_ASSIGN(auto results, RunBatch(c, batch));
-        if (results[0].affected() == 0) return RowNotFound();
+        BIA_TRY(RunBatch(c, batch));
         return {};
     }, Database::Isolation::kReadCommitted);
 }
@@ -98,10 +103,13 @@ Result<std::vector<Identity>> IdentityRepositoryPostgres::List(int64_t offset, i
         // is listed either before or after the change, never half.
         BIA_TRY(c.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
         auto page = [&]() -> Result<std::vector<Identity>> {
+            // SQLite reads a negative LIMIT as "no limit" and a negative OFFSET as 0; so do we.
             Params p;
-            p.Add(limit).Add(offset);
+            if (limit < 0) p.Add(std::nullopt);
+            else p.Add(limit);
+            p.Add(std::max<int64_t>(offset, 0));
             static const std::string kPage = "SELECT " + std::string(kIdentityColumns) +
-                                             " FROM identities i ORDER BY i.created_at, i.id LIMIT $1 OFFSET $2";
+                                             " FROM identities i ORDER BY i.created_at, i.id LIMIT $1::int8 OFFSET $2::int8";
             BIA_TRY_ASSIGN(Rows rows, c.Query(kPage, p));
             std::vector<Identity> out;
             std::vector<core::Uuid> ids;

@@ -548,6 +548,31 @@ TEST(PostgresDatabase, UniqueViolationIs409WithTheSqliteBackendsTexts) {
     EXPECT_EQ(identities.Create(other).error().code, 409);
 }
 
+TEST(PostgresDatabase, EdgeCasesAnswerLikeTheSqliteBackend) {
+    auto t = TestDatabase::Create();
+    IdentityRepositoryPostgres identities(t->db());
+    SessionRepositoryPostgres sessions(t->db());
+    core::SecureRandom random;
+    // Updating an identity that does not exist is a 404, not a foreign-key error.
+    auto ghost = persistence::testing::MakeIdentity(random, "ghost@example.com");
+    auto updated = identities.Update(ghost);
+    ASSERT_FALSE(updated);
+    EXPECT_EQ(updated.error().code, 404);
+    EXPECT_EQ(updated.error().EffectiveMessage(), "Unable to locate the resource");
+    EXPECT_EQ(identities.Delete(ghost.id).error().code, 404);
+    EXPECT_EQ(sessions.Revoke(ghost.id).error().code, 404);
+    for (int k = 0; k < 3; ++k)
+        ASSERT_TRUE(identities.Create(persistence::testing::MakeIdentity(random, "edge" + std::to_string(k) + "@x.io")));
+    // Negative paging values mean "no limit" and "from the start", as in SQLite.
+    EXPECT_EQ(identities.List(-5, -1)->size(), 3u);
+    EXPECT_EQ(identities.List(1, -1)->size(), 2u);
+    EXPECT_EQ(identities.List(0, 0)->size(), 0u);
+    EXPECT_EQ(identities.List(10, 5)->size(), 0u);
+    EXPECT_TRUE(sessions.ListByIdentity(ghost.id, std::nullopt, -1, -1)->empty());
+    EXPECT_EQ(*sessions.CountByIdentity(ghost.id, true), 0);
+    EXPECT_EQ(*sessions.RevokeAll(ghost.id), 0);
+}
+
 TEST(PostgresDatabase, NulBytesNeverTruncateALookupKey) {
     auto t = TestDatabase::Create();
     IdentityRepositoryPostgres identities(t->db());

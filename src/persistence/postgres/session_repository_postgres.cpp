@@ -1,5 +1,7 @@
 #include "persistence/postgres/session_repository_postgres.hpp"
 
+#include <algorithm>
+
 #include "core/time.hpp"
 #include "persistence/postgres/identity_rows.hpp"
 
@@ -132,9 +134,12 @@ Result<std::vector<Session>> SessionRepositoryPostgres::ListByIdentity(const cor
                                                                       int64_t limit) {
     static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
                                     " FROM sessions s WHERE s.identity_id = $1 AND ($2::boolean IS NULL OR s.active = "
-                                    "$2::boolean) ORDER BY s.created_at DESC, s.id LIMIT $3 OFFSET $4";
+                                    "$2::boolean) ORDER BY s.created_at DESC, s.id LIMIT $3::int8 OFFSET $4::int8";
     Params p = ActiveFilter(identity_id, active);
-    p.Add(limit).Add(offset);
+    // As SQLite: a negative LIMIT means no limit, a negative OFFSET 0.
+    if (limit < 0) p.Add(std::nullopt);
+    else p.Add(limit);
+    p.Add(std::max<int64_t>(offset, 0));
     return db_.Read([&](Connection& c) -> Result<std::vector<Session>> {
         BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
         std::vector<Session> out;
