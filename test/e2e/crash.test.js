@@ -185,3 +185,114 @@ describe('crash safety', { timeout: 180_000 }, () => {
     if (hasSettings) assert.ok(acked.passwordChanges > 0, 'no settings password change was ever acknowledged');
   });
 });
+
+// Concurrent edits (issue 5 §6): two settings submissions (or a settings
+// submission and an admin update) on the same identity at the same moment
+// never corrupt it or lose its credential; the outcome is one of the complete
+// updates (or both, when they touch different fields).
+describe('concurrent edits', { timeout: 120_000 }, () => {
+  let bia;
+  let hasSettings = false;
+  const ROUNDS_EACH = 12;
+  const req = (method, url, opts = {}) => rawRequest(method, url, { timeoutMs: REQ_TIMEOUT, ...opts });
+
+  before(async () => {
+    bia = await startBia({ config: { log: { level: 'info' } } });
+    const probe = await req('GET', `${bia.publicUrl}/self-service/settings/api`, { headers: { Accept: 'application/json' } });
+    hasSettings = probe.status !== 404 && probe.status !== 405;
+  });
+
+  after(async () => {
+    if (bia) await bia.close();
+  });
+
+  async function registerOne() {
+    const email = uniqueEmail('concurrent');
+    const password = 'Concurrent-Start-Passw0rd!';
+    const flow = await req('GET', `${bia.publicUrl}/self-service/registration/api`, { headers: { Accept: 'application/json' } });
+    const res = await req('POST', `${bia.publicUrl}/self-service/registration?flow=${flow.json.id}`, {
+      headers: JSON_H, body: { method: 'password', password, traits: { email, name: { first: 'start' } } },
+    });
+    assert.equal(res.status, 200, describeBody(res));
+    return { id: res.json.identity.id, email, token: res.json.session_token, password };
+  }
+
+  async function settingsFlow(acc) {
+    const res = await req('GET', `${bia.publicUrl}/self-service/settings/api`, {
+      headers: { Accept: 'application/json', 'X-Session-Token': acc.token },
+    });
+    assert.equal(res.status, 200, describeBody(res));
+    return res.json.id;
+  }
+
+  const submitPassword = (acc, flow, password) => req('POST', `${bia.publicUrl}/self-service/settings?flow=${flow}`, {
+    headers: { ...JSON_H, 'X-Session-Token': acc.token }, body: { method: 'password', password },
+  });
+
+  async function loginWorks(email, password) {
+    const flow = await req('GET', `${bia.publicUrl}/self-service/login/api`, { headers: { Accept: 'application/json' } });
+    const res = await req('POST', `${bia.publicUrl}/self-service/login?flow=${flow.json.id}`, {
+      headers: JSON_H, body: { method: 'password', identifier: email, password },
+    });
+    assert.ok(res.status < 500, `login: ${res.status} ${describeBody(res)}`);
+    return res.status === 200;
+  }
+
+  async function assertWhole(acc) {
+    const res = await req('GET', `${bia.adminUrl}/admin/identities/${acc.id}?include_credential=password`, { headers: { Accept: 'application/json' } });
+    assert.equal(res.status, 200, describeBody(res));
+    assert.equal(res.json.traits.email, acc.email);
+    assert.ok(res.json.credentials?.password, `password credential lost: ${describeBody(res)}`);
+    assert.deepEqual(res.json.credentials.password.identifiers, [acc.email]);
+    assert.equal(res.json.verifiable_addresses?.length, 1);
+    assert.equal(res.json.recovery_addresses?.length, 1);
+    return res.json;
+  }
+
+  it('two password changes at the same moment: exactly one new password works', async (t) => {
+    if (!hasSettings) { t.skip('settings flow not available'); return; }
+    for (let i = 0; i < ROUNDS_EACH; i++) {
+      const acc = await registerOne();
+      const [f1, f2] = await Promise.all([settingsFlow(acc), settingsFlow(acc)]);
+      const pwA = `Concurrent-A-${i}-Passw0rd!`;
+      const pwB = `Concurrent-B-${i}-Passw0rd!`;
+      const [a, b] = await Promise.all([submitPassword(acc, f1, pwA), submitPassword(acc, f2, pwB)]);
+      for (const r of [a, b]) assert.ok(r.status < 500, `settings: ${r.status} ${describeBody(r)}`);
+      assert.ok(a.status === 200 || b.status === 200, `neither change acknowledged: ${a.status}/${b.status}`);
+      await assertWhole(acc);
+      const okA = await loginWorks(acc.email, pwA);
+      const okB = await loginWorks(acc.email, pwB);
+      assert.ok(okA !== okB, `round ${i}: A works ${okA}, B works ${okB} (acked ${a.status}/${b.status})`);
+      if (okA) assert.equal(a.status, 200, 'the surviving password must be an acknowledged one');
+      if (okB) assert.equal(b.status, 200, 'the surviving password must be an acknowledged one');
+      assert.equal(await loginWorks(acc.email, acc.password), false, 'old password still works');
+    }
+  });
+
+  it('a password change and an admin traits update at the same moment keep the identity whole', async (t) => {
+    if (!hasSettings) { t.skip('settings flow not available'); return; }
+    for (let i = 0; i < ROUNDS_EACH; i++) {
+      const acc = await registerOne();
+      const flow = await settingsFlow(acc);
+      const pw = `Concurrent-S-${i}-Passw0rd!`;
+      const [s, u] = await Promise.all([
+        submitPassword(acc, flow, pw),
+        req('PUT', `${bia.adminUrl}/admin/identities/${acc.id}`, {
+          headers: JSON_H, body: { schema_id: 'default', state: 'active', traits: { email: acc.email, name: { first: `admin-${i}` } } },
+        }),
+      ]);
+      for (const r of [s, u]) assert.ok(r.status < 500, `${r.status} ${describeBody(r)}`);
+      const identity = await assertWhole(acc);
+      const newPw = await loginWorks(acc.email, pw);
+      const oldPw = await loginWorks(acc.email, acc.password);
+      assert.ok(newPw !== oldPw, `round ${i}: new password ${newPw}, old password ${oldPw}`);
+      if (newPw) assert.equal(s.status, 200);
+      const first = identity.traits.name?.first;
+      assert.ok(first === 'start' || first === `admin-${i}`, `round ${i}: traits ${JSON.stringify(identity.traits)}`);
+      if (first === `admin-${i}`) assert.equal(u.status, 200);
+      // At least one of the two acknowledged updates is fully visible.
+      assert.ok((s.status === 200 && newPw) || (u.status === 200 && first === `admin-${i}`),
+        `round ${i}: neither update visible (settings ${s.status}, admin ${u.status})`);
+    }
+  });
+});
