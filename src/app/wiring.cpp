@@ -1,6 +1,7 @@
 #include "app/wiring.hpp"
 
 #include "app/settings_web_hook.hpp"
+#include "app/storage.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -18,15 +19,10 @@
 #include "http/routes/session_resolver.hpp"
 #include "http/routes/session_routes.hpp"
 #include "http/routes/settings_routes.hpp"
-#include "persistence/sqlite/continuity_repository_sqlite.hpp"
-#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
 #include "selfservice/settings/settings_hook.hpp"
 #include "selfservice/settings/settings_service.hpp"
 #include "strategy/password/password_settings.hpp"
 #include "strategy/profile/profile_settings.hpp"
-#include "persistence/sqlite/error_repository_sqlite.hpp"
-#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
-#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
 #include "selfservice/flow/error_store.hpp"
 #include "selfservice/flow/return_to.hpp"
 #include "selfservice/login/login_service.hpp"
@@ -42,9 +38,6 @@
 #include "http/routes/system_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
-#include "persistence/sqlite/database.hpp"
-#include "persistence/sqlite/identity_repository_sqlite.hpp"
-#include "persistence/sqlite/session_repository_sqlite.hpp"
 #include "schema/schema.hpp"
 #include "session/session_service.hpp"
 
@@ -72,9 +65,7 @@ struct Wiring::Parts {
     config::Config config;
     core::SystemClock clock;
     core::SecureRandom random;
-    std::unique_ptr<persistence::sqlite::Database> db;
-    std::unique_ptr<persistence::sqlite::IdentityRepositorySqlite> identity_repo;
-    std::unique_ptr<persistence::sqlite::SessionRepositorySqlite> session_repo;
+    Storage storage;
     std::unique_ptr<schema::SchemaRegistry> schemas;
     std::unique_ptr<crypto::PasswordHasher> hasher;
     std::unique_ptr<crypto::PasswordVerifier> verifier;
@@ -84,9 +75,6 @@ struct Wiring::Parts {
     std::unique_ptr<session::SessionService> sessions;
     std::unique_ptr<http::routes::SystemRoutes> system_routes;
     std::unique_ptr<http::routes::AdminIdentityRoutes> admin_identity_routes;
-    std::unique_ptr<persistence::sqlite::ErrorRepositorySqlite> error_repo;
-    std::unique_ptr<persistence::sqlite::LoginFlowRepositorySqlite> login_flow_repo;
-    std::unique_ptr<persistence::sqlite::RegistrationFlowRepositorySqlite> registration_flow_repo;
     std::unique_ptr<crypto::CookieSealer> cookie_sealer;
     std::unique_ptr<crypto::HibpClient> hibp;
     std::unique_ptr<crypto::PasswordPolicy> password_policy;
@@ -104,8 +92,6 @@ struct Wiring::Parts {
     std::unique_ptr<http::routes::RegistrationRoutes> registration_routes;
     std::unique_ptr<http::routes::SessionRoutes> session_routes;
     std::unique_ptr<http::routes::SelfServiceErrorRoutes> error_routes;
-    std::unique_ptr<persistence::sqlite::SettingsFlowRepositorySqlite> settings_flow_repo;
-    std::unique_ptr<persistence::sqlite::ContinuityRepositorySqlite> continuity_repo;
     std::unique_ptr<strategy::profile::ProfileSettings> profile_settings;
     std::unique_ptr<strategy::password::PasswordSettings> password_settings;
     std::unique_ptr<selfservice::settings::SettingsHooks> settings_hooks;
@@ -119,31 +105,18 @@ struct Wiring::Parts {
 Wiring::Wiring() : parts_(std::make_unique<Parts>()) {}
 Wiring::~Wiring() = default;
 
-core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn) {
-    BIA_TRY_ASSIGN(auto db, persistence::sqlite::Database::Open(dsn));
-    return db->Migrate();
-}
-
 core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, WiringOptions options) {
     std::unique_ptr<Wiring> w(new Wiring());
     Parts& p = *w->parts_;
     p.config = std::move(config);
     const auto& cfg = p.config;
 
-    // Database and repositories.
-    BIA_TRY_ASSIGN(p.db, persistence::sqlite::Database::Open(cfg.dsn));
-    if (options.migrate || cfg.IsMemoryDsn()) {
-        auto applied = p.db->Migrate();
-        if (!applied) return std::move(applied).error();
-        for (const auto& v : *applied) spdlog::info(R"({{"msg":"applied migration","version":"{}"}})", v);
-    } else {
-        BIA_TRY_ASSIGN(auto pending, p.db->PendingMigrations());
-        if (!pending.empty())
-            return core::Unavailable("the database has " + std::to_string(pending.size()) +
-                                     " pending migrations; run `bia migrate sql -e --yes` first");
-    }
-    p.identity_repo = std::make_unique<persistence::sqlite::IdentityRepositorySqlite>(*p.db);
-    p.session_repo = std::make_unique<persistence::sqlite::SessionRepositorySqlite>(*p.db);
+    // Database and repositories (backend chosen by the DSN).
+    std::vector<std::string> applied;
+    BIA_TRY_ASSIGN(p.storage, OpenStorage(cfg.dsn, options.migrate, &applied));
+    for (const auto& v : applied) spdlog::info(R"({{"msg":"applied migration","version":"{}"}})", v);
+    auto& identity_repo = *p.storage.identities;
+    auto& session_repo = *p.storage.sessions;
 
     // Identity schemas.
     std::vector<schema::SchemaSource> sources;
@@ -171,19 +144,18 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.hashing = std::make_unique<PooledHashing>(*p.hash_pool, *p.verifier);
 
     // Services.
-    p.identities = std::make_unique<identity::IdentityService>(*p.identity_repo, *p.schemas, *p.hashing, p.clock, p.random);
+    p.identities = std::make_unique<identity::IdentityService>(identity_repo, *p.schemas, *p.hashing, p.clock, p.random);
     session::SessionOptions session_options;
     session_options.lifespan = cfg.session.lifespan;
     session_options.earliest_possible_extend = cfg.session.earliest_possible_extend;
-    p.sessions = std::make_unique<session::SessionService>(*p.session_repo, p.clock, p.random, session_options);
+    p.sessions = std::make_unique<session::SessionService>(session_repo, p.clock, p.random, session_options);
 
     // Routes.
     http::routes::SystemOptions system_options;
     system_options.version = BIA_VERSION;
     system_options.public_base_url = cfg.PublicBaseUrl();
     system_options.admin_base_url = cfg.AdminBaseUrl();
-    auto* db = p.db.get();
-    system_options.ready = [db] { return db->Ping(); };
+    system_options.ready = p.storage.ping;
     p.system_routes = std::make_unique<http::routes::SystemRoutes>(*p.schemas, system_options);
     p.system_routes->RegisterPublic(p.public_router);
     p.system_routes->RegisterAdmin(p.admin_router);
@@ -192,9 +164,6 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.admin_identity_routes->Register(p.admin_router);
 
     // Self-service: shared machinery, then one strategy per (method, flow), then the flows.
-    p.error_repo = std::make_unique<persistence::sqlite::ErrorRepositorySqlite>(*p.db);
-    p.login_flow_repo = std::make_unique<persistence::sqlite::LoginFlowRepositorySqlite>(*p.db);
-    p.registration_flow_repo = std::make_unique<persistence::sqlite::RegistrationFlowRepositorySqlite>(*p.db);
     std::vector<std::string> cookie_secrets = cfg.CookieSecrets();
     if (cookie_secrets.empty()) cookie_secrets.push_back(p.random.AlphaNumeric(32));  // as Kratos: invented secret
     BIA_TRY_ASSIGN(auto sealer, crypto::CookieSealer::Create(std::move(cookie_secrets), p.random));
@@ -212,18 +181,18 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.password_policy = std::make_unique<crypto::PasswordPolicy>(policy_options, *p.hibp, p.clock);
     p.password_hashing = std::make_unique<strategy::password::PooledPasswordHashing>(*p.hash_pool, *p.verifier, *p.hasher);
     p.return_to = std::make_unique<selfservice::ReturnToValidator>(cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl());
-    p.error_store = std::make_unique<selfservice::ErrorStore>(*p.error_repo, p.clock, p.random);
+    p.error_store = std::make_unique<selfservice::ErrorStore>(*p.storage.errors, p.clock, p.random);
     // Strategies are always built: a disabled method answers 404 when addressed (settings-flow.md §5.2).
     p.password_login = std::make_unique<strategy::password::PasswordLogin>(cfg, *p.identities, *p.schemas,
                                                                            *p.password_hashing, p.random);
     p.password_registration = std::make_unique<strategy::password::PasswordRegistration>(
         cfg, *p.identities, *p.password_policy, *p.password_hashing, p.clock, p.random);
     p.login = std::make_unique<selfservice::login::LoginService>(
-        cfg, *p.login_flow_repo, std::vector<selfservice::login::LoginStrategy*>{p.password_login.get()}, *p.sessions,
+        cfg, *p.storage.login_flows, std::vector<selfservice::login::LoginStrategy*>{p.password_login.get()}, *p.sessions,
         *p.return_to, p.clock, p.random);
     p.registration = std::make_unique<selfservice::registration::RegistrationService>(
-        cfg, *p.registration_flow_repo,
-        std::vector<selfservice::registration::RegistrationStrategy*>{p.password_registration.get()}, *p.identity_repo,
+        cfg, *p.storage.registration_flows,
+        std::vector<selfservice::registration::RegistrationStrategy*>{p.password_registration.get()}, identity_repo,
         *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
     p.session_resolver = std::make_unique<http::routes::SessionResolver>(*p.sessions, *p.cookie_sealer, cfg);
     p.csrf_cookies = std::make_unique<http::routes::CsrfCookies>(cfg, p.random);
@@ -240,19 +209,17 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.error_routes->Register(p.public_router);
 
     // Settings: G2 dispatch order profile, password (settings-flow.md §5.2).
-    p.settings_flow_repo = std::make_unique<persistence::sqlite::SettingsFlowRepositorySqlite>(*p.db);
-    p.continuity_repo = std::make_unique<persistence::sqlite::ContinuityRepositorySqlite>(*p.db);
     p.profile_settings = std::make_unique<strategy::profile::ProfileSettings>(cfg, *p.identities, p.random);
     p.password_settings = std::make_unique<strategy::password::PasswordSettings>(
         cfg, *p.identities, *p.password_policy, *p.password_hashing, p.random);
     BIA_TRY_ASSIGN(auto settings_hooks,
-                   selfservice::settings::SettingsHooks::Build(cfg.selfservice.flows.settings.after, *p.session_repo,
+                   selfservice::settings::SettingsHooks::Build(cfg.selfservice.flows.settings.after, session_repo,
                                                                MakeSettingsWebHook(cfg.PublicBaseUrl())));
     p.settings_hooks = std::make_unique<selfservice::settings::SettingsHooks>(std::move(settings_hooks));
     p.settings = std::make_unique<selfservice::settings::SettingsService>(
-        cfg, *p.settings_flow_repo, *p.continuity_repo,
+        cfg, *p.storage.settings_flows, *p.storage.continuity,
         std::vector<selfservice::settings::SettingsStrategy*>{p.profile_settings.get(), p.password_settings.get()},
-        *p.settings_hooks, *p.identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
+        *p.settings_hooks, identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
     p.settings_routes =
         std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
     p.settings_routes->Register(p.public_router, p.admin_router);

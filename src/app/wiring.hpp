@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
+#include "app/storage.hpp"
 
 namespace bia::app {
 
@@ -35,8 +36,5 @@ private:
     struct Parts;
     std::unique_ptr<Parts> parts_;
 };
-
-// Applies pending migrations for `dsn`; returns the versions applied.
-core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn);
 
 }  // namespace bia::app

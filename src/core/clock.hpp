@@ -18,7 +18,11 @@ public:
 
 class SystemClock final : public Clock {
 public:
-    TimePoint Now() const override { return std::chrono::system_clock::now(); }
+    // Microsecond precision, as Kratos emits and as PostgreSQL's timestamptz stores: a value
+    // returned from memory equals the same value read back from any backend.
+    TimePoint Now() const override {
+        return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+    }
 };
 
 // A clock tests set and advance by hand. Thread-safe.

@@ -15,7 +15,7 @@
 //   BIA_E2E_VERBOSE=1    mirror the server's stdout/stderr to this process' stderr
 //   BIA_E2E_LOG_LEVEL    log.level written into the config (default "debug")
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -99,11 +99,29 @@ export function deepMerge(base, override) {
   return out;
 }
 
+/**
+ * The DSN of one server instance: a SQLite file in its temp dir, or — when BIA_E2E_POSTGRES_DSN
+ * points at a PostgreSQL server (make test sets it for the PostgreSQL pass) — a database of its
+ * own on that server, created on first use and named after the temp dir (so restarts reuse it).
+ */
+export function instanceDsn(ctx) {
+  const base = process.env.BIA_E2E_POSTGRES_DSN;
+  if (!base) return `sqlite://${ctx.dbPath}?_fk=true`;
+  const name = `e2e_${path.basename(ctx.dir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+  const url = new URL(base);
+  const r = spawnSync('psql', [base, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE DATABASE "${name}"`], { encoding: 'utf8' });
+  if (r.status !== 0 && !/already exists/.test(r.stderr || '')) {
+    throw new Error(`cannot create database ${name}: ${r.stderr || r.error}`);
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** The default kratos.yml content (as an object) for one server instance. */
 export function defaultConfig(ctx) {
   const ui = (p) => `${UI_BASE}${p}`;
   return {
-    dsn: `sqlite://${ctx.dbPath}?_fk=true`,
+    dsn: instanceDsn(ctx),
     log: {
       level: process.env.BIA_E2E_LOG_LEVEL || 'debug',
       format: 'text',

@@ -1,0 +1,87 @@
+#include "app/storage.hpp"
+
+#include "persistence/postgres/continuity_repository_postgres.hpp"
+#include "persistence/postgres/database.hpp"
+#include "persistence/postgres/dsn.hpp"
+#include "persistence/postgres/error_repository_postgres.hpp"
+#include "persistence/postgres/identity_repository_postgres.hpp"
+#include "persistence/postgres/login_flow_repository_postgres.hpp"
+#include "persistence/postgres/registration_flow_repository_postgres.hpp"
+#include "persistence/postgres/session_repository_postgres.hpp"
+#include "persistence/postgres/settings_flow_repository_postgres.hpp"
+#include "persistence/sqlite/continuity_repository_sqlite.hpp"
+#include "persistence/sqlite/database.hpp"
+#include "persistence/sqlite/error_repository_sqlite.hpp"
+#include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
+#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
+#include "persistence/sqlite/session_repository_sqlite.hpp"
+#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
+
+namespace bia::app {
+
+namespace {
+
+template <class Db>
+core::Status PrepareSchema(Db& db, bool migrate, std::vector<std::string>* applied) {
+    if (migrate) {
+        BIA_TRY_ASSIGN(auto versions, db.Migrate());
+        if (applied) applied->insert(applied->end(), versions.begin(), versions.end());
+        return {};
+    }
+    BIA_TRY_ASSIGN(auto pending, db.PendingMigrations());
+    if (!pending.empty()) {
+        return core::Unavailable("the database has " + std::to_string(pending.size()) +
+                                 " pending migrations; run `bia migrate sql -e --yes` first");
+    }
+    return {};
+}
+
+// One backend's repository classes, selected by the `Repos` traits below.
+template <class Db, class Identities, class Sessions, class Errors, class Logins, class Registrations,
+          class Settings, class Continuity>
+core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector<std::string>* applied) {
+    BIA_TRY(PrepareSchema(*db, migrate, applied));
+    Storage s;
+    Db& ref = *db;
+    s.identities = std::make_unique<Identities>(ref);
+    s.sessions = std::make_unique<Sessions>(ref);
+    s.errors = std::make_unique<Errors>(ref);
+    s.login_flows = std::make_unique<Logins>(ref);
+    s.registration_flows = std::make_unique<Registrations>(ref);
+    s.settings_flows = std::make_unique<Settings>(ref);
+    s.continuity = std::make_unique<Continuity>(ref);
+    s.ping = [&ref] { return ref.Ping(); };
+    s.database = std::shared_ptr<Db>(std::move(db));
+    return s;
+}
+
+}  // namespace
+
+core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vector<std::string>* applied) {
+    if (persistence::postgres::IsPostgresDsn(dsn)) {
+        namespace pg = persistence::postgres;
+        BIA_TRY_ASSIGN(auto db, pg::Database::Open(dsn));
+        return Assemble<pg::Database, pg::IdentityRepositoryPostgres, pg::SessionRepositoryPostgres,
+                        pg::ErrorRepositoryPostgres, pg::LoginFlowRepositoryPostgres,
+                        pg::RegistrationFlowRepositoryPostgres, pg::SettingsFlowRepositoryPostgres,
+                        pg::ContinuityRepositoryPostgres>(std::move(db), migrate, applied);
+    }
+    namespace sq = persistence::sqlite;
+    BIA_TRY_ASSIGN(auto db, sq::Database::Open(dsn));
+    // An in-memory database is new on every start: it always needs its schema.
+    const bool memory = dsn == "memory";
+    return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::SessionRepositorySqlite, sq::ErrorRepositorySqlite,
+                    sq::LoginFlowRepositorySqlite, sq::RegistrationFlowRepositorySqlite,
+                    sq::SettingsFlowRepositorySqlite, sq::ContinuityRepositorySqlite>(std::move(db), migrate || memory,
+                                                                                     applied);
+}
+
+core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn) {
+    std::vector<std::string> applied;
+    BIA_TRY_ASSIGN(auto storage, OpenStorage(dsn, true, &applied));
+    (void)storage;
+    return applied;
+}
+
+}  // namespace bia::app

@@ -1,0 +1,42 @@
+// Chooses the persistence backend from the DSN (sqlite://, file:, memory → SQLite; postgres://,
+// postgresql://, cockroach:// → PostgreSQL) and hands out every repository as its interface, so
+// nothing above this file knows which database runs underneath.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "identity/identity_repository.hpp"
+#include "selfservice/flow/continuity.hpp"
+#include "selfservice/flow/error_store.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "selfservice/registration/registration_flow.hpp"
+#include "selfservice/settings/settings_flow.hpp"
+#include "session/session_repository.hpp"
+
+namespace bia::app {
+
+struct Storage {
+    // The database object (kept alive for the repositories) and its probe for /health/ready.
+    std::shared_ptr<void> database;
+    std::function<core::Status()> ping;
+    std::unique_ptr<identity::IdentityRepository> identities;
+    std::unique_ptr<session::SessionRepository> sessions;
+    std::unique_ptr<selfservice::ErrorRepository> errors;
+    std::unique_ptr<selfservice::login::LoginFlowRepository> login_flows;
+    std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_flows;
+    std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_flows;
+    std::unique_ptr<selfservice::ContinuityRepository> continuity;
+};
+
+// Opens the backend. With `migrate`, pending migrations are applied (their versions are
+// appended to `applied`); without it, pending migrations are an error.
+core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vector<std::string>* applied);
+
+// Applies pending migrations for `dsn`; returns the versions applied.
+core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn);
+
+}  // namespace bia::app
