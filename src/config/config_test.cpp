@@ -1311,5 +1311,13 @@ TEST(SampleConfig, IdentitySchemaIsTheEmailPasswordShape) {
     EXPECT_EQ(name["properties"]["last"]["type"], "string");
 }
 
+TEST(ConfigFuzzRegressions, InvalidUtf8InAWronglyTypedValueIsAnErrorNotAThrow) {
+    // Found by config_fuzz: the "expected …, got string …" text used json::dump(), which throws
+    // on invalid UTF-8 (crash-a5cd37acc45597fd90ef8303348348df6266bbfd).
+    auto c = Load("serve:\n  public:\n    port: 99999\xee\xee\xee999\n");
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().reason.find("serve.public.port"), std::string::npos) << c.error().reason;
+}
+
 }  // namespace
 }  // namespace bia::config

@@ -21,18 +21,21 @@ constexpr std::string_view kKnownHooks[] = {
     "session",     "web_hook", "revoke_active_sessions", "require_verified_address", "show_verification_ui",
     "verification"};
 
-std::string Quote(std::string_view s) { return json(std::string(s)).dump(); }
+// Error texts quote values from the file, which may hold invalid UTF-8: dump() would throw.
+std::string Show(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string Quote(std::string_view s) { return Show(json(std::string(s))); }
 
 std::string Describe(const json& v) {
     switch (v.type()) {
         case json::value_t::string:
-            return "string " + v.dump();
+            return "string " + Show(v);
         case json::value_t::boolean:
-            return "boolean " + v.dump();
+            return "boolean " + Show(v);
         case json::value_t::number_integer:
         case json::value_t::number_unsigned:
         case json::value_t::number_float:
-            return "number " + v.dump();
+            return "number " + Show(v);
         case json::value_t::array:
             return "a list";
         case json::value_t::object:
@@ -203,7 +206,7 @@ private:
                 if (!v.is_string()) return Fail(path, path, Expected("a byte size such as \"128MB\"", v));
                 auto b = ParseByteSize(v.get<std::string>());
                 if (!b)
-                    return Fail(path, path, "invalid byte size " + v.dump() + " (expected e.g. \"128MB\")");
+                    return Fail(path, path, "invalid byte size " + Show(v) + " (expected e.g. \"128MB\")");
                 return Value(ByteCount{*b});
             }
             case Kind::kEnum: {
