@@ -65,7 +65,8 @@ for src in "${targets[@]}"; do
   "${build}/bin/${stem}_fuzz" -merge=1 "${corpus}" "${work}" >>"${log}" 2>&1 || true
   for c in "${crashers}"/crash-* "${crashers}"/timeout-* "${crashers}"/oom-*; do
     [[ -e "${c}" ]] || continue
-    cp -n "${c}" "${corpus}/" && echo "  ${stem}: kept $(basename "${c}") in the corpus"
+    [[ -e "${corpus}/$(basename "${c}")" ]] && continue
+    cp "${c}" "${corpus}/" && echo "  ${stem}: kept $(basename "${c}") in the corpus"
   done
   if ((rc != 0)); then
     echo "fuzz.sh: ${stem} FAILED (exit ${rc}); see ${log}" >&2
