@@ -1,5 +1,5 @@
 # The two set-up commands of the README, plus helpers. Every target installs what is missing.
-.PHONY: run test build release deps unit e2e clean
+.PHONY: run test build release deps unit e2e clean fuzz
 
 run: release
 	@mkdir -p data
@@ -26,3 +26,8 @@ e2e: build
 
 clean:
 	rm -rf build build-asan
+
+# libFuzzer targets (clang-14), SECONDS each: make fuzz SECONDS=600
+fuzz:
+	@scripts/install-deps.sh --test
+	scripts/fuzz.sh $(or $(SECONDS),600)

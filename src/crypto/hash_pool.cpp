@@ -41,12 +41,16 @@ core::Result<std::unique_ptr<HashPool>> HashPool::Create(const PasswordHasher& h
     // The dummy hash uses the configured algorithm and parameters, so checking a password
     // against it costs what checking a real, natively hashed credential costs.
     std::string dummy_password = random.AlphaNumeric(32);
-    auto dummy = hasher.Hash(dummy_password);
-    Wipe(dummy_password);
-    if (!dummy) return std::move(dummy).error();
-
     std::unique_ptr<HashPool> pool(new HashPool(hasher, verifier, options.max_queue));
-    pool->dummy_hash_ = std::move(dummy).value();
+    try {
+        pool->dummy_hash_ = std::async(std::launch::async, [&hasher, pw = std::move(dummy_password)]() mutable {
+                                auto r = hasher.Hash(pw);
+                                Wipe(pw);
+                                return r;
+                            }).share();
+    } catch (const std::exception& e) {
+        return core::Internal(std::string("hash pool: cannot start the dummy-hash thread: ") + e.what());
+    }
     try {
         pool->threads_.reserve(workers);
         for (size_t i = 0; i < workers; ++i) pool->threads_.emplace_back([p = pool.get()] { p->Run(); });
@@ -135,7 +139,9 @@ core::Result<bool> HashPool::VerifyBlocking(std::string_view password, std::stri
 }
 
 core::Status HashPool::DummyVerify(std::string_view password) {
-    auto r = VerifyBlocking(password, dummy_hash_);
+    const auto& dummy = dummy_hash_.get();
+    if (!dummy) return dummy.error();
+    auto r = VerifyBlocking(password, dummy.value());
     if (!r && r.error().code == 503) return std::move(r).error();
     // Any other outcome (a mismatch, or in theory a match) is deliberately ignored: the caller
     // answers "invalid credentials" either way.

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -87,7 +88,9 @@ private:
     const PasswordHasher& hasher_;
     const PasswordVerifier& verifier_;
     const size_t max_queue_;
-    std::string dummy_hash_;
+    // Computed on a background thread at creation so start-up does not wait one full hash
+    // (~240 ms at bcrypt cost 12); the first DummyVerify waits for it if still running.
+    std::shared_future<core::Result<std::string>> dummy_hash_;
 
     mutable std::mutex mu_;
     std::condition_variable cv_;
