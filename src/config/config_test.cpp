@@ -1314,7 +1314,7 @@ TEST(SampleConfig, IdentitySchemaIsTheEmailPasswordShape) {
 TEST(ConfigFuzzRegressions, InvalidUtf8InAWronglyTypedValueIsAnErrorNotAThrow) {
     // Found by config_fuzz: the "expected …, got string …" text used json::dump(), which throws
     // on invalid UTF-8 (crash-a5cd37acc45597fd90ef8303348348df6266bbfd).
-    auto c = Load("serve:\n  public:\n    port: 99999\xee\xee\xee999\n");
+    auto c = Load("serve:\n  public:\n    port: 99999\xee\xee\xee" "999\n");
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().reason.find("serve.public.port"), std::string::npos) << c.error().reason;
 }
