@@ -67,6 +67,10 @@ struct Identity {
     std::map<std::string, Credential, std::less<>> credentials;
     core::TimePoint created_at{};
     core::TimePoint updated_at{};
+    // `updated_at` as stored when a repository loaded this identity. Update() refuses (409) when
+    // the stored row changed since, so a read-modify-write never silently overwrites a
+    // concurrent change (e.g. an admin update racing a settings submission).
+    std::optional<core::TimePoint> stored_updated_at;
 
     bool IsActive() const { return state == kStateActive; }
     const Credential* FindCredential(std::string_view type) const {

@@ -15,6 +15,9 @@ namespace bia::identity {
 inline constexpr std::string_view kConflictReason =
     "Unable to insert or update resource because a resource with that value exists already";
 
+inline constexpr std::string_view kConcurrentUpdateReason =
+    "The identity was changed by another request at the same time. Please reload it and try again.";
+
 class IdentityRepository {
 public:
     virtual ~IdentityRepository() = default;
@@ -23,6 +26,8 @@ public:
     // identifier (per type) or address (per via) → 409 Error with kConflictReason.
     virtual core::Status Create(const Identity& identity) = 0;
     // Replaces the identity row, its credentials and addresses atomically (same conflict rule).
+    // When `stored_updated_at` is set and the stored row has another updated_at, nothing is
+    // written and the answer is 409 kConcurrentUpdateReason.
     virtual core::Status Update(const Identity& identity) = 0;
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<Identity> Get(const core::Uuid& id) = 0;

@@ -61,14 +61,20 @@ Status IdentityRepositoryPostgres::Update(const Identity& i) {
         // exactly these children. Writers queue; none sees or leaves a mix of two updates.
         Params p;
         p.Add(i.schema_id).Add(i.state).Add(i.state_changed_at).AddJson(i.traits).AddJsonOrNull(i.metadata_public)
-            .AddJsonOrNull(i.metadata_admin).Add(i.updated_at).Add(i.id);
+            .AddJsonOrNull(i.metadata_admin).Add(i.updated_at).Add(i.id).Add(i.stored_updated_at);
         BIA_TRY_ASSIGN(Rows updated, c.Query("UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
                                              "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
-                                             "WHERE id = $8",
+                                             "WHERE id = $8 AND ($9::timestamptz IS NULL OR updated_at = $9)",
                                              p));
         // Checked before the children are written: their foreign keys would turn a missing
         // identity into a constraint error instead of a 404.
-        if (updated.affected() == 0) return RowNotFound();
+        if (updated.affected() == 0) {
+            Params q;
+            q.Add(i.id);
+            BIA_TRY_ASSIGN(Rows exists, c.Query("SELECT 1 FROM identities WHERE id = $1", q));
+            if (exists.empty()) return RowNotFound();
+            return core::Conflict(std::string(identity::kConcurrentUpdateReason));
+        }
         std::vector<Statement> batch;
         for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = $1",
                                 "DELETE FROM identity_credentials WHERE identity_id = $1",

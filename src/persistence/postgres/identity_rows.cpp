@@ -52,6 +52,7 @@ Identity ReadIdentity(const Rows& r, int row, int c) {
     i.metadata_admin = r.Json(row, c + 6);
     i.created_at = r.Time(row, c + 7);
     i.updated_at = r.Time(row, c + 8);
+    i.stored_updated_at = i.updated_at;
     return i;
 }
 

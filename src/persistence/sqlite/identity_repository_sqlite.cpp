@@ -38,6 +38,7 @@ Identity ReadIdentityRow(Statement& st) {
     if (!st.IsNull(6)) i.metadata_admin = ParseStored(st.TextView(6));
     i.created_at = st.Time(7);
     i.updated_at = st.Time(8);
+    i.stored_updated_at = i.updated_at;
     return i;
 }
 
@@ -189,13 +190,20 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
         {
             BIA_TRY_ASSIGN(auto st, c.Prepare(
                 "UPDATE identities SET schema_id = ?, state = ?, state_changed_at = ?, traits = ?, "
-                "metadata_public = ?, metadata_admin = ?, updated_at = ? WHERE id = ?"));
+                "metadata_public = ?, metadata_admin = ?, updated_at = ? WHERE id = ? AND (? = 0 OR updated_at = ?)"));
             st.Bind(1, i.schema_id).Bind(2, i.state).BindOpt(3, i.state_changed_at).Bind(4, i.traits.dump());
             if (i.metadata_public.is_null()) st.Bind(5, std::nullopt); else st.Bind(5, i.metadata_public.dump());
             if (i.metadata_admin.is_null()) st.Bind(6, std::nullopt); else st.Bind(6, i.metadata_admin.dump());
-            st.Bind(7, i.updated_at).Bind(8, i.id);
+            st.Bind(7, i.updated_at).Bind(8, i.id).Bind(9, int64_t{i.stored_updated_at ? 1 : 0});
+            if (i.stored_updated_at) st.Bind(10, *i.stored_updated_at); else st.Bind(10, int64_t{0});
             BIA_TRY(st.Run());
-            if (sqlite3_changes(c.raw()) == 0) return NotFound();
+        }
+        if (sqlite3_changes(c.raw()) == 0) {
+            BIA_TRY_ASSIGN(auto exists, c.Prepare("SELECT 1 FROM identities WHERE id = ?"));
+            exists.Bind(1, i.id);
+            BIA_TRY_ASSIGN(bool row, exists.Step());
+            if (!row) return NotFound();
+            return core::Conflict(std::string(identity::kConcurrentUpdateReason));
         }
         const std::string id = i.id.ToString();
         for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = ?",

@@ -127,6 +127,35 @@ TYPED_TEST_P(IdentityRepositoryContract, UpdateReplacesChildrenAtomically) {
     EXPECT_EQ(got->FindCredential("password")->identifiers, std::vector<std::string>{"new@example.com"});
 }
 
+TYPED_TEST_P(IdentityRepositoryContract, StaleReadModifyWriteIsRefusedNotLost) {
+    auto created = MakeIdentity(this->random_, "stale@example.com");
+    ASSERT_TRUE(this->repo().Create(created));
+    auto first = this->repo().Get(created.id);
+    auto second = this->repo().Get(created.id);
+    ASSERT_TRUE(first);
+    ASSERT_TRUE(second);
+    first->traits["name"] = "admin";
+    first->updated_at += std::chrono::seconds(1);
+    ASSERT_TRUE(this->repo().Update(*first));
+    // `second` was read before `first` was written: writing it would lose the admin change.
+    second->metadata_public = {{"x", 1}};
+    second->updated_at += std::chrono::seconds(2);
+    auto s = this->repo().Update(*second);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, 409);
+    auto now = this->repo().Get(created.id);
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->traits["name"], "admin");
+    EXPECT_TRUE(now->metadata_public.is_null());
+    // A fresh read can be written; an identity built without a read is written unconditionally.
+    now->metadata_public = {{"x", 2}};
+    now->updated_at += std::chrono::seconds(3);
+    EXPECT_TRUE(this->repo().Update(*now));
+    auto blind = *now;
+    blind.stored_updated_at.reset();
+    EXPECT_TRUE(this->repo().Update(blind));
+}
+
 TYPED_TEST_P(IdentityRepositoryContract, ListCountAndDelete) {
     std::vector<core::Uuid> ids;
     for (int k = 0; k < 5; ++k) {
@@ -154,6 +183,6 @@ TYPED_TEST_P(IdentityRepositoryContract, ListCountAndDelete) {
 REGISTER_TYPED_TEST_SUITE_P(IdentityRepositoryContract, CreateThenGetReturnsEverything,
                             UnsetMetadataStaysNull, DuplicateIdentifierIsConflictAndWritesNothing,
                             FindByCredentialIdentifier, UpdateReplacesChildrenAtomically,
-                            ListCountAndDelete);
+                            StaleReadModifyWriteIsRefusedNotLost, ListCountAndDelete);
 
 }  // namespace bia::persistence::testing
