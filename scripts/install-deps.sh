@@ -3,6 +3,7 @@
 # npm packages of the end-to-end suite. Safe to run any number of times.
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   also test dependencies (PostgreSQL, clang, npm clients, ...)
+#   scripts/install-deps.sh --bench  also benchmark dependencies (wrk, nginx, PostgreSQL, Node.js)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +13,11 @@ build_pkgs=(build-essential cmake pkg-config ninja-build
   libjsonnet-dev libqrencode-dev libcbor-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql haproxy
   clang-14 libclang-rt-14-dev clang-format clang-tidy python3 nodejs npm)
+bench_pkgs=(wrk nginx postgresql nodejs npm)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi
+if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_pkgs[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do
