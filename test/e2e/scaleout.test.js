@@ -18,6 +18,7 @@
 // Database: with BIA_TEST_POSTGRES_DSN set (make test), a fresh database on that server (dropped
 // afterwards); otherwise a private cluster from scripts/start-postgres.sh (stopped afterwards).
 // Without haproxy or PostgreSQL binaries the suite is skipped — unless CI=true, then it fails.
+// HAPROXY_BIN names the haproxy binary (default: /usr/sbin/haproxy or haproxy on PATH).
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -58,7 +59,7 @@ const servedBy = (res) => header(res, 'x-bia-instance');
 const node = (flow, name) => flow.ui.nodes.find((n) => n.attributes.name === name);
 
 function findHaproxy() {
-  if (process.env.HAPROXY_BIN) return process.env.HAPROXY_BIN;
+  if (process.env.HAPROXY_BIN) return existsSync(process.env.HAPROXY_BIN) ? process.env.HAPROXY_BIN : null;
   for (const p of ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy']) if (existsSync(p)) return p;
   const r = spawnSync('sh', ['-c', 'command -v haproxy'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : null;
