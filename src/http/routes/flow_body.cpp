@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/encoding.hpp"
 #include "http/routes/body.hpp"
 
 namespace bia::http::routes {
@@ -78,6 +79,15 @@ void StringifyNumbers(json& traits, const schema::Schema& schema, const std::str
             *it = it->dump();
         }
     }
+}
+
+// Form bytes are not necessarily UTF-8, but everything decoded here ends up in JSON that is
+// stored and echoed (strict json::dump throws on invalid UTF-8: a 500 when a flow re-rendering the
+// value is saved). Like Kratos, whose form decoder builds the body with Go's json.Marshal, invalid
+// sequences become U+FFFD.
+std::string ValidUtf8(std::string s) {
+    if (core::IsValidUtf8(s)) return s;
+    return json::parse(json(std::move(s)).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
 }
 
 // The boundary parameter of a multipart Content-Type ("" when absent).
@@ -170,7 +180,9 @@ core::Result<json> DecodeFlowBody(const Request& r, const schema::Schema* schema
         fields = core::Query::Parse(r.body).items();
     }
     json out = json::object();
-    for (const auto& [key, raw] : fields) {
+    for (auto& [key, raw] : fields) {
+        key = ValidUtf8(std::move(key));
+        raw = ValidUtf8(std::move(raw));
         std::optional<std::string> type;
         if (schema && key.rfind("traits.", 0) == 0) type = schema->TypeAt(key);
         if (raw.empty()) continue;  // empty values count as absent

@@ -98,5 +98,29 @@ TEST(FlowBody, RejectsWhatCannotBeDecoded) {
     EXPECT_EQ(DecodeFlowBody(Post("application/json", "[1]"), nullptr).error().code, 400);
 }
 
+// Found by flow_methods_fuzz: `identifier=%FF` on a login form was echoed into the flow's UI and
+// saving the flow threw in json::dump (HTTP 500). Form values and keys decode to valid UTF-8,
+// invalid bytes replaced by U+FFFD as Kratos (Go's json.Marshal) does.
+TEST(FlowBody, InvalidUtf8InFormsBecomesReplacementCharacters) {
+    auto r = DecodeFlowBody(
+        Post("application/x-www-form-urlencoded", "method=password&identifier=a%FFb&traits.name.first=%C3&k%FE=v"),
+        nullptr);
+    ASSERT_TRUE(r);
+    EXPECT_EQ((*r)["identifier"],
+              "a\xEF\xBF\xBD"
+              "b");
+    EXPECT_EQ((*r)["traits"]["name"]["first"], "\xEF\xBF\xBD");
+    EXPECT_EQ((*r)["k\xEF\xBF\xBD"], "v");
+    EXPECT_NO_THROW((void)r->dump());
+    // Valid multi-byte text is untouched.
+    auto ok = DecodeFlowBody(Post("application/x-www-form-urlencoded", "identifier=%C3%A9%E4%B8%AD"), nullptr);
+    EXPECT_EQ((*ok)["identifier"], "\xC3\xA9\xE4\xB8\xAD");
+    const std::string body =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n\xED\xA0\x80\r\n--XyZ--\r\n";
+    auto multipart = DecodeFlowBody(Post("multipart/form-data; boundary=XyZ", body), nullptr);
+    ASSERT_TRUE(multipart);
+    EXPECT_NO_THROW((void)multipart->dump());
+}
+
 }  // namespace
 }  // namespace bia::http::routes
