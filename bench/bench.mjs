@@ -12,7 +12,7 @@
 // identities), BENCH_IDENTITIES (10000), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 // BENCH_PASSWORD_CONNECTIONS (8), BENCH_POSTGRES_DSN, BENCH_PEER=0 (skip better-auth),
 // BENCH_NGINX=0, BENCH_ONLY (comma list of scenario names), BIA_BIN, BENCH_RESULTS_DIR.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -30,9 +30,17 @@ const REPS = Number(env.BENCH_REPS || (QUICK ? 1 : 3));
 const N_IDENTITIES = Number(env.BENCH_IDENTITIES || (QUICK ? 2000 : 10000));
 const N_COOKIES = Math.min(1000, N_IDENTITIES);
 const N_FLOWS = Math.min(2000, N_IDENTITIES);
+// Identities whose password hash is bcrypt-12 (set through the admin API after seeding): the
+// password scenarios change only these, so every submit costs what it costs in production —
+// one bcrypt-12 verification (the "new password equals the old one" check) + one bcrypt-12 hash.
+const N_PW_POOL = Math.min(3000, Math.floor(N_IDENTITIES / 3));
+const HASHES_PER_PASSWORD_SUBMIT = 2;
 const CONNS = Number(env.BENCH_CONNECTIONS || 64);
 const THREADS = Number(env.BENCH_THREADS || 2);
-const PW_CONNS = Number(env.BENCH_PASSWORD_CONNECTIONS || 8);
+// Enough to keep both offload workers hashing with one submit waiting each; more only lengthen
+// the queue (latency = in flight / rate).
+const PW_CONNS = Number(env.BENCH_PASSWORD_CONNECTIONS || 4);
+const PW_DURATION = Math.max(DURATION, 5);
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null;
 const BIA_BIN = path.resolve(env.BIA_BIN || path.join(REPO, 'build-release', 'bin', 'bia'));
 const BCRYPT_RATE_BIN = path.resolve(env.BENCH_BCRYPT_RATE || path.join(REPO, 'build-release', 'bench-tools', 'bcrypt_rate'));
@@ -200,7 +208,11 @@ function wrkVersion() {
   return ((r.stdout || '') + (r.stderr || '')).split('\n')[0].trim();
 }
 
+let runSeq = 0;
 function runWrk({ url, script, conns = CONNS, threads = THREADS, duration = DURATION, timeout = '5s', vars = {} }) {
+  runSeq += 1;
+  // Settings scenarios: a new tag (unique passwords) and another slice of identities each run.
+  vars = { BENCH_RUN: `r${runSeq}`, BENCH_OFFSET: String(runSeq * 257), ...vars };
   return new Promise((resolve, reject) => {
     const args = ['-t', String(Math.min(threads, conns)), '-c', String(conns), '-d', `${duration}s`, '--latency',
       '--timeout', timeout, '-s', path.join(BENCH_DIR, 'wrk', script), url];
@@ -231,7 +243,7 @@ function summarise(runs, extra = (r) => ({})) {
     errors: runs.reduce((a, r) => a + r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout, 0),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
     ...extra(runs, pick),
-    runs: runs.map((r) => ({ rps: round(r.rps, 0), p50_ms: r.latency_us.p50 / 1000, p99_ms: r.latency_us.p99 / 1000, requests: r.requests, non2xx: r.non2xx, ...(r.submit_ok !== undefined ? { submit_ok: r.submit_ok, unparsed: r.unparsed } : {}) })),
+    runs: runs.map((r) => ({ rps: round(r.rps, 0), p50_ms: r.latency_us.p50 / 1000, p99_ms: r.latency_us.p99 / 1000, requests: r.requests, non2xx: r.non2xx, ...(r.submit_ok !== undefined ? { submit_ok: r.submit_ok, unparsed: r.unparsed } : {}), ...(r.failures ? { failures: r.failures } : {}), ...(r.password_run ? { password: { requests: r.password_run.requests, submit_ok: r.password_run.submit_ok, non2xx: r.password_run.non2xx, failures: r.password_run.failures, timeouts: r.password_run.errors.timeout, p50_ms: r.password_run.latency_us.p50 / 1000 } } : {}) })),
   };
 }
 
@@ -364,8 +376,25 @@ async function seedBia(bia, files) {
   });
   log(`  ${N_FLOWS} settings flows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+  t = performance.now();
+  const hash12 = execFileSync(BCRYPT_RATE_BIN, ['hash', String(COST), `${PASSWORD}-12`], { encoding: 'utf8' }).trim();
+  const pwPool = Array.from({ length: N_PW_POOL }, (_, k) => N_IDENTITIES - N_PW_POOL + k);
+  await pool(pwPool.length, SEED_CONCURRENCY, async (k) => {
+    const i = pwPool[k];
+    const ident = await request(`${bia.public}/sessions/whoami`, { headers: { 'X-Session-Token': tokens[i] } });
+    await request(`${bia.admin}/admin/identities/${ident.json.identity.id}`, {
+      method: 'PUT',
+      body: {
+        schema_id: 'default', state: 'active', traits: ident.json.identity.traits,
+        credentials: { password: { config: { hashed_password: hash12 } } },
+      },
+    });
+  });
+  log(`  ${N_PW_POOL} identities given a bcrypt-${COST} hash in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
   const whoami = await request(`${bia.public}/sessions/whoami`, { headers: { 'X-Session-Token': tokens[0] } });
   await fs.writeFile(files.identities, tokens.map((tok, i) => `${tok}\t${email(i)}`).join('\n') + '\n');
+  await fs.writeFile(files.passwordIdentities, pwPool.map((i) => `${tokens[i]}\t${email(i)}`).join('\n') + '\n');
   await fs.writeFile(files.whoamiToken, tokens.map((tok) => `GET\t/sessions/whoami\tX-Session-Token: ${tok}\tAccept: application/json`).join('\n') + '\n');
   await fs.writeFile(files.whoamiCookie, cookies.map((c) => `GET\t/sessions/whoami\tCookie: ${c}\tAccept: application/json`).join('\n') + '\n');
   await fs.writeFile(files.flowFetch, flows.map((id, i) => `GET\t/self-service/settings/flows?id=${id}\tX-Session-Token: ${tokens[i]}\tAccept: application/json`).join('\n') + '\n');
@@ -379,6 +408,7 @@ async function benchBia(name, dsn, tmp) {
   await bia.prepare();
   const files = {
     identities: path.join(dir, 'identities.tsv'),
+    passwordIdentities: path.join(dir, 'password-identities.tsv'),
     whoamiToken: path.join(dir, 'whoami-token.txt'),
     whoamiCookie: path.join(dir, 'whoami-cookie.txt'),
     flowFetch: path.join(dir, 'flow-fetch.txt'),
@@ -427,21 +457,23 @@ async function benchBia(name, dsn, tmp) {
   }
   if (want('password')) {
     sc.password = summarise(await repeat('password', () => runWrk({
-      url, script: 'settings_pairs.lua', conns: PW_CONNS, timeout: '30s',
-      vars: { BENCH_IDENTITIES: files.identities, BENCH_METHOD: 'password' },
+      url, script: 'settings_pairs.lua', conns: PW_CONNS, duration: PW_DURATION, timeout: '30s',
+      vars: { BENCH_IDENTITIES: files.passwordIdentities, BENCH_METHOD: 'password' },
     })), pairExtra);
-    log(`  password submit: ${sc.password.submits_per_s} submits/s, p50 ${sc.password.p50_ms} ms`);
+    sc.password.hashes_per_submit = HASHES_PER_PASSWORD_SUBMIT;
+    sc.password.hashes_per_s = round(sc.password.submits_per_s * HASHES_PER_PASSWORD_SUBMIT, 2);
+    log(`  password submit: ${sc.password.submits_per_s} submits/s (${sc.password.hashes_per_s} bcrypt-${COST}/s), p50 ${sc.password.p50_ms} ms`);
   }
   if (want('mixed')) {
     const runs = await repeat('mixed', async () => {
       const pw = runWrk({
-        url, script: 'settings_pairs.lua', conns: PW_CONNS, threads: 1, duration: DURATION + 2, timeout: '30s',
-        vars: { BENCH_IDENTITIES: files.identities, BENCH_METHOD: 'password' },
+        url, script: 'settings_pairs.lua', conns: PW_CONNS, threads: 1, duration: DURATION + 3, timeout: '30s',
+        vars: { BENCH_IDENTITIES: files.passwordIdentities, BENCH_METHOD: 'password' },
       });
-      await sleep(1000); // let hashing saturate the pool first
+      await sleep(1500); // let hashing saturate the pool first
       const who = await runWrk({ url, script: 'replay.lua', vars: { BENCH_REQUESTS: files.whoamiToken } });
       const p = await pw;
-      return { ...who, password_submits_per_s: Number(p.submit_ok_per_s) };
+      return { ...who, password_submits_per_s: Number(p.submit_ok_per_s), password_run: p };
     });
     sc.mixed = summarise(runs, (rs, pick) => ({ password_submits_per_s: round(pick((r) => r.password_submits_per_s), 2) }));
     log(`  mixed: whoami ${sc.mixed.rps} req/s, p99 ${sc.mixed.p99_ms} ms while hashing ${sc.mixed.password_submits_per_s} passwords/s`);
@@ -519,7 +551,7 @@ async function benchPeer(tmp) {
     const ms = await waitReady(child, [`${base}/ok`], since, 60000, 5);
     return { child, ms };
   };
-  const out = { scenarios: {}, workers, hash: `bcrypt cost ${COST} (native bcrypt package)` };
+  const out = { scenarios: {}, workers, hash: `bcrypt cost ${COST} (native bcrypt package)`, hashes_per_change_password: 2 };
 
   log(`better-auth: seeding ${N_IDENTITIES} users (bcrypt cost ${SEED_COST})`);
   let { child } = await start(SEED_COST, 1);
@@ -536,6 +568,14 @@ async function benchPeer(tmp) {
   log(`  ${N_IDENTITIES} sign-ups in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await stopProcess(child);
 
+  // Like Bia's password pool: these users get a bcrypt-12 hash of the seed password, so that a
+  // change-password costs one bcrypt-12 verification + one bcrypt-12 hash, as in production.
+  const pwPool = Array.from({ length: N_PW_POOL }, (_, k) => N_IDENTITIES - N_PW_POOL + k);
+  const emailsFile = path.join(dir, 'password-emails.txt');
+  await fs.writeFile(emailsFile, pwPool.map((i) => `bench-${i}@example.org\n`).join(''));
+  const hash12 = execFileSync(BCRYPT_RATE_BIN, ['hash', String(COST), PASSWORD], { encoding: 'utf8' }).trim();
+  execFileSync(process.execPath, [path.join(PEER_DIR, 'server.mjs'), '--db', db, '--set-hash', hash12, '--emails', emailsFile], { cwd: PEER_DIR, stdio: 'inherit' });
+
   let ms;
   ({ child, ms } = await start(COST));
   out.startup_ms = round(ms, 1);
@@ -550,7 +590,7 @@ async function benchPeer(tmp) {
   await fs.writeFile(files.session, cookies.map((c) => `GET\t/api/auth/get-session\t${hdr(c)}`).join('\n') + '\n');
   await fs.writeFile(files.update, cookies.map((c, i) => `POST\t/api/auth/update-user\t${hdr(c)}\tContent-Type: application/json\tbody={"name":"Bench Runner ${i}"}`).join('\n') + '\n');
   // The same password again: every request verifies the current one and hashes the new one.
-  await fs.writeFile(files.password, cookies.map((c) => `POST\t/api/auth/change-password\t${hdr(c)}\tContent-Type: application/json\tbody={"currentPassword":"${PASSWORD}","newPassword":"${PASSWORD}"}`).join('\n') + '\n');
+  await fs.writeFile(files.password, pwPool.map((i) => cookies[i]).map((c) => `POST\t/api/auth/change-password\t${hdr(c)}\tContent-Type: application/json\tbody={"currentPassword":"${PASSWORD}","newPassword":"${PASSWORD}"}`).join('\n') + '\n');
 
   // Sanity: one of each answers 200.
   for (const [name, file] of Object.entries(files)) {
@@ -571,7 +611,7 @@ async function benchPeer(tmp) {
   log(`  get-session: ${sc.get_session.rps} req/s, p99 ${sc.get_session.p99_ms} ms`);
   sc.update_user = summarise(await repeat('update_user', () => runWrk({ url: base, script: 'replay.lua', vars: { BENCH_REQUESTS: files.update } })));
   log(`  update-user: ${sc.update_user.rps} req/s, p99 ${sc.update_user.p99_ms} ms`);
-  sc.change_password = summarise(await repeat('change_password', () => runWrk({ url: base, script: 'replay.lua', conns: PW_CONNS, timeout: '30s', vars: { BENCH_REQUESTS: files.password } })));
+  sc.change_password = summarise(await repeat('change_password', () => runWrk({ url: base, script: 'replay.lua', conns: PW_CONNS, duration: PW_DURATION, timeout: '30s', vars: { BENCH_REQUESTS: files.password } })));
   log(`  change-password: ${sc.change_password.rps} req/s, p50 ${sc.change_password.p50_ms} ms`);
   await stopProcess(child);
   return out;
@@ -642,8 +682,8 @@ function evaluate(result) {
       add(`${tag} profile p99 ≤ 20 ms`, s.profile.p99_ms, TARGETS.profile_p99_ms, s.profile.p99_ms <= TARGETS.profile_p99_ms, 'ms');
     }
     if (s.password && result.raw_bcrypt) {
-      const r = ratio(s.password.submits_per_s, result.raw_bcrypt.hashes_per_s);
-      add(`${tag} password submit ≥ 0.9 × raw bcrypt-12 rate`, r, TARGETS.password_vs_raw_bcrypt, r >= TARGETS.password_vs_raw_bcrypt, '×');
+      const r = ratio(s.password.hashes_per_s, result.raw_bcrypt.hashes_per_s);
+      add(`${tag} password submit: bcrypt-12/s ≥ 0.9 × raw rate`, r, TARGETS.password_vs_raw_bcrypt, r >= TARGETS.password_vs_raw_bcrypt, '×');
     }
     if (s.mixed) add(`${tag} mixed: whoami p99 ≤ 10 ms while hashing`, s.mixed.p99_ms, TARGETS.mixed_whoami_p99_ms, s.mixed.p99_ms <= TARGETS.mixed_whoami_p99_ms, 'ms');
     if (b.backend === 'sqlite') {

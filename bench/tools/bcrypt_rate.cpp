@@ -3,6 +3,7 @@
 // then one JSON line: {"cost":12,"threads":2,"seconds":…,"hashes":…,"hashes_per_s":…,"ms_per_hash":…}
 //
 //   bcrypt_rate [COST=12] [THREADS=cores] [SECONDS=5]
+//   bcrypt_rate hash COST PASSWORD      prints one $2b$ hash (the bench seeds identities with it)
 #include <crypt.h>
 
 #include <atomic>
@@ -16,6 +17,19 @@
 #include <vector>
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string(argv[1]) == "hash") {
+        std::random_device rd;
+        char salt[16], setting[64];
+        for (char& c : salt) c = static_cast<char>(rd());
+        auto data = std::make_unique<crypt_data>();
+        const char* out = crypt_gensalt_rn("$2b$", std::strtoul(argv[2], nullptr, 10), salt, sizeof salt, setting,
+                                           sizeof setting)
+                              ? crypt_r(argv[3], setting, data.get())
+                              : nullptr;
+        if (!out || out[0] == '*') return 1;
+        std::printf("%s\n", out);
+        return 0;
+    }
     const unsigned long cost = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 12;
     unsigned threads = argc > 2 ? static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)) : 0;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());

@@ -9,6 +9,10 @@
 // on libuv's thread pool) with Bia's cost. The bench seeds with --cost 4 and measures with 12.
 // --workers N forks N processes (node:cluster, one per core by default) sharing the port and
 // the SQLite file, since one Node process uses one core. Ready when GET /ok answers 200.
+//
+//   node server.mjs --db PATH --set-hash HASH --emails FILE
+// sets the password hash of the users listed in FILE (one e-mail a line) and exits: the bench
+// gives the users of its change-password scenario a bcrypt-12 hash this way, as it does for Bia.
 import cluster from 'node:cluster';
 import http from 'node:http';
 import os from 'node:os';
@@ -20,6 +24,8 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     workers: { type: 'string', default: String(os.availableParallelism()) },
     cost: { type: 'string', default: '12' },
+    'set-hash': { type: 'string' },
+    emails: { type: 'string' },
   },
 });
 if (!args.db) {
@@ -83,6 +89,24 @@ async function serve() {
   });
   server.keepAliveTimeout = 65000;
   server.listen(port, '127.0.0.1');
+}
+
+if (args['set-hash']) {
+  const [{ default: Database }, fs] = await Promise.all([import('better-sqlite3'), import('node:fs')]);
+  const db = new Database(args.db);
+  const emails = fs.readFileSync(args.emails, 'utf8').split('\n').filter(Boolean);
+  const update = db.prepare(
+    "UPDATE account SET password = ? WHERE providerId = 'credential' AND userId = (SELECT id FROM user WHERE email = ?)");
+  let changed = 0;
+  db.transaction(() => {
+    for (const e of emails) changed += update.run(args['set-hash'], e).changes;
+  })();
+  db.close();
+  if (changed !== emails.length) {
+    console.error(`server.mjs: updated ${changed} of ${emails.length} accounts`);
+    process.exit(1);
+  }
+  process.exit(0);
 }
 
 if (cluster.isPrimary) {
