@@ -29,7 +29,7 @@ namespace bia::client::detail {
 std::string PercentEncode(std::string_view text);
 
 class Request {
-public:
+  public:
     Request(std::string method, std::string path) : method_(std::move(method)), path_(std::move(path)) {}
 
     void Query(const char* name, std::string_view value) { Add(name, std::string(value)); }
@@ -67,7 +67,7 @@ public:
     const std::optional<std::string>& body() const { return body_; }
     bool authorization() const { return authorization_; }
 
-private:
+  private:
     void Add(const char* name, std::string value) { query_.emplace_back(name, std::move(value)); }
 
     std::string method_;
@@ -84,8 +84,7 @@ struct HttpResponse {
 };
 
 // Sends the request; never throws for network trouble (TransportError instead).
-std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration,
-                                                   const Request& request);
+std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration, const Request& request);
 
 // Helpers for the `_async` twins: own the viewed strings while the call runs on another thread.
 inline std::optional<std::string> Own(const std::optional<std::string_view>& value) {
@@ -140,8 +139,7 @@ E DecodeAlternatives(long status, const nlohmann::json& j, const std::variant<A.
         using Alt = typename decltype(tag)::type;
         if constexpr (IsStatus<Alt>::value) {
             if (!result && Alt::code == status) {
-                if (auto alt = TryAlternative<Alt>(j))
-                    result.emplace(std::in_place_type<Alt>, std::move(*alt));
+                if (auto alt = TryAlternative<Alt>(j)) result.emplace(std::in_place_type<Alt>, std::move(*alt));
             }
         }
     };
@@ -149,8 +147,7 @@ E DecodeAlternatives(long status, const nlohmann::json& j, const std::variant<A.
         using Alt = typename decltype(tag)::type;
         if constexpr (IsDefaultResponse<Alt>::value) {
             if (!result) {
-                if (auto alt = TryAlternative<Alt>(j))
-                    result.emplace(std::in_place_type<Alt>, std::move(*alt));
+                if (auto alt = TryAlternative<Alt>(j)) result.emplace(std::in_place_type<Alt>, std::move(*alt));
             }
         }
     };
@@ -176,9 +173,8 @@ Result<T, Error<E>> Complete(const Configuration& configuration, const Request& 
         return R(std::in_place_index<1>, std::in_place_index<0>, std::move(*failure));
     }
     auto& response = std::get<HttpResponse>(outcome);
-    const bool success =
-        (response.status >= 200 && response.status < 300) ||
-        (std::is_same_v<T, std::monostate> && response.status >= 300 && response.status < 400);
+    const bool success = (response.status >= 200 && response.status < 300) ||
+                         (std::is_same_v<T, std::monostate> && response.status >= 300 && response.status < 400);
     if (success) {
         try {
             return R(std::in_place_index<0>, DecodeSuccess<T>(response.body));

@@ -46,8 +46,7 @@ JsonDecodeError JsonDecodeError::missing_key(std::string_view key) {
 }
 
 JsonDecodeError JsonDecodeError::type_mismatch(std::string_view expected, const nlohmann::json& actual) {
-    return JsonDecodeError(Kind::kTypeMismatch,
-                           "expected " + std::string(expected) + ", got " + JsonTypeName(actual));
+    return JsonDecodeError(Kind::kTypeMismatch, "expected " + std::string(expected) + ", got " + JsonTypeName(actual));
 }
 
 void JsonDecodeError::render() {

@@ -44,7 +44,7 @@ void GlobalInit() {
 
 // A handle from the pool (or a fresh one), given back when the request is done.
 class Lease {
-public:
+  public:
     explicit Lease(ConnectionPool* pool) : pool_(pool) {
         if (pool_ != nullptr) {
             auto& impl = pool_->impl();
@@ -77,7 +77,7 @@ public:
 
     CURL* get() const { return handle_; }
 
-private:
+  private:
     ConnectionPool* pool_;
     CURL* handle_ = nullptr;
 };
@@ -143,8 +143,7 @@ std::string PercentEncode(std::string_view text) {
     return out;
 }
 
-std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration,
-                                                   const Request& request) {
+std::variant<HttpResponse, TransportError> Execute(const Configuration& configuration, const Request& request) {
     GlobalInit();
 
     HeaderList headers;
@@ -163,12 +162,10 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     for (const auto& header : request.headers()) all_headers.push_back(header);
     for (const auto& header : configuration.default_headers) all_headers.push_back(header);
     for (const auto& [name, value] : all_headers) {
-        if (name.empty() || HasLineBreak(name) || HasLineBreak(value) ||
-            name.find(':') != std::string::npos) {
+        if (name.empty() || HasLineBreak(name) || HasLineBreak(value) || name.find(':') != std::string::npos) {
             return TransportError{CURLE_BAD_FUNCTION_ARGUMENT, "invalid header `" + name + "`"};
         }
-        if (!headers.Add(HeaderLine(name, value)))
-            return TransportError{CURLE_OUT_OF_MEMORY, "out of memory"};
+        if (!headers.Add(HeaderLine(name, value))) return TransportError{CURLE_OUT_OF_MEMORY, "out of memory"};
     }
     // No "Expect: 100-continue" round trip before bodies; no form Content-Type that libcurl would
     // add to a POST without body (a form POST means "browser" to Kratos).
@@ -197,8 +194,7 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(std::max<long long>(0, configuration.timeout.count())));
     if (configuration.connect_timeout.count() > 0) {
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                         static_cast<long>(configuration.connect_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(configuration.connect_timeout.count()));
     }
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, configuration.follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
@@ -208,8 +204,7 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     if (configuration.client_certificate_file) {
         curl_easy_setopt(curl, CURLOPT_SSLCERT, configuration.client_certificate_file->c_str());
     }
-    if (configuration.client_key_file)
-        curl_easy_setopt(curl, CURLOPT_SSLKEY, configuration.client_key_file->c_str());
+    if (configuration.client_key_file) curl_easy_setopt(curl, CURLOPT_SSLKEY, configuration.client_key_file->c_str());
     if (configuration.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, configuration.proxy->c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
@@ -238,8 +233,7 @@ std::variant<HttpResponse, TransportError> Execute(const Configuration& configur
     if (code != CURLE_OK) {
         std::string message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
         // Method and path only: query strings may carry tokens (logout) that must not reach logs.
-        return TransportError{static_cast<int>(code),
-                              message + " (" + request.method() + " " + request.path() + ")"};
+        return TransportError{static_cast<int>(code), message + " (" + request.method() + " " + request.path() + ")"};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

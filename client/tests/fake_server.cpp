@@ -114,9 +114,7 @@ std::optional<std::string> RecordedRequest::header(const std::string& lower_name
     return it->second;
 }
 
-std::size_t RecordedRequest::header_count(const std::string& lower_name) const {
-    return headers.count(lower_name);
-}
+std::size_t RecordedRequest::header_count(const std::string& lower_name) const { return headers.count(lower_name); }
 
 FakeServer::FakeServer(Handler handler) : handler_(std::move(handler)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -40,7 +40,7 @@ struct FakeResponse {
 };
 
 class FakeServer {
-public:
+  public:
     // Returns the answer, or std::nullopt to never answer this request.
     using Handler = std::function<std::optional<FakeResponse>(const RecordedRequest&)>;
 
@@ -60,7 +60,7 @@ public:
     // Always answers `response`.
     static Handler Always(FakeResponse response);
 
-private:
+  private:
     void Run();
 
     Handler handler_;

@@ -44,7 +44,7 @@ std::string RandomSuffix() {
 }
 
 class Journey : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const auto public_url = Env("BIA_PUBLIC_URL");
         const auto admin_url = Env("BIA_ADMIN_URL");
@@ -78,8 +78,8 @@ protected:
 
     // API login flow: init, then submit the password; returns the session token.
     std::string Login() {
-        auto flow = v0::initialize_self_service_login_flow_without_browser(public_, std::nullopt,
-                                                                           std::nullopt, std::nullopt);
+        auto flow =
+            v0::initialize_self_service_login_flow_without_browser(public_, std::nullopt, std::nullopt, std::nullopt);
         if (!flow) {
             ADD_FAILURE() << "initialize login flow: " << describe(flow.error());
             return {};
@@ -172,8 +172,8 @@ TEST_F(Journey, IdentityThroughTheLibraryAlone) {
     ASSERT_TRUE(again) << describe(again.error());
     models::SubmitSelfServiceSettingsFlowWithPasswordMethodBody short_password;
     short_password.password = "short";
-    auto rejected = v0::submit_self_service_settings_flow(
-        public_, again->id, token, models::SubmitSelfServiceSettingsFlowBody(short_password));
+    auto rejected = v0::submit_self_service_settings_flow(public_, again->id, token,
+                                                          models::SubmitSelfServiceSettingsFlowBody(short_password));
     ASSERT_FALSE(rejected);
     using SettingsError = v0::SubmitSelfServiceSettingsFlowError;
     const auto* response = std::get_if<ResponseContent<SettingsError>>(&rejected.error());
@@ -197,15 +197,13 @@ TEST_F(Journey, IdentityThroughTheLibraryAlone) {
     EXPECT_TRUE(found) << "no password-length message on the password node: " << response->content;
 
     // No token: 401.
-    auto anonymous =
-        v0::submit_self_service_settings_flow(public_, again->id, std::nullopt, Profile(Traits("Eve")));
+    auto anonymous = v0::submit_self_service_settings_flow(public_, again->id, std::nullopt, Profile(Traits("Eve")));
     ASSERT_FALSE(anonymous);
     const auto* unauthorized = std::get_if<ResponseContent<SettingsError>>(&anonymous.error());
     ASSERT_NE(unauthorized, nullptr) << describe(anonymous.error());
     EXPECT_EQ(unauthorized->status, 401);
     ASSERT_TRUE(unauthorized->entity.has_value()) << unauthorized->content;
-    EXPECT_TRUE(std::holds_alternative<SettingsError::Status401>(*unauthorized->entity))
-        << unauthorized->content;
+    EXPECT_TRUE(std::holds_alternative<SettingsError::Status401>(*unauthorized->entity)) << unauthorized->content;
     auto whoami = v0::to_session(public_, std::nullopt, std::nullopt);
     ASSERT_FALSE(whoami);
     EXPECT_EQ(status_of(whoami.error()), 401);
@@ -235,8 +233,7 @@ TEST_F(Journey, ExpiredSettingsFlowAnswersGone) {
     EXPECT_NE(*gone->value.use_flow_id, flow->id);
 
     // The replacement flow is usable.
-    auto replacement =
-        v0::get_self_service_settings_flow(public_, *gone->value.use_flow_id, token, std::nullopt);
+    auto replacement = v0::get_self_service_settings_flow(public_, *gone->value.use_flow_id, token, std::nullopt);
     ASSERT_TRUE(replacement) << describe(replacement.error());
     EXPECT_EQ(replacement->state, models::SelfServiceSettingsFlowState::ShowForm);
 }

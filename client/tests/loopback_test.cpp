@@ -76,7 +76,7 @@ json Envelope(int code, const char* status, const char* message, const char* id 
 FakeResponse Answer(int status, const json& body) { return FakeResponse{status, body.dump()}; }
 
 class Loopback : public ::testing::Test {
-protected:
+  protected:
     Configuration ConfigurationFor(const FakeServer& server) {
         Configuration configuration;
         configuration.base_path = server.url();
@@ -145,8 +145,8 @@ TEST_F(Loopback, SeedCallPostsTheBodyAsJson) {
 TEST_F(Loopback, FiveParameterFormSendsTheCookie) {
     FakeServer server(FakeServer::Always(Answer(200, SettingsFlowJson("success"))));
     auto configuration = ConfigurationFor(server);
-    auto flow = v0::submit_self_service_settings_flow(
-        configuration, kFlowId, std::nullopt, "ory_kratos_session=abc; csrf_token_x=y", ProfileBody());
+    auto flow = v0::submit_self_service_settings_flow(configuration, kFlowId, std::nullopt,
+                                                      "ory_kratos_session=abc; csrf_token_x=y", ProfileBody());
     ASSERT_TRUE(flow) << describe(flow.error());
     const auto request = server.last_request();
     EXPECT_EQ(request.header("cookie"), "ory_kratos_session=abc; csrf_token_x=y");
@@ -168,8 +168,7 @@ TEST_F(Loopback, SubmitWithoutBodySendsNone) {
 TEST_F(Loopback, SettingsErrorsDecodeIntoTheirStatusAlternative) {
     json answer;
     int status = 0;
-    FakeServer server(
-        [&](const RecordedRequest&) { return std::optional<FakeResponse>(Answer(status, answer)); });
+    FakeServer server([&](const RecordedRequest&) { return std::optional<FakeResponse>(Answer(status, answer)); });
     auto configuration = ConfigurationFor(server);
     using E = v0::SubmitSelfServiceSettingsFlowError;
     const auto submit = [&](int s, json body) {
@@ -185,9 +184,8 @@ TEST_F(Loopback, SettingsErrorsDecodeIntoTheirStatusAlternative) {
     };
 
     // 400: the flow with its messages.
-    json message = {{"id", 4000005},
-                    {"text", "The password can not be used because it is too short."},
-                    {"type", "error"}};
+    json message = {
+        {"id", 4000005}, {"text", "The password can not be used because it is too short."}, {"type", "error"}};
     auto e400 = submit(400, SettingsFlowJson("show_form", json::array({message})));
     const auto* bad = std::get_if<E::Status400>(&e400);
     ASSERT_NE(bad, nullptr);
@@ -197,8 +195,8 @@ TEST_F(Loopback, SettingsErrorsDecodeIntoTheirStatusAlternative) {
     ASSERT_TRUE(std::holds_alternative<E::Status401>(e401));
     EXPECT_EQ(std::get<E::Status401>(e401).value.error.message, "The request could not be authorized");
 
-    auto e403 = submit(
-        403, Envelope(403, "Forbidden", "The requested action was forbidden", "security_csrf_violation"));
+    auto e403 =
+        submit(403, Envelope(403, "Forbidden", "The requested action was forbidden", "security_csrf_violation"));
     ASSERT_TRUE(std::holds_alternative<E::Status403>(e403));
     EXPECT_EQ(*std::get<E::Status403>(e403).value.error.id, "security_csrf_violation");
 
@@ -209,8 +207,8 @@ TEST_F(Loopback, SettingsErrorsDecodeIntoTheirStatusAlternative) {
     ASSERT_TRUE(std::holds_alternative<E::Status410>(e410));
     EXPECT_EQ(*std::get<E::Status410>(e410).value.use_flow_id, "0f9c7b1e-3a2d-4c5b-8e6f-7a8b9c0d1e2f");
 
-    json location = Envelope(422, "Unprocessable Entity", "browser location change required",
-                             "browser_location_change_required");
+    json location =
+        Envelope(422, "Unprocessable Entity", "browser location change required", "browser_location_change_required");
     location["redirect_browser_to"] = "https://idp.example/";
     auto e422 = submit(422, location);
     ASSERT_TRUE(std::holds_alternative<E::Status422>(e422));
@@ -220,8 +218,8 @@ TEST_F(Loopback, SettingsErrorsDecodeIntoTheirStatusAlternative) {
     EXPECT_TRUE(std::holds_alternative<E::Status500>(e500));
 
     // A 400 that is an error envelope rather than a flow, and an undocumented status.
-    auto plain400 = submit(
-        400, Envelope(400, "Bad Request", "The request was malformed or contained invalid parameters"));
+    auto plain400 =
+        submit(400, Envelope(400, "Bad Request", "The request was malformed or contained invalid parameters"));
     ASSERT_TRUE(std::holds_alternative<E::DefaultResponse>(plain400));
     EXPECT_EQ(*std::get<E::DefaultResponse>(plain400).value.error.code, 400);
     auto e404 = submit(404, Envelope(404, "Not Found", "Unable to locate the resource"));
@@ -267,8 +265,7 @@ TEST_F(Loopback, UndecodableSuccessIsASerdeError) {
 TEST_F(Loopback, QueryAndPathParametersAreEncoded) {
     FakeServer server(FakeServer::Always(Answer(200, IdentityJson())));
     auto configuration = ConfigurationFor(server);
-    auto identity =
-        v0::admin_get_identity(configuration, "a b/c?d", std::vector<std::string>{"oidc", "pass word"});
+    auto identity = v0::admin_get_identity(configuration, "a b/c?d", std::vector<std::string>{"oidc", "pass word"});
     ASSERT_TRUE(identity) << describe(identity.error());
     auto request = server.last_request();
     EXPECT_EQ(request.path, "/admin/identities/a%20b%2Fc%3Fd");
@@ -349,8 +346,7 @@ TEST_F(Loopback, RedirectsAreNotFollowedByDefault) {
     ASSERT_TRUE(logout) << describe(logout.error());
     EXPECT_EQ(server.last_request().target, "/self-service/logout?token=logout-token");
     // An operation with a body type: the redirect is handed back as it is.
-    auto flow =
-        v0::initialize_self_service_settings_flow_for_browsers(configuration, "http://127.0.0.1:4455/");
+    auto flow = v0::initialize_self_service_settings_flow_for_browsers(configuration, "http://127.0.0.1:4455/");
     ASSERT_FALSE(flow);
     const auto& response = ResponseOf(flow.error());
     EXPECT_EQ(response.status, 303);
@@ -359,8 +355,7 @@ TEST_F(Loopback, RedirectsAreNotFollowedByDefault) {
 }
 
 TEST_F(Loopback, TextAnswersOfStringOperations) {
-    FakeServer server(
-        FakeServer::Always(FakeResponse{200, "window.__oryWebAuthnLogin = () => {}", "text/javascript"}));
+    FakeServer server(FakeServer::Always(FakeResponse{200, "window.__oryWebAuthnLogin = () => {}", "text/javascript"}));
     auto configuration = ConfigurationFor(server);
     auto script = v0::get_web_authn_java_script(configuration);
     ASSERT_TRUE(script) << describe(script.error());
@@ -394,11 +389,10 @@ TEST_F(Loopback, AsyncTwinsRunConcurrently) {
     }
     for (const auto& request : server.requests()) tokens.push_back(*request.header("x-session-token"));
     std::sort(tokens.begin(), tokens.end());
-    EXPECT_EQ(tokens, (std::vector<std::string>{"tok-0", "tok-1", "tok-2", "tok-3", "tok-4", "tok-5", "tok-6",
-                                                "tok-7"}));
+    EXPECT_EQ(tokens,
+              (std::vector<std::string>{"tok-0", "tok-1", "tok-2", "tok-3", "tok-4", "tok-5", "tok-6", "tok-7"}));
 
-    auto submitted =
-        v0::submit_self_service_settings_flow_async(configuration, kFlowId, "tok", ProfileBody());
+    auto submitted = v0::submit_self_service_settings_flow_async(configuration, kFlowId, "tok", ProfileBody());
     auto result = submitted.get();
     EXPECT_FALSE(result) << "a session is not a settings flow";
     EXPECT_TRUE(std::holds_alternative<SerdeError>(result.error()));
@@ -425,8 +419,7 @@ TEST_F(Loopback, ConnectionsAreReusedThroughThePool) {
 
 TEST_F(Loopback, NewerNamesSendTheSameRequests) {
     FakeServer server([](const RecordedRequest& request) {
-        if (request.path == "/admin/identities")
-            return std::optional<FakeResponse>(Answer(201, IdentityJson()));
+        if (request.path == "/admin/identities") return std::optional<FakeResponse>(Answer(201, IdentityJson()));
         if (request.path == "/self-service/settings/api") {
             return std::optional<FakeResponse>(Answer(200, SettingsFlowJson("show_form")));
         }
@@ -451,8 +444,7 @@ TEST_F(Loopback, NewerNamesSendTheSameRequests) {
     EXPECT_EQ(request.target, std::string("/self-service/settings?flow=") + kFlowId);
     EXPECT_EQ(request.header("x-session-token"), "tok");
     EXPECT_EQ(json::parse(request.body)["method"], "profile");
-    static_assert(
-        std::is_same_v<apis::frontend_api::UpdateSettingsFlowError, v0::SubmitSelfServiceSettingsFlowError>);
+    static_assert(std::is_same_v<apis::frontend_api::UpdateSettingsFlowError, v0::SubmitSelfServiceSettingsFlowError>);
 }
 
 }  // namespace

@@ -11,9 +11,9 @@ namespace bia::client::testing {
 struct ModelCase {
     enum class Kind { kObject, kEnum, kUnion };
 
-    const char* name;  // "<Model>/full", "<Model>/minimal", "<Enum>/<value>", "<Union>/<tag>"
-    const char* json;  // the example document
-    std::vector<std::string> required;                    // keys whose absence must fail decoding
+    const char* name;                   // "<Model>/full", "<Model>/minimal", "<Enum>/<value>", "<Union>/<tag>"
+    const char* json;                   // the example document
+    std::vector<std::string> required;  // keys whose absence must fail decoding
     nlohmann::json (*round_trip)(const nlohmann::json&);  // decode as the model, encode again
     Kind kind;
 };

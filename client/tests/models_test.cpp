@@ -258,9 +258,7 @@ TEST(Models, SettingsBodiesEncodeWithTheirMethod) {
 }
 
 TEST(Models, SettingsBodiesDecodeByMethod) {
-    const auto each = [](const char* text) {
-        return json::parse(text).get<SubmitSelfServiceSettingsFlowBody>();
-    };
+    const auto each = [](const char* text) { return json::parse(text).get<SubmitSelfServiceSettingsFlowBody>(); };
     EXPECT_TRUE(std::holds_alternative<SubmitSelfServiceSettingsFlowWithTotpMethodBody>(
         each(R"({"method": "totp", "totp_code": "123456"})")));
     EXPECT_TRUE(std::holds_alternative<SubmitSelfServiceSettingsFlowWithWebAuthnMethodBody>(
@@ -288,16 +286,14 @@ TEST(Models, LoginAndRegistrationBodies) {
     login.identifier = "ada@example.com";
     login.password = "secret-secret";
     EXPECT_EQ(json(SubmitSelfServiceLoginFlowBody(login)),
-              json::parse(
-                  R"({"method": "password", "identifier": "ada@example.com", "password": "secret-secret"})"));
+              json::parse(R"({"method": "password", "identifier": "ada@example.com", "password": "secret-secret"})"));
 
     SubmitSelfServiceRegistrationFlowWithPasswordMethodBody registration;
     registration.traits = {{"email", "ada@example.com"}};
     registration.password = "secret-secret";
     EXPECT_EQ(
         json(SubmitSelfServiceRegistrationFlowBody(registration)),
-        json::parse(
-            R"({"method": "password", "traits": {"email": "ada@example.com"}, "password": "secret-secret"})"));
+        json::parse(R"({"method": "password", "traits": {"email": "ada@example.com"}, "password": "secret-secret"})"));
 
     AdminCreateIdentityBody create;
     create.schema_id = "default";
@@ -345,8 +341,7 @@ TEST(Models, DecodeErrorsCarryTheJsonPath) {
 
     wire = json::parse(kSettingsFlow);
     wire["ui"]["nodes"][0]["attributes"]["node_type"] = "div";
-    EXPECT_THROW((void)wire.get<SelfServiceSettingsFlow>(), JsonDecodeError)
-        << "G2-only node types are not in v0.10.1";
+    EXPECT_THROW((void)wire.get<SelfServiceSettingsFlow>(), JsonDecodeError) << "G2-only node types are not in v0.10.1";
 }
 
 TEST(Models, UnknownKeysAreIgnoredAndNullOptionalsAreAbsent) {
@@ -373,8 +368,8 @@ TEST(Models, EnumsHaveTheirWireNames) {
 TEST(Models, NewerNamesAreTheSameTypes) {
     static_assert(std::is_same_v<SettingsFlow, SelfServiceSettingsFlow>);
     static_assert(std::is_same_v<UpdateSettingsFlowBody, SubmitSelfServiceSettingsFlowBody>);
-    static_assert(std::is_same_v<UpdateSettingsFlowWithProfileMethod,
-                                 SubmitSelfServiceSettingsFlowWithProfileMethodBody>);
+    static_assert(
+        std::is_same_v<UpdateSettingsFlowWithProfileMethod, SubmitSelfServiceSettingsFlowWithProfileMethodBody>);
     static_assert(std::is_same_v<CreateIdentityBody, AdminCreateIdentityBody>);
     static_assert(std::is_same_v<LoginFlow, SelfServiceLoginFlow>);
     SUCCEED();

@@ -19,8 +19,7 @@ using SettingsResult = Result<models::SelfServiceSettingsFlow, Error<v0::SubmitS
 // The seed call (four parameters) and its five-parameter form with the cookie.
 using SeedCall = SettingsResult (*)(const Configuration&, std::string_view, std::optional<std::string_view>,
                                     std::optional<models::SubmitSelfServiceSettingsFlowBody>);
-using SeedCallWithCookie = SettingsResult (*)(const Configuration&, std::string_view,
-                                              std::optional<std::string_view>,
+using SeedCallWithCookie = SettingsResult (*)(const Configuration&, std::string_view, std::optional<std::string_view>,
                                               std::optional<std::string_view>,
                                               std::optional<models::SubmitSelfServiceSettingsFlowBody>);
 [[maybe_unused]] constexpr SeedCall kSeed = &v0::submit_self_service_settings_flow;
@@ -42,9 +41,8 @@ using SeedAsync = std::future<SettingsResult> (*)(const Configuration&, std::str
     const Configuration&, std::optional<std::string_view>, std::optional<std::string_view>) = &v0::to_session;
 
 // Newer names.
-[[maybe_unused]] constexpr Result<models::Identity, Error<apis::identity_api::CreateIdentityError>> (
-    *kCreate)(const Configuration&,
-              std::optional<models::AdminCreateIdentityBody>) = &apis::identity_api::create_identity;
+[[maybe_unused]] constexpr Result<models::Identity, Error<apis::identity_api::CreateIdentityError>> (*kCreate)(
+    const Configuration&, std::optional<models::AdminCreateIdentityBody>) = &apis::identity_api::create_identity;
 [[maybe_unused]] constexpr Result<models::SelfServiceSettingsFlow,
                                   Error<apis::frontend_api::CreateNativeSettingsFlowError>> (*kCreateNative)(
     const Configuration&, std::optional<std::string_view>) = &apis::frontend_api::create_native_settings_flow;
@@ -55,14 +53,14 @@ static_assert(std::is_same_v<decltype(ResponseContent<int>::entity), std::option
 static_assert(std::is_same_v<decltype(Configuration::timeout), std::chrono::milliseconds>);
 static_assert(std::is_same_v<decltype(Configuration::user_agent), std::optional<std::string>>);
 static_assert(std::is_same_v<decltype(Configuration::bearer_access_token), std::optional<std::string>>);
-static_assert(std::is_same_v<v0::SubmitSelfServiceSettingsFlowError::Status400,
-                             Status<400, models::SelfServiceSettingsFlow>>);
-static_assert(std::is_base_of_v<
-              std::variant<Status<400, models::SelfServiceSettingsFlow>, Status<401, models::JsonError>,
-                           Status<403, models::JsonError>, Status<410, models::JsonError>,
-                           Status<422, models::SelfServiceBrowserLocationChangeRequiredError>,
-                           Status<500, models::JsonError>, DefaultResponse<models::JsonError>, UnknownValue>,
-              v0::SubmitSelfServiceSettingsFlowError>);
+static_assert(
+    std::is_same_v<v0::SubmitSelfServiceSettingsFlowError::Status400, Status<400, models::SelfServiceSettingsFlow>>);
+static_assert(
+    std::is_base_of_v<std::variant<Status<400, models::SelfServiceSettingsFlow>, Status<401, models::JsonError>,
+                                   Status<403, models::JsonError>, Status<410, models::JsonError>,
+                                   Status<422, models::SelfServiceBrowserLocationChangeRequiredError>,
+                                   Status<500, models::JsonError>, DefaultResponse<models::JsonError>, UnknownValue>,
+                      v0::SubmitSelfServiceSettingsFlowError>);
 static_assert(std::is_same_v<models::SubmitSelfServiceSettingsFlowBody,
                              std::variant<models::SubmitSelfServiceSettingsFlowWithPasswordMethodBody,
                                           models::SubmitSelfServiceSettingsFlowWithProfileMethodBody,

@@ -32,7 +32,8 @@ core::Result<HttpReply> AdminRequest(const std::string& method, const std::strin
     if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) return core::Unavailable(std::string("request to ") + url + " failed: " + curl_easy_strerror(rc));
+    if (rc != CURLE_OK)
+        return core::Unavailable(std::string("request to ") + url + " failed: " + curl_easy_strerror(rc));
     return reply;
 }
 

@@ -1,7 +1,7 @@
 #include "app/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -27,7 +27,8 @@ int Fail(const std::string& line) {
 
 // Every log line is one JSON object: {"time","level","event":{...}}; events are JSON objects
 // (the HTTP layer writes its request events the same way). Never log secrets.
-void LogEvent(spdlog::level::level_enum level, const std::string& msg, nlohmann::json fields = nlohmann::json::object()) {
+void LogEvent(spdlog::level::level_enum level, const std::string& msg,
+              nlohmann::json fields = nlohmann::json::object()) {
     fields["msg"] = msg;
     spdlog::log(level, "{}", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
@@ -44,9 +45,12 @@ int Serve(const std::vector<std::string>& files, bool dev) {
         core::SecureRandom random;
         cfg->secrets.default_secrets = {random.AlphaNumeric(32)};
     }
-    if (cfg->log.level == "debug" || cfg->log.level == "trace") spdlog::set_level(spdlog::level::debug);
-    else if (cfg->log.level == "warning" || cfg->log.level == "warn") spdlog::set_level(spdlog::level::warn);
-    else if (cfg->log.level == "error" || cfg->log.level == "fatal" || cfg->log.level == "panic") spdlog::set_level(spdlog::level::err);
+    if (cfg->log.level == "debug" || cfg->log.level == "trace")
+        spdlog::set_level(spdlog::level::debug);
+    else if (cfg->log.level == "warning" || cfg->log.level == "warn")
+        spdlog::set_level(spdlog::level::warn);
+    else if (cfg->log.level == "error" || cfg->log.level == "fatal" || cfg->log.level == "panic")
+        spdlog::set_level(spdlog::level::err);
 
     // Block the stop signals before any thread starts so only sigwait below receives them.
     sigset_t signals;
@@ -61,8 +65,8 @@ int Serve(const std::vector<std::string>& files, bool dev) {
         return Fail("bia: " + e.reason + (e.debug.empty() ? "" : " (" + e.debug + ")"));
     }
     if (auto s = (*wiring)->Start(); !s) return Fail("bia: " + s.error().reason);
-    std::cout << "Bia " << BIA_VERSION << " listening: public API " << (*wiring)->PublicListenUrl()
-              << " , admin API " << (*wiring)->AdminListenUrl() << std::endl;
+    std::cout << "Bia " << BIA_VERSION << " listening: public API " << (*wiring)->PublicListenUrl() << " , admin API "
+              << (*wiring)->AdminListenUrl() << std::endl;
 
     int sig = 0;
     sigwait(&signals, &sig);
@@ -122,7 +126,9 @@ int RunCli(int argc, char** argv) {
     bool dev = false;
     bool watch_courier = false;
     auto* serve = app.add_subcommand("serve", "Run the public and admin HTTP APIs");
-    serve->add_option("-c,--config", config_files, "Configuration file(s) (kratos.yml); later files override earlier ones")
+    serve
+        ->add_option("-c,--config", config_files,
+                     "Configuration file(s) (kratos.yml); later files override earlier ones")
         ->required()
         ->check(CLI::ExistingFile);
     serve->add_flag("--dev", dev, "Development mode: allows plain-http cookies and low hash costs");
@@ -144,7 +150,8 @@ int RunCli(int argc, char** argv) {
     auto* identities = app.add_subcommand("identities", "Manage identities through a running server's admin API");
     identities->require_subcommand(1);
     std::string endpoint;
-    identities->add_option("-e,--endpoint", endpoint, "Admin API URL (default $KRATOS_ADMIN_URL or http://127.0.0.1:4434/)");
+    identities->add_option("-e,--endpoint", endpoint,
+                           "Admin API URL (default $KRATOS_ADMIN_URL or http://127.0.0.1:4434/)");
     std::vector<std::string> import_files, ids;
     auto* import = identities->add_subcommand("import", "Create identities from JSON files (admin create bodies)");
     import->add_option("files", import_files, "JSON files; '-' reads standard input")->required();
@@ -174,7 +181,8 @@ int RunCli(int argc, char** argv) {
         int rc = 0;
         for (const auto& f : import_files) {
             std::stringstream ss;
-            if (f == "-") ss << std::cin.rdbuf();
+            if (f == "-")
+                ss << std::cin.rdbuf();
             else {
                 std::ifstream in(f);
                 if (!in) return Fail("bia: cannot read " + f);
@@ -186,12 +194,13 @@ int RunCli(int argc, char** argv) {
     }
     if (*get) {
         int rc = 0;
-        for (const auto& id : ids) rc |= PrintReply(AdminRequest("GET", core::JoinUrl(admin, "/admin/identities/" + id)), 200);
+        for (const auto& id : ids)
+            rc |= PrintReply(AdminRequest("GET", core::JoinUrl(admin, "/admin/identities/" + id)), 200);
         return rc;
     }
     if (*list) {
         return PrintReply(AdminRequest("GET", core::JoinUrl(admin, "/admin/identities?page=" + std::to_string(page) +
-                                                                          "&per_page=" + std::to_string(per_page))),
+                                                                       "&per_page=" + std::to_string(per_page))),
                           200);
     }
     if (*del) {

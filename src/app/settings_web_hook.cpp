@@ -9,7 +9,7 @@ namespace bia::app {
 namespace {
 
 class SettingsWebHook final : public selfservice::settings::SettingsHook {
-public:
+  public:
     SettingsWebHook(std::unique_ptr<selfservice::hook::WebHook> hook, std::string public_url)
         : hook_(std::move(hook)), public_url_(std::move(public_url)) {}
 
@@ -23,7 +23,7 @@ public:
                                                               session::ToJson(c.session, public_url_), request));
     }
 
-private:
+  private:
     std::unique_ptr<selfservice::hook::WebHook> hook_;
     std::string public_url_;
 };
@@ -31,11 +31,12 @@ private:
 }  // namespace
 
 selfservice::settings::SettingsHookBuilder MakeSettingsWebHook(std::string public_base_url) {
-    return [public_base_url](const config::Hook& h) -> core::Result<std::unique_ptr<selfservice::settings::SettingsHook>> {
-        BIA_TRY_ASSIGN(auto hook, selfservice::hook::WebHook::Create(h.config));
-        return std::unique_ptr<selfservice::settings::SettingsHook>(
-            std::make_unique<SettingsWebHook>(std::move(hook), public_base_url));
-    };
+    return
+        [public_base_url](const config::Hook& h) -> core::Result<std::unique_ptr<selfservice::settings::SettingsHook>> {
+            BIA_TRY_ASSIGN(auto hook, selfservice::hook::WebHook::Create(h.config));
+            return std::unique_ptr<selfservice::settings::SettingsHook>(
+                std::make_unique<SettingsWebHook>(std::move(hook), public_base_url));
+        };
 }
 
 }  // namespace bia::app

@@ -38,8 +38,8 @@ core::Status PrepareSchema(Db& db, bool migrate, std::vector<std::string>* appli
 }
 
 // One backend's repository classes, selected by the `Repos` traits below.
-template <class Db, class Identities, class Sessions, class Errors, class Logins, class Registrations,
-          class Settings, class Continuity>
+template <class Db, class Identities, class Sessions, class Errors, class Logins, class Registrations, class Settings,
+          class Continuity>
 core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector<std::string>* applied) {
     BIA_TRY(PrepareSchema(*db, migrate, applied));
     Storage s;
@@ -74,7 +74,7 @@ core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vec
     return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::SessionRepositorySqlite, sq::ErrorRepositorySqlite,
                     sq::LoginFlowRepositorySqlite, sq::RegistrationFlowRepositorySqlite,
                     sq::SettingsFlowRepositorySqlite, sq::ContinuityRepositorySqlite>(std::move(db), migrate || memory,
-                                                                                     applied);
+                                                                                      applied);
 }
 
 core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn) {

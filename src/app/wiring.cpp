@@ -8,9 +8,14 @@
 #include <thread>
 
 #include "crypto/argon2id_hasher.hpp"
+#include "crypto/bcrypt_hasher.hpp"
 #include "crypto/cookie_sealer.hpp"
+#include "crypto/hash_pool.hpp"
 #include "crypto/hibp_client.hpp"
 #include "crypto/password_policy.hpp"
+#include "crypto/password_verifier.hpp"
+#include "http/router.hpp"
+#include "http/routes/admin_identities.hpp"
 #include "http/routes/csrf_cookie.hpp"
 #include "http/routes/login_routes.hpp"
 #include "http/routes/registration_routes.hpp"
@@ -19,27 +24,22 @@
 #include "http/routes/session_resolver.hpp"
 #include "http/routes/session_routes.hpp"
 #include "http/routes/settings_routes.hpp"
-#include "selfservice/settings/settings_hook.hpp"
-#include "selfservice/settings/settings_service.hpp"
-#include "strategy/password/password_settings.hpp"
-#include "strategy/profile/profile_settings.hpp"
-#include "selfservice/flow/error_store.hpp"
-#include "selfservice/flow/return_to.hpp"
-#include "selfservice/login/login_service.hpp"
-#include "selfservice/registration/registration_service.hpp"
-#include "strategy/password/password_hashing.hpp"
-#include "strategy/password/password_login.hpp"
-#include "strategy/password/password_registration.hpp"
-#include "crypto/bcrypt_hasher.hpp"
-#include "crypto/hash_pool.hpp"
-#include "crypto/password_verifier.hpp"
-#include "http/router.hpp"
-#include "http/routes/admin_identities.hpp"
 #include "http/routes/system_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
 #include "schema/schema.hpp"
+#include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/return_to.hpp"
+#include "selfservice/login/login_service.hpp"
+#include "selfservice/registration/registration_service.hpp"
+#include "selfservice/settings/settings_hook.hpp"
+#include "selfservice/settings/settings_service.hpp"
 #include "session/session_service.hpp"
+#include "strategy/password/password_hashing.hpp"
+#include "strategy/password/password_login.hpp"
+#include "strategy/password/password_registration.hpp"
+#include "strategy/password/password_settings.hpp"
+#include "strategy/profile/profile_settings.hpp"
 
 namespace bia::app {
 
@@ -48,13 +48,13 @@ namespace {
 // identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share
 // the same admission control.
 class PooledHashing final : public identity::PasswordHashing {
-public:
+  public:
     PooledHashing(crypto::HashPool& pool, const crypto::PasswordVerifier& verifier)
         : pool_(pool), verifier_(verifier) {}
     core::Result<std::string> Hash(std::string_view password) override { return pool_.HashBlocking(password); }
     bool IsKnownHashFormat(std::string_view encoded) override { return verifier_.IsKnownFormat(encoded); }
 
-private:
+  private:
     crypto::HashPool& pool_;
     const crypto::PasswordVerifier& verifier_;
 };
@@ -127,7 +127,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     // bounded pool that keeps hashing off the network threads.
     if (cfg.hashers.algorithm == config::HashAlgorithm::kArgon2) {
         const auto& a = cfg.hashers.argon2;
-        const uint32_t parallelism = a.parallelism ? a.parallelism : 2 * std::max(1u, std::thread::hardware_concurrency());
+        const uint32_t parallelism =
+            a.parallelism ? a.parallelism : 2 * std::max(1u, std::thread::hardware_concurrency());
         crypto::Argon2Params params;
         params.memory_kib = static_cast<uint32_t>(a.memory_bytes / 1024);
         params.iterations = a.iterations;
@@ -144,7 +145,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.hashing = std::make_unique<PooledHashing>(*p.hash_pool, *p.verifier);
 
     // Services.
-    p.identities = std::make_unique<identity::IdentityService>(identity_repo, *p.schemas, *p.hashing, p.clock, p.random);
+    p.identities =
+        std::make_unique<identity::IdentityService>(identity_repo, *p.schemas, *p.hashing, p.clock, p.random);
     session::SessionOptions session_options;
     session_options.lifespan = cfg.session.lifespan;
     session_options.earliest_possible_extend = cfg.session.earliest_possible_extend;
@@ -179,8 +181,10 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     policy_options.ignore_network_errors = pw.ignore_network_errors;
     policy_options.bcrypt_in_use = cfg.hashers.algorithm == config::HashAlgorithm::kBcrypt;
     p.password_policy = std::make_unique<crypto::PasswordPolicy>(policy_options, *p.hibp, p.clock);
-    p.password_hashing = std::make_unique<strategy::password::PooledPasswordHashing>(*p.hash_pool, *p.verifier, *p.hasher);
-    p.return_to = std::make_unique<selfservice::ReturnToValidator>(cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl());
+    p.password_hashing =
+        std::make_unique<strategy::password::PooledPasswordHashing>(*p.hash_pool, *p.verifier, *p.hasher);
+    p.return_to =
+        std::make_unique<selfservice::ReturnToValidator>(cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl());
     p.error_store = std::make_unique<selfservice::ErrorStore>(*p.storage.errors, p.clock, p.random);
     // Strategies are always built: a disabled method answers 404 when addressed (settings-flow.md §5.2).
     p.password_login = std::make_unique<strategy::password::PasswordLogin>(cfg, *p.identities, *p.schemas,
@@ -188,8 +192,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.password_registration = std::make_unique<strategy::password::PasswordRegistration>(
         cfg, *p.identities, *p.password_policy, *p.password_hashing, p.clock, p.random);
     p.login = std::make_unique<selfservice::login::LoginService>(
-        cfg, *p.storage.login_flows, std::vector<selfservice::login::LoginStrategy*>{p.password_login.get()}, *p.sessions,
-        *p.return_to, p.clock, p.random);
+        cfg, *p.storage.login_flows, std::vector<selfservice::login::LoginStrategy*>{p.password_login.get()},
+        *p.sessions, *p.return_to, p.clock, p.random);
     p.registration = std::make_unique<selfservice::registration::RegistrationService>(
         cfg, *p.storage.registration_flows,
         std::vector<selfservice::registration::RegistrationStrategy*>{p.password_registration.get()}, identity_repo,
@@ -210,8 +214,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
 
     // Settings: G2 dispatch order profile, password (settings-flow.md §5.2).
     p.profile_settings = std::make_unique<strategy::profile::ProfileSettings>(cfg, *p.identities, p.random);
-    p.password_settings = std::make_unique<strategy::password::PasswordSettings>(
-        cfg, *p.identities, *p.password_policy, *p.password_hashing, p.random);
+    p.password_settings = std::make_unique<strategy::password::PasswordSettings>(cfg, *p.identities, *p.password_policy,
+                                                                                 *p.password_hashing, p.random);
     BIA_TRY_ASSIGN(auto settings_hooks,
                    selfservice::settings::SettingsHooks::Build(cfg.selfservice.flows.settings.after, session_repo,
                                                                MakeSettingsWebHook(cfg.PublicBaseUrl())));

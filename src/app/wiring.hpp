@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "app/storage.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
-#include "app/storage.hpp"
 
 namespace bia::app {
 
@@ -20,7 +20,7 @@ struct WiringOptions {
 };
 
 class Wiring {
-public:
+  public:
     static core::Result<std::unique_ptr<Wiring>> Build(config::Config config, WiringOptions options = {});
     ~Wiring();
 
@@ -31,7 +31,7 @@ public:
     std::string PublicListenUrl() const;
     std::string AdminListenUrl() const;
 
-private:
+  private:
     Wiring();
     struct Parts;
     std::unique_ptr<Parts> parts_;

@@ -34,9 +34,7 @@ SameSite ParseSameSite(const std::string& s) {
     return SameSite::kLax;
 }
 
-RequiredAal ParseAal(const std::string& s) {
-    return s == "aal1" ? RequiredAal::kAal1 : RequiredAal::kHighestAvailable;
-}
+RequiredAal ParseAal(const std::string& s) { return s == "aal1" ? RequiredAal::kAal1 : RequiredAal::kHighestAvailable; }
 
 bool IsWildcardHost(std::string_view host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
 
@@ -47,7 +45,7 @@ std::string BracketIfIpv6(const std::string& host) {
 // Turns the checked values into a Config, adding defaults and the checks that involve more
 // than one key.
 class Builder {
-public:
+  public:
     Builder(const ParsedValues& values, bool dev_mode, Warnings& warnings)
         : v_(values), dev_mode_(dev_mode), warnings_(warnings) {}
 
@@ -70,7 +68,7 @@ public:
         return c;
     }
 
-private:
+  private:
     // --- typed reads; the table guarantees each key's type ---------------------------------
     void Str(std::string_view path, std::string& out) const {
         if (const auto* p = v_.Get<std::string>(path)) out = *p;
@@ -150,16 +148,16 @@ private:
         if (const auto* base = v_.Get<std::string>(prefix + ".base_url")) {
             auto url = core::Url::Parse(*base);  // already checked to be an http(s) URL
             if (!url || url->has_query || !url->fragment.empty())
-                return KeyError(prefix + ".base_url", "must not carry a query or fragment, got \"" + *base +
-                                                          "\"" + v_.OriginSuffix(prefix + ".base_url"));
+                return KeyError(prefix + ".base_url", "must not carry a query or fragment, got \"" + *base + "\"" +
+                                                          v_.OriginSuffix(prefix + ".base_url"));
             out.base_url = *base;
             return core::Status::Ok();
         }
         // Kratos guesses from the OS host name; Bia guesses the loopback address it listens
         // on by default, which is right for local use and obviously wrong for anything else.
         const std::string url_host = IsWildcardHost(host) ? "127.0.0.1" : BracketIfIpv6(host);
-        out.base_url = std::string(dev_mode_ ? "http" : "https") + "://" + url_host + ":" +
-                       std::to_string(out.port) + "/";
+        out.base_url =
+            std::string(dev_mode_ ? "http" : "https") + "://" + url_host + ":" + std::to_string(out.port) + "/";
         out.base_url_guessed = true;
         warnings_.push_back(prefix + ".base_url is not set; assuming " + out.base_url);
         return core::Status::Ok();
@@ -186,8 +184,7 @@ private:
                 "sessions and signed cookies will not survive a restart");
         }
         if (c.ciphers.algorithm != "noop" && c.secrets.cipher.empty())
-            return KeyError("secrets.cipher",
-                            "required when ciphers.algorithm is \"" + c.ciphers.algorithm + "\"");
+            return KeyError("secrets.cipher", "required when ciphers.algorithm is \"" + c.ciphers.algorithm + "\"");
         return core::Status::Ok();
     }
 
@@ -204,12 +201,10 @@ private:
         Bool("session.cookie.persistent", s.cookie.persistent);
         OptStr("session.cookie.path", s.cookie.path);
         OptStr("session.cookie.domain", s.cookie.domain);
-        if (const auto* ss = v_.Get<std::string>("session.cookie.same_site"))
-            s.cookie.same_site = ParseSameSite(*ss);
+        if (const auto* ss = v_.Get<std::string>("session.cookie.same_site")) s.cookie.same_site = ParseSameSite(*ss);
         if (const auto* aal = v_.Get<std::string>("session.whoami.required_aal"))
             s.whoami_required_aal = ParseAal(*aal);
-        if (const auto* d = v_.Get<core::Duration>("session.earliest_possible_extend"))
-            s.earliest_possible_extend = *d;
+        if (const auto* d = v_.Get<core::Duration>("session.earliest_possible_extend")) s.earliest_possible_extend = *d;
     }
 
     core::Status BuildHashers(HashersConfig& h) const {
@@ -217,10 +212,9 @@ private:
             h.algorithm = *a == "argon2" ? HashAlgorithm::kArgon2 : HashAlgorithm::kBcrypt;
         U32("hashers.bcrypt.cost", h.bcrypt.cost);
         if (!dev_mode_ && h.bcrypt.cost < kMinProductionBcryptCost)
-            return KeyError("hashers.bcrypt.cost",
-                            "must be at least " + std::to_string(kMinProductionBcryptCost) +
-                                " outside dev mode, got " + std::to_string(h.bcrypt.cost) +
-                                v_.OriginSuffix("hashers.bcrypt.cost"));
+            return KeyError("hashers.bcrypt.cost", "must be at least " + std::to_string(kMinProductionBcryptCost) +
+                                                       " outside dev mode, got " + std::to_string(h.bcrypt.cost) +
+                                                       v_.OriginSuffix("hashers.bcrypt.cost"));
 
         Argon2Config& a = h.argon2;
         Bytes("hashers.argon2.memory", a.memory_bytes);
@@ -235,14 +229,12 @@ private:
         if (h.algorithm == HashAlgorithm::kArgon2) {
             // The argon2 library counts memory in KiB as a 32-bit number.
             if (a.memory_bytes / 1024 > std::numeric_limits<uint32_t>::max())
-                return KeyError("hashers.argon2.memory", "must be below 4TB, got " +
-                                                             FormatByteSize(a.memory_bytes) +
+                return KeyError("hashers.argon2.memory", "must be below 4TB, got " + FormatByteSize(a.memory_bytes) +
                                                              v_.OriginSuffix("hashers.argon2.memory"));
             if (a.memory_bytes < kArgon2MinBytesPerLane * a.parallelism)
                 return KeyError("hashers.argon2.memory",
                                 "must be at least 8KB per unit of hashers.argon2.parallelism (" +
-                                    std::to_string(a.parallelism) + "), got " +
-                                    FormatByteSize(a.memory_bytes) +
+                                    std::to_string(a.parallelism) + "), got " + FormatByteSize(a.memory_bytes) +
                                     v_.OriginSuffix("hashers.argon2.memory"));
         }
         return core::Status::Ok();
@@ -278,9 +270,8 @@ private:
         Hooks(f + "registration.before.hooks", flows.registration.before_hooks);
         After(f + "registration.after", RegistrationAfterMethods(), flows.registration.after);
 
-        for (auto [name, flow] :
-             {std::pair<std::string, AddressFlowConfig*>{"verification", &flows.verification},
-              std::pair<std::string, AddressFlowConfig*>{"recovery", &flows.recovery}}) {
+        for (auto [name, flow] : {std::pair<std::string, AddressFlowConfig*>{"verification", &flows.verification},
+                                  std::pair<std::string, AddressFlowConfig*>{"recovery", &flows.recovery}}) {
             const std::string p = f + name;
             Bool(p + ".enabled", flow->enabled);
             Str(p + ".ui_url", flow->ui_url);
@@ -302,8 +293,7 @@ private:
         PasswordMethodConfig& pw = methods.password;
         Bool(m + "password.enabled", pw.enabled);
         U32(m + "password.config.min_password_length", pw.min_password_length);
-        Bool(m + "password.config.identifier_similarity_check_enabled",
-             pw.identifier_similarity_check_enabled);
+        Bool(m + "password.config.identifier_similarity_check_enabled", pw.identifier_similarity_check_enabled);
         Bool(m + "password.config.haveibeenpwned_enabled", pw.haveibeenpwned_enabled);
         Str(m + "password.config.haveibeenpwned_host", pw.haveibeenpwned_host);
         U32(m + "password.config.max_breaches", pw.max_breaches);
@@ -332,8 +322,8 @@ private:
                 for (const char* key : {"id", "provider"}) {
                     auto it = p.find(key);
                     if (it == p.end() || !it->is_string() || it->get<std::string>().empty())
-                        return KeyError(item + "." + key, "required key is missing" +
-                                                              v_.OriginSuffix(m + "oidc.config.providers"));
+                        return KeyError(item + "." + key,
+                                        "required key is missing" + v_.OriginSuffix(m + "oidc.config.providers"));
                 }
             }
             oidc.providers = *providers;
@@ -368,8 +358,7 @@ private:
             for (const auto& [key, value] :
                  {std::pair<std::string, const std::string*>{"id", &w.rp_id},
                   std::pair<std::string, const std::string*>{"display_name", &w.rp_display_name}}) {
-                if (value->empty())
-                    return KeyError(p + "config.rp." + key, "required when " + p + "enabled is true");
+                if (value->empty()) return KeyError(p + "config.rp." + key, "required when " + p + "enabled is true");
             }
         }
         if (origins)
@@ -455,8 +444,7 @@ std::string ServeEndpoint::NormalizedBaseUrl() const {
 std::string ServeEndpoint::ListenAddress() const { return BracketIfIpv6(host) + ":" + std::to_string(port); }
 
 const IdentitySchema* IdentityConfig::FindSchema(std::string_view id) const {
-    auto it =
-        std::find_if(schemas.begin(), schemas.end(), [&](const IdentitySchema& s) { return s.id == id; });
+    auto it = std::find_if(schemas.begin(), schemas.end(), [&](const IdentitySchema& s) { return s.id == id; });
     return it == schemas.end() ? nullptr : &*it;
 }
 
@@ -473,8 +461,7 @@ std::optional<std::string> AfterConfig::ReturnUrlFor(std::string_view method) co
 }
 
 const std::vector<Hook>& AfterConfig::HooksFor(std::string_view method) const {
-    if (auto it = methods.find(method); it != methods.end() && !it->second.hooks.empty())
-        return it->second.hooks;
+    if (auto it = methods.find(method); it != methods.end() && !it->second.hooks.empty()) return it->second.hooks;
     return hooks;
 }
 
@@ -559,8 +546,8 @@ core::Result<Config> LoadConfig(const std::vector<std::string>& files, const Env
     return LoadFromTrees(trees, env, dev_mode, warnings);
 }
 
-core::Result<Config> LoadConfigFromYaml(const std::vector<YamlSource>& sources, const Environment& env,
-                                        bool dev_mode, Warnings* warnings) {
+core::Result<Config> LoadConfigFromYaml(const std::vector<YamlSource>& sources, const Environment& env, bool dev_mode,
+                                        Warnings* warnings) {
     std::vector<json> trees;
     for (const YamlSource& source : sources) {
         BIA_TRY_ASSIGN(json tree, ParseYaml(source.text, source.name));

@@ -374,7 +374,7 @@ struct YamlSource {
     std::string name;
     std::string text;
 };
-core::Result<Config> LoadConfigFromYaml(const std::vector<YamlSource>& sources, const Environment& env,
-                                        bool dev_mode, Warnings* warnings);
+core::Result<Config> LoadConfigFromYaml(const std::vector<YamlSource>& sources, const Environment& env, bool dev_mode,
+                                        Warnings* warnings);
 
 }  // namespace bia::config

@@ -36,13 +36,11 @@ std::string ErrorOf(const std::string& extra, const Environment& env = {}, bool 
     return c.error().reason;
 }
 
-bool Contains(const Warnings& w, const std::string& text) {
-    return std::find(w.begin(), w.end(), text) != w.end();
-}
+bool Contains(const Warnings& w, const std::string& text) { return std::find(w.begin(), w.end(), text) != w.end(); }
 
 size_t CountContaining(const Warnings& w, const std::string& fragment) {
-    return static_cast<size_t>(std::count_if(
-        w.begin(), w.end(), [&](const std::string& s) { return s.find(fragment) != std::string::npos; }));
+    return static_cast<size_t>(
+        std::count_if(w.begin(), w.end(), [&](const std::string& s) { return s.find(fragment) != std::string::npos; }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,8 +171,7 @@ TEST(ConfigDefaults, DevModeGuessesHttpBaseUrls) {
 }
 
 TEST(ConfigDefaults, GuessUsesConfiguredHostAndPort) {
-    auto c =
-        Load("serve:\n  public:\n    host: auth.internal\n    port: 8080\n  admin:\n    host: 0.0.0.0\n");
+    auto c = Load("serve:\n  public:\n    host: auth.internal\n    port: 8080\n  admin:\n    host: 0.0.0.0\n");
     ASSERT_TRUE(c.ok()) << c.error().reason;
     EXPECT_EQ(c->serve.public_api.base_url, "https://auth.internal:8080/");
     EXPECT_EQ(c->serve.public_api.ListenAddress(), "auth.internal:8080");
@@ -626,8 +623,7 @@ selfservice:
         rp: {id: example.com, display_name: Ex, origin: "https://login.example.com"}
 )");
     ASSERT_TRUE(one.ok()) << one.error().reason;
-    EXPECT_EQ(one->selfservice.methods.webauthn.rp_origins,
-              std::vector<std::string>{"https://login.example.com"});
+    EXPECT_EQ(one->selfservice.methods.webauthn.rp_origins, std::vector<std::string>{"https://login.example.com"});
     auto many = Load(R"(
 selfservice:
   methods:
@@ -709,9 +705,8 @@ TEST(ConfigErrors, OutOfRangeIntegers) {
               "config: serve.admin.port: must be between 1 and 65535, got 70000");
     EXPECT_EQ(ErrorOf("serve:\n  public:\n    port: 0\n"),
               "config: serve.public.port: must be between 1 and 65535, got 0");
-    EXPECT_EQ(
-        ErrorOf("selfservice:\n  methods:\n    password:\n      config:\n        min_password_length: 4\n"),
-        "config: selfservice.methods.password.config.min_password_length: must be between 6 and 4096, got 4");
+    EXPECT_EQ(ErrorOf("selfservice:\n  methods:\n    password:\n      config:\n        min_password_length: 4\n"),
+              "config: selfservice.methods.password.config.min_password_length: must be between 6 and 4096, got 4");
     EXPECT_EQ(ErrorOf("selfservice:\n  methods:\n    password:\n      config:\n        max_breaches: -1\n"),
               "config: selfservice.methods.password.config.max_breaches: must be at least 0, got -1");
 }
@@ -731,9 +726,8 @@ TEST(ConfigErrors, MalformedUrls) {
               "config: serve.public.base_url: invalid URL \"not a url\"");
     EXPECT_EQ(ErrorOf("serve:\n  public:\n    base_url: /relative/\n"),
               "config: serve.public.base_url: expected an absolute URL, got \"/relative/\"");
-    EXPECT_EQ(
-        ErrorOf("serve:\n  public:\n    base_url: ftp://example.com/\n"),
-        "config: serve.public.base_url: URL scheme must be one of http, https, got \"ftp://example.com/\"");
+    EXPECT_EQ(ErrorOf("serve:\n  public:\n    base_url: ftp://example.com/\n"),
+              "config: serve.public.base_url: URL scheme must be one of http, https, got \"ftp://example.com/\"");
     EXPECT_EQ(ErrorOf("serve:\n  public:\n    base_url: \"https:///path\"\n"),
               "config: serve.public.base_url: URL has no host: \"https:///path\"");
     EXPECT_EQ(ErrorOf("serve:\n  public:\n    base_url: https://example.com/?a=b\n"),
@@ -746,11 +740,10 @@ TEST(ConfigErrors, MalformedUrls) {
     EXPECT_EQ(ErrorOf("courier:\n  smtp:\n    connection_uri: http://mail.example.com/\n"),
               "config: courier.smtp.connection_uri: URL scheme must be one of smtp, smtps, got "
               "\"http://mail.example.com/\"");
-    EXPECT_EQ(
-        ErrorOf("selfservice:\n  methods:\n    webauthn:\n      config:\n        rp:\n          origins: "
-                "[example.com]\n"),
-        "config: selfservice.methods.webauthn.config.rp.origins[0]: expected an absolute URL, got "
-        "\"example.com\"");
+    EXPECT_EQ(ErrorOf("selfservice:\n  methods:\n    webauthn:\n      config:\n        rp:\n          origins: "
+                      "[example.com]\n"),
+              "config: selfservice.methods.webauthn.config.rp.origins[0]: expected an absolute URL, got "
+              "\"example.com\"");
 }
 
 TEST(ConfigErrors, EnumValues) {
@@ -758,32 +751,29 @@ TEST(ConfigErrors, EnumValues) {
               "config: cookies.same_site: invalid value \"Sometimes\" (expected one of: Strict, Lax, None)");
     EXPECT_EQ(ErrorOf("session:\n  cookie:\n    same_site: lax\n"),
               "config: session.cookie.same_site: invalid value \"lax\" (expected one of: Strict, Lax, None)");
-    EXPECT_EQ(
-        ErrorOf("selfservice:\n  flows:\n    settings:\n      required_aal: aal2\n"),
-        "config: selfservice.flows.settings.required_aal: invalid value \"aal2\" (expected one of: aal1, "
-        "highest_available)");
+    EXPECT_EQ(ErrorOf("selfservice:\n  flows:\n    settings:\n      required_aal: aal2\n"),
+              "config: selfservice.flows.settings.required_aal: invalid value \"aal2\" (expected one of: aal1, "
+              "highest_available)");
     EXPECT_EQ(ErrorOf("session:\n  whoami:\n    required_aal: aal3\n"),
               "config: session.whoami.required_aal: invalid value \"aal3\" (expected one of: aal1, "
               "highest_available)");
     EXPECT_EQ(ErrorOf("hashers:\n  algorithm: md5\n"),
               "config: hashers.algorithm: invalid value \"md5\" (expected one of: argon2, bcrypt)");
-    EXPECT_EQ(
-        ErrorOf("log:\n  level: verbose\n"),
-        "config: log.level: invalid value \"verbose\" (expected one of: trace, debug, info, warning, error, "
-        "fatal, panic)");
+    EXPECT_EQ(ErrorOf("log:\n  level: verbose\n"),
+              "config: log.level: invalid value \"verbose\" (expected one of: trace, debug, info, warning, error, "
+              "fatal, panic)");
     EXPECT_EQ(ErrorOf("selfservice:\n  flows:\n    recovery:\n      use: sms\n"),
               "config: selfservice.flows.recovery.use: invalid value \"sms\" (expected one of: link, code)");
 }
 
 TEST(ConfigErrors, MissingRequiredKeys) {
-    auto no_dsn = LoadConfigFromYaml(
-        {{"a.yml", "identity:\n  schemas:\n    - {id: default, url: file://s.json}\n"}}, {}, false, nullptr);
+    auto no_dsn = LoadConfigFromYaml({{"a.yml", "identity:\n  schemas:\n    - {id: default, url: file://s.json}\n"}},
+                                     {}, false, nullptr);
     ASSERT_FALSE(no_dsn.ok());
     EXPECT_EQ(no_dsn.error().reason, "config: dsn: required key is missing");
 
     auto empty_dsn = LoadConfigFromYaml(
-        {{"a.yml", "dsn: \"\"\nidentity:\n  schemas:\n    - {id: default, url: file://s.json}\n"}}, {}, false,
-        nullptr);
+        {{"a.yml", "dsn: \"\"\nidentity:\n  schemas:\n    - {id: default, url: file://s.json}\n"}}, {}, false, nullptr);
     ASSERT_FALSE(empty_dsn.ok());
     EXPECT_EQ(empty_dsn.error().reason, "config: dsn: must not be empty");
 
@@ -801,8 +791,7 @@ TEST(ConfigErrors, IdentitySchemaProblems) {
         auto c = LoadConfigFromYaml({{"a.yml", "dsn: memory\n" + identity}}, {}, false, nullptr);
         return c.ok() ? std::string("<loaded>") : c.error().reason;
     };
-    EXPECT_EQ(load("identity:\n  schemas: []\n"),
-              "config: identity.schemas: must list at least one identity schema");
+    EXPECT_EQ(load("identity:\n  schemas: []\n"), "config: identity.schemas: must list at least one identity schema");
     EXPECT_EQ(load("identity:\n  schemas:\n    - {id: default}\n"),
               "config: identity.schemas[0].url: required key is missing");
     EXPECT_EQ(load("identity:\n  schemas:\n    - {url: file://a.json}\n"),
@@ -839,29 +828,23 @@ TEST(ConfigErrors, SecretsLengths) {
 TEST(ConfigErrors, ByteSizes) {
     EXPECT_EQ(ErrorOf("hashers:\n  argon2:\n    memory: lots\n"),
               "config: hashers.argon2.memory: invalid byte size \"lots\" (expected e.g. \"128MB\")");
-    EXPECT_EQ(
-        ErrorOf("hashers:\n  argon2:\n    dedicated_memory: 1.5GB\n"),
-        "config: hashers.argon2.dedicated_memory: invalid byte size \"1.5GB\" (expected e.g. \"128MB\")");
-    EXPECT_EQ(
-        ErrorOf("hashers:\n  algorithm: argon2\n  argon2:\n    memory: 16KB\n    parallelism: 4\n"),
-        "config: hashers.argon2.memory: must be at least 8KB per unit of hashers.argon2.parallelism (4), got "
-        "16KB");
+    EXPECT_EQ(ErrorOf("hashers:\n  argon2:\n    dedicated_memory: 1.5GB\n"),
+              "config: hashers.argon2.dedicated_memory: invalid byte size \"1.5GB\" (expected e.g. \"128MB\")");
+    EXPECT_EQ(ErrorOf("hashers:\n  algorithm: argon2\n  argon2:\n    memory: 16KB\n    parallelism: 4\n"),
+              "config: hashers.argon2.memory: must be at least 8KB per unit of hashers.argon2.parallelism (4), got "
+              "16KB");
 }
 
 TEST(ConfigErrors, Hooks) {
-    EXPECT_EQ(
-        ErrorOf("selfservice:\n  flows:\n    login:\n      after:\n        hooks:\n          - config: {}\n"),
-        "config: selfservice.flows.login.after.hooks[0].hook: required key is missing");
-    EXPECT_EQ(
-        ErrorOf("selfservice:\n  flows:\n    login:\n      after:\n        hooks: [session]\n"),
-        "config: selfservice.flows.login.after.hooks[0]: expected a map with a \"hook\" key, got string "
-        "\"session\"");
-    EXPECT_EQ(
-        ErrorOf(
-            "selfservice:\n  flows:\n    settings:\n      after:\n        password:\n          hooks:\n   "
-            "         - hook: web_hook\n              config: https://x\n"),
-        "config: selfservice.flows.settings.after.password.hooks[0].config: expected a map, got string "
-        "\"https://x\"");
+    EXPECT_EQ(ErrorOf("selfservice:\n  flows:\n    login:\n      after:\n        hooks:\n          - config: {}\n"),
+              "config: selfservice.flows.login.after.hooks[0].hook: required key is missing");
+    EXPECT_EQ(ErrorOf("selfservice:\n  flows:\n    login:\n      after:\n        hooks: [session]\n"),
+              "config: selfservice.flows.login.after.hooks[0]: expected a map with a \"hook\" key, got string "
+              "\"session\"");
+    EXPECT_EQ(ErrorOf("selfservice:\n  flows:\n    settings:\n      after:\n        password:\n          hooks:\n   "
+                      "         - hook: web_hook\n              config: https://x\n"),
+              "config: selfservice.flows.settings.after.password.hooks[0].config: expected a map, got string "
+              "\"https://x\"");
 }
 
 TEST(ConfigErrors, WebAuthnNeedsRelyingParty) {
@@ -869,11 +852,10 @@ TEST(ConfigErrors, WebAuthnNeedsRelyingParty) {
               "config: selfservice.methods.webauthn.config.rp.id: required when "
               "selfservice.methods.webauthn.enabled "
               "is true");
-    EXPECT_EQ(
-        ErrorOf("selfservice:\n  methods:\n    webauthn:\n      config:\n        rp:\n          origin: "
-                "https://a.example\n          origins: [https://b.example]\n"),
-        "config: selfservice.methods.webauthn.config.rp.origins: cannot be combined with "
-        "selfservice.methods.webauthn.config.rp.origin");
+    EXPECT_EQ(ErrorOf("selfservice:\n  methods:\n    webauthn:\n      config:\n        rp:\n          origin: "
+                      "https://a.example\n          origins: [https://b.example]\n"),
+              "config: selfservice.methods.webauthn.config.rp.origins: cannot be combined with "
+              "selfservice.methods.webauthn.config.rp.origin");
 }
 
 TEST(ConfigErrors, OidcProvidersNeedIdAndProvider) {
@@ -936,8 +918,7 @@ TEST(ConfigEnv, ListsAreCommaSeparatedOrJson) {
 
     auto json_list = Load("", {{"SELFSERVICE_ALLOWED_RETURN_URLS", R"(["https://a.example/x,y", "/b"])"}});
     ASSERT_TRUE(json_list.ok()) << json_list.error().reason;
-    EXPECT_EQ(json_list->selfservice.allowed_return_urls,
-              (std::vector<std::string>{"https://a.example/x,y", "/b"}));
+    EXPECT_EQ(json_list->selfservice.allowed_return_urls, (std::vector<std::string>{"https://a.example/x,y", "/b"}));
 
     // Env lists replace, never append to, what the files say.
     auto replaced =
@@ -986,25 +967,22 @@ TEST(ConfigEnv, EmptyVariablesAreIgnored) {
 }
 
 TEST(ConfigEnv, ErrorsNameTheVariable) {
-    EXPECT_EQ(
-        ErrorOf("", {{"SERVE_PUBLIC_PORT", "abc"}}),
-        "config: serve.public.port: invalid integer \"abc\" (from environment variable SERVE_PUBLIC_PORT)");
+    EXPECT_EQ(ErrorOf("", {{"SERVE_PUBLIC_PORT", "abc"}}),
+              "config: serve.public.port: invalid integer \"abc\" (from environment variable SERVE_PUBLIC_PORT)");
     EXPECT_EQ(ErrorOf("", {{"SERVE_PUBLIC_PORT", "99999"}}),
               "config: serve.public.port: must be between 1 and 65535, got 99999 (from environment variable "
               "SERVE_PUBLIC_PORT)");
-    EXPECT_EQ(
-        ErrorOf("", {{"SELFSERVICE_FLOWS_SETTINGS_LIFESPAN", "15x"}}),
-        "config: selfservice.flows.settings.lifespan: invalid duration \"15x\" (from environment variable "
-        "SELFSERVICE_FLOWS_SETTINGS_LIFESPAN)");
+    EXPECT_EQ(ErrorOf("", {{"SELFSERVICE_FLOWS_SETTINGS_LIFESPAN", "15x"}}),
+              "config: selfservice.flows.settings.lifespan: invalid duration \"15x\" (from environment variable "
+              "SELFSERVICE_FLOWS_SETTINGS_LIFESPAN)");
     EXPECT_EQ(ErrorOf("", {{"SESSION_COOKIE_PERSISTENT", "maybe"}}),
               "config: session.cookie.persistent: invalid boolean \"maybe\" (from environment variable "
               "SESSION_COOKIE_PERSISTENT)");
     EXPECT_EQ(ErrorOf("", {{"FEATURE_FLAGS", "{nope"}}),
               "config: feature_flags: value is not valid JSON (from environment variable FEATURE_FLAGS)");
-    EXPECT_EQ(
-        ErrorOf("", {{"SECRETS_DEFAULT", "0123456789abcdef,short"}}),
-        "config: secrets.default[1]: must be at least 16 characters long, got 5 (from environment variable "
-        "SECRETS_DEFAULT)");
+    EXPECT_EQ(ErrorOf("", {{"SECRETS_DEFAULT", "0123456789abcdef,short"}}),
+              "config: secrets.default[1]: must be at least 16 characters long, got 5 (from environment variable "
+              "SECRETS_DEFAULT)");
     EXPECT_EQ(ErrorOf("", {{"IDENTITY_DEFAULT_SCHEMA_ID", "other"}}),
               "config: identity.default_schema_id: no schema with id \"other\" in identity.schemas (from "
               "environment "
@@ -1084,15 +1062,15 @@ selfservice:
 }
 
 TEST(ConfigMerge, NullInALaterFileUnsetsAKey) {
-    auto c = LoadConfigFromYaml(
-        {{"a.yml", std::string(kMinimal) + "log:\n  level: debug\n"}, {"b.yml", "log:\n  level:\n"}}, {},
-        false, nullptr);
+    auto c =
+        LoadConfigFromYaml({{"a.yml", std::string(kMinimal) + "log:\n  level: debug\n"}, {"b.yml", "log:\n  level:\n"}},
+                           {}, false, nullptr);
     ASSERT_TRUE(c.ok()) << c.error().reason;
     EXPECT_EQ(c->log.level, "info");
 }
 
 class ConfigFiles : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = std::filesystem::temp_directory_path() / ("bia_config_test_" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir_);
@@ -1117,9 +1095,8 @@ TEST_F(ConfigFiles, LoadsAndMergesFilesFromDisk) {
 }
 
 TEST_F(ConfigFiles, JsonFilesAreYamlToo) {
-    const std::string a = Write("a.json",
-                                R"({"dsn":"memory","serve":{"public":{"port":4999}},)"
-                                R"("identity":{"schemas":[{"id":"default","url":"file://s.json"}]}})");
+    const std::string a = Write("a.json", R"({"dsn":"memory","serve":{"public":{"port":4999}},)"
+                                          R"("identity":{"schemas":[{"id":"default","url":"file://s.json"}]}})");
     auto c = LoadConfig({a}, {}, false, nullptr);
     ASSERT_TRUE(c.ok()) << c.error().reason;
     EXPECT_EQ(c->serve.public_api.port, 4999);
@@ -1129,8 +1106,8 @@ TEST_F(ConfigFiles, MissingFileIsAnError) {
     const std::string a = Write("a.yml", kMinimal);
     auto c = LoadConfig({a, (dir_ / "missing.yml").string()}, {}, false, nullptr);
     ASSERT_FALSE(c.ok());
-    EXPECT_EQ(c.error().reason, "config: cannot read config file \"" + (dir_ / "missing.yml").string() +
-                                    "\": No such file or directory");
+    EXPECT_EQ(c.error().reason,
+              "config: cannot read config file \"" + (dir_ / "missing.yml").string() + "\": No such file or directory");
 }
 
 TEST(ConfigUnknownKeys, AreWarnedOncePerPathAndIgnored) {
@@ -1162,11 +1139,9 @@ selfservice:
          {"b.yml", "serve:\n  public:\n    cors:\n      enabled: false\ntracing:\n  provider: zipkin\n"}},
         {}, false, &w);
     ASSERT_TRUE(c.ok()) << c.error().reason;
-    for (const char* path :
-         {"serve.public.cors", "serve.public.request_log", "tracing", "selfservice.methods.passkey",
-          "selfservice.flows.login.after.hooks[0].extra", "selfservice.flows.login.after.passkey"}) {
-        EXPECT_TRUE(Contains(w, std::string("key ") + path + " is not implemented by Bia and is ignored"))
-            << path;
+    for (const char* path : {"serve.public.cors", "serve.public.request_log", "tracing", "selfservice.methods.passkey",
+                             "selfservice.flows.login.after.hooks[0].extra", "selfservice.flows.login.after.passkey"}) {
+        EXPECT_TRUE(Contains(w, std::string("key ") + path + " is not implemented by Bia and is ignored")) << path;
     }
     EXPECT_EQ(CountContaining(w, "not implemented by Bia"), 6u);
     ASSERT_EQ(c->selfservice.flows.login.after.hooks.size(), 1u);
@@ -1174,11 +1149,10 @@ selfservice:
 
 TEST(ConfigUnknownKeys, UnknownHookNamesWarn) {
     Warnings w;
-    auto c = Load("selfservice:\n  flows:\n    settings:\n      after:\n        hooks: [{hook: b2b_sso}]\n",
-                  {}, false, &w);
+    auto c =
+        Load("selfservice:\n  flows:\n    settings:\n      after:\n        hooks: [{hook: b2b_sso}]\n", {}, false, &w);
     ASSERT_TRUE(c.ok()) << c.error().reason;
-    EXPECT_TRUE(
-        Contains(w, "hook \"b2b_sso\" at selfservice.flows.settings.after.hooks[0] is not known to Bia"));
+    EXPECT_TRUE(Contains(w, "hook \"b2b_sso\" at selfservice.flows.settings.after.hooks[0] is not known to Bia"));
 }
 
 TEST(ConfigUnknownKeys, VerificationWithoutSmtpWarns) {
@@ -1203,8 +1177,7 @@ json SampleValue(const KeySpec& spec) {
         case Kind::kDuration:
             return "2m";
         case Kind::kUrl:
-            return spec.schemes.empty() ? "https://sample.example/"
-                                        : spec.schemes.front() + "://sample.example/";
+            return spec.schemes.empty() ? "https://sample.example/" : spec.schemes.front() + "://sample.example/";
         case Kind::kUrlRef:
             return "/sample";
         case Kind::kByteSize:
@@ -1257,9 +1230,7 @@ TEST(ConfigUnknownKeys, EverySupportedKeyIsUsed) {
 // ---------------------------------------------------------------------------------------------
 // The sample configuration shipped in the repository's config/ folder.
 
-std::filesystem::path RepoRoot() {
-    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-}
+std::filesystem::path RepoRoot() { return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path(); }
 
 TEST(SampleConfig, KratosYmlLoadsCleanly) {
     const auto file = RepoRoot() / "config" / "kratos.yml";
@@ -1314,7 +1285,9 @@ TEST(SampleConfig, IdentitySchemaIsTheEmailPasswordShape) {
 TEST(ConfigFuzzRegressions, InvalidUtf8InAWronglyTypedValueIsAnErrorNotAThrow) {
     // Found by config_fuzz: the "expected …, got string …" text used json::dump(), which throws
     // on invalid UTF-8 (crash-a5cd37acc45597fd90ef8303348348df6266bbfd).
-    auto c = Load("serve:\n  public:\n    port: 99999\xee\xee\xee" "999\n");
+    auto c = Load(
+        "serve:\n  public:\n    port: 99999\xee\xee\xee"
+        "999\n");
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().reason.find("serve.public.port"), std::string::npos) << c.error().reason;
 }

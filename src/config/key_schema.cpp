@@ -11,7 +11,7 @@ namespace {
 constexpr int64_t kMaxUint32 = std::numeric_limits<uint32_t>::max();
 
 class TableBuilder {
-public:
+  public:
     KeySpec& Add(std::string path, Kind kind) {
         KeySpec spec;
         spec.env = EnvNameFor(path);
@@ -43,7 +43,7 @@ public:
     }
     std::vector<KeySpec> Take() { return std::move(keys_); }
 
-private:
+  private:
     std::vector<KeySpec> keys_;
 };
 
@@ -134,8 +134,8 @@ std::vector<KeySpec> BuildTable() {
     t.Add(f + "logout.after.default_browser_return_url", Kind::kUrlRef);
 
     const std::string m = "selfservice.methods.";
-    for (std::string_view method : {kMethodPassword, kMethodProfile, kMethodTotp, kMethodLookupSecret,
-                                    kMethodWebAuthn, kMethodOidc, kMethodLink, kMethodCode})
+    for (std::string_view method : {kMethodPassword, kMethodProfile, kMethodTotp, kMethodLookupSecret, kMethodWebAuthn,
+                                    kMethodOidc, kMethodLink, kMethodCode})
         t.Add(m + std::string(method) + ".enabled", Kind::kBool);
     t.Add(m + "password.config.haveibeenpwned_host", Kind::kString);
     t.Add(m + "password.config.haveibeenpwned_enabled", Kind::kBool);
@@ -193,14 +193,12 @@ const Index& TheIndex() {
 }  // namespace
 
 const std::vector<std::string>& SettingsAfterMethods() {
-    static const std::vector<std::string> kMethods{"password",      "profile",  "totp",
-                                                   "lookup_secret", "webauthn", "oidc"};
+    static const std::vector<std::string> kMethods{"password", "profile", "totp", "lookup_secret", "webauthn", "oidc"};
     return kMethods;
 }
 
 const std::vector<std::string>& LoginAfterMethods() {
-    static const std::vector<std::string> kMethods{"password", "totp", "lookup_secret",
-                                                   "webauthn", "oidc", "code"};
+    static const std::vector<std::string> kMethods{"password", "totp", "lookup_secret", "webauthn", "oidc", "code"};
     return kMethods;
 }
 
@@ -225,8 +223,7 @@ bool IsKnownSection(std::string_view path) {
 std::string EnvNameFor(std::string_view path) {
     std::string out;
     out.reserve(path.size());
-    for (char c : path)
-        out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : path) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
 }
 

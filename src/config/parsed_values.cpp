@@ -106,7 +106,7 @@ std::optional<int64_t> AsInteger(const json& v) {
 }
 
 class Walker {
-public:
+  public:
     Walker(const EnvOrigins& origins, Warnings& warnings, std::map<std::string, Value, std::less<>>& values)
         : origins_(origins), warnings_(warnings), values_(values) {}
 
@@ -133,14 +133,13 @@ public:
         return core::Status::Ok();
     }
 
-private:
+  private:
     void Unknown(const std::string& path) {
         if (reported_.insert(path).second)
             warnings_.push_back("key " + path + " is not implemented by Bia and is ignored");
     }
 
-    core::Error Fail(std::string_view spec_path, std::string_view item_path,
-                     const std::string& problem) const {
+    core::Error Fail(std::string_view spec_path, std::string_view item_path, const std::string& problem) const {
         std::string suffix;
         if (auto it = origins_.find(spec_path); it != origins_.end())
             suffix = " (from environment variable " + it->second + ")";
@@ -205,16 +204,14 @@ private:
                 }
                 if (!v.is_string()) return Fail(path, path, Expected("a byte size such as \"128MB\"", v));
                 auto b = ParseByteSize(v.get<std::string>());
-                if (!b)
-                    return Fail(path, path, "invalid byte size " + Show(v) + " (expected e.g. \"128MB\")");
+                if (!b) return Fail(path, path, "invalid byte size " + Show(v) + " (expected e.g. \"128MB\")");
                 return Value(ByteCount{*b});
             }
             case Kind::kEnum: {
                 BIA_TRY_ASSIGN(std::string s, Text(spec, path, v));
                 if (std::find(spec.choices.begin(), spec.choices.end(), s) == spec.choices.end())
                     return Fail(path, path,
-                                "invalid value " + Quote(s) +
-                                    " (expected one of: " + JoinChoices(spec.choices) + ")");
+                                "invalid value " + Quote(s) + " (expected one of: " + JoinChoices(spec.choices) + ")");
                 return Value(std::move(s));
             }
             case Kind::kStringList:
@@ -230,9 +227,8 @@ private:
                             const std::string need = spec.min_length == spec.max_length
                                                          ? "exactly " + std::to_string(spec.min_length)
                                                          : "at least " + std::to_string(spec.min_length);
-                            return Fail(
-                                path, item_path,
-                                "must be " + need + " characters long, got " + std::to_string(s.size()));
+                            return Fail(path, item_path,
+                                        "must be " + need + " characters long, got " + std::to_string(s.size()));
                         }
                     } else if (auto problem = UrlProblem(s, spec.kind == Kind::kUrlList, spec.schemes)) {
                         return Fail(path, item_path, *problem);
@@ -309,15 +305,13 @@ private:
                     schema.id = field.get<std::string>();
                     has_id = true;
                 } else if (k == "url") {
-                    if (!field.is_string())
-                        return Fail(spec.path, item + ".url", Expected("a URL string", field));
+                    if (!field.is_string()) return Fail(spec.path, item + ".url", Expected("a URL string", field));
                     schema.url = field.get<std::string>();
                     if (auto problem = UrlProblem(schema.url, true, {}))
                         return Fail(spec.path, item + ".url", *problem);
                     has_url = true;
                 } else if (k == "selfservice_selectable") {
-                    if (!field.is_boolean())
-                        return Fail(spec.path, item + "." + k, Expected("a boolean", field));
+                    if (!field.is_boolean()) return Fail(spec.path, item + "." + k, Expected("a boolean", field));
                     schema.selfservice_selectable = field.get<bool>();
                 } else {
                     Unknown(item + "." + k);
@@ -367,8 +361,7 @@ core::Result<json> FromEnvString(const KeySpec& spec, const std::string& text) {
             size_t start = 0;
             while (true) {
                 const size_t comma = text.find(',', start);
-                out.push_back(
-                    text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
                 if (comma == std::string::npos) break;
                 start = comma + 1;
             }
@@ -407,8 +400,7 @@ core::Status ApplyEnvironment(json& tree, const Environment& env, EnvOrigins& or
     return core::Status::Ok();
 }
 
-core::Result<ParsedValues> ParsedValues::FromTree(const json& tree, const EnvOrigins& origins,
-                                                  Warnings& warnings) {
+core::Result<ParsedValues> ParsedValues::FromTree(const json& tree, const EnvOrigins& origins, Warnings& warnings) {
     ParsedValues out;
     out.origins_ = origins;
     Walker walker(origins, warnings, out.values_);

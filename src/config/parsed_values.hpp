@@ -22,9 +22,9 @@ struct ByteCount {
     uint64_t bytes = 0;
 };
 
-using Value = std::variant<std::string, bool, int64_t, core::Duration, ByteCount, std::vector<std::string>,
-                           std::map<std::string, std::string>, std::vector<Hook>, std::vector<IdentitySchema>,
-                           nlohmann::json>;
+using Value =
+    std::variant<std::string, bool, int64_t, core::Duration, ByteCount, std::vector<std::string>,
+                 std::map<std::string, std::string>, std::vector<Hook>, std::vector<IdentitySchema>, nlohmann::json>;
 
 // Env variable name by key path, for values that came from the environment.
 using EnvOrigins = std::map<std::string, std::string, std::less<>>;
@@ -35,7 +35,7 @@ using EnvOrigins = std::map<std::string, std::string, std::less<>>;
 core::Status ApplyEnvironment(nlohmann::json& tree, const Environment& env, EnvOrigins& origins);
 
 class ParsedValues {
-public:
+  public:
     // Checks every supported key present in `tree`; unknown keys become warnings.
     static core::Result<ParsedValues> FromTree(const nlohmann::json& tree, const EnvOrigins& origins,
                                                Warnings& warnings);
@@ -59,7 +59,7 @@ public:
     // " (from environment variable X)".
     std::string OriginSuffix(std::string_view path) const;
 
-private:
+  private:
     std::map<std::string, Value, std::less<>> values_;
     mutable std::set<std::string, std::less<>> read_;
     EnvOrigins origins_;

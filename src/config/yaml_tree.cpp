@@ -55,8 +55,8 @@ std::optional<json> ParseInteger(std::string_view s) {
         else
             return std::nullopt;
         if (d >= base) return std::nullopt;
-        if (v > (std::numeric_limits<unsigned long long>::max() - static_cast<unsigned>(d)) /
-                    static_cast<unsigned>(base))
+        if (v >
+            (std::numeric_limits<unsigned long long>::max() - static_cast<unsigned>(d)) / static_cast<unsigned>(base))
             return std::nullopt;
         v = v * static_cast<unsigned>(base) + static_cast<unsigned>(d);
     }
@@ -66,8 +66,7 @@ std::optional<json> ParseInteger(std::string_view s) {
                         ? std::numeric_limits<int64_t>::min()
                         : -static_cast<int64_t>(v));
     }
-    if (v <= static_cast<unsigned long long>(std::numeric_limits<int64_t>::max()))
-        return json(static_cast<int64_t>(v));
+    if (v <= static_cast<unsigned long long>(std::numeric_limits<int64_t>::max())) return json(static_cast<int64_t>(v));
     return json(static_cast<uint64_t>(v));
 }
 
@@ -78,8 +77,7 @@ std::optional<json> ParseFloat(std::string_view s) {
     const std::string str(s);
     if (std::regex_match(str, kFloat)) return json(std::strtod(str.c_str(), nullptr));
     if (std::regex_match(str, kInf))
-        return json(str[0] == '-' ? -std::numeric_limits<double>::infinity()
-                                  : std::numeric_limits<double>::infinity());
+        return json(str[0] == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity());
     if (std::regex_match(str, kNan)) return json(std::numeric_limits<double>::quiet_NaN());
     return std::nullopt;
 }
@@ -124,8 +122,7 @@ core::Result<json> Convert(const YAML::Node& node, std::string_view source, int 
         case YAML::NodeType::Map: {
             json out = json::object();
             for (const auto& kv : node) {
-                if (!kv.first.IsScalar())
-                    return YamlError(source, kv.first.Mark(), "map keys must be plain strings");
+                if (!kv.first.IsScalar()) return YamlError(source, kv.first.Mark(), "map keys must be plain strings");
                 const std::string& key = kv.first.Scalar();
                 if (out.contains(key))
                     return YamlError(source, kv.first.Mark(), "key \"" + key + "\" is defined twice");

@@ -14,8 +14,9 @@ namespace {
 
 TEST(Error, EnvelopeOmitsEmptyFieldsAndDefaultsMessage) {
     auto env = Unauthorized("No valid session cookie found.").ToEnvelope();
-    EXPECT_EQ(env.dump(),
-              R"({"error":{"code":401,"message":"The request could not be authorized","reason":"No valid session cookie found.","status":"Unauthorized"}})");
+    EXPECT_EQ(
+        env.dump(),
+        R"({"error":{"code":401,"message":"The request could not be authorized","reason":"No valid session cookie found.","status":"Unauthorized"}})");
 }
 
 TEST(Error, EnhancedErrorPutsExtrasAtTopLevel) {

@@ -30,9 +30,8 @@ std::string Sha1(std::string_view data) {
 std::string HmacSha256(std::string_view key, std::string_view data) {
     std::string out(EVP_MAX_MD_SIZE, '\0');
     unsigned int len = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(out.data()), &len);
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+         data.size(), reinterpret_cast<unsigned char*>(out.data()), &len);
     out.resize(len);
     return out;
 }

@@ -9,8 +9,8 @@ namespace bia::core {
 
 // Compares in time independent of where the inputs differ (length leaks, content doesn't).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
-std::string Sha256(std::string_view data);  // raw 32 bytes
-std::string Sha1(std::string_view data);    // raw 20 bytes
+std::string Sha256(std::string_view data);                            // raw 32 bytes
+std::string Sha1(std::string_view data);                              // raw 20 bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
 
 }  // namespace bia::core

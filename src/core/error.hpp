@@ -10,19 +10,25 @@
 namespace bia::core {
 
 struct Error {
-    int code = 500;            // HTTP status the error maps to
-    std::string id;            // Kratos error id, e.g. "session_inactive"; empty = none
-    std::string reason;        // human-readable reason
-    std::string message;       // short generic message; defaulted from `code` when empty
-    std::string debug;         // only serialised when non-empty
-    nlohmann::json details;    // object or null
-    nlohmann::json extra;      // enhanced errors: top-level siblings of "error" (object or null)
+    int code = 500;          // HTTP status the error maps to
+    std::string id;          // Kratos error id, e.g. "session_inactive"; empty = none
+    std::string reason;      // human-readable reason
+    std::string message;     // short generic message; defaulted from `code` when empty
+    std::string debug;       // only serialised when non-empty
+    nlohmann::json details;  // object or null
+    nlohmann::json extra;    // enhanced errors: top-level siblings of "error" (object or null)
 
     Error() = default;
     Error(int c, std::string r) : code(c), reason(std::move(r)) {}
 
-    Error&& WithId(std::string v) && { id = std::move(v); return std::move(*this); }
-    Error&& WithMessage(std::string v) && { message = std::move(v); return std::move(*this); }
+    Error&& WithId(std::string v) && {
+        id = std::move(v);
+        return std::move(*this);
+    }
+    Error&& WithMessage(std::string v) && {
+        message = std::move(v);
+        return std::move(*this);
+    }
     Error&& WithDetail(const std::string& k, nlohmann::json v) && {
         details[k] = std::move(v);
         return std::move(*this);

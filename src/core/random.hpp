@@ -8,7 +8,7 @@
 namespace bia::core {
 
 class Random {
-public:
+  public:
     virtual ~Random() = default;
     virtual void Fill(uint8_t* out, size_t n) = 0;
 
@@ -20,17 +20,17 @@ public:
 };
 
 class SecureRandom final : public Random {
-public:
+  public:
     void Fill(uint8_t* out, size_t n) override;
 };
 
 // Deterministic xorshift generator for tests only.
 class SeededRandom final : public Random {
-public:
+  public:
     explicit SeededRandom(uint64_t seed) : s_(seed ? seed : 0x9E3779B97F4A7C15ULL) {}
     void Fill(uint8_t* out, size_t n) override;
 
-private:
+  private:
     uint64_t s_;
 };
 

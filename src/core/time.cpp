@@ -22,8 +22,8 @@ std::string FormatRfc3339(TimePoint t) {
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char buf[64];
-    int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
-                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     std::string out(buf, static_cast<size_t>(n));
     if (frac != 0) {
         char f[16];
@@ -54,8 +54,8 @@ bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
 std::optional<TimePoint> ParseRfc3339(std::string_view s) {
     int y, mo, d, h, mi, se;
     if (!Digits(s, 0, 4, y) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
-        !Digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, h) ||
-        s[13] != ':' || !Digits(s, 14, 2, mi) || s[16] != ':' || !Digits(s, 17, 2, se))
+        !Digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, h) || s[13] != ':' ||
+        !Digits(s, 14, 2, mi) || s[16] != ':' || !Digits(s, 17, 2, se))
         return std::nullopt;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
     size_t pos = 19;
@@ -79,8 +79,7 @@ std::optional<TimePoint> ParseRfc3339(std::string_view s) {
         ++pos;
     } else if (s[pos] == '+' || s[pos] == '-') {
         int oh, om;
-        if (!Digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-            !Digits(s, pos + 4, 2, om))
+        if (!Digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !Digits(s, pos + 4, 2, om))
             return std::nullopt;
         offset_sec = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
         pos += 6;
@@ -134,13 +133,20 @@ std::optional<Duration> ParseGoDuration(std::string_view s) {
         while (u < s.size() && !(s[u] >= '0' && s[u] <= '9') && s[u] != '.') ++u;
         std::string_view unit = s.substr(i, u - i);
         long double mul;
-        if (unit == "ns") mul = 1;
-        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") mul = 1e3L;
-        else if (unit == "ms") mul = 1e6L;
-        else if (unit == "s") mul = 1e9L;
-        else if (unit == "m") mul = 60e9L;
-        else if (unit == "h") mul = 3600e9L;
-        else return std::nullopt;
+        if (unit == "ns")
+            mul = 1;
+        else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+            mul = 1e3L;
+        else if (unit == "ms")
+            mul = 1e6L;
+        else if (unit == "s")
+            mul = 1e9L;
+        else if (unit == "m")
+            mul = 60e9L;
+        else if (unit == "h")
+            mul = 3600e9L;
+        else
+            return std::nullopt;
         total += v * mul;
         if (total > 9.2e18L) return std::nullopt;
         s.remove_prefix(u);
@@ -159,9 +165,16 @@ std::string FormatGoDuration(Duration d) {
         // sub-second: ns, µs or ms with fraction
         const char* unit;
         double v;
-        if (u < 1000) { unit = "ns"; v = static_cast<double>(u); }
-        else if (u < 1'000'000) { unit = "\xC2\xB5s"; v = static_cast<double>(u) / 1e3; }
-        else { unit = "ms"; v = static_cast<double>(u) / 1e6; }
+        if (u < 1000) {
+            unit = "ns";
+            v = static_cast<double>(u);
+        } else if (u < 1'000'000) {
+            unit = "\xC2\xB5s";
+            v = static_cast<double>(u) / 1e3;
+        } else {
+            unit = "ms";
+            v = static_cast<double>(u) / 1e6;
+        }
         std::snprintf(buf, sizeof buf, "%.9g%s", v, unit);
         return sign + buf;
     }
@@ -186,8 +199,6 @@ std::string FormatGoDuration(Duration d) {
     return out;
 }
 
-int64_t UnixSeconds(TimePoint t) {
-    return duration_cast<seconds>(t.time_since_epoch()).count();
-}
+int64_t UnixSeconds(TimePoint t) { return duration_cast<seconds>(t.time_since_epoch()).count(); }
 
 }  // namespace bia::core

@@ -47,19 +47,16 @@ void Query::Set(std::string_view key, std::string_view value) {
         return;
     }
     it->second = std::string(value);
-    items_.erase(std::remove_if(it + 1, items_.end(), [&](auto& p) { return p.first == key; }),
-                 items_.end());
+    items_.erase(std::remove_if(it + 1, items_.end(), [&](auto& p) { return p.first == key; }), items_.end());
 }
 
 void Query::Remove(std::string_view key) {
-    items_.erase(std::remove_if(items_.begin(), items_.end(), [&](auto& p) { return p.first == key; }),
-                 items_.end());
+    items_.erase(std::remove_if(items_.begin(), items_.end(), [&](auto& p) { return p.first == key; }), items_.end());
 }
 
 std::string Query::Encode(bool sorted) const {
     auto items = items_;
-    if (sorted)
-        std::stable_sort(items.begin(), items.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    if (sorted) std::stable_sort(items.begin(), items.end(), [](auto& a, auto& b) { return a.first < b.first; });
     std::string out;
     for (const auto& [k, v] : items) {
         if (!out.empty()) out += '&';
@@ -109,8 +106,8 @@ std::optional<Url> Url::Parse(std::string_view s) {
             auth = auth.substr(at + 1);
         }
         for (char c : auth)
-            if (c == ' ' || c == '\\' || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' ||
-                c == '|' || c == '^' || c == '`')
+            if (c == ' ' || c == '\\' || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
+                c == '^' || c == '`')
                 return std::nullopt;
         u.host = std::string(auth);
     }

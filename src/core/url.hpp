@@ -11,7 +11,7 @@
 namespace bia::core {
 
 class Query {
-public:
+  public:
     Query() = default;
     // Parses "a=1&b=2"; malformed %-escapes keep the raw text (never fails).
     static Query Parse(std::string_view raw);
@@ -29,17 +29,17 @@ public:
     bool empty() const { return items_.empty(); }
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 
 struct Url {
-    std::string scheme;    // lower-cased; empty for relative references
-    std::string userinfo;  // rarely used
-    std::string host;      // host[:port], as written (IPv6 in brackets)
-    std::string path;      // decoded form is not kept: this is the raw path
-    std::string raw_query; // without '?'
-    std::string fragment;  // without '#'
+    std::string scheme;     // lower-cased; empty for relative references
+    std::string userinfo;   // rarely used
+    std::string host;       // host[:port], as written (IPv6 in brackets)
+    std::string path;       // decoded form is not kept: this is the raw path
+    std::string raw_query;  // without '?'
+    std::string fragment;   // without '#'
     bool has_query = false;
 
     // RFC 3986 reference parsing; rejects control characters and spaces in scheme/host.
@@ -49,7 +49,10 @@ struct Url {
     std::string Hostname() const;  // host without port and brackets
     std::string Port() const;      // "" when absent
     Query query() const { return Query::Parse(raw_query); }
-    void SetQuery(const Query& q) { raw_query = q.Encode(); has_query = !raw_query.empty(); }
+    void SetQuery(const Query& q) {
+        raw_query = q.Encode();
+        has_query = !raw_query.empty();
+    }
     std::string ToString() const;
 };
 

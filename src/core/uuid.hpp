@@ -12,7 +12,7 @@
 namespace bia::core {
 
 class Uuid {
-public:
+  public:
     Uuid() = default;  // the nil UUID
     static Uuid V4(Random& random);
     // Accepts the canonical 8-4-4-4-12 form (any hex case); nullopt otherwise.
@@ -25,7 +25,7 @@ public:
     friend bool operator==(const Uuid&, const Uuid&) = default;
     friend auto operator<=>(const Uuid&, const Uuid&) = default;
 
-private:
+  private:
     std::array<uint8_t, 16> b_{};
 };
 

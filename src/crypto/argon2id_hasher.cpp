@@ -29,8 +29,7 @@ core::Result<std::string> Argon2idHasher::Hash(std::string_view password) const 
     const auto salt = random_.Bytes(params_.salt_length);
     h.salt.assign(core::AsChars(salt));
     const Argon2Cost cost{params_.memory_kib, params_.iterations, params_.parallelism, params_.threads};
-    BIA_TRY_ASSIGN(h.key, Argon2Derive(Argon2Variant::kArgon2id, cost, password, h.salt,
-                                       params_.key_length));
+    BIA_TRY_ASSIGN(h.key, Argon2Derive(Argon2Variant::kArgon2id, cost, password, h.salt, params_.key_length));
     return FormatArgon2(h);
 }
 

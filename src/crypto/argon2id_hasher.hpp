@@ -22,7 +22,7 @@ struct Argon2Params {
 };
 
 class Argon2idHasher final : public PasswordHasher {
-public:
+  public:
     // `random` supplies the salt and must outlive the hasher.
     Argon2idHasher(Argon2Params params, core::Random& random) : params_(params), random_(random) {}
 
@@ -38,7 +38,7 @@ public:
 
     const Argon2Params& params() const { return params_; }
 
-private:
+  private:
     Argon2Params params_;
     core::Random& random_;
 };

@@ -12,13 +12,13 @@ namespace {
 
 // Repeats a fixed byte string, so a test can choose the salt.
 class FixedRandom final : public core::Random {
-public:
+  public:
     explicit FixedRandom(std::string bytes) : bytes_(std::move(bytes)) {}
     void Fill(uint8_t* out, size_t n) override {
         for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(bytes_[i % bytes_.size()]);
     }
 
-private:
+  private:
     std::string bytes_;
 };
 
@@ -30,7 +30,8 @@ TEST(Argon2idHasher, ProducesThePhcStringOfSpec15) {
     auto h = hasher.Hash("correct horse battery staple");
     ASSERT_TRUE(h) << h.error().reason;
     // 16-byte salt → 22 chars, 32-byte key → 43 chars of unpadded standard base64.
-    EXPECT_TRUE(std::regex_match(*h, std::regex(R"(\$argon2id\$v=19\$m=64,t=2,p=2\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43})")))
+    EXPECT_TRUE(
+        std::regex_match(*h, std::regex(R"(\$argon2id\$v=19\$m=64,t=2,p=2\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43})")))
         << *h;
     PasswordVerifier v;
     EXPECT_TRUE(*v.Verify("correct horse battery staple", *h));
@@ -45,7 +46,8 @@ TEST(Argon2idHasher, ProducesThePhcStringOfSpec15) {
 // published argon2id vector (m=256, t=2, p=1, 32-byte key).
 TEST(Argon2idHasher, MatchesReferenceVectorForAFixedSalt) {
     FixedRandom salt("somesalt");
-    Argon2idHasher hasher({.memory_kib = 256, .iterations = 2, .parallelism = 1, .salt_length = 8, .key_length = 32}, salt);
+    Argon2idHasher hasher({.memory_kib = 256, .iterations = 2, .parallelism = 1, .salt_length = 8, .key_length = 32},
+                          salt);
     auto h = hasher.Hash("password");
     ASSERT_TRUE(h) << h.error().reason;
     EXPECT_EQ(*h, "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4");
@@ -83,7 +85,10 @@ TEST(Argon2idHasher, ValidatesParameters) {
     };
     EXPECT_FALSE(with([](Argon2Params& p) { p.iterations = 0; }));
     EXPECT_FALSE(with([](Argon2Params& p) { p.parallelism = 0; }));
-    EXPECT_FALSE(with([](Argon2Params& p) { p.parallelism = 256; p.memory_kib = 1 << 20; }));
+    EXPECT_FALSE(with([](Argon2Params& p) {
+        p.parallelism = 256;
+        p.memory_kib = 1 << 20;
+    }));
     EXPECT_FALSE(with([](Argon2Params& p) { p.memory_kib = 15; }));  // < 8 KiB × 2 lanes
     EXPECT_FALSE(with([](Argon2Params& p) { p.salt_length = 7; }));
     EXPECT_FALSE(with([](Argon2Params& p) { p.key_length = 3; }));
@@ -98,10 +103,13 @@ TEST(Argon2idHasher, ValidatesParameters) {
 TEST(Argon2idHasher, MatchesOnlyItsOwnParameters) {
     core::SecureRandom random;
     Argon2idHasher hasher(kSmall, random);
-    EXPECT_FALSE(hasher.Understands("$argon2i$v=19$m=64,t=2,p=2$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8"));
+    EXPECT_FALSE(
+        hasher.Understands("$argon2i$v=19$m=64,t=2,p=2$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8"));
     EXPECT_FALSE(hasher.Understands("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
-    EXPECT_TRUE(hasher.Understands("$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"));
-    EXPECT_FALSE(hasher.MatchesParameters("$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"));
+    EXPECT_TRUE(
+        hasher.Understands("$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"));
+    EXPECT_FALSE(hasher.MatchesParameters(
+        "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"));
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ inline constexpr int kBcryptMaxCost = 31;
 // the two minors compute the same function in Go's bcrypt, which Kratos uses, so either side
 // verifies the other's hashes (PasswordVerifier reads "$2a$" with Go's semantics).
 class BcryptHasher final : public PasswordHasher {
-public:
+  public:
     // `random` supplies the salt and must outlive the hasher.
     BcryptHasher(int cost, core::Random& random) : cost_(cost), random_(random) {}
 
@@ -29,7 +29,7 @@ public:
 
     int cost() const { return cost_; }
 
-private:
+  private:
     int cost_;
     core::Random& random_;
 };

@@ -22,7 +22,7 @@ inline constexpr std::string_view kCookieSealerKeyLabel = "bia cookie sealer v1:
 // chosen strings, so they are never used as AES keys directly. The cookie name is bound as
 // associated data, so a value sealed for one cookie does not open as another.
 class CookieSealer {
-public:
+  public:
     // Fails with a 500 when `secrets` is empty or contains an empty secret. `random` supplies
     // nonces, must outlive the sealer, and must be safe for concurrent use (SecureRandom is).
     static core::Result<CookieSealer> Create(std::vector<std::string> secrets, core::Random& random);
@@ -34,7 +34,7 @@ public:
     // cookie".
     core::Result<std::string> Open(std::string_view name, std::string_view sealed) const;
 
-private:
+  private:
     using Key = std::array<uint8_t, 32>;
     CookieSealer(std::vector<Key> keys, core::Random& random) : keys_(std::move(keys)), random_(&random) {}
 

@@ -8,13 +8,13 @@ namespace bia::crypto {
 namespace {
 
 class FixedRandom final : public core::Random {
-public:
+  public:
     explicit FixedRandom(uint8_t byte) : byte_(byte) {}
     void Fill(uint8_t* out, size_t n) override {
         for (size_t i = 0; i < n; ++i) out[i] = byte_;
     }
 
-private:
+  private:
     uint8_t byte_;
 };
 
@@ -64,12 +64,12 @@ TEST(CsrfToken, RejectsEveryOtherShape) {
     const std::string other = GenerateCsrfCookieValue(random);
     const std::string masked = *MaskCsrfToken(cookie, random);
 
-    EXPECT_FALSE(VerifyCsrfToken(other, masked));           // another browser's cookie
-    EXPECT_FALSE(VerifyCsrfToken(cookie, cookie));          // unmasked 32-byte token
+    EXPECT_FALSE(VerifyCsrfToken(other, masked));   // another browser's cookie
+    EXPECT_FALSE(VerifyCsrfToken(cookie, cookie));  // unmasked 32-byte token
     EXPECT_FALSE(VerifyCsrfToken(cookie, ""));
     EXPECT_FALSE(VerifyCsrfToken("", masked));
     EXPECT_FALSE(VerifyCsrfToken(cookie, "not base64 !!"));
-    EXPECT_FALSE(VerifyCsrfToken(masked, masked));          // 64-byte "cookie"
+    EXPECT_FALSE(VerifyCsrfToken(masked, masked));  // 64-byte "cookie"
     // Flip one bit in each half of the masked token.
     auto raw = *core::Base64Decode(masked);
     for (size_t pos : {size_t{0}, size_t{40}}) {

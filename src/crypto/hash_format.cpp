@@ -52,8 +52,7 @@ std::optional<uint32_t> ParseField(std::string_view s, std::string_view key) {
 }
 
 bool IsBcryptChar(char c) {
-    return c == '.' || c == '/' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9');
+    return c == '.' || c == '/' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
 bool IsPbkdf2Prefix(std::string_view encoded) {

@@ -21,8 +21,8 @@ HashFormat DetectHashFormat(std::string_view encoded);
 // "$2<a|b|y>$<cost>$<22 salt chars><31 checksum chars>".
 struct BcryptHash {
     char minor = 'b';
-    int cost = 0;             // 4..31
-    std::string_view salt;    // 22 characters of bcrypt's base64 alphabet
+    int cost = 0;               // 4..31
+    std::string_view salt;      // 22 characters of bcrypt's base64 alphabet
     std::string_view checksum;  // 31 characters
 };
 std::optional<BcryptHash> ParseBcrypt(std::string_view encoded);

@@ -49,33 +49,36 @@ TEST(HashFormat, ParsesArgon2PhcString) {
     EXPECT_EQ(h->key.size(), 16u);
     EXPECT_EQ(FormatArgon2(*h), "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw");
 
-    auto i = ParseArgon2("$argon2i$v=19$m=65536,t=3,p=4$kk51rW/vxIVCYn+EG4kTSg$NyT88uraJ6im6dyha/M5jhXvpqlEdlS/9fEm7ScMb8c");
+    auto i =
+        ParseArgon2("$argon2i$v=19$m=65536,t=3,p=4$kk51rW/vxIVCYn+EG4kTSg$NyT88uraJ6im6dyha/M5jhXvpqlEdlS/9fEm7ScMb8c");
     ASSERT_TRUE(i);
     EXPECT_EQ(i->variant, Argon2Variant::kArgon2i);
 }
 
 TEST(HashFormat, RejectsMalformedArgon2) {
     const char* bad[] = {
-        "$argon2id$v=16$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",   // old version
-        "$argon2id$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",        // no version
-        "$argon2id$v=19$m=32,t=0,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",   // t = 0
-        "$argon2id$v=19$m=16,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",   // m < 8p
-        "$argon2id$v=19$m=32,t=2,p=0$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",   // p = 0
+        "$argon2id$v=16$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",      // old version
+        "$argon2id$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",           // no version
+        "$argon2id$v=19$m=32,t=0,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",      // t = 0
+        "$argon2id$v=19$m=16,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",      // m < 8p
+        "$argon2id$v=19$m=32,t=2,p=0$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",      // p = 0
         "$argon2id$v=19$m=9000,t=2,p=256$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",  // p > 255
-        "$argon2id$v=19$t=2,m=32,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",   // order
-        "$argon2id$v=19$m=-32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",  // sign
-        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ==$MNzk5BtR2vUhrp6qQEjRNw",  // padding
-        "$argon2id$v=19$m=32,t=2,p=4$c29tZQ$MNzk5BtR2vUhrp6qQEjRNw",                    // salt < 8
-        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk",                      // key < 4
-        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ",                           // no key
-        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw$x",  // extra
+        "$argon2id$v=19$t=2,m=32,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",      // order
+        "$argon2id$v=19$m=-32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",     // sign
+        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ==$MNzk5BtR2vUhrp6qQEjRNw",    // padding
+        "$argon2id$v=19$m=32,t=2,p=4$c29tZQ$MNzk5BtR2vUhrp6qQEjRNw",                      // salt < 8
+        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk",                        // key < 4
+        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ",                             // no key
+        "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw$x",    // extra
         "$argon2id$v=19$m=99999999999,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw",
     };
     for (const char* s : bad) EXPECT_FALSE(ParseArgon2(s)) << s;
 }
 
 TEST(HashFormat, ParsesPbkdf2WithKratosDigestNames) {
-    auto h = ParsePbkdf2("$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI");
+    auto h = ParsePbkdf2(
+        "$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/"
+        "KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI");
     ASSERT_TRUE(h);
     EXPECT_EQ(h->digest, Pbkdf2Digest::kSha256);
     EXPECT_EQ(h->iterations, 100000u);
@@ -96,12 +99,13 @@ TEST(HashFormat, RejectsMalformedPbkdf2) {
     const char* bad[] = {
         "$pbkdf2-sha256$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI",
         "$pbkdf2-sha256$aaaa$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI",
-        "$pbkdf2-sha512$I=100000,l=32$bdHBpn7OWOivJMVJypy2UqR0UnaD5prQXRZevj/05YU$+wArTfv1a+bNGO1iZrmEdVjhA+lL11wF4/IxpgYfPwc",
-        "$pbkdf2-sha256$i=0,l=4$c2FsdA$AAAAAA",       // zero iterations
-        "$pbkdf2-sha256$i=1,l=0$c2FsdA$",             // empty key would match anything
-        "$pbkdf2-sha256$i=1,l=4$c2FsdA$AAAAAA==",     // padding
-        "$pbkdf2-sha256$i=1,l=4$c2FsdA$AAAAAB",       // non-canonical trailing bits
-        "$pbkdf2-sha256$i=1,l=4$c2FsdA",              // missing key
+        "$pbkdf2-sha512$I=100000,l=32$bdHBpn7OWOivJMVJypy2UqR0UnaD5prQXRZevj/05YU$+wArTfv1a+bNGO1iZrmEdVjhA+lL11wF4/"
+        "IxpgYfPwc",
+        "$pbkdf2-sha256$i=0,l=4$c2FsdA$AAAAAA",    // zero iterations
+        "$pbkdf2-sha256$i=1,l=0$c2FsdA$",          // empty key would match anything
+        "$pbkdf2-sha256$i=1,l=4$c2FsdA$AAAAAA==",  // padding
+        "$pbkdf2-sha256$i=1,l=4$c2FsdA$AAAAAB",    // non-canonical trailing bits
+        "$pbkdf2-sha256$i=1,l=4$c2FsdA",           // missing key
     };
     for (const char* s : bad) EXPECT_FALSE(ParsePbkdf2(s)) << s;
 }
@@ -110,8 +114,8 @@ TEST(HashFormat, RawStdBase64IsStrict) {
     EXPECT_EQ(*DecodeRawStdBase64("c29tZXNhbHQ"), "somesalt");
     EXPECT_EQ(*DecodeRawStdBase64(""), "");
     EXPECT_FALSE(DecodeRawStdBase64("c29tZXNhbHQ="));
-    EXPECT_FALSE(DecodeRawStdBase64("c29tZXNhbHR"));   // trailing bits set
-    EXPECT_FALSE(DecodeRawStdBase64("c29-ZXNhbHQ"));   // url alphabet
+    EXPECT_FALSE(DecodeRawStdBase64("c29tZXNhbHR"));  // trailing bits set
+    EXPECT_FALSE(DecodeRawStdBase64("c29-ZXNhbHQ"));  // url alphabet
     EXPECT_FALSE(DecodeRawStdBase64("c"));
 }
 

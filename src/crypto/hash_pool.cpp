@@ -27,10 +27,8 @@ void Deliver(Callback& callback, R result) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<HashPool>> HashPool::Create(const PasswordHasher& hasher,
-                                                         const PasswordVerifier& verifier,
-                                                         core::Random& random,
-                                                         HashPoolOptions options) {
+core::Result<std::unique_ptr<HashPool>> HashPool::Create(const PasswordHasher& hasher, const PasswordVerifier& verifier,
+                                                         core::Random& random, HashPoolOptions options) {
     size_t workers = options.threads;
     if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
     if (options.memory_budget_kib > 0) {

@@ -39,7 +39,7 @@ struct HashPoolOptions {
 };
 
 class HashPool {
-public:
+  public:
     using HashCallback = std::function<void(core::Result<std::string>)>;
     using VerifyCallback = std::function<void(core::Result<bool>)>;
 
@@ -47,8 +47,7 @@ public:
     // with `hasher`, so that its cost equals a real verification's). `hasher`, `verifier` and
     // `random` must outlive the pool.
     static core::Result<std::unique_ptr<HashPool>> Create(const PasswordHasher& hasher,
-                                                          const PasswordVerifier& verifier,
-                                                          core::Random& random,
+                                                          const PasswordVerifier& verifier, core::Random& random,
                                                           HashPoolOptions options = {});
     ~HashPool();  // Fails jobs still queued with a 503, lets running ones finish, joins.
     HashPool(const HashPool&) = delete;
@@ -71,7 +70,7 @@ public:
     size_t workers() const { return threads_.size(); }
     size_t queued() const;
 
-private:
+  private:
     struct Job {
         std::string password;
         std::string encoded;

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 // A hasher whose Hash() blocks until the test opens the gate, to hold workers busy.
 class GatedHasher final : public PasswordHasher {
-public:
+  public:
     core::Result<std::string> Hash(std::string_view password) const override {
         std::unique_lock lock(mu_);
         ++started_;
@@ -51,7 +51,7 @@ public:
         cv_.wait(lock, [&] { return started_ >= n; });
     }
 
-private:
+  private:
     mutable std::mutex mu_;
     mutable std::condition_variable cv_;
     mutable int started_ = 0;
@@ -98,7 +98,8 @@ TEST(HashPool, RunsJobsOffTheCallingThread) {
     BcryptHasher hasher(4, random);
     auto pool = MakePool(hasher, random, {.threads = 1, .max_queue = 1});
     std::promise<std::thread::id> where;
-    ASSERT_TRUE(pool->SubmitHash("pw", [&](core::Result<std::string>) { where.set_value(std::this_thread::get_id()); }));
+    ASSERT_TRUE(
+        pool->SubmitHash("pw", [&](core::Result<std::string>) { where.set_value(std::this_thread::get_id()); }));
     EXPECT_NE(where.get_future().get(), std::this_thread::get_id());
 }
 
@@ -179,7 +180,8 @@ TEST(HashPool, ThrowingCallbackDoesNotKillTheWorker) {
 
 TEST(HashPool, MemoryBudgetBoundsConcurrentArgon2Hashes) {
     core::SecureRandom random;
-    Argon2idHasher hasher({.memory_kib = 512, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 32}, random);
+    Argon2idHasher hasher({.memory_kib = 512, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 32},
+                          random);
     EXPECT_EQ(MakePool(hasher, random, {.threads = 8, .max_queue = 1, .memory_budget_kib = 1024})->workers(), 2u);
     EXPECT_EQ(MakePool(hasher, random, {.threads = 8, .max_queue = 1, .memory_budget_kib = 100})->workers(), 1u);
     EXPECT_EQ(MakePool(hasher, random, {.threads = 3, .max_queue = 1, .memory_budget_kib = 0})->workers(), 3u);

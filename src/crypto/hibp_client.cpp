@@ -41,8 +41,7 @@ bool IsHex(std::string_view s) {
 }  // namespace
 
 std::string PwnedRangeUrl(std::string_view host, std::string_view prefix) {
-    std::string base = host.find("://") == std::string_view::npos ? "https://" + std::string(host)
-                                                                   : std::string(host);
+    std::string base = host.find("://") == std::string_view::npos ? "https://" + std::string(host) : std::string(host);
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base + "/range/" + std::string(prefix);
 }

@@ -23,13 +23,13 @@ struct HibpClientOptions {
 std::string PwnedRangeUrl(std::string_view host, std::string_view prefix);
 
 class HibpClient final : public PwnedRangeSource {
-public:
+  public:
     explicit HibpClient(HibpClientOptions options = {});
     // Fails with a 400 unless `prefix` is 5 hex digits, and with a 502 carrying curl's message
     // when no HTTP answer arrived.
     core::Result<PwnedRangeResponse> FetchRange(std::string_view host, std::string_view prefix) override;
 
-private:
+  private:
     HibpClientOptions options_;
 };
 

@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 // A one-connection-at-a-time HTTP/1.1 server on 127.0.0.1 that answers every request with a
 // canned response (or, when `silent`, reads the request and never answers).
 class LoopbackServer {
-public:
+  public:
     LoopbackServer(int status, std::string body, bool silent = false)
         : status_(status), body_(std::move(body)), silent_(silent) {
         listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -49,7 +49,7 @@ public:
         return requests_;
     }
 
-private:
+  private:
     void Serve() {
         while (!stop_) {
             pollfd p{listener_, POLLIN, 0};
@@ -72,8 +72,8 @@ private:
             if (silent_) {
                 while (!stop_) std::this_thread::sleep_for(10ms);
             } else {
-                const std::string response = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Length: " +
-                                             std::to_string(body_.size()) +
+                const std::string response = "HTTP/1.1 " + std::to_string(status_) +
+                                             " X\r\nContent-Length: " + std::to_string(body_.size()) +
                                              "\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n" + body_;
                 size_t sent = 0;
                 while (sent < response.size()) {

@@ -78,9 +78,9 @@ char32_t ToLower(char32_t c) {
     if (c >= 'A' && c <= 'Z') return c + 32;
     if (c < 0xC0) return c;
     if (c <= 0xDE) return c == 0xD7 ? c : c + 32;  // Latin-1, except the multiplication sign
-    if (c >= 0x100 && c <= 0x17F) {                 // Latin Extended-A: mostly case pairs
-        if (c == 0x130) return 'i';                 // İ → i, as Go maps it
-        if (c == 0x178) return 0xFF;                // Ÿ → ÿ
+    if (c >= 0x100 && c <= 0x17F) {                // Latin Extended-A: mostly case pairs
+        if (c == 0x130) return 'i';                // İ → i, as Go maps it
+        if (c == 0x178) return 0xFF;               // Ÿ → ÿ
         if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c & 1) ? c + 1 : c;
         if (c == 0x138 || c == 0x149 || c == 0x17F) return c;
         return (c & 1) ? c : c + 1;
@@ -144,9 +144,7 @@ std::string LowerUtf8(std::string_view text) {
 
 size_t LevenshteinDistance(std::string_view a, std::string_view b) { return Levenshtein(a, b); }
 
-size_t LongestCommonSubstring(std::string_view a, std::string_view b) {
-    return Lcs(DecodeUtf8(a), DecodeUtf8(b));
-}
+size_t LongestCommonSubstring(std::string_view a, std::string_view b) { return Lcs(DecodeUtf8(a), DecodeUtf8(b)); }
 
 bool IsTooSimilarToIdentifier(std::string_view identifier, std::string_view password) {
     const std::string id = LowerUtf8(identifier);

@@ -30,7 +30,10 @@ TEST(IdentifierSimilarity, LowerCasesCommonScripts) {
     EXPECT_EQ(LowerUtf8("ΑΘΗΝΑ Ά"), "αθηνα ά");
     EXPECT_EQ(LowerUtf8("ПРИВЕТ Ё"), "привет ё");
     EXPECT_EQ(LowerUtf8("日本"), "日本");
-    EXPECT_EQ(LowerUtf8("a\xff" "b"), "a\xEF\xBF\xBD" "b");  // invalid byte → U+FFFD
+    EXPECT_EQ(LowerUtf8("a\xff"
+                        "b"),
+              "a\xEF\xBF\xBD"
+              "b");  // invalid byte → U+FFFD
 }
 
 TEST(IdentifierSimilarity, KratosRule) {

@@ -31,9 +31,8 @@ struct CryptDataDeleter {
 
 }  // namespace
 
-core::Result<std::string> Argon2Derive(Argon2Variant variant, const Argon2Cost& cost,
-                                       std::string_view password, std::string_view salt,
-                                       size_t key_length) {
+core::Result<std::string> Argon2Derive(Argon2Variant variant, const Argon2Cost& cost, std::string_view password,
+                                       std::string_view salt, size_t key_length) {
     if (key_length > UINT32_MAX || password.size() > UINT32_MAX || salt.size() > UINT32_MAX) {
         return core::Internal("argon2: input too long");
     }
@@ -63,19 +62,28 @@ core::Result<std::string> Argon2Derive(Argon2Variant variant, const Argon2Cost& 
     return out;
 }
 
-core::Result<std::string> Pbkdf2Derive(Pbkdf2Digest digest, uint32_t iterations,
-                                       std::string_view password, std::string_view salt,
-                                       size_t key_length) {
+core::Result<std::string> Pbkdf2Derive(Pbkdf2Digest digest, uint32_t iterations, std::string_view password,
+                                       std::string_view salt, size_t key_length) {
     const EVP_MD* md = nullptr;
     switch (digest) {
-        case Pbkdf2Digest::kSha1: md = EVP_sha1(); break;
-        case Pbkdf2Digest::kSha256: md = EVP_sha256(); break;
-        case Pbkdf2Digest::kSha512: md = EVP_sha512(); break;
-        case Pbkdf2Digest::kSha3_224: md = EVP_sha3_224(); break;
-        case Pbkdf2Digest::kSha3_384: md = EVP_sha3_384(); break;
+        case Pbkdf2Digest::kSha1:
+            md = EVP_sha1();
+            break;
+        case Pbkdf2Digest::kSha256:
+            md = EVP_sha256();
+            break;
+        case Pbkdf2Digest::kSha512:
+            md = EVP_sha512();
+            break;
+        case Pbkdf2Digest::kSha3_224:
+            md = EVP_sha3_224();
+            break;
+        case Pbkdf2Digest::kSha3_384:
+            md = EVP_sha3_384();
+            break;
     }
-    if (md == nullptr || iterations == 0 || iterations > INT_MAX || key_length == 0 ||
-        key_length > INT_MAX || password.size() > INT_MAX || salt.size() > INT_MAX) {
+    if (md == nullptr || iterations == 0 || iterations > INT_MAX || key_length == 0 || key_length > INT_MAX ||
+        password.size() > INT_MAX || salt.size() > INT_MAX) {
         return core::Internal("pbkdf2: unsupported parameters");
     }
     std::string out(key_length, '\0');
@@ -108,9 +116,8 @@ core::Result<std::string> BcryptCrypt(std::string_view password, std::string_vie
 
 core::Result<std::string> BcryptSetting(int cost, std::string_view salt16) {
     char buf[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (salt16.size() != 16 ||
-        crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), salt16.data(),
-                         static_cast<int>(salt16.size()), buf, sizeof buf) == nullptr) {
+    if (salt16.size() != 16 || crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), salt16.data(),
+                                                static_cast<int>(salt16.size()), buf, sizeof buf) == nullptr) {
         return core::Internal("bcrypt: crypt_gensalt_rn rejected the cost or salt");
     }
     return std::string(buf);

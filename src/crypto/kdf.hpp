@@ -22,17 +22,15 @@ struct Argon2Cost {
 
 // The derived key of `key_length` bytes. libargon2's own limits apply (salt >= 8 bytes,
 // memory >= 8 KiB per lane, key >= 4 bytes): outside them this returns an error.
-core::Result<std::string> Argon2Derive(Argon2Variant variant, const Argon2Cost& cost,
-                                       std::string_view password, std::string_view salt,
-                                       size_t key_length);
+core::Result<std::string> Argon2Derive(Argon2Variant variant, const Argon2Cost& cost, std::string_view password,
+                                       std::string_view salt, size_t key_length);
 
 // sha224/sha384 are SHA3-224/SHA3-384 on purpose: Kratos's PBKDF2 comparator maps those two
 // names to SHA-3, so a hash it accepts must verify the same way here.
 enum class Pbkdf2Digest { kSha1, kSha256, kSha512, kSha3_224, kSha3_384 };
 
-core::Result<std::string> Pbkdf2Derive(Pbkdf2Digest digest, uint32_t iterations,
-                                       std::string_view password, std::string_view salt,
-                                       size_t key_length);
+core::Result<std::string> Pbkdf2Derive(Pbkdf2Digest digest, uint32_t iterations, std::string_view password,
+                                       std::string_view salt, size_t key_length);
 
 // crypt_r(password, setting) for a bcrypt setting ("$2b$NN$<22 salt chars>[checksum]"): the full
 // 60-character result. The C interface stops at a NUL byte, so passwords containing one are

@@ -15,8 +15,7 @@ namespace bia::crypto {
 // bcrypt only reads the first 72 bytes; Kratos refuses longer passwords instead of silently
 // truncating them (settings-flow.md §8.2.1, last row).
 inline constexpr size_t kBcryptMaxPasswordBytes = 72;
-inline constexpr std::string_view kBcryptTooLongReason =
-    "passwords are limited to a maximum length of 72 characters";
+inline constexpr std::string_view kBcryptTooLongReason = "passwords are limited to a maximum length of 72 characters";
 
 // The distinct error BcryptHasher::Hash returns for a password over 72 bytes; the password
 // policy turns it into message 4000005 (G1) / 4000033 (G2).
@@ -24,7 +23,7 @@ core::Error PasswordTooLongError();
 bool IsPasswordTooLongError(const core::Error& error);
 
 class PasswordHasher {
-public:
+  public:
     virtual ~PasswordHasher() = default;
 
     // Hashes with a fresh random salt. Safe to call from several threads at once when the

@@ -15,8 +15,8 @@ namespace {
 
 PasswordViolation MinLength(size_t min, size_t actual) {
     PasswordViolation v{PasswordViolation::Rule::kMinLength};
-    v.reason = "password length must be at least " + std::to_string(min) +
-               " characters but only got " + std::to_string(actual);
+    v.reason = "password length must be at least " + std::to_string(min) + " characters but only got " +
+               std::to_string(actual);
     v.message_id = kMessagePasswordMinLength;
     v.text = "The password must be at least " + std::to_string(min) + " characters long, but got " +
              std::to_string(actual) + ".";
@@ -54,8 +54,8 @@ PasswordViolation MaxLength(size_t actual) {
     PasswordViolation v{PasswordViolation::Rule::kMaxLength};
     v.reason = std::string(kBcryptTooLongReason);
     v.message_id = kMessagePasswordMaxLength;
-    v.text = "The password must be at most " + std::to_string(kBcryptMaxPasswordBytes) +
-             " characters long, but got " + std::to_string(actual) + ".";
+    v.text = "The password must be at most " + std::to_string(kBcryptMaxPasswordBytes) + " characters long, but got " +
+             std::to_string(actual) + ".";
     v.context = {{"max_length", kBcryptMaxPasswordBytes}, {"actual_length", actual}};
     return v;
 }
@@ -88,12 +88,10 @@ std::string Upper(std::string_view s) {
 
 }  // namespace
 
-std::string PasswordViolation::GenericText() const {
-    return "The password can not be used because " + reason + ".";
-}
+std::string PasswordViolation::GenericText() const { return "The password can not be used because " + reason + "."; }
 
-core::Result<std::optional<PasswordViolation>> PasswordPolicy::Check(
-    std::string_view password, const std::vector<std::string>& identifiers) {
+core::Result<std::optional<PasswordViolation>> PasswordPolicy::Check(std::string_view password,
+                                                                     const std::vector<std::string>& identifiers) {
     // Kratos runs the whole chain once per identifier. Length, breach and bcrypt checks do not
     // depend on the identifier, so that order is: length, similarity to the first identifier,
     // breaches, bcrypt, then similarity to the remaining identifiers — with one breach lookup.
@@ -133,9 +131,9 @@ core::Result<std::variant<int64_t, PasswordViolation>> PasswordPolicy::BreachCou
     auto fetched = source_.FetchRange(options_.hibp_host, prefix);
     if (!fetched) {
         if (options_.ignore_network_errors) return Outcome(int64_t{0});
-        return Outcome(CheckFailed(
-            "unable to check if password has been leaked because an unexpected network error occurred: " +
-            fetched.error().reason));
+        return Outcome(
+            CheckFailed("unable to check if password has been leaked because an unexpected network error occurred: " +
+                        fetched.error().reason));
     }
     if (fetched->status != 200) {
         if (options_.ignore_network_errors) return Outcome(int64_t{0});

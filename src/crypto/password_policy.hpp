@@ -59,7 +59,7 @@ struct PasswordViolation {
 };
 
 class PasswordPolicy {
-public:
+  public:
     // `source` and `clock` must outlive the policy. Thread-safe.
     PasswordPolicy(PasswordPolicyOptions options, PwnedRangeSource& source, const core::Clock& clock)
         : options_(std::move(options)), source_(source), clock_(clock) {}
@@ -76,7 +76,7 @@ public:
     // Entries currently cached (for tests and metrics).
     size_t CachedRanges() const;
 
-private:
+  private:
     using Suffix = std::array<char, 35>;
     struct Range {
         core::TimePoint fetched_at;

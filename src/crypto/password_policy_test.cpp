@@ -21,7 +21,7 @@ constexpr const char* kSamePrefixA = "unrelated-829";   // 85FF204FE8C7CF9A8BF88
 constexpr const char* kSamePrefixB = "unrelated-1167";  // 85FF271FEB94056C3833106EF6AAE934A7BE8CA7
 
 class FakeRangeSource final : public PwnedRangeSource {
-public:
+  public:
     core::Result<PwnedRangeResponse> FetchRange(std::string_view host, std::string_view prefix) override {
         requests.emplace_back(std::string(host) + " " + std::string(prefix));
         if (fail_network) return core::Error(502, "connection refused");

@@ -19,8 +19,8 @@ core::Result<bool> VerifyBcrypt(std::string_view password, const BcryptHash& h) 
     // safety tweak for some passwords containing 0xFF bytes, so compute every minor as "$2b$"
     // to match what Kratos computed. The checksum alone is compared: crypt_r normalises the
     // last salt character, whose low bits bcrypt never uses.
-    const std::string setting = "$2b$" + std::string(h.cost < 10 ? "0" : "") +
-                                std::to_string(h.cost) + "$" + std::string(h.salt);
+    const std::string setting =
+        "$2b$" + std::string(h.cost < 10 ? "0" : "") + std::to_string(h.cost) + "$" + std::string(h.salt);
     BIA_TRY_ASSIGN(std::string computed, BcryptCrypt(password, setting));
     return core::ConstantTimeEquals(std::string_view(computed).substr(29), h.checksum);
 }
@@ -32,8 +32,7 @@ core::Result<bool> VerifyArgon2(std::string_view password, const Argon2Hash& h) 
 }
 
 core::Result<bool> VerifyPbkdf2(std::string_view password, const Pbkdf2Hash& h) {
-    BIA_TRY_ASSIGN(std::string computed,
-                   Pbkdf2Derive(h.digest, h.iterations, password, h.salt, h.key.size()));
+    BIA_TRY_ASSIGN(std::string computed, Pbkdf2Derive(h.digest, h.iterations, password, h.salt, h.key.size()));
     return core::ConstantTimeEquals(computed, h.key);
 }
 
@@ -59,11 +58,15 @@ core::Result<bool> PasswordVerifier::Verify(std::string_view password, std::stri
 
 bool PasswordVerifier::IsKnownFormat(std::string_view encoded) const {
     switch (DetectHashFormat(encoded)) {
-        case HashFormat::kBcrypt: return ParseBcrypt(encoded).has_value();
+        case HashFormat::kBcrypt:
+            return ParseBcrypt(encoded).has_value();
         case HashFormat::kArgon2id:
-        case HashFormat::kArgon2i: return ParseArgon2(encoded).has_value();
-        case HashFormat::kPbkdf2: return ParsePbkdf2(encoded).has_value();
-        case HashFormat::kUnknown: return false;
+        case HashFormat::kArgon2i:
+            return ParseArgon2(encoded).has_value();
+        case HashFormat::kPbkdf2:
+            return ParsePbkdf2(encoded).has_value();
+        case HashFormat::kUnknown:
+            return false;
     }
     return false;
 }

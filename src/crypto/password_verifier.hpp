@@ -18,7 +18,7 @@ inline constexpr std::string_view kUnknownHashFormatReason =
 core::Error UnknownHashFormatError();
 
 class PasswordVerifier {
-public:
+  public:
     // true = match, false = mismatch. Every comparison of derived keys is constant-time.
     // A hash that is not in an accepted format, or that is but does not parse, fails with
     // UnknownHashFormatError(). For bcrypt hashes a password over 72 bytes, or containing a

@@ -37,7 +37,11 @@ TEST(PasswordVerifier, BcryptHashFromKratos) {
 TEST(PasswordVerifier, BcryptMinorVersionsComputeLikeGo) {
     // libxcrypt gives "$2a$" an extra tweak for some passwords with 0xFF bytes; Go (Kratos)
     // does not distinguish minors. This "$2b$" hash, relabelled "$2a$", must still verify.
-    const std::string pw = "\xff\xa3" "34" "\xff\xff\xff\xa3" "345";
+    const std::string pw =
+        "\xff\xa3"
+        "34"
+        "\xff\xff\xff\xa3"
+        "345";
     ExpectVerify(pw, "$2b$05$/OK.fbVrR/bpIqNJ5ianF.o./n25XVfn6oAPaUvHe.Csk4zRfsYPi", true);
     ExpectVerify(pw, "$2a$05$/OK.fbVrR/bpIqNJ5ianF.o./n25XVfn6oAPaUvHe.Csk4zRfsYPi", true);
     ExpectVerify(pw, "$2y$05$/OK.fbVrR/bpIqNJ5ianF.o./n25XVfn6oAPaUvHe.Csk4zRfsYPi", true);
@@ -60,12 +64,16 @@ TEST(PasswordVerifier, BcryptRefusesOverlongAndNulPasswords) {
 
 // Vectors from the Argon2 reference implementation (README and test suite).
 TEST(PasswordVerifier, Argon2ReferenceVectors) {
-    ExpectVerify("password", "$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8", true);
-    ExpectVerify("password", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4", true);
+    ExpectVerify("password", "$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8",
+                 true);
+    ExpectVerify("password", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+                 true);
     ExpectVerify("password", "$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG", true);
-    ExpectVerify("passwore", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4", false);
+    ExpectVerify("passwore", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+                 false);
     // Same key, other variant: must not verify.
-    ExpectVerify("password", "$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4", false);
+    ExpectVerify("password", "$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+                 false);
 }
 
 // Hashes produced by Go's x/crypto/argon2 as Kratos uses it.
@@ -73,39 +81,64 @@ TEST(PasswordVerifier, Argon2HashesFromKratos) {
     ExpectVerify("test", "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw", true);
     // A changed last character: here it also leaves non-zero trailing bits, which Go's strict
     // base64 refuses, so Kratos fails it as malformed rather than as a mismatch. So do we.
-    EXPECT_FALSE(PasswordVerifier().Verify("test", "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRN2"));
+    EXPECT_FALSE(
+        PasswordVerifier().Verify("test", "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRN2"));
     ExpectVerify("test", "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNA", false);
-    ExpectVerify("test", "$argon2id$v=19$m=32,t=5,p=4$cm94YnRVOW5jZzFzcVE4bQ$fBxypOL0nP/zdPE71JtAV71i487LbX3fJI5PoTN6Lp4", true);
-    ExpectVerify("test", "$argon2i$v=19$m=65536,t=3,p=4$kk51rW/vxIVCYn+EG4kTSg$NyT88uraJ6im6dyha/M5jhXvpqlEdlS/9fEm7ScMb8c", true);
-    ExpectVerify("test", "$argon2i$v=19$m=65536,t=3,p=4$pZ+27D6B0bCi0DwSmANF1w$4RNCUu4Uyu7eTIvzIdSuKz+I9idJlX/ykn6J10/W0EU", false);
+    ExpectVerify(
+        "test", "$argon2id$v=19$m=32,t=5,p=4$cm94YnRVOW5jZzFzcVE4bQ$fBxypOL0nP/zdPE71JtAV71i487LbX3fJI5PoTN6Lp4", true);
+    ExpectVerify("test",
+                 "$argon2i$v=19$m=65536,t=3,p=4$kk51rW/vxIVCYn+EG4kTSg$NyT88uraJ6im6dyha/M5jhXvpqlEdlS/9fEm7ScMb8c",
+                 true);
+    ExpectVerify("test",
+                 "$argon2i$v=19$m=65536,t=3,p=4$pZ+27D6B0bCi0DwSmANF1w$4RNCUu4Uyu7eTIvzIdSuKz+I9idJlX/ykn6J10/W0EU",
+                 false);
 }
 
 // Computed with Python's hashlib.pbkdf2_hmac (sha224/sha384 with hashlib's sha3_224/sha3_384,
 // the digests Kratos actually uses for those names), salt "saltSALTsaltSALT".
 TEST(PasswordVerifier, Pbkdf2KnownAnswers) {
-    ExpectVerify("correct horse", "$pbkdf2-sha256$i=1000,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q", true);
-    ExpectVerify("correct horse", "$pbkdf2-sha512$i=1000,l=64$c2FsdFNBTFRzYWx0U0FMVA$ayEmuYGafDhyE2PNJI7hyheFVNVP3ZzljP4VQVjIgX0HT6CL+d8eV/usDW6Sq//JcBGa9oX9JDLnCxqkczfUWg", true);
+    ExpectVerify("correct horse",
+                 "$pbkdf2-sha256$i=1000,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q", true);
+    ExpectVerify("correct horse",
+                 "$pbkdf2-sha512$i=1000,l=64$c2FsdFNBTFRzYWx0U0FMVA$ayEmuYGafDhyE2PNJI7hyheFVNVP3ZzljP4VQVjIgX0HT6CL+"
+                 "d8eV/usDW6Sq//JcBGa9oX9JDLnCxqkczfUWg",
+                 true);
     ExpectVerify("correct horse", "$pbkdf2-sha1$i=1000,l=20$c2FsdFNBTFRzYWx0U0FMVA$xIt6qO0s4l9ars0GYF2M0WLFb/w", true);
-    ExpectVerify("correct horse", "$pbkdf2-sha224$i=1000,l=28$c2FsdFNBTFRzYWx0U0FMVA$O4j60VEkgPTyKFe/r6NMTz+EqRHKw8ZJfDSglg", true);
-    ExpectVerify("correct horse", "$pbkdf2-sha384$i=1000,l=48$c2FsdFNBTFRzYWx0U0FMVA$/8WGSp7VNOvtBm4zWRrp0uFTkXnYPlKytTRKBL8/d3u14LTTsRNGUo8zzMXAWXaw", true);
+    ExpectVerify("correct horse",
+                 "$pbkdf2-sha224$i=1000,l=28$c2FsdFNBTFRzYWx0U0FMVA$O4j60VEkgPTyKFe/r6NMTz+EqRHKw8ZJfDSglg", true);
+    ExpectVerify("correct horse",
+                 "$pbkdf2-sha384$i=1000,l=48$c2FsdFNBTFRzYWx0U0FMVA$/8WGSp7VNOvtBm4zWRrp0uFTkXnYPlKytTRKBL8/"
+                 "d3u14LTTsRNGUo8zzMXAWXaw",
+                 true);
     // Unknown sha<digits> names fall back to SHA-256, as in Kratos.
-    ExpectVerify("correct horse", "$pbkdf2-sha999$i=1000,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q", true);
-    ExpectVerify("correct horsE", "$pbkdf2-sha256$i=1000,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q", false);
+    ExpectVerify("correct horse",
+                 "$pbkdf2-sha999$i=1000,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q", true);
+    ExpectVerify("correct horsE",
+                 "$pbkdf2-sha256$i=1000,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q",
+                 false);
     // RFC 6070: P="password", S="salt", c=4096, dkLen=20 → 4b007901b765489abead49d926f721d065a429c1.
     ExpectVerify("password", "$pbkdf2-sha1$i=4096,l=20$c2FsdA$SwB5AbdlSJq+rUnZJvch0GWkKcE", true);
 }
 
 TEST(PasswordVerifier, Pbkdf2HashesFromKratos) {
-    ExpectVerify("test", "$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI", true);
-    ExpectVerify("test", "$pbkdf2-sha512$i=100000,l=32$bdHBpn7OWOivJMVJypy2UqR0UnaD5prQXRZevj/05YU$+wArTfv1a+bNGO1iZrmEdVjhA+lL11wF4/IxpgYfPwc", true);
-    ExpectVerify("test", "$pbkdf2-sha512$i=100000,l=32$bdHBpn7OWOivJMVJypy2UqR0UnaD5prQXRZevj/05YU$+wArTfv1a+bNGO1iZrmEdVjhA+lL11wF4/IxpgYfPww", false);
+    ExpectVerify("test",
+                 "$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/"
+                 "KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI",
+                 true);
+    ExpectVerify("test",
+                 "$pbkdf2-sha512$i=100000,l=32$bdHBpn7OWOivJMVJypy2UqR0UnaD5prQXRZevj/"
+                 "05YU$+wArTfv1a+bNGO1iZrmEdVjhA+lL11wF4/IxpgYfPwc",
+                 true);
+    ExpectVerify("test",
+                 "$pbkdf2-sha512$i=100000,l=32$bdHBpn7OWOivJMVJypy2UqR0UnaD5prQXRZevj/"
+                 "05YU$+wArTfv1a+bNGO1iZrmEdVjhA+lL11wF4/IxpgYfPww",
+                 false);
 }
 
 TEST(PasswordVerifier, UnknownOrBrokenFormatsAreTheImportError) {
     PasswordVerifier v;
-    for (const char* encoded : {"$unknown$12$o6hx.Wog/wvFSkT/Bp/6DOxCtLRTDj7lm9on9suF/WaCGNVHbkfL6",
-                                "plaintext", "", "$2a$12$short", "$argon2id$v=19$garbage",
-                                "$pbkdf2-sha256$i=1,l=0$c2FsdA$"}) {
+    for (const char* encoded : {"$unknown$12$o6hx.Wog/wvFSkT/Bp/6DOxCtLRTDj7lm9on9suF/WaCGNVHbkfL6", "plaintext", "",
+                                "$2a$12$short", "$argon2id$v=19$garbage", "$pbkdf2-sha256$i=1,l=0$c2FsdA$"}) {
         auto r = v.Verify("test", encoded);
         ASSERT_FALSE(r) << encoded;
         EXPECT_EQ(r.error().code, 400);
@@ -121,8 +154,11 @@ TEST(PasswordVerifier, KnownFormatsAreAcceptedForImport) {
     EXPECT_TRUE(v.IsKnownFormat("$2a$12$o6hx.Wog/wvFSkT/Bp/6DOxCtLRTDj7lm9on9suF/WaCGNVHbkfL6"));
     EXPECT_TRUE(v.IsKnownFormat("$2y$05$/OK.fbVrR/bpIqNJ5ianF.Sa7shbm4.OzKpvFnX1pQLmQW96oUlCq"));
     EXPECT_TRUE(v.IsKnownFormat("$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw"));
-    EXPECT_TRUE(v.IsKnownFormat("$argon2i$v=19$m=65536,t=3,p=4$kk51rW/vxIVCYn+EG4kTSg$NyT88uraJ6im6dyha/M5jhXvpqlEdlS/9fEm7ScMb8c"));
-    EXPECT_TRUE(v.IsKnownFormat("$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI"));
+    EXPECT_TRUE(v.IsKnownFormat(
+        "$argon2i$v=19$m=65536,t=3,p=4$kk51rW/vxIVCYn+EG4kTSg$NyT88uraJ6im6dyha/M5jhXvpqlEdlS/9fEm7ScMb8c"));
+    EXPECT_TRUE(
+        v.IsKnownFormat("$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/"
+                        "KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI"));
     EXPECT_FALSE(v.IsKnownFormat("{SSHA}JFZFs0oHzxbMwkSJmYVeI8MnTDy/276a"));
 }
 
@@ -131,13 +167,14 @@ TEST(PasswordVerifier, NeedsRehashWhenAlgorithmOrParametersDiffer) {
     PasswordVerifier v;
     BcryptHasher bcrypt4(4, random);
     BcryptHasher bcrypt5(5, random);
-    Argon2idHasher argon({.memory_kib = 64, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 32}, random);
+    Argon2idHasher argon({.memory_kib = 64, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 32},
+                         random);
 
     auto b4 = bcrypt4.Hash("secret-password");
     ASSERT_TRUE(b4);
     EXPECT_FALSE(v.NeedsRehash(*b4, bcrypt4));
-    EXPECT_TRUE(v.NeedsRehash(*b4, bcrypt5));   // cost raised
-    EXPECT_TRUE(v.NeedsRehash(*b4, argon));     // algorithm changed
+    EXPECT_TRUE(v.NeedsRehash(*b4, bcrypt5));  // cost raised
+    EXPECT_TRUE(v.NeedsRehash(*b4, argon));    // algorithm changed
     // Kratos's own "$2a$" hashes at the configured cost are native, not imports.
     EXPECT_FALSE(v.NeedsRehash("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", bcrypt5));
 
@@ -145,14 +182,20 @@ TEST(PasswordVerifier, NeedsRehashWhenAlgorithmOrParametersDiffer) {
     ASSERT_TRUE(a);
     EXPECT_FALSE(v.NeedsRehash(*a, argon));
     EXPECT_TRUE(v.NeedsRehash(*a, bcrypt4));
-    Argon2idHasher more_memory({.memory_kib = 128, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 32}, random);
+    Argon2idHasher more_memory(
+        {.memory_kib = 128, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 32}, random);
     EXPECT_TRUE(v.NeedsRehash(*a, more_memory));
-    Argon2idHasher longer_key({.memory_kib = 64, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 16}, random);
+    Argon2idHasher longer_key(
+        {.memory_kib = 64, .iterations = 1, .parallelism = 1, .salt_length = 16, .key_length = 16}, random);
     EXPECT_TRUE(v.NeedsRehash(*a, longer_key));
 
     // Imports are always re-hashed.
-    EXPECT_TRUE(v.NeedsRehash("$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI", bcrypt4));
-    EXPECT_TRUE(v.NeedsRehash("$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8", argon));
+    EXPECT_TRUE(
+        v.NeedsRehash("$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/"
+                      "KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI",
+                      bcrypt4));
+    EXPECT_TRUE(
+        v.NeedsRehash("$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8", argon));
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ struct PwnedRangeResponse {
 };
 
 class PwnedRangeSource {
-public:
+  public:
     virtual ~PwnedRangeSource() = default;
     // GET <host>/range/<prefix>. `host` is `haveibeenpwned_host`: a bare host name means https;
     // "scheme://host[:port]" is used as given. An error means no HTTP answer at all (DNS,

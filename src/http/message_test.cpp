@@ -44,21 +44,21 @@ TEST(Negotiation, AlgorithmTable) {
         std::string want;
     };
     const std::vector<Case> cases = {
-        {"", "text/html"},                                    // nothing parsed → default
+        {"", "text/html"},  // nothing parsed → default
         {"text/html", "text/html"},
-        {"text/plain", "text/html"},                          // matches no offer → default
+        {"text/plain", "text/html"},  // matches no offer → default
         {"application/json;q=0.5, text/html;q=0.4", "application/json"},
         {"application/json;q=0.5, */*;q=0.5", "application/json"},  // exact beats wildcard at equal q
         {"application/json;q=0.4, */*;q=0.5", "text/html"},         // higher q wins
-        {"application/json;q=0", "text/html"},                // q=0 ignored
-        {"text/*", "text/html"},                              // first offer starting with text/
-        {"application/json;level=1", "text/html"},            // non-q parameter ends parsing (gddo)
+        {"application/json;q=0", "text/html"},                      // q=0 ignored
+        {"text/*", "text/html"},                                    // first offer starting with text/
+        {"application/json;level=1", "text/html"},                  // non-q parameter ends parsing (gddo)
         {"application/json ; q=1.0", "application/json"},
         {"text/plain;q=abc, application/json", "text/html"},  // bad quality drops the rest of the header
         {"garbage", "text/html"},
-        {",application/json", "text/html"},                   // leading comma: empty token → stop
+        {",application/json", "text/html"},  // leading comma: empty token → stop
         {"image/png, application/json", "application/json"},
-        {"APPLICATION/JSON", "text/html"},                    // media types compared byte-wise
+        {"APPLICATION/JSON", "text/html"},  // media types compared byte-wise
         {"text/html;q=0.9, application/json", "application/json"},
     };
     for (const auto& c : cases) {
@@ -84,8 +84,8 @@ TEST(Negotiation, AcceptsJsonUsesNarrowOffers) {
 
 TEST(Cookies, ParsesPairsAndToleratesJunk) {
     auto c = ParseCookieHeader("a=1; b=two;c=\"quoted\" ;  ; bad name=x; =novalue; d=; e; f=has\"quote; g=x=y");
-    std::vector<std::pair<std::string, std::string>> want = {
-        {"a", "1"}, {"b", "two"}, {"c", "quoted"}, {"d", ""}, {"e", ""}, {"g", "x=y"}};
+    std::vector<std::pair<std::string, std::string>> want = {{"a", "1"}, {"b", "two"}, {"c", "quoted"},
+                                                             {"d", ""},  {"e", ""},    {"g", "x=y"}};
     EXPECT_EQ(c, want);
     EXPECT_TRUE(ParseCookieHeader("").empty());
     EXPECT_TRUE(ParseCookieHeader(";;;").empty());
@@ -100,9 +100,8 @@ TEST(Cookies, QuotesOnlyStrippedWhenBalanced) {
 }
 
 TEST(Cookies, RequestLooksAcrossAllCookieHeaders) {
-    Request r = WithHeaders({{"Cookie", "a=1; csrf_token=abc"},
-                             {"X-Other", "z=9"},
-                             {"cookie", "ory_kratos_session=sess; a=shadowed"}});
+    Request r = WithHeaders(
+        {{"Cookie", "a=1; csrf_token=abc"}, {"X-Other", "z=9"}, {"cookie", "ory_kratos_session=sess; a=shadowed"}});
     EXPECT_EQ(r.Cookie("a"), "1");
     EXPECT_EQ(r.Cookie("ory_kratos_session"), "sess");
     EXPECT_EQ(r.Cookie("csrf_token"), "abc");
@@ -130,9 +129,8 @@ TEST(Request, ParamsAndContentMediaType) {
 }
 
 TEST(Request, FullUrlUsesSchemeHostAndTarget) {
-    Request r = WithHeaders({{"Host", "auth.example.com:4433"},
-                             {"X-Forwarded-Host", "proxy.example"},
-                             {"X-Forwarded-Proto", "https"}});
+    Request r = WithHeaders(
+        {{"Host", "auth.example.com:4433"}, {"X-Forwarded-Host", "proxy.example"}, {"X-Forwarded-Proto", "https"}});
     r.target = "/self-service/settings/browser?return_to=%2Fx";
     EXPECT_EQ(r.FullUrl(), "http://auth.example.com:4433/self-service/settings/browser?return_to=%2Fx");
     EXPECT_EQ(r.FullUrl(true), "https://proxy.example/self-service/settings/browser?return_to=%2Fx");

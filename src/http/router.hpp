@@ -20,16 +20,15 @@ enum class Execution { kInline, kOffload };
 using Handler = std::function<Response(Request&)>;
 
 struct Route {
-    std::string method;  // "GET", ...; "*" matches any method
-    std::string pattern; // "/admin/identities/{id}"
+    std::string method;   // "GET", ...; "*" matches any method
+    std::string pattern;  // "/admin/identities/{id}"
     Handler handler;
     Execution execution = Execution::kInline;
 };
 
 class Router {
-public:
-    void Add(std::string method, std::string pattern, Handler handler,
-             Execution execution = Execution::kInline);
+  public:
+    void Add(std::string method, std::string pattern, Handler handler, Execution execution = Execution::kInline);
     // Convenience: same handler for several methods.
     void AddMany(const std::vector<std::string>& methods, const std::string& pattern, const Handler& handler,
                  Execution execution = Execution::kInline);
@@ -52,7 +51,7 @@ public:
     void SetFallback(Handler handler) { fallback_ = std::move(handler); }
     const Handler& fallback() const { return fallback_; }
 
-private:
+  private:
     struct Segment {
         std::string text;  // literal text, or the parameter name
         bool param = false;
@@ -61,9 +60,9 @@ private:
     static bool MatchPath(const std::vector<Segment>& segments, std::string_view path,
                           std::vector<std::pair<std::string, std::string>>* params);
 
-    std::vector<Route> routes_;              // registration order
+    std::vector<Route> routes_;                   // registration order
     std::vector<std::vector<Segment>> compiled_;  // parallel to routes_
-    std::vector<size_t> order_;              // indices into routes_, most specific first
+    std::vector<size_t> order_;                   // indices into routes_, most specific first
     Handler fallback_;
 };
 

@@ -17,14 +17,14 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <spdlog/spdlog.h>
 #include <atomic>
 #include <condition_variable>
 #include <ctime>
-#include <limits>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "http/worker_pool.hpp"
@@ -50,8 +50,21 @@ constexpr size_t kLingerBytes = 8u << 20;
 bool IsTokenChar(unsigned char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
     switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-        case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        case '!':
+        case '#':
+        case '$':
+        case '%':
+        case '&':
+        case '\'':
+        case '*':
+        case '+':
+        case '-':
+        case '.':
+        case '^':
+        case '_':
+        case '`':
+        case '|':
+        case '~':
             return true;
         default:
             return false;
@@ -207,10 +220,13 @@ void SplitTarget(Request& request) {
 // the completion handler is posted back to `io_executor`, never invoked on a worker thread.
 template <class CompletionHandler>
 class OffloadTask final : public WorkerPool::Task {
-public:
+  public:
     OffloadTask(const Handler& handler, Request& request, Response& out, CompletionHandler completion,
                 asio::io_context::executor_type io_executor)
-        : handler_(handler), request_(request), out_(out), completion_(std::move(completion)),
+        : handler_(handler),
+          request_(request),
+          out_(out),
+          completion_(std::move(completion)),
           io_executor_(io_executor) {}
 
     void Run() override {
@@ -219,7 +235,7 @@ public:
     }
     void Reject() override { Complete(false); }
 
-private:
+  private:
     void Complete(bool ran) {
         asio::post(io_executor_, [c = std::move(completion_), ran]() mutable { c(ran); });
     }
@@ -323,7 +339,7 @@ namespace {
 
 // Tracks one connection for Stop: counted from the start of Serve, linked into the registry.
 class ConnectionScope {
-public:
+  public:
     ConnectionScope(std::atomic<size_t>& count, std::mutex& mu, std::condition_variable& cv, IoUnit& unit)
         : count_(count), mu_(mu), cv_(cv) {
         count_.fetch_add(1);
@@ -340,7 +356,7 @@ public:
 
     ConnectionEntry entry;
 
-private:
+  private:
     std::atomic<size_t>& count_;
     std::mutex& mu_;
     std::condition_variable& cv_;
@@ -418,8 +434,8 @@ asio::awaitable<void> Server::Impl::WriteAndLinger(beast::tcp_stream& stream, be
     stream.expires_after(std::min<Clock::duration>(kLingerTime, options.limits.read_timeout));
     size_t drained = 0;
     while (drained < kLingerBytes) {
-        size_t n = co_await stream.async_read_some(buffer.prepare(kReadChunk),
-                                                   asio::redirect_error(asio::use_awaitable, ec));
+        size_t n =
+            co_await stream.async_read_some(buffer.prepare(kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
         drained += n;
     }
@@ -489,10 +505,11 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
             if (status == 0) break;
             core::Error error(status, "");
             if (status == 413) {
-                error.reason = "The request body exceeds the limit of " + std::to_string(limits.max_body_bytes) + " bytes.";
+                error.reason =
+                    "The request body exceeds the limit of " + std::to_string(limits.max_body_bytes) + " bytes.";
             } else if (status == 431) {
-                error.reason = "The request header exceeds the limit of " + std::to_string(limits.max_header_bytes) +
-                               " bytes.";
+                error.reason =
+                    "The request header exceeds the limit of " + std::to_string(limits.max_header_bytes) + " bytes.";
             } else {
                 error.reason = "The HTTP request could not be parsed: " + ec.message();
             }
@@ -577,7 +594,8 @@ asio::awaitable<void> Server::Impl::AcceptLoop(IoUnit& unit, size_t listener_ind
 }
 
 core::Status Server::Impl::Bind() {
-    const unsigned io_threads = options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned io_threads =
+        options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < io_threads; ++i) units.push_back(std::make_unique<IoUnit>());
     ports.assign(options.listeners.size(), 0);
 
@@ -629,7 +647,8 @@ core::Status Server::Impl::Bind() {
             if (ec) return core::Error(500, "http: cannot listen on " + describe(port) + ": " + ec.message());
             if (port == 0) {
                 port = acceptor->local_endpoint(ec).port();
-                if (ec) return core::Error(500, "http: cannot read the bound port of " + describe(0) + ": " + ec.message());
+                if (ec)
+                    return core::Error(500, "http: cannot read the bound port of " + describe(0) + ": " + ec.message());
             }
             unit->acceptors.push_back(std::move(acceptor));
         }

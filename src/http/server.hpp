@@ -16,17 +16,17 @@
 namespace bia::http {
 
 struct Limits {
-    size_t max_body_bytes = 1 << 20;        // 1 MiB → 413 envelope
-    size_t max_header_bytes = 16 << 10;     // whole header block → 431
-    std::chrono::milliseconds read_timeout{15000};   // time to receive a whole request
-    std::chrono::milliseconds idle_timeout{60000};   // keep-alive idle
+    size_t max_body_bytes = 1 << 20;                // 1 MiB → 413 envelope
+    size_t max_header_bytes = 16 << 10;             // whole header block → 431
+    std::chrono::milliseconds read_timeout{15000};  // time to receive a whole request
+    std::chrono::milliseconds idle_timeout{60000};  // keep-alive idle
     std::chrono::milliseconds write_timeout{15000};
 };
 
 struct Listener {
-    std::string name;     // "public" / "admin" (for logs)
+    std::string name;  // "public" / "admin" (for logs)
     std::string host = "127.0.0.1";
-    uint16_t port = 0;    // 0 = pick a free port (see Server::BoundPort)
+    uint16_t port = 0;  // 0 = pick a free port (see Server::BoundPort)
     const Router* router = nullptr;
     // Headers added to every response of this listener unless the handler set them
     // (public: Cache-Control: private, no-cache, no-store, must-revalidate).
@@ -35,8 +35,8 @@ struct Listener {
 
 struct ServerOptions {
     std::vector<Listener> listeners;
-    unsigned io_threads = 0;       // 0 = hardware concurrency
-    unsigned worker_threads = 0;   // offload pool; 0 = hardware concurrency
+    unsigned io_threads = 0;      // 0 = hardware concurrency
+    unsigned worker_threads = 0;  // offload pool; 0 = hardware concurrency
     // Offloaded requests that may wait beyond the ones running: admission while
     // running + queued < worker_threads + worker_queue_limit, else 503 at once.
     size_t worker_queue_limit = 256;
@@ -48,7 +48,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+  public:
     explicit Server(ServerOptions options);
     ~Server();
     Server(const Server&) = delete;
@@ -67,7 +67,7 @@ public:
     // Blocks until Stop() was called and everything has shut down.
     void Wait();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

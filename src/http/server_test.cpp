@@ -31,8 +31,9 @@ struct WireResponse {
 
     std::optional<std::string> Header(std::string_view name) const {
         for (const auto& [n, v] : headers) {
-            if (n.size() == name.size() &&
-                std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+            if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+                    return std::tolower(a) == std::tolower(b);
+                })) {
                 return v;
             }
         }
@@ -42,7 +43,7 @@ struct WireResponse {
 };
 
 class Client {
-public:
+  public:
     explicit Client(uint16_t port) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -121,7 +122,7 @@ public:
 
     const std::string& pending() const { return buf_; }
 
-private:
+  private:
     int WaitReadable(SteadyClock::time_point deadline) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
         if (left <= 0) return 0;
@@ -147,7 +148,8 @@ std::string Get(std::string_view target, std::string_view extra_headers = "") {
 }
 
 std::string Post(std::string_view target, std::string_view body, std::string_view content_type = "application/json") {
-    return "POST " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + std::string(content_type) +
+    return "POST " + std::string(target) +
+           " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + std::string(content_type) +
            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
 }
 
@@ -160,7 +162,7 @@ struct Gate {
 };
 
 class ServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         router_.Add("GET", "/hello", [](Request&) { return Response::Json(200, {{"hello", "world"}}); });
         router_.Add("POST", "/echo/{name}", [](Request& req) {
@@ -224,8 +226,7 @@ protected:
     void TearDown() override {
         try {
             gate_.release.set_value();
-        } catch (const std::future_error&) {
-        }
+        } catch (const std::future_error&) {}
         if (server_) server_->Stop(2000ms);
     }
 
@@ -285,8 +286,9 @@ TEST_F(ServerTest, HandlerHeaderWinsOverDefaultHeader) {
 TEST_F(ServerTest, PostJsonWithParamsQueryAndCookies) {
     StartServer(Options());
     Client c(port_);
-    std::string req = "POST /echo/al%20ice?q=hi HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                      "Cookie: a=1; c=\"cv\"\r\nContent-Length: 13\r\n\r\n{\"x\":\"body\"}\n";
+    std::string req =
+        "POST /echo/al%20ice?q=hi HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        "Cookie: a=1; c=\"cv\"\r\nContent-Length: 13\r\n\r\n{\"x\":\"body\"}\n";
     ASSERT_TRUE(c.Send(req));
     auto r = c.Read();
     ASSERT_TRUE(r);
@@ -449,8 +451,9 @@ TEST_F(ServerTest, TransferEncodingWithoutFinalChunkedIsRefusedNotSmuggled) {
     // The body of such a request must not be parsed as a second, pipelined request.
     StartServer(Options());
     Client c(port_);
-    ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
-                       "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(
+        c.Send("POST /echo/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+               "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
     auto r = c.Read();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400);
@@ -787,8 +790,9 @@ TEST(ServerLog, RequestLogIsJsonWithoutQueryOrSecrets) {
         Server server(o);
         ASSERT_TRUE(server.Start().ok());
         Client c(server.BoundPort(0));
-        ASSERT_TRUE(c.Send(Get("/p/7?token=SECRET", "Cookie: s=COOKIE\r\nAuthorization: Bearer AUTH\r\n"
-                                                       "X-Request-ID: rq\"1\r\n")));
+        ASSERT_TRUE(c.Send(Get("/p/7?token=SECRET",
+                               "Cookie: s=COOKIE\r\nAuthorization: Bearer AUTH\r\n"
+                               "X-Request-ID: rq\"1\r\n")));
         auto r = c.Read();
         ASSERT_TRUE(r);
         EXPECT_EQ(r->status, 204);

@@ -4,8 +4,7 @@
 
 namespace bia::http {
 
-WorkerPool::WorkerPool(unsigned threads, size_t queue_limit)
-    : capacity_(std::max(1u, threads) + queue_limit) {
+WorkerPool::WorkerPool(unsigned threads, size_t queue_limit) : capacity_(std::max(1u, threads) + queue_limit) {
     threads = std::max(1u, threads);
     threads_.reserve(threads);
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });

@@ -14,11 +14,11 @@
 namespace bia::http {
 
 class WorkerPool {
-public:
+  public:
     // One unit of work. Exactly one of Run (on a worker thread) or Reject (work refused, or
     // dropped from the queue at shutdown; on the thread that refused it) is called.
     class Task {
-    public:
+      public:
         virtual ~Task() = default;
         virtual void Run() = 0;
         virtual void Reject() = 0;
@@ -40,7 +40,7 @@ public:
 
     size_t InFlight() const;  // running + queued
 
-private:
+  private:
     void WorkerLoop();
 
     const size_t capacity_;

@@ -9,12 +9,12 @@ namespace bia::http {
 namespace {
 
 class FnTask final : public WorkerPool::Task {
-public:
+  public:
     FnTask(std::function<void()> run, std::atomic<int>* rejected) : run_(std::move(run)), rejected_(rejected) {}
     void Run() override { run_(); }
     void Reject() override { ++*rejected_; }
 
-private:
+  private:
     std::function<void()> run_;
     std::atomic<int>* rejected_;
 };

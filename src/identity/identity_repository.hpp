@@ -19,7 +19,7 @@ inline constexpr std::string_view kConcurrentUpdateReason =
     "The identity was changed by another request at the same time. Please reload it and try again.";
 
 class IdentityRepository {
-public:
+  public:
     virtual ~IdentityRepository() = default;
 
     // Inserts the identity with its credentials and addresses atomically. A duplicate credential
@@ -31,8 +31,7 @@ public:
     virtual core::Status Update(const Identity& identity) = 0;
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<Identity> Get(const core::Uuid& id) = 0;
-    virtual core::Result<Identity> FindByCredentialIdentifier(std::string_view type,
-                                                              std::string_view identifier) = 0;
+    virtual core::Result<Identity> FindByCredentialIdentifier(std::string_view type, std::string_view identifier) = 0;
     virtual core::Result<std::vector<Identity>> List(int64_t offset, int64_t limit) = 0;
     virtual core::Result<int64_t> Count() = 0;
     // 404 when absent. Deletes credentials, addresses and sessions of the identity.

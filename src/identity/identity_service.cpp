@@ -99,7 +99,8 @@ void IdentityService::SetPasswordHash(Identity& identity, std::string hashed_pas
 Status IdentityService::ApplyPassword(Identity& identity, const std::optional<std::string>& password,
                                       const std::optional<std::string>& hashed_password) {
     if (hashed_password) {
-        if (!hashing_.IsKnownHashFormat(*hashed_password)) return core::BadRequest(std::string(kUnknownHashFormatReason));
+        if (!hashing_.IsKnownHashFormat(*hashed_password))
+            return core::BadRequest(std::string(kUnknownHashFormatReason));
         SetPasswordHash(identity, *hashed_password);
     } else if (password) {
         BIA_TRY_ASSIGN(std::string hash, hashing_.Hash(*password));
@@ -111,8 +112,7 @@ Status IdentityService::ApplyPassword(Identity& identity, const std::optional<st
 namespace {
 bool ValidState(const std::string& s) { return s == kStateActive || s == kStateInactive; }
 
-void ApplySuppliedAddresses(Identity& identity, const std::vector<AddressInput>& supplied,
-                            core::TimePoint now) {
+void ApplySuppliedAddresses(Identity& identity, const std::vector<AddressInput>& supplied, core::TimePoint now) {
     // Supplied verifiable addresses only override the state of schema-derived ones.
     for (const auto& in : supplied) {
         for (auto& a : identity.verifiable_addresses) {

@@ -19,7 +19,7 @@ namespace bia::identity {
 
 // Password hashing as the identity domain needs it; app/ adapts crypto's hash pool to it.
 class PasswordHashing {
-public:
+  public:
     virtual ~PasswordHashing() = default;
     // Hashes with the configured algorithm (may block: callers run off the I/O threads).
     virtual core::Result<std::string> Hash(std::string_view password) = 0;
@@ -63,9 +63,9 @@ struct UpdateIdentityInput {
 };
 
 class IdentityService {
-public:
-    IdentityService(IdentityRepository& repository, const schema::SchemaRegistry& schemas,
-                    PasswordHashing& hashing, const core::Clock& clock, core::Random& random)
+  public:
+    IdentityService(IdentityRepository& repository, const schema::SchemaRegistry& schemas, PasswordHashing& hashing,
+                    const core::Clock& clock, core::Random& random)
         : repository_(repository), schemas_(schemas), hashing_(hashing), clock_(clock), random_(random) {}
 
     core::Result<Identity> Create(const CreateIdentityInput& input);
@@ -86,7 +86,7 @@ public:
     IdentityRepository& repository() { return repository_; }
     const schema::SchemaRegistry& schemas() const { return schemas_; }
 
-private:
+  private:
     core::Status ApplyPassword(Identity& identity, const std::optional<std::string>& password,
                                const std::optional<std::string>& hashed_password);
     IdentityRepository& repository_;

@@ -55,8 +55,7 @@ bool ConsumeClock(std::string_view& s) {
     const size_t hour_len = s.size() > 1 && IsDigit(s[1]) ? 2 : 1;
     if (Number(s, 0, hour_len) > 23) return false;
     s.remove_prefix(hour_len);
-    if (s.size() < 6 || s[0] != ':' || !AllDigits(s, 1, 2) || s[3] != ':' || !AllDigits(s, 4, 2))
-        return false;
+    if (s.size() < 6 || s[0] != ':' || !AllDigits(s, 1, 2) || s[3] != ':' || !AllDigits(s, 4, 2)) return false;
     if (Number(s, 1, 2) > 59 || Number(s, 4, 2) > 59) return false;
     s.remove_prefix(6);
     if (s.size() >= 2 && (s[0] == '.' || s[0] == ',') && IsDigit(s[1])) {
@@ -73,8 +72,7 @@ bool ConsumeZone(std::string_view& s) {
         s.remove_prefix(1);
         return true;
     }
-    if (s.size() < 6 || (s[0] != '+' && s[0] != '-') || !AllDigits(s, 1, 2) || s[3] != ':' ||
-        !AllDigits(s, 4, 2))
+    if (s.size() < 6 || (s[0] != '+' && s[0] != '-') || !AllDigits(s, 1, 2) || s[3] != ':' || !AllDigits(s, 4, 2))
         return false;
     if (Number(s, 1, 2) > 24 || Number(s, 4, 2) > 60) return false;
     s.remove_prefix(6);
@@ -248,8 +246,7 @@ bool Unescapes(std::string_view s, UrlPart part) {
             continue;
         }
         const auto c = static_cast<uint8_t>(s[i]);
-        if ((part == UrlPart::kHost || part == UrlPart::kZone) && c < 0x80 && HostNeedsEscape(c))
-            return false;
+        if ((part == UrlPart::kHost || part == UrlPart::kZone) && c < 0x80 && HostNeedsEscape(c)) return false;
         ++i;
     }
     return true;
@@ -555,8 +552,7 @@ FormatCheck FindFormat(std::string_view name) {
     if (name == "ipv4" || name == "ip-address") return &OnString<IsIpv4>;
     if (name == "ipv6") return &OnString<IsIpv6>;
     if (name == "uri" || name == "iri") return &OnString<IsUri>;
-    if (name == "uri-reference" || name == "uriref" || name == "iri-reference")
-        return &OnString<IsUriReference>;
+    if (name == "uri-reference" || name == "uriref" || name == "iri-reference") return &OnString<IsUriReference>;
     if (name == "uri-template") return &OnString<IsUriTemplate>;
     if (name == "regex") return &OnString<IsRegex>;
     if (name == "json-pointer") return &OnString<IsJsonPointer>;

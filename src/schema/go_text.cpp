@@ -65,11 +65,10 @@ constexpr CasePair kSpecialLower[] = {
     {0x212B, 0xE5},                                                   // Angstrom sign
 };
 constexpr CasePair kSpecialUpper[] = {
-    {0xFF, 0x178},  {0x3AC, 0x386}, {0x3CC, 0x38C},
-    {0x4CF, 0x4C0}, {0xB5, 0x39C},  // micro sign → Greek capital mu
-    {0x131, 0x49},                  // dotless i → I
-    {0x17F, 0x53},                  // long s → S
-    {0x3C2, 0x3A3},                 // final sigma → Sigma
+    {0xFF, 0x178},  {0x3AC, 0x386}, {0x3CC, 0x38C}, {0x4CF, 0x4C0}, {0xB5, 0x39C},  // micro sign → Greek capital mu
+    {0x131, 0x49},                                                                  // dotless i → I
+    {0x17F, 0x53},                                                                  // long s → S
+    {0x3C2, 0x3A3},                                                                 // final sigma → Sigma
 };
 
 bool InRange(char32_t r, char32_t lo, char32_t hi) { return r >= lo && r <= hi; }
@@ -209,8 +208,7 @@ std::string GoQuote(std::string_view s) {
                     } else {
                         out += "\\U";
                     }
-                    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
-                        out += kLowerHex[(r >> shift) & 0xF];
+                    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kLowerHex[(r >> shift) & 0xF];
                 }
             }
         }
@@ -275,9 +273,9 @@ std::string GoPathEscape(std::string_view s) {
     out.reserve(s.size());
     for (char ch : s) {
         const auto c = static_cast<uint8_t>(ch);
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '_' || c == '.' || c == '~' || c == '$' || c == '&' || c == '+' ||
-                           c == ':' || c == '=' || c == '@';
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                           c == '_' || c == '.' || c == '~' || c == '$' || c == '&' || c == '+' || c == ':' ||
+                           c == '=' || c == '@';
         if (plain) {
             out += ch;
         } else {

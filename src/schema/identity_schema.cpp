@@ -36,13 +36,12 @@ struct PathInfo {
 // Walks the compiled schema the way ListPaths does (self, $ref, not, if, then, else, allOf,
 // anyOf, oneOf, properties), but keeps properties in document order.
 class PathLister {
-public:
+  public:
     explicit PathLister(const CompiledSchema& schema) : schema_(schema) {}
 
     void Walk(int index, int parent) {
         // Bounded like validation: $ref graphs can describe exponentially many walks.
-        if (paths_.size() >= kMaxPropertyPaths || ++steps_ > kMaxWalkSteps || chain_.size() >= kMaxWalkDepth)
-            return;
+        if (paths_.size() >= kMaxPropertyPaths || ++steps_ > kMaxWalkSteps || chain_.size() >= kMaxWalkDepth) return;
         const SchemaNode& s = schema_.node(index);
         if (s.ref < 0) Record(s, parent);
         // A schema already on the current chain is circular: Kratos refuses those; we stop.
@@ -83,7 +82,7 @@ public:
 
     const std::map<std::string, std::string>& types() const { return types_; }
 
-private:
+  private:
     static std::string TypeOfConst(const nlohmann::json& c) {
         if (c.is_number_integer()) return "integer";
         if (c.is_number()) return "number";
@@ -241,8 +240,7 @@ const OrderedJson* ResolveLocalRef(const OrderedJson& doc, const std::string& re
     size_t start = 2;
     while (true) {
         const size_t slash = ref.find('/', start);
-        const std::string raw =
-            ref.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        const std::string raw = ref.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
         std::string token;
         for (size_t i = 0; i < raw.size(); ++i) {
             if (raw[i] == '~' && i + 1 < raw.size()) {
@@ -262,8 +260,8 @@ const OrderedJson* ResolveLocalRef(const OrderedJson& doc, const std::string& re
     return j;
 }
 
-void CollectPropertyPaths(const OrderedJson& doc, const OrderedJson& schema, const std::string& prefix,
-                          int depth, std::vector<const OrderedJson*>& chain, std::vector<std::string>& out) {
+void CollectPropertyPaths(const OrderedJson& doc, const OrderedJson& schema, const std::string& prefix, int depth,
+                          std::vector<const OrderedJson*>& chain, std::vector<std::string>& out) {
     if (depth > kMaxPathDepth || out.size() >= kMaxPropertyPaths) return;
     const OrderedJson* s = &schema;
     for (int hops = 0; hops < 16 && s->is_object(); ++hops) {
@@ -287,8 +285,7 @@ void CollectPropertyPaths(const OrderedJson& doc, const OrderedJson& schema, con
 
 // Kratos's computeKeyPositions: descend into "properties" only where "type" is the string
 // "object"; everything else is a key. Dots in names are escaped.
-void ComputeKeyPositions(const OrderedJson& schema, std::vector<std::string>& parents,
-                         std::vector<std::string>& out) {
+void ComputeKeyPositions(const OrderedJson& schema, std::vector<std::string>& parents, std::vector<std::string>& out) {
     if (out.size() >= kMaxPropertyPaths) return;
     const bool object = schema.is_object() && schema.contains("type") && schema["type"].is_string() &&
                         schema["type"].get<std::string>() == "object";
@@ -423,8 +420,7 @@ std::vector<Violation> IdentitySchema::ValidateTraits(const nlohmann::json& trai
         const nlohmann::json& value = *hit.value;
         if (!cfg.verification_via.empty() && !cfg.format) {
             if (cfg.verification_via == "email") {
-                if (!FindFormat("email")(value))
-                    add(MakeFormatViolation(hit.field, hit.pointer, value, "email"));
+                if (!FindFormat("email")(value)) add(MakeFormatViolation(hit.field, hit.pointer, value, "email"));
             } else {
                 add(MakeGenericViolation(
                     hit.field, hit.pointer, "format",
@@ -462,8 +458,7 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
         if (cfg.code_identifier) {
             std::optional<std::string> address;
             if (cfg.code_via == "email") {
-                address =
-                    text->find('@') != std::string::npos ? std::string(GoTrimSpace(GoToLower(*text))) : *text;
+                address = text->find('@') != std::string::npos ? std::string(GoTrimSpace(GoToLower(*text))) : *text;
             } else if (IsTel(*raw)) {
                 address = NormalizePhone(*text);
             }
@@ -485,8 +480,7 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
             }
             if (usable) {
                 const std::string trimmed(GoTrimSpace(*text));
-                AddAddress(ext.verification, cfg.verification_via,
-                           format == "email" ? GoToLower(trimmed) : trimmed);
+                AddAddress(ext.verification, cfg.verification_via, format == "email" ? GoToLower(trimmed) : trimmed);
             }
         }
         if (cfg.recovery_via == "email" && value.is_string() && IsEmail(*raw))

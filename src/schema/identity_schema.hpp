@@ -16,7 +16,7 @@
 namespace bia::schema {
 
 class IdentitySchema final : public Schema {
-public:
+  public:
     // Parses and compiles `document` (JSON text). Errors say what is wrong and where
     // ("... (at #/properties/traits/properties/email)"); the caller adds id and URL.
     static core::Result<std::unique_ptr<IdentitySchema>> Parse(std::string id, std::string url,
@@ -32,7 +32,7 @@ public:
     const std::vector<std::string>& NodeSortKeys() const override { return sort_keys_; }
     std::optional<std::string> TypeAt(std::string_view dotted_path) const override;
 
-private:
+  private:
     IdentitySchema() = default;
     void ComputeFormFields();
 

@@ -35,8 +35,8 @@ std::unique_ptr<IdentitySchema> Rich() { return Parse(Fixture("rich.schema.json"
 
 // A schema whose traits have exactly the given properties.
 std::unique_ptr<IdentitySchema> WithTraits(std::string_view properties) {
-    return Parse(R"({"type":"object","properties":{"traits":{"type":"object","properties":)" +
-                 std::string(properties) + "}}}");
+    return Parse(R"({"type":"object","properties":{"traits":{"type":"object","properties":)" + std::string(properties) +
+                 "}}}");
 }
 
 std::vector<std::string> Messages(const std::vector<Violation>& v) {
@@ -66,31 +66,27 @@ TEST(IdentitySchema, PresetReportsFormatLengthTypeAndExtraProperties) {
               Strings{"traits.email: \"foo\" is not valid \"email\""});
     // Go's order within one schema: format before the string keywords.
     EXPECT_EQ(Messages(s->ValidateTraits(json::parse(R"({"email":"ab"})"))),
-              (Strings{"traits.email: \"ab\" is not valid \"email\"",
-                       "traits.email: length must be >= 3, but got 2"}));
+              (Strings{"traits.email: \"ab\" is not valid \"email\"", "traits.email: length must be >= 3, but got 2"}));
     EXPECT_EQ(Messages(s->ValidateTraits(json::parse(R"({"email":"a@b.co","foo":1})"))),
               Strings{"traits: additionalProperties \"foo\" not allowed"});
     EXPECT_EQ(Messages(s->ValidateTraits(json::parse(R"({"email":"a@b.co","name":{"first":5}})"))),
               Strings{"traits.name.first: expected string, but got number"});
     EXPECT_EQ(Messages(s->ValidateTraits(json("x"))), Strings{"traits: expected object, but got string"});
-    EXPECT_TRUE(
-        s->ValidateTraits(json::parse(R"({"email":"a@b.co","name":{"first":"A","last":"B"}})")).empty());
+    EXPECT_TRUE(s->ValidateTraits(json::parse(R"({"email":"a@b.co","name":{"first":"A","last":"B"}})")).empty());
 }
 
 TEST(IdentitySchema, ProfileSchemaMessages) {
     auto s = Profile();
     EXPECT_EQ(Messages(s->ValidateTraits(json::object())),
-              (Strings{"traits.email: Property email is missing.",
-                       "traits.website: Property website is missing."}));
+              (Strings{"traits.email: Property email is missing.", "traits.website: Property website is missing."}));
     EXPECT_EQ(Messages(s->ValidateTraits(json::parse(R"({"email":"a@b.co","website":"http://x"})"))),
               Strings{"traits.website: length must be >= 10, but got 8"});
-    EXPECT_EQ(Messages(s->ValidateTraits(json::parse(
-                  R"({"email":"a@b.co","website":"https://example.org","age":301,"tos":"yes"})"))),
-              (Strings{"traits.tos: expected boolean, but got string",
-                       "traits.age: must be <= 300 but found 301"}));
     EXPECT_EQ(Messages(s->ValidateTraits(
-                  json::parse(R"({"email":"a@b.co","website":"https://example.org","age":"abc"})"))),
-              Strings{"traits.age: expected number, but got string"});
+                  json::parse(R"({"email":"a@b.co","website":"https://example.org","age":301,"tos":"yes"})"))),
+              (Strings{"traits.tos: expected boolean, but got string", "traits.age: must be <= 300 but found 301"}));
+    EXPECT_EQ(
+        Messages(s->ValidateTraits(json::parse(R"({"email":"a@b.co","website":"https://example.org","age":"abc"})"))),
+        Strings{"traits.age: expected number, but got string"});
 }
 
 TEST(IdentitySchema, RichSchemaMessages) {
@@ -105,19 +101,16 @@ TEST(IdentitySchema, RichSchemaMessages) {
     EXPECT_EQ(with(R"({"name":{}})"), Strings{"traits.name.first: Property first is missing."});
     EXPECT_EQ(with(R"({"age":1})"), Strings{"traits.age: must be >= 18 but found 1"});
     EXPECT_EQ(with(R"({"age":17.5})"), Strings{"traits.age: expected integer, but got number"});
-    EXPECT_EQ(with(R"({"website":"not a url"})"),
-              Strings{"traits.website: \"not a url\" is not valid \"uri\""});
-    EXPECT_EQ(with(R"({"tags":["a","bb","bb","cc"]})"),
-              (Strings{"traits.tags: maximum 3 items allowed, but found 4 items",
-                       "traits.tags: items at index 1 and 2 are equal",
-                       "traits.tags.0: length must be >= 2, but got 1"}));
-    EXPECT_EQ(with(R"({"username":"Bad Name"})"),
-              Strings{"traits.username: does not match pattern \"^[a-z0-9_]+$\""});
+    EXPECT_EQ(with(R"({"website":"not a url"})"), Strings{"traits.website: \"not a url\" is not valid \"uri\""});
+    EXPECT_EQ(
+        with(R"({"tags":["a","bb","bb","cc"]})"),
+        (Strings{"traits.tags: maximum 3 items allowed, but found 4 items",
+                 "traits.tags: items at index 1 and 2 are equal", "traits.tags.0: length must be >= 2, but got 1"}));
+    EXPECT_EQ(with(R"({"username":"Bad Name"})"), Strings{"traits.username: does not match pattern \"^[a-z0-9_]+$\""});
     EXPECT_EQ(with(R"({"plan":"gold"})"), Strings{"traits.plan: value must be one of \"free\", \"pro\""});
     EXPECT_EQ(with(R"({"score":10})"), Strings{"traits.score: must be < 10 but found 10"});
     EXPECT_EQ(with(R"({"score":1.3})"), Strings{"traits.score: 1.3 not multipleOf 0.5"});
-    EXPECT_EQ(with(R"({"birthday":"2020-13-01"})"),
-              Strings{"traits.birthday: \"2020-13-01\" is not valid \"date\""});
+    EXPECT_EQ(with(R"({"birthday":"2020-13-01"})"), Strings{"traits.birthday: \"2020-13-01\" is not valid \"date\""});
     EXPECT_EQ(with(R"({"backup_emails":["nope"]})"),
               Strings{"traits.backup_emails.0: \"nope\" is not valid \"email\""});
     auto phone = s->ValidateTraits([&] {
@@ -138,8 +131,7 @@ TEST(IdentitySchema, RichSchemaMessages) {
 }
 
 TEST(IdentitySchema, ExtensionsFromThePreset) {
-    auto ext =
-        Preset()->ExtractExtensions(json::parse(R"({"email":"Foo@Example.COM","name":{"first":"F"}})"));
+    auto ext = Preset()->ExtractExtensions(json::parse(R"({"email":"Foo@Example.COM","name":{"first":"F"}})"));
     ASSERT_EQ(ext.identifiers.size(), 1u);
     EXPECT_EQ(ext.identifiers[0].first, "password");
     EXPECT_EQ(ext.identifiers[0].second, Strings{"foo@example.com"});
@@ -171,8 +163,7 @@ TEST(IdentitySchema, ExtensionsFromTheRichSchema) {
 }
 
 TEST(IdentitySchema, ExtensionEdgeCases) {
-    auto totp =
-        WithTraits(R"({"u":{"type":"string","ory.sh/kratos":{"credentials":{"totp":{"account_name":true},
+    auto totp = WithTraits(R"({"u":{"type":"string","ory.sh/kratos":{"credentials":{"totp":{"account_name":true},
                                                                          "passkey":{"display_name":true}}}}})");
     auto ext = totp->ExtractExtensions(json::parse(R"({"u":"MixedCase"})"));
     EXPECT_EQ(ext.totp_account_name, "MixedCase");  // not lower-cased
@@ -187,8 +178,7 @@ TEST(IdentitySchema, ExtensionEdgeCases) {
     EXPECT_EQ(v[0].message_id, 4000040);
     EXPECT_TRUE(verify->ExtractExtensions(json::parse(R"({"e":"nope"})")).verification.empty());
     // net/mail accepts leading blanks; the stored address is trimmed and lower-cased.
-    EXPECT_EQ(verify->ExtractExtensions(json::parse(R"({"e":"  A@B.co"})")).verification.at(0).value,
-              "a@b.co");
+    EXPECT_EQ(verify->ExtractExtensions(json::parse(R"({"e":"  A@B.co"})")).verification.at(0).value, "a@b.co");
 
     auto sms = WithTraits(R"({"p":{"type":"string","ory.sh/kratos":{"verification":{"via":"sms"}}}})");
     auto sv = sms->ValidateTraits(json::parse(R"({"p":"+4930123456"})"));
@@ -206,13 +196,12 @@ TEST(IdentitySchema, ExtensionEdgeCases) {
     EXPECT_EQ(cx.recovery[0].value, "+49 30 1234567");
 
     // A type mismatch stops the extension on that value, as in Kratos.
-    auto typed = WithTraits(
-        R"({"e":{"type":"string","ory.sh/kratos":{"credentials":{"password":{"identifier":true}}}}})");
+    auto typed =
+        WithTraits(R"({"e":{"type":"string","ory.sh/kratos":{"credentials":{"password":{"identifier":true}}}}})");
     EXPECT_TRUE(typed->ExtractExtensions(json::parse(R"({"e":5})")).identifiers.empty());
     // Numbers are identifiers as Go prints them.
     auto untyped = WithTraits(R"({"e":{"ory.sh/kratos":{"credentials":{"password":{"identifier":true}}}}})");
-    EXPECT_EQ(*untyped->ExtractExtensions(json::parse(R"({"e":42})")).IdentifiersFor("password"),
-              Strings{"42"});
+    EXPECT_EQ(*untyped->ExtractExtensions(json::parse(R"({"e":42})")).IdentifiersFor("password"), Strings{"42"});
 }
 
 TEST(IdentitySchema, FormFieldsOfThePresetInDocumentOrder) {
@@ -258,10 +247,10 @@ TEST(IdentitySchema, FormFieldsOfTheRichSchema) {
         names.push_back(f.name);
         by_name[f.name] = f;
     }
-    EXPECT_EQ(names, (Strings{"traits.email", "traits.username", "traits.name.first", "traits.name.last",
-                              "traits.website", "traits.age", "traits.birthday", "traits.last_seen",
-                              "traits.phone", "traits.newsletter", "traits.tags", "traits.backup_emails",
-                              "traits.plan", "traits.score"}));
+    EXPECT_EQ(names,
+              (Strings{"traits.email", "traits.username", "traits.name.first", "traits.name.last", "traits.website",
+                       "traits.age", "traits.birthday", "traits.last_seen", "traits.phone", "traits.newsletter",
+                       "traits.tags", "traits.backup_emails", "traits.plan", "traits.score"}));
     EXPECT_EQ(by_name["traits.username"].pattern, "^[a-z0-9_]+$");
     EXPECT_EQ(by_name["traits.age"].type, "number");
     EXPECT_EQ(by_name["traits.age"].json_type, "integer");
@@ -285,8 +274,8 @@ TEST(IdentitySchema, PropertyPathsAndSortKeys) {
     EXPECT_EQ(s->PropertyPaths(),
               (Strings{"traits", "traits.email", "traits.name", "traits.name.first", "traits.name.last"}));
     EXPECT_EQ(s->NodeSortKeys(), (Strings{"traits.email", "traits.name.first", "traits.name.last"}));
-    EXPECT_EQ(Profile()->NodeSortKeys(), (Strings{"traits.email", "traits.website", "traits.tos",
-                                                  "traits.age", "traits.consent", "traits.newsletter"}));
+    EXPECT_EQ(Profile()->NodeSortKeys(), (Strings{"traits.email", "traits.website", "traits.tos", "traits.age",
+                                                  "traits.consent", "traits.newsletter"}));
     // Sort keys do not descend where "type" is not "object"; dots in names are escaped.
     auto odd = WithTraits(R"({"a.b":{"type":"string"},"n":{"properties":{"x":{}}}})");
     EXPECT_EQ(odd->NodeSortKeys(), (Strings{"traits.a\\.b", "traits.n"}));
@@ -296,8 +285,7 @@ TEST(IdentitySchema, PropertyPathsAndSortKeys) {
                           "next":{"$ref":"#/definitions/name"}}}},
                           "type":"object","properties":{"traits":{"type":"object","properties":{
                           "name":{"$ref":"#/definitions/name"}}}}})");
-    EXPECT_EQ(refs->PropertyPaths(),
-              (Strings{"traits", "traits.name", "traits.name.first", "traits.name.next"}));
+    EXPECT_EQ(refs->PropertyPaths(), (Strings{"traits", "traits.name", "traits.name.first", "traits.name.next"}));
     ASSERT_EQ(refs->FormFields().size(), 1u);
     EXPECT_EQ(refs->FormFields()[0].name, "traits.name.first");
 }
@@ -336,23 +324,21 @@ TEST(IdentitySchema, BadDocumentsAreErrors) {
               std::string::npos);
     std::string deep(100000, '[');
     deep += std::string(100000, ']');
-    EXPECT_NE(IdentitySchema::Parse("x", "u", deep).error().reason.find("nested more than"),
-              std::string::npos);
+    EXPECT_NE(IdentitySchema::Parse("x", "u", deep).error().reason.find("nested more than"), std::string::npos);
 }
 
 TEST(IdentitySchema, HostileSchemasLoadAndValidateInBoundedTime) {
     // 2^40 ways through a chain of allOf references, and a 3,000-long chain of plain ones.
     std::string defs;
     for (int i = 0; i < 40; ++i)
-        defs += "\"d" + std::to_string(i) + "\":{\"allOf\":[{\"$ref\":\"#/definitions/d" +
-                std::to_string(i + 1) + "\"},{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) + "\"}]},";
+        defs += "\"d" + std::to_string(i) + "\":{\"allOf\":[{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) +
+                "\"},{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) + "\"}]},";
     defs += R"("d40":{"type":"string"},)";
     for (int i = 0; i < 3000; ++i)
         defs += "\"c" + std::to_string(i) + "\":{\"$ref\":\"#/definitions/c" + std::to_string(i + 1) + "\"},";
     defs += R"("c3000":{"type":"string"})";
     const auto start = std::chrono::steady_clock::now();
-    auto s =
-        Parse(R"({"definitions":{)" + defs + R"(},"type":"object","properties":{"traits":{"type":"object",
+    auto s = Parse(R"({"definitions":{)" + defs + R"(},"type":"object","properties":{"traits":{"type":"object",
                    "properties":{"x":{"$ref":"#/definitions/d0"},"y":{"$ref":"#/definitions/c0"}}}}})");
     ASSERT_TRUE(s);
     auto v = s->ValidateTraits(json::parse(R"({"x":5,"y":6})"));

@@ -57,9 +57,7 @@ std::string EscapeToken(std::string_view token) {
     return out;
 }
 
-std::string Join(const std::string& location, std::string_view token) {
-    return location + "/" + EscapeToken(token);
-}
+std::string Join(const std::string& location, std::string_view token) { return location + "/" + EscapeToken(token); }
 
 std::vector<std::string> SplitLocation(const std::string& location) {
     std::vector<std::string> tokens;
@@ -67,8 +65,7 @@ std::vector<std::string> SplitLocation(const std::string& location) {
     size_t start = 2;  // after "#/"
     while (true) {
         const size_t slash = location.find('/', start);
-        std::string raw =
-            location.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        std::string raw = location.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
         std::string token;
         for (size_t i = 0; i < raw.size(); ++i) {
             if (raw[i] == '~' && i + 1 < raw.size()) {
@@ -284,8 +281,7 @@ std::optional<std::string> PercentDecode(std::string_view s) {
         }
         if (i + 2 >= s.size()) return std::nullopt;
         const std::string hex(s.substr(i + 1, 2));
-        if (!std::isxdigit(static_cast<unsigned char>(hex[0])) ||
-            !std::isxdigit(static_cast<unsigned char>(hex[1])))
+        if (!std::isxdigit(static_cast<unsigned char>(hex[0])) || !std::isxdigit(static_cast<unsigned char>(hex[1])))
             return std::nullopt;
         out += static_cast<char>(std::stoi(hex, nullptr, 16));
         i += 2;
@@ -313,7 +309,7 @@ const char* const kSchemaMapKeywords[] = {"definitions", "$defs", "properties", 
 // Compiles a schema document into CompiledSchema::nodes_, one node per schema location,
 // resolving $ref after the walk (so references may point forward or at enclosing schemas).
 class SchemaCompiler {
-public:
+  public:
     explicit SchemaCompiler(const OrderedJson& doc) : doc_(doc), out_(std::make_shared<CompiledSchema>()) {}
 
     core::Result<std::shared_ptr<const CompiledSchema>> Run() {
@@ -350,7 +346,7 @@ public:
         return std::shared_ptr<const CompiledSchema>(std::move(out_));
     }
 
-private:
+  private:
     bool Failed() const { return !error_.empty(); }
     core::Error Error() const { return core::BadRequest(error_); }
     bool Fail(const std::string& location, const std::string& message) {
@@ -366,8 +362,7 @@ private:
                 if (it == j->end()) return nullptr;
                 j = &*it;
             } else if (j->is_array()) {
-                if (token.empty() || token.size() > 9 ||
-                    token.find_first_not_of("0123456789") != std::string::npos)
+                if (token.empty() || token.size() > 9 || token.find_first_not_of("0123456789") != std::string::npos)
                     return nullptr;
                 const size_t idx = std::stoul(token);
                 if (idx >= j->size()) return nullptr;
@@ -387,8 +382,8 @@ private:
                 auto it = j->find(token);
                 if (it == j->end()) break;
                 j = &*it;
-            } else if (j->is_array() && token.find_first_not_of("0123456789") == std::string::npos &&
-                       !token.empty() && token.size() < 10 && std::stoul(token) < j->size()) {
+            } else if (j->is_array() && token.find_first_not_of("0123456789") == std::string::npos && !token.empty() &&
+                       token.size() < 10 && std::stoul(token) < j->size()) {
                 j = &(*j)[std::stoul(token)];
             } else {
                 break;
@@ -407,16 +402,13 @@ private:
             if (auto it = j.find(key); it != j.end()) fn(*it, Join(location, key));
         for (const char* key : kSchemaArrayKeywords)
             if (auto it = j.find(key); it != j.end() && it->is_array())
-                for (size_t i = 0; i < it->size(); ++i)
-                    fn((*it)[i], Join(Join(location, key), std::to_string(i)));
+                for (size_t i = 0; i < it->size(); ++i) fn((*it)[i], Join(Join(location, key), std::to_string(i)));
         for (const char* key : kSchemaMapKeywords)
             if (auto it = j.find(key); it != j.end() && it->is_object())
-                for (auto e = it->begin(); e != it->end(); ++e)
-                    fn(e.value(), Join(Join(location, key), e.key()));
+                for (auto e = it->begin(); e != it->end(); ++e) fn(e.value(), Join(Join(location, key), e.key()));
         if (auto it = j.find("items"); it != j.end()) {
             if (it->is_array()) {
-                for (size_t i = 0; i < it->size(); ++i)
-                    fn((*it)[i], Join(Join(location, "items"), std::to_string(i)));
+                for (size_t i = 0; i < it->size(); ++i) fn((*it)[i], Join(Join(location, "items"), std::to_string(i)));
             } else {
                 fn(*it, Join(location, "items"));
             }
@@ -429,8 +421,7 @@ private:
     void CollectIds(const OrderedJson& j, const std::string& location, std::string base, int depth) {
         if (Failed() || !j.is_object()) return;
         if (depth > kMaxSchemaDepth) {
-            Fail(location,
-                 "the schema is nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
+            Fail(location, "the schema is nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
             return;
         }
         if (auto it = j.find("$id"); it != j.end() && it->is_string()) {
@@ -441,8 +432,7 @@ private:
                 base = StripFragment(ResolveUri(base, id));
                 ids_.emplace(base, location);
                 const size_t hash = id.find('#');
-                if (hash != std::string::npos && hash + 1 < id.size())
-                    anchors_[base + id.substr(hash)] = location;
+                if (hash != std::string::npos && hash + 1 < id.size()) anchors_[base + id.substr(hash)] = location;
             }
         }
         ForEachSubschema(j, location, [&](const OrderedJson& sub, const std::string& sub_location) {
@@ -488,8 +478,7 @@ private:
         return location;
     }
 
-    bool NonNegativeInteger(const OrderedJson& j, const std::string& location, const char* key,
-                            int64_t& out) {
+    bool NonNegativeInteger(const OrderedJson& j, const std::string& location, const char* key, int64_t& out) {
         auto it = j.find(key);
         if (it == j.end()) return true;
         if (it->is_number_unsigned()) {
@@ -503,8 +492,7 @@ private:
         return Fail(location, GoQuote(key) + " must be a non-negative integer");
     }
 
-    bool Number(const OrderedJson& j, const std::string& location, const char* key,
-                std::optional<SchemaNumber>& out) {
+    bool Number(const OrderedJson& j, const std::string& location, const char* key, std::optional<SchemaNumber>& out) {
         auto it = j.find(key);
         if (it == j.end()) return true;
         if (!it->is_number()) return Fail(location, GoQuote(key) + " must be a number");
@@ -527,8 +515,7 @@ private:
         for (const auto& e : v) {
             if (!e.is_string()) return Fail(location, std::string(what) + " must be an array of strings");
             if (!seen.insert(e.get<std::string>()).second)
-                return Fail(location,
-                            std::string(what) + " must not repeat " + GoQuote(e.get<std::string>()));
+                return Fail(location, std::string(what) + " must not repeat " + GoQuote(e.get<std::string>()));
             out.push_back(e.get<std::string>());
         }
         return true;
@@ -591,8 +578,8 @@ private:
                     else if (c.key() == "totp")
                         ok = leaf(c.value(), path, {{"account_name", &cfg.totp_account_name}}, {}, {});
                     else if (c.key() == "code")
-                        ok = leaf(c.value(), path, {{"identifier", &cfg.code_identifier}},
-                                  {{"via", &cfg.code_via}}, {"email", "sms"});
+                        ok = leaf(c.value(), path, {{"identifier", &cfg.code_identifier}}, {{"via", &cfg.code_via}},
+                                  {"email", "sms"});
                     else
                         return Fail(at, "credentials does not allow the property " + GoQuote(c.key()));
                     if (!ok) return false;
@@ -604,8 +591,7 @@ private:
             } else if (key == "organizations") {
                 if (!leaf(v, key, {}, {{"matcher", &organizations_matcher}}, {"email_domain"})) return false;
             } else {
-                return Fail(at,
-                            std::string(kExtensionKeyword) + " does not allow the property " + GoQuote(key));
+                return Fail(at, std::string(kExtensionKeyword) + " does not allow the property " + GoQuote(key));
             }
         }
         // Kratos fails every validation of such a schema ("channel type \"\" must be one of
@@ -615,15 +601,14 @@ private:
         return true;
     }
 
-    int Child(const OrderedJson& j, const std::string& location, const char* key, const std::string& base,
-              int depth) {
+    int Child(const OrderedJson& j, const std::string& location, const char* key, const std::string& base, int depth) {
         auto it = j.find(key);
         if (it == j.end()) return -1;
         return Compile(*it, Join(location, key), base, depth + 1);
     }
 
-    bool SchemaArray(const OrderedJson& j, const std::string& location, const char* key,
-                     const std::string& base, int depth, std::vector<int>& out) {
+    bool SchemaArray(const OrderedJson& j, const std::string& location, const char* key, const std::string& base,
+                     int depth, std::vector<int>& out) {
         auto it = j.find(key);
         if (it == j.end()) return true;
         if (!it->is_array() || it->empty())
@@ -644,8 +629,7 @@ private:
         if (Failed()) return -1;
         if (auto it = index_.find(location); it != index_.end()) return it->second;
         if (depth > kMaxSchemaDepth) {
-            Fail(location,
-                 "the schema is nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
+            Fail(location, "the schema is nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
             return -1;
         }
         if (!j.is_object() && !j.is_boolean()) {
@@ -667,8 +651,7 @@ private:
         return index;
     }
 
-    bool Fill(const OrderedJson& j, const std::string& location, std::string& base, int depth,
-              SchemaNode& n) {
+    bool Fill(const OrderedJson& j, const std::string& location, std::string& base, int depth, SchemaNode& n) {
         for (const char* key : {"$id", "$schema", "$comment", "title", "description", "format", "pattern",
                                 "contentEncoding", "contentMediaType"})
             if (!StringKeyword(j, location, key)) return false;
@@ -678,9 +661,8 @@ private:
             if (!it->is_string()) return Fail(location, "\"$ref\" must be a string");
             auto target = ResolveRef(base, it->get<std::string>());
             if (!target)
-                return Fail(location,
-                            "$ref " + GoQuote(it->get<std::string>()) +
-                                " cannot be resolved (only references into the same document are supported)");
+                return Fail(location, "$ref " + GoQuote(it->get<std::string>()) +
+                                          " cannot be resolved (only references into the same document are supported)");
             n.ref_location = *target;
         }
         for (const char* key : {"definitions", "$defs"}) {
@@ -749,15 +731,13 @@ private:
             !NonNegativeInteger(j, location, "minLength", n.min_length) ||
             !NonNegativeInteger(j, location, "maxLength", n.max_length))
             return false;
-        if (auto it = j.find("required");
-            it != j.end() && !StringArray(*it, location, "\"required\"", n.required))
+        if (auto it = j.find("required"); it != j.end() && !StringArray(*it, location, "\"required\"", n.required))
             return false;
         if (auto it = j.find("properties"); it != j.end()) {
             if (!it->is_object()) return Fail(location, "\"properties\" must be an object");
             for (auto p = it->begin(); p != it->end(); ++p) {
                 n.properties.emplace_back(
-                    p.key(),
-                    Compile(p.value(), Join(Join(location, "properties"), p.key()), base, depth + 1));
+                    p.key(), Compile(p.value(), Join(Join(location, "properties"), p.key()), base, depth + 1));
                 if (Failed()) return false;
             }
         }
@@ -769,8 +749,7 @@ private:
                 if (!regex)
                     return Fail(location, "\"patternProperties\" key " + GoQuote(p.key()) +
                                               " is not a valid regex: " + regex.error().reason);
-                const int s =
-                    Compile(p.value(), Join(Join(location, "patternProperties"), p.key()), base, depth + 1);
+                const int s = Compile(p.value(), Join(Join(location, "patternProperties"), p.key()), base, depth + 1);
                 if (Failed()) return false;
                 n.pattern_properties.push_back(PatternProperty{std::move(regex).value(), s});
             }
@@ -779,8 +758,7 @@ private:
             if (it->is_boolean())
                 n.additional_forbidden = !it->get<bool>();
             else
-                n.additional_properties =
-                    Compile(*it, Join(location, "additionalProperties"), base, depth + 1);
+                n.additional_properties = Compile(*it, Join(location, "additionalProperties"), base, depth + 1);
         }
         if (auto it = j.find("dependencies"); it != j.end()) {
             if (!it->is_object()) return Fail(location, "\"dependencies\" must be an object");
@@ -790,8 +768,7 @@ private:
                 if (d.value().is_array()) {
                     if (!StringArray(d.value(), location, "\"dependencies\"", dep.required)) return false;
                 } else {
-                    dep.schema =
-                        Compile(d.value(), Join(Join(location, "dependencies"), d.key()), base, depth + 1);
+                    dep.schema = Compile(d.value(), Join(Join(location, "dependencies"), d.key()), base, depth + 1);
                 }
                 n.dependencies.push_back(std::move(dep));
             }
@@ -807,8 +784,7 @@ private:
                     if (add->is_boolean())
                         n.additional_items_forbidden = !add->get<bool>();
                     else
-                        n.additional_items =
-                            Compile(*add, Join(location, "additionalItems"), base, depth + 1);
+                        n.additional_items = Compile(*add, Join(location, "additionalItems"), base, depth + 1);
                 }
             } else {
                 n.items = Compile(*it, Join(location, "items"), base, depth + 1);
@@ -824,8 +800,7 @@ private:
             n.pattern = std::move(regex).value();
         }
         if (auto it = j.find("contentEncoding"); it != j.end()) n.content_encoding = it->get<std::string>();
-        if (auto it = j.find("contentMediaType"); it != j.end())
-            n.content_media_type = it->get<std::string>();
+        if (auto it = j.find("contentMediaType"); it != j.end()) n.content_media_type = it->get<std::string>();
         if (!Number(j, location, "minimum", n.minimum) || !Number(j, location, "maximum", n.maximum) ||
             !Number(j, location, "exclusiveMinimum", n.exclusive_minimum) ||
             !Number(j, location, "exclusiveMaximum", n.exclusive_maximum) ||
@@ -856,8 +831,7 @@ private:
     std::string error_;
 };
 
-core::Result<std::shared_ptr<const CompiledSchema>> CompiledSchema::Compile(
-    const nlohmann::ordered_json& document) {
+core::Result<std::shared_ptr<const CompiledSchema>> CompiledSchema::Compile(const nlohmann::ordered_json& document) {
     return SchemaCompiler(document).Run();
 }
 
@@ -886,8 +860,7 @@ std::string GoQuoteValue(const nlohmann::json& v) {
     }
 }
 
-Violation MakeGenericViolation(std::string field, std::string pointer, std::string keyword,
-                               std::string message) {
+Violation MakeGenericViolation(std::string field, std::string pointer, std::string keyword, std::string message) {
     Violation v;
     v.field = std::move(field);
     v.pointer = std::move(pointer);
@@ -912,9 +885,7 @@ Violation MakeFormatViolation(std::string field, std::string pointer, const nloh
         size_t k = close + 1;
         auto spaces = [&] {
             const size_t s = k;
-            while (k < m.size() &&
-                   (m[k] == ' ' || m[k] == '\t' || m[k] == '\n' || m[k] == '\f' || m[k] == '\r'))
-                ++k;
+            while (k < m.size() && (m[k] == ' ' || m[k] == '\t' || m[k] == '\n' || m[k] == '\f' || m[k] == '\r')) ++k;
             return k > s;
         };
         if (!spaces() || m.compare(k, 12, "is not valid") != 0) continue;
@@ -943,21 +914,20 @@ namespace {
 // Walks an instance with the compiled schema. Trial evaluations (anyOf, oneOf, not, if,
 // contains) validate into scratch lists that are kept or dropped as the keyword decides.
 class Validator {
-public:
-    Validator(const std::vector<SchemaNode>& nodes, std::vector<ExtensionHit>* hits)
-        : nodes_(nodes), hits_(hits) {}
+  public:
+    Validator(const std::vector<SchemaNode>& nodes, std::vector<ExtensionHit>* hits) : nodes_(nodes), hits_(hits) {}
 
     std::vector<Violation> Run(const Json& instance) {
         std::vector<Violation> out;
         Validate(0, instance, out);
         if (aborted_) {
-            out.push_back(MakeGenericViolation(
-                "", "", "", "The document is too complex to validate against the identity schema."));
+            out.push_back(MakeGenericViolation("", "", "",
+                                               "The document is too complex to validate against the identity schema."));
         }
         return out;
     }
 
-private:
+  private:
     std::string Pointer() const {
         std::string p;
         for (const auto& t : path_) p += "/" + EscapeToken(t);
@@ -1045,14 +1015,12 @@ private:
         if (!n.types.empty()) {
             const std::string actual = JsonType(v);
             bool matched = false;
-            for (const auto& t : n.types)
-                matched = matched || t == actual || (t == "integer" && v.is_number_integer());
+            for (const auto& t : n.types) matched = matched || t == actual || (t == "integer" && v.is_number_integer());
             if (!matched) {
                 std::string allowed;
                 for (const auto& t : n.types) allowed += (allowed.empty() ? "" : " or ") + t;
                 const std::string msg = "expected " + allowed + ", but got " + actual;
-                Add(out, At("type", msg, kIdWrongType, {{"allowed_types", n.types}, {"actual_type", actual}},
-                            msg));
+                Add(out, At("type", msg, kIdWrongType, {{"allowed_types", n.types}, {"actual_type", actual}}, msg));
                 return;  // nothing else is checked, and no extension runs, on a type mismatch
             }
         }
@@ -1070,8 +1038,7 @@ private:
             for (const auto& e : n.enumeration) matched = matched || Equal(v, e);
             if (!matched) Add(out, Generic("enum", n.enum_error));
         }
-        if (n.format_check && !n.format_check(v))
-            Add(out, MakeFormatViolation(Field(), Pointer(), v, *n.format));
+        if (n.format_check && !n.format_check(v)) Add(out, MakeFormatViolation(Field(), Pointer(), v, *n.format));
         if (n.not_schema >= 0) {
             std::vector<Violation> scratch;
             const size_t mark = HitMark();
@@ -1107,8 +1074,8 @@ private:
                         continue;
                     }
                     DropHits(mark);
-                    Add(out, Generic("oneOf", "valid against schemas at indexes " + std::to_string(matched) +
-                                                  " and " + std::to_string(i)));
+                    Add(out, Generic("oneOf", "valid against schemas at indexes " + std::to_string(matched) + " and " +
+                                                  std::to_string(i)));
                     break;
                 }
                 DropHits(mark);
@@ -1154,13 +1121,13 @@ private:
     void CheckObject(const SchemaNode& n, const Json& v, std::vector<Violation>& out) {
         const auto size = static_cast<int64_t>(v.size());
         if (n.min_properties >= 0 && size < n.min_properties)
-            Add(out, Generic("minProperties", "minimum " + std::to_string(n.min_properties) +
-                                                  " properties allowed, but found " + std::to_string(size) +
-                                                  " properties"));
+            Add(out,
+                Generic("minProperties", "minimum " + std::to_string(n.min_properties) +
+                                             " properties allowed, but found " + std::to_string(size) + " properties"));
         if (n.max_properties >= 0 && size > n.max_properties)
-            Add(out, Generic("maxProperties", "maximum " + std::to_string(n.max_properties) +
-                                                  " properties allowed, but found " + std::to_string(size) +
-                                                  " properties"));
+            Add(out,
+                Generic("maxProperties", "maximum " + std::to_string(n.max_properties) +
+                                             " properties allowed, but found " + std::to_string(size) + " properties"));
         for (const auto& name : n.required) {
             if (v.contains(name)) continue;
             // Kratos names the property by the last segment of the (escaped) JSON pointer and
@@ -1217,14 +1184,12 @@ private:
         if (n.min_items >= 0 && size < n.min_items) {
             const std::string msg = "minimum " + std::to_string(n.min_items) + " items allowed, but found " +
                                     std::to_string(size) + " items";
-            Add(out,
-                At("minItems", msg, kIdMinItems, {{"min_items", n.min_items}, {"actual_items", size}}, msg));
+            Add(out, At("minItems", msg, kIdMinItems, {{"min_items", n.min_items}, {"actual_items", size}}, msg));
         }
         if (n.max_items >= 0 && size > n.max_items) {
             const std::string msg = "maximum " + std::to_string(n.max_items) + " items allowed, but found " +
                                     std::to_string(size) + " items";
-            Add(out,
-                At("maxItems", msg, kIdMaxItems, {{"max_items", n.max_items}, {"actual_items", size}}, msg));
+            Add(out, At("maxItems", msg, kIdMaxItems, {{"max_items", n.max_items}, {"actual_items", size}}, msg));
         }
         if (n.unique_items) {
             // Equal pairs (j < i) in Go's order, found through hashing instead of comparing
@@ -1247,9 +1212,9 @@ private:
         } else if (n.items_tuple) {
             const auto& tuple = *n.items_tuple;
             if (n.additional_items_forbidden && v.size() > tuple.size())
-                Add(out, Generic("additionalItems", "only " + std::to_string(tuple.size()) +
-                                                        " items are allowed, but found " +
-                                                        std::to_string(size) + " items"));
+                Add(out,
+                    Generic("additionalItems", "only " + std::to_string(tuple.size()) +
+                                                   " items are allowed, but found " + std::to_string(size) + " items"));
             for (size_t i = 0; i < v.size(); ++i) {
                 if (i < tuple.size())
                     Descend(std::to_string(i), tuple[i], v[i], out);
@@ -1286,16 +1251,16 @@ private:
         if (n.min_length >= 0 || n.max_length >= 0) {
             const auto length = static_cast<int64_t>(RuneCount(s));
             if (n.min_length >= 0 && length < n.min_length) {
-                const std::string msg = "length must be >= " + std::to_string(n.min_length) + ", but got " +
-                                        std::to_string(length);
-                Add(out, At("minLength", msg, kIdMinLength,
-                            {{"min_length", n.min_length}, {"actual_length", length}}, msg));
+                const std::string msg =
+                    "length must be >= " + std::to_string(n.min_length) + ", but got " + std::to_string(length);
+                Add(out,
+                    At("minLength", msg, kIdMinLength, {{"min_length", n.min_length}, {"actual_length", length}}, msg));
             }
             if (n.max_length >= 0 && length > n.max_length) {
-                const std::string msg = "length must be <= " + std::to_string(n.max_length) + ", but got " +
-                                        std::to_string(length);
-                Add(out, At("maxLength", msg, kIdMaxLength,
-                            {{"max_length", n.max_length}, {"actual_length", length}}, msg));
+                const std::string msg =
+                    "length must be <= " + std::to_string(n.max_length) + ", but got " + std::to_string(length);
+                Add(out,
+                    At("maxLength", msg, kIdMaxLength, {{"max_length", n.max_length}, {"actual_length", length}}, msg));
             }
         }
         if (n.pattern && !n.pattern->Search(s)) {
@@ -1311,10 +1276,8 @@ private:
             decoded = s.size() % 4 == 0 ? core::Base64Decode(s) : std::nullopt;
             if (!decoded) Add(out, Generic("contentEncoding", GoQuote(s) + " is not base64 encoded"));
         }
-        if (decoded && n.content_media_type && *n.content_media_type == "application/json" &&
-            !Json::accept(*decoded))
-            Add(out,
-                Generic("contentMediaType", "value is not of mediatype " + GoQuote(*n.content_media_type)));
+        if (decoded && n.content_media_type && *n.content_media_type == "application/json" && !Json::accept(*decoded))
+            Add(out, Generic("contentMediaType", "value is not of mediatype " + GoQuote(*n.content_media_type)));
     }
 
     void CheckNumber(const SchemaNode& n, const Json& v, std::vector<Violation>& out) {
@@ -1322,8 +1285,7 @@ private:
         const std::string raw = NumberText(v);  // ory/jsonschema prints the instance as written
         const auto actual = static_cast<double>(x);
         // Kratos re-reads both numbers as float64 for the G2 message and prints them with %v.
-        auto limit = [&](const char* keyword, const char* op, const char* limit_key, const SchemaNumber& lim,
-                         int id) {
+        auto limit = [&](const char* keyword, const char* op, const char* limit_key, const SchemaNumber& lim, int id) {
             const std::string shown = GoFormatFloat(lim.display);
             Add(out, At(keyword, std::string("must be ") + op + " " + shown + " but found " + raw, id,
                         {{limit_key, JsonNumber(lim.display)}, {"actual", JsonNumber(actual)}},
@@ -1367,8 +1329,7 @@ private:
 
 }  // namespace
 
-std::vector<Violation> CompiledSchema::Validate(const nlohmann::json& instance,
-                                                std::vector<ExtensionHit>* hits) const {
+std::vector<Violation> CompiledSchema::Validate(const nlohmann::json& instance, std::vector<ExtensionHit>* hits) const {
     return Validator(nodes_, hits).Run(instance);
 }
 

@@ -115,11 +115,10 @@ struct ExtensionHit {
 };
 
 class CompiledSchema {
-public:
+  public:
     // Structural (meta-schema) checks happen here: a wrong-typed keyword, an invalid regex or an
     // unresolvable $ref is an error naming its location ("#/properties/traits/...").
-    static core::Result<std::shared_ptr<const CompiledSchema>> Compile(
-        const nlohmann::ordered_json& document);
+    static core::Result<std::shared_ptr<const CompiledSchema>> Compile(const nlohmann::ordered_json& document);
 
     // Leaf violations of `instance` against the root schema (Kratos reports the leaves of the
     // error tree: anyOf/allOf/$ref/if-then wrappers are flattened into their causes). `hits`
@@ -131,7 +130,7 @@ public:
     const SchemaNode& node(int index) const { return nodes_[static_cast<size_t>(index)]; }
     int root() const { return 0; }
 
-private:
+  private:
     friend class SchemaCompiler;
     std::vector<SchemaNode> nodes_;
 };
@@ -155,8 +154,7 @@ bool DeeperThan(const J& value, size_t limit) {
 // id, context and text filled in for `keyword`.
 Violation MakeFormatViolation(std::string field, std::string pointer, const nlohmann::json& value,
                               std::string_view format);
-Violation MakeGenericViolation(std::string field, std::string pointer, std::string keyword,
-                               std::string message);
+Violation MakeGenericViolation(std::string field, std::string pointer, std::string keyword, std::string message);
 // Go's %q of a JSON value (what Kratos prints for format errors).
 std::string GoQuoteValue(const nlohmann::json& value);
 

@@ -54,8 +54,7 @@ TEST(JsonSchema, TypeMessagesAndIntegerVersusNumber) {
     EXPECT_EQ(Messages(R"({"type":"object"})", "[]"), "expected object, but got array");
     EXPECT_EQ(Messages(R"({"type":"null"})", "{}"), "expected null, but got object");
     // A type mismatch stops all other checks of that schema.
-    EXPECT_EQ(Messages(R"({"type":"string","minimum":10,"enum":["a"]})", "5"),
-              "expected string, but got number");
+    EXPECT_EQ(Messages(R"({"type":"string","minimum":10,"enum":["a"]})", "5"), "expected string, but got number");
 }
 
 TEST(JsonSchema, StringLengthCountsCodePoints) {
@@ -104,13 +103,10 @@ TEST(JsonSchema, FormatMessagesAndG2Ids) {
 
 TEST(JsonSchema, ContentEncodingAndMediaType) {
     EXPECT_EQ(Messages(R"({"contentEncoding":"base64"})", R"("e30=")"), "");
-    EXPECT_EQ(Messages(R"({"contentEncoding":"base64"})", R"("not base64!")"),
-              "\"not base64!\" is not base64 encoded");
-    EXPECT_EQ(Messages(R"({"contentEncoding":"base64","contentMediaType":"application/json"})", R"("e30=")"),
-              "");
-    EXPECT_EQ(
-        Messages(R"({"contentEncoding":"base64","contentMediaType":"application/json"})", R"("bm9wZQ==")"),
-        "value is not of mediatype \"application/json\"");
+    EXPECT_EQ(Messages(R"({"contentEncoding":"base64"})", R"("not base64!")"), "\"not base64!\" is not base64 encoded");
+    EXPECT_EQ(Messages(R"({"contentEncoding":"base64","contentMediaType":"application/json"})", R"("e30=")"), "");
+    EXPECT_EQ(Messages(R"({"contentEncoding":"base64","contentMediaType":"application/json"})", R"("bm9wZQ==")"),
+              "value is not of mediatype \"application/json\"");
     EXPECT_EQ(Messages(R"({"contentMediaType":"application/json"})", R"("{\"a\":1}")"), "");
     EXPECT_EQ(Messages(R"({"contentEncoding":"rot13","contentMediaType":"application/json"})", R"("x")"), "");
 }
@@ -182,16 +178,12 @@ TEST(JsonSchema, ObjectKeywords) {
               "expected string, but got number");
     EXPECT_EQ(Messages(R"({"additionalProperties":{"type":"integer"}})", R"({"a":1,"b":"2"})"),
               "expected integer, but got string");
-    EXPECT_EQ(Messages(R"({"minProperties":2})", R"({"a":1})"),
-              "minimum 2 properties allowed, but found 1 properties");
-    EXPECT_EQ(Messages(R"({"maxProperties":0})", R"({"a":1})"),
-              "maximum 0 properties allowed, but found 1 properties");
+    EXPECT_EQ(Messages(R"({"minProperties":2})", R"({"a":1})"), "minimum 2 properties allowed, but found 1 properties");
+    EXPECT_EQ(Messages(R"({"maxProperties":0})", R"({"a":1})"), "maximum 0 properties allowed, but found 1 properties");
     EXPECT_EQ(Messages(R"({"dependencies":{"a":["b"]}})", R"({"a":1})"),
               "property \"b\" is required, if \"a\" property exists");
-    EXPECT_EQ(Messages(R"({"dependencies":{"a":{"required":["c"]}}})", R"({"a":1})"),
-              "Property c is missing.");
-    EXPECT_EQ(Messages(R"({"propertyNames":{"maxLength":3}})", R"({"abcd":1})"),
-              "length must be <= 3, but got 4");
+    EXPECT_EQ(Messages(R"({"dependencies":{"a":{"required":["c"]}}})", R"({"a":1})"), "Property c is missing.");
+    EXPECT_EQ(Messages(R"({"propertyNames":{"maxLength":3}})", R"({"abcd":1})"), "length must be <= 3, but got 4");
 }
 
 TEST(JsonSchema, NestedPathsBecomeDottedFields) {
@@ -208,8 +200,7 @@ TEST(JsonSchema, NestedPathsBecomeDottedFields) {
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0].field, "1");
     EXPECT_EQ(items[0].pointer, "/1");
-    EXPECT_EQ(Check(R"({"properties":{"a/b~c":{"type":"string"}}})", R"({"a/b~c":1})").front().pointer,
-              "/a~1b~0c");
+    EXPECT_EQ(Check(R"({"properties":{"a/b~c":{"type":"string"}}})", R"({"a/b~c":1})").front().pointer, "/a~1b~0c");
 }
 
 TEST(JsonSchema, ArrayKeywords) {
@@ -228,9 +219,8 @@ TEST(JsonSchema, ArrayKeywords) {
               "items at index 0 and 1 are equal");
     EXPECT_EQ(Messages(R"({"items":[{"type":"string"}],"additionalItems":false})", R"(["a","b"])"),
               "only 1 items are allowed, but found 2 items");
-    EXPECT_EQ(
-        Messages(R"({"items":[{"type":"string"}],"additionalItems":{"type":"integer"}})", R"(["a",1,"c"])"),
-        "expected integer, but got string");
+    EXPECT_EQ(Messages(R"({"items":[{"type":"string"}],"additionalItems":{"type":"integer"}})", R"(["a",1,"c"])"),
+              "expected integer, but got string");
     EXPECT_EQ(Messages(R"({"contains":{"const":3}})", "[]"), "contains failed");
     EXPECT_EQ(Messages(R"({"contains":{"type":"string"}})", "[1]"), "expected string, but got number");
     EXPECT_EQ(Messages(R"({"contains":{"type":"string"}})", R"([1,"a"])"), "");
@@ -258,31 +248,27 @@ TEST(JsonSchema, CombinatorsReportLeafCauses) {
 }
 
 TEST(JsonSchema, LocalReferences) {
-    EXPECT_EQ(
-        Messages(R"({"definitions":{"s":{"type":"string"}},"properties":{"a":{"$ref":"#/definitions/s"}}})",
-                 R"({"a":1})"),
-        "expected string, but got number");
+    EXPECT_EQ(Messages(R"({"definitions":{"s":{"type":"string"}},"properties":{"a":{"$ref":"#/definitions/s"}}})",
+                       R"({"a":1})"),
+              "expected string, but got number");
     EXPECT_EQ(Messages(R"({"$defs":{"s":{"minLength":3}},"items":{"$ref":"#/$defs/s"}})", R"(["ab"])"),
               "length must be >= 3, but got 2");
     // Siblings of $ref are ignored (draft-07).
-    EXPECT_EQ(
-        Messages(R"({"definitions":{"s":{}},"properties":{"a":{"$ref":"#/definitions/s","type":"string"}}})",
-                 R"({"a":1})"),
-        "");
+    EXPECT_EQ(Messages(R"({"definitions":{"s":{}},"properties":{"a":{"$ref":"#/definitions/s","type":"string"}}})",
+                       R"({"a":1})"),
+              "");
     // Recursive structures.
     const char* tree = R"({"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#"}},
                             "name":{"type":"string"}}})";
-    EXPECT_EQ(Messages(tree, R"({"children":[{"children":[{"name":5}]}]})"),
-              "expected string, but got number");
+    EXPECT_EQ(Messages(tree, R"({"children":[{"children":[{"name":5}]}]})"), "expected string, but got number");
     // $id-based references and anchors within the document.
-    EXPECT_EQ(
-        Messages(R"({"$id":"https://example.com/root.json","definitions":{"n":{"$id":"#num","type":"number"},
+    EXPECT_EQ(Messages(R"({"$id":"https://example.com/root.json","definitions":{"n":{"$id":"#num","type":"number"},
                           "p":{"$id":"person.json","properties":{"age":{"$ref":"#/definitions/a"}},
                                "definitions":{"a":{"minimum":0}}}},
                           "properties":{"x":{"$ref":"#num"},"y":{"$ref":"https://example.com/root.json#/definitions/n"},
                                         "z":{"$ref":"person.json"}}})",
-                 R"({"x":"1","y":"2","z":{"age":-1}})"),
-        "expected number, but got string | expected number, but got string | must be >= 0 but found -1");
+                       R"({"x":"1","y":"2","z":{"age":-1}})"),
+              "expected number, but got string | expected number, but got string | must be >= 0 but found -1");
     EXPECT_EQ(Messages(R"({"definitions":{"a~b":{"type":"string"},"c d":{"type":"string"}},
                           "properties":{"x":{"$ref":"#/definitions/a~0b"},"y":{"$ref":"#/definitions/c%20d"}}})",
                        R"({"x":1,"y":2})"),
@@ -331,9 +317,8 @@ TEST(JsonSchema, ExtensionKeywordIsCheckedAgainstKratosMetaSchema) {
     EXPECT_NE(CompileError(R"({"ory.sh/kratos":{"credentials":{"code":{"identifier":true}}}})")
                   .find("credentials.code.via must be set"),
               std::string::npos);
-    EXPECT_NE(
-        CompileError(R"({"properties":{"a":{"ory.sh/kratos":[]}}})").find("#/properties/a/ory.sh~1kratos"),
-        std::string::npos);
+    EXPECT_NE(CompileError(R"({"properties":{"a":{"ory.sh/kratos":[]}}})").find("#/properties/a/ory.sh~1kratos"),
+              std::string::npos);
 }
 
 TEST(JsonSchema, HostileSchemasAndInstancesStayBounded) {
@@ -345,8 +330,8 @@ TEST(JsonSchema, HostileSchemasAndInstancesStayBounded) {
     // 2^40 paths through a chain of anyOf: aborted by the step budget.
     std::string defs;
     for (int i = 0; i < 40; ++i)
-        defs += "\"d" + std::to_string(i) + "\":{\"anyOf\":[{\"$ref\":\"#/definitions/d" +
-                std::to_string(i + 1) + "\"},{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) + "\"}]},";
+        defs += "\"d" + std::to_string(i) + "\":{\"anyOf\":[{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) +
+                "\"},{\"$ref\":\"#/definitions/d" + std::to_string(i + 1) + "\"}]},";
     defs += R"("d40":{"type":"string"})";
     const auto start = std::chrono::steady_clock::now();
     auto v = Check(R"({"definitions":{)" + defs + R"(},"$ref":"#/definitions/d0"})", "5");
@@ -358,8 +343,7 @@ TEST(JsonSchema, HostileSchemasAndInstancesStayBounded) {
     for (int i = 0; i < 2000; ++i) deep = "[" + deep + "]";
     auto d = Check(R"({"type":"array","items":{"anyOf":[{"$ref":"#"},{"type":"integer"}]}})", deep);
     bool depth_reported = false;
-    for (const auto& x : d)
-        depth_reported = depth_reported || x.message.find("levels deep") != std::string::npos;
+    for (const auto& x : d) depth_reported = depth_reported || x.message.find("levels deep") != std::string::npos;
     EXPECT_TRUE(depth_reported);
     // uniqueItems over a long array is not quadratic.
     json many = json::array();

@@ -86,9 +86,8 @@ void Append(Ranges& to, const Ranges& from) { to.insert(to.end(), from.begin(), 
 
 // Blocks in which SimpleLower/SimpleUpper can change a rune; folding only looks here.
 constexpr std::pair<char32_t, char32_t> kFoldBlocks[] = {
-    {0x41, 0x5A},     {0x61, 0x7A},     {0xB5, 0xB5},     {0xC0, 0x24F},
-    {0x370, 0x3FF},   {0x400, 0x52F},   {0x531, 0x586},   {0x10A0, 0x10C5},
-    {0x1E00, 0x1FFF}, {0x2126, 0x212B}, {0x2160, 0x217F}, {0x24B6, 0x24E9},
+    {0x41, 0x5A},     {0x61, 0x7A},     {0xB5, 0xB5},     {0xC0, 0x24F},      {0x370, 0x3FF},   {0x400, 0x52F},
+    {0x531, 0x586},   {0x10A0, 0x10C5}, {0x1E00, 0x1FFF}, {0x2126, 0x212B},   {0x2160, 0x217F}, {0x24B6, 0x24E9},
     {0x2C00, 0x2C5F}, {0x2D00, 0x2D25}, {0xFF21, 0xFF5A}, {0x10400, 0x1044F},
 };
 
@@ -220,9 +219,8 @@ bool UnicodeClass(std::string_view name, Ranges& r) {
     } else if (name == "Ll") {
         cased(false);
     } else if (name == "N") {
-        r = {{'0', '9'},       {0xB2, 0xB3},     {0xB9, 0xB9},     {0xBC, 0xBE},
-             {0x660, 0x669},   {0x6F0, 0x6F9},   {0x966, 0x96F},   {0x2160, 0x2188},
-             {0x2460, 0x249B}, {0x3007, 0x3007}, {0x3021, 0x3029}, {0xFF10, 0xFF19}};
+        r = {{'0', '9'},     {0xB2, 0xB3},     {0xB9, 0xB9},     {0xBC, 0xBE},     {0x660, 0x669},   {0x6F0, 0x6F9},
+             {0x966, 0x96F}, {0x2160, 0x2188}, {0x2460, 0x249B}, {0x3007, 0x3007}, {0x3021, 0x3029}, {0xFF10, 0xFF19}};
     } else if (name == "Nd") {
         r = {{'0', '9'},     {0x660, 0x669}, {0x6F0, 0x6F9}, {0x7C0, 0x7C9},
              {0x966, 0x96F}, {0x9E6, 0x9EF}, {0xE50, 0xE59}, {0xFF10, 0xFF19}};
@@ -275,16 +273,7 @@ struct Flags {
 };
 
 struct Ast {
-    enum class Kind : uint8_t {
-        kEmpty,
-        kClass,
-        kAnyNotNewline,
-        kAnyChar,
-        kAssert,
-        kConcat,
-        kAlternate,
-        kRepeat
-    };
+    enum class Kind : uint8_t { kEmpty, kClass, kAnyNotNewline, kAnyChar, kAssert, kConcat, kAlternate, kRepeat };
     Kind kind = Kind::kEmpty;
     AssertKind assertion = AssertKind::kBeginText;
     int min = 0;
@@ -323,7 +312,7 @@ Ast AssertAst(AssertKind k) {
 // Recursive-descent parser for Go's regexp syntax (syntax.Perl flags). Nesting is bounded, so
 // hostile patterns cannot exhaust the stack.
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view src) : src_(src) {}
 
     bool Parse(Ast& out) {
@@ -334,7 +323,7 @@ public:
     }
     const std::string& error() const { return error_; }
 
-private:
+  private:
     enum class RepeatSpec { kNone, kOk, kBadCount };
 
     bool AtEnd() const { return pos_ >= src_.size(); }
@@ -377,8 +366,7 @@ private:
                 int mn = 0;
                 int mx = 0;
                 const RepeatSpec spec = ParseRepeatSpec(mn, mx);
-                if (spec != RepeatSpec::kNone)
-                    return Fail("missing argument to repetition operator", From(save));
+                if (spec != RepeatSpec::kNone) return Fail("missing argument to repetition operator", From(save));
                 pos_ = save;
             }
             Ast atom;
@@ -408,8 +396,7 @@ private:
                     break;
                 }
                 if (Peek() == '?' && !AtEnd()) ++pos_;  // non-greedy: same language, same answer
-                if (first_op != std::string::npos)
-                    return Fail("invalid nested repetition operator", From(first_op));
+                if (first_op != std::string::npos) return Fail("invalid nested repetition operator", From(first_op));
                 first_op = op_start;
                 Ast rep;
                 rep.kind = Ast::Kind::kRepeat;
@@ -495,9 +482,8 @@ private:
         Flags inner = flags;
         if (Peek() == '?' && !AtEnd()) {
             std::string_view rest = src_.substr(pos_);
-            const bool named =
-                rest.starts_with("?P<") ||
-                (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!"));
+            const bool named = rest.starts_with("?P<") ||
+                               (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!"));
             if (named) {
                 pos_ += rest.starts_with("?P<") ? 3 : 2;
                 const size_t close = src_.find('>', pos_);
@@ -507,8 +493,7 @@ private:
                 bool valid = !name.empty();
                 for (char c : name) valid = valid && IsWordRune(static_cast<unsigned char>(c));
                 if (!valid) return Fail("invalid named capture", From(start));
-                if (!names_.insert(std::string(name)).second)
-                    return Fail("duplicate capture group name", From(start));
+                if (!names_.insert(std::string(name)).second) return Fail("duplicate capture group name", From(start));
             } else {
                 ++pos_;  // ?
                 bool negate = false;
@@ -699,8 +684,7 @@ private:
         std::string_view name;
         if (Peek() == '{') {
             const size_t close = src_.find('}', pos_);
-            if (close == std::string_view::npos)
-                return Fail("invalid character class range", src_.substr(start));
+            if (close == std::string_view::npos) return Fail("invalid character class range", src_.substr(start));
             name = src_.substr(pos_ + 1, close - pos_ - 1);
             pos_ = close + 1;
         } else {
@@ -827,7 +811,7 @@ uint64_t ProgramSize(const Ast& a) {
 }
 
 class Emitter {
-public:
+  public:
     explicit Emitter(Regex::Program& p) : p_(p) {}
 
     void Emit(const Ast& a) {
@@ -888,7 +872,7 @@ public:
         }
     }
 
-private:
+  private:
     uint32_t Here() const { return static_cast<uint32_t>(p_.insts.size()); }
     Inst& Push(Op op) {
         p_.insts.push_back(Inst{});
@@ -905,7 +889,7 @@ bool StartsAnchored(const Ast& a) {
 }
 
 class SparseSet {
-public:
+  public:
     explicit SparseSet(size_t n) : dense_(n), sparse_(n) {}
     bool Contains(uint32_t i) const {
         const uint32_t d = sparse_[i];
@@ -920,7 +904,7 @@ public:
     const uint32_t* begin() const { return dense_.data(); }
     const uint32_t* end() const { return dense_.data() + size_; }
 
-private:
+  private:
     std::vector<uint32_t> dense_;
     std::vector<uint32_t> sparse_;
     size_t size_ = 0;
@@ -952,9 +936,8 @@ bool AssertHolds(AssertKind k, const Position& p) {
 }
 
 bool InClass(const Ranges& r, char32_t c) {
-    auto it = std::upper_bound(
-        r.begin(), r.end(), c,
-        [](char32_t v, const std::pair<char32_t, char32_t>& range) { return v < range.first; });
+    auto it = std::upper_bound(r.begin(), r.end(), c,
+                               [](char32_t v, const std::pair<char32_t, char32_t>& range) { return v < range.first; });
     if (it == r.begin()) return false;
     --it;
     return c <= it->second;

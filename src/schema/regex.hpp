@@ -12,7 +12,7 @@
 namespace bia::schema {
 
 class Regex {
-public:
+  public:
     // Go's regexp.Compile syntax: literals, ., [] classes (ranges, negation, [:posix:], \d\s\w,
     // \p{L}-style classes for common categories and scripts), ^ $ \A \z \b \B, groups
     // ((?:), (?P<n>), (?<n>), (?flags), (?flags:re)), | and the repetitions * + ? {n,m} (lazy
@@ -28,7 +28,7 @@ public:
 
     struct Program;
 
-private:
+  private:
     explicit Regex(std::shared_ptr<const Program> program) : program_(std::move(program)) {}
     std::shared_ptr<const Program> program_;
 };

@@ -96,12 +96,10 @@ TEST(Regex, RejectsWhatGoRejectsWithGoMessages) {
     EXPECT_EQ(CompileError("a{1001}"), "error parsing regexp: invalid repeat count: `{1001}`");
     EXPECT_EQ(CompileError("a{2,1}"), "error parsing regexp: invalid repeat count: `{2,1}`");
     EXPECT_EQ(CompileError("[z-a]"), "error parsing regexp: invalid character class range: `z-a`");
-    EXPECT_EQ(CompileError("\\p{Klingon}"),
-              "error parsing regexp: invalid character class range: `\\p{Klingon}`");
+    EXPECT_EQ(CompileError("\\p{Klingon}"), "error parsing regexp: invalid character class range: `\\p{Klingon}`");
     EXPECT_EQ(CompileError("a\\"), "error parsing regexp: trailing backslash at end of expression: ``");
     EXPECT_EQ(CompileError("\\Z"), "error parsing regexp: invalid escape sequence: `\\Z`");
-    EXPECT_EQ(CompileError("(?P<a>x)(?P<a>y)"),
-              "error parsing regexp: duplicate capture group name: `(?P<a>`");
+    EXPECT_EQ(CompileError("(?P<a>x)(?P<a>y)"), "error parsing regexp: duplicate capture group name: `(?P<a>`");
     EXPECT_EQ(CompileError("\xff"), "error parsing regexp: invalid UTF-8: `\xff`");
     EXPECT_NE(CompileError("(a{1000}){1000}").find("expression too large"), std::string::npos);
     EXPECT_NE(CompileError(std::string(5000, '(') + std::string(5000, ')')).find("nests too deeply"),

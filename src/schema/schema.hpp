@@ -64,9 +64,9 @@ struct Extensions {
 
 // A leaf input of the profile form (settings-flow.md §8.1), in schema document order.
 struct FormField {
-    std::string name;      // "traits.email"
-    std::string type;      // input type: text, number, checkbox, email, url, date, datetime-local, tel
-    std::string json_type; // schema type: string, number, integer, boolean, array ("" if untyped)
+    std::string name;       // "traits.email"
+    std::string type;       // input type: text, number, checkbox, email, url, date, datetime-local, tel
+    std::string json_type;  // schema type: string, number, integer, boolean, array ("" if untyped)
     bool required = false;
     std::optional<std::string> pattern;
     std::optional<std::string> title;
@@ -77,11 +77,11 @@ struct FormField {
 };
 
 class Schema {
-public:
+  public:
     virtual ~Schema() = default;
     virtual const std::string& id() const = 0;
-    virtual const std::string& url() const = 0;      // as configured
-    virtual const nlohmann::json& raw() const = 0;   // the schema document
+    virtual const std::string& url() const = 0;     // as configured
+    virtual const nlohmann::json& raw() const = 0;  // the schema document
     // Validates a traits document against the schema's `properties.traits` (as Kratos does: the
     // document {"traits": traits} against the whole schema, plus the checks the `ory.sh/kratos`
     // verification/recovery/code keywords make themselves). Empty = valid. Reports Kratos's leaf
@@ -111,10 +111,10 @@ struct SchemaSource {
 };
 
 class SchemaRegistry {
-public:
+  public:
     // Loads and compiles every schema; an unreadable or invalid schema is an error naming it.
     static core::Result<std::unique_ptr<SchemaRegistry>> Load(const std::vector<SchemaSource>& sources,
-                                                               std::string default_id);
+                                                              std::string default_id);
     ~SchemaRegistry();
 
     // By id, or by the unpadded base64url encoding of the id (the form used in schema_url).
@@ -123,7 +123,7 @@ public:
     const std::string& default_id() const { return default_id_; }
     const std::vector<std::unique_ptr<Schema>>& all() const { return schemas_; }
 
-private:
+  private:
     SchemaRegistry() = default;
     std::vector<std::unique_ptr<Schema>> schemas_;
     std::string default_id_;

@@ -18,8 +18,7 @@ constexpr size_t kMaxDocumentBytes = size_t{16} << 20;
 constexpr long kHttpTimeoutSeconds = 10;
 
 core::Error LoadError(const SchemaSource& source, const std::string& why) {
-    return core::Internal("Unable to load identity schema \"" + source.id + "\" from \"" + source.url +
-                          "\": " + why);
+    return core::Internal("Unable to load identity schema \"" + source.id + "\" from \"" + source.url + "\": " + why);
 }
 
 core::Result<std::string> ReadFile(const std::string& path) {
@@ -36,8 +35,7 @@ core::Result<std::string> ReadFile(const std::string& path) {
         data.append(buf, n);
         if (data.size() > kMaxDocumentBytes) {
             std::fclose(f);
-            return core::Internal("read " + shown + ": larger than " + std::to_string(kMaxDocumentBytes) +
-                                  " bytes");
+            return core::Internal("read " + shown + ": larger than " + std::to_string(kMaxDocumentBytes) + " bytes");
         }
         if (n < sizeof buf) break;
     }

@@ -26,8 +26,7 @@ std::string Fixture(const std::string& name) {
     return ss.str();
 }
 
-std::unique_ptr<SchemaRegistry> MustLoad(const std::vector<SchemaSource>& sources,
-                                         const std::string& default_id) {
+std::unique_ptr<SchemaRegistry> MustLoad(const std::vector<SchemaSource>& sources, const std::string& default_id) {
     auto r = SchemaRegistry::Load(sources, default_id);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().reason);
     return r.ok() ? std::move(r).value() : nullptr;
@@ -41,7 +40,7 @@ std::string LoadError(const std::vector<SchemaSource>& sources, const std::strin
 
 // Serves one canned HTTP response on 127.0.0.1 to the first client.
 class OneShotServer {
-public:
+  public:
     explicit OneShotServer(std::string response) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -78,12 +77,10 @@ public:
         ::close(fd_);
         thread_.join();
     }
-    std::string Url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
-    }
+    std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
     const std::string& request_line() const { return path_; }
 
-private:
+  private:
     int fd_ = -1;
     int port_ = 0;
     std::thread thread_;
@@ -175,8 +172,7 @@ TEST(SchemaRegistry, BadSourcesAreErrorsNamingIdAndUrl) {
     const std::string bad = LoadError({{"default", "base64://" + core::Base64Encode(R"({"minLength":-1})")}});
     EXPECT_NE(bad.find("\"minLength\" must be a non-negative integer (at #)"), std::string::npos) << bad;
     EXPECT_NE(bad.find("identity schema \"default\""), std::string::npos);
-    EXPECT_NE(LoadError({{"default", "ftp://example.com/x.json"}}).find("unsupported URL scheme"),
-              std::string::npos);
+    EXPECT_NE(LoadError({{"default", "ftp://example.com/x.json"}}).find("unsupported URL scheme"), std::string::npos);
     EXPECT_NE(LoadError({{"default", FixturePath("").string()}}).find("identity schema \"default\""),
               std::string::npos);
     const std::string ok = "base64://" + core::Base64Encode("{}");

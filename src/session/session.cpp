@@ -20,8 +20,10 @@ std::string_view ComputeAal(const std::vector<AuthenticationMethod>& methods) {
     bool first = false, second = false;
     for (const auto& m : methods) {
         auto a = MethodAal(m);
-        if (a == kAal2) second = true;
-        else if (a == kAal1) first = true;
+        if (a == kAal2)
+            second = true;
+        else if (a == kAal1)
+            first = true;
     }
     if (first && second) return kAal2;
     if (first || second) return kAal1;
@@ -39,7 +41,8 @@ std::string_view AvailableAal(const identity::Identity& identity) {
     for (const auto& [type, c] : identity.credentials) {
         if (type == identity::kCredentialPassword) {
             auto it = c.config.find("hashed_password");
-            if (!c.identifiers.empty() && it != c.config.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+            if (!c.identifiers.empty() && it != c.config.end() && it->is_string() &&
+                !it->get_ref<const std::string&>().empty())
                 first = true;
         } else if (type == identity::kCredentialOidc) {
             auto it = c.config.find("providers");
@@ -55,7 +58,10 @@ std::string_view AvailableAal(const identity::Identity& identity) {
             if (it != c.config.end() && it->is_array()) {
                 for (const auto& k : *it) {
                     bool passwordless = k.is_object() && k.value("is_passwordless", false);
-                    if (passwordless) first = true; else second = true;
+                    if (passwordless)
+                        first = true;
+                    else
+                        second = true;
                 }
             }
         }

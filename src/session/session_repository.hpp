@@ -11,7 +11,7 @@
 namespace bia::session {
 
 class SessionRepository {
-public:
+  public:
     virtual ~SessionRepository() = default;
     virtual core::Status Create(const Session& session) = 0;
     // Rewrites mutable fields (active, expiry, authenticated_at, issued_at, methods).
@@ -20,9 +20,8 @@ public:
     virtual core::Result<Session> FindByToken(std::string_view token) = 0;
     virtual core::Result<Session> FindById(const core::Uuid& id, bool with_identity) = 0;
     // Newest first. `active`: nullopt = all.
-    virtual core::Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id,
-                                                              std::optional<bool> active, int64_t offset,
-                                                              int64_t limit) = 0;
+    virtual core::Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id, std::optional<bool> active,
+                                                              int64_t offset, int64_t limit) = 0;
     virtual core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) = 0;
     // Marks sessions inactive; returns how many changed.
     virtual core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) = 0;

@@ -44,7 +44,8 @@ Status SessionService::AddMethod(Session& s, AuthenticationMethod method) {
 }
 
 Result<Session> SessionService::ResolveToken(std::string_view token) {
-    if (token.empty() || token.size() > 256) return core::Unauthorized("No valid session credentials found in the request.");
+    if (token.empty() || token.size() > 256)
+        return core::Unauthorized("No valid session credentials found in the request.");
     auto s = repository_.FindByToken(token);
     if (!s) {
         if (s.error().code == 404) return core::Unauthorized("No valid session credentials found in the request.");
@@ -57,7 +58,8 @@ Result<Session> SessionService::ResolveToken(std::string_view token) {
 Result<Session> SessionService::Extend(const core::Uuid& id) {
     BIA_TRY_ASSIGN(Session s, repository_.FindById(id, true));
     const auto now = clock_.Now();
-    const bool may_extend = !options_.earliest_possible_extend ||
+    const bool may_extend =
+        !options_.earliest_possible_extend ||
         s.expires_at - now <= std::chrono::duration_cast<core::TimePoint::duration>(*options_.earliest_possible_extend);
     if (may_extend && s.active) {
         s.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(options_.lifespan);

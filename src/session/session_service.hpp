@@ -20,7 +20,7 @@ struct SessionOptions {
 };
 
 class SessionService {
-public:
+  public:
     SessionService(SessionRepository& repository, const core::Clock& clock, core::Random& random,
                    SessionOptions options)
         : repository_(repository), clock_(clock), random_(random), options_(options) {}
@@ -43,7 +43,7 @@ public:
     const core::Clock& clock() const { return clock_; }
     const SessionOptions& options() const { return options_; }
 
-private:
+  private:
     std::string NewToken();
     SessionRepository& repository_;
     const core::Clock& clock_;

@@ -47,16 +47,19 @@ Message Info(int id, std::string text) { return Make(id, kTypeInfo, std::move(te
 Message Err(int id, std::string text) { return Make(id, kTypeError, std::move(text)); }
 
 Message Expired(int id, std::string_view flow, core::TimePoint expired_at, core::TimePoint now) {
-    return Make(id, kTypeError,
-                "The " + std::string(flow) + " flow expired " + FormatMinutes(now - expired_at) +
-                    " minutes ago, please try again.",
-                json{{"expired_at", core::FormatRfc3339(expired_at)}, {"expired_at_unix", core::UnixSeconds(expired_at)}});
+    return Make(
+        id, kTypeError,
+        "The " + std::string(flow) + " flow expired " + FormatMinutes(now - expired_at) +
+            " minutes ago, please try again.",
+        json{{"expired_at", core::FormatRfc3339(expired_at)}, {"expired_at_unix", core::UnixSeconds(expired_at)}});
 }
 
 }  // namespace
 
 Message NewInfoLogin() { return Info(kInfoLogin, "Sign in"); }
-Message NewInfoLoginReAuth() { return Info(kInfoLoginReAuth, "Please confirm this action by verifying that it is you."); }
+Message NewInfoLoginReAuth() {
+    return Info(kInfoLoginReAuth, "Please confirm this action by verifying that it is you.");
+}
 Message NewInfoLoginMfa() { return Info(kInfoLoginMfa, "Please complete the second authentication challenge."); }
 Message NewInfoRegistration() { return Info(kInfoRegistration, "Sign up"); }
 Message NewInfoSettingsUpdateSuccess() {

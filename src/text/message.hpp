@@ -65,37 +65,37 @@ inline constexpr int kErrorValidationRegistrationFlowExpired = 4040001;
 inline constexpr int kErrorValidationSettingsFlowExpired = 4050001;
 
 // ---- constructors (one per message kind) ----
-Message NewInfoLogin();                 // 1010001 "Sign in"
-Message NewInfoLoginReAuth();           // 1010003
-Message NewInfoLoginMfa();              // 1010004
-Message NewInfoRegistration();          // 1040001 "Sign up"
-Message NewInfoSettingsUpdateSuccess(); // 1050001 (type success, G2)
+Message NewInfoLogin();                  // 1010001 "Sign in"
+Message NewInfoLoginReAuth();            // 1010003
+Message NewInfoLoginMfa();               // 1010004
+Message NewInfoRegistration();           // 1040001 "Sign up"
+Message NewInfoSettingsUpdateSuccess();  // 1050001 (type success, G2)
 // 1060001: minutes until `privileged_until` as seen at `now`.
 Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint now);
-Message NewInfoNodeInputPassword();     // 1070001 "Password"
+Message NewInfoNodeInputPassword();  // 1070001 "Password"
 // 1070002: a label generated from a schema `title`; `name` is the node's name (G2 context).
 Message NewInfoNodeLabelGenerated(std::string_view title, std::string_view name);
-Message NewInfoNodeLabelSave();         // 1070003 "Save"
-Message NewInfoNodeLabelId();           // 1070004 "ID"
-Message NewInfoNodeLabelVerifyOtp();    // 1070006 "Verify code"
+Message NewInfoNodeLabelSave();       // 1070003 "Save"
+Message NewInfoNodeLabelId();         // 1070004 "ID"
+Message NewInfoNodeLabelVerifyOtp();  // 1070006 "Verify code"
 
-Message NewValidationErrorGeneric(std::string_view reason);      // 4000001
-Message NewValidationErrorRequired(std::string_view property);   // 4000002
-Message NewErrorValidationMinLength(int64_t min_length, int64_t actual_length);  // 4000003
-Message NewErrorValidationInvalidFormat(std::string_view pattern);               // 4000004
-Message NewErrorValidationPasswordPolicyViolation(std::string_view reason);      // 4000005
-Message NewErrorValidationInvalidCredentials();  // 4000006
-Message NewErrorValidationDuplicateCredentials();  // 4000007
-Message NewErrorValidationTotpVerifierWrong();   // 4000008
-Message NewErrorValidationIdentifierMissing();   // 4000009
-Message NewErrorValidationPasswordIdentifierTooSimilar();  // 4000031
+Message NewValidationErrorGeneric(std::string_view reason);                              // 4000001
+Message NewValidationErrorRequired(std::string_view property);                           // 4000002
+Message NewErrorValidationMinLength(int64_t min_length, int64_t actual_length);          // 4000003
+Message NewErrorValidationInvalidFormat(std::string_view pattern);                       // 4000004
+Message NewErrorValidationPasswordPolicyViolation(std::string_view reason);              // 4000005
+Message NewErrorValidationInvalidCredentials();                                          // 4000006
+Message NewErrorValidationDuplicateCredentials();                                        // 4000007
+Message NewErrorValidationTotpVerifierWrong();                                           // 4000008
+Message NewErrorValidationIdentifierMissing();                                           // 4000009
+Message NewErrorValidationPasswordIdentifierTooSimilar();                                // 4000031
 Message NewErrorValidationPasswordMinLength(int64_t min_length, int64_t actual_length);  // 4000032
 Message NewErrorValidationPasswordMaxLength(int64_t max_length, int64_t actual_length);  // 4000033
-Message NewErrorValidationPasswordTooManyBreaches(int64_t breaches);                    // 4000034
-Message NewErrorValidationPasswordNewSameAsOld();  // 4000039
-Message NewErrorValidationLoginNoStrategyFound();         // 4010002
-Message NewErrorValidationRegistrationNoStrategyFound();  // 4010003
-Message NewErrorValidationSettingsNoStrategyFound();      // 4010004
+Message NewErrorValidationPasswordTooManyBreaches(int64_t breaches);                     // 4000034
+Message NewErrorValidationPasswordNewSameAsOld();                                        // 4000039
+Message NewErrorValidationLoginNoStrategyFound();                                        // 4010002
+Message NewErrorValidationRegistrationNoStrategyFound();                                 // 4010003
+Message NewErrorValidationSettingsNoStrategyFound();                                     // 4010004
 
 // The "flow expired N minutes ago" messages (4010001 login, 4040001 registration, 4050001
 // settings): G2 context {expired_at, expired_at_unix} with the real expiry instant.

@@ -11,8 +11,10 @@ using namespace std::chrono_literals;
 TEST(TextMessage, MessagesWithoutContextOmitTheKey) {
     EXPECT_EQ(NewInfoLogin().ToJson(), json::parse(R"({"id":1010001,"text":"Sign in","type":"info"})"));
     EXPECT_EQ(NewInfoRegistration().ToJson(), json::parse(R"({"id":1040001,"text":"Sign up","type":"info"})"));
-    EXPECT_EQ(NewErrorValidationInvalidCredentials().ToJson(),
-              json::parse(R"({"id":4000006,"text":"The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number.","type":"error"})"));
+    EXPECT_EQ(
+        NewErrorValidationInvalidCredentials().ToJson(),
+        json::parse(
+            R"({"id":4000006,"text":"The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number.","type":"error"})"));
     EXPECT_FALSE(NewErrorValidationDuplicateCredentials().ToJson().contains("context"));
 }
 
@@ -22,14 +24,20 @@ TEST(TextMessage, SettingsSuccessIsOfTypeSuccess) {
 }
 
 TEST(TextMessage, TemplatesAreFilledAndContextCarriesTheirValues) {
-    EXPECT_EQ(NewValidationErrorRequired("password").ToJson(),
-              json::parse(R"({"id":4000002,"text":"Property password is missing.","type":"error","context":{"property":"password"}})"));
+    EXPECT_EQ(
+        NewValidationErrorRequired("password").ToJson(),
+        json::parse(
+            R"({"id":4000002,"text":"Property password is missing.","type":"error","context":{"property":"password"}})"));
     EXPECT_EQ(NewValidationErrorGeneric("boom").ToJson(),
               json::parse(R"({"id":4000001,"text":"boom","type":"error","context":{"reason":"boom"}})"));
-    EXPECT_EQ(NewInfoNodeLabelGenerated("E-Mail", "traits.email").ToJson(),
-              json::parse(R"({"id":1070002,"text":"E-Mail","type":"info","context":{"title":"E-Mail","name":"traits.email"}})"));
-    EXPECT_EQ(NewErrorValidationPasswordMinLength(8, 3).ToJson(),
-              json::parse(R"({"id":4000032,"text":"The password must be at least 8 characters long, but got 3.","type":"error","context":{"min_length":8,"actual_length":3}})"));
+    EXPECT_EQ(
+        NewInfoNodeLabelGenerated("E-Mail", "traits.email").ToJson(),
+        json::parse(
+            R"({"id":1070002,"text":"E-Mail","type":"info","context":{"title":"E-Mail","name":"traits.email"}})"));
+    EXPECT_EQ(
+        NewErrorValidationPasswordMinLength(8, 3).ToJson(),
+        json::parse(
+            R"({"id":4000032,"text":"The password must be at least 8 characters long, but got 3.","type":"error","context":{"min_length":8,"actual_length":3}})"));
     EXPECT_EQ(NewErrorValidationPasswordPolicyViolation("it is bad").text,
               "The password can not be used because it is bad.");
 }
@@ -56,7 +64,8 @@ TEST(TextMessage, RecoveryMessageCountsMinutesLeft) {
 }
 
 TEST(TextMessage, JsonRoundTrip) {
-    for (const auto& m : {NewInfoLogin(), NewValidationErrorRequired("identifier"), NewInfoNodeLabelGenerated("T", "n")}) {
+    for (const auto& m :
+         {NewInfoLogin(), NewValidationErrorRequired("identifier"), NewInfoNodeLabelGenerated("T", "n")}) {
         auto back = Message::FromJson(m.ToJson());
         ASSERT_TRUE(back);
         EXPECT_EQ(*back, m);

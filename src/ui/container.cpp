@@ -137,14 +137,14 @@ void SortNodes(std::vector<Node>& nodes, const SortOptions& options) {
 
 SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths) {
     SortOptions o;
-    o.groups = {std::string(kGroupDefault), std::string(kGroupProfile), std::string(kGroupPassword),
+    o.groups = {std::string(kGroupDefault), std::string(kGroupProfile),      std::string(kGroupPassword),
                 std::string(kGroupOidc),    std::string(kGroupLookupSecret), std::string(kGroupWebauthn),
                 std::string(kGroupPasskey), std::string(kGroupTotp)};
     o.keys = schema_paths;
-    for (const char* k : {"lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_codes",
-                          "lookup_secret_confirm", "webauthn_remove", "webauthn_register_displayname",
-                          "webauthn_register", "passkey_remove", "passkey_register", "totp_qr", "totp_secret_key",
-                          "totp_unlink", "totp_code"})
+    for (const char* k :
+         {"lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_codes", "lookup_secret_confirm",
+          "webauthn_remove", "webauthn_register_displayname", "webauthn_register", "passkey_remove", "passkey_register",
+          "totp_qr", "totp_secret_key", "totp_unlink", "totp_code"})
         o.keys.emplace_back(k);
     return o;
 }

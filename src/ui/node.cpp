@@ -62,9 +62,15 @@ json AttributesJson(const Attributes& a) {
             } else if constexpr (std::is_same_v<T, TextAttributes>) {
                 j = {{"text", v.text.ToJson()}, {"id", v.id}, {"node_type", kNodeText}};
             } else {
-                j = {{"src", v.src},         {"async", v.async},         {"referrerpolicy", v.referrerpolicy},
-                     {"crossorigin", v.crossorigin}, {"integrity", v.integrity}, {"type", v.type},
-                     {"id", v.id},           {"nonce", v.nonce},         {"node_type", kNodeScript}};
+                j = {{"src", v.src},
+                     {"async", v.async},
+                     {"referrerpolicy", v.referrerpolicy},
+                     {"crossorigin", v.crossorigin},
+                     {"integrity", v.integrity},
+                     {"type", v.type},
+                     {"id", v.id},
+                     {"nonce", v.nonce},
+                     {"node_type", kNodeScript}};
             }
             return j;
         },
@@ -92,7 +98,8 @@ core::Result<Attributes> AttributesFromJson(const json& a, std::string_view type
         in.onload_trigger = Str(a, "onloadTrigger");
         return Attributes(std::move(in));
     }
-    if (type == kNodeImg) return Attributes(ImageAttributes{Str(a, "src"), Str(a, "id"), Int(a, "width"), Int(a, "height")});
+    if (type == kNodeImg)
+        return Attributes(ImageAttributes{Str(a, "src"), Str(a, "id"), Int(a, "width"), Int(a, "height")});
     if (type == kNodeAnchor) {
         BIA_TRY_ASSIGN(auto title, MessageAt(a, "title"));
         return Attributes(AnchorAttributes{Str(a, "href"), std::move(title), Str(a, "id")});
@@ -113,19 +120,26 @@ core::Result<Attributes> AttributesFromJson(const json& a, std::string_view type
 
 std::string_view Node::Type() const {
     switch (attributes.index()) {
-        case 0: return kNodeInput;
-        case 1: return kNodeImg;
-        case 2: return kNodeAnchor;
-        case 3: return kNodeText;
-        default: return kNodeScript;
+        case 0:
+            return kNodeInput;
+        case 1:
+            return kNodeImg;
+        case 2:
+            return kNodeAnchor;
+        case 3:
+            return kNodeText;
+        default:
+            return kNodeScript;
     }
 }
 
 const std::string& Node::Id() const {
     return std::visit(
         [](const auto& v) -> const std::string& {
-            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, InputAttributes>) return v.name;
-            else return v.id;
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, InputAttributes>)
+                return v.name;
+            else
+                return v.id;
         },
         attributes);
 }
@@ -135,7 +149,10 @@ json Node::ToJson() const {
     for (const auto& m : messages) msgs.push_back(m.ToJson());
     json meta_json = json::object();
     if (meta.label) meta_json["label"] = meta.label->ToJson();
-    return {{"type", Type()}, {"group", group}, {"attributes", AttributesJson(attributes)}, {"messages", std::move(msgs)},
+    return {{"type", Type()},
+            {"group", group},
+            {"attributes", AttributesJson(attributes)},
+            {"messages", std::move(msgs)},
             {"meta", std::move(meta_json)}};
 }
 

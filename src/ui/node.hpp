@@ -51,12 +51,12 @@ inline constexpr std::string_view kMethodName = "method";
 struct InputAttributes {
     std::string name;
     std::string type;
-    nlohmann::json value;  // null (or "") = omitted
-    bool required = false; // only `true` is written
+    nlohmann::json value;   // null (or "") = omitted
+    bool required = false;  // only `true` is written
     std::optional<text::Message> label;
-    std::string pattern;   // omitted when empty
-    bool disabled = false; // always written
-    std::string onclick;   // omitted when empty (so are the G2 keys below)
+    std::string pattern;    // omitted when empty
+    bool disabled = false;  // always written
+    std::string onclick;    // omitted when empty (so are the G2 keys below)
     std::string autocomplete;
     std::optional<int64_t> maxlength;
     std::string onclick_trigger;
@@ -116,8 +116,8 @@ struct Node {
 };
 
 // An input node; `value` null means "no value".
-Node NewInput(std::string_view name, std::string_view group, std::string_view type,
-              nlohmann::json value = nullptr, bool required = false);
+Node NewInput(std::string_view name, std::string_view group, std::string_view type, nlohmann::json value = nullptr,
+              bool required = false);
 // Same node with meta.label set (builder style: NewInput(...) | WithLabel is spelled
 // WithLabel(NewInput(...), msg)).
 Node WithLabel(Node node, text::Message label);

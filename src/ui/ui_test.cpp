@@ -56,12 +56,15 @@ TEST(UiNode, CsrfTokenNodeForBrowserAndApiFlows) {
 
 TEST(UiNode, OtherNodeTypesSerialiseAllTheirKeys) {
     Node img{std::string(kGroupTotp), ImageAttributes{"data:image/png;base64,AA", "totp_qr", 256, 256}, {}, {}};
-    EXPECT_EQ(img.ToJson()["attributes"],
-              json::parse(R"({"src":"data:image/png;base64,AA","id":"totp_qr","width":256,"height":256,"node_type":"img"})"));
+    EXPECT_EQ(
+        img.ToJson()["attributes"],
+        json::parse(R"({"src":"data:image/png;base64,AA","id":"totp_qr","width":256,"height":256,"node_type":"img"})"));
     EXPECT_EQ(img.ToJson()["type"], "img");
     Node txt{std::string(kGroupTotp), TextAttributes{text::NewInfoLogin(), "totp_secret_key"}, {}, {}};
-    EXPECT_EQ(txt.ToJson()["attributes"],
-              json::parse(R"({"text":{"id":1010001,"text":"Sign in","type":"info"},"id":"totp_secret_key","node_type":"text"})"));
+    EXPECT_EQ(
+        txt.ToJson()["attributes"],
+        json::parse(
+            R"({"text":{"id":1010001,"text":"Sign in","type":"info"},"id":"totp_secret_key","node_type":"text"})"));
     Node a{std::string(kGroupDefault), AnchorAttributes{"https://x", text::NewInfoLogin(), "link"}, {}, {}};
     EXPECT_EQ(a.ToJson()["attributes"]["node_type"], "a");
     EXPECT_EQ(a.ToJson()["attributes"]["href"], "https://x");
@@ -106,7 +109,9 @@ TEST(UiNode, ValueAtPath) {
 TEST(UiContainer, MessagesAlwaysAnArray) {
     Container c;
     c.action = "https://a/self-service/login?flow=1";
-    EXPECT_EQ(c.ToJson(), json::parse(R"({"action":"https://a/self-service/login?flow=1","method":"POST","nodes":[],"messages":[]})"));
+    EXPECT_EQ(
+        c.ToJson(),
+        json::parse(R"({"action":"https://a/self-service/login?flow=1","method":"POST","nodes":[],"messages":[]})"));
 }
 
 TEST(UiContainer, EditsForReRendering) {
@@ -141,7 +146,8 @@ TEST(UiContainer, JsonRoundTripKeepsEveryNodeType) {
     c.nodes.push_back(Node{std::string(kGroupTotp), ImageAttributes{"s", "totp_qr", 256, 256}, {}, {}});
     c.nodes.push_back(Node{std::string(kGroupTotp), TextAttributes{text::NewInfoLogin(), "t"}, {}, {}});
     c.nodes.push_back(Node{std::string(kGroupOidc), AnchorAttributes{"h", text::NewInfoLogin(), "a"}, {}, {}});
-    c.nodes.push_back(Node{std::string(kGroupWebauthn), ScriptAttributes{"s", true, "r", "c", "i", "t", "id", "n"}, {}, {}});
+    c.nodes.push_back(
+        Node{std::string(kGroupWebauthn), ScriptAttributes{"s", true, "r", "c", "i", "t", "id", "n"}, {}, {}});
     c.messages.push_back(text::NewInfoLoginReAuth());
     auto back = Container::FromJson(c.ToJson());
     ASSERT_TRUE(back.ok()) << back.error().reason;
@@ -161,10 +167,10 @@ TEST(UiSort, SettingsOrderGroupsThenSchemaKeysMethodLast) {
     nodes.push_back(NewInput("lookup_secret_reveal", kGroupLookupSecret, kInputSubmit, "true"));
     nodes.push_back(NewInput("custom", "zzz", kInputText));
     SortNodes(nodes, SettingsSortOptions({"traits", "traits.email"}));
-    EXPECT_EQ(Ids(nodes), (std::vector<std::string>{
-                              "default:csrf_token", "profile:traits.email", "profile:method", "password:password",
-                              "password:method", "lookup_secret:lookup_secret_reveal",
-                              "lookup_secret:lookup_secret_regenerate", "totp:totp_code", "zzz:custom"}));
+    EXPECT_EQ(Ids(nodes),
+              (std::vector<std::string>{"default:csrf_token", "profile:traits.email", "profile:method",
+                                        "password:password", "password:method", "lookup_secret:lookup_secret_reveal",
+                                        "lookup_secret:lookup_secret_regenerate", "totp:totp_code", "zzz:custom"}));
 }
 
 TEST(UiSort, FirstPrefixWinsAndTiesCompareValues) {

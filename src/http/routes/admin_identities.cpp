@@ -60,10 +60,12 @@ core::Result<std::vector<identity::AddressInput>> Addresses(const json& body, co
     std::vector<identity::AddressInput> out;
     auto it = body.find(key);
     if (it == body.end() || it->is_null()) return out;
-    if (!it->is_array()) return core::BadRequest(std::string("Unable to decode JSON payload: `") + key + "` must be an array");
+    if (!it->is_array())
+        return core::BadRequest(std::string("Unable to decode JSON payload: `") + key + "` must be an array");
     for (const auto& a : *it) {
         if (!a.is_object() || !a.contains("value") || !a["value"].is_string())
-            return core::BadRequest(std::string("Unable to decode JSON payload: every `") + key + "` entry needs a string `value`");
+            return core::BadRequest(std::string("Unable to decode JSON payload: every `") + key +
+                                    "` entry needs a string `value`");
         identity::AddressInput in;
         in.value = a["value"].get<std::string>();
         if (a.contains("via") && a["via"].is_string()) in.via = a["via"].get<std::string>();
@@ -95,7 +97,8 @@ core::Result<PasswordImport> Credentials(const json& body) {
     }
     if (auto oidc = it->find("oidc"); oidc != it->end() && oidc->is_object()) {
         auto cfg = oidc->find("config");
-        if (cfg != oidc->end() && cfg->is_object() && cfg->contains("providers")) p.oidc_providers = (*cfg)["providers"];
+        if (cfg != oidc->end() && cfg->is_object() && cfg->contains("providers"))
+            p.oidc_providers = (*cfg)["providers"];
     }
     return p;
 }
@@ -133,9 +136,11 @@ void WritePaginationHeaders(Response& response, std::string_view path, const Pag
 
 void AdminIdentityRoutes::Register(Router& admin) {
     admin.Add("GET", "/admin/identities", [this](Request& r) { return List(r); });
-    admin.Add("POST", "/admin/identities", [this](Request& r) { return Create(r); }, Execution::kOffload);
+    admin.Add(
+        "POST", "/admin/identities", [this](Request& r) { return Create(r); }, Execution::kOffload);
     admin.Add("GET", "/admin/identities/{id}", [this](Request& r) { return Get(r); });
-    admin.Add("PUT", "/admin/identities/{id}", [this](Request& r) { return Update(r); }, Execution::kOffload);
+    admin.Add(
+        "PUT", "/admin/identities/{id}", [this](Request& r) { return Update(r); }, Execution::kOffload);
     admin.Add("DELETE", "/admin/identities/{id}", [this](Request& r) { return Delete(r); });
     admin.Add("GET", "/admin/identities/{id}/sessions", [this](Request& r) { return ListSessions(r); });
     admin.Add("DELETE", "/admin/identities/{id}/sessions", [this](Request& r) { return DeleteSessions(r); });
@@ -216,8 +221,8 @@ Response AdminIdentityRoutes::Update(Request& r) {
     auto body = DecodeJsonBody(r);
     if (!body) return fail(body.error());
     const json& b = *body;
-    if (auto s = RejectUnknownFields(b, {"schema_id", "traits", "state", "metadata_public", "metadata_admin",
-                                         "credentials"});
+    if (auto s = RejectUnknownFields(
+            b, {"schema_id", "traits", "state", "metadata_public", "metadata_admin", "credentials"});
         !s)
         return fail(s.error());
     if (!b.contains("traits") || !b["traits"].is_object())
@@ -255,9 +260,12 @@ Response AdminIdentityRoutes::ListSessions(Request& r) {
     if (!id) return Response::Error(id.error(), r.RequestId());
     std::optional<bool> active;
     if (auto a = r.query.Get("active"); a && !a->empty()) {
-        if (*a == "true" || *a == "1") active = true;
-        else if (*a == "false" || *a == "0") active = false;
-        else return Response::Error(core::BadRequest("could not parse parameter active"), r.RequestId());
+        if (*a == "true" || *a == "1")
+            active = true;
+        else if (*a == "false" || *a == "0")
+            active = false;
+        else
+            return Response::Error(core::BadRequest("could not parse parameter active"), r.RequestId());
     }
     auto page = ParsePage(r);
     if (!page) return Response::Error(page.error(), r.RequestId());

@@ -16,7 +16,7 @@ struct AdminIdentityOptions {
 };
 
 class AdminIdentityRoutes {
-public:
+  public:
     AdminIdentityRoutes(identity::IdentityService& identities, session::SessionService& sessions,
                         AdminIdentityOptions options)
         : identities_(identities), sessions_(sessions), options_(std::move(options)) {}
@@ -32,7 +32,7 @@ public:
     Response DeleteSessions(Request& r);
     Response ExtendSession(Request& r);
 
-private:
+  private:
     identity::IdentityService& identities_;
     session::SessionService& sessions_;
     AdminIdentityOptions options_;

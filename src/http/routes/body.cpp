@@ -13,12 +13,16 @@ bool DepthWithin(std::string_view text, int limit) {
     bool in_string = false, escape = false;
     for (char c : text) {
         if (in_string) {
-            if (escape) escape = false;
-            else if (c == '\\') escape = true;
-            else if (c == '"') in_string = false;
+            if (escape)
+                escape = false;
+            else if (c == '\\')
+                escape = true;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
+        if (c == '"')
+            in_string = true;
         else if (c == '{' || c == '[') {
             if (++depth > limit) return false;
         } else if (c == '}' || c == ']') {

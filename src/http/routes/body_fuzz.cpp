@@ -7,8 +7,12 @@
 #include "http/routes/body.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static const char* const kTypes[] = {"application/json", "application/json; charset=utf-8", "text/plain", "",
-                                         "application/x-www-form-urlencoded", "APPLICATION/JSON ; x=y"};
+    static const char* const kTypes[] = {"application/json",
+                                         "application/json; charset=utf-8",
+                                         "text/plain",
+                                         "",
+                                         "application/x-www-form-urlencoded",
+                                         "APPLICATION/JSON ; x=y"};
     if (size == 0) return 0;
     bia::http::Request r;
     r.method = "POST";

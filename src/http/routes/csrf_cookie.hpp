@@ -15,7 +15,7 @@ namespace bia::http::routes {
 inline constexpr long long kCsrfCookieMaxAge = 31536000;  // 365 days
 
 class CsrfCookies {
-public:
+  public:
     CsrfCookies(const config::Config& config, core::Random& random)
         : attributes_(config.CsrfCookie()), random_(random) {}
 
@@ -27,7 +27,7 @@ public:
     SetCookie Make(std::string token) const;
     const std::string& name() const { return attributes_.name; }
 
-private:
+  private:
     config::CookieAttributes attributes_;
     core::Random& random_;
 };

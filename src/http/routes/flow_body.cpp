@@ -117,7 +117,8 @@ std::optional<std::string> PartName(std::string_view headers) {
     const size_t cd = lower.find("content-disposition:");
     if (cd == std::string::npos) return std::nullopt;
     const size_t eol = lower.find("\r\n", cd);
-    const std::string_view line = std::string_view(headers).substr(cd, eol == std::string::npos ? std::string::npos : eol - cd);
+    const std::string_view line =
+        std::string_view(headers).substr(cd, eol == std::string::npos ? std::string::npos : eol - cd);
     const std::string_view lower_line = std::string_view(lower).substr(cd, line.size());
     if (lower_line.find("filename=") != std::string_view::npos) return std::nullopt;
     const size_t n = lower_line.find("name=\"");
@@ -130,7 +131,7 @@ std::optional<std::string> PartName(std::string_view headers) {
 
 // multipart/form-data as (name, value) pairs in order; file parts are skipped.
 core::Result<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
-                                                                               const std::string& boundary) {
+                                                                              const std::string& boundary) {
     if (boundary.empty()) return core::BadRequest("Unable to decode multipart body: the boundary is missing.");
     const std::string delimiter = "--" + boundary;
     std::vector<std::pair<std::string, std::string>> out;
@@ -139,7 +140,8 @@ core::Result<std::vector<std::pair<std::string, std::string>>> ParseMultipart(st
     while (true) {
         pos += delimiter.size();
         if (body.substr(pos, 2) == "--") return out;  // closing delimiter
-        if (body.substr(pos, 2) != "\r\n") return core::BadRequest("Unable to decode multipart body: malformed delimiter.");
+        if (body.substr(pos, 2) != "\r\n")
+            return core::BadRequest("Unable to decode multipart body: malformed delimiter.");
         pos += 2;
         const size_t header_end = body.find("\r\n\r\n", pos);
         const size_t next = body.find("\r\n" + delimiter, pos);
@@ -171,7 +173,8 @@ core::Result<json> DecodeFlowBody(const Request& r, const schema::Schema* schema
                                 std::string(ct ? *ct : "") + "\" is unknown.");
     }
     if (r.body.empty()) {
-        return core::BadRequest("Unable to decode HTTP Request Body because its HTTP Header \"Content-Length\" is zero.");
+        return core::BadRequest(
+            "Unable to decode HTTP Request Body because its HTTP Header \"Content-Length\" is zero.");
     }
     std::vector<std::pair<std::string, std::string>> fields;
     if (multipart) {

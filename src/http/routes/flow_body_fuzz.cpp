@@ -34,9 +34,12 @@ const bia::schema::Schema* FuzzSchema() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static const char* const kTypes[] = {"application/json", "application/x-www-form-urlencoded",
-                                         "multipart/form-data; boundary=XyZ", "multipart/form-data",
-                                         "text/plain", "application/x-www-form-urlencoded; charset=utf-8"};
+    static const char* const kTypes[] = {"application/json",
+                                         "application/x-www-form-urlencoded",
+                                         "multipart/form-data; boundary=XyZ",
+                                         "multipart/form-data",
+                                         "text/plain",
+                                         "application/x-www-form-urlencoded; charset=utf-8"};
     if (size == 0) return 0;
     constexpr size_t kTypeCount = sizeof kTypes / sizeof kTypes[0];
     bia::http::Request r;

@@ -16,7 +16,8 @@ Request Post(std::string content_type, std::string body) {
 }
 
 TEST(FlowBody, JsonNestedAndDottedKeysMeanTheSame) {
-    auto nested = DecodeFlowBody(Post("application/json", R"({"method":"password","traits":{"email":"a@b.c"}})"), nullptr);
+    auto nested =
+        DecodeFlowBody(Post("application/json", R"({"method":"password","traits":{"email":"a@b.c"}})"), nullptr);
     auto dotted = DecodeFlowBody(Post("application/json", R"({"method":"password","traits.email":"a@b.c"})"), nullptr);
     ASSERT_TRUE(nested);
     ASSERT_TRUE(dotted);
@@ -25,17 +26,19 @@ TEST(FlowBody, JsonNestedAndDottedKeysMeanTheSame) {
 }
 
 TEST(FlowBody, FormsDecodeToNestedObjectsAndDropEmptyValues) {
-    auto r = DecodeFlowBody(Post("application/x-www-form-urlencoded",
-                                 "method=password&traits.email=a%40b.c&traits.name.first=Ann&password=&csrf_token=t%2B%3D"),
-                            nullptr);
+    auto r =
+        DecodeFlowBody(Post("application/x-www-form-urlencoded",
+                            "method=password&traits.email=a%40b.c&traits.name.first=Ann&password=&csrf_token=t%2B%3D"),
+                       nullptr);
     ASSERT_TRUE(r);
-    EXPECT_EQ(*r, json::parse(R"({"method":"password","csrf_token":"t+=","traits":{"email":"a@b.c","name":{"first":"Ann"}}})"));
+    EXPECT_EQ(*r, json::parse(
+                      R"({"method":"password","csrf_token":"t+=","traits":{"email":"a@b.c","name":{"first":"Ann"}}})"));
     auto first = DecodeFlowBody(Post("application/x-www-form-urlencoded", "identifier=a&identifier=b"), nullptr);
     EXPECT_EQ((*first)["identifier"], "a");
 }
 
 class TypedSchema final : public schema::Schema {
-public:
+  public:
     const std::string& id() const override { return id_; }
     const std::string& url() const override { return id_; }
     const json& raw() const override { return raw_; }
@@ -51,7 +54,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     std::string id_ = "t";
     json raw_ = json::object();
     std::vector<schema::FormField> fields_;
@@ -85,8 +88,11 @@ TEST(FlowBody, MultipartFormsDecodeLikeUrlEncodedOnes) {
     ASSERT_TRUE(r) << r.error().reason;
     EXPECT_EQ(*r, json::parse(R"({"method":"password","traits":{"email":"a@b.c"},"password":"line1\r\nline2"})"));
     EXPECT_EQ(DecodeFlowBody(Post("multipart/form-data", body), nullptr).error().code, 400);
-    EXPECT_EQ(DecodeFlowBody(Post("multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb"),
-                             nullptr).error().code,
+    EXPECT_EQ(DecodeFlowBody(Post("multipart/form-data; boundary=XyZ",
+                                  "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb"),
+                             nullptr)
+                  .error()
+                  .code,
               400);
 }
 

@@ -11,7 +11,8 @@ void LoginRoutes::Register(Router& router) {
     router.Add("GET", std::string(login::kRouteInitApi), [this](Request& r) { return InitApi(r); });
     router.Add("GET", std::string(login::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); });
     router.Add("GET", std::string(login::kRouteFetch), [this](Request& r) { return Fetch(r); });
-    router.Add("POST", std::string(login::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
+    router.Add(
+        "POST", std::string(login::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
 }
 
 Response LoginRoutes::InitApi(Request& r) {

@@ -9,7 +9,7 @@
 namespace bia::http::routes {
 
 class LoginRoutes {
-public:
+  public:
     LoginRoutes(selfservice::login::LoginService& login, const SelfServiceHttp& http) : login_(login), http_(http) {}
 
     // GET /self-service/login/api, /browser, /flows; POST /self-service/login (offloaded: it
@@ -21,7 +21,7 @@ public:
     Response Fetch(Request& r);
     Response Submit(Request& r);
 
-private:
+  private:
     selfservice::login::LoginService& login_;
     const SelfServiceHttp& http_;
 };

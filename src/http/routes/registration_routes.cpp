@@ -11,8 +11,8 @@ void RegistrationRoutes::Register(Router& router) {
     router.Add("GET", std::string(registration::kRouteInitApi), [this](Request& r) { return InitApi(r); });
     router.Add("GET", std::string(registration::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); });
     router.Add("GET", std::string(registration::kRouteFetch), [this](Request& r) { return Fetch(r); });
-    router.Add("POST", std::string(registration::kRouteSubmit), [this](Request& r) { return Submit(r); },
-               Execution::kOffload);
+    router.Add(
+        "POST", std::string(registration::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
 }
 
 Response RegistrationRoutes::InitApi(Request& r) {

@@ -10,7 +10,7 @@
 namespace bia::http::routes {
 
 class RegistrationRoutes {
-public:
+  public:
     // `schemas` types form submissions (the default schema's traits).
     RegistrationRoutes(selfservice::registration::RegistrationService& registration, const SelfServiceHttp& http,
                        const schema::SchemaRegistry& schemas)
@@ -25,7 +25,7 @@ public:
     Response Fetch(Request& r);
     Response Submit(Request& r);
 
-private:
+  private:
     selfservice::registration::RegistrationService& registration_;
     const SelfServiceHttp& http_;
     const schema::SchemaRegistry& schemas_;

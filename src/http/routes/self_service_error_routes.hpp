@@ -10,12 +10,12 @@ namespace bia::http::routes {
 inline constexpr std::string_view kRouteSelfServiceErrors = "/self-service/errors";
 
 class SelfServiceErrorRoutes {
-public:
+  public:
     explicit SelfServiceErrorRoutes(selfservice::ErrorStore& errors) : errors_(errors) {}
     void Register(Router& public_router);
     Response Get(Request& r);
 
-private:
+  private:
     selfservice::ErrorStore& errors_;
 };
 

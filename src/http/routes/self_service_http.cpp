@@ -67,7 +67,8 @@ Response SelfServiceHttp::Fail(const Request& r, const core::Error& error, std::
     return resp;
 }
 
-Response SelfServiceHttp::Respond(const Request& r, selfservice::Outcome outcome, std::vector<SetCookie> cookies) const {
+Response SelfServiceHttp::Respond(const Request& r, selfservice::Outcome outcome,
+                                  std::vector<SetCookie> cookies) const {
     const bool json_request = r.IsJsonRequest();
     auto responds_json = [&](std::optional<FlowType> type) { return type == FlowType::kApi || json_request; };
 

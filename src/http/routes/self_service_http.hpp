@@ -23,7 +23,7 @@ namespace bia::http::routes {
 enum class CsrfMiddleware { kApply, kExclude };
 
 class SelfServiceHttp {
-public:
+  public:
     SelfServiceHttp(const config::Config& config, const SessionResolver& sessions, const CsrfCookies& csrf,
                     selfservice::ErrorStore& errors, const core::Clock& clock)
         : config_(config), sessions_(sessions), csrf_(csrf), errors_(errors), clock_(clock) {}
@@ -47,7 +47,7 @@ public:
     const CsrfCookies& csrf() const { return csrf_; }
     const config::Config& config() const { return config_; }
 
-private:
+  private:
     Response Forward(const Request& request, const core::Error& error) const;
 
     const config::Config& config_;

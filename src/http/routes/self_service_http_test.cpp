@@ -16,7 +16,7 @@ using selfservice::FlowType;
 using namespace std::chrono_literals;
 
 class MemorySessions final : public session::SessionRepository {
-public:
+  public:
     core::Status Create(const session::Session& s) override {
         rows[s.id] = s;
         return {};
@@ -51,7 +51,7 @@ public:
 };
 
 class MemoryErrors final : public selfservice::ErrorRepository {
-public:
+  public:
     core::Status Add(const selfservice::StoredError& e) override {
         rows[e.id] = e;
         return {};
@@ -97,7 +97,8 @@ struct World {
     std::string SealedCookie(const session::Session& s) { return *sealer.Seal(resolver.cookie_name(), s.token); }
 };
 
-Request MakeRequest(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+Request MakeRequest(std::string method, std::string target,
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
     Request r;
     r.method = std::move(method);
     r.target = target;
@@ -138,20 +139,20 @@ TEST(SessionResolution, HeaderTokenWinsOverCookieAndBearer) {
 TEST(SessionResolution, G1SessionCookieHeaderComesBeforeTheCookie) {
     World w;
     auto a = w.NewSession(), b = w.NewSession();
-    auto r = MakeRequest("GET", "/", {{"Cookie", "ory_kratos_session=" + w.SealedCookie(b)},
-                                      {"X-Session-Cookie", w.SealedCookie(a)}});
+    auto r = MakeRequest(
+        "GET", "/", {{"Cookie", "ory_kratos_session=" + w.SealedCookie(b)}, {"X-Session-Cookie", w.SealedCookie(a)}});
     EXPECT_EQ(w.resolver.Token(r), a.token);
 }
 
 TEST(SessionResolution, CookieBeforeBearerAndBearerWhenCookieIsUnusable) {
     World w;
     auto b = w.NewSession(), c = w.NewSession();
-    auto r = MakeRequest("GET", "/", {{"Authorization", "Bearer " + c.token},
-                                      {"Cookie", "ory_kratos_session=" + w.SealedCookie(b)}});
+    auto r = MakeRequest(
+        "GET", "/", {{"Authorization", "Bearer " + c.token}, {"Cookie", "ory_kratos_session=" + w.SealedCookie(b)}});
     EXPECT_EQ(w.resolver.Token(r), b.token);
     // A cookie that does not open (forged, or sealed for another cookie name) is no cookie.
-    auto forged = MakeRequest("GET", "/", {{"Authorization", "Bearer " + c.token},
-                                           {"Cookie", "ory_kratos_session=" + b.token}});
+    auto forged =
+        MakeRequest("GET", "/", {{"Authorization", "Bearer " + c.token}, {"Cookie", "ory_kratos_session=" + b.token}});
     EXPECT_EQ(w.resolver.Token(forged), c.token);
 }
 
@@ -227,12 +228,14 @@ TEST(CsrfCookie, IssuedOnlyWhereTheMiddlewareAppliesAndOnlyWhenMissing) {
     EXPECT_TRUE(excluded->ctx.csrf_token.empty());
 
     const std::string token = crypto::GenerateCsrfCookieValue(w.random);
-    auto kept = w.http.Prepare(MakeRequest("GET", "/", {{"Cookie", name + "=" + token}}), CsrfMiddleware::kApply, false);
+    auto kept =
+        w.http.Prepare(MakeRequest("GET", "/", {{"Cookie", name + "=" + token}}), CsrfMiddleware::kApply, false);
     EXPECT_TRUE(kept->cookies.empty());
     EXPECT_EQ(kept->ctx.csrf_token, token);
     EXPECT_TRUE(kept->ctx.csrf_cookie_sent);
 
-    auto malformed = w.http.Prepare(MakeRequest("GET", "/", {{"Cookie", name + "=short"}}), CsrfMiddleware::kApply, false);
+    auto malformed =
+        w.http.Prepare(MakeRequest("GET", "/", {{"Cookie", name + "=short"}}), CsrfMiddleware::kApply, false);
     ASSERT_EQ(malformed->cookies.size(), 1u);
     EXPECT_NE(malformed->ctx.csrf_token, "short");
 }
@@ -241,8 +244,10 @@ TEST(CsrfCookie, PrepareFillsTheRequestFacts) {
     World w;
     auto s = w.NewSession();
     auto p = w.http.Prepare(MakeRequest("POST", "/self-service/login?flow=x",
-                                        {{"Origin", "http://evil"}, {"Accept", "application/json"},
-                                         {"Cookie", "a=1; b=2"}, {"X-Session-Token", s.token}}),
+                                        {{"Origin", "http://evil"},
+                                         {"Accept", "application/json"},
+                                         {"Cookie", "a=1; b=2"},
+                                         {"X-Session-Token", s.token}}),
                             CsrfMiddleware::kExclude, true);
     ASSERT_TRUE(p);
     EXPECT_EQ(p->ctx.url, "http://127.0.0.1:4433/self-service/login?flow=x");
@@ -262,7 +267,8 @@ selfservice::ShowFlow Show(selfservice::ShowFlow::Kind kind, FlowType type) {
     return {kind, type, kFlowId, json{{"id", kFlowId.ToString()}}, "http://ui.test/login"};
 }
 
-const std::vector<std::pair<std::string, std::string>> kHtml = {{"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}};
+const std::vector<std::pair<std::string, std::string>> kHtml = {
+    {"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}};
 const std::vector<std::pair<std::string, std::string>> kSpa = {{"Accept", "application/json"}};
 
 TEST(OutcomeMapping, CreatedFlows) {
@@ -285,8 +291,10 @@ TEST(OutcomeMapping, RejectedFlows) {
     EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kHtml), Show(K::kRejected, FlowType::kApi)).status, 400);
     EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kSpa), Show(K::kRejected, FlowType::kBrowser)).status, 400);
     // Content-Type exactly application/json also makes a JSON request (§1.2).
-    EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", {{"Content-Type", "application/json"}}),
-                             Show(K::kRejected, FlowType::kBrowser)).status,
+    EXPECT_EQ(w.http
+                  .Respond(MakeRequest("POST", "/", {{"Content-Type", "application/json"}}),
+                           Show(K::kRejected, FlowType::kBrowser))
+                  .status,
               400);
     auto html = w.http.Respond(MakeRequest("POST", "/", kHtml), Show(K::kRejected, FlowType::kBrowser));
     EXPECT_EQ(html.status, 303);

@@ -19,7 +19,7 @@ inline constexpr std::string_view kSessionTokenHeader = "X-Session-Token";
 inline constexpr std::string_view kSessionCookieHeader = "X-Session-Cookie";
 
 class SessionResolver {
-public:
+  public:
     // All references must outlive the resolver.
     SessionResolver(session::SessionService& sessions, const crypto::CookieSealer& sealer, const config::Config& config)
         : sessions_(sessions), sealer_(sealer), cookie_(config.SessionCookie()) {}
@@ -37,7 +37,7 @@ public:
     SetCookie ClearCookie() const;
     const std::string& cookie_name() const { return cookie_.name; }
 
-private:
+  private:
     std::optional<std::string> OpenCookieValue(std::string_view sealed) const;
     SetCookie BaseCookie() const;
 

@@ -1,7 +1,7 @@
 #include "http/routes/session_routes.hpp"
 
-#include "http/routes/admin_identities.hpp"
 #include "core/crypto_util.hpp"
+#include "http/routes/admin_identities.hpp"
 #include "http/routes/body.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "session/session_json.hpp"
@@ -130,8 +130,9 @@ Response SessionRoutes::LogoutBrowser(Request& r) {
         q.Add("token", p->ctx.session->logout_token);
         // G2: a return_to given here travels with the logout URL.
         if (auto rt = r.query.Get("return_to"); rt && !rt->empty()) q.Add("return_to", *rt);
-        resp = Response::Json(200, json{{"logout_url", selfservice::PublicUrl(public_base_url_, kRouteLogout, q.Encode())},
-                                        {"logout_token", p->ctx.session->logout_token}});
+        resp =
+            Response::Json(200, json{{"logout_url", selfservice::PublicUrl(public_base_url_, kRouteLogout, q.Encode())},
+                                     {"logout_token", p->ctx.session->logout_token}});
     }
     for (const auto& c : p->cookies) resp.AddCookie(c);
     AddVaryCookie(resp);

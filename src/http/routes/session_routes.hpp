@@ -20,7 +20,7 @@ inline constexpr std::string_view kRouteLogoutApi = "/self-service/logout/api";
 inline constexpr std::string_view kAuthenticatedIdentityHeader = "X-Kratos-Authenticated-Identity-Id";
 
 class SessionRoutes {
-public:
+  public:
     SessionRoutes(session::SessionService& sessions, const SelfServiceHttp& http,
                   const selfservice::ReturnToValidator& return_to);
 
@@ -34,7 +34,7 @@ public:
     Response Logout(Request& r);
     Response LogoutApi(Request& r);
 
-private:
+  private:
     session::SessionService& sessions_;
     const SelfServiceHttp& http_;
     const selfservice::ReturnToValidator& return_to_;

@@ -12,10 +12,10 @@ void SettingsRoutes::Register(Router& router, Router& admin) {
     router.Add("GET", std::string(settings::kRouteInitApi), [this](Request& r) { return InitApi(r); });
     router.Add("GET", std::string(settings::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); });
     router.Add("GET", std::string(settings::kRouteFetch), [this](Request& r) { return Fetch(r); });
-    router.Add("POST", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); },
-               Execution::kOffload);
-    router.Add("GET", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); },
-               Execution::kOffload);
+    router.Add(
+        "POST", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
+    router.Add(
+        "GET", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
 
     // The admin port never serves settings flows: 307 to the public route with the query (§1.7).
     auto to_public = [this](Request& r) {
@@ -102,7 +102,8 @@ Response SettingsRoutes::Submit(Request& r) {
         Request form = r;
         form.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
         form.body = r.raw_query;
-        body = form.body.empty() ? core::Result<nlohmann::json>(nlohmann::json::object()) : DecodeFlowBody(form, schema);
+        body =
+            form.body.empty() ? core::Result<nlohmann::json>(nlohmann::json::object()) : DecodeFlowBody(form, schema);
     } else {
         body = DecodeFlowBody(r, schema);
     }

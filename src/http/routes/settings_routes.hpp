@@ -12,7 +12,7 @@
 namespace bia::http::routes {
 
 class SettingsRoutes {
-public:
+  public:
     SettingsRoutes(selfservice::settings::SettingsService& settings, const SelfServiceHttp& http,
                    const crypto::CookieSealer& sealer)
         : settings_(settings), http_(http), sealer_(sealer) {}
@@ -26,7 +26,7 @@ public:
     Response Fetch(Request& r);
     Response Submit(Request& r);
 
-private:
+  private:
     selfservice::ContinuityRefs ReadContinuity(const Request& r) const;
     // The Set-Cookie for changed refs (none when unchanged; an empty map deletes the cookie).
     std::optional<SetCookie> ContinuityCookie(const selfservice::ContinuityRefs& refs) const;

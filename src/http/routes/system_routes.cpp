@@ -11,7 +11,8 @@ Response SystemRoutes::Alive(Request&) { return Response::Json(200, {{"status", 
 Response SystemRoutes::Ready(Request&) {
     if (options_.ready) {
         if (auto s = options_.ready(); !s) {
-            return Response::Json(503, {{"errors", {{"database", s.error().reason.empty() ? "unavailable" : s.error().reason}}}});
+            return Response::Json(
+                503, {{"errors", {{"database", s.error().reason.empty() ? "unavailable" : s.error().reason}}}});
         }
     }
     return Response::Json(200, {{"status", "ok"}});

@@ -20,14 +20,14 @@ struct SystemOptions {
 };
 
 class SystemRoutes {
-public:
+  public:
     SystemRoutes(const schema::SchemaRegistry& schemas, SystemOptions options)
         : schemas_(schemas), options_(std::move(options)) {}
 
     void RegisterPublic(Router& router);
     void RegisterAdmin(Router& router);
 
-private:
+  private:
     Response Alive(Request& r);
     Response Ready(Request& r);
     Response Version(Request& r);

@@ -296,7 +296,8 @@ Status Connection::Flush(Deadline deadline) {
         const int r = PQflush(conn_);
         if (r == 0) return {};
         if (r < 0) return Lost("sending to the database failed");
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return TimedOut();
         pollfd p{PQsocket(conn_), POLLOUT | POLLIN, 0};
         const int rc = poll(&p, 1, static_cast<int>(left.count()));
@@ -308,7 +309,8 @@ Status Connection::Flush(Deadline deadline) {
 
 Result<PGresult*> Connection::NextResult(Deadline deadline) {
     while (PQisBusy(conn_)) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return TimedOut();
         pollfd p{PQsocket(conn_), POLLIN, 0};
         const int rc = poll(&p, 1, static_cast<int>(left.count()) + 1);
@@ -329,8 +331,10 @@ Result<Rows> Connection::TakeCommandResult(Deadline deadline) {
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         rows = Rows(first);
     } else {
-        if (status == PGRES_PIPELINE_ABORTED) error = core::Internal("statement skipped after an earlier failure");
-        else error = Failed(first);
+        if (status == PGRES_PIPELINE_ABORTED)
+            error = core::Internal("statement skipped after an earlier failure");
+        else
+            error = Failed(first);
         PQclear(first);
     }
     if (status == PGRES_PIPELINE_SYNC) return Lost("results and statements got out of step");

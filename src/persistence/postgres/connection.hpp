@@ -36,7 +36,7 @@ core::Error DatabaseUnavailable(std::string debug);
 // PostgreSQL (libpq would cut them short, which could match another row), so they make the
 // statement fail with a 400 before anything is sent.
 class Params {
-public:
+  public:
     Params& Add(std::string_view v);
     Params& Add(const char* v) { return Add(std::string_view(v)); }
     Params& Add(const std::string& v) { return Add(std::string_view(v)); }
@@ -59,7 +59,7 @@ public:
     // Pointers for PQsendQueryPrepared; valid while this object lives unchanged.
     std::vector<const char*> Pointers() const;
 
-private:
+  private:
     std::vector<std::string> values_;
     std::vector<bool> null_;
     bool has_nul_ = false;
@@ -68,7 +68,7 @@ private:
 // The rows (or the command tag) of one statement. Columns are decoded from PostgreSQL's
 // binary format by their declared type: uuid, int2/4/8, bool, text, json/jsonb, timestamp(tz).
 class Rows {
-public:
+  public:
     Rows() = default;
     explicit Rows(PGresult* r) : r_(r) {}
 
@@ -88,7 +88,7 @@ public:
     // The stored document; JSON null for SQL NULL or unparsable text.
     nlohmann::json Json(int row, int col) const;
 
-private:
+  private:
     struct Clear {
         void operator()(PGresult* r) const { PQclear(r); }
     };
@@ -102,7 +102,7 @@ struct Command {
 };
 
 class Connection {
-public:
+  public:
     // Connects (bounded by the DSN's connect_timeout); 503 when the server cannot be reached.
     static core::Result<std::unique_ptr<Connection>> Open(const Dsn& dsn);
     ~Connection();
@@ -132,11 +132,13 @@ public:
     std::chrono::steady_clock::time_point opened_at() const { return opened_at_; }
     int server_pid() const { return PQbackendPID(conn_); }
 
-private:
+  private:
     using Deadline = std::chrono::steady_clock::time_point;
     struct ResultPtr {
         PGresult* r = nullptr;
-        ~ResultPtr() { if (r) PQclear(r); }
+        ~ResultPtr() {
+            if (r) PQclear(r);
+        }
     };
     Connection(PGconn* conn, core::Duration query_timeout);
 

@@ -11,12 +11,15 @@ core::Status ContinuityRepositoryPostgres::Create(const ContinuityContainer& c) 
     Params p;
     p.Add(c.id).Add(c.name);
     // A container without an owner is stored with a NULL identity (and reads back as the nil id).
-    if (c.identity_id.IsNil()) p.Add(std::nullopt);
-    else p.Add(c.identity_id);
+    if (c.identity_id.IsNil())
+        p.Add(std::nullopt);
+    else
+        p.Add(c.identity_id);
     p.AddJson(c.payload).Add(c.expires_at).Add(c.created_at);
-    BIA_TRY(lease->Query("INSERT INTO continuity_containers (id, name, identity_id, payload, expires_at, created_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6)",
-                         p));
+    BIA_TRY(
+        lease->Query("INSERT INTO continuity_containers (id, name, identity_id, payload, expires_at, created_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6)",
+                     p));
     return {};
 }
 

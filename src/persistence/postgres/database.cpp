@@ -179,8 +179,8 @@ Result<std::vector<std::string>> Database::Migrate() {
             Isolation::kReadCommitted);
         if (!s) {
             auto now_pending = PendingMigrations();
-            const bool done_elsewhere = now_pending && std::find(now_pending->begin(), now_pending->end(),
-                                                                 m.version) == now_pending->end();
+            const bool done_elsewhere =
+                now_pending && std::find(now_pending->begin(), now_pending->end(), m.version) == now_pending->end();
             if (done_elsewhere) continue;
             Error e = std::move(s).error();
             e.reason = "migration " + std::string(m.version) + " failed: " + e.reason;

@@ -18,7 +18,7 @@
 namespace bia::persistence::postgres {
 
 class Database {
-public:
+  public:
     // Parses the DSN (400 when malformed). Connections are opened on demand, so a database that
     // is down at this moment shows up as 503 values later, not as a failure here.
     static core::Result<std::unique_ptr<Database>> Open(const std::string& dsn);
@@ -28,14 +28,14 @@ public:
     Database& operator=(const Database&) = delete;
 
     class Lease {
-    public:
+      public:
         Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)) {}
         Lease(Lease&&) = default;
         ~Lease();
         Connection* operator->() { return c_.get(); }
         Connection& operator*() { return *c_; }
 
-    private:
+      private:
         Database* db_;
         std::unique_ptr<Connection> c_;
     };
@@ -72,7 +72,7 @@ public:
     };
     PoolStats Stats();
 
-private:
+  private:
     explicit Database(Dsn dsn) : dsn_(std::move(dsn)) {}
     void Release(std::unique_ptr<Connection> c);
     bool Expired(const Connection& c, std::chrono::steady_clock::time_point idle_since) const;

@@ -33,17 +33,15 @@ const std::set<std::string, std::less<>>& LibpqKeywords() {
 // Knobs of Go drivers (pgx, pop, ory/x/sqlcon) that have no meaning here.
 bool IsGoDriverParam(std::string_view key) {
     static constexpr std::string_view kIgnored[] = {
-        "statement_cache_capacity", "statement_cache_mode", "description_cache_capacity",
-        "default_query_exec_mode", "prefer_simple_protocol", "min_read_buffer_size",
-        "pool_max_conns", "pool_min_conns", "pool_max_conn_lifetime", "pool_max_conn_idle_time",
-        "pool_health_check_period", "pool_max_conn_lifetime_jitter", "max_conn_lifetime_jitter",
-        "sslpassword_file"};
+        "statement_cache_capacity", "statement_cache_mode",     "description_cache_capacity",
+        "default_query_exec_mode",  "prefer_simple_protocol",   "min_read_buffer_size",
+        "pool_max_conns",           "pool_min_conns",           "pool_max_conn_lifetime",
+        "pool_max_conn_idle_time",  "pool_health_check_period", "pool_max_conn_lifetime_jitter",
+        "max_conn_lifetime_jitter", "sslpassword_file"};
     return std::find(std::begin(kIgnored), std::end(kIgnored), key) != std::end(kIgnored);
 }
 
-core::Error Invalid(std::string what) {
-    return core::BadRequest("invalid PostgreSQL DSN: " + std::move(what));
-}
+core::Error Invalid(std::string what) { return core::BadRequest("invalid PostgreSQL DSN: " + std::move(what)); }
 
 core::Result<int> ParseCount(std::string_view key, std::string_view v, int min) {
     int n = 0;
@@ -68,8 +66,8 @@ core::Status SplitHosts(std::string_view list, Dsn& out) {
     size_t start = 0;
     while (true) {
         size_t comma = list.find(',', start);
-        std::string_view item = list.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                                    : comma - start);
+        std::string_view item =
+            list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         std::string_view host = item, port;
         if (!item.empty() && item.front() == '[') {
             size_t close = item.find(']');
@@ -118,17 +116,18 @@ std::string EscapeOption(std::string_view v) {
 
 bool IsPostgresDsn(std::string_view dsn) {
     for (auto scheme : kSchemes)
-        if (dsn.size() >= scheme.size() &&
-            std::equal(scheme.begin(), scheme.end(), dsn.begin(),
-                       [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b); }))
+        if (dsn.size() >= scheme.size() && std::equal(scheme.begin(), scheme.end(), dsn.begin(), [](char a, char b) {
+                return a == (b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+            }))
             return true;
     return false;
 }
 
 core::Result<Dsn> ParseDsn(std::string_view dsn) {
     if (!IsPostgresDsn(dsn))
-        return core::BadRequest("unsupported DSN scheme for PostgreSQL: expected postgres://, postgresql:// "
-                                "or cockroach://");
+        return core::BadRequest(
+            "unsupported DSN scheme for PostgreSQL: expected postgres://, postgresql:// "
+            "or cockroach://");
     Dsn out;
     std::string_view rest = dsn.substr(dsn.find("://") + 3);
     std::string_view query;
@@ -232,8 +231,10 @@ std::vector<std::pair<std::string, std::string>> Dsn::ConnectParams() const {
     }
     std::string options;
     for (const auto& [k, v] : libpq_params) {
-        if (k == "options") options = v;
-        else out.emplace_back(k, v);
+        if (k == "options")
+            options = v;
+        else
+            out.emplace_back(k, v);
     }
     for (const auto& [k, v] : runtime_params) {
         if (!options.empty()) options += ' ';

@@ -16,8 +16,8 @@ namespace bia::persistence::postgres {
 
 struct Dsn {
     // Connection target; empty = libpq's default (PGHOST, the local socket, the OS user, …).
-    std::string host;      // one host, a unix-socket folder, or a comma list (libpq failover)
-    std::string port;      // one port or a comma list matching `host`
+    std::string host;  // one host, a unix-socket folder, or a comma list (libpq failover)
+    std::string port;  // one port or a comma list matching `host`
     std::string user;
     std::string password;
     std::string database;

@@ -140,10 +140,10 @@ TEST(PostgresDsn, PoolDurationsUseGoSyntaxIncludingSqlconSpelling) {
 }
 
 TEST(PostgresDsn, MalformedPoolSettingsAreRejectedWithTheirName) {
-    for (const char* dsn : {"postgres://h/db?max_conns=0", "postgres://h/db?max_conns=ten",
-                            "postgres://h/db?max_conns=5x", "postgres://h/db?max_idle_conns=-1",
-                            "postgres://h/db?max_conn_lifetime=forever", "postgres://h/db?connect_timeout=soon",
-                            "postgres://h/db?query_timeout=-5s"}) {
+    for (const char* dsn :
+         {"postgres://h/db?max_conns=0", "postgres://h/db?max_conns=ten", "postgres://h/db?max_conns=5x",
+          "postgres://h/db?max_idle_conns=-1", "postgres://h/db?max_conn_lifetime=forever",
+          "postgres://h/db?connect_timeout=soon", "postgres://h/db?query_timeout=-5s"}) {
         auto d = ParseDsn(dsn);
         ASSERT_FALSE(d) << dsn;
         EXPECT_EQ(d.error().code, 400);
@@ -166,7 +166,8 @@ TEST(PostgresDsn, ConnectTimeoutIsHonouredAndRaisedToLibpqMinimum) {
 
 TEST(PostgresDsn, LibpqKeywordsPassThroughInOrder) {
     auto d = ParseDsn(
-        "postgres://h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem&application_name=bia-admin&target_session_attrs=read-write");
+        "postgres://h/db?sslmode=verify-full&sslrootcert=/etc/"
+        "ca.pem&application_name=bia-admin&target_session_attrs=read-write");
     ASSERT_TRUE(d);
     ASSERT_EQ(d->libpq_params.size(), 4u);
     EXPECT_EQ(d->libpq_params[0], (std::pair<std::string, std::string>{"sslmode", "verify-full"}));

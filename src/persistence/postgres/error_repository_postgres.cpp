@@ -8,9 +8,10 @@ core::Status ErrorRepositoryPostgres::Add(const selfservice::StoredError& e) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
     p.Add(e.id).AddJson(e.error).Add(e.seen).Add(e.created_at).Add(e.updated_at);
-    BIA_TRY(lease->Query("INSERT INTO selfservice_errors (id, error, seen_at, was_seen, created_at, updated_at) "
-                         "VALUES ($1, $2, NULL, $3, $4, $5)",
-                         p));
+    BIA_TRY(
+        lease->Query("INSERT INTO selfservice_errors (id, error, seen_at, was_seen, created_at, updated_at) "
+                     "VALUES ($1, $2, NULL, $3, $4, $5)",
+                     p));
     return {};
 }
 
@@ -37,8 +38,8 @@ core::Status ErrorRepositoryPostgres::MarkSeen(const core::Uuid& id, core::TimeP
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
     p.Add(at).Add(id);
-    BIA_TRY(lease->Query("UPDATE selfservice_errors SET was_seen = TRUE, seen_at = $1, updated_at = $1 WHERE id = $2",
-                         p));
+    BIA_TRY(
+        lease->Query("UPDATE selfservice_errors SET was_seen = TRUE, seen_at = $1, updated_at = $1 WHERE id = $2", p));
     return {};
 }
 

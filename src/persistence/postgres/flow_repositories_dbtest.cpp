@@ -17,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class PostgresFlowStores : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { database_ = testing::TestDatabase::Create(); }
     Database& db() { return database_->db(); }
     ui::Container SomeUi() {

@@ -13,8 +13,7 @@ using identity::Identity;
 namespace {
 
 const std::string& HeadSql(IdentityKey key) {
-    static const std::string kById =
-        "SELECT " + std::string(kIdentityColumns) + " FROM identities i WHERE i.id = $1";
+    static const std::string kById = "SELECT " + std::string(kIdentityColumns) + " FROM identities i WHERE i.id = $1";
     static const std::string kByIdentifier =
         "SELECT " + std::string(kIdentityColumns) +
         " FROM identities i WHERE i.id = (SELECT identity_id FROM identity_credential_identifiers "
@@ -32,11 +31,19 @@ Result<Identity> LoadOne(Database& db, IdentityKey key, const Params& params) {
 
 Statement IdentityRowInsert(const Identity& i) {
     Params p;
-    p.Add(i.id).Add(i.schema_id).Add(i.state).Add(i.state_changed_at).AddJson(i.traits)
-        .AddJsonOrNull(i.metadata_public).AddJsonOrNull(i.metadata_admin).Add(i.created_at).Add(i.updated_at);
-    return {"INSERT INTO identities (id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, "
-            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            std::move(p)};
+    p.Add(i.id)
+        .Add(i.schema_id)
+        .Add(i.state)
+        .Add(i.state_changed_at)
+        .AddJson(i.traits)
+        .AddJsonOrNull(i.metadata_public)
+        .AddJsonOrNull(i.metadata_admin)
+        .Add(i.created_at)
+        .Add(i.updated_at);
+    return {
+        "INSERT INTO identities (id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, "
+        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        std::move(p)};
 }
 
 }  // namespace
@@ -44,50 +51,62 @@ Statement IdentityRowInsert(const Identity& i) {
 Status IdentityRepositoryPostgres::Create(const Identity& i) {
     // READ COMMITTED suffices: nobody else can write children of a row not yet committed, and a
     // concurrent claim of the same identifier or address waits on the unique index, then 409s.
-    return db_.Transaction([&](Connection& c) -> Status {
-        std::vector<Statement> batch;
-        batch.push_back(IdentityRowInsert(i));
-        for (auto& s : ChildInserts(i)) batch.push_back(std::move(s));
-        BIA_TRY(RunBatch(c, batch));
-        return {};
-    }, Database::Isolation::kReadCommitted);
+    return db_.Transaction(
+        [&](Connection& c) -> Status {
+            std::vector<Statement> batch;
+            batch.push_back(IdentityRowInsert(i));
+            for (auto& s : ChildInserts(i)) batch.push_back(std::move(s));
+            BIA_TRY(RunBatch(c, batch));
+            return {};
+        },
+        Database::Isolation::kReadCommitted);
 }
 
 Status IdentityRepositoryPostgres::Update(const Identity& i) {
-    return db_.Transaction([&](Connection& c) -> Status {
-        // The row UPDATE comes first and takes the identity's row lock (as SELECT … FOR UPDATE
-        // would): a concurrent writer of the same identity waits for this commit, and its
-        // DELETEs, each reading the latest committed state under READ COMMITTED, then remove
-        // exactly these children. Writers queue; none sees or leaves a mix of two updates.
-        Params p;
-        p.Add(i.schema_id).Add(i.state).Add(i.state_changed_at).AddJson(i.traits).AddJsonOrNull(i.metadata_public)
-            .AddJsonOrNull(i.metadata_admin).Add(i.updated_at).Add(i.id).Add(i.stored_updated_at);
-        BIA_TRY_ASSIGN(Rows updated, c.Query("UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
-                                             "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
-                                             "WHERE id = $8 AND ($9::timestamptz IS NULL OR updated_at = $9)",
-                                             p));
-        // Checked before the children are written: their foreign keys would turn a missing
-        // identity into a constraint error instead of a 404.
-        if (updated.affected() == 0) {
-            Params q;
-            q.Add(i.id);
-            BIA_TRY_ASSIGN(Rows exists, c.Query("SELECT 1 FROM identities WHERE id = $1", q));
-            if (exists.empty()) return RowNotFound();
-            return core::Conflict(std::string(identity::kConcurrentUpdateReason));
-        }
-        std::vector<Statement> batch;
-        for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = $1",
-                                "DELETE FROM identity_credentials WHERE identity_id = $1",
-                                "DELETE FROM identity_verifiable_addresses WHERE identity_id = $1",
-                                "DELETE FROM identity_recovery_addresses WHERE identity_id = $1"}) {
-            Params d;
-            d.Add(i.id);
-            batch.push_back({sql, std::move(d)});
-        }
-        for (auto& s : ChildInserts(i)) batch.push_back(std::move(s));
-        BIA_TRY(RunBatch(c, batch));
-        return {};
-    }, Database::Isolation::kReadCommitted);
+    return db_.Transaction(
+        [&](Connection& c) -> Status {
+            // The row UPDATE comes first and takes the identity's row lock (as SELECT … FOR UPDATE
+            // would): a concurrent writer of the same identity waits for this commit, and its
+            // DELETEs, each reading the latest committed state under READ COMMITTED, then remove
+            // exactly these children. Writers queue; none sees or leaves a mix of two updates.
+            Params p;
+            p.Add(i.schema_id)
+                .Add(i.state)
+                .Add(i.state_changed_at)
+                .AddJson(i.traits)
+                .AddJsonOrNull(i.metadata_public)
+                .AddJsonOrNull(i.metadata_admin)
+                .Add(i.updated_at)
+                .Add(i.id)
+                .Add(i.stored_updated_at);
+            BIA_TRY_ASSIGN(Rows updated,
+                           c.Query("UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
+                                   "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
+                                   "WHERE id = $8 AND ($9::timestamptz IS NULL OR updated_at = $9)",
+                                   p));
+            // Checked before the children are written: their foreign keys would turn a missing
+            // identity into a constraint error instead of a 404.
+            if (updated.affected() == 0) {
+                Params q;
+                q.Add(i.id);
+                BIA_TRY_ASSIGN(Rows exists, c.Query("SELECT 1 FROM identities WHERE id = $1", q));
+                if (exists.empty()) return RowNotFound();
+                return core::Conflict(std::string(identity::kConcurrentUpdateReason));
+            }
+            std::vector<Statement> batch;
+            for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = $1",
+                                    "DELETE FROM identity_credentials WHERE identity_id = $1",
+                                    "DELETE FROM identity_verifiable_addresses WHERE identity_id = $1",
+                                    "DELETE FROM identity_recovery_addresses WHERE identity_id = $1"}) {
+                Params d;
+                d.Add(i.id);
+                batch.push_back({sql, std::move(d)});
+            }
+            for (auto& s : ChildInserts(i)) batch.push_back(std::move(s));
+            BIA_TRY(RunBatch(c, batch));
+            return {};
+        },
+        Database::Isolation::kReadCommitted);
 }
 
 Result<Identity> IdentityRepositoryPostgres::Get(const core::Uuid& id) {
@@ -111,11 +130,14 @@ Result<std::vector<Identity>> IdentityRepositoryPostgres::List(int64_t offset, i
         auto page = [&]() -> Result<std::vector<Identity>> {
             // SQLite reads a negative LIMIT as "no limit" and a negative OFFSET as 0; so do we.
             Params p;
-            if (limit < 0) p.Add(std::nullopt);
-            else p.Add(limit);
+            if (limit < 0)
+                p.Add(std::nullopt);
+            else
+                p.Add(limit);
             p.Add(std::max<int64_t>(offset, 0));
-            static const std::string kPage = "SELECT " + std::string(kIdentityColumns) +
-                                             " FROM identities i ORDER BY i.created_at, i.id LIMIT $1::int8 OFFSET $2::int8";
+            static const std::string kPage =
+                "SELECT " + std::string(kIdentityColumns) +
+                " FROM identities i ORDER BY i.created_at, i.id LIMIT $1::int8 OFFSET $2::int8";
             BIA_TRY_ASSIGN(Rows rows, c.Query(kPage, p));
             std::vector<Identity> out;
             std::vector<core::Uuid> ids;

@@ -9,7 +9,7 @@
 namespace bia::persistence::postgres {
 
 class IdentityRepositoryPostgres final : public identity::IdentityRepository {
-public:
+  public:
     explicit IdentityRepositoryPostgres(Database& db) : db_(db) {}
 
     core::Status Create(const identity::Identity& identity) override;
@@ -21,7 +21,7 @@ public:
     core::Result<int64_t> Count() override;
     core::Status Delete(const core::Uuid& id) override;
 
-private:
+  private:
     Database& db_;
 };
 

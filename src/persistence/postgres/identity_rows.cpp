@@ -16,13 +16,16 @@ const std::array<std::string, 4>& ChildQueries(IdentityKey key) {
         const std::string w(where);
         return std::array<std::string, 4>{
             "SELECT identity_id, id, type, config, version, created_at, updated_at FROM identity_credentials "
-            "WHERE identity_id " + w + " ORDER BY identity_id, type",
+            "WHERE identity_id " +
+                w + " ORDER BY identity_id, type",
             "SELECT identity_id, type, identifier FROM identity_credential_identifiers WHERE identity_id " + w +
                 " ORDER BY identity_id, position",
             "SELECT identity_id, id, via, value, verified, status, verified_at, created_at, updated_at "
-            "FROM identity_verifiable_addresses WHERE identity_id " + w + " ORDER BY identity_id, created_at, position",
+            "FROM identity_verifiable_addresses WHERE identity_id " +
+                w + " ORDER BY identity_id, created_at, position",
             "SELECT identity_id, id, via, value, created_at, updated_at FROM identity_recovery_addresses "
-            "WHERE identity_id " + w + " ORDER BY identity_id, created_at, position",
+            "WHERE identity_id " +
+                w + " ORDER BY identity_id, created_at, position",
         };
     };
     static const std::array<std::string, 4> kById = make("= $1");
@@ -32,11 +35,16 @@ const std::array<std::string, 4>& ChildQueries(IdentityKey key) {
     static const std::array<std::string, 4> kByIdentifier =
         make("= (SELECT identity_id FROM identity_credential_identifiers WHERE type = $1 AND identifier = $2)");
     switch (key) {
-        case IdentityKey::kId: return kById;
-        case IdentityKey::kIds: return kByIds;
-        case IdentityKey::kSessionToken: return kByToken;
-        case IdentityKey::kSessionId: return kBySession;
-        case IdentityKey::kCredentialIdentifier: return kByIdentifier;
+        case IdentityKey::kId:
+            return kById;
+        case IdentityKey::kIds:
+            return kByIds;
+        case IdentityKey::kSessionToken:
+            return kByToken;
+        case IdentityKey::kSessionId:
+            return kBySession;
+        case IdentityKey::kCredentialIdentifier:
+            return kByIdentifier;
     }
     return kById;
 }
@@ -133,33 +141,50 @@ std::vector<Statement> ChildInserts(const Identity& i) {
     for (const auto& [type, cred] : i.credentials) {
         const core::Uuid cred_id = core::Uuid::V4(random);
         Params p;
-        p.Add(cred_id).Add(i.id).Add(type).AddJson(cred.config).Add(int64_t{cred.version}).Add(cred.created_at)
+        p.Add(cred_id)
+            .Add(i.id)
+            .Add(type)
+            .AddJson(cred.config)
+            .Add(int64_t{cred.version})
+            .Add(cred.created_at)
             .Add(cred.updated_at);
-        out.push_back({"INSERT INTO identity_credentials (id, identity_id, type, config, version, created_at, "
-                       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                       std::move(p)});
+        out.push_back(
+            {"INSERT INTO identity_credentials (id, identity_id, type, config, version, created_at, "
+             "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             std::move(p)});
         for (const auto& ident : cred.identifiers) {
             Params q;
             q.Add(type).Add(ident).Add(i.id).Add(cred_id).Add(position++);
-            out.push_back({"INSERT INTO identity_credential_identifiers (type, identifier, identity_id, credential_id, "
-                           "position) VALUES ($1, $2, $3, $4, $5)",
-                           std::move(q)});
+            out.push_back(
+                {"INSERT INTO identity_credential_identifiers (type, identifier, identity_id, credential_id, "
+                 "position) VALUES ($1, $2, $3, $4, $5)",
+                 std::move(q)});
         }
     }
     for (const auto& a : i.verifiable_addresses) {
         Params p;
-        p.Add(a.id).Add(i.id).Add(a.via).Add(a.value).Add(a.verified).Add(a.status).Add(a.verified_at)
-            .Add(position++).Add(a.created_at).Add(a.updated_at);
-        out.push_back({"INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, "
-                       "verified_at, position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                       std::move(p)});
+        p.Add(a.id)
+            .Add(i.id)
+            .Add(a.via)
+            .Add(a.value)
+            .Add(a.verified)
+            .Add(a.status)
+            .Add(a.verified_at)
+            .Add(position++)
+            .Add(a.created_at)
+            .Add(a.updated_at);
+        out.push_back(
+            {"INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, "
+             "verified_at, position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             std::move(p)});
     }
     for (const auto& a : i.recovery_addresses) {
         Params p;
         p.Add(a.id).Add(i.id).Add(a.via).Add(a.value).Add(position++).Add(a.created_at).Add(a.updated_at);
-        out.push_back({"INSERT INTO identity_recovery_addresses (id, identity_id, via, value, position, created_at, "
-                       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                       std::move(p)});
+        out.push_back(
+            {"INSERT INTO identity_recovery_addresses (id, identity_id, via, value, position, created_at, "
+             "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             std::move(p)});
     }
     return out;
 }

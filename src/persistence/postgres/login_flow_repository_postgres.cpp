@@ -9,22 +9,44 @@ using selfservice::login::LoginFlow;
 core::Status LoginFlowRepositoryPostgres::Create(const LoginFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
-    p.Add(f.id).Add(selfservice::ToString(f.type)).Add(f.request_url).Add(f.issued_at).Add(f.expires_at).Add(f.active)
-        .AddJson(f.ui.ToJson()).Add(f.refresh).Add(f.requested_aal).Add(f.state).Add(f.csrf_token)
-        .AddJson(f.internal_context).Add(f.created_at).Add(f.updated_at);
-    BIA_TRY(lease->Query("INSERT INTO selfservice_login_flows (id, type, request_url, issued_at, expires_at, "
-                         "active_method, ui, refresh, requested_aal, state, csrf_token, internal_context, created_at, "
-                         "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                         p));
+    p.Add(f.id)
+        .Add(selfservice::ToString(f.type))
+        .Add(f.request_url)
+        .Add(f.issued_at)
+        .Add(f.expires_at)
+        .Add(f.active)
+        .AddJson(f.ui.ToJson())
+        .Add(f.refresh)
+        .Add(f.requested_aal)
+        .Add(f.state)
+        .Add(f.csrf_token)
+        .AddJson(f.internal_context)
+        .Add(f.created_at)
+        .Add(f.updated_at);
+    BIA_TRY(
+        lease->Query("INSERT INTO selfservice_login_flows (id, type, request_url, issued_at, expires_at, "
+                     "active_method, ui, refresh, requested_aal, state, csrf_token, internal_context, created_at, "
+                     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                     p));
     return {};
 }
 
 core::Status LoginFlowRepositoryPostgres::Update(const LoginFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
-    p.Add(selfservice::ToString(f.type)).Add(f.request_url).Add(f.issued_at).Add(f.expires_at).Add(f.active)
-        .AddJson(f.ui.ToJson()).Add(f.refresh).Add(f.requested_aal).Add(f.state).Add(f.csrf_token)
-        .AddJson(f.internal_context).Add(f.updated_at).Add(f.id);
+    p.Add(selfservice::ToString(f.type))
+        .Add(f.request_url)
+        .Add(f.issued_at)
+        .Add(f.expires_at)
+        .Add(f.active)
+        .AddJson(f.ui.ToJson())
+        .Add(f.refresh)
+        .Add(f.requested_aal)
+        .Add(f.state)
+        .Add(f.csrf_token)
+        .AddJson(f.internal_context)
+        .Add(f.updated_at)
+        .Add(f.id);
     BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE selfservice_login_flows SET type = $1, request_url = $2, "
                                         "issued_at = $3, expires_at = $4, active_method = $5, ui = $6, refresh = $7, "
                                         "requested_aal = $8, state = $9, csrf_token = $10, internal_context = $11, "

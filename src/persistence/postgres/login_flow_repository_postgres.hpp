@@ -7,13 +7,13 @@
 namespace bia::persistence::postgres {
 
 class LoginFlowRepositoryPostgres final : public selfservice::login::LoginFlowRepository {
-public:
+  public:
     explicit LoginFlowRepositoryPostgres(Database& db) : db_(db) {}
     core::Status Create(const selfservice::login::LoginFlow& flow) override;
     core::Status Update(const selfservice::login::LoginFlow& flow) override;
     core::Result<selfservice::login::LoginFlow> Get(const core::Uuid& id) override;
 
-private:
+  private:
     Database& db_;
 };
 

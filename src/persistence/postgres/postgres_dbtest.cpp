@@ -8,11 +8,11 @@
 
 #include <sys/stat.h>
 
+#include <pwd.h>
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <pwd.h>
 #include <set>
 #include <thread>
 
@@ -79,7 +79,7 @@ auto Timed(F&& f) {
 
 // A loopback TCP listener that completes handshakes but never says a word: a hung server.
 class SilentServer {
-public:
+  public:
     SilentServer() {
         fd_ = socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
@@ -94,7 +94,7 @@ public:
     ~SilentServer() { close(fd_); }
     int port() const { return port_; }
 
-private:
+  private:
     int fd_ = -1;
     int port_ = 0;
 };
@@ -129,7 +129,7 @@ TEST(PostgresDatabase, MigrationsReportPendingApplyOnceAndAreIdempotent) {
 
 TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
     // The SQLite list is the reference: same versions, same order (a later table lands in both).
-    const std::vector<std::string> expected = {"20261127000001_identities", "20261127000002_sessions",
+    const std::vector<std::string> expected = {"20261127000001_identities",         "20261127000002_sessions",
                                                "20261127000003_selfservice_errors", "20261127000004_login_flows",
                                                "20261127000005_registration_flows", "20261127000006_settings_flows"};
     EXPECT_EQ(AllVersions(), expected);
@@ -275,7 +275,7 @@ TEST(PostgresDatabase, PooledConnectionsKilledWhileIdleAreReplacedBeforeWrites) 
 // Stops and starts the private cluster of scripts/start-postgres.sh ($BIA_TEST_POSTGRES_DIR),
 // as its owner when we are root. Whatever happens, the destructor leaves the server running.
 class ClusterControl {
-public:
+  public:
     static std::optional<ClusterControl> FromEnvironment(const Dsn& dsn) {
         const char* dir = std::getenv("BIA_TEST_POSTGRES_DIR");
         if (!dir || !*dir || dsn.port.empty()) return std::nullopt;
@@ -305,7 +305,7 @@ public:
     }
     ClusterControl(ClusterControl&& o) noexcept = default;
 
-private:
+  private:
     ClusterControl() = default;
     bool Run(const std::string& args) {
         const std::string cmd = prefix_ + pg_ctl_ + " -D '" + data_ + "' " + args + " >/dev/null 2>&1";
@@ -457,9 +457,12 @@ TEST(PostgresDatabase, SerializableTransactionsRetryAndNeverLoseAnIncrement) {
                     BIA_TRY(c.Query("UPDATE counter SET n = $1 WHERE id = 1", p));
                     return {};
                 });
-                if (s) ++committed;
-                else if (s.error().code == 503) ++busy;
-                else ++other;
+                if (s)
+                    ++committed;
+                else if (s.error().code == 503)
+                    ++busy;
+                else
+                    ++other;
             }
         });
     }
@@ -562,7 +565,8 @@ TEST(PostgresDatabase, EdgeCasesAnswerLikeTheSqliteBackend) {
     EXPECT_EQ(identities.Delete(ghost.id).error().code, 404);
     EXPECT_EQ(sessions.Revoke(ghost.id).error().code, 404);
     for (int k = 0; k < 3; ++k)
-        ASSERT_TRUE(identities.Create(persistence::testing::MakeIdentity(random, "edge" + std::to_string(k) + "@x.io")));
+        ASSERT_TRUE(
+            identities.Create(persistence::testing::MakeIdentity(random, "edge" + std::to_string(k) + "@x.io")));
     // Negative paging values mean "no limit" and "from the start", as in SQLite.
     EXPECT_EQ(identities.List(-5, -1)->size(), 3u);
     EXPECT_EQ(identities.List(1, -1)->size(), 2u);

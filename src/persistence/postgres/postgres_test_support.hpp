@@ -29,7 +29,7 @@ inline TestServer*& TestServerSlot() {
 // Connects to the test server once for the whole binary; a server that does not answer fails
 // every test (it was asked for, so it must work).
 class PostgresEnvironment : public ::testing::Environment {
-public:
+  public:
     explicit PostgresEnvironment(std::string dsn) : dsn_(std::move(dsn)) {}
     void SetUp() override {
         auto parsed = ParseDsn(dsn_);
@@ -49,7 +49,7 @@ public:
         TestServerSlot() = nullptr;
     }
 
-private:
+  private:
     std::string dsn_;
 };
 
@@ -68,8 +68,9 @@ inline int RunAllTestsOrSkip() {
                          "`eval \"$(scripts/start-postgres.sh)\"` before running the db suites\n");
             return 1;
         }
-        std::printf("SKIPPED: BIA_TEST_POSTGRES_DSN is not set; run `eval \"$(scripts/start-postgres.sh)\"` to "
-                    "include the PostgreSQL suites\n");
+        std::printf(
+            "SKIPPED: BIA_TEST_POSTGRES_DSN is not set; run `eval \"$(scripts/start-postgres.sh)\"` to "
+            "include the PostgreSQL suites\n");
         return kSkippedExitCode;
     }
     if (dsn && *dsn) ::testing::AddGlobalTestEnvironment(new PostgresEnvironment(dsn));
@@ -79,7 +80,7 @@ inline int RunAllTestsOrSkip() {
 // A database of its own for one test: created from the server's template on construction,
 // dropped (closing any connection left) on destruction.
 class TestDatabase {
-public:
+  public:
     // `tweak` adjusts the DSN (pool size, timeouts, runtime settings) before opening.
     template <class Tweak>
     static std::unique_ptr<TestDatabase> Create(bool migrate, Tweak&& tweak) {
@@ -94,8 +95,7 @@ public:
         for (char& ch : suffix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         t->name_ = "bia_test_" + suffix;
         // Database names cannot be bound as parameters; this one is [a-z0-9_] by construction.
-        auto created = server->admin->Read(
-            [&](Connection& c) { return c.Exec("CREATE DATABASE " + t->name_); });
+        auto created = server->admin->Read([&](Connection& c) { return c.Exec("CREATE DATABASE " + t->name_); });
         if (!created) ADD_FAILURE() << "CREATE DATABASE failed: " << created.error().debug;
         t->dsn_ = server->dsn;
         t->dsn_.database = t->name_;
@@ -141,7 +141,7 @@ public:
         return n ? *n : -1;
     }
 
-private:
+  private:
     TestDatabase() = default;
     std::string name_;
     Dsn dsn_;

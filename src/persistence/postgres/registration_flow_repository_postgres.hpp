@@ -7,13 +7,13 @@
 namespace bia::persistence::postgres {
 
 class RegistrationFlowRepositoryPostgres final : public selfservice::registration::RegistrationFlowRepository {
-public:
+  public:
     explicit RegistrationFlowRepositoryPostgres(Database& db) : db_(db) {}
     core::Status Create(const selfservice::registration::RegistrationFlow& flow) override;
     core::Status Update(const selfservice::registration::RegistrationFlow& flow) override;
     core::Result<selfservice::registration::RegistrationFlow> Get(const core::Uuid& id) override;
 
-private:
+  private:
     Database& db_;
 };
 

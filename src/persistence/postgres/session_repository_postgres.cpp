@@ -79,8 +79,10 @@ Result<Session> LoadWithIdentity(Database& db, IdentityKey key, const Params& pa
 Params ActiveFilter(const core::Uuid& identity_id, std::optional<bool> active) {
     Params p;
     p.Add(identity_id);
-    if (active) p.Add(*active);
-    else p.Add(std::nullopt);
+    if (active)
+        p.Add(*active);
+    else
+        p.Add(std::nullopt);
     return p;
 }
 
@@ -89,21 +91,35 @@ Params ActiveFilter(const core::Uuid& identity_id, std::optional<bool> active) {
 Status SessionRepositoryPostgres::Create(const Session& s) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
-    p.Add(s.id).Add(s.token).Add(s.logout_token).Add(s.identity_id).Add(s.active).Add(s.expires_at)
-        .Add(s.authenticated_at).Add(s.issued_at).AddJson(MethodsToJson(s.methods)).Add(s.created_at)
+    p.Add(s.id)
+        .Add(s.token)
+        .Add(s.logout_token)
+        .Add(s.identity_id)
+        .Add(s.active)
+        .Add(s.expires_at)
+        .Add(s.authenticated_at)
+        .Add(s.issued_at)
+        .AddJson(MethodsToJson(s.methods))
+        .Add(s.created_at)
         .Add(s.updated_at);
-    BIA_TRY(lease->Query("INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, "
-                         "authenticated_at, issued_at, authentication_methods, created_at, updated_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                         p));
+    BIA_TRY(
+        lease->Query("INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, "
+                     "authenticated_at, issued_at, authentication_methods, created_at, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                     p));
     return {};
 }
 
 Status SessionRepositoryPostgres::Update(const Session& s) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
-    p.Add(s.active).Add(s.expires_at).Add(s.authenticated_at).Add(s.issued_at).AddJson(MethodsToJson(s.methods))
-        .Add(s.updated_at).Add(s.id);
+    p.Add(s.active)
+        .Add(s.expires_at)
+        .Add(s.authenticated_at)
+        .Add(s.issued_at)
+        .AddJson(MethodsToJson(s.methods))
+        .Add(s.updated_at)
+        .Add(s.id);
     BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = $1, expires_at = $2, authenticated_at = $3, "
                                         "issued_at = $4, authentication_methods = $5, updated_at = $6 WHERE id = $7",
                                         p));
@@ -130,15 +146,17 @@ Result<Session> SessionRepositoryPostgres::FindById(const core::Uuid& id, bool w
 }
 
 Result<std::vector<Session>> SessionRepositoryPostgres::ListByIdentity(const core::Uuid& identity_id,
-                                                                      std::optional<bool> active, int64_t offset,
-                                                                      int64_t limit) {
+                                                                       std::optional<bool> active, int64_t offset,
+                                                                       int64_t limit) {
     static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
                                     " FROM sessions s WHERE s.identity_id = $1 AND ($2::boolean IS NULL OR s.active = "
                                     "$2::boolean) ORDER BY s.created_at DESC, s.id LIMIT $3::int8 OFFSET $4::int8";
     Params p = ActiveFilter(identity_id, active);
     // As SQLite: a negative LIMIT means no limit, a negative OFFSET 0.
-    if (limit < 0) p.Add(std::nullopt);
-    else p.Add(limit);
+    if (limit < 0)
+        p.Add(std::nullopt);
+    else
+        p.Add(limit);
     p.Add(std::max<int64_t>(offset, 0));
     return db_.Read([&](Connection& c) -> Result<std::vector<Session>> {
         BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));

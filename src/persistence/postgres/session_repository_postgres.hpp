@@ -8,7 +8,7 @@
 namespace bia::persistence::postgres {
 
 class SessionRepositoryPostgres final : public session::SessionRepository {
-public:
+  public:
     explicit SessionRepositoryPostgres(Database& db) : db_(db) {}
 
     core::Status Create(const session::Session& s) override;
@@ -23,7 +23,7 @@ public:
     core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override;
     core::Status Revoke(const core::Uuid& session_id) override;
 
-private:
+  private:
     Database& db_;
 };
 

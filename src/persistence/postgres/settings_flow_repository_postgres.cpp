@@ -9,21 +9,38 @@ using selfservice::settings::SettingsFlow;
 core::Status SettingsFlowRepositoryPostgres::Create(const SettingsFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
-    p.Add(f.id).Add(selfservice::ToString(f.type)).Add(f.request_url).Add(f.issued_at).Add(f.expires_at)
-        .Add(f.identity_id).AddJson(f.ui.ToJson()).Add(f.state).AddJson(f.internal_context).Add(f.created_at)
+    p.Add(f.id)
+        .Add(selfservice::ToString(f.type))
+        .Add(f.request_url)
+        .Add(f.issued_at)
+        .Add(f.expires_at)
+        .Add(f.identity_id)
+        .AddJson(f.ui.ToJson())
+        .Add(f.state)
+        .AddJson(f.internal_context)
+        .Add(f.created_at)
         .Add(f.updated_at);
-    BIA_TRY(lease->Query("INSERT INTO selfservice_settings_flows (id, type, request_url, issued_at, expires_at, "
-                         "identity_id, ui, state, internal_context, created_at, updated_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                         p));
+    BIA_TRY(
+        lease->Query("INSERT INTO selfservice_settings_flows (id, type, request_url, issued_at, expires_at, "
+                     "identity_id, ui, state, internal_context, created_at, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                     p));
     return {};
 }
 
 core::Status SettingsFlowRepositoryPostgres::Update(const SettingsFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Params p;
-    p.Add(selfservice::ToString(f.type)).Add(f.request_url).Add(f.issued_at).Add(f.expires_at).Add(f.identity_id)
-        .AddJson(f.ui.ToJson()).Add(f.state).AddJson(f.internal_context).Add(f.updated_at).Add(f.id);
+    p.Add(selfservice::ToString(f.type))
+        .Add(f.request_url)
+        .Add(f.issued_at)
+        .Add(f.expires_at)
+        .Add(f.identity_id)
+        .AddJson(f.ui.ToJson())
+        .Add(f.state)
+        .AddJson(f.internal_context)
+        .Add(f.updated_at)
+        .Add(f.id);
     BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE selfservice_settings_flows SET type = $1, request_url = $2, "
                                         "issued_at = $3, expires_at = $4, identity_id = $5, ui = $6, state = $7, "
                                         "internal_context = $8, updated_at = $9 WHERE id = $10",

@@ -8,13 +8,13 @@
 namespace bia::persistence::postgres {
 
 class SettingsFlowRepositoryPostgres final : public selfservice::settings::SettingsFlowRepository {
-public:
+  public:
     explicit SettingsFlowRepositoryPostgres(Database& db) : db_(db) {}
     core::Status Create(const selfservice::settings::SettingsFlow& flow) override;
     core::Status Update(const selfservice::settings::SettingsFlow& flow) override;
     core::Result<selfservice::settings::SettingsFlow> Get(const core::Uuid& id) override;
 
-private:
+  private:
     Database& db_;
 };
 

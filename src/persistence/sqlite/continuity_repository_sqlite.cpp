@@ -8,18 +8,25 @@ using selfservice::ContinuityContainer;
 
 core::Status ContinuityRepositorySqlite::Create(const ContinuityContainer& c) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "INSERT INTO continuity_containers (id, name, identity_id, payload, expires_at, created_at) "
-        "VALUES (?,?,?,?,?,?)"));
-    st.Bind(1, c.id).Bind(2, c.name).Bind(3, c.identity_id).Bind(4, c.payload.dump()).Bind(5, c.expires_at)
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare("INSERT INTO continuity_containers (id, name, identity_id, payload, expires_at, created_at) "
+                       "VALUES (?,?,?,?,?,?)"));
+    st.Bind(1, c.id)
+        .Bind(2, c.name)
+        .Bind(3, c.identity_id)
+        .Bind(4, c.payload.dump())
+        .Bind(5, c.expires_at)
         .Bind(6, c.created_at);
     return st.Run();
 }
 
 core::Result<ContinuityContainer> ContinuityRepositorySqlite::Get(const core::Uuid& id) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "SELECT id, name, identity_id, payload, expires_at, created_at FROM continuity_containers WHERE id = ?"));
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "SELECT id, name, identity_id, payload, expires_at, created_at FROM continuity_containers WHERE id = ?"));
     st.Bind(1, id);
     BIA_TRY_ASSIGN(bool row, st.Step());
     if (!row) return selfservice::FlowNotFound();

@@ -8,13 +8,13 @@
 namespace bia::persistence::sqlite {
 
 class ContinuityRepositorySqlite final : public selfservice::ContinuityRepository {
-public:
+  public:
     explicit ContinuityRepositorySqlite(Database& db) : db_(db) {}
     core::Status Create(const selfservice::ContinuityContainer& container) override;
     core::Result<selfservice::ContinuityContainer> Get(const core::Uuid& id) override;
     core::Status Delete(const core::Uuid& id) override;
 
-private:
+  private:
     Database& db_;
 };
 

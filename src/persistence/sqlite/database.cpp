@@ -77,8 +77,8 @@ core::Uuid Statement::Id(int col) const {
     return u ? *u : core::Uuid{};
 }
 core::TimePoint Statement::Time(int col) const {
-    return core::TimePoint(std::chrono::duration_cast<core::TimePoint::duration>(
-        std::chrono::nanoseconds(sqlite3_column_int64(s_, col))));
+    return core::TimePoint(
+        std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::nanoseconds(sqlite3_column_int64(s_, col))));
 }
 std::optional<core::TimePoint> Statement::OptTime(int col) const {
     if (IsNull(col)) return std::nullopt;
@@ -127,10 +127,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
         static std::atomic<int> counter{0};
         db->path_ = "file:bia-mem-" + std::to_string(counter++) + "?mode=memory&cache=shared";
     } else {
-        if (dsn.rfind("sqlite://", 0) == 0) rest = dsn.substr(9);
-        else if (dsn.rfind("sqlite3://", 0) == 0) rest = dsn.substr(10);
-        else if (dsn.rfind("file:", 0) == 0) rest = dsn.substr(5);
-        else return core::BadRequest("unsupported DSN scheme for SQLite: expected sqlite://PATH or memory");
+        if (dsn.rfind("sqlite://", 0) == 0)
+            rest = dsn.substr(9);
+        else if (dsn.rfind("sqlite3://", 0) == 0)
+            rest = dsn.substr(10);
+        else if (dsn.rfind("file:", 0) == 0)
+            rest = dsn.substr(5);
+        else
+            return core::BadRequest("unsupported DSN scheme for SQLite: expected sqlite://PATH or memory");
         std::string query;
         if (auto q = rest.find('?'); q != std::string::npos) {
             query = rest.substr(q + 1);
@@ -162,8 +166,8 @@ Result<std::unique_ptr<Connection>> Database::OpenConnection() {
     sqlite3_busy_timeout(raw, 5000);
     sqlite3_extended_result_codes(raw, 1);
     const char* pragmas = foreign_keys_
-        ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+                              ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                              : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
     if (auto s = conn->Exec(pragmas); !s) return std::move(s).error();
     return conn;
 }
@@ -213,8 +217,9 @@ Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
 Result<std::vector<std::string>> Database::PendingMigrations() {
     auto lease = Acquire();
     if (!lease) return std::move(lease).error();
-    BIA_TRY((*lease)->Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)"));
+    BIA_TRY(
+        (*lease)->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY NOT NULL, applied_at "
+                       "INTEGER NOT NULL)"));
     std::vector<std::string> pending;
     for (const auto& m : Migrations()) {
         BIA_TRY_ASSIGN(auto st, (*lease)->Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));

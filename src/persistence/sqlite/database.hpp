@@ -22,9 +22,14 @@
 namespace bia::persistence::sqlite {
 
 class Statement {
-public:
+  public:
     explicit Statement(sqlite3_stmt* s) : s_(s) {}
-    ~Statement() { if (s_) { sqlite3_reset(s_); sqlite3_clear_bindings(s_); } }
+    ~Statement() {
+        if (s_) {
+            sqlite3_reset(s_);
+            sqlite3_clear_bindings(s_);
+        }
+    }
     Statement(Statement&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
     Statement(const Statement&) = delete;
 
@@ -48,12 +53,12 @@ public:
     core::TimePoint Time(int col) const;
     std::optional<core::TimePoint> OptTime(int col) const;
 
-private:
+  private:
     sqlite3_stmt* s_;
 };
 
 class Connection {
-public:
+  public:
     explicit Connection(sqlite3* db) : db_(db) {}
     ~Connection();
     Connection(const Connection&) = delete;
@@ -63,7 +68,7 @@ public:
     core::Status Exec(const char* sql);
     sqlite3* raw() { return db_; }
 
-private:
+  private:
     sqlite3* db_;
     std::unordered_map<const char*, sqlite3_stmt*> cache_;
 };
@@ -72,20 +77,20 @@ private:
 core::Error SqliteError(sqlite3* db, int rc);
 
 class Database {
-public:
+  public:
     // "sqlite://PATH?_fk=true", "sqlite:///abs/path", "file:PATH", or "memory".
     static core::Result<std::unique_ptr<Database>> Open(const std::string& dsn);
     ~Database();
 
     class Lease {
-    public:
+      public:
         Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)) {}
         Lease(Lease&&) = default;
         ~Lease();
         Connection* operator->() { return c_.get(); }
         Connection& operator*() { return *c_; }
 
-    private:
+      private:
         Database* db_;
         std::unique_ptr<Connection> c_;
     };
@@ -100,7 +105,7 @@ public:
     // A cheap query proving the database answers (for /health/ready).
     core::Status Ping();
 
-private:
+  private:
     Database() = default;
     core::Result<std::unique_ptr<Connection>> OpenConnection();
     void Release(std::unique_ptr<Connection> c);

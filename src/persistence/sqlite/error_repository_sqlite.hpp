@@ -7,13 +7,13 @@
 namespace bia::persistence::sqlite {
 
 class ErrorRepositorySqlite final : public selfservice::ErrorRepository {
-public:
+  public:
     explicit ErrorRepositorySqlite(Database& db) : db_(db) {}
     core::Status Add(const selfservice::StoredError& error) override;
     core::Result<selfservice::StoredError> Get(const core::Uuid& id) override;
     core::Status MarkSeen(const core::Uuid& id, core::TimePoint at) override;
 
-private:
+  private:
     Database& db_;
 };
 

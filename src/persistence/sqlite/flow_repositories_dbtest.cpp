@@ -15,7 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class FlowStores : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         core::SecureRandom r;
         dir_ = std::filesystem::temp_directory_path() / ("bia-flowtest-" + r.AlphaNumeric(12));

@@ -19,9 +19,7 @@ json ParseStored(std::string_view text) {
     return j.is_discarded() ? json(nullptr) : j;
 }
 
-core::Error NotFound() {
-    return core::NotFound("").WithMessage("Unable to locate the resource");
-}
+core::Error NotFound() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
 
 constexpr const char* kSelectIdentity =
     "SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, "
@@ -43,12 +41,18 @@ Identity ReadIdentityRow(Statement& st) {
 }
 
 Status InsertIdentityRow(Connection& c, const Identity& i) {
-    BIA_TRY_ASSIGN(auto st, c.Prepare(
-        "INSERT INTO identities (id, schema_id, state, state_changed_at, traits, metadata_public, "
-        "metadata_admin, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"));
+    BIA_TRY_ASSIGN(auto st,
+                   c.Prepare("INSERT INTO identities (id, schema_id, state, state_changed_at, traits, metadata_public, "
+                             "metadata_admin, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"));
     st.Bind(1, i.id).Bind(2, i.schema_id).Bind(3, i.state).BindOpt(4, i.state_changed_at).Bind(5, i.traits.dump());
-    if (i.metadata_public.is_null()) st.Bind(6, std::nullopt); else st.Bind(6, DumpOrNull(i.metadata_public));
-    if (i.metadata_admin.is_null()) st.Bind(7, std::nullopt); else st.Bind(7, DumpOrNull(i.metadata_admin));
+    if (i.metadata_public.is_null())
+        st.Bind(6, std::nullopt);
+    else
+        st.Bind(6, DumpOrNull(i.metadata_public));
+    if (i.metadata_admin.is_null())
+        st.Bind(7, std::nullopt);
+    else
+        st.Bind(7, DumpOrNull(i.metadata_admin));
     st.Bind(8, i.created_at).Bind(9, i.updated_at);
     return st.Run();
 }
@@ -60,33 +64,50 @@ Status IdentityRepositorySqlite::WriteChildren(Connection& c, const Identity& i)
     for (const auto& [type, cred] : i.credentials) {
         const core::Uuid cred_id = core::Uuid::V4(random);
         {
-            BIA_TRY_ASSIGN(auto st, c.Prepare(
-                "INSERT INTO identity_credentials (id, identity_id, type, config, version, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?)"));
-            st.Bind(1, cred_id).Bind(2, i.id).Bind(3, type).Bind(4, cred.config.dump())
-                .Bind(5, static_cast<int64_t>(cred.version)).Bind(6, cred.created_at).Bind(7, cred.updated_at);
+            BIA_TRY_ASSIGN(
+                auto st,
+                c.Prepare(
+                    "INSERT INTO identity_credentials (id, identity_id, type, config, version, created_at, updated_at) "
+                    "VALUES (?,?,?,?,?,?,?)"));
+            st.Bind(1, cred_id)
+                .Bind(2, i.id)
+                .Bind(3, type)
+                .Bind(4, cred.config.dump())
+                .Bind(5, static_cast<int64_t>(cred.version))
+                .Bind(6, cred.created_at)
+                .Bind(7, cred.updated_at);
             BIA_TRY(st.Run());
         }
         for (const auto& ident : cred.identifiers) {
-            BIA_TRY_ASSIGN(auto st, c.Prepare(
-                "INSERT INTO identity_credential_identifiers (type, identifier, identity_id, credential_id) "
-                "VALUES (?,?,?,?)"));
+            BIA_TRY_ASSIGN(
+                auto st,
+                c.Prepare("INSERT INTO identity_credential_identifiers (type, identifier, identity_id, credential_id) "
+                          "VALUES (?,?,?,?)"));
             st.Bind(1, type).Bind(2, ident).Bind(3, i.id).Bind(4, cred_id);
             BIA_TRY(st.Run());
         }
     }
     for (const auto& a : i.verifiable_addresses) {
-        BIA_TRY_ASSIGN(auto st, c.Prepare(
-            "INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, "
-            "verified_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"));
-        st.Bind(1, a.id).Bind(2, i.id).Bind(3, a.via).Bind(4, a.value).Bind(5, int64_t{a.verified ? 1 : 0})
-            .Bind(6, a.status).BindOpt(7, a.verified_at).Bind(8, a.created_at).Bind(9, a.updated_at);
+        BIA_TRY_ASSIGN(
+            auto st,
+            c.Prepare("INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, "
+                      "verified_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"));
+        st.Bind(1, a.id)
+            .Bind(2, i.id)
+            .Bind(3, a.via)
+            .Bind(4, a.value)
+            .Bind(5, int64_t{a.verified ? 1 : 0})
+            .Bind(6, a.status)
+            .BindOpt(7, a.verified_at)
+            .Bind(8, a.created_at)
+            .Bind(9, a.updated_at);
         BIA_TRY(st.Run());
     }
     for (const auto& a : i.recovery_addresses) {
-        BIA_TRY_ASSIGN(auto st, c.Prepare(
-            "INSERT INTO identity_recovery_addresses (id, identity_id, via, value, created_at, updated_at) "
-            "VALUES (?,?,?,?,?,?)"));
+        BIA_TRY_ASSIGN(
+            auto st,
+            c.Prepare("INSERT INTO identity_recovery_addresses (id, identity_id, via, value, created_at, updated_at) "
+                      "VALUES (?,?,?,?,?,?)"));
         st.Bind(1, a.id).Bind(2, i.id).Bind(3, a.via).Bind(4, a.value).Bind(5, a.created_at).Bind(6, a.updated_at);
         BIA_TRY(st.Run());
     }
@@ -96,9 +117,9 @@ Status IdentityRepositorySqlite::WriteChildren(Connection& c, const Identity& i)
 Status IdentityRepositorySqlite::LoadChildren(Connection& c, Identity& i) {
     const std::string id = i.id.ToString();
     {
-        BIA_TRY_ASSIGN(auto st, c.Prepare(
-            "SELECT id, type, config, version, created_at, updated_at FROM identity_credentials "
-            "WHERE identity_id = ? ORDER BY type"));
+        BIA_TRY_ASSIGN(auto st,
+                       c.Prepare("SELECT id, type, config, version, created_at, updated_at FROM identity_credentials "
+                                 "WHERE identity_id = ? ORDER BY type"));
         st.Bind(1, id);
         while (true) {
             BIA_TRY_ASSIGN(bool row, st.Step());
@@ -114,9 +135,9 @@ Status IdentityRepositorySqlite::LoadChildren(Connection& c, Identity& i) {
         }
     }
     {
-        BIA_TRY_ASSIGN(auto st, c.Prepare(
-            "SELECT type, identifier FROM identity_credential_identifiers WHERE identity_id = ? "
-            "ORDER BY rowid"));
+        BIA_TRY_ASSIGN(auto st,
+                       c.Prepare("SELECT type, identifier FROM identity_credential_identifiers WHERE identity_id = ? "
+                                 "ORDER BY rowid"));
         st.Bind(1, id);
         while (true) {
             BIA_TRY_ASSIGN(bool row, st.Step());
@@ -126,9 +147,9 @@ Status IdentityRepositorySqlite::LoadChildren(Connection& c, Identity& i) {
         }
     }
     {
-        BIA_TRY_ASSIGN(auto st, c.Prepare(
-            "SELECT id, via, value, verified, status, verified_at, created_at, updated_at "
-            "FROM identity_verifiable_addresses WHERE identity_id = ? ORDER BY created_at, rowid"));
+        BIA_TRY_ASSIGN(
+            auto st, c.Prepare("SELECT id, via, value, verified, status, verified_at, created_at, updated_at "
+                               "FROM identity_verifiable_addresses WHERE identity_id = ? ORDER BY created_at, rowid"));
         st.Bind(1, id);
         while (true) {
             BIA_TRY_ASSIGN(bool row, st.Step());
@@ -146,9 +167,9 @@ Status IdentityRepositorySqlite::LoadChildren(Connection& c, Identity& i) {
         }
     }
     {
-        BIA_TRY_ASSIGN(auto st, c.Prepare(
-            "SELECT id, via, value, created_at, updated_at FROM identity_recovery_addresses "
-            "WHERE identity_id = ? ORDER BY created_at, rowid"));
+        BIA_TRY_ASSIGN(auto st,
+                       c.Prepare("SELECT id, via, value, created_at, updated_at FROM identity_recovery_addresses "
+                                 "WHERE identity_id = ? ORDER BY created_at, rowid"));
         st.Bind(1, id);
         while (true) {
             BIA_TRY_ASSIGN(bool row, st.Step());
@@ -188,14 +209,24 @@ Status IdentityRepositorySqlite::Create(const Identity& i) {
 Status IdentityRepositorySqlite::Update(const Identity& i) {
     return db_.Transaction([&](Connection& c) -> Status {
         {
-            BIA_TRY_ASSIGN(auto st, c.Prepare(
-                "UPDATE identities SET schema_id = ?, state = ?, state_changed_at = ?, traits = ?, "
-                "metadata_public = ?, metadata_admin = ?, updated_at = ? WHERE id = ? AND (? = 0 OR updated_at = ?)"));
+            BIA_TRY_ASSIGN(
+                auto st, c.Prepare("UPDATE identities SET schema_id = ?, state = ?, state_changed_at = ?, traits = ?, "
+                                   "metadata_public = ?, metadata_admin = ?, updated_at = ? WHERE id = ? AND (? = 0 OR "
+                                   "updated_at = ?)"));
             st.Bind(1, i.schema_id).Bind(2, i.state).BindOpt(3, i.state_changed_at).Bind(4, i.traits.dump());
-            if (i.metadata_public.is_null()) st.Bind(5, std::nullopt); else st.Bind(5, i.metadata_public.dump());
-            if (i.metadata_admin.is_null()) st.Bind(6, std::nullopt); else st.Bind(6, i.metadata_admin.dump());
+            if (i.metadata_public.is_null())
+                st.Bind(5, std::nullopt);
+            else
+                st.Bind(5, i.metadata_public.dump());
+            if (i.metadata_admin.is_null())
+                st.Bind(6, std::nullopt);
+            else
+                st.Bind(6, i.metadata_admin.dump());
             st.Bind(7, i.updated_at).Bind(8, i.id).Bind(9, int64_t{i.stored_updated_at ? 1 : 0});
-            if (i.stored_updated_at) st.Bind(10, *i.stored_updated_at); else st.Bind(10, int64_t{0});
+            if (i.stored_updated_at)
+                st.Bind(10, *i.stored_updated_at);
+            else
+                st.Bind(10, int64_t{0});
             BIA_TRY(st.Run());
         }
         if (sqlite3_changes(c.raw()) == 0) {
@@ -228,8 +259,9 @@ Result<Identity> IdentityRepositorySqlite::FindByCredentialIdentifier(std::strin
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     core::Uuid id;
     {
-        BIA_TRY_ASSIGN(auto st, lease->Prepare(
-            "SELECT identity_id FROM identity_credential_identifiers WHERE type = ? AND identifier = ?"));
+        BIA_TRY_ASSIGN(
+            auto st, lease->Prepare(
+                         "SELECT identity_id FROM identity_credential_identifiers WHERE type = ? AND identifier = ?"));
         st.Bind(1, type).Bind(2, identifier);
         BIA_TRY_ASSIGN(bool row, st.Step());
         if (!row) return NotFound();
@@ -242,9 +274,10 @@ Result<std::vector<Identity>> IdentityRepositorySqlite::List(int64_t offset, int
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     std::vector<Identity> out;
     {
-        BIA_TRY_ASSIGN(auto st, lease->Prepare(
-            "SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, "
-            "created_at, updated_at FROM identities ORDER BY created_at, id LIMIT ? OFFSET ?"));
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare("SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, "
+                           "created_at, updated_at FROM identities ORDER BY created_at, id LIMIT ? OFFSET ?"));
         st.Bind(1, limit).Bind(2, offset);
         while (true) {
             BIA_TRY_ASSIGN(bool row, st.Step());

@@ -7,7 +7,7 @@
 namespace bia::persistence::sqlite {
 
 class IdentityRepositorySqlite final : public identity::IdentityRepository {
-public:
+  public:
     explicit IdentityRepositorySqlite(Database& db) : db_(db) {}
 
     core::Status Create(const identity::Identity& identity) override;
@@ -24,7 +24,7 @@ public:
     static core::Status LoadChildren(Connection& c, identity::Identity& identity);
     static core::Result<identity::Identity> LoadById(Connection& c, const core::Uuid& id);
 
-private:
+  private:
     static core::Status WriteChildren(Connection& c, const identity::Identity& identity);
     Database& db_;
 };

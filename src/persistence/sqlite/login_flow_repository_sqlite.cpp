@@ -8,26 +8,49 @@ using selfservice::login::LoginFlow;
 
 core::Status LoginFlowRepositorySqlite::Create(const LoginFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "INSERT INTO selfservice_login_flows (id, type, request_url, issued_at, expires_at, active_method, ui, "
-        "refresh, requested_aal, state, csrf_token, internal_context, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    st.Bind(1, f.id).Bind(2, selfservice::ToString(f.type)).Bind(3, f.request_url).Bind(4, f.issued_at)
-        .Bind(5, f.expires_at).Bind(6, f.active).Bind(7, f.ui.ToJson().dump()).Bind(8, int64_t{f.refresh ? 1 : 0})
-        .Bind(9, f.requested_aal).Bind(10, f.state).Bind(11, f.csrf_token).Bind(12, f.internal_context.dump())
-        .Bind(13, f.created_at).Bind(14, f.updated_at);
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "INSERT INTO selfservice_login_flows (id, type, request_url, issued_at, expires_at, active_method, ui, "
+            "refresh, requested_aal, state, csrf_token, internal_context, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, f.id)
+        .Bind(2, selfservice::ToString(f.type))
+        .Bind(3, f.request_url)
+        .Bind(4, f.issued_at)
+        .Bind(5, f.expires_at)
+        .Bind(6, f.active)
+        .Bind(7, f.ui.ToJson().dump())
+        .Bind(8, int64_t{f.refresh ? 1 : 0})
+        .Bind(9, f.requested_aal)
+        .Bind(10, f.state)
+        .Bind(11, f.csrf_token)
+        .Bind(12, f.internal_context.dump())
+        .Bind(13, f.created_at)
+        .Bind(14, f.updated_at);
     return st.Run();
 }
 
 core::Status LoginFlowRepositorySqlite::Update(const LoginFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "UPDATE selfservice_login_flows SET type = ?, request_url = ?, issued_at = ?, expires_at = ?, "
-        "active_method = ?, ui = ?, refresh = ?, requested_aal = ?, state = ?, csrf_token = ?, internal_context = ?, "
-        "updated_at = ? WHERE id = ?"));
-    st.Bind(1, selfservice::ToString(f.type)).Bind(2, f.request_url).Bind(3, f.issued_at).Bind(4, f.expires_at)
-        .Bind(5, f.active).Bind(6, f.ui.ToJson().dump()).Bind(7, int64_t{f.refresh ? 1 : 0}).Bind(8, f.requested_aal)
-        .Bind(9, f.state).Bind(10, f.csrf_token).Bind(11, f.internal_context.dump()).Bind(12, f.updated_at)
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare("UPDATE selfservice_login_flows SET type = ?, request_url = ?, issued_at = ?, expires_at = ?, "
+                       "active_method = ?, ui = ?, refresh = ?, requested_aal = ?, state = ?, csrf_token = ?, "
+                       "internal_context = ?, "
+                       "updated_at = ? WHERE id = ?"));
+    st.Bind(1, selfservice::ToString(f.type))
+        .Bind(2, f.request_url)
+        .Bind(3, f.issued_at)
+        .Bind(4, f.expires_at)
+        .Bind(5, f.active)
+        .Bind(6, f.ui.ToJson().dump())
+        .Bind(7, int64_t{f.refresh ? 1 : 0})
+        .Bind(8, f.requested_aal)
+        .Bind(9, f.state)
+        .Bind(10, f.csrf_token)
+        .Bind(11, f.internal_context.dump())
+        .Bind(12, f.updated_at)
         .Bind(13, f.id);
     BIA_TRY(st.Run());
     if (sqlite3_changes(lease->raw()) == 0) return selfservice::FlowNotFound();
@@ -36,9 +59,11 @@ core::Status LoginFlowRepositorySqlite::Update(const LoginFlow& f) {
 
 core::Result<LoginFlow> LoginFlowRepositorySqlite::Get(const core::Uuid& id) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "SELECT id, type, request_url, issued_at, expires_at, active_method, ui, refresh, requested_aal, state, "
-        "csrf_token, internal_context, created_at, updated_at FROM selfservice_login_flows WHERE id = ?"));
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "SELECT id, type, request_url, issued_at, expires_at, active_method, ui, refresh, requested_aal, state, "
+            "csrf_token, internal_context, created_at, updated_at FROM selfservice_login_flows WHERE id = ?"));
     st.Bind(1, id);
     BIA_TRY_ASSIGN(bool row, st.Step());
     if (!row) return selfservice::FlowNotFound();

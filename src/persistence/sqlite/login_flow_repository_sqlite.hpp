@@ -8,13 +8,13 @@
 namespace bia::persistence::sqlite {
 
 class LoginFlowRepositorySqlite final : public selfservice::login::LoginFlowRepository {
-public:
+  public:
     explicit LoginFlowRepositorySqlite(Database& db) : db_(db) {}
     core::Status Create(const selfservice::login::LoginFlow& flow) override;
     core::Status Update(const selfservice::login::LoginFlow& flow) override;
     core::Result<selfservice::login::LoginFlow> Get(const core::Uuid& id) override;
 
-private:
+  private:
     Database& db_;
 };
 

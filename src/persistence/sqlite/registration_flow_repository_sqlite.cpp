@@ -8,23 +8,44 @@ using selfservice::registration::RegistrationFlow;
 
 core::Status RegistrationFlowRepositorySqlite::Create(const RegistrationFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "INSERT INTO selfservice_registration_flows (id, type, request_url, issued_at, expires_at, active_method, ui, "
-        "state, csrf_token, internal_context, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-    st.Bind(1, f.id).Bind(2, selfservice::ToString(f.type)).Bind(3, f.request_url).Bind(4, f.issued_at)
-        .Bind(5, f.expires_at).Bind(6, f.active).Bind(7, f.ui.ToJson().dump()).Bind(8, f.state).Bind(9, f.csrf_token)
-        .Bind(10, f.internal_context.dump()).Bind(11, f.created_at).Bind(12, f.updated_at);
+    BIA_TRY_ASSIGN(
+        auto st, lease->Prepare(
+                     "INSERT INTO selfservice_registration_flows (id, type, request_url, issued_at, expires_at, "
+                     "active_method, ui, "
+                     "state, csrf_token, internal_context, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, f.id)
+        .Bind(2, selfservice::ToString(f.type))
+        .Bind(3, f.request_url)
+        .Bind(4, f.issued_at)
+        .Bind(5, f.expires_at)
+        .Bind(6, f.active)
+        .Bind(7, f.ui.ToJson().dump())
+        .Bind(8, f.state)
+        .Bind(9, f.csrf_token)
+        .Bind(10, f.internal_context.dump())
+        .Bind(11, f.created_at)
+        .Bind(12, f.updated_at);
     return st.Run();
 }
 
 core::Status RegistrationFlowRepositorySqlite::Update(const RegistrationFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "UPDATE selfservice_registration_flows SET type = ?, request_url = ?, issued_at = ?, expires_at = ?, "
-        "active_method = ?, ui = ?, state = ?, csrf_token = ?, internal_context = ?, updated_at = ? WHERE id = ?"));
-    st.Bind(1, selfservice::ToString(f.type)).Bind(2, f.request_url).Bind(3, f.issued_at).Bind(4, f.expires_at)
-        .Bind(5, f.active).Bind(6, f.ui.ToJson().dump()).Bind(7, f.state).Bind(8, f.csrf_token)
-        .Bind(9, f.internal_context.dump()).Bind(10, f.updated_at).Bind(11, f.id);
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "UPDATE selfservice_registration_flows SET type = ?, request_url = ?, issued_at = ?, expires_at = ?, "
+            "active_method = ?, ui = ?, state = ?, csrf_token = ?, internal_context = ?, updated_at = ? WHERE id = ?"));
+    st.Bind(1, selfservice::ToString(f.type))
+        .Bind(2, f.request_url)
+        .Bind(3, f.issued_at)
+        .Bind(4, f.expires_at)
+        .Bind(5, f.active)
+        .Bind(6, f.ui.ToJson().dump())
+        .Bind(7, f.state)
+        .Bind(8, f.csrf_token)
+        .Bind(9, f.internal_context.dump())
+        .Bind(10, f.updated_at)
+        .Bind(11, f.id);
     BIA_TRY(st.Run());
     if (sqlite3_changes(lease->raw()) == 0) return selfservice::FlowNotFound();
     return {};
@@ -32,9 +53,10 @@ core::Status RegistrationFlowRepositorySqlite::Update(const RegistrationFlow& f)
 
 core::Result<RegistrationFlow> RegistrationFlowRepositorySqlite::Get(const core::Uuid& id) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "SELECT id, type, request_url, issued_at, expires_at, active_method, ui, state, csrf_token, "
-        "internal_context, created_at, updated_at FROM selfservice_registration_flows WHERE id = ?"));
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare("SELECT id, type, request_url, issued_at, expires_at, active_method, ui, state, csrf_token, "
+                       "internal_context, created_at, updated_at FROM selfservice_registration_flows WHERE id = ?"));
     st.Bind(1, id);
     BIA_TRY_ASSIGN(bool row, st.Step());
     if (!row) return selfservice::FlowNotFound();

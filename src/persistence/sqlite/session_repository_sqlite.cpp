@@ -12,7 +12,6 @@ using session::Session;
 
 namespace {
 
-
 std::string MethodsToText(const std::vector<session::AuthenticationMethod>& methods) {
     json a = json::array();
     for (const auto& m : methods) {
@@ -61,22 +60,37 @@ core::Error NotFound() { return core::NotFound("").WithMessage("Unable to locate
 
 Status SessionRepositorySqlite::Create(const Session& s) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
-        "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-    st.Bind(1, s.id).Bind(2, s.token).Bind(3, s.logout_token).Bind(4, s.identity_id)
-        .Bind(5, int64_t{s.active ? 1 : 0}).Bind(6, s.expires_at).Bind(7, s.authenticated_at).Bind(8, s.issued_at)
-        .Bind(9, MethodsToText(s.methods)).Bind(10, s.created_at).Bind(11, s.updated_at);
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
+            "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, s.id)
+        .Bind(2, s.token)
+        .Bind(3, s.logout_token)
+        .Bind(4, s.identity_id)
+        .Bind(5, int64_t{s.active ? 1 : 0})
+        .Bind(6, s.expires_at)
+        .Bind(7, s.authenticated_at)
+        .Bind(8, s.issued_at)
+        .Bind(9, MethodsToText(s.methods))
+        .Bind(10, s.created_at)
+        .Bind(11, s.updated_at);
     return st.Run();
 }
 
 Status SessionRepositorySqlite::Update(const Session& s) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
-        "authentication_methods = ?, updated_at = ? WHERE id = ?"));
-    st.Bind(1, int64_t{s.active ? 1 : 0}).Bind(2, s.expires_at).Bind(3, s.authenticated_at).Bind(4, s.issued_at)
-        .Bind(5, MethodsToText(s.methods)).Bind(6, s.updated_at).Bind(7, s.id);
+    BIA_TRY_ASSIGN(
+        auto st, lease->Prepare("UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
+                                "authentication_methods = ?, updated_at = ? WHERE id = ?"));
+    st.Bind(1, int64_t{s.active ? 1 : 0})
+        .Bind(2, s.expires_at)
+        .Bind(3, s.authenticated_at)
+        .Bind(4, s.issued_at)
+        .Bind(5, MethodsToText(s.methods))
+        .Bind(6, s.updated_at)
+        .Bind(7, s.id);
     BIA_TRY(st.Run());
     if (sqlite3_changes(lease->raw()) == 0) return NotFound();
     return {};
@@ -86,9 +100,11 @@ Result<Session> SessionRepositorySqlite::FindByToken(std::string_view token) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Session s;
     {
-        BIA_TRY_ASSIGN(auto st, lease->Prepare(
-            "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-            "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare(
+                "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+                "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
         st.Bind(1, token);
         BIA_TRY_ASSIGN(bool row, st.Step());
         if (!row) return NotFound();
@@ -103,9 +119,11 @@ Result<Session> SessionRepositorySqlite::FindById(const core::Uuid& id, bool wit
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     Session s;
     {
-        BIA_TRY_ASSIGN(auto st, lease->Prepare(
-            "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-            "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare(
+                "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+                "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
         st.Bind(1, id);
         BIA_TRY_ASSIGN(bool row, st.Step());
         if (!row) return NotFound();
@@ -119,13 +137,14 @@ Result<Session> SessionRepositorySqlite::FindById(const core::Uuid& id, bool wit
 }
 
 Result<std::vector<Session>> SessionRepositorySqlite::ListByIdentity(const core::Uuid& identity_id,
-                                                                    std::optional<bool> active, int64_t offset,
-                                                                    int64_t limit) {
+                                                                     std::optional<bool> active, int64_t offset,
+                                                                     int64_t limit) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-        "authentication_methods, created_at, updated_at FROM sessions WHERE identity_id = ? "
-        "AND (? < 0 OR active = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare("SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+                       "authentication_methods, created_at, updated_at FROM sessions WHERE identity_id = ? "
+                       "AND (? < 0 OR active = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
     const int64_t filter = active ? (*active ? 1 : 0) : -1;
     st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter).Bind(4, limit).Bind(5, offset);
     std::vector<Session> out;
@@ -139,8 +158,8 @@ Result<std::vector<Session>> SessionRepositorySqlite::ListByIdentity(const core:
 
 Result<int64_t> SessionRepositorySqlite::CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "SELECT COUNT(*) FROM sessions WHERE identity_id = ? AND (? < 0 OR active = ?)"));
+    BIA_TRY_ASSIGN(auto st,
+                   lease->Prepare("SELECT COUNT(*) FROM sessions WHERE identity_id = ? AND (? < 0 OR active = ?)"));
     const int64_t filter = active ? (*active ? 1 : 0) : -1;
     st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter);
     BIA_TRY_ASSIGN(bool row, st.Step());
@@ -149,8 +168,10 @@ Result<int64_t> SessionRepositorySqlite::CountByIdentity(const core::Uuid& ident
 
 Result<int64_t> SessionRepositorySqlite::RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND id != ? AND active = 1"));
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND id != ? AND active = 1"));
     st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
     BIA_TRY(st.Run());
     return static_cast<int64_t>(sqlite3_changes(lease->raw()));
@@ -158,8 +179,8 @@ Result<int64_t> SessionRepositorySqlite::RevokeAllExcept(const core::Uuid& ident
 
 Result<int64_t> SessionRepositorySqlite::RevokeAll(const core::Uuid& identity_id) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND active = 1"));
+    BIA_TRY_ASSIGN(
+        auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND active = 1"));
     st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
     BIA_TRY(st.Run());
     return static_cast<int64_t>(sqlite3_changes(lease->raw()));

@@ -7,7 +7,7 @@
 namespace bia::persistence::sqlite {
 
 class SessionRepositorySqlite final : public session::SessionRepository {
-public:
+  public:
     explicit SessionRepositorySqlite(Database& db) : db_(db) {}
 
     core::Status Create(const session::Session& s) override;
@@ -22,7 +22,7 @@ public:
     core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override;
     core::Status Revoke(const core::Uuid& session_id) override;
 
-private:
+  private:
     Database& db_;
 };
 

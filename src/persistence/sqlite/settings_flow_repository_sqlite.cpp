@@ -8,23 +8,41 @@ using selfservice::settings::SettingsFlow;
 
 core::Status SettingsFlowRepositorySqlite::Create(const SettingsFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "INSERT INTO selfservice_settings_flows (id, type, request_url, issued_at, expires_at, identity_id, ui, "
-        "state, internal_context, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-    st.Bind(1, f.id).Bind(2, selfservice::ToString(f.type)).Bind(3, f.request_url).Bind(4, f.issued_at)
-        .Bind(5, f.expires_at).Bind(6, f.identity_id).Bind(7, f.ui.ToJson().dump()).Bind(8, f.state)
-        .Bind(9, f.internal_context.dump()).Bind(10, f.created_at).Bind(11, f.updated_at);
+    BIA_TRY_ASSIGN(
+        auto st,
+        lease->Prepare(
+            "INSERT INTO selfservice_settings_flows (id, type, request_url, issued_at, expires_at, identity_id, ui, "
+            "state, internal_context, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, f.id)
+        .Bind(2, selfservice::ToString(f.type))
+        .Bind(3, f.request_url)
+        .Bind(4, f.issued_at)
+        .Bind(5, f.expires_at)
+        .Bind(6, f.identity_id)
+        .Bind(7, f.ui.ToJson().dump())
+        .Bind(8, f.state)
+        .Bind(9, f.internal_context.dump())
+        .Bind(10, f.created_at)
+        .Bind(11, f.updated_at);
     return st.Run();
 }
 
 core::Status SettingsFlowRepositorySqlite::Update(const SettingsFlow& f) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "UPDATE selfservice_settings_flows SET type = ?, request_url = ?, issued_at = ?, expires_at = ?, "
-        "identity_id = ?, ui = ?, state = ?, internal_context = ?, updated_at = ? WHERE id = ?"));
-    st.Bind(1, selfservice::ToString(f.type)).Bind(2, f.request_url).Bind(3, f.issued_at).Bind(4, f.expires_at)
-        .Bind(5, f.identity_id).Bind(6, f.ui.ToJson().dump()).Bind(7, f.state).Bind(8, f.internal_context.dump())
-        .Bind(9, f.updated_at).Bind(10, f.id);
+    BIA_TRY_ASSIGN(
+        auto st, lease->Prepare(
+                     "UPDATE selfservice_settings_flows SET type = ?, request_url = ?, issued_at = ?, expires_at = ?, "
+                     "identity_id = ?, ui = ?, state = ?, internal_context = ?, updated_at = ? WHERE id = ?"));
+    st.Bind(1, selfservice::ToString(f.type))
+        .Bind(2, f.request_url)
+        .Bind(3, f.issued_at)
+        .Bind(4, f.expires_at)
+        .Bind(5, f.identity_id)
+        .Bind(6, f.ui.ToJson().dump())
+        .Bind(7, f.state)
+        .Bind(8, f.internal_context.dump())
+        .Bind(9, f.updated_at)
+        .Bind(10, f.id);
     BIA_TRY(st.Run());
     if (sqlite3_changes(lease->raw()) == 0) return selfservice::FlowNotFound();
     return {};
@@ -32,9 +50,9 @@ core::Status SettingsFlowRepositorySqlite::Update(const SettingsFlow& f) {
 
 core::Result<SettingsFlow> SettingsFlowRepositorySqlite::Get(const core::Uuid& id) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(
-        "SELECT id, type, request_url, issued_at, expires_at, identity_id, ui, state, internal_context, created_at, "
-        "updated_at FROM selfservice_settings_flows WHERE id = ?"));
+    BIA_TRY_ASSIGN(auto st, lease->Prepare("SELECT id, type, request_url, issued_at, expires_at, identity_id, ui, "
+                                           "state, internal_context, created_at, "
+                                           "updated_at FROM selfservice_settings_flows WHERE id = ?"));
     st.Bind(1, id);
     BIA_TRY_ASSIGN(bool row, st.Step());
     if (!row) return selfservice::FlowNotFound();

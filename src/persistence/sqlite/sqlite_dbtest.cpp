@@ -45,7 +45,6 @@ struct SqliteBackend {
     }
 };
 
-
 }  // namespace
 }  // namespace bia::persistence::sqlite
 

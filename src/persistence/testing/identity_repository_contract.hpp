@@ -15,8 +15,8 @@ inline identity::Identity MakeIdentity(core::Random& r, const std::string& email
     i.id = core::Uuid::V4(r);
     i.schema_id = "default";
     i.traits = {{"email", email}};
-    i.created_at = i.updated_at = core::TimePoint(std::chrono::seconds(1700000000)) +
-                                  std::chrono::microseconds(r.Bytes(1)[0]);
+    i.created_at = i.updated_at =
+        core::TimePoint(std::chrono::seconds(1700000000)) + std::chrono::microseconds(r.Bytes(1)[0]);
     identity::Credential pw;
     pw.type = "password";
     pw.identifiers = {email};
@@ -38,7 +38,7 @@ inline identity::Identity MakeIdentity(core::Random& r, const std::string& email
 
 template <class Backend>
 class IdentityRepositoryContract : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { handle_ = Backend::Make(); }
     identity::IdentityRepository& repo() { return handle_->identities(); }
     core::SecureRandom random_;
@@ -180,9 +180,8 @@ TYPED_TEST_P(IdentityRepositoryContract, ListCountAndDelete) {
     EXPECT_FALSE(this->repo().FindByCredentialIdentifier("password", "list0@example.com"));
 }
 
-REGISTER_TYPED_TEST_SUITE_P(IdentityRepositoryContract, CreateThenGetReturnsEverything,
-                            UnsetMetadataStaysNull, DuplicateIdentifierIsConflictAndWritesNothing,
-                            FindByCredentialIdentifier, UpdateReplacesChildrenAtomically,
-                            StaleReadModifyWriteIsRefusedNotLost, ListCountAndDelete);
+REGISTER_TYPED_TEST_SUITE_P(IdentityRepositoryContract, CreateThenGetReturnsEverything, UnsetMetadataStaysNull,
+                            DuplicateIdentifierIsConflictAndWritesNothing, FindByCredentialIdentifier,
+                            UpdateReplacesChildrenAtomically, StaleReadModifyWriteIsRefusedNotLost, ListCountAndDelete);
 
 }  // namespace bia::persistence::testing

@@ -11,7 +11,7 @@ namespace bia::persistence::testing {
 
 template <class Backend>
 class SessionRepositoryContract : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         handle_ = Backend::Make();
         owner_ = MakeIdentity(random_, "owner" + random_.AlphaNumeric(6) + "@example.com");
@@ -23,7 +23,8 @@ protected:
         s.token = "ory_st_" + random_.AlphaNumeric(32);
         s.logout_token = "ory_lo_" + random_.AlphaNumeric(32);
         s.identity_id = owner_.id;
-        s.created_at = s.updated_at = s.issued_at = s.authenticated_at = core::TimePoint(std::chrono::seconds(1700000000));
+        s.created_at = s.updated_at = s.issued_at = s.authenticated_at =
+            core::TimePoint(std::chrono::seconds(1700000000));
         s.expires_at = s.created_at + std::chrono::hours(24);
         s.methods = {{"password", "aal1", s.created_at, ""}};
         return s;

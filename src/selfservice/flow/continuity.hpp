@@ -30,7 +30,7 @@ struct ContinuityContainer {
 };
 
 class ContinuityRepository {
-public:
+  public:
     virtual ~ContinuityRepository() = default;
     virtual core::Status Create(const ContinuityContainer& container) = 0;
     // 404 when absent.

@@ -41,14 +41,15 @@ TEST(FlowCsrf, BrowserFlowRejectionsAreCsrfViolations) {
         EXPECT_EQ(s.error().details["docs"], kCsrfDocsUrl);
         EXPECT_TRUE(s.error().details.contains("reject_reason"));
     };
-    expect_violation(EnsureCsrf(FlowType::kBrowser, b.ctx, ""));             // token not sent
-    expect_violation(EnsureCsrf(FlowType::kBrowser, b.ctx, b.cookie));       // the raw cookie is not a form token
+    expect_violation(EnsureCsrf(FlowType::kBrowser, b.ctx, ""));                  // token not sent
+    expect_violation(EnsureCsrf(FlowType::kBrowser, b.ctx, b.cookie));            // the raw cookie is not a form token
     expect_violation(EnsureCsrf(FlowType::kBrowser, b.ctx, "bm90LWEtdG9rZW4="));  // wrong length
 
     Browser other;  // a token masked from another browser's cookie
     other.random = core::SeededRandom(99);
     other.ctx.csrf_token = crypto::GenerateCsrfCookieValue(other.random);
-    expect_violation(EnsureCsrf(FlowType::kBrowser, b.ctx, MaskedCsrfToken(FlowType::kBrowser, other.ctx, other.random)));
+    expect_violation(
+        EnsureCsrf(FlowType::kBrowser, b.ctx, MaskedCsrfToken(FlowType::kBrowser, other.ctx, other.random)));
 
     RequestContext no_cookie = b.ctx;
     no_cookie.csrf_token.clear();

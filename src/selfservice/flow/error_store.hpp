@@ -22,7 +22,7 @@ struct StoredError {
 
 // Storage contract; persistence/ implements it.
 class ErrorRepository {
-public:
+  public:
     virtual ~ErrorRepository() = default;
     virtual core::Status Add(const StoredError& error) = 0;
     // 404 (DB-style message) when absent.
@@ -31,7 +31,7 @@ public:
 };
 
 class ErrorStore {
-public:
+  public:
     ErrorStore(ErrorRepository& repository, const core::Clock& clock, core::Random& random)
         : repository_(repository), clock_(clock), random_(random) {}
 
@@ -42,7 +42,7 @@ public:
     // example); marks the error as seen. Malformed or unknown ids → 404.
     core::Result<nlohmann::json> Read(std::string_view id);
 
-private:
+  private:
     ErrorRepository& repository_;
     const core::Clock& clock_;
     core::Random& random_;

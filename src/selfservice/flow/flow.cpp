@@ -14,7 +14,8 @@ std::optional<FlowType> ParseFlowType(std::string_view s) {
 
 std::string FlowUiUrl(std::string_view ui_url, const core::Uuid& id) {
     auto u = core::Url::Parse(ui_url);
-    if (!u) return std::string(ui_url) + (ui_url.find('?') == std::string_view::npos ? "?" : "&") + "flow=" + id.ToString();
+    if (!u)
+        return std::string(ui_url) + (ui_url.find('?') == std::string_view::npos ? "?" : "&") + "flow=" + id.ToString();
     core::Query q = u->query();
     q.Set("flow", id.ToString());
     u->SetQuery(q);

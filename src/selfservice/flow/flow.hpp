@@ -23,8 +23,8 @@ std::optional<FlowType> ParseFlowType(std::string_view s);
 
 // The request as flows see it. http/ fills it in; flows never read headers themselves.
 struct RequestContext {
-    std::string url;                  // the request URL (settings-flow.md §1.6)
-    bool json_request = false;        // settings-flow.md §1.2
+    std::string url;            // the request URL (settings-flow.md §1.6)
+    bool json_request = false;  // settings-flow.md §1.2
     // The real token of a well-formed CSRF cookie (possibly issued with this very response);
     // empty when the request had none and none is issued (API routes, submissions).
     std::string csrf_token;

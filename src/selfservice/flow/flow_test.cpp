@@ -28,7 +28,8 @@ TEST(Flow, UiUrlMergesTheFlowIdIntoTheQuery) {
 }
 
 TEST(Flow, ReturnToOfRequestUrl) {
-    EXPECT_EQ(ReturnToOf("http://a/self-service/login/browser?return_to=http%3A%2F%2Fb%2Fx&refresh=true"), "http://b/x");
+    EXPECT_EQ(ReturnToOf("http://a/self-service/login/browser?return_to=http%3A%2F%2Fb%2Fx&refresh=true"),
+              "http://b/x");
     EXPECT_EQ(ReturnToOf("http://a/self-service/login/browser"), "");
 }
 
@@ -68,7 +69,8 @@ TEST(FlowErrors, SessionErrorsCarryTheirIdsAndMessages) {
       "reason":"No valid session credentials found in the request.","message":"The request could not be authorized"}})"));
     EXPECT_EQ(AlreadyLoggedInLogin().id, "session_already_available");
     EXPECT_EQ(RegistrationDisabled().ToJson()["message"], "registration flow disabled");
-    EXPECT_EQ(FlowNotFound().ToJson(), json::parse(R"({"code":404,"status":"Not Found","message":"Unable to locate the resource"})"));
+    EXPECT_EQ(FlowNotFound().ToJson(),
+              json::parse(R"({"code":404,"status":"Not Found","message":"Unable to locate the resource"})"));
 }
 
 TEST(FlowErrors, FetchOfExpiredFlowsExplainsWhereToGo) {
@@ -76,13 +78,14 @@ TEST(FlowErrors, FetchOfExpiredFlowsExplainsWhereToGo) {
     EXPECT_EQ(b.code, 410);
     EXPECT_EQ(b.details, json::parse(R"({"redirect_to":"http://p/self-service/login/browser","return_to":""})"));
     EXPECT_EQ(b.reason,
-              "The login flow has expired. Redirect the user to the login flow init endpoint to initialize a new login flow.");
+              "The login flow has expired. Redirect the user to the login flow init endpoint to initialize a new login "
+              "flow.");
     auto a = FetchExpiredApi("registration", "http://p/self-service/registration/api");
     EXPECT_EQ(a.details, json::parse(R"({"api":"http://p/self-service/registration/api"})"));
 }
 
 class MemoryErrors final : public ErrorRepository {
-public:
+  public:
     core::Status Add(const StoredError& e) override {
         rows[e.id] = e;
         return {};
@@ -147,7 +150,8 @@ TEST(Rejection, ReplacesEarlierMessagesAndFallsBackToFlowLevel) {
 TEST(Rejection, OnlyBadRequestsBecomeGenericMessages) {
     auto r = RejectionFromBadRequest(core::BadRequest("Did not receive any value changes."));
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->messages[0].message.ToJson(), nlohmann::json::parse(R"({"id":4000001,"text":"Did not receive any value changes.",
+    EXPECT_EQ(r->messages[0].message.ToJson(),
+              nlohmann::json::parse(R"({"id":4000001,"text":"Did not receive any value changes.",
       "type":"error","context":{"reason":"Did not receive any value changes."}})"));
     EXPECT_FALSE(RejectionFromBadRequest(core::Forbidden("x")));
 }

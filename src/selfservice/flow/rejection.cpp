@@ -15,7 +15,8 @@ void ApplyRejection(ui::Container& ui, const Rejection& rejection) {
 
 std::optional<Rejection> RejectionFromBadRequest(const core::Error& error) {
     if (error.code != 400) return std::nullopt;
-    return Rejection::OnFlow(text::NewValidationErrorGeneric(error.reason.empty() ? error.EffectiveMessage() : error.reason));
+    return Rejection::OnFlow(
+        text::NewValidationErrorGeneric(error.reason.empty() ? error.EffectiveMessage() : error.reason));
 }
 
 }  // namespace bia::selfservice

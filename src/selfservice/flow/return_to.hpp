@@ -14,7 +14,7 @@ namespace bia::selfservice {
 inline constexpr std::string_view kReturnToForbiddenId = "self_service_flow_return_to_forbidden";
 
 class ReturnToValidator {
-public:
+  public:
     // `allowed`: selfservice.allowed_return_urls; `public_base_url`: PUBLIC (its /self-service
     // path is always allowed). Entries whose host is exactly "*" are ignored.
     ReturnToValidator(const std::vector<std::string>& allowed, std::string_view public_base_url);
@@ -26,7 +26,7 @@ public:
     // Same check for a bare return_to value.
     core::Result<std::string> Check(std::string_view return_to, std::string_view default_url) const;
 
-private:
+  private:
     struct Entry {
         std::string scheme, host, path;
     };

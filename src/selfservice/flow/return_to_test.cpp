@@ -21,8 +21,8 @@ TEST(ReturnTo, AllowListMatrix) {
     const Case cases[] = {
         {"https://app.example.com/", true},
         {"https://app.example.com/deep/path?q=1", true},
-        {"https://APP.example.com/x", true},        // host case-insensitive
-        {"http://app.example.com/", false},          // scheme must match
+        {"https://APP.example.com/x", true},  // host case-insensitive
+        {"http://app.example.com/", false},   // scheme must match
         {"https://evil.com/", false},
         {"https://app.example.com.evil.com/", false},
         {"https://a.example.org/dashboard/x", true},  // wildcard host + path prefix
@@ -57,8 +57,9 @@ TEST(ReturnTo, ResolveReadsTheQueryOfTheSourceUrl) {
     auto none = V().Resolve("https://auth.example.com/self-service/settings/browser", "https://d/");
     ASSERT_TRUE(none);
     EXPECT_EQ(*none, "https://d/");
-    auto ok = V().Resolve("https://auth.example.com/self-service/settings/browser?return_to=https%3A%2F%2Fapp.example.com%2Fa",
-                          "https://d/");
+    auto ok = V().Resolve(
+        "https://auth.example.com/self-service/settings/browser?return_to=https%3A%2F%2Fapp.example.com%2Fa",
+        "https://d/");
     ASSERT_TRUE(ok);
     EXPECT_EQ(*ok, "https://app.example.com/a");
     auto bad = V().Resolve("https://auth.example.com/x?return_to=https%3A%2F%2Fevil.com", "https://d/");

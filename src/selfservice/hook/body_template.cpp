@@ -22,7 +22,7 @@ constexpr const char* kCheckedImport = "bia-web-hook-template";
 
 // Owns a JsonnetVm; one per evaluation because a VM is not safe to share between threads.
 class Vm {
-public:
+  public:
     Vm() : vm_(jsonnet_make()) {}
     ~Vm() {
         if (vm_ != nullptr) jsonnet_destroy(vm_);
@@ -47,7 +47,7 @@ public:
         return {error == 0, std::move(text)};
     }
 
-private:
+  private:
     JsonnetVm* vm_;
 };
 
@@ -99,9 +99,7 @@ core::Result<std::string> ReadLocalFile(const std::string& path) {
 
 // Go's jsonnet reports a top-level `error "cancel"` as "RUNTIME ERROR: cancel"; Kratos looks for
 // that text anywhere in the message, and so do we.
-bool IsCancel(const std::string& message) {
-    return message.find("RUNTIME ERROR: cancel") != std::string::npos;
-}
+bool IsCancel(const std::string& message) { return message.find("RUNTIME ERROR: cancel") != std::string::npos; }
 
 }  // namespace
 
@@ -111,8 +109,7 @@ core::Status CheckJsonnetSyntax(const std::string& name, const std::string& text
     jsonnet_import_callback(vm.get(), &Import, &ic);
     // Importing parses and statically checks the template; std.type forces only its outermost
     // value, so a `function(ctx)` body is never evaluated.
-    auto [ok, out] =
-        vm.Evaluate("<syntax check>", std::string("std.type(import \"") + kCheckedImport + "\")");
+    auto [ok, out] = vm.Evaluate("<syntax check>", std::string("std.type(import \"") + kCheckedImport + "\")");
     if (ok) return {};
     // Runtime errors need a real ctx to judge (a template may read std.extVar at the top level).
     if (out.rfind("STATIC ERROR", 0) == 0) {
@@ -135,8 +132,7 @@ core::Result<std::unique_ptr<BodyTemplate>> BodyTemplate::Load(const std::string
     }
     if (uri.starts_with(kBase64Scheme)) {
         // The whole template would make every log line and error huge.
-        if (uri.size() > kBase64Scheme.size() + 16)
-            t->display_name_ = uri.substr(0, kBase64Scheme.size() + 16) + "...";
+        if (uri.size() > kBase64Scheme.size() + 16) t->display_name_ = uri.substr(0, kBase64Scheme.size() + 16) + "...";
         auto decoded = core::Base64Decode(std::string_view(uri).substr(kBase64Scheme.size()));
         if (!decoded) return core::Internal("the body template " + t->display_name_ + " is not valid base64");
         t->text_ = std::move(*decoded);
@@ -149,8 +145,7 @@ core::Result<std::unique_ptr<BodyTemplate>> BodyTemplate::Load(const std::string
         BIA_TRY_ASSIGN(t->text_, ReadLocalFile(uri));  // Kratos's deprecated bare path
     }
     if (auto st = CheckJsonnetSyntax(t->display_name_, t->text_); !st)
-        return core::Internal("the body template " + t->display_name_ +
-                              " is not valid Jsonnet: " + st.error().reason);
+        return core::Internal("the body template " + t->display_name_ + " is not valid Jsonnet: " + st.error().reason);
     return t;
 }
 
@@ -160,10 +155,8 @@ core::Result<std::string> BodyTemplate::Source() const {
     const auto now = std::chrono::steady_clock::now();
     if (cached_ && now - fetched_at_ < kRemoteCacheTtl) return *cached_;
     auto text = fetch_(uri_);
-    if (!text)
-        return core::Internal("unable to fetch the body template " + uri_ + ": " + text.error().reason);
-    if (text->size() > kMaxTemplateBytes)
-        return core::Internal("the body template " + uri_ + " is larger than 1 MiB");
+    if (!text) return core::Internal("unable to fetch the body template " + uri_ + ": " + text.error().reason);
+    if (text->size() > kMaxTemplateBytes) return core::Internal("the body template " + uri_ + " is larger than 1 MiB");
     cached_ = std::move(text).value();
     fetched_at_ = now;
     return *cached_;

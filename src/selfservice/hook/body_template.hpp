@@ -16,7 +16,7 @@
 namespace bia::selfservice::hook {
 
 class BodyTemplate {
-public:
+  public:
     // Fetches an http(s) template; gets the URL, answers the document text.
     using Fetcher = std::function<core::Result<std::string>(const std::string& url)>;
 
@@ -38,7 +38,7 @@ public:
     const std::string& display_name() const { return display_name_; }
     bool remote() const { return remote_; }
 
-private:
+  private:
     BodyTemplate() = default;
     core::Result<std::string> Source() const;
 

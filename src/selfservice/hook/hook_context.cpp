@@ -51,14 +51,13 @@ std::string CanonicalHeaderKey(std::string_view key) {
     return out;
 }
 
-nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity,
-                            const nlohmann::json& session, const HookRequest& request) {
+nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity, const nlohmann::json& session,
+                            const HookRequest& request) {
     return BuildContext(flow, identity, session, request, DefaultHeaderAllowlist());
 }
 
-nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity,
-                            const nlohmann::json& session, const HookRequest& request,
-                            const std::vector<std::string>& header_allowlist) {
+nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity, const nlohmann::json& session,
+                            const HookRequest& request, const std::vector<std::string>& header_allowlist) {
     std::set<std::string, std::less<>> allowed;
     for (const std::string& h : header_allowlist) allowed.insert(CanonicalHeaderKey(h));
 

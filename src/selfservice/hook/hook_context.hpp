@@ -33,10 +33,9 @@ std::string CanonicalHeaderKey(std::string_view key);
 // run before there is one). Like Kratos's public identity encoding, `credentials` and
 // `metadata_admin` are dropped from the identity and from session.identity. request_headers maps
 // each allowed header (canonical key) to the array of its values, as Go's http.Header encodes.
-nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity,
-                            const nlohmann::json& session, const HookRequest& request);
-nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity,
-                            const nlohmann::json& session, const HookRequest& request,
-                            const std::vector<std::string>& header_allowlist);
+nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity, const nlohmann::json& session,
+                            const HookRequest& request);
+nlohmann::json BuildContext(const nlohmann::json& flow, const nlohmann::json& identity, const nlohmann::json& session,
+                            const HookRequest& request, const std::vector<std::string>& header_allowlist);
 
 }  // namespace bia::selfservice::hook

@@ -37,8 +37,7 @@ TEST(HookContext, HasKratosFieldsAndOnlyAllowListedHeaders) {
     EXPECT_EQ(ctx["flow"], flow);
     EXPECT_EQ(ctx["request_method"], "POST");
     EXPECT_EQ(ctx["request_url"], req.url);
-    EXPECT_EQ(ctx["request_headers"],
-              (json{{"User-Agent", {"ua/1"}}, {"Accept", {"application/json", "text/html"}}}));
+    EXPECT_EQ(ctx["request_headers"], (json{{"User-Agent", {"ua/1"}}, {"Accept", {"application/json", "text/html"}}}));
     EXPECT_EQ(ctx["request_cookies"], (json{{"ory_kratos_session", "s3cret"}, {"csrf", "c"}}));
     EXPECT_EQ(ctx["identity"]["traits"]["email"], "a@example.com");
     EXPECT_EQ(ctx["identity"]["metadata_public"]["y"], 2);
@@ -50,8 +49,7 @@ TEST(HookContext, HasKratosFieldsAndOnlyAllowListedHeaders) {
 }
 
 TEST(HookContext, OmitsIdentityAndSessionWhenAbsent) {
-    const json ctx =
-        BuildContext(json{{"id", "f"}}, nullptr, nullptr, HookRequest{"GET", "https://x/", {}, {}});
+    const json ctx = BuildContext(json{{"id", "f"}}, nullptr, nullptr, HookRequest{"GET", "https://x/", {}, {}});
     EXPECT_FALSE(ctx.contains("identity"));
     EXPECT_FALSE(ctx.contains("session"));
     EXPECT_EQ(ctx["request_headers"], json::object());

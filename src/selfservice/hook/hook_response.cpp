@@ -17,8 +17,7 @@ core::Error Undecodable(std::string_view why) {
 // Go decodes a JSON number into an int only when it is an integer literal in range.
 bool ReadInt(const nlohmann::json& v, int64_t& out) {
     if (v.is_number_integer()) {
-        if (v.is_number_unsigned() &&
-            v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
             return false;
         out = v.get<int64_t>();
         return true;
@@ -40,8 +39,7 @@ std::string NodeNameOf(std::string_view instance_ptr) {
         std::string segment(rest.substr(0, slash));
         std::string unescaped;
         for (size_t i = 0; i < segment.size(); ++i) {
-            if (segment[i] == '~' && i + 1 < segment.size() &&
-                (segment[i + 1] == '1' || segment[i + 1] == '0')) {
+            if (segment[i] == '~' && i + 1 < segment.size() && (segment[i + 1] == '1' || segment[i + 1] == '0')) {
                 unescaped += segment[i + 1] == '1' ? '/' : '~';
                 ++i;
             } else {
@@ -73,8 +71,7 @@ core::Result<std::vector<HookValidation>> ParseRejection(std::string_view body) 
         return Undecodable(e.what());
     }
     std::vector<HookValidation> out;
-    if (doc.is_null())
-        return core::Internal("error while parsing webhook response: got no validation errors");
+    if (doc.is_null()) return core::Internal("error while parsing webhook response: got no validation errors");
     if (!doc.is_object()) return Undecodable("the answer is not a JSON object");
     const auto messages = doc.find("messages");
     if (messages != doc.end() && !messages->is_null()) {
@@ -126,8 +123,7 @@ core::Result<std::vector<HookValidation>> ParseRejection(std::string_view body) 
 
 core::Result<nlohmann::json> ParseIdentityPatch(std::string_view body) {
     nlohmann::json doc = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-    if (doc.is_discarded())
-        return Undecodable(body.empty() ? "the answer is empty" : "the answer is not JSON");
+    if (doc.is_discarded()) return Undecodable(body.empty() ? "the answer is empty" : "the answer is not JSON");
     nlohmann::json patch = nlohmann::json::object();
     if (doc.is_null()) return patch;
     if (!doc.is_object()) return Undecodable("the answer is not a JSON object");
@@ -138,8 +134,7 @@ core::Result<nlohmann::json> ParseIdentityPatch(std::string_view body) {
 
     for (const char* key : {"schema_id", "state"}) {
         if (auto v = id.find(key); v != id.end()) {
-            if (!IsStringOrNull(*v))
-                return Undecodable(std::string("\"identity.") + key + "\" is not a string");
+            if (!IsStringOrNull(*v)) return Undecodable(std::string("\"identity.") + key + "\" is not a string");
             if (v->is_string() && !v->get<std::string>().empty()) patch[key] = *v;
         }
     }

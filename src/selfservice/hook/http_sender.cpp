@@ -48,8 +48,7 @@ size_t CollectHeader(char* ptr, size_t size, size_t nitems, void* userdata) {
         if (match) {
             std::string_view v = line.substr(kName.size());
             while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-            while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
-                v.remove_suffix(1);
+            while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
             t->retry_after = std::string(v);
         }
     }
@@ -90,8 +89,7 @@ void GlobalInit() {
 std::string NoProxyList() {
     std::string no_proxy = "localhost,127.0.0.1,::1";
     for (const char* name : {"NO_PROXY", "no_proxy"}) {
-        if (const char* v = std::getenv(name); v != nullptr && *v != '\0')
-            return std::string(v) + "," + no_proxy;
+        if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return std::string(v) + "," + no_proxy;
     }
     return no_proxy;
 }
@@ -224,8 +222,8 @@ SendResult Send(const OutgoingRequest& request, const RetryPolicy& policy, StopS
             return result;
         }
         if (a.rc != CURLE_OK) {
-            result.outcome = a.rc == CURLE_OPERATION_TIMEDOUT ? SendResult::Outcome::kTimeout
-                                                              : SendResult::Outcome::kFailed;
+            result.outcome =
+                a.rc == CURLE_OPERATION_TIMEDOUT ? SendResult::Outcome::kTimeout : SendResult::Outcome::kFailed;
             result.status = 0;
             result.error = std::move(a.error);
             retry = RetryableCurlError(a.rc);

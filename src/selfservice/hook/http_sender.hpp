@@ -29,13 +29,13 @@ struct RetryPolicy {
 // Lets the owner of background work end it early: waits between retries return at once and a
 // transfer in flight is aborted at its next progress tick.
 class StopSignal {
-public:
+  public:
     void Stop();
     bool stopped() const { return stopped_.load(); }
     // Sleeps for `d` unless stopped; returns false when stopped.
     bool SleepFor(std::chrono::milliseconds d);
 
-private:
+  private:
     std::atomic<bool> stopped_{false};
     std::mutex mu_;
     std::condition_variable cv_;
@@ -58,8 +58,7 @@ struct SendResult {
         kStopped,   // the StopSignal fired
     };
     Outcome outcome = Outcome::kFailed;
-    int status =
-        0;  // kAnswered: the answer's; kFailed: the last retryable status (0 after a transport error)
+    int status = 0;    // kAnswered: the answer's; kFailed: the last retryable status (0 after a transport error)
     std::string body;  // kAnswered only; at most kMaxAnswerBytes, the rest is not read
     bool truncated = false;
     int attempts = 0;

@@ -19,20 +19,16 @@ constexpr std::string_view kContentTypeForm = "application/x-www-form-urlencoded
 // Kratos's texts for upstream failures (selfservice/hook/web_hook.go).
 constexpr std::string_view kUnreachable =
     "A third-party upstream service could not be reached. Please try again later.";
-constexpr std::string_view kImproper =
-    "A third-party upstream service responded improperly. Please try again later.";
+constexpr std::string_view kImproper = "A third-party upstream service responded improperly. Please try again later.";
 constexpr std::string_view kRejected = "a webhook target returned an error";
 
-core::Error ConfigError(const std::string& why) {
-    return core::Internal("invalid web_hook configuration: " + why);
-}
+core::Error ConfigError(const std::string& why) { return core::Internal("invalid web_hook configuration: " + why); }
 
 bool IsToken(std::string_view s) {
     if (s.empty()) return false;
     for (unsigned char c : s) {
-        const bool ok =
-            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+        const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
         if (!ok) return false;
     }
     return true;
@@ -85,8 +81,7 @@ core::Result<bool> OptionalBool(const nlohmann::json& obj, const char* key, cons
     return it->get<bool>();
 }
 
-core::Result<std::string> RequiredString(const nlohmann::json& obj, const char* key,
-                                         const std::string& where) {
+core::Result<std::string> RequiredString(const nlohmann::json& obj, const char* key, const std::string& where) {
     auto it = obj.find(key);
     if (it == obj.end()) return ConfigError(where + key + " is required");
     if (!it->is_string()) return ConfigError(where + key + " must be a string");
@@ -132,8 +127,7 @@ core::Status ApplyAuth(const nlohmann::json& auth, HeaderList& headers) {
         } else if (in == "cookie") {
             if (name.empty()) return ConfigError("auth.config.name is empty");
             const std::string pair = CookiePair(name, value);
-            if (const std::string* existing = FindHeader(headers, "Cookie");
-                existing != nullptr && !existing->empty())
+            if (const std::string* existing = FindHeader(headers, "Cookie"); existing != nullptr && !existing->empty())
                 SetHeader(headers, "Cookie", *existing + "; " + pair);
             else
                 SetHeader(headers, "Cookie", pair);
@@ -161,8 +155,7 @@ core::Result<std::string> FormEncode(const std::string& rendered) {
     core::Query q;
     if (doc.is_object()) {
         for (const auto& [k, v] : doc.items()) {
-            if (!v.is_string())
-                return core::Internal("the form body template must render an object of strings");
+            if (!v.is_string()) return core::Internal("the form body template must render an object of strings");
             q.Add(k, v.get<std::string>());
         }
     }
@@ -173,7 +166,7 @@ core::Result<std::string> FormEncode(const std::string& rendered) {
 
 // Runs `response.ignore` calls on a few background threads so the flow never waits for them.
 class WebHook::Dispatcher {
-public:
+  public:
     Dispatcher(const WebHook& hook, size_t max_workers, size_t queue_limit)
         : hook_(hook), max_workers_(std::max<size_t>(1, max_workers)), queue_limit_(queue_limit) {}
 
@@ -189,8 +182,7 @@ public:
         work_cv_.notify_all();
         for (auto& t : threads_) t.join();
         if (dropped > 0)
-            hook_.Log(LogLevel::kWarning,
-                      {{"msg", "Webhook calls dropped at shutdown"}, {"dropped", dropped}});
+            hook_.Log(LogLevel::kWarning, {{"msg", "Webhook calls dropped at shutdown"}, {"dropped", dropped}});
     }
 
     // False when the queue is full; the call is then lost (and logged by the caller).
@@ -198,8 +190,7 @@ public:
         std::lock_guard lock(mu_);
         if (stopping_ || queue_.size() >= queue_limit_) return false;
         queue_.push_back(std::move(ctx));
-        if (queue_.size() > idle_ && threads_.size() < max_workers_)
-            threads_.emplace_back([this] { Loop(); });
+        if (queue_.size() > idle_ && threads_.size() < max_workers_) threads_.emplace_back([this] { Loop(); });
         work_cv_.notify_one();
         return true;
     }
@@ -209,7 +200,7 @@ public:
         return idle_cv_.wait_for(lock, timeout, [this] { return queue_.empty() && busy_ == 0; });
     }
 
-private:
+  private:
     void Loop() {
         std::unique_lock lock(mu_);
         while (true) {
@@ -246,10 +237,9 @@ WebHook::~WebHook() { dispatcher_.reset(); }
 
 core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& config, WebHookOptions options) {
     if (!config.is_object()) return ConfigError("config must be an object");
-    BIA_TRY(OnlyKeys(config,
-                     {"id", "url", "method", "headers", "body", "auth", "response", "can_interrupt",
-                      "emit_analytics_event"},
-                     ""));
+    BIA_TRY(OnlyKeys(
+        config, {"id", "url", "method", "headers", "body", "auth", "response", "can_interrupt", "emit_analytics_event"},
+        ""));
     std::unique_ptr<WebHook> hook(new WebHook());
     hook->options_ = std::move(options);
 
@@ -287,8 +277,7 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
 
     BIA_TRY_ASSIGN(hook->can_interrupt_, OptionalBool(config, "can_interrupt", ""));
     BIA_TRY_ASSIGN(const bool emit, OptionalBool(config, "emit_analytics_event", ""));
-    hook->emit_ids_ =
-        emit || !config.contains("emit_analytics_event") || config["emit_analytics_event"].is_null();
+    hook->emit_ids_ = emit || !config.contains("emit_analytics_event") || config["emit_analytics_event"].is_null();
     if (auto it = config.find("response"); it != config.end() && !it->is_null()) {
         if (!it->is_object()) return ConfigError("response must be an object");
         BIA_TRY(OnlyKeys(*it, {"ignore", "parse"}, "response."));
@@ -306,8 +295,7 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
     if (hook->method_ != "TRACE") {
         auto it = config.find("body");
         if (it == config.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty()))
-            return ConfigError("body (the URL of a Jsonnet template) is required for method " +
-                               hook->method_);
+            return ConfigError("body (the URL of a Jsonnet template) is required for method " + hook->method_);
         if (!it->is_string()) return ConfigError("body must be a string");
         const std::string& type = *FindHeader(headers, "Content-Type");
         if (type == kContentTypeForm)
@@ -317,14 +305,13 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
                 "the Content-Type header must be application/json or "
                 "application/x-www-form-urlencoded for a request with a body");
         const RetryPolicy policy = hook->options_.http;
-        auto body = BodyTemplate::Load(
-            it->get<std::string>(), [policy](const std::string& url) -> core::Result<std::string> {
+        auto body =
+            BodyTemplate::Load(it->get<std::string>(), [policy](const std::string& url) -> core::Result<std::string> {
                 OutgoingRequest get{
                     .method = "GET", .url = url, .headers = {}, .body = std::nullopt, .attempt_headers = {}};
                 SendResult r = Send(get, policy, nullptr);
                 if (r.outcome != SendResult::Outcome::kAnswered) return core::Internal(r.error);
-                if (r.status != 200)
-                    return core::Internal("expected status 200 but got " + std::to_string(r.status));
+                if (r.status != 200) return core::Internal("expected status 200 but got " + std::to_string(r.status));
                 if (r.truncated) return core::Internal("the template is larger than 5 MiB");
                 return std::move(r.body);
             });
@@ -335,8 +322,8 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
     }
     hook->headers_ = std::move(headers);
     if (hook->ignore_response_)
-        hook->dispatcher_ = std::make_unique<Dispatcher>(*hook, hook->options_.async_workers,
-                                                         hook->options_.async_queue_limit);
+        hook->dispatcher_ =
+            std::make_unique<Dispatcher>(*hook, hook->options_.async_workers, hook->options_.async_queue_limit);
     return hook;
 }
 
@@ -353,26 +340,22 @@ void WebHook::Log(LogLevel level, nlohmann::json event) const {
 core::Result<WebHookResult> WebHook::Run(const nlohmann::json& ctx, StopSignal* stop) const {
     const auto started = std::chrono::steady_clock::now();
     const bool background = stop != nullptr;
-    auto finish = [&](core::Result<WebHookResult> r, int status,
-                      int attempts) -> core::Result<WebHookResult> {
+    auto finish = [&](core::Result<WebHookResult> r, int status, int attempts) -> core::Result<WebHookResult> {
         nlohmann::json event = {
             {"method", method_},
             {"url", log_url_},
             {"duration_ms",
-             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-                 .count()},
+             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()},
         };
         if (status != 0) event["status"] = status;
         if (attempts != 0) event["attempts"] = attempts;
         const bool failed = !r || !r->validations.empty();
         if (!failed) {
-            event["msg"] =
-                r->sent ? "Webhook request succeeded" : "Webhook request cancelled by its body template";
+            event["msg"] = r->sent ? "Webhook request succeeded" : "Webhook request cancelled by its body template";
             Log(LogLevel::kInfo, std::move(event));
         } else {
-            event["error"] =
-                !r ? r.error().reason + (r.error().message.empty() ? "" : " (" + r.error().message + ")")
-                   : std::string(kRejected);
+            event["error"] = !r ? r.error().reason + (r.error().message.empty() ? "" : " (" + r.error().message + ")")
+                                : std::string(kRejected);
             if (background) {
                 event["msg"] =
                     "Webhook request failed but the error was ignored because the configuration indicated "
@@ -423,8 +406,7 @@ core::Result<WebHookResult> WebHook::Run(const nlohmann::json& ctx, StopSignal* 
             return finish(std::move(e), 0, sent.attempts);
         }
         case SendResult::Outcome::kFailed:
-            return finish(core::Internal("web hook request failed: " + sent.error), sent.status,
-                          sent.attempts);
+            return finish(core::Internal("web hook request failed: " + sent.error), sent.status, sent.attempts);
         case SendResult::Outcome::kAnswered:
             break;
     }
@@ -454,9 +436,8 @@ core::Result<WebHookResult> WebHook::Run(const nlohmann::json& ctx, StopSignal* 
 core::Result<WebHookResult> WebHook::Call(const nlohmann::json& ctx) const {
     if (ignore_response_) {
         if (!dispatcher_->Enqueue(ctx))
-            Log(LogLevel::kWarning, {{"msg", "Webhook call dropped: too many calls are waiting"},
-                                     {"method", method_},
-                                     {"url", log_url_}});
+            Log(LogLevel::kWarning,
+                {{"msg", "Webhook call dropped: too many calls are waiting"}, {"method", method_}, {"url", log_url_}});
         return WebHookResult{};
     }
     return Run(ctx, nullptr);

@@ -56,12 +56,11 @@ struct WebHookResult {
 };
 
 class WebHook {
-public:
+  public:
     // Validates `config` (the hook's `config` object, Kratos's schema: url, method, headers,
     // body, auth, response.{ignore,parse}, can_interrupt, id, emit_analytics_event) and loads a
     // local body template, so every problem surfaces at start-up.
-    static core::Result<std::unique_ptr<WebHook>> Create(const nlohmann::json& config,
-                                                         WebHookOptions options = {});
+    static core::Result<std::unique_ptr<WebHook>> Create(const nlohmann::json& config, WebHookOptions options = {});
     // Stops fire-and-forget work: queued calls are dropped, calls in flight are aborted.
     ~WebHook();
     WebHook(const WebHook&) = delete;
@@ -90,7 +89,7 @@ public:
     // graceful shutdown.
     bool WaitIdle(std::chrono::milliseconds timeout) const;
 
-private:
+  private:
     class Dispatcher;
     WebHook() = default;
     core::Result<WebHookResult> Run(const nlohmann::json& ctx, StopSignal* stop) const;

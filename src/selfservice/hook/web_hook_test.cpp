@@ -50,7 +50,7 @@ struct Answer {
 // A one-connection-at-a-time HTTP/1.1 server on 127.0.0.1 that records every request and answers
 // what the test scripts. Raw sockets on purpose: it must not share code with the client under test.
 class Receiver {
-public:
+  public:
     using Script = std::function<Answer(const Recorded&, size_t index)>;
 
     explicit Receiver(Script script = {}) : script_(std::move(script)) {
@@ -61,8 +61,7 @@ public:
         addr.sin_family = AF_INET;
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         addr.sin_port = 0;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0)
-            std::abort();
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) std::abort();
         socklen_t len = sizeof addr;
         ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
         port_ = ntohs(addr.sin_port);
@@ -94,7 +93,7 @@ public:
         return Count() >= n;
     }
 
-private:
+  private:
     void Loop() {
         while (!stop_) {
             pollfd p{fd_, POLLIN, 0};
@@ -120,8 +119,7 @@ private:
             const ssize_t n = ::recv(c, buf, sizeof buf, 0);
             if (n <= 0) return false;
             data.append(buf, static_cast<size_t>(n));
-            if (header_end == std::string::npos &&
-                (header_end = data.find("\r\n\r\n")) != std::string::npos) {
+            if (header_end == std::string::npos && (header_end = data.find("\r\n\r\n")) != std::string::npos) {
                 std::string head = data.substr(0, header_end);
                 size_t pos = head.find("\r\n");
                 const std::string line = head.substr(0, pos);
@@ -159,8 +157,7 @@ private:
         const auto until = Clock::now() + a.delay;
         while (!stop_ && Clock::now() < until) std::this_thread::sleep_for(milliseconds(5));
         std::string out = "HTTP/1.1 " + std::to_string(a.status) +
-                          " X\r\nContent-Length: " + std::to_string(a.body.size()) +
-                          "\r\nConnection: close\r\n";
+                          " X\r\nContent-Length: " + std::to_string(a.body.size()) + "\r\nConnection: close\r\n";
         for (const auto& [k, v] : a.headers) out += k + ": " + v + "\r\n";
         out += "\r\n" + a.body;
         ::send(c, out.data(), out.size(), MSG_NOSIGNAL);
@@ -180,11 +177,9 @@ std::string B64(std::string_view s) { return "base64://" + core::Base64Encode(s)
 const std::string kPickTemplate = "function(ctx) { email: ctx.identity.traits.email, flow_id: ctx.flow.id }";
 
 json SampleContext() {
-    HookRequest req{
-        "POST", "https://auth.example.com/self-service/settings?flow=f-123", {{"User-Agent", "ua"}}, {}};
+    HookRequest req{"POST", "https://auth.example.com/self-service/settings?flow=f-123", {{"User-Agent", "ua"}}, {}};
     return BuildContext(json{{"id", "f-123"}, {"type", "browser"}},
-                        json{{"id", "i-1"}, {"traits", {{"email", "alice@example.com"}}}},
-                        json{{"id", "s-1"}}, req);
+                        json{{"id", "i-1"}, {"traits", {{"email", "alice@example.com"}}}}, json{{"id", "s-1"}}, req);
 }
 
 // Fast retries so tests that exercise them stay quick.
@@ -222,8 +217,7 @@ TEST(WebHook, RendersTheTemplateWithCtxAndSendsJson) {
 
 TEST(WebHook, ReadsTemplatesFromFilesAndAcceptsExtVarCtx) {
     Receiver rx;
-    const auto path =
-        std::filesystem::temp_directory_path() / ("bia_hook_" + std::to_string(::getpid()) + ".jsonnet");
+    const auto path = std::filesystem::temp_directory_path() / ("bia_hook_" + std::to_string(::getpid()) + ".jsonnet");
     std::ofstream(path)
         << "local ctx = std.extVar('ctx');\n{ email: ctx.identity.traits.email, url: ctx.request_url }\n";
     auto hook = MustCreate({{"url", rx.Url()}, {"method", "PUT"}, {"body", "file://" + path.string()}});
@@ -233,9 +227,8 @@ TEST(WebHook, ReadsTemplatesFromFilesAndAcceptsExtVarCtx) {
     auto reqs = rx.Requests();
     ASSERT_EQ(reqs.size(), 1u);
     EXPECT_EQ(reqs[0].method, "PUT");
-    EXPECT_EQ(json::parse(reqs[0].body),
-              (json{{"email", "alice@example.com"},
-                    {"url", "https://auth.example.com/self-service/settings?flow=f-123"}}));
+    EXPECT_EQ(json::parse(reqs[0].body), (json{{"email", "alice@example.com"},
+                                               {"url", "https://auth.example.com/self-service/settings?flow=f-123"}}));
 }
 
 TEST(WebHook, EmptyObjectAndNullBodiesAreSentAsRendered) {
@@ -253,10 +246,9 @@ TEST(WebHook, EmptyObjectAndNullBodiesAreSentAsRendered) {
 
 TEST(WebHook, CancelInTheTemplateSendsNothing) {
     Receiver rx;
-    auto hook =
-        MustCreate({{"url", rx.Url()},
-                    {"method", "POST"},
-                    {"body", B64("function(ctx) if ctx.flow.id == 'f-123' then error 'cancel' else {}")}});
+    auto hook = MustCreate({{"url", rx.Url()},
+                            {"method", "POST"},
+                            {"body", B64("function(ctx) if ctx.flow.id == 'f-123' then error 'cancel' else {}")}});
     ASSERT_TRUE(hook);
     auto r = hook->Call(SampleContext());
     ASSERT_TRUE(r.ok()) << r.error().reason;
@@ -267,11 +259,11 @@ TEST(WebHook, CancelInTheTemplateSendsNothing) {
 
 TEST(WebHook, BasicAuth) {
     Receiver rx;
-    auto hook = MustCreate(
-        {{"url", rx.Url()},
-         {"method", "POST"},
-         {"body", B64("function(ctx) {}")},
-         {"auth", {{"type", "basic_auth"}, {"config", {{"user", "bia"}, {"password", "pa55:word"}}}}}});
+    auto hook =
+        MustCreate({{"url", rx.Url()},
+                    {"method", "POST"},
+                    {"body", B64("function(ctx) {}")},
+                    {"auth", {{"type", "basic_auth"}, {"config", {{"user", "bia"}, {"password", "pa55:word"}}}}}});
     ASSERT_TRUE(hook);
     ASSERT_TRUE(hook->Execute(SampleContext()).ok());
     auto reqs = rx.Requests();
@@ -286,8 +278,7 @@ TEST(WebHook, ApiKeyInHeaderReplacesAConfiguredHeader) {
          {"method", "POST"},
          {"body", B64("function(ctx) {}")},
          {"headers", {{"x-api-key", "configured"}, {"X-Custom", "yes"}}},
-         {"auth",
-          {{"type", "api_key"}, {"config", {{"name", "X-API-Key"}, {"value", "k3y"}, {"in", "header"}}}}}});
+         {"auth", {{"type", "api_key"}, {"config", {{"name", "X-API-Key"}, {"value", "k3y"}, {"in", "header"}}}}}});
     ASSERT_TRUE(hook);
     ASSERT_TRUE(hook->Execute(SampleContext()).ok());
     auto reqs = rx.Requests();
@@ -303,15 +294,13 @@ TEST(WebHook, ApiKeyInCookieJoinsAConfiguredCookieHeader) {
         {{"url", rx.Url()},
          {"method", "POST"},
          {"body", B64("function(ctx) {}")},
-         {"auth",
-          {{"type", "api_key"}, {"config", {{"name", "hook_key"}, {"value", "k3y"}, {"in", "cookie"}}}}}});
+         {"auth", {{"type", "api_key"}, {"config", {{"name", "hook_key"}, {"value", "k3y"}, {"in", "cookie"}}}}}});
     auto joined = MustCreate(
         {{"url", rx.Url()},
          {"method", "POST"},
          {"body", B64("function(ctx) {}")},
          {"headers", {{"Cookie", "a=b"}}},
-         {"auth",
-          {{"type", "api_key"}, {"config", {{"name", "hook_key"}, {"value", "k 3y"}, {"in", "cookie"}}}}}});
+         {"auth", {{"type", "api_key"}, {"config", {{"name", "hook_key"}, {"value", "k 3y"}, {"in", "cookie"}}}}}});
     ASSERT_TRUE(plain && joined);
     ASSERT_TRUE(plain->Execute(SampleContext()).ok());
     ASSERT_TRUE(joined->Execute(SampleContext()).ok());
@@ -343,8 +332,7 @@ TEST(WebHook, ErrorStatusIsABadGatewayError) {
     auto st = hook->Execute(SampleContext());
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code, 502);
-    EXPECT_EQ(st.error().reason,
-              "A third-party upstream service responded improperly. Please try again later.");
+    EXPECT_EQ(st.error().reason, "A third-party upstream service responded improperly. Please try again later.");
     EXPECT_EQ(st.error().message, "webhook failed with status code 403");
     EXPECT_EQ(rx.Count(), 1u);  // 4xx is not retried
 }
@@ -384,8 +372,7 @@ TEST(WebHook, TimeoutIsAGatewayTimeoutWithinTheLimit) {
     const auto took = Clock::now() - start;
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code, 504);
-    EXPECT_EQ(st.error().reason,
-              "A third-party upstream service could not be reached. Please try again later.");
+    EXPECT_EQ(st.error().reason, "A third-party upstream service could not be reached. Please try again later.");
     EXPECT_GE(took, milliseconds(250));
     EXPECT_LT(took, milliseconds(1500));
 }
@@ -414,11 +401,9 @@ TEST(WebHook, IgnoredResponseDoesNotWaitAndNeverFails) {
         std::lock_guard lock(mu);
         logs.emplace_back(level, e);
     };
-    auto hook = MustCreate({{"url", rx.Url()},
-                            {"method", "POST"},
-                            {"body", B64(kPickTemplate)},
-                            {"response", {{"ignore", true}}}},
-                           options);
+    auto hook = MustCreate(
+        {{"url", rx.Url()}, {"method", "POST"}, {"body", B64(kPickTemplate)}, {"response", {{"ignore", true}}}},
+        options);
     ASSERT_TRUE(hook);
     EXPECT_TRUE(hook->ignores_response());
     EXPECT_FALSE(hook->RunsBeforePersist());
@@ -447,10 +432,8 @@ TEST(WebHook, IgnoredResponseToAnUnreachableTargetStillSucceeds) {
 
 TEST(WebHook, DestroyingAHookAbortsBackgroundCallsPromptly) {
     Receiver rx([](const Recorded&, size_t) { return Answer{200, "", {}, milliseconds(10000)}; });
-    auto hook = MustCreate({{"url", rx.Url()},
-                            {"method", "POST"},
-                            {"body", B64("function(ctx) {}")},
-                            {"response", {{"ignore", true}}}});
+    auto hook = MustCreate(
+        {{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) {}")}, {"response", {{"ignore", true}}}});
     ASSERT_TRUE(hook);
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(hook->Execute(SampleContext()).ok());
     ASSERT_TRUE(rx.WaitFor(1, milliseconds(3000)));
@@ -488,8 +471,8 @@ TEST(WebHook, InterruptingHookTurnsMessagesIntoValidations) {
 
 TEST(WebHook, InterruptingHookWithAnUnreadableAnswerFails) {
     Receiver rx([](const Recorded&, size_t) { return Answer{400, "<html>nope</html>"}; });
-    auto hook = MustCreate(
-        {{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) {}")}, {"can_interrupt", true}});
+    auto hook =
+        MustCreate({{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) {}")}, {"can_interrupt", true}});
     ASSERT_TRUE(hook);
     auto st = hook->Execute(SampleContext());
     ASSERT_FALSE(st.ok());
@@ -499,20 +482,15 @@ TEST(WebHook, InterruptingHookWithAnUnreadableAnswerFails) {
 
 TEST(WebHook, ParseTakesIdentityChangesFromA200) {
     Receiver rx([](const Recorded&, size_t i) {
-        return i == 0
-                   ? Answer{200,
-                            R"({"identity":{"traits":{"email":"b@example.com"},"metadata_public":{"p":1}}})"}
-                   : Answer{200, "not json"};
+        return i == 0 ? Answer{200, R"({"identity":{"traits":{"email":"b@example.com"},"metadata_public":{"p":1}}})"}
+                      : Answer{200, "not json"};
     });
-    auto hook = MustCreate({{"url", rx.Url()},
-                            {"method", "POST"},
-                            {"body", B64("function(ctx) {}")},
-                            {"response", {{"parse", true}}}});
+    auto hook = MustCreate(
+        {{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) {}")}, {"response", {{"parse", true}}}});
     ASSERT_TRUE(hook);
     auto r = hook->Call(SampleContext());
     ASSERT_TRUE(r.ok()) << r.error().reason;
-    EXPECT_EQ(r->identity_patch,
-              (json{{"traits", {{"email", "b@example.com"}}}, {"metadata_public", {{"p", 1}}}}));
+    EXPECT_EQ(r->identity_patch, (json{{"traits", {{"email", "b@example.com"}}}, {"metadata_public", {{"p", 1}}}}));
     auto bad = hook->Call(SampleContext());
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().code, 500);
@@ -559,8 +537,8 @@ TEST(WebHook, TraceSendsNoBodyAndNeedsNoTemplate) {
 
 TEST(WebHook, TemplateRuntimeErrorFailsTheCall) {
     Receiver rx;
-    auto hook = MustCreate(
-        {{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) { a: ctx.nope.deeper }")}});
+    auto hook =
+        MustCreate({{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) { a: ctx.nope.deeper }")}});
     ASSERT_TRUE(hook);
     auto st = hook->Execute(SampleContext());
     ASSERT_FALSE(st.ok());
@@ -571,8 +549,8 @@ TEST(WebHook, TemplateRuntimeErrorFailsTheCall) {
 
 TEST(WebHook, TemplatesCannotImport) {
     Receiver rx;
-    auto hook = MustCreate(
-        {{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) import '/etc/passwd'")}});
+    auto hook =
+        MustCreate({{"url", rx.Url()}, {"method", "POST"}, {"body", B64("function(ctx) import '/etc/passwd'")}});
     ASSERT_TRUE(hook);
     auto st = hook->Execute(SampleContext());
     ASSERT_FALSE(st.ok());
@@ -585,28 +563,23 @@ TEST(WebHookCreate, InvalidTemplateNamesTheProblem) {
     ASSERT_FALSE(syntax.ok());
     EXPECT_NE(syntax.error().reason.find("not valid Jsonnet"), std::string::npos) << syntax.error().reason;
     EXPECT_NE(syntax.error().reason.find("STATIC ERROR"), std::string::npos) << syntax.error().reason;
-    EXPECT_NE(syntax.error().reason.find(":3:"), std::string::npos)
-        << syntax.error().reason;  // line of the problem
+    EXPECT_NE(syntax.error().reason.find(":3:"), std::string::npos) << syntax.error().reason;  // line of the problem
 
     auto unknown = WebHook::Create(
         {{"url", "http://127.0.0.1:9/"}, {"method", "POST"}, {"body", B64("function(ctx) { a: ctxx }")}});
     ASSERT_FALSE(unknown.ok());
-    EXPECT_NE(unknown.error().reason.find("Unknown variable: ctxx"), std::string::npos)
-        << unknown.error().reason;
+    EXPECT_NE(unknown.error().reason.find("Unknown variable: ctxx"), std::string::npos) << unknown.error().reason;
 
     auto missing = WebHook::Create(
         {{"url", "http://127.0.0.1:9/"}, {"method", "POST"}, {"body", "file:///nonexistent/bia.jsonnet"}});
     ASSERT_FALSE(missing.ok());
-    EXPECT_NE(missing.error().reason.find("/nonexistent/bia.jsonnet"), std::string::npos)
-        << missing.error().reason;
+    EXPECT_NE(missing.error().reason.find("/nonexistent/bia.jsonnet"), std::string::npos) << missing.error().reason;
 
-    auto bad64 =
-        WebHook::Create({{"url", "http://127.0.0.1:9/"}, {"method", "POST"}, {"body", "base64://!!!"}});
+    auto bad64 = WebHook::Create({{"url", "http://127.0.0.1:9/"}, {"method", "POST"}, {"body", "base64://!!!"}});
     ASSERT_FALSE(bad64.ok());
     EXPECT_NE(bad64.error().reason.find("base64"), std::string::npos);
 
-    auto scheme =
-        WebHook::Create({{"url", "http://127.0.0.1:9/"}, {"method", "POST"}, {"body", "ftp://x/y.jsonnet"}});
+    auto scheme = WebHook::Create({{"url", "http://127.0.0.1:9/"}, {"method", "POST"}, {"body", "ftp://x/y.jsonnet"}});
     ASSERT_FALSE(scheme.ok());
     EXPECT_NE(scheme.error().reason.find("unsupported scheme"), std::string::npos);
 }
@@ -630,15 +603,12 @@ TEST(WebHookCreate, RejectsInvalidConfiguration) {
         {{{"body", nullptr}}, "body (the URL of a Jsonnet template) is required"},
         {{{"timeout", "1s"}}, "timeout is not a known key"},
         {{{"response", {{"ignore", true}, {"parse", true}}}}, "ignore the response but also to parse"},
-        {{{"response", {{"ignore", true}}}, {"can_interrupt", true}},
-         "ignore the response but also to parse"},
+        {{{"response", {{"ignore", true}}}, {"can_interrupt", true}}, "ignore the response but also to parse"},
         {{{"response", {{"ignore", "yes"}}}}, "response.ignore must be a boolean"},
-        {{{"auth", {{"type", "oauth2"}, {"config", json::object()}}}},
-         "auth.type \"oauth2\" is not supported"},
+        {{{"auth", {{"type", "oauth2"}, {"config", json::object()}}}}, "auth.type \"oauth2\" is not supported"},
         {{{"auth", {{"type", "api_key"}, {"config", {{"name", "k"}, {"value", "v"}, {"in", "query"}}}}}},
          "auth.config.in"},
-        {{{"auth", {{"type", "basic_auth"}, {"config", {{"user", "u"}}}}}},
-         "auth.config.password is required"},
+        {{{"auth", {{"type", "basic_auth"}, {"config", {{"user", "u"}}}}}}, "auth.config.password is required"},
         {{{"headers", {{"Content-Type", "text/plain"}}}}, "Content-Type header must be application/json"},
         {{{"headers", {{"X-A", "a\r\nX-B: b"}}}}, "contains a line break"},
     };
@@ -650,13 +620,11 @@ TEST(WebHookCreate, RejectsInvalidConfiguration) {
 }
 
 TEST(WebHookCreate, SecretsStayOutOfErrorsAndLogs) {
-    auto bad =
-        WebHook::Create({{"url", "http://127.0.0.1:9/"},
-                         {"method", "POST"},
-                         {"body", B64("function(ctx) {}")},
-                         {"auth",
-                          {{"type", "api_key"},
-                           {"config", {{"name", "X-Key"}, {"value", "t0p\nsecret"}, {"in", "header"}}}}}});
+    auto bad = WebHook::Create(
+        {{"url", "http://127.0.0.1:9/"},
+         {"method", "POST"},
+         {"body", B64("function(ctx) {}")},
+         {"auth", {{"type", "api_key"}, {"config", {{"name", "X-Key"}, {"value", "t0p\nsecret"}, {"in", "header"}}}}}});
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().reason.find("t0p"), std::string::npos);
 
@@ -664,13 +632,12 @@ TEST(WebHookCreate, SecretsStayOutOfErrorsAndLogs) {
     std::vector<json> logs;
     WebHookOptions options = Fast();
     options.log = [&](LogLevel, const json& e) { logs.push_back(e); };
-    auto hook = MustCreate(
-        {{"id", "audit"},
-         {"url", "http://user:urlpass@127.0.0.1:" + rx.Url("").substr(17) + "/hook?token=qsecret"},
-         {"method", "POST"},
-         {"body", B64(kPickTemplate)},
-         {"auth", {{"type", "basic_auth"}, {"config", {{"user", "u"}, {"password", "pw-secret"}}}}}},
-        options);
+    auto hook = MustCreate({{"id", "audit"},
+                            {"url", "http://user:urlpass@127.0.0.1:" + rx.Url("").substr(17) + "/hook?token=qsecret"},
+                            {"method", "POST"},
+                            {"body", B64(kPickTemplate)},
+                            {"auth", {{"type", "basic_auth"}, {"config", {{"user", "u"}, {"password", "pw-secret"}}}}}},
+                           options);
     ASSERT_TRUE(hook);
     EXPECT_FALSE(hook->Execute(SampleContext()).ok());
     ASSERT_EQ(logs.size(), 1u);

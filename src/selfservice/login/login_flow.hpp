@@ -45,7 +45,7 @@ struct LoginFlow {
 };
 
 class LoginFlowRepository {
-public:
+  public:
     virtual ~LoginFlowRepository() = default;
     virtual core::Status Create(const LoginFlow& flow) = 0;
     // Rewrites everything but id and created_at; 404 when absent.

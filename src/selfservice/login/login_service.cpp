@@ -16,8 +16,8 @@ bool ParseGoBool(std::string_view s) {
 
 ui::SortOptions LoginSortOptions() {
     ui::SortOptions o;
-    o.groups = {std::string(ui::kGroupDefault),  std::string(ui::kGroupOidc),     std::string(ui::kGroupCode),
-                std::string(ui::kGroupPassword), std::string(ui::kGroupPasskey),  std::string(ui::kGroupWebauthn),
+    o.groups = {std::string(ui::kGroupDefault),  std::string(ui::kGroupOidc),        std::string(ui::kGroupCode),
+                std::string(ui::kGroupPassword), std::string(ui::kGroupPasskey),     std::string(ui::kGroupWebauthn),
                 std::string(ui::kGroupTotp),     std::string(ui::kGroupLookupSecret)};
     o.keys = {std::string(ui::kCsrfTokenName), "identifier", "password"};
     return o;
@@ -47,7 +47,8 @@ core::Result<LoginFlow> LoginService::NewFlow(FlowType type, const RequestContex
     f.id = core::Uuid::V4(random_);
     f.type = type;
     f.issued_at = f.created_at = f.updated_at = now;
-    f.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(config_.selfservice.flows.login.lifespan);
+    f.expires_at =
+        now + std::chrono::duration_cast<core::TimePoint::duration>(config_.selfservice.flows.login.lifespan);
     f.request_url = std::move(request_url);
     f.refresh = refresh;
     f.requested_aal = std::move(requested_aal);
@@ -68,7 +69,8 @@ Outcome LoginService::Init(FlowType type, const RequestContext& ctx) {
     if (aal.empty()) aal = std::string(session::kAal1);
     if (aal != session::kAal1 && aal != session::kAal2) {
         return Failed{type, core::BadRequest("Unable to parse AuthenticationMethod Assurance Level (AAL): expected one "
-                                             "of [aal1, aal2] but got " + aal)};
+                                             "of [aal1, aal2] but got " +
+                                             aal)};
     }
     // The requested return_to must be allowed before anything else happens (settings-flow.md §1.5).
     if (auto rt = return_to_.Resolve(ctx.url, DefaultReturnUrl()); !rt) return Failed{type, std::move(rt).error()};
@@ -93,8 +95,9 @@ core::Result<json> LoginService::Fetch(const RequestContext& ctx, std::string_vi
     BIA_TRY_ASSIGN(LoginFlow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
     // A browser flow can only be read by the browser that holds its CSRF cookie (§7).
     if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
-        return CsrfViolation("The login flow was created by another browser: its anti-CSRF token does not match "
-                             "the anti-CSRF cookie of this request.");
+        return CsrfViolation(
+            "The login flow was created by another browser: its anti-CSRF token does not match "
+            "the anti-CSRF cookie of this request.");
     }
     if (f.IsExpiredAt(clock_.Now())) {
         if (f.type == FlowType::kBrowser) {
@@ -116,7 +119,8 @@ Outcome LoginService::Reject(const RequestContext& ctx, LoginFlow& flow, const R
     auto stored = flows_.Get(flow.id);
     if (!stored) return Failed{flow.type, std::move(stored).error()};
     (void)ctx;
-    return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, stored->ToJson(), config_.selfservice.flows.login.ui_url};
+    return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, stored->ToJson(),
+                    config_.selfservice.flows.login.ui_url};
 }
 
 Outcome LoginService::Expired(const RequestContext& ctx, const LoginFlow& flow) {

@@ -29,7 +29,7 @@ inline constexpr std::string_view kRouteSubmit = "/self-service/login";
 ui::SortOptions LoginSortOptions();
 
 class LoginService {
-public:
+  public:
     // `strategies` in the order they are asked to claim a submission; all references must outlive
     // the service.
     LoginService(const config::Config& config, LoginFlowRepository& flows, std::vector<LoginStrategy*> strategies,
@@ -53,7 +53,7 @@ public:
     // flow as message 4000001 (settings-flow.md §5.4).
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
-private:
+  private:
     core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url, bool refresh,
                                     std::string requested_aal);
     Outcome Reject(const RequestContext& ctx, LoginFlow& flow, const Rejection& rejection);

@@ -51,7 +51,7 @@ struct LoginAttempt {
 };
 
 class LoginStrategy {
-public:
+  public:
     virtual ~LoginStrategy() = default;
     virtual std::string_view Id() const = 0;  // "password", ...
     // Adds this method's nodes to a new flow (the csrf_token node is already there). `ctx.session`

@@ -28,7 +28,7 @@ struct RegistrationFlow {
     std::string state{kStateChooseMethod};
     core::TimePoint created_at{};  // server-only (not part of the G1/G2 registration flow JSON)
     core::TimePoint updated_at{};
-    std::string csrf_token;        // server-only: masked token the browser flow was created with
+    std::string csrf_token;  // server-only: masked token the browser flow was created with
     nlohmann::json internal_context = nlohmann::json::object();
 
     bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
@@ -40,7 +40,7 @@ struct RegistrationFlow {
 };
 
 class RegistrationFlowRepository {
-public:
+  public:
     virtual ~RegistrationFlowRepository() = default;
     virtual core::Status Create(const RegistrationFlow& flow) = 0;
     virtual core::Status Update(const RegistrationFlow& flow) = 0;

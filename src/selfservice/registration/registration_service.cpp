@@ -84,16 +84,17 @@ Outcome RegistrationService::Init(FlowType type, const RequestContext& ctx) {
 core::Result<json> RegistrationService::Fetch(const RequestContext& ctx, std::string_view id) {
     BIA_TRY_ASSIGN(RegistrationFlow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
     if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
-        return CsrfViolation("The registration flow was created by another browser: its anti-CSRF token does not "
-                             "match the anti-CSRF cookie of this request.");
+        return CsrfViolation(
+            "The registration flow was created by another browser: its anti-CSRF token does not "
+            "match the anti-CSRF cookie of this request.");
     }
     if (f.IsExpiredAt(clock_.Now())) {
         if (f.type == FlowType::kBrowser) {
             const std::string rt = f.ReturnTo();
             core::Query q;
             if (!rt.empty()) q.Set("return_to", rt);
-            return FetchExpiredBrowser("registration", PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode()),
-                                       rt);
+            return FetchExpiredBrowser("registration",
+                                       PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode()), rt);
         }
         return FetchExpiredApi("registration", PublicUrl(config_.PublicBaseUrl(), kRouteInitApi));
     }

@@ -30,7 +30,7 @@ inline constexpr std::string_view kHookSession = "session";
 ui::SortOptions RegistrationSortOptions(const std::vector<std::string>& schema_paths);
 
 class RegistrationService {
-public:
+  public:
     RegistrationService(const config::Config& config, RegistrationFlowRepository& flows,
                         std::vector<RegistrationStrategy*> strategies, identity::IdentityRepository& identities,
                         session::SessionService& sessions, const schema::SchemaRegistry& schemas,
@@ -51,7 +51,7 @@ public:
     // flow as message 4000001 (settings-flow.md §5.4).
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
-private:
+  private:
     core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url);
     Outcome Reject(RegistrationFlow& flow, const Rejection& rejection);
     Outcome Expired(const RequestContext& ctx, const RegistrationFlow& flow);

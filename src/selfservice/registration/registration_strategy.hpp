@@ -17,7 +17,7 @@ namespace bia::selfservice::registration {
 struct RegistrationAttempt {
     enum class Kind {
         kNotResponsible,
-        kCreated,   // `identity` is valid and ready to be stored; `method` is what a session hook records
+        kCreated,  // `identity` is valid and ready to be stored; `method` is what a session hook records
         kRejected,
         kFailed,
     };
@@ -50,7 +50,7 @@ struct RegistrationAttempt {
 };
 
 class RegistrationStrategy {
-public:
+  public:
     virtual ~RegistrationStrategy() = default;
     virtual std::string_view Id() const = 0;
     virtual core::Status Populate(const RequestContext& ctx, RegistrationFlow& flow) = 0;

@@ -45,7 +45,7 @@ struct SettingsFlow {
 };
 
 class SettingsFlowRepository {
-public:
+  public:
     virtual ~SettingsFlowRepository() = default;
     virtual core::Status Create(const SettingsFlow& flow) = 0;
     // Rewrites everything but id and created_at; 404 when absent.

@@ -16,7 +16,8 @@ core::Status RevokeActiveSessionsHook::Execute(const SettingsHookContext& ctx) {
 core::Result<SettingsHooks> SettingsHooks::Build(const config::AfterConfig& after, session::SessionRepository& sessions,
                                                  SettingsHookBuilder web_hook) {
     SettingsHooks out;
-    auto build_list = [&](const std::vector<config::Hook>& list) -> core::Result<std::vector<std::unique_ptr<SettingsHook>>> {
+    auto build_list =
+        [&](const std::vector<config::Hook>& list) -> core::Result<std::vector<std::unique_ptr<SettingsHook>>> {
         std::vector<std::unique_ptr<SettingsHook>> hooks;
         for (const auto& h : list) {
             if (h.name == kHookRevokeActiveSessions) {

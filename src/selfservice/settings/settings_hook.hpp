@@ -35,16 +35,16 @@ struct HookRequestFacts {
 
 struct SettingsHookContext {
     const HookRequestFacts& request;
-    std::string_view method;           // the settings method that made the change
-    const nlohmann::json& flow;        // the flow as a client would see it
+    std::string_view method;             // the settings method that made the change
+    const nlohmann::json& flow;          // the flow as a client would see it
     const identity::Identity& identity;  // the changed identity
-    const session::Session& session;   // the caller's session
+    const session::Session& session;     // the caller's session
     // Hooks may add continue_with items (G2, e.g. show_verification_ui).
     nlohmann::json& continue_with;
 };
 
 class SettingsHook {
-public:
+  public:
     enum class When { kPrePersist, kPostPersist };
     virtual ~SettingsHook() = default;
     virtual std::string_view Name() const = 0;
@@ -56,12 +56,12 @@ public:
 
 // Ends every other session of the identity; the caller's session stays (§14, G2).
 class RevokeActiveSessionsHook final : public SettingsHook {
-public:
+  public:
     explicit RevokeActiveSessionsHook(session::SessionRepository& sessions) : sessions_(sessions) {}
     std::string_view Name() const override { return kHookRevokeActiveSessions; }
     core::Status Execute(const SettingsHookContext& ctx) override;
 
-private:
+  private:
     session::SessionRepository& sessions_;
 };
 
@@ -71,7 +71,7 @@ using SettingsHookBuilder = std::function<core::Result<std::unique_ptr<SettingsH
 
 // The hooks of `selfservice.flows.settings.after`, built once at start-up.
 class SettingsHooks {
-public:
+  public:
     // Unknown hook names and failing builders are configuration errors. `web_hook` may be null
     // (then web_hook entries are refused).
     static core::Result<SettingsHooks> Build(const config::AfterConfig& after, session::SessionRepository& sessions,
@@ -84,7 +84,7 @@ public:
     // For tests: sets the hooks of one method ("" = the global list).
     void Set(std::string method, std::vector<std::unique_ptr<SettingsHook>> hooks);
 
-private:
+  private:
     std::map<std::string, std::vector<std::unique_ptr<SettingsHook>>, std::less<>> by_method_;
 };
 

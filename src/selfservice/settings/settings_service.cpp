@@ -238,14 +238,16 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
             if (!c) continue;
             (void)continuity_.Delete(cid);
             if (c->IsExpiredAt(clock_.Now())) {
-                return Reject(ctx, flow, identity, Rejection::OnFlow(text::NewValidationErrorGeneric(
-                                                       "You must restart the flow because the resumable session has "
-                                                       "expired.")));
+                return Reject(ctx, flow, identity,
+                              Rejection::OnFlow(text::NewValidationErrorGeneric(
+                                  "You must restart the flow because the resumable session has "
+                                  "expired.")));
             }
             if (c->identity_id != identity.id) {
-                return Reject(ctx, flow, identity, Rejection::OnFlow(text::NewValidationErrorGeneric(
-                                                       "You must restart the flow because the resumable session was "
-                                                       "initiated by another person.")));
+                return Reject(ctx, flow, identity,
+                              Rejection::OnFlow(text::NewValidationErrorGeneric(
+                                  "You must restart the flow because the resumable session was "
+                                  "initiated by another person.")));
             }
             // A container of another flow is consumed without effect.
             if (resumed || c->payload.value("flow", "") != flow.id.ToString()) continue;

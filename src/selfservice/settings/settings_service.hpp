@@ -45,7 +45,7 @@ core::Error SessionCredentialsMissing();
 bool IsPrivileged(const session::Session& s, core::TimePoint now, core::Duration max_age);
 
 class SettingsService {
-public:
+  public:
     // `strategies` in dispatch order (G2: profile, password, …); all references must outlive
     // the service.
     SettingsService(const config::Config& config, SettingsFlowRepository& flows, ContinuityRepository& continuity,
@@ -79,7 +79,7 @@ public:
     // The schema an identity's traits are decoded against (the identity's own schema_id).
     const schema::Schema* SchemaFor(const identity::Identity& identity) const;
 
-private:
+  private:
     core::Result<SettingsFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
                                        const identity::Identity& identity);
     Outcome Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,

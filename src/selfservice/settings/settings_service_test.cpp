@@ -19,8 +19,11 @@ constexpr const char* kSchema = R"({"$schema":"http://json-schema.org/draft-07/s
   "name":{"type":"string"}}}}})";
 
 class MemoryFlows final : public SettingsFlowRepository {
-public:
-    core::Status Create(const SettingsFlow& f) override { flows[f.id] = f; return {}; }
+  public:
+    core::Status Create(const SettingsFlow& f) override {
+        flows[f.id] = f;
+        return {};
+    }
     core::Status Update(const SettingsFlow& f) override {
         if (!flows.count(f.id)) return FlowNotFound();
         flows[f.id] = f;
@@ -35,21 +38,33 @@ public:
 };
 
 class MemoryContinuity final : public ContinuityRepository {
-public:
-    core::Status Create(const ContinuityContainer& c) override { items[c.id] = c; return {}; }
+  public:
+    core::Status Create(const ContinuityContainer& c) override {
+        items[c.id] = c;
+        return {};
+    }
     core::Result<ContinuityContainer> Get(const core::Uuid& id) override {
         auto it = items.find(id);
         if (it == items.end()) return FlowNotFound();
         return it->second;
     }
-    core::Status Delete(const core::Uuid& id) override { items.erase(id); return {}; }
+    core::Status Delete(const core::Uuid& id) override {
+        items.erase(id);
+        return {};
+    }
     std::map<core::Uuid, ContinuityContainer> items;
 };
 
 class MemoryIdentities final : public identity::IdentityRepository {
-public:
-    core::Status Create(const identity::Identity& i) override { saved[i.id] = i; return {}; }
-    core::Status Update(const identity::Identity& i) override { saved[i.id] = i; return {}; }
+  public:
+    core::Status Create(const identity::Identity& i) override {
+        saved[i.id] = i;
+        return {};
+    }
+    core::Status Update(const identity::Identity& i) override {
+        saved[i.id] = i;
+        return {};
+    }
     core::Result<identity::Identity> Get(const core::Uuid& id) override {
         auto it = saved.find(id);
         if (it == saved.end()) return FlowNotFound();
@@ -58,14 +73,16 @@ public:
     core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view, std::string_view) override {
         return FlowNotFound();
     }
-    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override { return std::vector<identity::Identity>{}; }
+    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override {
+        return std::vector<identity::Identity>{};
+    }
     core::Result<int64_t> Count() override { return int64_t{0}; }
     core::Status Delete(const core::Uuid&) override { return {}; }
     std::map<core::Uuid, identity::Identity> saved;
 };
 
 class NoSessions final : public session::SessionRepository {
-public:
+  public:
     core::Status Create(const session::Session&) override { return {}; }
     core::Status Update(const session::Session&) override { return {}; }
     core::Result<session::Session> FindByToken(std::string_view) override { return FlowNotFound(); }
@@ -82,7 +99,7 @@ public:
 
 // A strategy that claims `method == id_` and answers what the test scripted.
 class Scripted final : public SettingsStrategy {
-public:
+  public:
     Scripted(std::string id, std::string group) : id_(std::move(id)), group_(std::move(group)) {}
     std::string_view Id() const override { return id_; }
     core::Status Populate(const RequestContext&, SettingsFlow& flow, const identity::Identity&) override {
@@ -105,12 +122,12 @@ public:
     bool needs_privilege = false;
     int calls = 0;
 
-private:
+  private:
     std::string id_, group_;
 };
 
 class SettingsServiceTest : public ::testing::Test {
-protected:
+  protected:
     SettingsServiceTest()
         : random_(7),
           session_service_(no_sessions_, clock_, random_, session::SessionOptions{}),
@@ -125,10 +142,9 @@ protected:
         auto loaded = schema::SchemaRegistry::Load({{"default", "base64://" + core::Base64Encode(kSchema)}}, "default");
         EXPECT_TRUE(loaded.ok());
         schemas_ = std::move(loaded).value();
-        service_ = std::make_unique<SettingsService>(config_, flows_, continuity_,
-                                                     std::vector<SettingsStrategy*>{&profile_, &password_}, hooks_,
-                                                     identities_, session_service_, *schemas_, return_to_, clock_,
-                                                     random_);
+        service_ = std::make_unique<SettingsService>(
+            config_, flows_, continuity_, std::vector<SettingsStrategy*>{&profile_, &password_}, hooks_, identities_,
+            session_service_, *schemas_, return_to_, clock_, random_);
         who_.id = core::Uuid::V4(random_);
         who_.schema_id = "default";
         who_.traits = {{"email", "a@example.com"}};
@@ -248,7 +264,8 @@ TEST_F(SettingsServiceTest, PrivilegeExpiresAfterMaxAgeAndBrowserSubmissionIsPau
     EXPECT_EQ(e->error.id, kErrorSessionRefreshRequired);
     EXPECT_EQ(e->location,
               "https://auth.example.com/self-service/login/browser?refresh=true&return_to=https%3A%2F%2Fauth.example."
-              "com%2Fself-service%2Fsettings%3Fflow%3D" + g.id.ToString());
+              "com%2Fself-service%2Fsettings%3Fflow%3D" +
+                  g.id.ToString());
     ASSERT_TRUE(refs.changed);
     ASSERT_EQ(refs.containers.count("ory_kratos_settings_password"), 1u);
     const auto& c = continuity_.items.at(refs.containers.at("ory_kratos_settings_password"));

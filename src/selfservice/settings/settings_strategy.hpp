@@ -70,12 +70,13 @@ struct SettingsAttempt {
 };
 
 class SettingsStrategy {
-public:
+  public:
     virtual ~SettingsStrategy() = default;
     virtual std::string_view Id() const = 0;  // "profile", "password", ...
     // Adds this method's nodes for `identity` to a flow (the csrf_token node is already there).
     // Called for new flows and for the sibling flow created after a success (§9.2).
-    virtual core::Status Populate(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity) = 0;
+    virtual core::Status Populate(const RequestContext& ctx, SettingsFlow& flow,
+                                  const identity::Identity& identity) = 0;
     // Handles a submission if it is addressed to this method (§5.2, §8: claim → decode/validate →
     // CSRF → privilege → method logic).
     virtual SettingsAttempt Submit(SettingsSubmission& submission) = 0;

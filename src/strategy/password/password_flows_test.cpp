@@ -44,7 +44,7 @@ constexpr const char* kSchema = R"({
 // ---------------------------------------------------------------- in-memory stores
 
 class MemoryIdentities final : public identity::IdentityRepository {
-public:
+  public:
     core::Status Create(const identity::Identity& i) override {
         if (Taken(i)) return core::Conflict(std::string(identity::kConflictReason));
         rows[i.id] = i;
@@ -68,7 +68,9 @@ public:
         }
         return selfservice::FlowNotFound();
     }
-    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override { return std::vector<identity::Identity>{}; }
+    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override {
+        return std::vector<identity::Identity>{};
+    }
     core::Result<int64_t> Count() override { return static_cast<int64_t>(rows.size()); }
     core::Status Delete(const core::Uuid& id) override {
         rows.erase(id);
@@ -79,7 +81,8 @@ public:
             for (auto& [type, c] : n.credentials) {
                 if (const auto* o = i.FindCredential(type)) {
                     for (auto& id : c.identifiers) {
-                        if (std::find(o->identifiers.begin(), o->identifiers.end(), id) != o->identifiers.end()) return true;
+                        if (std::find(o->identifiers.begin(), o->identifiers.end(), id) != o->identifiers.end())
+                            return true;
                     }
                 }
             }
@@ -91,7 +94,7 @@ public:
 };
 
 class MemorySessions final : public session::SessionRepository {
-public:
+  public:
     explicit MemorySessions(MemoryIdentities& ids) : ids_(ids) {}
     core::Status Create(const session::Session& s) override {
         rows[s.id] = s;
@@ -125,13 +128,13 @@ public:
     }
     std::map<core::Uuid, session::Session> rows;
 
-private:
+  private:
     MemoryIdentities& ids_;
 };
 
 template <class Flow, class Base>
 class MemoryFlows final : public Base {
-public:
+  public:
     core::Status Create(const Flow& f) override {
         rows[f.id] = f;
         return {};
@@ -151,7 +154,7 @@ public:
 
 // "hash:<pw>" is the current format; "legacy:<pw>" stands for an imported hash to upgrade.
 class FakeHashing final : public PasswordHashing, public identity::PasswordHashing {
-public:
+  public:
     core::Result<bool> Verify(std::string_view pw, std::string_view encoded) override {
         ++verifies;
         return encoded == "hash:" + std::string(pw) || encoded == "legacy:" + std::string(pw);
@@ -168,7 +171,7 @@ public:
 };
 
 class NoBreaches final : public crypto::PwnedRangeSource {
-public:
+  public:
     core::Result<crypto::PwnedRangeResponse> FetchRange(std::string_view, std::string_view) override {
         return crypto::PwnedRangeResponse{200, ""};
     }
@@ -203,7 +206,8 @@ struct World {
         registration_flows;
     FakeHashing hashing;
     NoBreaches breaches;
-    crypto::PasswordPolicy policy{crypto::PasswordPolicyOptions{.min_length = 8, .hibp_enabled = false}, breaches, clock};
+    crypto::PasswordPolicy policy{crypto::PasswordPolicyOptions{.min_length = 8, .hibp_enabled = false}, breaches,
+                                  clock};
     identity::IdentityService identities{identity_repo, *schemas, hashing, clock, random};
     session::SessionService sessions{session_repo, clock, random, {}};
     selfservice::ReturnToValidator return_to{cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl()};
@@ -246,9 +250,9 @@ struct World {
     json Register(const std::string& email, const std::string& password) {
         auto init = registration.Init(FlowType::kApi, Api("http://127.0.0.1:4433/self-service/registration/api"));
         auto& shown = As<selfservice::ShowFlow>(init);
-        auto done = registration.Submit(Api("http://127.0.0.1:4433/self-service/registration?flow=" + shown.id.ToString()),
-                                        shown.id.ToString(),
-                                        json{{"method", "password"}, {"traits", {{"email", email}}}, {"password", password}});
+        auto done = registration.Submit(
+            Api("http://127.0.0.1:4433/self-service/registration?flow=" + shown.id.ToString()), shown.id.ToString(),
+            json{{"method", "password"}, {"traits", {{"email", email}}}, {"password", password}});
         return As<selfservice::Completed>(done).body;
     }
     selfservice::ShowFlow LoginFlow(FlowType type, const RequestContext& ctx) {
@@ -290,9 +294,10 @@ TEST(PasswordRegistration, ApiFlowFormAndJsonShape) {
     EXPECT_EQ(f["ui"]["action"], "http://127.0.0.1:4433/self-service/registration?flow=" + shown.id.ToString());
     EXPECT_EQ(f["ui"]["method"], "POST");
     std::vector<std::string> names;
-    for (const auto& n : f["ui"]["nodes"]) names.push_back(n["group"].get<std::string>() + ":" + n["attributes"]["name"].get<std::string>());
-    EXPECT_EQ(names, (std::vector<std::string>{"default:csrf_token", "default:traits.email", "default:traits.name.first",
-                                               "password:password", "password:method"}));
+    for (const auto& n : f["ui"]["nodes"])
+        names.push_back(n["group"].get<std::string>() + ":" + n["attributes"]["name"].get<std::string>());
+    EXPECT_EQ(names, (std::vector<std::string>{"default:csrf_token", "default:traits.email",
+                                               "default:traits.name.first", "password:password", "password:method"}));
     EXPECT_FALSE(f["ui"]["nodes"][0]["attributes"].contains("value")) << "API flows have no CSRF token";
     EXPECT_EQ(f["ui"]["nodes"][1]["meta"]["label"]["text"], "E-Mail");
     EXPECT_EQ(f["ui"]["nodes"][4]["meta"]["label"]["id"], 1040001);
@@ -330,9 +335,9 @@ TEST(PasswordRegistration, SchemaViolationsLandOnTraitNodesWithValuesEchoed) {
     World w;
     auto init = w.registration.Init(FlowType::kApi, w.Api("http://127.0.0.1:4433/self-service/registration/api"));
     auto id = World::As<selfservice::ShowFlow>(init).id;
-    auto out = w.registration.Submit(w.Api("u"), id.ToString(),
-                                     json{{"method", "password"}, {"traits", {{"name", {{"first", "Ann"}}}}},
-                                          {"password", "a-long-secret"}});
+    auto out = w.registration.Submit(
+        w.Api("u"), id.ToString(),
+        json{{"method", "password"}, {"traits", {{"name", {{"first", "Ann"}}}}}, {"password", "a-long-secret"}});
     auto& rejected = World::As<selfservice::ShowFlow>(out);
     EXPECT_EQ(rejected.kind, selfservice::ShowFlow::Kind::kRejected);
     const ui::Node* email = NodeIn(rejected.flow, "traits.email");
@@ -348,12 +353,14 @@ TEST(PasswordRegistration, PolicyViolationsLandOnThePasswordNode) {
     World w;
     auto init = w.registration.Init(FlowType::kApi, w.Api("u"));
     auto id = World::As<selfservice::ShowFlow>(init).id;
-    auto out = w.registration.Submit(w.Api("u"), id.ToString(),
-                                     json{{"method", "password"}, {"traits", {{"email", "c@example.com"}}}, {"password", "short"}});
+    auto out = w.registration.Submit(
+        w.Api("u"), id.ToString(),
+        json{{"method", "password"}, {"traits", {{"email", "c@example.com"}}}, {"password", "short"}});
     auto& rejected = World::As<selfservice::ShowFlow>(out);
     const ui::Node* pw = NodeIn(rejected.flow, "password");
     ASSERT_EQ(pw->messages.size(), 1u);
-    EXPECT_EQ(pw->messages[0].ToJson(), json::parse(R"({"id":4000032,"text":"The password must be at least 8 characters long, but got 5.",
+    EXPECT_EQ(pw->messages[0].ToJson(),
+              json::parse(R"({"id":4000032,"text":"The password must be at least 8 characters long, but got 5.",
       "type":"error","context":{"min_length":8,"actual_length":5}})"));
     EXPECT_FALSE(pw->Input()->value.is_string()) << "passwords are never echoed";
     EXPECT_EQ(NodeIn(rejected.flow, "traits.email")->Input()->value, "c@example.com");
@@ -368,9 +375,9 @@ TEST(PasswordRegistration, DuplicateIdentifierIs4000007) {
     w.Register("dup@example.com", "a-long-secret");
     auto init = w.registration.Init(FlowType::kApi, w.Api("u"));
     auto id = World::As<selfservice::ShowFlow>(init).id;
-    auto out = w.registration.Submit(w.Api("u"), id.ToString(),
-                                     json{{"method", "password"}, {"traits", {{"email", "DUP@example.com"}}},
-                                          {"password", "another-secret"}});
+    auto out = w.registration.Submit(
+        w.Api("u"), id.ToString(),
+        json{{"method", "password"}, {"traits", {{"email", "DUP@example.com"}}}, {"password", "another-secret"}});
     auto& rejected = World::As<selfservice::ShowFlow>(out);
     EXPECT_EQ(FlowMessageIds(rejected.flow), std::vector<int>{4000007});
     EXPECT_EQ(w.identity_repo.rows.size(), 1u);
@@ -386,7 +393,8 @@ TEST(PasswordRegistration, NoStrategyDisabledAndSignedIn) {
     json body = w.Register("in@example.com", "a-long-secret");
     auto signed_in = w.registration.Init(FlowType::kApi, w.WithSession(w.Api("u"), body["session_token"]));
     EXPECT_EQ(World::As<selfservice::Failed>(signed_in).error.id, "session_already_available");
-    auto browser = w.registration.Init(FlowType::kBrowser, w.WithSession(w.Browser("http://127.0.0.1:4433/x"), body["session_token"]));
+    auto browser = w.registration.Init(FlowType::kBrowser,
+                                       w.WithSession(w.Browser("http://127.0.0.1:4433/x"), body["session_token"]));
     EXPECT_EQ(World::As<selfservice::ErrorOrRedirect>(browser).location, "http://ui.test/");
 
     w.cfg.selfservice.flows.registration.enabled = false;
@@ -396,7 +404,9 @@ TEST(PasswordRegistration, NoStrategyDisabledAndSignedIn) {
 
 TEST(PasswordRegistration, BrowserFlowNeedsTheCsrfTokenAndGetsACookieSession) {
     World w;
-    auto init = w.registration.Init(FlowType::kBrowser, w.Browser("http://127.0.0.1:4433/self-service/registration/browser?return_to=http%3A%2F%2Fui.test%2Fwelcome"));
+    auto init = w.registration.Init(
+        FlowType::kBrowser,
+        w.Browser("http://127.0.0.1:4433/self-service/registration/browser?return_to=http%3A%2F%2Fui.test%2Fwelcome"));
     auto& shown = World::As<selfservice::ShowFlow>(init);
     EXPECT_EQ(shown.flow["return_to"], "http://ui.test/welcome");
     const std::string token = NodeIn(shown.flow, "csrf_token")->Input()->value.get<std::string>();
@@ -428,8 +438,9 @@ TEST(PasswordLogin, ApiLoginIssuesASessionToken) {
     for (const auto& n : shown.flow["ui"]["nodes"]) names.push_back(n["attributes"]["name"]);
     EXPECT_EQ(names, (std::vector<std::string>{"csrf_token", "identifier", "password", "method"}));
     EXPECT_EQ(NodeIn(shown.flow, "identifier")->meta.label->text, "E-Mail");
-    auto out = w.login.Submit(w.Api("u"), shown.id.ToString(),
-                              json{{"method", "password"}, {"identifier", "LOGIN@example.com"}, {"password", "a-long-secret"}});
+    auto out = w.login.Submit(
+        w.Api("u"), shown.id.ToString(),
+        json{{"method", "password"}, {"identifier", "LOGIN@example.com"}, {"password", "a-long-secret"}});
     auto& done = World::As<selfservice::Completed>(out);
     ASSERT_TRUE(done.body.contains("session_token"));
     EXPECT_EQ(done.body["session"]["identity"]["traits"]["email"], "login@example.com");
@@ -442,8 +453,9 @@ TEST(PasswordLogin, WrongPasswordAndUnknownIdentifierLookAlike) {
     World w;
     w.Register("who@example.com", "a-long-secret");
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));
-    auto wrong = w.login.Submit(w.Api("u"), shown.id.ToString(),
-                                json{{"method", "password"}, {"identifier", "who@example.com"}, {"password", "nope-nope"}});
+    auto wrong =
+        w.login.Submit(w.Api("u"), shown.id.ToString(),
+                       json{{"method", "password"}, {"identifier", "who@example.com"}, {"password", "nope-nope"}});
     auto& r1 = World::As<selfservice::ShowFlow>(wrong);
     EXPECT_EQ(r1.kind, selfservice::ShowFlow::Kind::kRejected);
     EXPECT_EQ(FlowMessageIds(r1.flow), std::vector<int>{4000006});
@@ -451,8 +463,9 @@ TEST(PasswordLogin, WrongPasswordAndUnknownIdentifierLookAlike) {
     EXPECT_TRUE(NodeIn(r1.flow, "password")->Input()->value.is_null());
     EXPECT_EQ(w.hashing.dummy_verifies, 0);
 
-    auto unknown = w.login.Submit(w.Api("u"), shown.id.ToString(),
-                                  json{{"method", "password"}, {"identifier", "nobody@example.com"}, {"password", "x"}});
+    auto unknown =
+        w.login.Submit(w.Api("u"), shown.id.ToString(),
+                       json{{"method", "password"}, {"identifier", "nobody@example.com"}, {"password", "x"}});
     auto& r2 = World::As<selfservice::ShowFlow>(unknown);
     EXPECT_EQ(FlowMessageIds(r2.flow), std::vector<int>{4000006}) << "messages are replaced, not accumulated";
     EXPECT_EQ(w.hashing.dummy_verifies, 1) << "an unknown identifier still spends one verification";
@@ -476,10 +489,12 @@ TEST(PasswordLogin, RefreshReauthenticatesTheSameSession) {
     w.clock.Advance(30min);
 
     // Without refresh a signed-in caller cannot log in again.
-    auto again = w.login.Init(FlowType::kApi, w.WithSession(w.Api("http://127.0.0.1:4433/self-service/login/api"), token));
+    auto again =
+        w.login.Init(FlowType::kApi, w.WithSession(w.Api("http://127.0.0.1:4433/self-service/login/api"), token));
     EXPECT_EQ(World::As<selfservice::Failed>(again).error.id, "session_already_available");
 
-    auto shown = w.LoginFlow(FlowType::kApi, w.WithSession(w.Api("http://127.0.0.1:4433/self-service/login/api?refresh=true"), token));
+    auto shown = w.LoginFlow(FlowType::kApi,
+                             w.WithSession(w.Api("http://127.0.0.1:4433/self-service/login/api?refresh=true"), token));
     EXPECT_EQ(shown.flow["refresh"], true);
     EXPECT_EQ(FlowMessageIds(shown.flow), std::vector<int>{1010003});
     const ui::Node* id = NodeIn(shown.flow, "identifier");
@@ -487,8 +502,9 @@ TEST(PasswordLogin, RefreshReauthenticatesTheSameSession) {
     EXPECT_EQ(id->Input()->value, "fresh@example.com");
 
     w.clock.Advance(1min);
-    auto out = w.login.Submit(w.WithSession(w.Api("u"), token), shown.id.ToString(),
-                              json{{"method", "password"}, {"identifier", "fresh@example.com"}, {"password", "a-long-secret"}});
+    auto out = w.login.Submit(
+        w.WithSession(w.Api("u"), token), shown.id.ToString(),
+        json{{"method", "password"}, {"identifier", "fresh@example.com"}, {"password", "a-long-secret"}});
     auto& done = World::As<selfservice::Completed>(out);
     EXPECT_EQ(done.body["session_token"], token) << "the same session is refreshed";
     auto after = *w.sessions.ResolveToken(token);
@@ -518,7 +534,9 @@ TEST(PasswordLogin, AalParameter) {
 
 TEST(PasswordLogin, ForbiddenReturnToFailsAtInit) {
     World w;
-    auto out = w.login.Init(FlowType::kBrowser, w.Browser("http://127.0.0.1:4433/self-service/login/browser?return_to=https%3A%2F%2Fevil.test%2F"));
+    auto out = w.login.Init(
+        FlowType::kBrowser,
+        w.Browser("http://127.0.0.1:4433/self-service/login/browser?return_to=https%3A%2F%2Fevil.test%2F"));
     auto& f = World::As<selfservice::Failed>(out);
     EXPECT_EQ(f.error.id, "self_service_flow_return_to_forbidden");
     EXPECT_EQ(f.error.code, 400);
@@ -526,7 +544,9 @@ TEST(PasswordLogin, ForbiddenReturnToFailsAtInit) {
 
 TEST(PasswordLogin, ExpiredSubmissionGetsAReplacementFlow) {
     World w;
-    auto shown = w.LoginFlow(FlowType::kBrowser, w.Browser("http://127.0.0.1:4433/self-service/login/browser?return_to=http%3A%2F%2Fui.test%2Fback"));
+    auto shown = w.LoginFlow(
+        FlowType::kBrowser,
+        w.Browser("http://127.0.0.1:4433/self-service/login/browser?return_to=http%3A%2F%2Fui.test%2Fback"));
     w.clock.Advance(10min + 90s);
     auto out = w.login.Submit(w.Browser("u"), shown.id.ToString(), json{{"method", "password"}});
     auto& e = World::As<selfservice::ErrorOrRedirect>(out);
@@ -536,7 +556,8 @@ TEST(PasswordLogin, ExpiredSubmissionGetsAReplacementFlow) {
     EXPECT_EQ(e.error.extra["since"], int64_t{90} * 1000000000);
     EXPECT_EQ(e.location, "http://ui.test/login?flow=" + next_id);
     auto next = w.login_flows.rows.at(*core::Uuid::Parse(next_id));
-    EXPECT_EQ(next.request_url, "http://127.0.0.1:4433/self-service/login/browser?return_to=http%3A%2F%2Fui.test%2Fback");
+    EXPECT_EQ(next.request_url,
+              "http://127.0.0.1:4433/self-service/login/browser?return_to=http%3A%2F%2Fui.test%2Fback");
     ASSERT_EQ(next.ui.messages.size(), 1u);
     EXPECT_EQ(next.ui.messages[0].id, 4010001);
     EXPECT_EQ(next.ui.messages[0].text, "The login flow expired 1.50 minutes ago, please try again.");
@@ -593,8 +614,9 @@ TEST(PasswordLogin, ImportedHashesAreUpgradedOnLogin) {
     auto& stored = w.identity_repo.rows.begin()->second;
     stored.credentials.at("password").config["hashed_password"] = "legacy:a-long-secret";
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));
-    auto out = w.login.Submit(w.Api("u"), shown.id.ToString(),
-                              json{{"method", "password"}, {"identifier", "old@example.com"}, {"password", "a-long-secret"}});
+    auto out =
+        w.login.Submit(w.Api("u"), shown.id.ToString(),
+                       json{{"method", "password"}, {"identifier", "old@example.com"}, {"password", "a-long-secret"}});
     World::As<selfservice::Completed>(out);
     EXPECT_EQ(w.identity_repo.rows.begin()->second.FindCredential("password")->config["hashed_password"],
               "hash:a-long-secret");

@@ -14,7 +14,7 @@
 namespace bia::strategy::password {
 
 class PasswordHashing {
-public:
+  public:
     virtual ~PasswordHashing() = default;
     virtual core::Result<bool> Verify(std::string_view password, std::string_view encoded) = 0;
     // Costs what a Verify costs, so "no such identifier" cannot be told apart by timing.
@@ -27,7 +27,7 @@ public:
 // Production adapter: everything runs on crypto::HashPool's bounded workers (callers are on the
 // offload pool, never on an I/O thread).
 class PooledPasswordHashing final : public PasswordHashing {
-public:
+  public:
     PooledPasswordHashing(crypto::HashPool& pool, const crypto::PasswordVerifier& verifier,
                           const crypto::PasswordHasher& hasher)
         : pool_(pool), verifier_(verifier), hasher_(hasher) {}
@@ -39,7 +39,7 @@ public:
     core::Result<std::string> Hash(std::string_view password) override { return pool_.HashBlocking(password); }
     bool NeedsRehash(std::string_view encoded) const override { return verifier_.NeedsRehash(encoded, hasher_); }
 
-private:
+  private:
     crypto::HashPool& pool_;
     const crypto::PasswordVerifier& verifier_;
     const crypto::PasswordHasher& hasher_;

@@ -49,7 +49,8 @@ void PasswordLogin::PrepareRetry(const selfservice::RequestContext& ctx, LoginFl
                                  const std::optional<std::string>& identifier) {
     flow.ui.ClearValue(kPasswordField);
     if (identifier) flow.ui.SetValue(kIdentifierField, *identifier);
-    if (flow.type == selfservice::FlowType::kBrowser) flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
+    if (flow.type == selfservice::FlowType::kBrowser)
+        flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
 }
 
 LoginAttempt PasswordLogin::Login(const selfservice::RequestContext& ctx, LoginFlow& flow, const nlohmann::json& body) {
@@ -63,14 +64,15 @@ LoginAttempt PasswordLogin::Login(const selfservice::RequestContext& ctx, LoginF
 
     // Body validation comes before the CSRF check (settings-flow.md §8 "common to all methods").
     Rejection missing;
-    if (!identifier) missing.messages.push_back({std::string(kIdentifierField), text::NewValidationErrorRequired(kIdentifierField)});
-    if (!password) missing.messages.push_back({std::string(kPasswordField), text::NewValidationErrorRequired(kPasswordField)});
+    if (!identifier)
+        missing.messages.push_back({std::string(kIdentifierField), text::NewValidationErrorRequired(kIdentifierField)});
+    if (!password)
+        missing.messages.push_back({std::string(kPasswordField), text::NewValidationErrorRequired(kPasswordField)});
     if (!missing.messages.empty()) {
         PrepareRetry(ctx, flow, identifier);
         return LoginAttempt::Rejected(std::move(missing));
     }
-    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, StringField(body, ui::kCsrfTokenName).value_or(""),
-                                         false);
+    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, StringField(body, ui::kCsrfTokenName).value_or(""), false);
         !s) {
         PrepareRetry(ctx, flow, identifier);
         return LoginAttempt::Failed(std::move(s).error());
@@ -112,8 +114,8 @@ LoginAttempt PasswordLogin::Login(const selfservice::RequestContext& ctx, LoginF
         if (auto s = identities_.repository().Update(who); !s) return LoginAttempt::Failed(std::move(s).error());
     }
     flow.active = std::string(kMethod);
-    return LoginAttempt::Authenticated(std::move(who), session::AuthenticationMethod{std::string(kMethod),
-                                                                                    std::string(session::kAal1), {}, {}});
+    return LoginAttempt::Authenticated(
+        std::move(who), session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, {}});
 }
 
 }  // namespace bia::strategy::password

@@ -13,7 +13,7 @@
 namespace bia::strategy::password {
 
 class PasswordLogin final : public selfservice::login::LoginStrategy {
-public:
+  public:
     PasswordLogin(const config::Config& config, identity::IdentityService& identities,
                   const schema::SchemaRegistry& schemas, PasswordHashing& hashing, core::Random& random)
         : config_(config), identities_(identities), schemas_(schemas), hashing_(hashing), random_(random) {}
@@ -23,7 +23,7 @@ public:
     selfservice::login::LoginAttempt Login(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow,
                                            const nlohmann::json& body) override;
 
-private:
+  private:
     // Re-render edits after a failed attempt: never echo the password, keep the identifier, and
     // give browser flows a fresh csrf_token.
     void PrepareRetry(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow,

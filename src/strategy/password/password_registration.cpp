@@ -30,13 +30,15 @@ void PasswordRegistration::PrepareRetry(const selfservice::RequestContext& ctx, 
         in->value = ui::ValueAtPath(traits, "traits", in->name);
     }
     flow.ui.ClearValue(kPasswordField);
-    if (flow.type == selfservice::FlowType::kBrowser) flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
+    if (flow.type == selfservice::FlowType::kBrowser)
+        flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
 }
 
 RegistrationAttempt PasswordRegistration::Register(const selfservice::RequestContext& ctx, RegistrationFlow& flow,
                                                    const json& body) {
     if (StringField(body, "method") != std::string(kMethod)) return RegistrationAttempt::NotResponsible();
-    if (!config_.selfservice.methods.password.enabled) return RegistrationAttempt::Failed(selfservice::MethodDisabled());
+    if (!config_.selfservice.methods.password.enabled)
+        return RegistrationAttempt::Failed(selfservice::MethodDisabled());
 
     json traits = json::object();
     if (auto it = body.find("traits"); it != body.end() && !it->is_null()) traits = *it;
@@ -46,7 +48,8 @@ RegistrationAttempt PasswordRegistration::Register(const selfservice::RequestCon
         PrepareRetry(ctx, flow, traits);
         return RegistrationAttempt::Rejected(std::move(r));
     };
-    if (!password) return reject(Rejection::OnNode(std::string(kPasswordField), text::NewValidationErrorRequired(kPasswordField)));
+    if (!password)
+        return reject(Rejection::OnNode(std::string(kPasswordField), text::NewValidationErrorRequired(kPasswordField)));
     if (auto s = selfservice::EnsureCsrf(flow.type, ctx, StringField(body, ui::kCsrfTokenName).value_or("")); !s) {
         PrepareRetry(ctx, flow, traits);
         return RegistrationAttempt::Failed(std::move(s).error());
@@ -91,17 +94,17 @@ RegistrationAttempt PasswordRegistration::Register(const selfservice::RequestCon
     if (!hashed) {
         // bcrypt's 72-byte ceiling surfaces while hashing when the policy did not check it.
         if (crypto::IsPasswordTooLongError(hashed.error())) {
-            return reject(Rejection::OnNode(std::string(kPasswordField),
-                                            text::NewErrorValidationPasswordMaxLength(
-                                                static_cast<int64_t>(crypto::kBcryptMaxPasswordBytes),
-                                                static_cast<int64_t>(password->size()))));
+            return reject(Rejection::OnNode(
+                std::string(kPasswordField),
+                text::NewErrorValidationPasswordMaxLength(static_cast<int64_t>(crypto::kBcryptMaxPasswordBytes),
+                                                          static_cast<int64_t>(password->size()))));
         }
         return RegistrationAttempt::Failed(std::move(hashed).error());
     }
     identities_.SetPasswordHash(who, std::move(hashed).value());
     flow.active = std::string(kMethod);
-    return RegistrationAttempt::Created(std::move(who), session::AuthenticationMethod{std::string(kMethod),
-                                                                                     std::string(session::kAal1), {}, {}});
+    return RegistrationAttempt::Created(
+        std::move(who), session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, {}});
 }
 
 }  // namespace bia::strategy::password

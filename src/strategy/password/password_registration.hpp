@@ -14,11 +14,16 @@
 namespace bia::strategy::password {
 
 class PasswordRegistration final : public selfservice::registration::RegistrationStrategy {
-public:
+  public:
     PasswordRegistration(const config::Config& config, identity::IdentityService& identities,
                          crypto::PasswordPolicy& policy, PasswordHashing& hashing, const core::Clock& clock,
                          core::Random& random)
-        : config_(config), identities_(identities), policy_(policy), hashing_(hashing), clock_(clock), random_(random) {}
+        : config_(config),
+          identities_(identities),
+          policy_(policy),
+          hashing_(hashing),
+          clock_(clock),
+          random_(random) {}
 
     std::string_view Id() const override { return "password"; }
     core::Status Populate(const selfservice::RequestContext& ctx,
@@ -27,7 +32,7 @@ public:
                                                             selfservice::registration::RegistrationFlow& flow,
                                                             const nlohmann::json& body) override;
 
-private:
+  private:
     void PrepareRetry(const selfservice::RequestContext& ctx, selfservice::registration::RegistrationFlow& flow,
                       const nlohmann::json& traits);
 

@@ -33,7 +33,8 @@ SettingsAttempt PasswordSettings::Submit(selfservice::settings::SettingsSubmissi
         return reject(Rejection::OnNode(std::string(kPasswordField), text::NewValidationErrorRequired(kPasswordField)));
     }
     // 1. CSRF, 2. privilege (before the password is looked at).
-    if (auto s = selfservice::EnsureCsrf(sub.flow.type, sub.request, StringField(body, ui::kCsrfTokenName).value_or(""));
+    if (auto s =
+            selfservice::EnsureCsrf(sub.flow.type, sub.request, StringField(body, ui::kCsrfTokenName).value_or(""));
         !s) {
         return SettingsAttempt::Failed(std::move(s).error());
     }
@@ -71,10 +72,10 @@ SettingsAttempt PasswordSettings::Submit(selfservice::settings::SettingsSubmissi
     auto hashed = hashing_.Hash(*password);
     if (!hashed) {
         if (crypto::IsPasswordTooLongError(hashed.error())) {
-            return reject(Rejection::OnNode(std::string(kPasswordField),
-                                            text::NewErrorValidationPasswordMaxLength(
-                                                static_cast<int64_t>(crypto::kBcryptMaxPasswordBytes),
-                                                static_cast<int64_t>(password->size()))));
+            return reject(Rejection::OnNode(
+                std::string(kPasswordField),
+                text::NewErrorValidationPasswordMaxLength(static_cast<int64_t>(crypto::kBcryptMaxPasswordBytes),
+                                                          static_cast<int64_t>(password->size()))));
         }
         return SettingsAttempt::Failed(std::move(hashed).error());
     }

@@ -13,7 +13,7 @@
 namespace bia::strategy::password {
 
 class PasswordSettings final : public selfservice::settings::SettingsStrategy {
-public:
+  public:
     PasswordSettings(const config::Config& config, const identity::IdentityService& identities,
                      crypto::PasswordPolicy& policy, PasswordHashing& hashing, core::Random& random)
         : config_(config), identities_(identities), policy_(policy), hashing_(hashing), random_(random) {}
@@ -23,7 +23,7 @@ public:
                           const identity::Identity& identity) override;
     selfservice::settings::SettingsAttempt Submit(selfservice::settings::SettingsSubmission& sub) override;
 
-private:
+  private:
     static constexpr std::string_view kSettingsMethod = "password";
     const config::Config& config_;
     const identity::IdentityService& identities_;

@@ -53,15 +53,17 @@ core::Status ProfileSettings::Populate(const selfservice::RequestContext&, Setti
     if (!config_.selfservice.methods.profile.enabled) return {};
     const schema::Schema& s = SchemaOf(identities_, identity);
     for (auto& n : ui::NewTraitNodes(s.FormFields(), ui::kGroupProfile, identity.traits)) flow.ui.Upsert(std::move(n));
-    flow.ui.Upsert(ui::WithLabel(ui::NewInput(ui::kMethodName, ui::kGroupProfile, ui::kInputSubmit, std::string(kMethod)),
-                                 text::NewInfoNodeLabelSave()));
+    flow.ui.Upsert(
+        ui::WithLabel(ui::NewInput(ui::kMethodName, ui::kGroupProfile, ui::kInputSubmit, std::string(kMethod)),
+                      text::NewInfoNodeLabelSave()));
     return {};
 }
 
 SettingsAttempt ProfileSettings::Submit(selfservice::settings::SettingsSubmission& sub) {
     const json& body = sub.body;
     auto m = body.find("method");
-    if (m == body.end() || !m->is_string() || m->get<std::string>() != kMethod) return SettingsAttempt::NotResponsible();
+    if (m == body.end() || !m->is_string() || m->get<std::string>() != kMethod)
+        return SettingsAttempt::NotResponsible();
     if (!config_.selfservice.methods.profile.enabled) return SettingsAttempt::Failed(selfservice::MethodDisabled());
 
     // An absent traits object decodes as {} (§1.8): the submission then replaces all traits.

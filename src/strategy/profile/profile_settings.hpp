@@ -13,7 +13,7 @@ namespace bia::strategy::profile {
 inline constexpr std::string_view kMethod = "profile";
 
 class ProfileSettings final : public selfservice::settings::SettingsStrategy {
-public:
+  public:
     ProfileSettings(const config::Config& config, const identity::IdentityService& identities, core::Random& random)
         : config_(config), identities_(identities), random_(random) {}
 
@@ -22,7 +22,7 @@ public:
                           const identity::Identity& identity) override;
     selfservice::settings::SettingsAttempt Submit(selfservice::settings::SettingsSubmission& sub) override;
 
-private:
+  private:
     const config::Config& config_;
     const identity::IdentityService& identities_;
     core::Random& random_;

@@ -12,7 +12,7 @@
 #include "bia/client/models.hpp"
 #include "bia/client/result.hpp"
 
-#include "bia/client/apis/metadata_api.hpp"
-#include "bia/client/apis/v0alpha2_api.hpp"
 #include "bia/client/apis/frontend_api.hpp"
 #include "bia/client/apis/identity_api.hpp"
+#include "bia/client/apis/metadata_api.hpp"
+#include "bia/client/apis/v0alpha2_api.hpp"

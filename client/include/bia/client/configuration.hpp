@@ -18,7 +18,7 @@ inline constexpr const char* kVersion = "0.1.0";
 // Idle libcurl handles kept for reuse, so consecutive requests to the same server reuse the
 // open keep-alive connection instead of opening a new one. Thread-safe; share it freely.
 class ConnectionPool {
-public:
+  public:
     explicit ConnectionPool(std::size_t max_idle_handles = 16);
     ~ConnectionPool();
     ConnectionPool(const ConnectionPool&) = delete;
@@ -30,7 +30,7 @@ public:
     struct Impl;
     Impl& impl() { return *impl_; }
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -67,7 +67,7 @@ struct UnknownValue {
 // does not fit a model: a missing required key, a wrong JSON type, an unknown enum value or
 // discriminator. Operations never throw it; they turn it into a SerdeError.
 class JsonDecodeError : public std::exception {
-public:
+  public:
     enum class Kind { kMissingKey, kTypeMismatch, kInvalidValue };
 
     JsonDecodeError(Kind kind, std::string detail, std::string path = {});
@@ -84,7 +84,7 @@ public:
     static JsonDecodeError missing_key(std::string_view key);
     static JsonDecodeError type_mismatch(std::string_view expected, const nlohmann::json& actual);
 
-private:
+  private:
     void render();
 
     Kind kind_;

@@ -13,7 +13,7 @@ namespace bia::client {
 // Thrown by Result::value() on an error and by Result::error() on a value: asking for the
 // alternative that is not there is a programming error, never a server answer.
 class BadResultAccess : public std::logic_error {
-public:
+  public:
     using std::logic_error::logic_error;
 };
 
@@ -21,7 +21,7 @@ template <class T, class E>
 class [[nodiscard]] Result {
     static_assert(!std::is_same_v<T, E>, "Result<T, E> needs distinct value and error types");
 
-public:
+  public:
     using value_type = T;
     using error_type = E;
 
@@ -30,11 +30,9 @@ public:
     Result(const E& error) : storage_(std::in_place_index<1>, error) {}
     Result(E&& error) : storage_(std::in_place_index<1>, std::move(error)) {}
     template <class... Args>
-    explicit Result(std::in_place_index_t<0> tag, Args&&... args)
-        : storage_(tag, std::forward<Args>(args)...) {}
+    explicit Result(std::in_place_index_t<0> tag, Args&&... args) : storage_(tag, std::forward<Args>(args)...) {}
     template <class... Args>
-    explicit Result(std::in_place_index_t<1> tag, Args&&... args)
-        : storage_(tag, std::forward<Args>(args)...) {}
+    explicit Result(std::in_place_index_t<1> tag, Args&&... args) : storage_(tag, std::forward<Args>(args)...) {}
 
     bool has_value() const noexcept { return storage_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -53,7 +51,7 @@ public:
     const T& operator*() const& { return value(); }
     T&& operator*() && { return std::move(*this).value(); }
 
-private:
+  private:
     std::variant<T, E>& checked_value() {
         if (!has_value()) throw BadResultAccess("Result::value() called on an error");
         return storage_;
