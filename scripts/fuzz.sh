@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh 600                 # 10 minutes per target
 #   scripts/fuzz.sh 60 config message   # only the named targets (stems)
 #
-# New interesting inputs are merged back into the seed corpus (minimised with -merge=1);
+# The seed corpus is then minimised: hand-written seeds stay, and libFuzzer's inputs are replaced
+# by the smallest set (-merge=1 -use_counters=0) adding edge coverage over them;
 # crashers are written to build-fuzz/crashers/<stem>/ and copied into the corpus folder
 # as crash-* so the g++ replay (ctest -L fuzz) keeps them as regression inputs.
 # One fuzzing process at a time (the machine is shared). Exit status is non-zero when a
@@ -61,8 +62,22 @@ for src in "${targets[@]}"; do
   rc=$?
   set -e
   grep -E "stat::number_of_executed_units|stat::new_units_added" "${log}" | sed "s/^/  ${stem}: /" || true
-  # Keep the seed corpus small: merge only inputs that add coverage.
-  "${build}/bin/${stem}_fuzz" -merge=1 "${corpus}" "${work}" >>"${log}" 2>&1 || true
+  # Keep the seed corpus small (it is replayed by ctest): the hand-written seeds (descriptive
+  # names) stay; libFuzzer's inputs (40-hex names) are replaced by a minimal set that adds edge
+  # coverage over them (-use_counters=0: hit counts do not earn a file). The full working corpus
+  # stays in build-fuzz/corpus/<stem> for the next run.
+  fresh="${build}/merge/${stem}"
+  rm -rf "${fresh}" && mkdir -p "${fresh}"
+  find "${corpus}" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' ! -name 'crash-*' ! -name 'timeout-*' \
+    ! -name 'oom-*' -exec cp {} "${fresh}/" \;
+  if "${build}/bin/${stem}_fuzz" -merge=1 -use_counters=0 -timeout=10 -rss_limit_mb=2048 \
+    "${fresh}" "${corpus}" "${work}" >>"${log}" 2>&1; then
+    find "${corpus}" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
+    find "${fresh}" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "${corpus}/" \;
+    echo "  ${stem}: seed corpus now $(find "${corpus}" -type f | wc -l) files"
+  else
+    echo "  ${stem}: corpus merge failed (seed corpus unchanged); see ${log}" >&2
+  fi
   for c in "${crashers}"/crash-* "${crashers}"/timeout-* "${crashers}"/oom-*; do
     [[ -e "${c}" ]] || continue
     [[ -e "${corpus}/$(basename "${c}")" ]] && continue
