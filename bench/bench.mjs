@@ -237,7 +237,7 @@ function summarise(runs, extra = (r) => ({})) {
   const pick = (f) => median(runs.map(f));
   return {
     reps: runs.length,
-    rps: round(pick((r) => r.rps), 0),
+    rps: round(pick((r) => r.rps), pick((r) => r.rps) < 100 ? 2 : 0),
     p50_ms: round(pick((r) => r.latency_us.p50) / 1000, 2),
     p99_ms: round(pick((r) => r.latency_us.p99) / 1000, 2),
     errors: runs.reduce((a, r) => a + r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout, 0),
