@@ -98,6 +98,18 @@ Status SessionRepositorySqlite::Update(const Session& s) {
 
 Result<Session> SessionRepositorySqlite::FindByToken(std::string_view token) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    // whoami's path: one read transaction for the session and its identity (six statements), so
+    // they share one WAL snapshot and take SQLite's file locks once instead of once per statement
+    // (the locks were ~20% of whoami's CPU).
+    BIA_TRY_ASSIGN(auto begin, lease->Prepare("BEGIN"));
+    BIA_TRY(begin.Run());
+    struct EndRead {
+        Connection& c;
+        ~EndRead() {
+            if (sqlite3_get_autocommit(c.raw())) return;
+            if (auto commit = c.Prepare("COMMIT")) (void)commit->Run();
+        }
+    } end_read{*lease};
     Session s;
     {
         BIA_TRY_ASSIGN(
