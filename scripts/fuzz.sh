@@ -68,12 +68,12 @@ for src in "${targets[@]}"; do
   # stays in build-fuzz/corpus/<stem> for the next run.
   fresh="${build}/merge/${stem}"
   rm -rf "${fresh}" && mkdir -p "${fresh}"
-  find "${corpus}" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' ! -name 'crash-*' ! -name 'timeout-*' \
+  find "${corpus}" -maxdepth 1 -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' ! -name 'crash-*' ! -name 'timeout-*' \
     ! -name 'oom-*' -exec cp {} "${fresh}/" \;
   if "${build}/bin/${stem}_fuzz" -merge=1 -use_counters=0 -timeout=10 -rss_limit_mb=2048 \
     "${fresh}" "${corpus}" "${work}" >>"${log}" 2>&1; then
-    find "${corpus}" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
-    find "${fresh}" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -exec cp {} "${corpus}/" \;
+    find "${corpus}" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -delete
+    find "${fresh}" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -exec cp {} "${corpus}/" \;
     echo "  ${stem}: seed corpus now $(find "${corpus}" -type f | wc -l) files"
   else
     echo "  ${stem}: corpus merge failed (seed corpus unchanged); see ${log}" >&2
