@@ -22,10 +22,10 @@ int main(int argc, char** argv) {
         char salt[16], setting[64];
         for (char& c : salt) c = static_cast<char>(rd());
         auto data = std::make_unique<crypt_data>();
-        const char* out = crypt_gensalt_rn("$2b$", std::strtoul(argv[2], nullptr, 10), salt, sizeof salt, setting,
-                                           sizeof setting)
-                              ? crypt_r(argv[3], setting, data.get())
-                              : nullptr;
+        const char* out =
+            crypt_gensalt_rn("$2b$", std::strtoul(argv[2], nullptr, 10), salt, sizeof salt, setting, sizeof setting)
+                ? crypt_r(argv[3], setting, data.get())
+                : nullptr;
         if (!out || out[0] == '*') return 1;
         std::printf("%s\n", out);
         return 0;

@@ -31,12 +31,12 @@ class SettingsWebHook final : public selfservice::settings::SettingsHook {
 }  // namespace
 
 selfservice::settings::SettingsHookBuilder MakeSettingsWebHook(std::string public_base_url) {
-    return
-        [public_base_url](const config::Hook& h) -> core::Result<std::unique_ptr<selfservice::settings::SettingsHook>> {
-            BIA_TRY_ASSIGN(auto hook, selfservice::hook::WebHook::Create(h.config));
-            return std::unique_ptr<selfservice::settings::SettingsHook>(
-                std::make_unique<SettingsWebHook>(std::move(hook), public_base_url));
-        };
+    return [public_base_url = std::move(public_base_url)](
+               const config::Hook& h) -> core::Result<std::unique_ptr<selfservice::settings::SettingsHook>> {
+        BIA_TRY_ASSIGN(auto hook, selfservice::hook::WebHook::Create(h.config));
+        return std::unique_ptr<selfservice::settings::SettingsHook>(
+            std::make_unique<SettingsWebHook>(std::move(hook), public_base_url));
+    };
 }
 
 }  // namespace bia::app

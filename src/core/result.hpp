@@ -78,6 +78,8 @@ class [[nodiscard]] Status {
 }  // namespace bia::core
 
 // Propagate an error from an expression yielding Result<T> or Status.
+// `lhs` is a declaration (`auto x`) and `tmp` an identifier: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define BIA_TRY(expr)                                          \
     do {                                                       \
         auto&& bia_try_r_ = (expr);                            \
@@ -92,3 +94,4 @@ class [[nodiscard]] Status {
     auto tmp = (expr);                       \
     if (!tmp) return std::move(tmp).error(); \
     lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -23,7 +23,8 @@ class Uuid {
     const std::array<uint8_t, 16>& bytes() const { return b_; }
 
     friend bool operator==(const Uuid&, const Uuid&) = default;
-    friend auto operator<=>(const Uuid&, const Uuid&) = default;
+    // clang-tidy 14 misreads the defaulted <=> as a literal 0 compared with a pointer.
+    friend auto operator<=>(const Uuid&, const Uuid&) = default;  // NOLINT(modernize-use-nullptr)
 
   private:
     std::array<uint8_t, 16> b_{};

@@ -1,8 +1,10 @@
 #include "http/message.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
 #include "core/encoding.hpp"
 
@@ -438,22 +440,14 @@ std::string SetCookie::Serialize() const {
 // ---------------------------------------------------------------- Response
 
 Response& Response::SetHeader(std::string name, std::string value) {
-    auto it = headers.begin();
-    bool replaced = false;
-    while (it != headers.end()) {
-        if (EqualsIgnoreCase(it->first, name)) {
-            if (!replaced) {
-                it->second = std::move(value);
-                replaced = true;
-                ++it;
-            } else {
-                it = headers.erase(it);
-            }
-        } else {
-            ++it;
-        }
+    const auto same_name = [&](const auto& h) { return EqualsIgnoreCase(h.first, name); };
+    auto first = std::find_if(headers.begin(), headers.end(), same_name);
+    if (first == headers.end()) {
+        headers.emplace_back(std::move(name), std::move(value));
+        return *this;
     }
-    if (!replaced) headers.emplace_back(std::move(name), std::move(value));
+    first->second = std::move(value);
+    headers.erase(std::remove_if(std::next(first), headers.end(), same_name), headers.end());
     return *this;
 }
 

@@ -227,7 +227,7 @@ class OffloadTask final : public WorkerPool::Task {
           request_(request),
           out_(out),
           completion_(std::move(completion)),
-          io_executor_(io_executor) {}
+          io_executor_(std::move(io_executor)) {}
 
     void Run() override {
         out_ = InvokeGuarded(handler_, request_);
@@ -580,7 +580,7 @@ asio::awaitable<void> Server::Impl::AcceptLoop(IoUnit& unit, size_t listener_ind
             continue;
         }
         if (unit.draining) continue;  // socket closes when it goes out of scope
-        asio::co_spawn(unit.io, Serve(unit, listener_index, std::move(socket)), [](std::exception_ptr e) {
+        asio::co_spawn(unit.io, Serve(unit, listener_index, std::move(socket)), [](const std::exception_ptr& e) {
             if (!e) return;
             try {
                 std::rethrow_exception(e);
@@ -664,7 +664,7 @@ void Server::Impl::StartThreads() {
     for (auto& unit : units) {
         unit->guard.emplace(unit->io.get_executor());
         for (size_t li = 0; li < unit->acceptors.size(); ++li) {
-            asio::co_spawn(unit->io, AcceptLoop(*unit, li), [](std::exception_ptr e) {
+            asio::co_spawn(unit->io, AcceptLoop(*unit, li), [](const std::exception_ptr& e) {
                 if (e) LogError("accept loop ended with an exception", "");
             });
         }

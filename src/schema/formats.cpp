@@ -406,7 +406,7 @@ bool IsHostname(std::string_view s) {
 bool IsEmail(std::string_view s) {
     if (s.size() > 254) return false;
     const size_t at = s.rfind('@');
-    if (at == std::string_view::npos || at > 64) return false;
+    if (at > 64) return false;  // also no '@' at all: npos is larger
     if (!IsHostname(s.substr(at + 1))) return false;
     return ParsesAsMailAddress(s);
 }
@@ -461,7 +461,6 @@ bool IsIpv6(std::string_view s) {
             if (groups + 2 > 8) return false;
             if (!IsStrictIpv4(s.substr(i))) return false;
             groups += 2;
-            i = s.size();
             break;
         }
         if (n > 4) return false;

@@ -252,7 +252,7 @@ std::string RemoveDotSegments(std::string_view path) {
 
 std::string ResolveUri(std::string_view base, std::string_view ref) {
     if (HasScheme(ref) || base.empty()) return std::string(ref);
-    const std::string b = StripFragment(base);
+    std::string b = StripFragment(base);
     if (ref.empty()) return b;
     if (ref[0] == '#') return b + std::string(ref);
     const size_t colon = b.find(':');

@@ -30,9 +30,9 @@ void Container::Upsert(Node node) {
     nodes.push_back(std::move(node));
 }
 
-void Container::SetValue(std::string_view name, json value) {
+void Container::SetValue(std::string_view name, const json& value) {
     for (auto& n : nodes) {
-        if (auto* in = n.Input(); in && in->name == name) in->value = std::move(value);
+        if (auto* in = n.Input(); in && in->name == name) in->value = value;
     }
 }
 

@@ -25,7 +25,7 @@ struct Container {
     // Replaces the node with the same id and group, else appends (Kratos's upsert).
     void Upsert(Node node);
     // Sets the value of the input named `name`, if there is one.
-    void SetValue(std::string_view name, nlohmann::json value);
+    void SetValue(std::string_view name, const nlohmann::json& value);
     // Drops the value of the input named `name` (passwords are never echoed back).
     void ClearValue(std::string_view name);
     // Upserts the csrf_token node with a freshly masked token (§7.4).

@@ -60,7 +60,8 @@ Response SelfServiceHttp::Forward(const Request& r, const core::Error& error) co
     return Response::Redirect(303, WithQueryParam(config_.selfservice.flows.error.ui_url, "id", id->ToString()));
 }
 
-Response SelfServiceHttp::Fail(const Request& r, const core::Error& error, std::vector<SetCookie> cookies) const {
+Response SelfServiceHttp::Fail(const Request& r, const core::Error& error,
+                               const std::vector<SetCookie>& cookies) const {
     Response resp = r.IsJsonRequest() ? Response::Error(error, r.RequestId()) : Forward(r, error);
     for (const auto& c : cookies) resp.AddCookie(c);
     AddVaryCookie(resp);

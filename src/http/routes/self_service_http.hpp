@@ -41,7 +41,7 @@ class SelfServiceHttp {
     Response Respond(const Request& request, selfservice::Outcome outcome, std::vector<SetCookie> cookies = {}) const;
 
     // An error outside any flow: JSON requests get the envelope, browsers are sent to the error UI.
-    Response Fail(const Request& request, const core::Error& error, std::vector<SetCookie> cookies = {}) const;
+    Response Fail(const Request& request, const core::Error& error, const std::vector<SetCookie>& cookies = {}) const;
 
     const SessionResolver& sessions() const { return sessions_; }
     const CsrfCookies& csrf() const { return csrf_; }

@@ -148,6 +148,7 @@ Result<std::vector<std::string>> Database::PendingMigrations() {
     return Read([](Connection& c) -> Result<std::vector<std::string>> {
         BIA_TRY_ASSIGN(Rows rows, c.Query("SELECT version FROM schema_migrations"));
         std::vector<std::string> applied;
+        applied.reserve(rows.size());
         for (int i = 0; i < rows.size(); ++i) applied.push_back(rows.Text(i, 0));
         std::vector<std::string> pending;
         for (const auto& m : Migrations())

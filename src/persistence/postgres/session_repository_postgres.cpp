@@ -161,6 +161,7 @@ Result<std::vector<Session>> SessionRepositoryPostgres::ListByIdentity(const cor
     return db_.Read([&](Connection& c) -> Result<std::vector<Session>> {
         BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
         std::vector<Session> out;
+        out.reserve(r.size());
         for (int row = 0; row < r.size(); ++row) out.push_back(ReadSession(r, row));
         return out;
     });

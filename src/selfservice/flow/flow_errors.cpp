@@ -42,7 +42,7 @@ core::Error SessionRequiredForHigherAal() {
         .WithId(std::string(kErrorSessionAal1Required));
 }
 
-core::Error Aal2Required(std::string redirect_browser_to) {
+core::Error Aal2Required(const std::string& redirect_browser_to) {
     return core::Forbidden(
                "An active session was found but it does not fulfill the requested Authenticator Assurance Level. "
                "Please verify yourself with a second factor to resolve this issue.")

@@ -38,7 +38,7 @@ core::Error AlreadyLoggedInRegistration();
 // 401 session_aal1_required: aal2 requested without any session (surrounding-api.md §7).
 core::Error SessionRequiredForHigherAal();
 // 403 enhanced session_aal2_required with redirect_browser_to in details and top level (§11).
-core::Error Aal2Required(std::string redirect_browser_to);
+core::Error Aal2Required(const std::string& redirect_browser_to);
 
 // 400 "The flow query parameter is missing or malformed." (settings-flow.md §5.1 step 1).
 core::Error FlowIdMissing();

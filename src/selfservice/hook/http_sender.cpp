@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
@@ -189,7 +190,8 @@ std::chrono::milliseconds BackoffFor(const RetryPolicy& policy, int attempt, int
         const std::string& v = *retry_after;
         if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
             // A server may ask for hours; a flow waiting that long is worse than failing.
-            const long long seconds = v.size() > 9 ? 999999999LL : std::atoll(v.c_str());
+            long long seconds = 999999999LL;
+            if (v.size() <= 9) std::from_chars(v.data(), v.data() + v.size(), seconds);
             return std::min(policy.wait_max, std::chrono::milliseconds(seconds * 1000));
         }
         const time_t when = curl_getdate(v.c_str(), nullptr);

@@ -155,7 +155,7 @@ Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view 
 }
 
 Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow& flow, const json& body,
-                                    RegistrationAttempt attempt) {
+                                    const RegistrationAttempt& attempt) {
     (void)ctx;
     std::string redirect_to;
     if (flow.type == FlowType::kBrowser) {

@@ -56,7 +56,7 @@ class RegistrationService {
     Outcome Reject(RegistrationFlow& flow, const Rejection& rejection);
     Outcome Expired(const RequestContext& ctx, const RegistrationFlow& flow);
     Outcome Finish(const RequestContext& ctx, RegistrationFlow& flow, const nlohmann::json& body,
-                   RegistrationAttempt attempt);
+                   const RegistrationAttempt& attempt);
     bool SessionHookFor(std::string_view method) const;
     std::string DefaultReturnUrl() const;
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# clang-tidy with the curated checks of .clang-tidy over Bia's hand-written sources (src/ and the
+# client's hand-written files; tests, fuzz targets and generated client code are left out to keep
+# `make test` short). Needs a configured build folder with compile_commands.json (default: build/).
+# Part of `make test`; exits 1 on any finding and prints the findings.
+#
+#   scripts/check-tidy.sh [BUILD_DIR] [FILE...]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build}"
+shift || true
+tidy=$(command -v clang-tidy-14 || command -v clang-tidy) || { echo "check-tidy: clang-tidy not installed" >&2; exit 2; }
+[[ -f "$build/compile_commands.json" ]] || { echo "check-tidy: $build/compile_commands.json missing (configure first)" >&2; exit 2; }
+
+if (($#)); then
+  files=("$@")
+else
+  mapfile -t files < <(git ls-files -- 'src/*.cpp' 'client/src/*.cpp' | grep -vE '(_test|_dbtest|_fuzz)\.cpp$|/generated/')
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export tidy build out
+# One clang-tidy per file, nproc at a time; a file with findings leaves its log behind.
+printf '%s\0' "${files[@]}" | xargs -0 -P "${TIDY_JOBS:-$(nproc)}" -n1 bash -c '
+  log="$out/$(echo "$1" | tr / _).log"
+  "$tidy" -p "$build" --quiet --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 --extra-arg=-DBOOST_ASIO_HAS_STD_COROUTINE=1 "$1" >"$log" 2>&1 && rm -f "$log"' _
+status=0
+for log in "$out"/*.log; do
+  [[ -e "$log" ]] || continue
+  grep -vE '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter|^Use -system-headers' "$log"
+  status=1
+done
+((status)) && { echo "check-tidy: findings above (fix them, or NOLINT(check) with a reason)"; exit 1; }
+echo "check-tidy: clean (${#files[@]} files)"
