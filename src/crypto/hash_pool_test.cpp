@@ -108,6 +108,9 @@ TEST(HashPool, RefusesWithA503WhenTheQueueIsFull) {
     GatedHasher hasher;
     hasher.PassThrough(1);  // the dummy hash
     auto pool = MakePool(hasher, random, {.threads = 1, .max_queue = 2});
+    // The dummy hash runs on its own thread at start-up: wait until it has taken the pass-through,
+    // or "running" could take it and leave the worker free (a race seen on a loaded CI machine).
+    hasher.WaitStarted(1);
 
     std::vector<std::future<core::Result<std::string>>> results;
     auto submit = [&](std::string pw) {
@@ -153,6 +156,7 @@ TEST(HashPool, DestructionFailsQueuedJobsAndFinishesRunningOnes) {
     GatedHasher hasher;
     hasher.PassThrough(1);
     auto pool = MakePool(hasher, random, {.threads = 1, .max_queue = 4});
+    hasher.WaitStarted(1);  // the dummy hash took the pass-through (see above)
     std::promise<core::Result<std::string>> running, queued;
     ASSERT_TRUE(pool->SubmitHash("running", [&](core::Result<std::string> r) { running.set_value(std::move(r)); }));
     hasher.WaitStarted(2);
