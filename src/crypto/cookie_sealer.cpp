@@ -54,7 +54,10 @@ core::Result<CookieSealer> CookieSealer::Create(std::vector<std::string> secrets
 }
 
 core::Result<std::string> CookieSealer::Seal(std::string_view name, std::string_view plaintext) const {
-    if (plaintext.size() > INT_MAX / 2) return core::Internal("cookie sealer: value too large");
+    // Open refuses anything longer than kMaxSealedChars, so such a value is not sealed either.
+    const size_t raw_len = 1 + kNonceBytes + plaintext.size() + kTagBytes;
+    if (plaintext.size() > kMaxSealedChars || (raw_len * 4 + 2) / 3 > kMaxSealedChars)
+        return core::Internal("cookie sealer: value too large");
     const std::string aad = Aad(name);
     std::string out(1 + kNonceBytes + plaintext.size() + kTagBytes, '\0');
     out[0] = static_cast<char>(kVersion);

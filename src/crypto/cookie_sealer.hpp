@@ -27,6 +27,8 @@ class CookieSealer {
     // nonces, must outlive the sealer, and must be safe for concurrent use (SecureRandom is).
     static core::Result<CookieSealer> Create(std::vector<std::string> secrets, core::Random& random);
 
+    // Fails with a 500 when the sealed value would be longer than Open accepts (16 KiB of text,
+    // i.e. a plaintext over 12,259 bytes; browsers keep cookies of about 4 KiB anyway).
     core::Result<std::string> Seal(std::string_view name, std::string_view plaintext) const;
 
     // Fails with a 400 for anything not sealed under `name` by one of the secrets (tampered,

@@ -87,5 +87,20 @@ TEST(CookieSealer, NeedsNonEmptySecrets) {
     EXPECT_FALSE(CookieSealer::Create({"ok", ""}, random));
 }
 
+// Found by continuity_fuzz: a 12,469-byte payload sealed fine, but its 16,664 characters were
+// over the size Open accepts, so the server could not read back a cookie it had just written.
+TEST(CookieSealer, SealsOnlyWhatOpenAccepts) {
+    core::SeededRandom random(3);
+    auto sealer = Make({"s"}, random);
+    const size_t largest = 16 * 1024 * 3 / 4 - 1 - 12 - 16;  // 12,259 bytes → 16,384 characters
+    auto fits = sealer.Seal("c", std::string(largest, 'x'));
+    ASSERT_TRUE(fits);
+    EXPECT_EQ(fits->size(), 16u * 1024);
+    EXPECT_EQ(*sealer.Open("c", *fits), std::string(largest, 'x'));
+    auto too_large = sealer.Seal("c", std::string(largest + 1, 'x'));
+    ASSERT_FALSE(too_large);
+    EXPECT_EQ(too_large.error().code, 500);
+}
+
 }  // namespace
 }  // namespace bia::crypto
