@@ -148,7 +148,7 @@ Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view 
                 if (auto r = RejectionFromBadRequest(attempt.error)) return Reject(flow, *r);
                 return Failed{flow.type, std::move(attempt.error)};
             case RegistrationAttempt::Kind::kCreated:
-                return Finish(ctx, flow, body, std::move(attempt));
+                return Finish(ctx, flow, body, attempt);
         }
     }
     return Reject(flow, Rejection::OnFlow(text::NewErrorValidationRegistrationNoStrategyFound()));
