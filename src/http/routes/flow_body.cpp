@@ -13,10 +13,13 @@ using nlohmann::json;
 namespace {
 
 // Sets `value` at dotted `path` inside `out`, creating objects on the way. A path running
-// through a non-object value keeps the value already there.
+// through a non-object value keeps the value already there. A path nesting deeper than a JSON body
+// may (kMaxJsonDepth) is ignored: a 20,000-level form key built a document whose copies recursed
+// until the worker thread's stack overflowed (found by the hostile suite under ASan).
 void SetPath(json& out, std::string_view path, json value, bool overwrite) {
     json* cur = &out;
-    while (true) {
+    for (int depth = 1;; ++depth) {
+        if (depth > kMaxJsonDepth) return;
         const size_t dot = path.find('.');
         const std::string key(path.substr(0, dot));
         if (key.empty()) return;
