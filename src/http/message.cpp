@@ -25,31 +25,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     return true;
 }
 
-// RFC 7230 tchar.
-bool IsTokenChar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-        case '!':
-        case '#':
-        case '$':
-        case '%':
-        case '&':
-        case '\'':
-        case '*':
-        case '+':
-        case '-':
-        case '.':
-        case '^':
-        case '_':
-        case '`':
-        case '|':
-        case '~':
-            return true;
-        default:
-            return false;
-    }
-}
-
 // Go's textproto.TrimString: trims ASCII space, tab, CR and LF.
 bool IsHttpSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -63,13 +38,7 @@ std::string_view Trim(std::string_view s) {
 // browsers send in practice).
 bool IsCookieValueByte(unsigned char b) { return b >= 0x20 && b < 0x7f && b != '"' && b != ';' && b != '\\'; }
 
-bool IsCookieNameValid(std::string_view name) {
-    if (name.empty()) return false;
-    for (char c : name) {
-        if (!IsTokenChar(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
-}
+bool IsCookieNameValid(std::string_view name) { return IsToken(name); }
 
 // Visits every well-formed (name, value) pair of one Cookie header value, mirroring Go's
 // readCookies: pairs whose name is not a token or whose value holds a forbidden byte are skipped,
@@ -321,6 +290,39 @@ std::string DumpJson(const nlohmann::json& j) {
 }
 
 }  // namespace
+
+// RFC 7230 tchar.
+bool IsTokenChar(unsigned char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    switch (c) {
+        case '!':
+        case '#':
+        case '$':
+        case '%':
+        case '&':
+        case '\'':
+        case '*':
+        case '+':
+        case '-':
+        case '.':
+        case '^':
+        case '_':
+        case '`':
+        case '|':
+        case '~':
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool IsToken(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (!IsTokenChar(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
 
 // ---------------------------------------------------------------- Request
 

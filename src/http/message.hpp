@@ -87,6 +87,10 @@ struct Response {
     static Response NoContent();
 };
 
+// RFC 7230 token characters (tchar) and tokens (header and cookie names): one or more tchars.
+bool IsTokenChar(unsigned char c);
+bool IsToken(std::string_view s);
+
 // Parses a Cookie header value into (name, value) pairs; tolerant of junk, never throws.
 std::vector<std::pair<std::string, std::string>> ParseCookieHeader(std::string_view header);
 

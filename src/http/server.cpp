@@ -47,37 +47,7 @@ constexpr size_t kLingerBytes = 8u << 20;
 
 // ---------------------------------------------------------------- small helpers
 
-bool IsTokenChar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-        case '!':
-        case '#':
-        case '$':
-        case '%':
-        case '&':
-        case '\'':
-        case '*':
-        case '+':
-        case '-':
-        case '.':
-        case '^':
-        case '_':
-        case '`':
-        case '|':
-        case '~':
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool IsValidHeaderName(std::string_view name) {
-    if (name.empty()) return false;
-    for (char c : name) {
-        if (!IsTokenChar(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
-}
+bool IsValidHeaderName(std::string_view name) { return IsToken(name); }
 
 // No CR, LF or NUL: a handler must never be able to split a response.
 bool IsValidHeaderValue(std::string_view value) {
