@@ -7,6 +7,7 @@
 # As root the server runs as the owner of DIR/data (PostgreSQL refuses to run as root).
 # Refuses folders that do not look like one of ours. Environment: PG_BIN.
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log() { echo "restart-postgres: $*" >&2; }
 
@@ -23,18 +24,8 @@ esac
 # The server may run as another user who cannot enter the caller's folder.
 cd /
 
-bin=${PG_BIN:-}
-if [[ -z "$bin" ]]; then
-  ver=$(cat "$dir/data/PG_VERSION" 2>/dev/null || echo 15)
-  if [[ -x "/usr/lib/postgresql/$ver/bin/pg_ctl" ]]; then bin=/usr/lib/postgresql/$ver/bin
-  else bin=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
-fi
-run_as=()
-if [[ $(id -u) -eq 0 ]]; then
-  owner=$(stat -c %U "$dir/data")
-  if command -v runuser >/dev/null; then run_as=(runuser -u "$owner" --)
-  else run_as=(su -s /bin/sh "$owner" -c '"$0" "$@"'); fi
-fi
+source "$here/lib/pg-cluster.sh"
+pg_cluster_tools "$dir"
 as_owner() { "${run_as[@]}" "$@"; }
 
 stop() {

@@ -3,6 +3,7 @@
 #   scripts/stop-postgres.sh [DIR]     (DIR defaults to $BIA_TEST_POSTGRES_DIR)
 # Refuses folders that do not look like one of ours, so a wrong argument cannot delete data.
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log() { echo "stop-postgres: $*" >&2; }
 
@@ -21,18 +22,8 @@ case "$(basename "$dir")" in
 esac
 
 if [[ -f "$dir/data/postmaster.pid" ]]; then
-  bin=${PG_BIN:-}
-  if [[ -z "$bin" ]]; then
-    ver=$(cat "$dir/data/PG_VERSION" 2>/dev/null || echo 15)
-    if [[ -x "/usr/lib/postgresql/$ver/bin/pg_ctl" ]]; then bin=/usr/lib/postgresql/$ver/bin
-    else bin=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
-  fi
-  run_as=()
-  if [[ $(id -u) -eq 0 ]]; then
-    owner=$(stat -c %U "$dir/data")
-    if command -v runuser >/dev/null; then run_as=(runuser -u "$owner" --)
-    else run_as=(su -s /bin/sh "$owner" -c '"$0" "$@"'); fi
-  fi
+  source "$here/lib/pg-cluster.sh"
+  pg_cluster_tools "$dir"
   # fast = roll back open transactions and disconnect clients; immediate if that stalls.
   if ! "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 20 stop >/dev/null 2>&1; then
     "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
