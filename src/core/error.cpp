@@ -122,6 +122,7 @@ Error BadRequest(std::string reason) { return Error(400, std::move(reason)); }
 Error Unauthorized(std::string reason) { return Error(401, std::move(reason)); }
 Error Forbidden(std::string reason) { return Error(403, std::move(reason)); }
 Error NotFound(std::string reason) { return Error(404, std::move(reason)); }
+Error ResourceNotFound() { return NotFound("").WithMessage("Unable to locate the resource"); }
 Error Conflict(std::string reason) { return Error(409, std::move(reason)); }
 Error Gone(std::string reason) { return Error(410, std::move(reason)); }
 Error Internal(std::string reason) { return Error(500, std::move(reason)); }

@@ -56,6 +56,8 @@ Error BadRequest(std::string reason);
 Error Unauthorized(std::string reason);
 Error Forbidden(std::string reason);
 Error NotFound(std::string reason);
+// 404 with Kratos's "Unable to locate the resource" message (a missing identity, session or flow).
+Error ResourceNotFound();
 Error Conflict(std::string reason);
 Error Gone(std::string reason);
 Error Internal(std::string reason);

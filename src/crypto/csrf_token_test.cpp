@@ -7,9 +7,9 @@
 namespace bia::crypto {
 namespace {
 
-class FixedRandom final : public core::Random {
+class RepeatedByteRandom final : public core::Random {
   public:
-    explicit FixedRandom(uint8_t byte) : byte_(byte) {}
+    explicit RepeatedByteRandom(uint8_t byte) : byte_(byte) {}
     void Fill(uint8_t* out, size_t n) override {
         for (size_t i = 0; i < n; ++i) out[i] = byte_;
     }
@@ -36,9 +36,9 @@ TEST(CsrfToken, CookieValueIsPaddedBase64Of32RandomBytes) {
 }
 
 TEST(CsrfToken, MaskIsKeyFollowedByXor) {
-    FixedRandom ones(0x01);
+    RepeatedByteRandom ones(0x01);
     const std::string real = GenerateCsrfCookieValue(ones);  // 32 × 0x01
-    FixedRandom key(0xFF);
+    RepeatedByteRandom key(0xFF);
     auto masked = MaskCsrfToken(real, key);
     ASSERT_TRUE(masked);
     const std::string expected = std::string(32, '\xff') + std::string(32, '\xfe');

@@ -90,6 +90,8 @@ struct Response {
 // RFC 7230 token characters (tchar) and tokens (header and cookie names): one or more tchars.
 bool IsTokenChar(unsigned char c);
 bool IsToken(std::string_view s);
+// ASCII case-insensitive equality (header names, tokens such as "100-continue").
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Parses a Cookie header value into (name, value) pairs; tolerant of junk, never throws.
 std::vector<std::pair<std::string, std::string>> ParseCookieHeader(std::string_view header);

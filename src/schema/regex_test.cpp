@@ -14,7 +14,7 @@ bool Matches(std::string_view pattern, std::string_view text) {
     return re.ok() && re->Search(text);
 }
 
-std::string CompileError(std::string_view pattern) {
+std::string RegexCompileError(std::string_view pattern) {
     auto re = Regex::Compile(pattern);
     return re.ok() ? "" : re.error().reason;
 }
@@ -86,23 +86,23 @@ TEST(Regex, UnicodeClassesAndInvalidUtf8Input) {
 }
 
 TEST(Regex, RejectsWhatGoRejectsWithGoMessages) {
-    EXPECT_EQ(CompileError("(abc"), "error parsing regexp: missing closing ): `(abc`");
-    EXPECT_EQ(CompileError("abc)"), "error parsing regexp: unexpected ): `abc)`");
-    EXPECT_EQ(CompileError("[a-"), "error parsing regexp: missing closing ]: `[a-`");
-    EXPECT_EQ(CompileError("a**"), "error parsing regexp: invalid nested repetition operator: `**`");
-    EXPECT_EQ(CompileError("*a"), "error parsing regexp: missing argument to repetition operator: `*`");
-    EXPECT_EQ(CompileError("(?=a)"), "error parsing regexp: invalid or unsupported Perl syntax: `(?=`");
-    EXPECT_EQ(CompileError("(a)\\1"), "error parsing regexp: invalid escape sequence: `\\1`");
-    EXPECT_EQ(CompileError("a{1001}"), "error parsing regexp: invalid repeat count: `{1001}`");
-    EXPECT_EQ(CompileError("a{2,1}"), "error parsing regexp: invalid repeat count: `{2,1}`");
-    EXPECT_EQ(CompileError("[z-a]"), "error parsing regexp: invalid character class range: `z-a`");
-    EXPECT_EQ(CompileError("\\p{Klingon}"), "error parsing regexp: invalid character class range: `\\p{Klingon}`");
-    EXPECT_EQ(CompileError("a\\"), "error parsing regexp: trailing backslash at end of expression: ``");
-    EXPECT_EQ(CompileError("\\Z"), "error parsing regexp: invalid escape sequence: `\\Z`");
-    EXPECT_EQ(CompileError("(?P<a>x)(?P<a>y)"), "error parsing regexp: duplicate capture group name: `(?P<a>`");
-    EXPECT_EQ(CompileError("\xff"), "error parsing regexp: invalid UTF-8: `\xff`");
-    EXPECT_NE(CompileError("(a{1000}){1000}").find("expression too large"), std::string::npos);
-    EXPECT_NE(CompileError(std::string(5000, '(') + std::string(5000, ')')).find("nests too deeply"),
+    EXPECT_EQ(RegexCompileError("(abc"), "error parsing regexp: missing closing ): `(abc`");
+    EXPECT_EQ(RegexCompileError("abc)"), "error parsing regexp: unexpected ): `abc)`");
+    EXPECT_EQ(RegexCompileError("[a-"), "error parsing regexp: missing closing ]: `[a-`");
+    EXPECT_EQ(RegexCompileError("a**"), "error parsing regexp: invalid nested repetition operator: `**`");
+    EXPECT_EQ(RegexCompileError("*a"), "error parsing regexp: missing argument to repetition operator: `*`");
+    EXPECT_EQ(RegexCompileError("(?=a)"), "error parsing regexp: invalid or unsupported Perl syntax: `(?=`");
+    EXPECT_EQ(RegexCompileError("(a)\\1"), "error parsing regexp: invalid escape sequence: `\\1`");
+    EXPECT_EQ(RegexCompileError("a{1001}"), "error parsing regexp: invalid repeat count: `{1001}`");
+    EXPECT_EQ(RegexCompileError("a{2,1}"), "error parsing regexp: invalid repeat count: `{2,1}`");
+    EXPECT_EQ(RegexCompileError("[z-a]"), "error parsing regexp: invalid character class range: `z-a`");
+    EXPECT_EQ(RegexCompileError("\\p{Klingon}"), "error parsing regexp: invalid character class range: `\\p{Klingon}`");
+    EXPECT_EQ(RegexCompileError("a\\"), "error parsing regexp: trailing backslash at end of expression: ``");
+    EXPECT_EQ(RegexCompileError("\\Z"), "error parsing regexp: invalid escape sequence: `\\Z`");
+    EXPECT_EQ(RegexCompileError("(?P<a>x)(?P<a>y)"), "error parsing regexp: duplicate capture group name: `(?P<a>`");
+    EXPECT_EQ(RegexCompileError("\xff"), "error parsing regexp: invalid UTF-8: `\xff`");
+    EXPECT_NE(RegexCompileError("(a{1000}){1000}").find("expression too large"), std::string::npos);
+    EXPECT_NE(RegexCompileError(std::string(5000, '(') + std::string(5000, ')')).find("nests too deeply"),
               std::string::npos);
 }
 

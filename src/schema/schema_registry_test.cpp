@@ -19,7 +19,7 @@ std::filesystem::path FixturePath(const std::string& name) {
     return std::filesystem::path(__FILE__).parent_path() / "testdata" / name;
 }
 
-std::string Fixture(const std::string& name) {
+std::string FixtureText(const std::string& name) {
     std::ifstream in(FixturePath(name), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -121,7 +121,7 @@ TEST(SchemaRegistry, LoadsFileUrlsRelativeAndBarePaths) {
 }
 
 TEST(SchemaRegistry, LoadsBase64AndFindsByIdOrEncodedId) {
-    const std::string doc = Fixture("email-profile.schema.json");
+    const std::string doc = FixtureText("email-profile.schema.json");
     auto r = MustLoad({{"default", "file://" + FixturePath("email-password.schema.json").string()},
                        {"customer", "base64://" + core::Base64Encode(doc)}},
                       "customer");
@@ -139,7 +139,7 @@ TEST(SchemaRegistry, LoadsBase64AndFindsByIdOrEncodedId) {
 }
 
 TEST(SchemaRegistry, LoadsOverHttp) {
-    const std::string doc = Fixture("email-password.schema.json");
+    const std::string doc = FixtureText("email-password.schema.json");
     OneShotServer server(HttpResponse("200 OK", doc));
     auto r = MustLoad({{"default", server.Url("/identity.schema.json")}}, "default");
     ASSERT_TRUE(r);

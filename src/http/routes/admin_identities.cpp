@@ -19,11 +19,9 @@ std::optional<int64_t> ToInt(std::string_view s) {
     return v;
 }
 
-core::Error NotFoundResource() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
-
 core::Result<core::Uuid> PathId(const Request& r) {
     auto id = core::Uuid::Parse(r.Param("id"));
-    if (!id) return NotFoundResource();  // an id that cannot exist is simply not found
+    if (!id) return core::ResourceNotFound();  // an id that cannot exist is simply not found
     return *id;
 }
 

@@ -9,7 +9,7 @@ namespace bia::persistence::postgres {
 using identity::Identity;
 using nlohmann::json;
 
-core::Error RowNotFound() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
+core::Error RowNotFound() { return core::ResourceNotFound(); }
 
 const std::array<std::string, 4>& ChildQueries(IdentityKey key) {
     auto make = [](std::string_view where) {

@@ -19,8 +19,6 @@ json ParseStored(std::string_view text) {
     return j.is_discarded() ? json(nullptr) : j;
 }
 
-core::Error NotFound() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
-
 constexpr const char* kSelectIdentity =
     "SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, "
     "updated_at FROM identities WHERE id = ?";
@@ -192,7 +190,7 @@ Result<Identity> IdentityRepositorySqlite::LoadById(Connection& c, const core::U
         BIA_TRY_ASSIGN(auto st, c.Prepare(kSelectIdentity));
         st.Bind(1, id);
         BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) return NotFound();
+        if (!row) return core::ResourceNotFound();
         i = ReadIdentityRow(st);
     }
     BIA_TRY(LoadChildren(c, i));
@@ -233,7 +231,7 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
             BIA_TRY_ASSIGN(auto exists, c.Prepare("SELECT 1 FROM identities WHERE id = ?"));
             exists.Bind(1, i.id);
             BIA_TRY_ASSIGN(bool row, exists.Step());
-            if (!row) return NotFound();
+            if (!row) return core::ResourceNotFound();
             return core::Conflict(std::string(identity::kConcurrentUpdateReason));
         }
         const std::string id = i.id.ToString();
@@ -264,7 +262,7 @@ Result<Identity> IdentityRepositorySqlite::FindByCredentialIdentifier(std::strin
                          "SELECT identity_id FROM identity_credential_identifiers WHERE type = ? AND identifier = ?"));
         st.Bind(1, type).Bind(2, identifier);
         BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) return NotFound();
+        if (!row) return core::ResourceNotFound();
         id = st.Id(0);
     }
     return LoadById(*lease, id);
@@ -301,7 +299,7 @@ Status IdentityRepositorySqlite::Delete(const core::Uuid& id) {
         BIA_TRY_ASSIGN(auto st, c.Prepare("DELETE FROM identities WHERE id = ?"));
         st.Bind(1, id);
         BIA_TRY(st.Run());
-        if (sqlite3_changes(c.raw()) == 0) return NotFound();
+        if (sqlite3_changes(c.raw()) == 0) return core::ResourceNotFound();
         return {};
     });
 }

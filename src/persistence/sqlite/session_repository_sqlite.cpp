@@ -54,8 +54,6 @@ Session ReadRow(Statement& st) {
     return s;
 }
 
-core::Error NotFound() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
-
 }  // namespace
 
 Status SessionRepositorySqlite::Create(const Session& s) {
@@ -92,7 +90,7 @@ Status SessionRepositorySqlite::Update(const Session& s) {
         .Bind(6, s.updated_at)
         .Bind(7, s.id);
     BIA_TRY(st.Run());
-    if (sqlite3_changes(lease->raw()) == 0) return NotFound();
+    if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
     return {};
 }
 
@@ -119,7 +117,7 @@ Result<Session> SessionRepositorySqlite::FindByToken(std::string_view token) {
                 "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
         st.Bind(1, token);
         BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) return NotFound();
+        if (!row) return core::ResourceNotFound();
         s = ReadRow(st);
     }
     BIA_TRY_ASSIGN(auto ident, IdentityRepositorySqlite::LoadById(*lease, s.identity_id));
@@ -138,7 +136,7 @@ Result<Session> SessionRepositorySqlite::FindById(const core::Uuid& id, bool wit
                 "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
         st.Bind(1, id);
         BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) return NotFound();
+        if (!row) return core::ResourceNotFound();
         s = ReadRow(st);
     }
     if (with_identity) {
@@ -203,7 +201,7 @@ Status SessionRepositorySqlite::Revoke(const core::Uuid& session_id) {
     BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE id = ?"));
     st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
     BIA_TRY(st.Run());
-    if (sqlite3_changes(lease->raw()) == 0) return NotFound();
+    if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
     return {};
 }
 

@@ -54,7 +54,7 @@ core::Error Aal2Required(const std::string& redirect_browser_to) {
 
 core::Error FlowIdMissing() { return core::BadRequest("The flow query parameter is missing or malformed."); }
 
-core::Error FlowNotFound() { return core::NotFound("").WithMessage("Unable to locate the resource"); }
+core::Error FlowNotFound() { return core::ResourceNotFound(); }
 
 core::Error MethodDisabled() {
     return core::NotFound(
