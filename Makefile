@@ -25,7 +25,7 @@ e2e: build
 	test/e2e/run.sh
 
 clean:
-	rm -rf build build-asan build-release build-fuzz
+	rm -rf build build-dev build-tidy build-asan build-release build-fuzz
 
 # libFuzzer targets (clang-14), SECONDS each: make fuzz SECONDS=600
 fuzz:

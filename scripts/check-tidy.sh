@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # clang-tidy with the curated checks of .clang-tidy over Bia's hand-written sources (src/ and the
 # client's hand-written files; tests, fuzz targets and generated client code are left out to keep
-# `make test` short). Needs a configured build folder with compile_commands.json (default: build/).
-# Part of `make test`; exits 1 on any finding and prints the findings.
+# `make test` short). It reads the compile commands of build-tidy/, a folder configured (not built)
+# here with one translation unit per source file: the ci and asan presets build in unity mode, whose
+# compile_commands.json names the combined units rather than the files. Part of `make test`; exits 1
+# on any finding and prints the findings.
 #
-#   scripts/check-tidy.sh [BUILD_DIR] [FILE...]
+#   scripts/check-tidy.sh [BUILD_DIR] [FILE...]     (BUILD_DIR: a configured non-unity build folder)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-build="${1:-build}"
+build="${1:-build-tidy}"
 shift || true
 tidy=$(command -v clang-tidy-14 || command -v clang-tidy) || { echo "check-tidy: clang-tidy not installed" >&2; exit 2; }
+if [[ "$build" == build-tidy ]]; then
+  cmake -S . -B build-tidy -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBIA_BUILD_TESTS=ON \
+    -DCMAKE_UNITY_BUILD=OFF -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null || exit 2
+fi
 [[ -f "$build/compile_commands.json" ]] || { echo "check-tidy: $build/compile_commands.json missing (configure first)" >&2; exit 2; }
 
 if (($#)); then
