@@ -19,6 +19,10 @@ struct SystemOptions {
     std::function<core::Status()> ready;
 };
 
+// `text` with every password masked: the one in a URL's userinfo (`scheme://user:PASSWORD@`) and
+// the value of a `password=` key (libpq's key=value DSN), both as `xxxxx`.
+std::string RedactCredentials(std::string_view text);
+
 class SystemRoutes {
   public:
     SystemRoutes(const schema::SchemaRegistry& schemas, SystemOptions options)
@@ -29,7 +33,9 @@ class SystemRoutes {
 
   private:
     Response Alive(Request& r);
-    Response Ready(Request& r);
+    // `share_errors`: the admin listener names the failure (passwords masked); the public one
+    // answers Kratos's obfuscated text. Both log it.
+    Response Ready(Request& r, bool share_errors);
     Response Version(Request& r);
     Response ListSchemas(Request& r);
     Response GetSchema(Request& r);
