@@ -128,8 +128,12 @@ Attempt PerformOnce(const OutgoingRequest& request, const RetryPolicy& policy, S
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);  // Go's default redirect limit
+    // Kratos's client follows redirects; here a request follows them only when it says so
+    // (max_redirects), which no credentialed request does, so a hook's API key, basic auth or
+    // cookie never reaches a host a 3xx names. Userinfo credentials never go to another host.
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.max_redirects > 0 ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(std::max(0, request.max_redirects)));
+    curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(policy.timeout.count()));
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(policy.timeout.count()));
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

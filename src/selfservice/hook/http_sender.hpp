@@ -1,6 +1,7 @@
 // Outgoing HTTP for web hooks, shaped like Kratos's resilient client (go-retryablehttp): a
 // per-attempt timeout, retries on transport errors, 429 and 5xx (but 501) with exponential
-// backoff, redirects followed, and at most 5 MiB of an answer read.
+// backoff, and at most 5 MiB of an answer read. Redirects are not followed unless a request asks
+// for it (only requests without credentials may: a hook call never does, issue 13).
 #pragma once
 
 #include <atomic>
@@ -48,7 +49,14 @@ struct OutgoingRequest {
     std::optional<std::string> body;  // nullopt: no body at all
     // Headers that change with every attempt (Kratos's Ory-Webhook-Request-ID).
     std::function<HeaderList()> attempt_headers;
+    // Redirects followed (to http/https only). 0: a 3xx is the answer. Only a request that
+    // carries no credentials (headers, cookies, userinfo) may set it: curl re-sends custom headers
+    // such as an API key to whatever host a redirect names.
+    int max_redirects = 0;
 };
+
+// Redirects followed when fetching a hook's body template (no credentials are sent there).
+inline constexpr int kMaxTemplateRedirects = 3;
 
 struct SendResult {
     enum class Outcome {

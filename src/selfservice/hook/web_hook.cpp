@@ -307,8 +307,12 @@ core::Result<std::unique_ptr<WebHook>> WebHook::Create(const nlohmann::json& con
         const RetryPolicy policy = hook->options_.http;
         auto body =
             BodyTemplate::Load(it->get<std::string>(), [policy](const std::string& url) -> core::Result<std::string> {
-                OutgoingRequest get{
-                    .method = "GET", .url = url, .headers = {}, .body = std::nullopt, .attempt_headers = {}};
+                OutgoingRequest get{.method = "GET",
+                                    .url = url,
+                                    .headers = {},
+                                    .body = std::nullopt,
+                                    .attempt_headers = {},
+                                    .max_redirects = kMaxTemplateRedirects};
                 SendResult r = Send(get, policy, nullptr);
                 if (r.outcome != SendResult::Outcome::kAnswered) return core::Internal(r.error);
                 if (r.status != 200) return core::Internal("expected status 200 but got " + std::to_string(r.status));
@@ -414,6 +418,14 @@ core::Result<WebHookResult> WebHook::Run(const nlohmann::json& ctx, StopSignal* 
     WebHookResult result;
     result.sent = true;
     result.status = sent.status;
+    if (sent.status >= 300 && sent.status < 400) {
+        // Redirects are not followed (the request carries the hook's credentials and the
+        // identity's data); a 3xx is not the target's answer, so the call failed.
+        core::Error e(502, std::string(kImproper));
+        e.message =
+            "webhook answered with a redirect (status code " + std::to_string(sent.status) + "), which is not followed";
+        return finish(std::move(e), sent.status, sent.attempts);
+    }
     if (sent.status >= 400) {
         if (can_interrupt_ || parse_response_) {
             auto validations = ParseRejection(sent.body);

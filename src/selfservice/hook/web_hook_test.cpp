@@ -649,6 +649,78 @@ TEST(WebHookCreate, SecretsStayOutOfErrorsAndLogs) {
         EXPECT_EQ(line.find(secret), std::string::npos) << secret << " in " << line;
 }
 
+// Issue 13: a web hook request carries the hook's credentials (basic auth, an API key in a header or
+// a cookie) and the rendered body; a redirect must not carry them to wherever the answer points.
+// Kratos's client drops Authorization and Cookie on a cross-host redirect but keeps any other
+// header, so an API key in `X-API-Key` would travel; Bia does not follow redirects at all.
+TEST(WebHook, RedirectsAreNotFollowedSoCredentialsNeverReachAnotherHost) {
+    Receiver elsewhere;  // another port on loopback: another origin
+    const std::vector<json> auths = {
+        {{"type", "api_key"}, {"config", {{"name", "X-API-Key"}, {"value", "k3y-secret"}, {"in", "header"}}}},
+        {{"type", "api_key"}, {"config", {{"name", "hook_key"}, {"value", "k3y-secret"}, {"in", "cookie"}}}},
+        {{"type", "basic_auth"}, {"config", {{"user", "bia"}, {"password", "k3y-secret"}}}},
+    };
+    for (int status : {301, 302, 303, 307, 308}) {
+        for (const std::string& target :
+             {elsewhere.Url("/stolen"), "http://localhost:" + elsewhere.Url("/stolen").substr(17)}) {
+            Receiver rx([&](const Recorded&, size_t) { return Answer{status, "", {{"Location", target}}}; });
+            for (const auto& auth : auths) {
+                auto hook = MustCreate({{"url", rx.Url()},
+                                        {"method", "POST"},
+                                        {"body", B64(kPickTemplate)},
+                                        {"headers", {{"X-Custom", "yes"}}},
+                                        {"auth", auth}});
+                ASSERT_TRUE(hook);
+                auto st = hook->Execute(SampleContext());
+                // A redirect is not the hook's answer: the call fails like any improper answer.
+                ASSERT_FALSE(st.ok()) << status << " " << target;
+                EXPECT_EQ(st.error().code, 502);
+                EXPECT_NE(st.error().message.find("redirect"), std::string::npos) << st.error().message;
+            }
+            EXPECT_EQ(rx.Count(), auths.size());
+        }
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+    for (const auto& r : elsewhere.Requests()) {
+        ADD_FAILURE() << "the redirect target got " << r.method << " " << r.target
+                      << " X-API-Key=" << r.Header("X-API-Key") << " Cookie=" << r.Header("Cookie")
+                      << " Authorization=" << r.Header("Authorization");
+    }
+}
+
+// The Jsonnet template of a hook is fetched without credentials: a few redirects (http/https only)
+// are followed there, as for identity schemas, and no more.
+TEST(WebHook, RemoteTemplateFollowsAtMostThreeRedirects) {
+    Receiver rx([&](const Recorded& r, size_t) {
+        // /t/N redirects to /t/N-1; /t/0 is the template.
+        if (r.target.starts_with("/t/")) {
+            const int n = std::stoi(r.target.substr(3));
+            if (n == 0) return Answer{200, "function(ctx) { id: ctx.flow.id }"};
+            return Answer{302, "", {{"Location", "/t/" + std::to_string(n - 1)}}};
+        }
+        return Answer{200, ""};
+    });
+    auto three = MustCreate({{"url", rx.Url("/hook")}, {"method", "POST"}, {"body", rx.Url("/t/3")}});
+    ASSERT_TRUE(three);
+    EXPECT_TRUE(three->Execute(SampleContext()).ok());
+    auto four = MustCreate({{"url", rx.Url("/hook")}, {"method", "POST"}, {"body", rx.Url("/t/4")}});
+    ASSERT_TRUE(four);
+    auto st = four->Execute(SampleContext());
+    ASSERT_FALSE(st.ok());
+    // The hook itself was never called with a template that could not be loaded.
+    size_t hook_calls = 0;
+    for (const auto& r : rx.Requests()) hook_calls += r.target == "/hook" ? 1 : 0;
+    EXPECT_EQ(hook_calls, 1u);
+}
+
+// A template URL may only lead to http(s): a redirect to file:// is refused.
+TEST(WebHook, RemoteTemplateRedirectToAFileIsRefused) {
+    Receiver rx([&](const Recorded&, size_t) { return Answer{302, "", {{"Location", "file:///etc/passwd"}}}; });
+    auto hook = MustCreate({{"url", rx.Url("/hook")}, {"method", "POST"}, {"body", rx.Url("/t")}});
+    ASSERT_TRUE(hook);
+    EXPECT_FALSE(hook->Execute(SampleContext()).ok());
+}
+
 TEST(HttpSender, BackoffDoublesAndHonoursRetryAfter) {
     RetryPolicy p;
     EXPECT_EQ(BackoffFor(p, 0, 500, std::nullopt), milliseconds(1000));
