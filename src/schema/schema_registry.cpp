@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kMaxDocumentBytes = size_t{16} << 20;
 constexpr long kHttpTimeoutSeconds = 10;
+constexpr long kMaxRedirects = 3;
 
 core::Error LoadError(const SchemaSource& source, const std::string& why) {
     return core::Internal("Unable to load identity schema \"" + source.id + "\" from \"" + source.url + "\": " + why);
@@ -65,8 +66,12 @@ core::Result<std::string> FetchHttp(const std::string& url) {
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    // Schemas come from the operator's configuration and the request carries no credentials but
+    // the URL's own userinfo, which curl sends to that host only (UNRESTRICTED_AUTH off). A few
+    // redirects (a moved file, http → https) are followed, to http(s) only.
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
+    curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, kHttpTimeoutSeconds);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, kHttpTimeoutSeconds);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

@@ -63,6 +63,7 @@ class OneShotServer {
                 request.append(buf, static_cast<size_t>(n));
             }
             path_ = request.substr(0, request.find("\r\n"));
+            request_ = request;
             size_t sent = 0;
             while (sent < response.size()) {
                 const ssize_t n = ::write(client, response.data() + sent, response.size() - sent);
@@ -79,12 +80,15 @@ class OneShotServer {
     }
     std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
     const std::string& request_line() const { return path_; }
+    // The whole request head (empty when nobody connected).
+    const std::string& request_head() const { return request_; }
 
   private:
     int fd_ = -1;
     int port_ = 0;
     std::thread thread_;
     std::string path_;
+    std::string request_;
 };
 
 int UnusedPort() {
@@ -159,6 +163,44 @@ TEST(SchemaRegistry, HttpErrorsNameTheSchema) {
     const int port = UnusedPort();
     const std::string err = LoadError({{"default", "http://127.0.0.1:" + std::to_string(port) + "/x.json"}});
     EXPECT_NE(err.find("identity schema \"default\""), std::string::npos) << err;
+}
+
+std::string RedirectTo(const std::string& location) {
+    return "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+}
+
+// Issue 13: schema URLs are fetched with at most 3 redirects, to http(s) only.
+TEST(SchemaRegistry, FollowsAtMostThreeRedirects) {
+    const std::string doc = FixtureText("email-password.schema.json");
+    for (int hops : {3, 4}) {
+        // servers[0] serves the schema; servers[k] redirects to servers[k-1].
+        std::vector<std::unique_ptr<OneShotServer>> servers;
+        servers.push_back(std::make_unique<OneShotServer>(HttpResponse("200 OK", doc)));
+        for (int k = 1; k <= hops; ++k)
+            servers.push_back(std::make_unique<OneShotServer>(RedirectTo(servers.back()->Url("/s.json"))));
+        auto r = SchemaRegistry::Load({{"default", servers.back()->Url("/s.json")}}, "default");
+        if (hops <= 3) {
+            EXPECT_TRUE(r.ok()) << hops << ": " << (r.ok() ? "" : r.error().reason);
+        } else {
+            ASSERT_FALSE(r.ok()) << hops << " redirects were followed";
+            EXPECT_NE(r.error().reason.find("redirect"), std::string::npos) << r.error().reason;
+        }
+    }
+}
+
+TEST(SchemaRegistry, RedirectsGoToHttpOnlyAndCarryNoCredentials) {
+    {
+        OneShotServer to_file(RedirectTo("file:///etc/passwd"));
+        EXPECT_FALSE(SchemaRegistry::Load({{"default", to_file.Url("/s.json")}}, "default").ok());
+    }
+    // Credentials in the schema URL's userinfo go to that host only, never to a redirect's.
+    OneShotServer target(HttpResponse("200 OK", FixtureText("email-password.schema.json")));
+    OneShotServer first(RedirectTo(target.Url("/s.json")));
+    const std::string url = "http://op:s3cret@" + first.Url("/s.json").substr(7);
+    auto r = SchemaRegistry::Load({{"default", url}}, "default");
+    ASSERT_TRUE(r.ok()) << r.error().reason;
+    EXPECT_NE(first.request_head().find("Authorization: Basic"), std::string::npos) << first.request_head();
+    EXPECT_EQ(target.request_head().find("Authorization"), std::string::npos) << target.request_head();
 }
 
 TEST(SchemaRegistry, BadSourcesAreErrorsNamingIdAndUrl) {
