@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "schema/identifier.hpp"
+
 namespace bia::identity {
 
 using core::Result;
@@ -124,6 +126,13 @@ void ApplySuppliedAddresses(Identity& identity, const std::vector<AddressInput>&
     }
 }
 }  // namespace
+
+Result<Identity> IdentityService::FindByCredentialIdentifier(std::string_view type, std::string_view typed) {
+    const std::string normalized = schema::NormalizeCredentialIdentifier(type, typed);
+    auto found = repository_.FindByCredentialIdentifier(type, normalized);
+    if (found || found.error().code != 404 || normalized == typed) return found;
+    return repository_.FindByCredentialIdentifier(type, typed);
+}
 
 Result<Identity> IdentityService::Create(const CreateIdentityInput& input) {
     Identity identity;

@@ -83,6 +83,11 @@ class IdentityService {
     // Sets (or creates) the password credential with an already computed hash.
     void SetPasswordHash(Identity& identity, std::string hashed_password) const;
 
+    // The identity owning credential `type`'s identifier as a person typed it: looked up in its
+    // normalised form (schema::NormalizeCredentialIdentifier, the form registration stores), then,
+    // as Kratos does for rows written before normalisation, as typed. 404 when neither is found.
+    core::Result<Identity> FindByCredentialIdentifier(std::string_view type, std::string_view typed);
+
     IdentityRepository& repository() { return repository_; }
     const schema::SchemaRegistry& schemas() const { return schemas_; }
 

@@ -5,6 +5,7 @@
 
 #include "schema/formats.hpp"
 #include "schema/go_text.hpp"
+#include "schema/identifier.hpp"
 
 namespace bia::schema {
 namespace {
@@ -452,9 +453,9 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
         if (!raw) continue;
         // Checks see the value as written; what gets stored must serialise again.
         const std::optional<std::string> text = ToValidUtf8(*raw);
-        // Kratos lower-cases password and WebAuthn identifiers as a whole (strings.ToLower).
-        if (cfg.password_identifier) AddIdentifier(ext, "password", GoToLower(*text));
-        if (cfg.webauthn_identifier) AddIdentifier(ext, "webauthn", GoToLower(*text));
+        // One normalisation for identifiers, shared with login's lookup (schema/identifier.hpp).
+        if (cfg.password_identifier) AddIdentifier(ext, "password", NormalizeCredentialIdentifier("password", *text));
+        if (cfg.webauthn_identifier) AddIdentifier(ext, "webauthn", NormalizeCredentialIdentifier("webauthn", *text));
         if (cfg.code_identifier) {
             std::optional<std::string> address;
             if (cfg.code_via == "email") {

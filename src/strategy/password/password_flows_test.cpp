@@ -471,6 +471,32 @@ TEST(PasswordLogin, WrongPasswordAndUnknownIdentifierLookAlike) {
     EXPECT_EQ(w.hashing.dummy_verifies, 1) << "an unknown identifier still spends one verification";
 }
 
+// Issue 13: registration stores identifiers Unicode-lower-cased; login must normalise the same way
+// (one function), so a non-ASCII identifier logs in as typed, in any case, with spaces around it.
+TEST(PasswordLogin, NonAsciiIdentifiersLogInAsTypedAndInAnyCase) {
+    World w;
+    json reg = w.Register("\u00c9mile.\u0394\u0436@x.fr", "a-long-secret");  // Émile.Δж@x.fr
+    ASSERT_TRUE(reg.contains("identity")) << reg.dump();
+    const auto& stored = w.identity_repo.rows.begin()->second.FindCredential("password")->identifiers;
+    EXPECT_EQ(stored, std::vector<std::string>{"\u00e9mile.\u03b4\u0436@x.fr"});
+    for (const char* typed : {"\u00c9mile.\u0394\u0436@x.fr", "\u00e9mile.\u03b4\u0436@x.fr",
+                              "\u00c9MILE.\u0394\u0416@X.FR", " \u00c9mile.\u0394\u0436@x.fr\t"}) {
+        auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));
+        auto out = w.login.Submit(w.Api("u"), shown.id.ToString(),
+                                  json{{"method", "password"}, {"identifier", typed}, {"password", "a-long-secret"}});
+        ASSERT_TRUE(std::holds_alternative<selfservice::Completed>(out)) << "login as \"" << typed << "\" failed";
+    }
+    // The same address in another case is the same identifier: a second registration is a duplicate.
+    auto init = w.registration.Init(FlowType::kApi, w.Api("http://127.0.0.1:4433/self-service/registration/api"));
+    auto& shown = World::As<selfservice::ShowFlow>(init);
+    auto dup = w.registration.Submit(w.Api("u"), shown.id.ToString(),
+                                     json{{"method", "password"},
+                                          {"traits", {{"email", "\u00e9MILE.\u03b4\u0416@x.fr"}}},
+                                          {"password", "a-long-secret"}});
+    auto& rejected = World::As<selfservice::ShowFlow>(dup);
+    EXPECT_EQ(FlowMessageIds(rejected.flow), std::vector<int>{4000007});
+}
+
 TEST(PasswordLogin, MissingFieldsAreRequiredErrors) {
     World w;
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));

@@ -1,8 +1,5 @@
 #include "strategy/password/password_login.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "strategy/password/password_nodes.hpp"
@@ -14,11 +11,6 @@ using selfservice::login::LoginAttempt;
 using selfservice::login::LoginFlow;
 
 namespace {
-
-std::string Lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 // The identifier a refresh flow pre-fills: the session identity's first password identifier.
 std::string RefreshIdentifier(const selfservice::RequestContext& ctx) {
@@ -83,7 +75,8 @@ LoginAttempt PasswordLogin::Login(const selfservice::RequestContext& ctx, LoginF
         return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationInvalidCredentials()));
     };
 
-    auto found = identities_.repository().FindByCredentialIdentifier(identity::kCredentialPassword, Lower(*identifier));
+    // Normalised exactly as registration stored it (Unicode lower case, trimmed; issue 13).
+    auto found = identities_.FindByCredentialIdentifier(identity::kCredentialPassword, *identifier);
     if (!found) {
         if (found.error().code != 404) return LoginAttempt::Failed(std::move(found).error());
         if (auto s = hashing_.DummyVerify(*password); !s) return LoginAttempt::Failed(std::move(s).error());

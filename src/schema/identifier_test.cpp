@@ -1,0 +1,30 @@
+#include "schema/identifier.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bia::schema {
+namespace {
+
+TEST(NormalizeCredentialIdentifier, LowerCasesAndTrimsPasswordWebauthnAndCodeIdentifiers) {
+    for (const char* type : {"password", "webauthn", "code"}) {
+        EXPECT_EQ(NormalizeCredentialIdentifier(type, "Alice@Example.COM"), "alice@example.com") << type;
+        // Unicode, not ASCII only: É, Δ, Ж, fullwidth Ａ.
+        EXPECT_EQ(NormalizeCredentialIdentifier(type, "\u00c9mile\u0394\u0416\uff21@x.fr"),
+                  "\u00e9mile\u03b4\u0436\uff41@x.fr")
+            << type;
+        // strings.TrimSpace: ASCII and Unicode white space at both ends, none inside.
+        EXPECT_EQ(NormalizeCredentialIdentifier(type, " \t\u00a0Bob Smith\u3000\n"), "bob smith") << type;
+    }
+}
+
+TEST(NormalizeCredentialIdentifier, OtherTypesAreCaseSensitiveAndKeptAsGiven) {
+    for (const char* type : {"oidc", "totp", "lookup_secret", ""})
+        EXPECT_EQ(NormalizeCredentialIdentifier(type, " GitHub:ABC "), " GitHub:ABC ") << type;
+}
+
+TEST(NormalizeCredentialIdentifier, InvalidUtf8BecomesReplacementCharacters) {
+    EXPECT_EQ(NormalizeCredentialIdentifier("password", "A\xff"), "a\uFFFD");
+}
+
+}  // namespace
+}  // namespace bia::schema
