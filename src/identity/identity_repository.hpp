@@ -17,6 +17,15 @@ inline constexpr std::string_view kConflictReason =
 
 inline constexpr std::string_view kConcurrentUpdateReason =
     "The identity was changed by another request at the same time. Please reload it and try again.";
+// Error id of that 409, so callers tell a stale write (retry with a fresh read) from a taken
+// identifier (409 kConflictReason, no id) without comparing texts (issue 13).
+inline constexpr std::string_view kConcurrentUpdateErrorId = "identity_concurrent_update";
+
+// The 409 an Update answers when the stored identity changed since it was read.
+inline core::Error ConcurrentUpdateError() {
+    return core::Conflict(std::string(kConcurrentUpdateReason)).WithId(std::string(kConcurrentUpdateErrorId));
+}
+inline bool IsConcurrentUpdate(const core::Error& e) { return e.code == 409 && e.id == kConcurrentUpdateErrorId; }
 
 class IdentityRepository {
   public:
@@ -27,7 +36,7 @@ class IdentityRepository {
     virtual core::Status Create(const Identity& identity) = 0;
     // Replaces the identity row, its credentials and addresses atomically (same conflict rule).
     // When `stored_updated_at` is set and the stored row has another updated_at, nothing is
-    // written and the answer is 409 kConcurrentUpdateReason.
+    // written and the answer is ConcurrentUpdateError() (409, id kConcurrentUpdateErrorId).
     virtual core::Status Update(const Identity& identity) = 0;
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<Identity> Get(const core::Uuid& id) = 0;

@@ -91,7 +91,7 @@ Status IdentityRepositoryPostgres::Update(const Identity& i) {
                 q.Add(i.id);
                 BIA_TRY_ASSIGN(Rows exists, c.Query("SELECT 1 FROM identities WHERE id = $1", q));
                 if (exists.empty()) return RowNotFound();
-                return core::Conflict(std::string(identity::kConcurrentUpdateReason));
+                return identity::ConcurrentUpdateError();
             }
             std::vector<Statement> batch;
             for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = $1",

@@ -232,7 +232,7 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
             exists.Bind(1, i.id);
             BIA_TRY_ASSIGN(bool row, exists.Step());
             if (!row) return core::ResourceNotFound();
-            return core::Conflict(std::string(identity::kConcurrentUpdateReason));
+            return identity::ConcurrentUpdateError();
         }
         const std::string id = i.id.ToString();
         for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = ?",

@@ -84,6 +84,7 @@ TYPED_TEST_P(IdentityRepositoryContract, DuplicateIdentifierIsConflictAndWritesN
     auto s = this->repo().Create(b);
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, 409);
+    EXPECT_FALSE(identity::IsConcurrentUpdate(s.error())) << "a taken identifier is not a stale write";
     auto got = this->repo().Get(b.id);
     ASSERT_FALSE(got);
     EXPECT_EQ(got.error().code, 404);
@@ -121,6 +122,7 @@ TYPED_TEST_P(IdentityRepositoryContract, UpdateReplacesChildrenAtomically) {
     auto s = this->repo().Update(clash);
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, 409);
+    EXPECT_FALSE(identity::IsConcurrentUpdate(s.error())) << "a taken identifier is not a stale write";
     auto got = this->repo().Get(a.id);
     ASSERT_TRUE(got);
     EXPECT_EQ(got->traits["email"], "new@example.com");
@@ -143,6 +145,8 @@ TYPED_TEST_P(IdentityRepositoryContract, StaleReadModifyWriteIsRefusedNotLost) {
     auto s = this->repo().Update(*second);
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, 409);
+    // Distinguishable from a unique-constraint 409 by its id (issue 13).
+    EXPECT_TRUE(identity::IsConcurrentUpdate(s.error())) << s.error().id << " " << s.error().reason;
     auto now = this->repo().Get(created.id);
     ASSERT_TRUE(now);
     EXPECT_EQ(now->traits["name"], "admin");

@@ -319,6 +319,10 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     // 3. Persist the identity.
     updated.updated_at = clock_.Now();
     if (auto s = identities_.Update(updated); !s) {
+        // A stale write lost a race with another change of this identity: nothing was written and
+        // the flow stays usable, so the client may submit again (409 with the error's id). Only a
+        // taken identifier or address is "duplicate credentials".
+        if (identity::IsConcurrentUpdate(s.error())) return Failed{flow.type, std::move(s).error()};
         if (s.error().code == 409) {
             return Reject(ctx, flow, before, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()));
         }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 
 #include "core/encoding.hpp"
 #include "selfservice/flow/flow_errors.hpp"
@@ -62,6 +63,7 @@ class MemoryIdentities final : public identity::IdentityRepository {
         return {};
     }
     core::Status Update(const identity::Identity& i) override {
+        if (fail_update) return *fail_update;
         saved[i.id] = i;
         return {};
     }
@@ -79,6 +81,7 @@ class MemoryIdentities final : public identity::IdentityRepository {
     core::Result<int64_t> Count() override { return int64_t{0}; }
     core::Status Delete(const core::Uuid&) override { return {}; }
     std::map<core::Uuid, identity::Identity> saved;
+    std::optional<core::Error> fail_update;  // what Update answers instead of writing
 };
 
 class NoSessions final : public session::SessionRepository {
@@ -316,6 +319,38 @@ TEST_F(SettingsServiceTest, AnotherIdentitysFlowIsForbidden) {
     EXPECT_EQ(failed->error.code, 403);
     EXPECT_EQ(failed->error.id, kErrorIdentityMismatch);
     EXPECT_EQ(service_->Fetch(ctx_, f.id.ToString()).error().id, kErrorIdentityMismatch);
+}
+
+// Issue 13: a write that lost a race (the stored identity changed since it was read) is not a
+// duplicate identifier; the flow reports it as a retryable 409 and stays usable.
+TEST_F(SettingsServiceTest, StaleWriteIsAConcurrentChangeErrorNotDuplicateCredentials) {
+    for (FlowType type : {FlowType::kApi, FlowType::kBrowser}) {
+        SettingsFlow f = NewFlow(type);
+        identities_.fail_update = identity::ConcurrentUpdateError();
+        ContinuityRefs refs;
+        auto out = Submit(f, {{"method", "profile"}}, refs);
+        auto* failed = std::get_if<Failed>(&out);
+        ASSERT_NE(failed, nullptr) << "outcome variant index " << out.index();
+        EXPECT_EQ(failed->error.code, 409);
+        EXPECT_EQ(failed->error.id, identity::kConcurrentUpdateErrorId);
+        EXPECT_EQ(failed->error.reason, identity::kConcurrentUpdateReason);
+        // Nothing was written and the flow can be submitted again.
+        EXPECT_EQ(flows_.flows.at(f.id).state, "show_form");
+        identities_.fail_update.reset();
+        auto again = Submit(f, {{"method", "profile"}}, refs);
+        EXPECT_NE(std::get_if<Completed>(&again), nullptr) << "outcome variant index " << again.index();
+    }
+}
+
+TEST_F(SettingsServiceTest, TakenIdentifierIsStillDuplicateCredentials) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    identities_.fail_update = core::Conflict(std::string(identity::kConflictReason));
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "profile"}}, refs);
+    auto* shown = std::get_if<ShowFlow>(&out);
+    ASSERT_NE(shown, nullptr) << "outcome variant index " << out.index();
+    EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
+    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000007);
 }
 
 TEST(SettingsPrivilege, PrivilegedUntilMaxAgeHasPassed) {
