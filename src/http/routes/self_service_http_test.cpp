@@ -6,6 +6,7 @@
 
 #include "crypto/csrf_token.hpp"
 #include "http/routes/self_service_http.hpp"
+#include "http/routes/session_routes.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::http::routes {
@@ -368,6 +369,83 @@ TEST(OutcomeMapping, FailuresGoToTheErrorUiForBrowsers) {
 TEST(Helpers, WithQueryParam) {
     EXPECT_EQ(WithQueryParam("http://ui.test/error", "id", "1"), "http://ui.test/error?id=1");
     EXPECT_EQ(WithQueryParam("http://ui.test/error?x=y", "id", "1"), "http://ui.test/error?x=y&id=1");
+}
+
+// ---------------------------------------------------------------- session list/revoke AAL (issue 13)
+
+// An identity with a password and a TOTP credential: aal2 is available, so with the default
+// `session.whoami_required_aal: highest_available` an aal1 session may not manage sessions.
+identity::Identity TwoFactorIdentity(core::Random& random) {
+    identity::Identity i;
+    i.id = core::Uuid::V4(random);
+    i.credentials["password"] = identity::Credential{};
+    i.credentials["password"].type = "password";
+    i.credentials["password"].identifiers = {"two@example.com"};
+    i.credentials["password"].config = {{"hashed_password", "$2a$04$x"}};
+    i.credentials["totp"] = identity::Credential{};
+    i.credentials["totp"].type = "totp";
+    i.credentials["totp"].config = {{"totp_url", "otpauth://totp/x?secret=ABC"}};
+    return i;
+}
+
+struct SessionRoutesWorld : World {
+    selfservice::ReturnToValidator return_to{{"http://ui.test/"}, "http://127.0.0.1:4433/"};
+    SessionRoutes routes{sessions, http, return_to};
+
+    session::Session SessionOf(const identity::Identity& i, const char* method, const char* aal) {
+        auto s = sessions.Issue(i, {method, aal, {}, {}});
+        session_repo.rows[s->id].identity = i;
+        return *s;
+    }
+};
+
+TEST(SessionRoutesAal, RevokingSessionsNeedsTheSameAalAsListingThem) {
+    SessionRoutesWorld w;
+    const identity::Identity who = TwoFactorIdentity(w.random);
+    const session::Session aal1 = w.SessionOf(who, "password", "aal1");
+    const session::Session other = w.SessionOf(who, "password", "aal1");
+    const std::vector<std::pair<std::string, std::string>> auth{{"X-Session-Token", aal1.token}};
+
+    auto list = MakeRequest("GET", "/sessions", auth);
+    auto revoke_all = MakeRequest("DELETE", "/sessions", auth);
+    auto revoke_one = MakeRequest("DELETE", "/sessions/" + other.id.ToString(), auth);
+    revoke_one.params.emplace_back("id", other.id.ToString());
+    for (auto* r : {&list, &revoke_all, &revoke_one}) {
+        Response resp = r->method == "GET"       ? w.routes.List(*r)
+                        : r->path == "/sessions" ? w.routes.RevokeOthers(*r)
+                                                 : w.routes.RevokeOne(*r);
+        EXPECT_EQ(resp.status, 403) << r->method << " " << r->path << " " << resp.body;
+        json body = json::parse(resp.body, nullptr, false);
+        EXPECT_EQ(body["error"]["id"], "session_aal2_required") << r->method << " " << r->path << " " << resp.body;
+        EXPECT_EQ(body["redirect_browser_to"], "http://127.0.0.1:4433/self-service/login/browser?aal=aal2")
+            << resp.body;
+    }
+    EXPECT_TRUE(w.session_repo.rows[other.id].active) << "an aal1 session revoked another session";
+}
+
+TEST(SessionRoutesAal, SessionsMeetingTheAalMayRevoke) {
+    SessionRoutesWorld w;
+    const identity::Identity who = TwoFactorIdentity(w.random);
+    session::Session strong = w.SessionOf(who, "password", "aal1");
+    w.session_repo.rows[strong.id].methods.push_back({"totp", "aal2", {}, {}});
+    const session::Session other = w.SessionOf(who, "password", "aal1");
+    const std::vector<std::pair<std::string, std::string>> auth{{"X-Session-Token", strong.token}};
+    auto revoke_one = MakeRequest("DELETE", "/sessions/" + other.id.ToString(), auth);
+    revoke_one.params.emplace_back("id", other.id.ToString());
+    EXPECT_EQ(w.routes.RevokeOne(revoke_one).status, 204);
+    EXPECT_FALSE(w.session_repo.rows[other.id].active);
+    auto revoke_all = MakeRequest("DELETE", "/sessions", auth);
+    EXPECT_EQ(w.routes.RevokeOthers(revoke_all).status, 200);
+
+    // Without a second factor on the identity, aal1 is the highest available: allowed.
+    const identity::Identity plain = [&] {
+        identity::Identity i = TwoFactorIdentity(w.random);
+        i.credentials.erase("totp");
+        return i;
+    }();
+    const session::Session single = w.SessionOf(plain, "password", "aal1");
+    auto own = MakeRequest("DELETE", "/sessions", {{"X-Session-Token", single.token}});
+    EXPECT_EQ(w.routes.RevokeOthers(own).status, 200);
 }
 
 }  // namespace

@@ -61,12 +61,19 @@ Response SessionRoutes::Whoami(Request& r) {
     return resp;
 }
 
-Response SessionRoutes::List(Request& r) {
+core::Result<session::Session> SessionRoutes::ResolveForSessionManagement(Request& r) const {
     auto s = http_.sessions().Resolve(r);
-    if (!s) return Response::Error(s.error().code == 401 ? NoSessionCookie() : s.error(), r.RequestId());
-    if (!s->identity || !session::SatisfiesAal(*s, *s->identity, required_aal_)) {
-        return Response::Error(selfservice::Aal2Required(aal2_login_url_), r.RequestId());
-    }
+    if (!s) return s.error().code == 401 ? NoSessionCookie() : std::move(s).error();
+    // Listing and revoking sessions need the AAL whoami needs (issue 13: Kratos checks it only
+    // when listing, so an aal1 session could revoke the owner's aal2 sessions).
+    if (!s->identity || !session::SatisfiesAal(*s, *s->identity, required_aal_))
+        return selfservice::Aal2Required(aal2_login_url_);
+    return s;
+}
+
+Response SessionRoutes::List(Request& r) {
+    auto s = ResolveForSessionManagement(r);
+    if (!s) return Response::Error(s.error(), r.RequestId());
     auto page = ParsePage(r);
     if (!page) return Response::Error(page.error(), r.RequestId());
     // A person has few sessions: filter the current and expired ones, then page in memory so that
@@ -92,8 +99,8 @@ Response SessionRoutes::List(Request& r) {
 }
 
 Response SessionRoutes::RevokeOthers(Request& r) {
-    auto s = http_.sessions().Resolve(r);
-    if (!s) return Response::Error(s.error().code == 401 ? NoSessionCookie() : s.error(), r.RequestId());
+    auto s = ResolveForSessionManagement(r);
+    if (!s) return Response::Error(s.error(), r.RequestId());
     auto n = sessions_.repository().RevokeAllExcept(s->identity_id, s->id);
     if (!n) return Response::Error(n.error(), r.RequestId());
     Response resp = Response::Json(200, json{{"count", *n}});
@@ -102,8 +109,8 @@ Response SessionRoutes::RevokeOthers(Request& r) {
 }
 
 Response SessionRoutes::RevokeOne(Request& r) {
-    auto s = http_.sessions().Resolve(r);
-    if (!s) return Response::Error(s.error().code == 401 ? NoSessionCookie() : s.error(), r.RequestId());
+    auto s = ResolveForSessionManagement(r);
+    if (!s) return Response::Error(s.error(), r.RequestId());
     auto id = core::Uuid::Parse(r.Param("id"));
     if (!id) return Response::Error(core::BadRequest("The session id must be a UUID."), r.RequestId());
     if (*id == s->id) {

@@ -35,6 +35,10 @@ class SessionRoutes {
     Response LogoutApi(Request& r);
 
   private:
+    // The caller's session for GET/DELETE /sessions[/{id}]: 401 without one, 403
+    // session_aal2_required when it does not meet session.whoami_required_aal.
+    core::Result<session::Session> ResolveForSessionManagement(Request& r) const;
+
     session::SessionService& sessions_;
     const SelfServiceHttp& http_;
     const selfservice::ReturnToValidator& return_to_;
