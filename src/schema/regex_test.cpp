@@ -106,6 +106,20 @@ TEST(Regex, RejectsWhatGoRejectsWithGoMessages) {
               std::string::npos);
 }
 
+// What Go and Debian 12's RE2 read differently, bridged in regex.cpp.
+TEST(Regex, GoSyntaxThatRe2ReadsOtherwise) {
+    EXPECT_TRUE(Matches("^(?<first>a)(?P<second>b)$", "ab"));
+    EXPECT_EQ(RegexCompileError("(?<a>x)(?P<a>y)"), "error parsing regexp: duplicate capture group name: `(?P<a>`");
+    EXPECT_EQ(RegexCompileError("(?<=a)b"), "error parsing regexp: invalid or unsupported Perl syntax: `(?<`");
+    EXPECT_EQ(RegexCompileError("(?!a)"), "error parsing regexp: invalid or unsupported Perl syntax: `(?!`");
+    EXPECT_TRUE(Matches("^a\\\\C$", "a\\C"));  // an escaped backslash, then a literal C
+    EXPECT_EQ(RegexCompileError("a\\C"), "error parsing regexp: invalid escape sequence: `\\C`");
+    EXPECT_TRUE(Matches("^[(?<]+$", "(?<"));     // inside a class nothing is a group
+    EXPECT_TRUE(Matches("^\\Q(?<\\E$", "(?<"));  // nor inside \Q...\E
+    EXPECT_EQ(RegexCompileError("(?P<a-b>x)"), "error parsing regexp: invalid named capture: `(?P<a-b>`");
+    EXPECT_TRUE(Matches("^(a{10}){100}$", std::string(1000, 'a')));  // a product of 1000 is fine
+}
+
 TEST(Regex, HostilePatternsRunInLinearTime) {
     const auto start = std::chrono::steady_clock::now();
     const std::string as(100000, 'a');
