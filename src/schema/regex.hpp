@@ -1,5 +1,5 @@
 // Regular expressions for the JSON Schema `pattern`, `patternProperties` and `regex` format,
-// with Go's RE2 syntax (what Kratos compiles them with) and a linear-time automaton matcher, so
+// in Go's syntax (what Kratos compiles them with), compiled and matched by RE2 in linear time, so
 // hostile patterns or very long inputs can never backtrack exponentially or exhaust the stack.
 #pragma once
 
