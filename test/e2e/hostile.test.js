@@ -597,3 +597,180 @@ describe('hostile input', { timeout: SUITE_TIMEOUT }, () => {
     console.log(`# hostile: RSS ${summary}`);
   });
 });
+
+// ---------------------------------------------------------------------------
+// Issue 13, "smaller" defences: readiness text, web hook redirects, identifier normalisation,
+// concurrent settings changes, session management AAL. Modules are imported here so the block
+// stands alone at the end of the file.
+
+describe('hostile input: smaller defences (issue 13)', { timeout: 120_000 }, () => {
+  const PASSWORD = 'correct horse battery staple 13';
+  const HOOK_SECRET = 'k3y-e2e-hook-secret';
+  let bia;
+  let hookTarget;
+  let thief;
+  let sqliteCli;
+
+  before(async () => {
+    const { startHookReceiver } = await import('./lib/hook-receiver.js');
+    ({ execFileSync: sqliteCli } = await import('node:child_process'));
+    thief = await startHookReceiver();
+    // The hook target answers every call with a redirect to another origin.
+    hookTarget = await startHookReceiver({
+      respond: () => ({ status: 307, headers: { location: thief.url('/stolen') } }),
+    });
+    bia = await startBia({
+      config: {
+        selfservice: {
+          flows: {
+            settings: {
+              after: {
+                profile: {
+                  hooks: [{
+                    hook: 'web_hook',
+                    config: {
+                      url: hookTarget.url('/hook'),
+                      method: 'POST',
+                      body: `base64://${Buffer.from('function(ctx) { id: ctx.identity.id }').toString('base64')}`,
+                      auth: { type: 'api_key', config: { name: 'X-API-Key', value: HOOK_SECRET, in: 'header' } },
+                    },
+                  }],
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+  after(async () => { await bia?.close(); await hookTarget?.close(); await thief?.close(); });
+
+  const pub = (p) => `${bia.publicUrl}${p}`;
+
+  async function register(email) {
+    const init = await rawRequest('GET', pub('/self-service/registration/api'), { headers: JSON_H });
+    assert.equal(init.status, 200, describeBody(init));
+    const res = await rawRequest('POST', pub(`/self-service/registration?flow=${init.json.id}`), {
+      headers: JSON_H, body: { method: 'password', password: PASSWORD, traits: { email } },
+    });
+    return res;
+  }
+
+  async function login(identifier) {
+    const init = await rawRequest('GET', pub('/self-service/login/api'), { headers: JSON_H });
+    assert.equal(init.status, 200, describeBody(init));
+    return rawRequest('POST', pub(`/self-service/login?flow=${init.json.id}`), {
+      headers: JSON_H, body: { method: 'password', identifier, password: PASSWORD },
+    });
+  }
+
+  async function settings(token, body) {
+    const auth = { ...JSON_H, 'X-Session-Token': token };
+    const init = await rawRequest('GET', pub('/self-service/settings/api'), { headers: auth });
+    assert.equal(init.status, 200, describeBody(init));
+    return { flow: init.json.id, auth };
+  }
+
+  it('/health/ready answers the generic envelope shape on both ports and never a DSN', async () => {
+    for (const url of [pub('/health/ready'), `${bia.adminUrl}/admin/health/ready`]) {
+      const res = await rawRequest('GET', url, { headers: { Accept: 'application/json' } });
+      assert.equal(res.status, 200, describeBody(res));
+      assert.deepEqual(res.json, { status: 'ok' });
+      assert.ok(!/sqlite:|postgres:|bia\.sqlite/.test(res.body?.toString?.() ?? JSON.stringify(res.json)));
+    }
+  });
+
+  it('a web hook answered with a redirect fails, and its API key never reaches the redirect target', async () => {
+    const reg = await register(uniqueEmail('hook13'));
+    assert.equal(reg.status, 200, describeBody(reg));
+    const token = reg.json.session_token;
+    const { flow, auth } = await settings(token);
+    hookTarget.reset();
+    const res = await rawRequest('POST', pub(`/self-service/settings?flow=${flow}`), {
+      headers: auth, body: { method: 'profile', traits: { email: uniqueEmail('hook13b') } },
+    });
+    // The hook's failure is reported (Kratos: 502 "responded improperly"); the envelope is intact.
+    assert.equal(res.status, 502, describeBody(res));
+    expectErrorEnvelope(res, 502);
+    const [call] = await hookTarget.waitFor(1);
+    assert.equal(call.headers['x-api-key'], HOOK_SECRET, 'the configured target gets the key');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(thief.requests.length, 0,
+      `the redirect target was called: ${JSON.stringify(thief.requests.map((r) => r.headers))}`);
+  });
+
+  it('a non-ASCII identifier logs in as typed, lower-cased and with spaces around it', async () => {
+    const tag = `${process.pid}${Math.random().toString(36).slice(2, 7)}`;
+    const email = `\u00c9mile.${tag}@x.fr`; // Émile…@x.fr
+    const reg = await register(email);
+    assert.equal(reg.status, 200, describeBody(reg));
+    assert.deepEqual(reg.json.identity.traits, { email });
+    for (const typed of [email, email.toLowerCase(), email.toUpperCase(), `  ${email}\t`]) {
+      const res = await login(typed);
+      assert.equal(res.status, 200, `login as ${JSON.stringify(typed)}: ${describeBody(res)}`);
+      assert.equal(res.json.session.identity.id, reg.json.identity.id);
+    }
+    // Another case of the same address is the same identifier: registering it again is a duplicate.
+    const dup = await register(email.toLowerCase());
+    assert.equal(dup.status, 400, describeBody(dup));
+    assert.ok(JSON.stringify(dup.json.ui.messages).includes('4000007'), describeBody(dup));
+  });
+
+  it('racing settings changes of one identity: the loser gets a retryable 409, never 4000007', async () => {
+    const reg = await register(uniqueEmail('race13'));
+    assert.equal(reg.status, 200, describeBody(reg));
+    const token = reg.json.session_token;
+    const seen = { ok: 0, concurrent: 0 };
+    for (let round = 0; round < 8; round++) {
+      const a = await settings(token);
+      const b = await settings(token);
+      const submit = ({ flow, auth }, i) => rawRequest('POST', pub(`/self-service/settings?flow=${flow}`), {
+        headers: auth, body: { method: 'password', password: `a new passphrase ${round} ${i} 1977` },
+      });
+      for (const res of await Promise.all([submit(a, 0), submit(b, 1)])) {
+        if (res.status === 200) { seen.ok += 1; continue; }
+        assert.equal(res.status, 409, `round ${round}: ${describeBody(res)}`);
+        expectErrorEnvelope(res, 409);
+        assert.equal(res.json.error.id, 'identity_concurrent_update', describeBody(res));
+        seen.concurrent += 1;
+      }
+    }
+    assert.ok(seen.ok >= 8, `at least one change per round is acknowledged: ${JSON.stringify(seen)}`);
+    console.log(`# hostile: racing settings changes ${JSON.stringify(seen)}`);
+  });
+
+  it('an aal1 session of an identity with a second factor may neither list nor revoke sessions', async (t) => {
+    if (process.env.BIA_E2E_POSTGRES_DSN) {
+      t.skip('adds a TOTP credential with the sqlite3 CLI (the unit test covers the PostgreSQL-independent logic)');
+      return;
+    }
+    const reg = await register(uniqueEmail('aal13'));
+    assert.equal(reg.status, 200, describeBody(reg));
+    const token = reg.json.session_token;
+    const other = (await login(reg.json.identity.traits.email)).json.session;
+    const id = reg.json.identity.id;
+    // Give the identity a TOTP credential behind Bia's back: aal2 becomes available.
+    const db = bia.ctx.dbPath;
+    const { randomUUID } = await import('node:crypto');
+    sqliteCli('sqlite3', ['-batch', db,
+      `INSERT INTO identity_credentials (id, identity_id, type, config, version, created_at, updated_at)
+       SELECT '${randomUUID()}', identity_id, 'totp', '{"totp_url":"otpauth://totp/bia:x?secret=JBSWY3DPEHPK3PXP"}',
+              0, created_at, updated_at FROM identity_credentials WHERE identity_id = '${id}' AND type = 'password'`],
+    { encoding: 'utf8', timeout: 30_000 });
+    const auth = { Accept: 'application/json', 'X-Session-Token': token };
+    for (const [method, path] of [['GET', '/sessions'], ['DELETE', '/sessions'], ['DELETE', `/sessions/${other.id}`]]) {
+      const res = await rawRequest(method, pub(path), { headers: auth });
+      assert.equal(res.status, 403, `${method} ${path}: ${describeBody(res)}`);
+      expectErrorEnvelope(res, 403);
+      assert.equal(res.json.error.id, 'session_aal2_required', `${method} ${path}: ${describeBody(res)}`);
+    }
+    // The other session is untouched.
+    const still = await rawRequest('GET', pub('/sessions/whoami'), {
+      headers: { Accept: 'application/json', 'X-Session-Token': (await login(reg.json.identity.traits.email)).json.session_token },
+    });
+    assert.equal(still.status, 403, 'a fresh aal1 session is refused by whoami too (highest_available)');
+    const listed = sqliteCli('sqlite3', ['-batch', db, `SELECT active FROM sessions WHERE id = '${other.id}'`],
+      { encoding: 'utf8', timeout: 30_000 }).trim();
+    assert.equal(listed, '1', 'the aal1 session revoked another session');
+  });
+});
