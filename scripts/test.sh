@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, then
-#   1. clang-format check (scripts/check-style.sh),
+#   1. clang-format check (scripts/check-style.sh) and the layering check (scripts/check-layers.py),
 #   2. builds with warnings as errors (build/) and runs the unit, database and fuzz-replay suites
 #      (ctest) and the end-to-end suites (Ory's npm clients against build/bin/bia) on SQLite and on a
 #      private PostgreSQL cluster, incl. the two-instance scale-out and the database-restart suites,
@@ -30,6 +30,8 @@ fail() { status=1; failed_stages+=("$1"); }
 stage_start=$SECONDS
 echo "=== style (clang-format)"
 scripts/check-style.sh || fail style
+echo "=== layering (a module includes only modules declared before it in src/CMakeLists.txt)"
+python3 scripts/check-layers.py || fail layering
 stage style
 
 stage_start=$SECONDS

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Layering check (part of `make test`): a module may include headers of itself and of modules
+declared *before* it in src/CMakeLists.txt (the order is the layering of docs/architecture.md),
+never of a module declared after it. Test sources (*_test.cpp, *_dbtest.cpp, *_fuzz.cpp) may also
+include the modules named in their module's TEST_DEPS. The composition root src/app/ comes last.
+
+Prints each violation as `file:line: module A includes "x/y.hpp" of module B, declared after it`
+and exits 1 when there is any.
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+
+
+def modules():
+    text = (SRC / "CMakeLists.txt").read_text()
+    text = re.sub(r"#[^\n]*", "", text)
+    order = []
+    for call in re.finditer(r"bia_module\(([^)]*)\)", text):
+        words = call.group(1).split()
+        name, args = words[0], words[1:]
+        directory, test_deps, key = name, [], None
+        for w in args:
+            if w in ("DIR", "DEPS", "TEST_DEPS"):
+                key = w
+            elif key == "DIR":
+                directory = w
+            elif key == "TEST_DEPS" and w.startswith("bia_"):
+                test_deps.append(w[len("bia_"):])
+        order.append((name, directory, test_deps))
+    order.append(("app", "app", []))  # add_subdirectory(app): the composition root, above all
+    return order
+
+
+def main():
+    order = modules()
+    index = {name: i for i, (name, _, _) in enumerate(order)}
+    by_dir = {directory: name for name, directory, _ in order}
+    test_deps = {name: set(deps) for name, _, deps in order}
+
+    def module_of_dir(rel_dir):
+        return by_dir.get(rel_dir)
+
+    include = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+    violations = []
+    files = 0
+    for path in sorted(SRC.rglob("*")):
+        if path.suffix not in (".cpp", ".hpp") or "_fuzz_corpus" in path.parts[-2]:
+            continue
+        rel_dir = path.parent.relative_to(SRC).as_posix()
+        owner = module_of_dir(rel_dir)
+        if owner is None:
+            continue
+        files += 1
+        is_test = re.search(r"(_test|_dbtest|_fuzz)\.cpp$", path.name) is not None
+        allowed_above = test_deps[owner] if is_test else set()
+        for lineno, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            m = include.match(line)
+            if not m:
+                continue
+            target = module_of_dir(pathlib.PurePosixPath(m.group(1)).parent.as_posix())
+            if target is None or target == owner:
+                continue
+            if index[target] > index[owner] and target not in allowed_above:
+                violations.append(
+                    f"{path.relative_to(ROOT)}:{lineno}: module {owner} includes \"{m.group(1)}\" of module "
+                    f"{target}, declared after it in src/CMakeLists.txt"
+                )
+    for v in violations:
+        print(v)
+    if violations:
+        print(f"check-layers: {len(violations)} include(s) against the layering (src/CMakeLists.txt order)")
+        return 1
+    print(f"check-layers: clean ({files} files, {len(order)} modules)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
