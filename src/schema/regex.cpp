@@ -171,21 +171,6 @@ bool IsValidUtf8(std::string_view s) {
     return true;
 }
 
-// Go's matcher reads every invalid byte as one U+FFFD; RE2 would not match it with `.`.
-std::string ReplaceInvalidBytes(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 8);
-    while (!s.empty()) {
-        const DecodedRune d = DecodeRune(s);
-        if (d.width == 1 && d.rune == kRuneError)
-            AppendUtf8(out, kRuneError);
-        else
-            out.append(s.substr(0, d.width));
-        s.remove_prefix(d.width);
-    }
-    return out;
-}
-
 }  // namespace
 
 core::Result<Regex> Regex::Compile(std::string_view pattern) {
@@ -206,7 +191,8 @@ core::Result<Regex> Regex::Compile(std::string_view pattern) {
 bool Regex::Search(std::string_view text) const {
     const re2::RE2& re = *program_->re;
     if (IsValidUtf8(text)) return re2::RE2::PartialMatch(text, re);
-    return re2::RE2::PartialMatch(ReplaceInvalidBytes(text), re);
+    // Go's matcher reads every invalid byte as one U+FFFD; RE2 would not match it with `.`.
+    return re2::RE2::PartialMatch(ToValidUtf8(text), re);
 }
 
 const std::string& Regex::source() const { return program_->source; }
