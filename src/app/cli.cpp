@@ -11,9 +11,13 @@
 #include <sstream>
 
 #include "app/admin_client.hpp"
+#include "app/cleanup_job.hpp"
+#include "app/storage.hpp"
 #include "app/wiring.hpp"
+#include "cleanup/cleanup.hpp"
 #include "config/config.hpp"
 #include "core/random.hpp"
+#include "core/time.hpp"
 #include "core/url.hpp"
 
 namespace bia::app {
@@ -97,6 +101,72 @@ int Migrate(const std::string& dsn_arg, bool from_env, const std::vector<std::st
     return 0;
 }
 
+// `bia cleanup sql` (Kratos's `kratos cleanup sql`): flags win over the configuration files' (and
+// their environment overrides') database.cleanup.* keys, which win over the defaults.
+struct CleanupFlags {
+    std::string dsn;
+    bool from_env = false;
+    std::vector<std::string> files;
+    std::string keep_last, sleep_batches, sleep_tables;
+    int64_t batch_size = 0;  // 0: not given
+};
+
+int CleanupSql(const CleanupFlags& f) {
+    constexpr const char* kCmd = "bia cleanup sql: ";
+    std::string dsn = f.dsn;
+    config::DatabaseCleanupConfig settings;
+    if (!f.files.empty()) {
+        config::Warnings warnings;
+        auto cfg = config::LoadConfig(f.files, config::FromProcessEnvironment(), true, &warnings);
+        if (!cfg) return Fail(cfg.error().reason);
+        settings = cfg->database.cleanup;
+        if (dsn.empty() && !f.from_env) dsn = cfg->dsn;
+    }
+    if (f.from_env) {
+        const char* env = std::getenv("DSN");
+        if (!env || !*env) return Fail(std::string(kCmd) + "-e was given but the DSN environment variable is empty");
+        dsn = env;
+    }
+    if (dsn.empty()) return Fail(std::string(kCmd) + "give a DSN, -e (read $DSN) or -c <config file>");
+    auto duration = [&](const std::string& flag, const std::string& text, core::Duration& out) {
+        if (text.empty()) return true;
+        auto d = core::ParseGoDuration(text);
+        if (!d || d->count() < 0) {
+            std::cerr << kCmd << flag << ": expected a duration such as \"24h\" or \"100ms\", got \"" << text << "\"\n";
+            return false;
+        }
+        out = *d;
+        return true;
+    };
+    if (!duration("--keep-last", f.keep_last, settings.older_than) ||
+        !duration("--sleep", f.sleep_batches, settings.sleep_batches) ||
+        !duration("--database.cleanup.sleep.tables", f.sleep_tables, settings.sleep_tables))
+        return 1;
+    if (f.batch_size > 0) settings.batch_size = f.batch_size;
+
+    // Pending migrations are refused, not applied: the cleanup relies on the indexes they add.
+    auto storage = OpenStorage(dsn, /*migrate=*/false, nullptr);
+    if (!storage) return Fail(kCmd + storage.error().reason + " " + storage.error().debug);
+    core::SystemClock clock;
+    cleanup::Cleanup job(*storage->expired, clock, CleanupOptionsFrom(settings));
+    cleanup::StopSignal never;
+    std::cout << "Cleaning up records that expired more than " << core::FormatGoDuration(settings.older_than)
+              << " ago, " << settings.batch_size << " per batch\n";
+    const cleanup::CleanupReport report = job.RunOnce(never);
+    int rc = 0;
+    for (const auto& e : report.kinds) {
+        std::cout << "  " << cleanup::ToString(e.kind) << ": " << e.deleted << " deleted";
+        if (e.error) {
+            std::cout << ", stopped by an error: " << e.error->reason
+                      << (e.error->debug.empty() ? "" : " (" + e.error->debug + ")");
+            rc = 1;
+        }
+        std::cout << "\n";
+    }
+    std::cout << "Deleted " << report.TotalDeleted() << " record(s)\n";
+    return rc;
+}
+
 std::string Endpoint(const std::string& flag) {
     if (!flag.empty()) return flag;
     if (const char* e = std::getenv("KRATOS_ADMIN_URL"); e && *e) return e;
@@ -145,6 +215,30 @@ int RunCli(int argc, char** argv) {
     sql->add_option("-c,--config", migrate_files, "Read the DSN from these configuration files");
     sql->add_flag("-y,--yes", yes, "Apply without asking");
 
+    auto* cleanup_cmd = app.add_subcommand("cleanup", "Delete expired data");
+    cleanup_cmd->require_subcommand(1);
+    auto* cleanup_sql = cleanup_cmd->add_subcommand(
+        "sql",
+        "Delete expired sessions, flows and continuity containers, and old self-service errors, in small "
+        "batches (serve does the same every database.cleanup.interval)");
+    CleanupFlags cleanup_flags;
+    cleanup_sql->add_option("dsn", cleanup_flags.dsn, "Database DSN (sqlite://PATH?_fk=true, postgres://…)");
+    cleanup_sql->add_flag("-e,--read-from-env", cleanup_flags.from_env,
+                          "Read the DSN from the DSN environment variable");
+    cleanup_sql->add_option("-c,--config", cleanup_flags.files,
+                            "Read the DSN (unless given) and database.cleanup.* from these configuration files");
+    cleanup_sql->add_option("--keep-last", cleanup_flags.keep_last,
+                            "Keep records that expired less than this long ago, e.g. 24h (database.cleanup.older_than; "
+                            "default 0s)");
+    cleanup_sql
+        ->add_option("-b,--batch-size,--database.cleanup.batch_size", cleanup_flags.batch_size,
+                     "Records deleted per batch, each batch one transaction (default 100)")
+        ->check(CLI::Range(int64_t{1}, int64_t{10000}));
+    cleanup_sql->add_option("--sleep,--database.cleanup.sleep.batches", cleanup_flags.sleep_batches,
+                            "Pause after every full batch (default 100ms)");
+    cleanup_sql->add_option("--database.cleanup.sleep.tables", cleanup_flags.sleep_tables,
+                            "Pause before the next table, after one that had expired records (default 1m)");
+
     auto* version = app.add_subcommand("version", "Print the version");
 
     auto* identities = app.add_subcommand("identities", "Manage identities through a running server's admin API");
@@ -172,6 +266,7 @@ int RunCli(int argc, char** argv) {
 
     if (*serve) return Serve(config_files, dev);
     if (*sql) return Migrate(dsn, from_env, migrate_files, yes);
+    if (*cleanup_sql) return CleanupSql(cleanup_flags);
     if (*version) {
         std::cout << "Version: " << BIA_VERSION << "\n";
         return 0;

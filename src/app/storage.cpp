@@ -4,6 +4,7 @@
 #include "persistence/postgres/database.hpp"
 #include "persistence/postgres/dsn.hpp"
 #include "persistence/postgres/error_repository_postgres.hpp"
+#include "persistence/postgres/expired_records_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
 #include "persistence/postgres/login_flow_repository_postgres.hpp"
 #include "persistence/postgres/registration_flow_repository_postgres.hpp"
@@ -12,6 +13,7 @@
 #include "persistence/sqlite/continuity_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
+#include "persistence/sqlite/expired_records_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
 #include "persistence/sqlite/login_flow_repository_sqlite.hpp"
 #include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
@@ -39,7 +41,7 @@ core::Status PrepareSchema(Db& db, bool migrate, std::vector<std::string>* appli
 
 // One backend's repository classes, selected by the `Repos` traits below.
 template <class Db, class Identities, class Sessions, class Errors, class Logins, class Registrations, class Settings,
-          class Continuity>
+          class Continuity, class Expired>
 core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector<std::string>* applied) {
     BIA_TRY(PrepareSchema(*db, migrate, applied));
     Storage s;
@@ -51,6 +53,7 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.registration_flows = std::make_unique<Registrations>(ref);
     s.settings_flows = std::make_unique<Settings>(ref);
     s.continuity = std::make_unique<Continuity>(ref);
+    s.expired = std::make_unique<Expired>(ref);
     s.ping = [&ref] { return ref.Ping(); };
     s.database = std::shared_ptr<Db>(std::move(db));
     return s;
@@ -65,7 +68,7 @@ core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vec
         return Assemble<pg::Database, pg::IdentityRepositoryPostgres, pg::SessionRepositoryPostgres,
                         pg::ErrorRepositoryPostgres, pg::LoginFlowRepositoryPostgres,
                         pg::RegistrationFlowRepositoryPostgres, pg::SettingsFlowRepositoryPostgres,
-                        pg::ContinuityRepositoryPostgres>(std::move(db), migrate, applied);
+                        pg::ContinuityRepositoryPostgres, pg::ExpiredRecordsPostgres>(std::move(db), migrate, applied);
     }
     namespace sq = persistence::sqlite;
     BIA_TRY_ASSIGN(auto db, sq::Database::Open(dsn));
@@ -73,8 +76,8 @@ core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vec
     const bool memory = dsn == "memory";
     return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::SessionRepositorySqlite, sq::ErrorRepositorySqlite,
                     sq::LoginFlowRepositorySqlite, sq::RegistrationFlowRepositorySqlite,
-                    sq::SettingsFlowRepositorySqlite, sq::ContinuityRepositorySqlite>(std::move(db), migrate || memory,
-                                                                                      applied);
+                    sq::SettingsFlowRepositorySqlite, sq::ContinuityRepositorySqlite, sq::ExpiredRecordsSqlite>(
+        std::move(db), migrate || memory, applied);
 }
 
 core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn) {

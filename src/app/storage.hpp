@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cleanup/expired_records.hpp"
 #include "core/result.hpp"
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
@@ -29,7 +30,10 @@ struct Storage {
     std::unique_ptr<selfservice::login::LoginFlowRepository> login_flows;
     std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_flows;
     std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_flows;
+    // As stored: Wiring wraps it in selfservice::SealedContinuityRepository.
     std::unique_ptr<selfservice::ContinuityRepository> continuity;
+    // What `bia cleanup sql` and serve's background cleanup delete through.
+    std::unique_ptr<cleanup::ExpiredRecords> expired;
 };
 
 // Opens the backend. With `migrate`, pending migrations are applied (their versions are

@@ -1,5 +1,6 @@
 #include "app/wiring.hpp"
 
+#include "app/cleanup_job.hpp"
 #include "app/settings_web_hook.hpp"
 #include "app/storage.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <thread>
 
+#include "cleanup/cleanup.hpp"
 #include "crypto/argon2id_hasher.hpp"
 #include "crypto/bcrypt_hasher.hpp"
 #include "crypto/cookie_sealer.hpp"
@@ -66,6 +68,11 @@ struct Wiring::Parts {
     core::SystemClock clock;
     core::SecureRandom random;
     Storage storage;
+    // Destroyed before storage (members go in reverse order): the thread stops before the database.
+    std::unique_ptr<cleanup::Cleanup> cleanup;
+    std::unique_ptr<cleanup::PeriodicCleanup> periodic_cleanup;
+    std::unique_ptr<crypto::CookieSealer> continuity_sealer;
+    std::unique_ptr<selfservice::SealedContinuityRepository> continuity;
     std::unique_ptr<schema::SchemaRegistry> schemas;
     std::unique_ptr<crypto::PasswordHasher> hasher;
     std::unique_ptr<crypto::PasswordVerifier> verifier;
@@ -117,6 +124,21 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     for (const auto& v : applied) spdlog::info(R"({{"msg":"applied migration","version":"{}"}})", v);
     auto& identity_repo = *p.storage.identities;
     auto& session_repo = *p.storage.sessions;
+
+    // Expired records go in the background, on a thread of their own (started by Start()).
+    p.cleanup =
+        std::make_unique<cleanup::Cleanup>(*p.storage.expired, p.clock, CleanupOptionsFrom(cfg.database.cleanup));
+    if (cfg.database.cleanup.interval > core::Duration::zero()) {
+        p.periodic_cleanup = std::make_unique<cleanup::PeriodicCleanup>(
+            *p.cleanup, cfg.database.cleanup.interval, [](const cleanup::CleanupReport& report) {
+                nlohmann::json event = CleanupReportJson(report);
+                event["msg"] = "database cleanup";
+                const auto level = !report.ok()                ? spdlog::level::warn
+                                   : report.TotalDeleted() > 0 ? spdlog::level::info
+                                                               : spdlog::level::debug;
+                spdlog::log(level, "{}", event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            });
+    }
 
     // Identity schemas.
     std::vector<schema::SchemaSource> sources;
@@ -170,6 +192,13 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     if (cookie_secrets.empty()) cookie_secrets.push_back(p.random.AlphaNumeric(32));  // as Kratos: invented secret
     BIA_TRY_ASSIGN(auto sealer, crypto::CookieSealer::Create(std::move(cookie_secrets), p.random));
     p.cookie_sealer = std::make_unique<crypto::CookieSealer>(std::move(sealer));
+    // What continuity containers hold (a paused password change) is sealed at rest.
+    std::vector<std::string> cipher_secrets = cfg.CipherSecrets();
+    if (cipher_secrets.empty()) cipher_secrets.push_back(p.random.AlphaNumeric(32));
+    BIA_TRY_ASSIGN(auto continuity_sealer, crypto::CookieSealer::Create(std::move(cipher_secrets), p.random));
+    p.continuity_sealer = std::make_unique<crypto::CookieSealer>(std::move(continuity_sealer));
+    p.continuity =
+        std::make_unique<selfservice::SealedContinuityRepository>(*p.storage.continuity, *p.continuity_sealer);
     p.hibp = std::make_unique<crypto::HibpClient>();
     const auto& pw = cfg.selfservice.methods.password;
     crypto::PasswordPolicyOptions policy_options;
@@ -221,7 +250,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
                                                                MakeSettingsWebHook(cfg.PublicBaseUrl())));
     p.settings_hooks = std::make_unique<selfservice::settings::SettingsHooks>(std::move(settings_hooks));
     p.settings = std::make_unique<selfservice::settings::SettingsService>(
-        cfg, *p.storage.settings_flows, *p.storage.continuity,
+        cfg, *p.storage.settings_flows, *p.continuity,
         std::vector<selfservice::settings::SettingsStrategy*>{p.profile_settings.get(), p.password_settings.get()},
         *p.settings_hooks, identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
     p.settings_routes =
@@ -246,8 +275,15 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     return w;
 }
 
-core::Status Wiring::Start() { return parts_->server->Start(); }
-void Wiring::Stop() { parts_->server->Stop(); }
+core::Status Wiring::Start() {
+    BIA_TRY(parts_->server->Start());
+    if (parts_->periodic_cleanup) parts_->periodic_cleanup->Start();
+    return {};
+}
+void Wiring::Stop() {
+    if (parts_->periodic_cleanup) parts_->periodic_cleanup->Stop();
+    parts_->server->Stop();
+}
 void Wiring::Wait() { parts_->server->Wait(); }
 
 std::string Wiring::PublicListenUrl() const {

@@ -54,6 +54,7 @@ class Builder {
         c.dev_mode = dev_mode_;
         Str("version", c.version);
         BIA_TRY(BuildDsn(c));
+        BuildDatabase(c.database);
         BIA_TRY(BuildIdentity(c.identity));
         BIA_TRY(BuildEndpoint("public", kDefaultPublicPort, c.serve.public_api));
         BIA_TRY(BuildEndpoint("admin", kDefaultAdminPort, c.serve.admin_api));
@@ -117,6 +118,14 @@ class Builder {
         if (dsn->empty()) return KeyError("dsn", "must not be empty");
         c.dsn = *dsn;
         return core::Status::Ok();
+    }
+
+    void BuildDatabase(DatabaseConfig& db) const {
+        if (const auto* n = v_.Get<int64_t>("database.cleanup.batch_size")) db.cleanup.batch_size = *n;
+        Dur("database.cleanup.sleep.tables", db.cleanup.sleep_tables);
+        Dur("database.cleanup.sleep.batches", db.cleanup.sleep_batches);
+        Dur("database.cleanup.older_than", db.cleanup.older_than);
+        Dur("database.cleanup.interval", db.cleanup.interval);
     }
 
     core::Status BuildIdentity(IdentityConfig& id) const {
@@ -528,6 +537,10 @@ CookieAttributes Config::CsrfCookie() const {
 
 const std::vector<std::string>& Config::CookieSecrets() const {
     return secrets.cookie.empty() ? secrets.default_secrets : secrets.cookie;
+}
+
+const std::vector<std::string>& Config::CipherSecrets() const {
+    return secrets.cipher.empty() ? secrets.default_secrets : secrets.cipher;
 }
 
 bool Config::FeatureFlag(std::string_view name) const {

@@ -56,6 +56,21 @@ struct ServeEndpoint {
     std::string ListenAddress() const;
 };
 
+// database.cleanup.*: the cleanup of expired records (`bia cleanup sql`, and `serve` in the
+// background). Kratos's keys and defaults, plus Bia's sleep.batches and interval.
+struct DatabaseCleanupConfig {
+    int64_t batch_size = 100;                                       // records per batch (transaction)
+    core::Duration sleep_tables = std::chrono::minutes(1);          // pause between two tables
+    core::Duration sleep_batches = std::chrono::milliseconds(100);  // pause after a full batch (Bia)
+    core::Duration older_than{0};                                   // keep what expired less long ago
+    // How often `serve` runs the cleanup (Bia); 0 disables the background cleanup.
+    core::Duration interval = std::chrono::minutes(10);
+};
+
+struct DatabaseConfig {
+    DatabaseCleanupConfig cleanup;
+};
+
 struct ServeConfig {
     ServeEndpoint public_api;  // serve.public (default port 4433)
     ServeEndpoint admin_api;   // serve.admin  (default port 4434)
@@ -319,6 +334,7 @@ struct Config {
     bool dev_mode = false;
     std::string version;  // the informational `version` key, if any
     std::string dsn;      // required; kMemoryDsn for an in-memory database
+    DatabaseConfig database;
     ServeConfig serve;
     LogConfig log;
     SecretsConfig secrets;
@@ -356,6 +372,9 @@ struct Config {
     // Keys for session/continuity cookies: secrets.cookie, else secrets.default. Empty when
     // neither is configured (see SecretsConfig::must_generate_default).
     const std::vector<std::string>& CookieSecrets() const;
+    // Keys for data sealed at rest (continuity container payloads): secrets.cipher, else
+    // secrets.default. Empty when neither is configured.
+    const std::vector<std::string>& CipherSecrets() const;
 
     // feature_flags.<name> == true.
     bool FeatureFlag(std::string_view name) const;

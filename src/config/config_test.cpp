@@ -477,6 +477,64 @@ TEST(Config, CookieSecretsFallBackToDefaultSecrets) {
     EXPECT_EQ(c->CookieSecrets(), std::vector<std::string>{"0123456789abcdef"});
 }
 
+TEST(Config, CipherSecretsAreSecretsCipherElseDefaultSecrets) {
+    auto c = Load("secrets:\n  default: [0123456789abcdef]\n");
+    ASSERT_TRUE(c.ok()) << c.error().reason;
+    EXPECT_EQ(c->CipherSecrets(), std::vector<std::string>{"0123456789abcdef"});
+    c = Load(
+        "secrets:\n  default: [0123456789abcdef]\n  cipher: [0123456789abcdef0123456789ABCDEF, "
+        "ABCDEF0123456789abcdef0123456789]\n");
+    ASSERT_TRUE(c.ok()) << c.error().reason;
+    EXPECT_EQ(c->CipherSecrets(),
+              (std::vector<std::string>{"0123456789abcdef0123456789ABCDEF", "ABCDEF0123456789abcdef0123456789"}));
+}
+
+TEST(Config, DatabaseCleanupKeysHaveKratosDefaultsAndEnvOverrides) {
+    auto c = Load("");
+    ASSERT_TRUE(c.ok()) << c.error().reason;
+    EXPECT_EQ(c->database.cleanup.batch_size, 100);
+    EXPECT_EQ(c->database.cleanup.sleep_tables, 1min);
+    EXPECT_EQ(c->database.cleanup.sleep_batches, 100ms);
+    EXPECT_EQ(c->database.cleanup.older_than, 0s);
+    EXPECT_EQ(c->database.cleanup.interval, 10min);
+
+    c = Load(R"(
+database:
+  cleanup:
+    batch_size: 500
+    sleep:
+      tables: 5s
+      batches: 20ms
+    older_than: 24h
+    interval: 1h
+)");
+    ASSERT_TRUE(c.ok()) << c.error().reason;
+    EXPECT_EQ(c->database.cleanup.batch_size, 500);
+    EXPECT_EQ(c->database.cleanup.sleep_tables, 5s);
+    EXPECT_EQ(c->database.cleanup.sleep_batches, 20ms);
+    EXPECT_EQ(c->database.cleanup.older_than, 24h);
+    EXPECT_EQ(c->database.cleanup.interval, 1h);
+
+    c = Load("database:\n  cleanup:\n    batch_size: 500\n", {{"DATABASE_CLEANUP_BATCH_SIZE", "7"},
+                                                              {"DATABASE_CLEANUP_SLEEP_TABLES", "0s"},
+                                                              {"DATABASE_CLEANUP_SLEEP_BATCHES", "1ms"},
+                                                              {"DATABASE_CLEANUP_OLDER_THAN", "1h30m"},
+                                                              {"DATABASE_CLEANUP_INTERVAL", "0s"}});
+    ASSERT_TRUE(c.ok()) << c.error().reason;
+    EXPECT_EQ(c->database.cleanup.batch_size, 7);
+    EXPECT_EQ(c->database.cleanup.sleep_tables, 0s);
+    EXPECT_EQ(c->database.cleanup.sleep_batches, 1ms);
+    EXPECT_EQ(c->database.cleanup.older_than, 90min);
+    EXPECT_EQ(c->database.cleanup.interval, 0s);
+
+    EXPECT_EQ(ErrorOf("database:\n  cleanup:\n    batch_size: 0\n"),
+              "config: database.cleanup.batch_size: must be between 1 and 10000, got 0");
+    EXPECT_NE(ErrorOf("database:\n  cleanup:\n    interval: -1s\n").find("database.cleanup.interval"),
+              std::string::npos);
+    EXPECT_NE(ErrorOf("", {{"DATABASE_CLEANUP_OLDER_THAN", "a day"}}).find("DATABASE_CLEANUP_OLDER_THAN"),
+              std::string::npos);
+}
+
 TEST(Config, BaseUrlWithPathIsNormalisedWithTrailingSlash) {
     auto c = Load("serve:\n  public:\n    base_url: https://example.com/auth\n");
     ASSERT_TRUE(c.ok()) << c.error().reason;

@@ -51,6 +51,13 @@ std::vector<KeySpec> BuildTable() {
     TableBuilder t;
     t.Add("version", Kind::kString);
     t.Add("dsn", Kind::kString);
+    // Kratos's cleanup keys, and Bia's sleep.batches and interval (`bia cleanup sql`, serve's
+    // background cleanup). A batch is one transaction: the cap keeps each one short.
+    t.Int("database.cleanup.batch_size", 1, 10000);
+    t.Add("database.cleanup.sleep.tables", Kind::kDuration);
+    t.Add("database.cleanup.sleep.batches", Kind::kDuration);
+    t.Add("database.cleanup.older_than", Kind::kDuration);
+    t.Add("database.cleanup.interval", Kind::kDuration);
 
     for (const std::string iface : {"public", "admin"}) {
         const std::string p = "serve." + iface;

@@ -1,5 +1,6 @@
 // selfservice::ContinuityRepository on PostgreSQL: paused submissions (settings-flow.md §10.4)
-// with their payload as jsonb; containers go with their identity (ON DELETE CASCADE).
+// with their payload as jsonb (sealed by selfservice::SealedContinuityRepository above this
+// class); containers go with their identity (ON DELETE CASCADE).
 #pragma once
 
 #include "persistence/postgres/database.hpp"

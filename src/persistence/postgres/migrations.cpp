@@ -151,6 +151,22 @@ CREATE TABLE continuity_containers (
 );
 CREATE INDEX continuity_containers_identity_idx ON continuity_containers (identity_id);
 )SQL"},
+        // The cleanup (`bia cleanup sql`, serve's background pass) deletes the oldest expired rows
+        // batch by batch: these indexes keep each batch from scanning its table.
+        {"20261205100001_cleanup_indexes", R"SQL(
+CREATE INDEX sessions_expires_at_idx ON sessions (expires_at);
+CREATE INDEX continuity_containers_expires_at_idx ON continuity_containers (expires_at);
+CREATE INDEX selfservice_login_flows_expires_at_idx ON selfservice_login_flows (expires_at);
+CREATE INDEX selfservice_registration_flows_expires_at_idx ON selfservice_registration_flows (expires_at);
+CREATE INDEX selfservice_settings_flows_expires_at_idx ON selfservice_settings_flows (expires_at);
+CREATE INDEX selfservice_errors_created_at_idx ON selfservice_errors (created_at);
+)SQL"},
+        // Continuity payloads are sealed from now on (selfservice::SealedContinuityRepository).
+        // Containers written before held a submitted new password in plaintext; they live 15
+        // minutes anyway, so they are dropped rather than kept readable.
+        {"20261205100002_continuity_sealed_payloads", R"SQL(
+DELETE FROM continuity_containers;
+)SQL"},
     };
     return kMigrations;
 }

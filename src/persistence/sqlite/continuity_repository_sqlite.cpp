@@ -12,12 +12,14 @@ core::Status ContinuityRepositorySqlite::Create(const ContinuityContainer& c) {
         auto st,
         lease->Prepare("INSERT INTO continuity_containers (id, name, identity_id, payload, expires_at, created_at) "
                        "VALUES (?,?,?,?,?,?)"));
-    st.Bind(1, c.id)
-        .Bind(2, c.name)
-        .Bind(3, c.identity_id)
-        .Bind(4, c.payload.dump())
-        .Bind(5, c.expires_at)
-        .Bind(6, c.created_at);
+    st.Bind(1, c.id).Bind(2, c.name);
+    // A container without an owner is stored with a NULL identity (and reads back as the nil id),
+    // as on PostgreSQL: the nil id would violate the foreign key.
+    if (c.identity_id.IsNil())
+        st.Bind(3, std::nullopt);
+    else
+        st.Bind(3, c.identity_id);
+    st.Bind(4, c.payload.dump()).Bind(5, c.expires_at).Bind(6, c.created_at);
     return st.Run();
 }
 

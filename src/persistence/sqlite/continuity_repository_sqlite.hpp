@@ -1,5 +1,6 @@
 // selfservice::ContinuityRepository on SQLite: paused submissions (settings-flow.md §10.4) with
-// their payload as JSON text and times as nanoseconds.
+// their payload as JSON text (sealed by selfservice::SealedContinuityRepository above this class)
+// and times as nanoseconds; containers go with their identity (ON DELETE CASCADE).
 #pragma once
 
 #include "persistence/sqlite/database.hpp"

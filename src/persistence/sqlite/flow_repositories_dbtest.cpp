@@ -1,13 +1,17 @@
-// Round trips of the self-service stores on a real SQLite file: login and registration flows
-// (with their UI), and stored self-service errors.
+// Round trips of the self-service stores on a real SQLite file: login, registration and settings
+// flows (with their UI), continuity containers and stored self-service errors.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "persistence/sqlite/continuity_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
+#include "persistence/sqlite/identity_repository_sqlite.hpp"
 #include "persistence/sqlite/login_flow_repository_sqlite.hpp"
 #include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
+#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
+#include "persistence/testing/identity_repository_contract.hpp"
 
 namespace bia::persistence::sqlite {
 namespace {
@@ -115,6 +119,84 @@ TEST_F(FlowStores, ErrorsAreStoredAndMarkedSeen) {
     EXPECT_TRUE(got->seen);
     EXPECT_EQ(got->updated_at, e.created_at + 1s);
     EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+}
+
+TEST_F(FlowStores, SettingsFlowRoundTripFollowsItsIdentity) {
+    IdentityRepositorySqlite identities(*db_);
+    core::SecureRandom r;
+    auto owner = persistence::testing::MakeIdentity(r, "settings@example.com");
+    ASSERT_TRUE(identities.Create(owner));
+    SettingsFlowRepositorySqlite repo(*db_);
+    selfservice::settings::SettingsFlow f;
+    f.id = core::Uuid::V4(random_);
+    f.type = selfservice::FlowType::kApi;
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000)) + 5us;
+    f.expires_at = f.issued_at + 1h;
+    f.request_url = "http://p/self-service/settings/api";
+    f.identity_id = owner.id;
+    f.ui = SomeUi();
+    f.internal_context = {{"totp_secret", "abc"}};
+    ASSERT_TRUE(repo.Create(f));
+    auto got = repo.Get(f.id);
+    ASSERT_TRUE(got) << got.error().reason << " " << got.error().debug;
+    EXPECT_EQ(got->ToJson(owner, "http://p/"), f.ToJson(owner, "http://p/"));
+    EXPECT_EQ(got->identity_id, owner.id);
+    EXPECT_EQ(got->internal_context, f.internal_context);
+    EXPECT_EQ(got->created_at, f.created_at);
+    EXPECT_EQ(got->expires_at, f.expires_at);
+
+    f.state = "success";
+    f.ui.AddMessage(text::NewInfoLoginReAuth());
+    f.updated_at += 1s;
+    ASSERT_TRUE(repo.Update(f));
+    got = repo.Get(f.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->state, "success");
+    EXPECT_EQ(got->ToJson(owner, "http://p/"), f.ToJson(owner, "http://p/"));
+    EXPECT_EQ(got->updated_at, f.updated_at);
+
+    auto stranger = f;
+    stranger.id = core::Uuid::V4(random_);
+    EXPECT_EQ(repo.Update(stranger).error().code, 404);
+    // Deleting the identity takes its flows with it.
+    ASSERT_TRUE(identities.Delete(owner.id));
+    EXPECT_EQ(repo.Get(f.id).error().code, 404);
+}
+
+TEST_F(FlowStores, ContinuityContainersRoundTripAndDeleteIsIdempotent) {
+    IdentityRepositorySqlite identities(*db_);
+    core::SecureRandom r;
+    auto owner = persistence::testing::MakeIdentity(r, "continuity@example.com");
+    ASSERT_TRUE(identities.Create(owner));
+    ContinuityRepositorySqlite repo(*db_);
+    selfservice::ContinuityContainer c;
+    c.id = core::Uuid::V4(random_);
+    c.name = "ory_kratos_settings_password";
+    c.identity_id = owner.id;
+    c.payload = {{"flow", "x"}, {"body", {{"password", "s3cret"}}}};
+    c.created_at = core::TimePoint(std::chrono::seconds(1700000000)) + 7ns;
+    c.expires_at = c.created_at + selfservice::kContinuityLifespan;
+    ASSERT_TRUE(repo.Create(c));
+    auto got = repo.Get(c.id);
+    ASSERT_TRUE(got) << got.error().debug;
+    EXPECT_EQ(got->name, c.name);
+    EXPECT_EQ(got->identity_id, owner.id);
+    EXPECT_EQ(got->payload, c.payload);
+    EXPECT_EQ(got->expires_at, c.expires_at);
+    EXPECT_EQ(got->created_at, c.created_at);
+    ASSERT_TRUE(repo.Delete(c.id));
+    EXPECT_EQ(repo.Get(c.id).error().code, 404);
+    EXPECT_TRUE(repo.Delete(c.id)) << "deleting an absent container is not an error";
+
+    // Without an owner the container still round-trips, with the nil id.
+    selfservice::ContinuityContainer anonymous = c;
+    anonymous.id = core::Uuid::V4(random_);
+    anonymous.identity_id = core::Uuid{};
+    ASSERT_TRUE(repo.Create(anonymous));
+    EXPECT_TRUE(repo.Get(anonymous.id)->identity_id.IsNil());
+    // Deleting the owner takes its containers with it.
+    ASSERT_TRUE(identities.Delete(owner.id));
+    EXPECT_EQ(repo.Get(c.id).error().code, 404);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Continuity containers (settings-flow.md §10.4): a paused submission kept server-side while the
 // user re-authenticates, so the change is applied when the browser comes back. The browser only
-// holds the `ory_kratos_continuity` cookie, which maps container names to container ids.
+// holds the `ory_kratos_continuity` cookie, which maps container names to container ids. What the
+// user submitted is sealed at rest (SealedContinuityRepository).
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/uuid.hpp"
+#include "crypto/cookie_sealer.hpp"
 
 namespace bia::selfservice {
 
@@ -37,6 +39,37 @@ class ContinuityRepository {
     virtual core::Result<ContinuityContainer> Get(const core::Uuid& id) = 0;
     // Deleting an absent container is not an error.
     virtual core::Status Delete(const core::Uuid& id) = 0;
+};
+
+// The payload as stored: {"sealed":["<chunk>",…]}, the payload's JSON text cut into chunks of at
+// most kContinuitySealChunk bytes, each sealed by `sealer` (AES-256-GCM, crypto::CookieSealer)
+// under a name that binds the container id, the chunk's position and the chunk count — so a
+// sealed payload opens under its own container only, whole and in order.
+inline constexpr size_t kContinuitySealChunk = 8 * 1024;
+core::Result<nlohmann::json> SealContinuityPayload(const crypto::CookieSealer& sealer, const core::Uuid& id,
+                                                   const nlohmann::json& payload);
+// The payload back; a 400 for anything that is not such a payload sealed for `id` by one of the
+// sealer's secrets (tampered, truncated, reordered, another container's, plaintext, or sealed
+// with a secret since removed).
+core::Result<nlohmann::json> OpenContinuityPayload(const crypto::CookieSealer& sealer, const core::Uuid& id,
+                                                   const nlohmann::json& stored);
+
+// What a user submitted never rests in plaintext: this decorator seals the payload (a paused
+// settings submission holds the new password) before it reaches the repository beneath, and opens
+// it on Get; the other fields pass through. Keys are the cipher secrets (Config::CipherSecrets):
+// the first seals, every one opens, so secrets can rotate. A container that does not open is
+// deleted and reported as absent (404), as an expired one is by the settings flow.
+class SealedContinuityRepository final : public ContinuityRepository {
+  public:
+    SealedContinuityRepository(ContinuityRepository& stored, const crypto::CookieSealer& sealer)
+        : stored_(stored), sealer_(sealer) {}
+    core::Status Create(const ContinuityContainer& container) override;
+    core::Result<ContinuityContainer> Get(const core::Uuid& id) override;
+    core::Status Delete(const core::Uuid& id) override { return stored_.Delete(id); }
+
+  private:
+    ContinuityRepository& stored_;
+    const crypto::CookieSealer& sealer_;
 };
 
 // The container names and ids the browser's continuity cookie carries. `changed` tells http/ to

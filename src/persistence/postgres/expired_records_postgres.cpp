@@ -1,0 +1,45 @@
+#include "persistence/postgres/expired_records_postgres.hpp"
+
+namespace bia::persistence::postgres {
+
+namespace {
+
+std::string_view DeleteSql(cleanup::RecordKind kind) {
+    switch (kind) {
+        case cleanup::RecordKind::kSessions:
+            return "DELETE FROM sessions WHERE id IN "
+                   "(SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
+        case cleanup::RecordKind::kContinuityContainers:
+            return "DELETE FROM continuity_containers WHERE id IN "
+                   "(SELECT id FROM continuity_containers WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
+        case cleanup::RecordKind::kLoginFlows:
+            return "DELETE FROM selfservice_login_flows WHERE id IN "
+                   "(SELECT id FROM selfservice_login_flows WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
+        case cleanup::RecordKind::kRegistrationFlows:
+            return "DELETE FROM selfservice_registration_flows WHERE id IN "
+                   "(SELECT id FROM selfservice_registration_flows WHERE expires_at <= $1 ORDER BY expires_at LIMIT "
+                   "$2)";
+        case cleanup::RecordKind::kSettingsFlows:
+            return "DELETE FROM selfservice_settings_flows WHERE id IN "
+                   "(SELECT id FROM selfservice_settings_flows WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
+        case cleanup::RecordKind::kSelfServiceErrors:
+            return "DELETE FROM selfservice_errors WHERE id IN "
+                   "(SELECT id FROM selfservice_errors WHERE created_at <= $1 ORDER BY created_at LIMIT $2)";
+    }
+    return {};
+}
+
+}  // namespace
+
+core::Result<int64_t> ExpiredRecordsPostgres::DeleteExpiredBatch(cleanup::RecordKind kind, core::TimePoint cutoff,
+                                                                 int64_t limit) {
+    const std::string_view sql = DeleteSql(kind);
+    if (sql.empty()) return core::Internal("cleanup: unknown record kind");
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    Params p;
+    p.Add(cutoff).Add(limit);
+    BIA_TRY_ASSIGN(Rows r, lease->Query(sql, p));
+    return r.affected();
+}
+
+}  // namespace bia::persistence::postgres
