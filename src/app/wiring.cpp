@@ -54,7 +54,7 @@ class PooledHashing final : public identity::PasswordHashing {
     PooledHashing(crypto::HashPool& pool, const crypto::PasswordVerifier& verifier)
         : pool_(pool), verifier_(verifier) {}
     core::Result<std::string> Hash(std::string_view password) override { return pool_.HashBlocking(password); }
-    bool IsKnownHashFormat(std::string_view encoded) override { return verifier_.IsKnownFormat(encoded); }
+    core::Status CheckImportedHash(std::string_view encoded) override { return verifier_.CheckImportable(encoded); }
 
   private:
     crypto::HashPool& pool_;

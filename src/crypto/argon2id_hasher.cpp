@@ -21,6 +21,9 @@ core::Status Argon2idHasher::Validate(const Argon2Params& p) {
 
 core::Result<std::string> Argon2idHasher::Hash(std::string_view password) const {
     BIA_TRY(Validate(params_));
+    if (password.size() > kMaxPasswordBytes)
+        return core::BadRequest("passwords are limited to a maximum length of " + std::to_string(kMaxPasswordBytes) +
+                                " characters");
     Argon2Hash h;
     h.variant = Argon2Variant::kArgon2id;
     h.memory_kib = params_.memory_kib;

@@ -147,9 +147,13 @@ size_t LevenshteinDistance(std::string_view a, std::string_view b) { return Leve
 size_t LongestCommonSubstring(std::string_view a, std::string_view b) { return Lcs(DecodeUtf8(a), DecodeUtf8(b)); }
 
 bool IsTooSimilarToIdentifier(std::string_view identifier, std::string_view password) {
-    const std::string id = LowerUtf8(identifier);
+    // Both tables cost identifier × password length: compare at most the first
+    // kMaxSimilarityIdentifierBytes of an identifier (passwords are capped by the policy).
+    const std::string id = LowerUtf8(identifier.substr(0, kMaxSimilarityIdentifierBytes));
     const std::string pw = LowerUtf8(password);
-    if (Levenshtein(id, pw) < kMinDistance) return true;
+    // The edit distance is at least the length difference: only compute it when it can be small.
+    const size_t diff = id.size() > pw.size() ? id.size() - pw.size() : pw.size() - id.size();
+    if (diff < kMinDistance && Levenshtein(id, pw) < kMinDistance) return true;
     if (pw.empty()) return false;
     const double ratio = static_cast<double>(Lcs(DecodeUtf8(id), DecodeUtf8(pw))) / static_cast<double>(pw.size());
     return ratio > kMaxSubstringRatio;

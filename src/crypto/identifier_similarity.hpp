@@ -25,6 +25,9 @@ size_t LongestCommonSubstring(std::string_view a, std::string_view b);
 
 // Kratos's rule: after lower-casing both, distance < 5, or longest common substring divided by
 // the lower-cased password's length in bytes > 0.5.
+// Identifiers longer than kMaxSimilarityIdentifierBytes are compared by that many leading bytes,
+// so one check costs at most kMaxSimilarityIdentifierBytes × the password's length.
+inline constexpr size_t kMaxSimilarityIdentifierBytes = 1024;
 bool IsTooSimilarToIdentifier(std::string_view identifier, std::string_view password);
 
 }  // namespace bia::crypto

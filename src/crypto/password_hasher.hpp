@@ -17,6 +17,11 @@ namespace bia::crypto {
 inline constexpr size_t kBcryptMaxPasswordBytes = 72;
 inline constexpr std::string_view kBcryptTooLongReason = "passwords are limited to a maximum length of 72 characters";
 
+// Bia's hard cap on any password, whatever the hasher, enforced before any policy check, hash or
+// verification (issue 13): the similarity check costs identifier × password length and runs on
+// the request threads, so a megabyte password must be refused before it does any work.
+inline constexpr size_t kMaxPasswordBytes = 4096;
+
 // The distinct error BcryptHasher::Hash returns for a password over 72 bytes; the password
 // policy turns it into message 4000005 (G1) / 4000033 (G2).
 core::Error PasswordTooLongError();

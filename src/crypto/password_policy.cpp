@@ -50,13 +50,15 @@ PasswordViolation CheckFailed(std::string reason) {
     return v;
 }
 
-PasswordViolation MaxLength(size_t actual) {
+PasswordViolation MaxLength(size_t max, size_t actual) {
     PasswordViolation v{PasswordViolation::Rule::kMaxLength};
-    v.reason = std::string(kBcryptTooLongReason);
+    v.reason = max == kBcryptMaxPasswordBytes
+                   ? std::string(kBcryptTooLongReason)
+                   : "passwords are limited to a maximum length of " + std::to_string(max) + " characters";
     v.message_id = kMessagePasswordMaxLength;
-    v.text = "The password must be at most " + std::to_string(kBcryptMaxPasswordBytes) + " characters long, but got " +
+    v.text = "The password must be at most " + std::to_string(max) + " characters long, but got " +
              std::to_string(actual) + ".";
-    v.context = {{"max_length", kBcryptMaxPasswordBytes}, {"actual_length", actual}};
+    v.context = {{"max_length", max}, {"actual_length", actual}};
     return v;
 }
 
@@ -95,6 +97,10 @@ core::Result<std::optional<PasswordViolation>> PasswordPolicy::Check(std::string
     // Kratos runs the whole chain once per identifier. Length, breach and bcrypt checks do not
     // depend on the identifier, so that order is: length, similarity to the first identifier,
     // breaches, bcrypt, then similarity to the remaining identifiers — with one breach lookup.
+    // Over the hard cap nothing else runs (similarity costs identifier × password length); with
+    // bcrypt the answer names bcrypt's own limit, which the password is over as well.
+    if (password.size() > kMaxPasswordBytes)
+        return MaxLength(options_.bcrypt_in_use ? kBcryptMaxPasswordBytes : kMaxPasswordBytes, password.size());
     if (password.size() < options_.min_length) return MinLength(options_.min_length, password.size());
 
     auto similar = [&](std::string_view id) {
@@ -109,7 +115,7 @@ core::Result<std::optional<PasswordViolation>> PasswordPolicy::Check(std::string
     }
 
     if (options_.bcrypt_in_use && password.size() > kBcryptMaxPasswordBytes) {
-        return MaxLength(password.size());
+        return MaxLength(kBcryptMaxPasswordBytes, password.size());
     }
 
     for (size_t i = 1; i < identifiers.size(); ++i) {

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <chrono>
 #include <map>
 
 #include "core/crypto_util.hpp"
 #include "core/encoding.hpp"
+#include "crypto/identifier_similarity.hpp"
+#include "crypto/password_hasher.hpp"
 
 namespace bia::crypto {
 namespace {
@@ -209,6 +212,44 @@ TEST_F(PolicyTest, BcryptLimitAppliesOnlyWhenBcryptHashes) {
     EXPECT_EQ(v.context, nlohmann::json({{"max_length", 72}, {"actual_length", 73}}));
     EXPECT_TRUE(Accepted(Make({.hibp_enabled = false, .bcrypt_in_use = false}).Check(pw73, {"a@b.c"})));
     EXPECT_TRUE(Accepted(Make({.hibp_enabled = false}).Check(std::string(72, 'z'), {"a@b.c"})));
+}
+
+// Issue 13: a 1 MB password with a 250-character identifier cost ~0.8 s of CPU in the similarity
+// check, unauthenticated; over kMaxPasswordBytes nothing but the length is looked at.
+TEST_F(PolicyTest, OverlongPasswordIsRefusedBeforeAnyOtherWork) {
+    const std::string huge(1 << 20, 'q');
+    const std::string identifier = std::string(240, 'q') + "@example.org";
+    for (const bool bcrypt : {true, false}) {
+        const auto start = std::chrono::steady_clock::now();
+        const PasswordViolation v = Violation(Make({.bcrypt_in_use = bcrypt}).Check(huge, {identifier}));
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        EXPECT_LT(elapsed, std::chrono::milliseconds(50));
+        EXPECT_EQ(v.rule, PasswordViolation::Rule::kMaxLength);
+        EXPECT_EQ(v.message_id, 4000033);
+        const size_t max = bcrypt ? kBcryptMaxPasswordBytes : kMaxPasswordBytes;
+        EXPECT_EQ(v.context, nlohmann::json({{"max_length", max}, {"actual_length", huge.size()}}));
+    }
+    EXPECT_TRUE(source.requests.empty());  // not even a breach lookup
+    // The cap's boundary (argon2: no bcrypt limit).
+    const auto argon2 = PasswordPolicyOptions{.hibp_enabled = false, .bcrypt_in_use = false};
+    EXPECT_TRUE(Accepted(Make(argon2).Check(std::string(kMaxPasswordBytes, 'x') + "", {identifier})));
+    const PasswordViolation over = Violation(Make(argon2).Check(std::string(kMaxPasswordBytes + 1, 'x'), {identifier}));
+    EXPECT_EQ(over.rule, PasswordViolation::Rule::kMaxLength);
+    EXPECT_EQ(over.text, "The password must be at most 4096 characters long, but got 4097.");
+    EXPECT_EQ(over.reason, "passwords are limited to a maximum length of 4096 characters");
+}
+
+TEST(IdentifierSimilarity, CostIsBoundedByTheCaps) {
+    // A 1 MB identifier (a trait the schema leaves unbounded): only its first
+    // kMaxSimilarityIdentifierBytes are compared.
+    const std::string identifier(1 << 20, 'w');
+    const std::string password = std::string(600, 'w') + "12345678";
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(IsTooSimilarToIdentifier(identifier, password));  // shares a long run of w
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+    // The length-difference shortcut keeps the edit-distance rule exact.
+    EXPECT_TRUE(IsTooSimilarToIdentifier("abcdefgh", "abcdefg1"));
+    EXPECT_FALSE(IsTooSimilarToIdentifier("abcdefgh@x.org", "zyxwvutsrq"));
 }
 
 TEST_F(PolicyTest, RulesRunInTableOrder) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+
 #include "core/random.hpp"
 #include "crypto/argon2id_hasher.hpp"
 #include "crypto/bcrypt_hasher.hpp"
@@ -196,6 +199,59 @@ TEST(PasswordVerifier, NeedsRehashWhenAlgorithmOrParametersDiffer) {
                       bcrypt4));
     EXPECT_TRUE(
         v.NeedsRehash("$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8", argon));
+}
+
+// Issue 13: imports asking for hours of work per login are refused, naming the limit, and a
+// stored hash over the bounds is never run.
+TEST(PasswordVerifier, ImportsOverTheWorkBoundsAreRefusedNamingTheLimit) {
+    const std::string salt_checksum =
+        "abcdefghijklmnopqrstuv"
+        "abcdefghijklmnopqrstuvwxyz01234";
+    const std::string bcrypt31 = "$2b$31$" + salt_checksum;
+    const std::string bcrypt16 = "$2b$16$" + salt_checksum;
+    const std::string argon2_memory =
+        "$argon2id$v=19$m=4194304,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+    const std::string argon2_time =
+        "$argon2id$v=19$m=256,t=11,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+    const std::string argon2_lanes =
+        "$argon2id$v=19$m=1024,t=2,p=65$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+    const std::string pbkdf2 =
+        "$pbkdf2-sha256$i=2147483647,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q";
+    PasswordVerifier v;
+    auto reason = [&](const std::string& encoded) {
+        auto s = v.CheckImportable(encoded);
+        EXPECT_FALSE(s.ok()) << encoded;
+        if (s.ok()) return std::string();
+        EXPECT_EQ(s.error().code, 400);
+        return s.error().reason;
+    };
+    EXPECT_EQ(reason(bcrypt31),
+              "The imported password hash asks for more work than Bia allows: bcrypt cost 31 exceeds the limit of 16.");
+    EXPECT_NE(reason(argon2_memory).find("argon2 memory (KiB) 4194304 exceeds the limit of 1048576"),
+              std::string::npos);
+    EXPECT_NE(reason(argon2_time).find("argon2 iterations 11 exceeds the limit of 10"), std::string::npos);
+    EXPECT_NE(reason(argon2_lanes).find("argon2 parallelism 65 exceeds the limit of 64"), std::string::npos);
+    EXPECT_NE(reason(pbkdf2).find("pbkdf2 work (iterations × key blocks) 2147483647 exceeds the limit of 10000000"),
+              std::string::npos);
+    EXPECT_EQ(reason("$md5$nope"), std::string(kUnknownHashFormatReason));
+    EXPECT_TRUE(v.CheckImportable(bcrypt16).ok());
+    // A 64-byte key from SHA-1 is four blocks: four times the iterations.
+    const std::string pbkdf2_blocks = "$pbkdf2-sha1$i=3000000,l=64$c2FsdFNBTFRzYWx0U0FMVA$" + std::string(86, 'A');
+    EXPECT_NE(reason(pbkdf2_blocks).find("12000000 exceeds"), std::string::npos);
+
+    // Stored anyway (written by an older version): a mismatch at once, nothing derived.
+    for (const std::string& encoded : {bcrypt31, argon2_memory, argon2_time, argon2_lanes, pbkdf2}) {
+        const auto start = std::chrono::steady_clock::now();
+        auto r = v.Verify("password", encoded);
+        ASSERT_TRUE(r) << encoded;
+        EXPECT_FALSE(*r) << encoded;
+        EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100)) << encoded;
+    }
+    // A password over the cap is a mismatch without hashing.
+    auto r = v.Verify(std::string(kMaxPasswordBytes + 1, 'p'),
+                      "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4");
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(*r);
 }
 
 }  // namespace

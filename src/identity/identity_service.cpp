@@ -101,8 +101,7 @@ void IdentityService::SetPasswordHash(Identity& identity, std::string hashed_pas
 Status IdentityService::ApplyPassword(Identity& identity, const std::optional<std::string>& password,
                                       const std::optional<std::string>& hashed_password) {
     if (hashed_password) {
-        if (!hashing_.IsKnownHashFormat(*hashed_password))
-            return core::BadRequest(std::string(kUnknownHashFormatReason));
+        BIA_TRY(hashing_.CheckImportedHash(*hashed_password));
         SetPasswordHash(identity, *hashed_password);
     } else if (password) {
         BIA_TRY_ASSIGN(std::string hash, hashing_.Hash(*password));

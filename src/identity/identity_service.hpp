@@ -23,13 +23,10 @@ class PasswordHashing {
     virtual ~PasswordHashing() = default;
     // Hashes with the configured algorithm (may block: callers run off the I/O threads).
     virtual core::Result<std::string> Hash(std::string_view password) = 0;
-    // Whether an imported hash is in a format Bia can verify.
-    virtual bool IsKnownHashFormat(std::string_view encoded) = 0;
+    // Ok when an imported hash is in a format Bia can verify and within its work bounds; else
+    // the 400 to answer (unknown format, or the limit the hash exceeds).
+    virtual core::Status CheckImportedHash(std::string_view encoded) = 0;
 };
-
-inline constexpr std::string_view kUnknownHashFormatReason =
-    "The imported password does not match any known hash format. For more information see "
-    "https://www.ory.sh/dr/2";
 
 struct AddressInput {
     std::string value;

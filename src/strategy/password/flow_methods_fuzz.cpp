@@ -211,7 +211,7 @@ class FakeHashing final : public strategy::password::PasswordHashing, public ide
     core::Status DummyVerify(std::string_view) override { return {}; }
     core::Result<std::string> Hash(std::string_view pw) override { return "hash:" + std::string(pw); }
     bool NeedsRehash(std::string_view) const override { return false; }
-    bool IsKnownHashFormat(std::string_view) override { return true; }
+    core::Status CheckImportedHash(std::string_view) override { return {}; }
 };
 
 class NoBreaches final : public crypto::PwnedRangeSource {

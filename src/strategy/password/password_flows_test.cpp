@@ -165,7 +165,7 @@ class FakeHashing final : public PasswordHashing, public identity::PasswordHashi
     }
     core::Result<std::string> Hash(std::string_view pw) override { return "hash:" + std::string(pw); }
     bool NeedsRehash(std::string_view encoded) const override { return encoded.rfind("legacy:", 0) == 0; }
-    bool IsKnownHashFormat(std::string_view) override { return true; }
+    core::Status CheckImportedHash(std::string_view) override { return {}; }
     int verifies = 0;
     int dummy_verifies = 0;
 };

@@ -1,5 +1,6 @@
 #include "strategy/password/password_login.hpp"
 
+#include "crypto/password_hasher.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "strategy/password/password_nodes.hpp"
@@ -74,6 +75,14 @@ LoginAttempt PasswordLogin::Login(const selfservice::RequestContext& ctx, LoginF
         PrepareRetry(ctx, flow, identifier);
         return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationInvalidCredentials()));
     };
+
+    // No password over the cap can match a stored one (none was ever set); refused before any
+    // lookup or hashing work, after a dummy verification of its first bytes for equal timing.
+    if (password->size() > crypto::kMaxPasswordBytes) {
+        if (auto s = hashing_.DummyVerify(std::string_view(*password).substr(0, crypto::kMaxPasswordBytes)); !s)
+            return LoginAttempt::Failed(std::move(s).error());
+        return invalid();
+    }
 
     // Normalised exactly as registration stored it (Unicode lower case, trimmed; issue 13).
     auto found = identities_.FindByCredentialIdentifier(identity::kCredentialPassword, *identifier);
