@@ -774,3 +774,86 @@ describe('hostile input: smaller defences (issue 13)', { timeout: 120_000 }, () 
     assert.equal(listed, '1', 'the aal1 session revoked another session');
   });
 });
+
+describe('hostile input: CPU before limits (issue 13)', { timeout: 120_000 }, () => {
+  const PASSWORD = 'correct horse battery staple 13';
+  const HUGE = 'p'.repeat(MiB - 4096); // a body just under the 1 MiB limit
+  let bia;
+
+  before(async () => { bia = await startBia(); });
+  after(async () => { await bia?.close(); });
+
+  const pub = (p) => `${bia.publicUrl}${p}`;
+  // A valid address of 250 characters (64-character local part, 60-character labels).
+  const email = () => {
+    const tag = `${process.pid}${Math.random().toString(36).slice(2, 10)}`;
+    return `${tag}${'a'.repeat(64 - tag.length)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(58)}.org`;
+  };
+
+  async function timed(fn) {
+    const start = process.hrtime.bigint();
+    const res = await fn();
+    return { res, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+  }
+
+  /** 400 with the flow and message 4000033 (the policy's too-long message) on the password node. */
+  function expectTooLong(res, label) {
+    assert.equal(res.status, 400, `${label}: ${describeBody(res)}`);
+    const node = res.json.ui.nodes.find((n) => n.attributes?.name === 'password');
+    assert.ok(node?.messages?.some((m) => m.id === 4000033), `${label}: ${JSON.stringify(node?.messages)}`);
+  }
+
+  it('a megabyte password with a 250-character identifier is refused quickly on registration and settings', async () => {
+    const reg = await rawRequest('GET', pub('/self-service/registration/api'), { headers: JSON_H });
+    const { res, ms } = await timed(() => rawRequest('POST', pub(`/self-service/registration?flow=${reg.json.id}`), {
+      headers: JSON_H, body: { method: 'password', password: HUGE, traits: { email: email() } },
+    }));
+    expectTooLong(res, 'registration');
+    assert.ok(ms < 1000, `registration took ${ms} ms`);
+
+    const ok = await rawRequest('GET', pub('/self-service/registration/api'), { headers: JSON_H });
+    const done = await rawRequest('POST', pub(`/self-service/registration?flow=${ok.json.id}`), {
+      headers: JSON_H, body: { method: 'password', password: PASSWORD, traits: { email: email() } },
+    });
+    assert.equal(done.status, 200, describeBody(done));
+    const auth = { ...JSON_H, 'X-Session-Token': done.json.session_token };
+    const flow = await rawRequest('GET', pub('/self-service/settings/api'), { headers: auth });
+    const change = await timed(() => rawRequest('POST', pub(`/self-service/settings?flow=${flow.json.id}`), {
+      headers: auth, body: { method: 'password', password: HUGE },
+    }));
+    expectTooLong(change.res, 'settings');
+    assert.ok(change.ms < 1000, `settings took ${change.ms} ms`);
+  });
+
+  it('a megabyte password on login is an invalid credential, answered quickly', async () => {
+    const init = await rawRequest('GET', pub('/self-service/login/api'), { headers: JSON_H });
+    const { res, ms } = await timed(() => rawRequest('POST', pub(`/self-service/login?flow=${init.json.id}`), {
+      headers: JSON_H, body: { method: 'password', identifier: email(), password: HUGE },
+    }));
+    assert.equal(res.status, 400, describeBody(res));
+    assert.ok(JSON.stringify(res.json.ui.messages).includes('4000006'), describeBody(res));
+    assert.ok(ms < 1000, `login took ${ms} ms`);
+  });
+
+  it('imports whose hash asks for hours of work are refused with a 400 naming the limit', async () => {
+    const cases = [
+      ['$2b$31$abcdefghijklmnopqrstuvabcdefghijklmnopqrstuvwxyz01234', 'bcrypt cost 31 exceeds the limit of 16'],
+      ['$argon2id$v=19$m=4194304,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4',
+        'argon2 memory (KiB) 4194304 exceeds the limit of 1048576'],
+      ['$pbkdf2-sha256$i=2147483647,l=32$c2FsdFNBTFRzYWx0U0FMVA$ONduBdYXGiIs7ylpawCGi099TDVSLvG/wgo8IyN264Q',
+        'exceeds the limit of 10000000'],
+    ];
+    for (const [hashed, limit] of cases) {
+      const res = await rawRequest('POST', `${bia.adminUrl}/admin/identities`, {
+        headers: JSON_H,
+        body: {
+          schema_id: 'default',
+          traits: { email: uniqueEmail('import') },
+          credentials: { password: { config: { hashed_password: hashed } } },
+        },
+      });
+      expectErrorEnvelope(res, 400);
+      assert.ok(JSON.stringify(res.json).includes(limit), `${hashed}: ${describeBody(res)}`);
+    }
+  });
+});
