@@ -857,3 +857,71 @@ describe('hostile input: CPU before limits (issue 13)', { timeout: 120_000 }, ()
     }
   });
 });
+
+describe('hostile input: return_to read as a browser reads it (issue 13)', { timeout: 120_000 }, () => {
+  const PASSWORD = 'correct horse battery staple 13';
+  let bia;
+  let Browser;
+
+  before(async () => {
+    ({ Browser } = await import('./lib/browser.js'));
+    bia = await startBia();
+  });
+  after(async () => { await bia?.close(); });
+
+  // Values that passed the old host check while a browser goes elsewhere (or to another path).
+  const hostile = () => [
+    `http://evil.example\\@127.0.0.1:${new URL(bia.publicUrl).port}/self-service/x`,
+    `http://evil.example@127.0.0.1:${new URL(bia.publicUrl).port}/self-service/x`,
+    '/\\evil.example/',
+    '//evil.example/',
+    'http://127.0.0.1:4455@evil.example/',
+    'http://127.0.0.1:4455/%2f%2fevil.example',
+    'http://0x7f.0.0.1:4455/',
+    'http://127.0.0.1:4455/\tx',
+    'https:evil.example',
+  ];
+
+  /** Signed in through a browser registration (the session hook sets the cookie). */
+  async function signedInBrowser() {
+    const browser = new Browser(bia.publicUrl);
+    const init = await browser.get('/self-service/registration/browser', { json: true });
+    assert.equal(init.status, 200, init.text);
+    const flow = init.json;
+    const csrf = flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token').attributes.value;
+    const res = await browser.post(flow.ui.action, {
+      form: { csrf_token: csrf, method: 'password', 'traits.email': uniqueEmail('rt13'), password: PASSWORD },
+    });
+    assert.equal(res.status, 303, res.text);
+    assert.equal((await browser.get('/sessions/whoami', { json: true })).status, 200);
+    return browser;
+  }
+
+  it('a signed-in browser is never redirected off-site by login or registration init', async () => {
+    const browser = await signedInBrowser();
+    for (const value of hostile()) {
+      for (const kind of ['login', 'registration']) {
+        const res = await browser.get(`/self-service/${kind}/browser?return_to=${encodeURIComponent(value)}`);
+        const loc = res.headers?.location ?? res.headers?.get?.('location');
+        if (loc) {
+          const target = new URL(loc, bia.publicUrl); // WHATWG: what a browser would open
+          assert.equal(target.hostname, '127.0.0.1', `${kind} ${JSON.stringify(value)} → ${loc}`);
+          assert.ok(['4455', new URL(bia.publicUrl).port].includes(target.port), `${kind} ${JSON.stringify(value)} → ${loc}`);
+          assert.ok(!loc.includes('evil.example') || loc.startsWith('http://127.0.0.1:4455/error') ||
+            target.pathname === '/error', `${kind} ${JSON.stringify(value)} → ${loc}`);
+        }
+      }
+      const spa = await browser.get(`/self-service/login/browser?return_to=${encodeURIComponent(value)}`, { json: true });
+      expectErrorEnvelope(spa, 400);
+      assert.equal(spa.json.error.id, 'self_service_flow_return_to_forbidden', `${JSON.stringify(value)}: ${spa.text}`);
+    }
+  });
+
+  it('an allowed return_to comes back in its browser reading, with dot segments resolved', async () => {
+    const browser = await signedInBrowser();
+    const res = await browser.get(`/self-service/login/browser?return_to=${encodeURIComponent('HTTP://127.0.0.1:4455/a/./b/%2e%2e/c')}`);
+    assert.equal(res.status, 303, res.text);
+    const loc = res.headers?.location ?? res.headers?.get?.('location');
+    assert.equal(loc, 'http://127.0.0.1:4455/a/c');
+  });
+});

@@ -3,6 +3,7 @@
 // public self-service base).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,22 @@
 namespace bia::selfservice {
 
 inline constexpr std::string_view kReturnToForbiddenId = "self_service_flow_return_to_forbidden";
+
+// An http(s) URL as a browser reads it (WHATWG URL), for redirect decisions: parsed only when
+// the reading is unambiguous, else nullopt — control characters, tab/CR/LF, '\' anywhere,
+// userinfo, percent escapes or non-ASCII in the host, IPv4 in a non-canonical form, trailing
+// dots, "//host" and "https:host" forms, other schemes, encoded slashes in the path. What parses
+// is canonical: lower-case host, default port dropped, dot segments (also "%2e") removed.
+struct BrowserUrl {
+    std::string scheme;              // "http" | "https"; empty with host for a path-only value
+    std::string host;                // lower-case; "[v6]" literal; empty for a path-only value
+    std::string port;                // "" for the scheme's default port
+    std::string path;                // starts with '/', dot segments removed
+    std::string query_and_fragment;  // "?…#…" as given
+
+    static std::optional<BrowserUrl> Parse(std::string_view raw, bool allow_wildcard_host);
+    std::string ToString() const;
+};
 
 class ReturnToValidator {
   public:
@@ -28,7 +45,7 @@ class ReturnToValidator {
 
   private:
     struct Entry {
-        std::string scheme, host, path;
+        std::string scheme, host, port, path;
     };
     std::vector<Entry> entries_;
 };
