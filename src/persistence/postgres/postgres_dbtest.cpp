@@ -16,11 +16,17 @@
 #include <set>
 #include <thread>
 
+#include "persistence/postgres/continuity_repository_postgres.hpp"
 #include "persistence/postgres/database.hpp"
+#include "persistence/postgres/error_repository_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
+#include "persistence/postgres/login_flow_repository_postgres.hpp"
 #include "persistence/postgres/migrations.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
+#include "persistence/postgres/registration_flow_repository_postgres.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
+#include "persistence/postgres/settings_flow_repository_postgres.hpp"
+#include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
 
@@ -53,12 +59,22 @@ struct PostgresBackend {
     }
 };
 
+struct PostgresFlowBackend : PostgresBackend {
+    static Database& Db(PostgresHandle& h) { return h.database->db(); }
+    using LoginFlows = LoginFlowRepositoryPostgres;
+    using RegistrationFlows = RegistrationFlowRepositoryPostgres;
+    using SettingsFlows = SettingsFlowRepositoryPostgres;
+    using Continuity = ContinuityRepositoryPostgres;
+    using Errors = ErrorRepositoryPostgres;
+};
+
 }  // namespace
 }  // namespace bia::persistence::postgres
 
 namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresFlowBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::postgres {

@@ -5,9 +5,15 @@
 #include <thread>
 #include <vector>
 
+#include "persistence/sqlite/continuity_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
+#include "persistence/sqlite/error_repository_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
+#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
+#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
+#include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
 
@@ -48,12 +54,22 @@ struct SqliteBackend {
     }
 };
 
+struct SqliteFlowBackend : SqliteBackend {
+    static Database& Db(SqliteHandle& h) { return *h.db; }
+    using LoginFlows = LoginFlowRepositorySqlite;
+    using RegistrationFlows = RegistrationFlowRepositorySqlite;
+    using SettingsFlows = SettingsFlowRepositorySqlite;
+    using Continuity = ContinuityRepositorySqlite;
+    using Errors = ErrorRepositorySqlite;
+};
+
 }  // namespace
 }  // namespace bia::persistence::sqlite
 
 namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityRepositoryContract, sqlite::SqliteBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SessionRepositoryContract, sqlite::SqliteBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, FlowRepositoryContract, sqlite::SqliteFlowBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::sqlite {

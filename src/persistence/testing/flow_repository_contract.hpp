@@ -1,39 +1,32 @@
-// Round trips of the self-service stores on a real SQLite file: login, registration and settings
-// flows (with their UI), continuity containers and stored self-service errors.
+// Contract suite every backend's self-service stores must pass: login, registration and settings
+// flows (with their UI), continuity containers and stored self-service errors round-trip exactly.
+// A backend instantiates it with a type providing `Make()` (a handle with `identities()`),
+// `Db(handle)` and the repository types LoginFlows, RegistrationFlows, SettingsFlows, Continuity
+// and Errors, each constructible from `Db(handle)`.
+#pragma once
+
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <chrono>
 
-#include "persistence/sqlite/continuity_repository_sqlite.hpp"
-#include "persistence/sqlite/database.hpp"
-#include "persistence/sqlite/error_repository_sqlite.hpp"
-#include "persistence/sqlite/identity_repository_sqlite.hpp"
-#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
-#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
-#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
+#include "core/random.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
+#include "selfservice/flow/continuity.hpp"
+#include "selfservice/flow/error_store.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "selfservice/registration/registration_flow.hpp"
+#include "selfservice/settings/settings_flow.hpp"
+#include "text/message.hpp"
+#include "ui/container.hpp"
+#include "ui/node.hpp"
 
-namespace bia::persistence::sqlite {
-namespace {
+namespace bia::persistence::testing {
 
-using namespace std::chrono_literals;
-
-class FlowStores : public ::testing::Test {
+template <class Backend>
+class FlowRepositoryContract : public ::testing::Test {
   protected:
-    void SetUp() override {
-        core::SecureRandom r;
-        dir_ = std::filesystem::temp_directory_path() / ("bia-flowtest-" + r.AlphaNumeric(12));
-        std::filesystem::create_directories(dir_);
-        auto db = Database::Open("sqlite://" + (dir_ / "bia.sqlite").string() + "?_fk=true");
-        ASSERT_TRUE(db);
-        db_ = std::move(*db);
-        ASSERT_TRUE(db_->Migrate());
-    }
-    void TearDown() override {
-        db_.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
+    void SetUp() override { handle_ = Backend::Make(); }
+    auto& db() { return Backend::Db(*handle_); }
     ui::Container SomeUi() {
         ui::Container c;
         c.action = "http://p/self-service/login?flow=x";
@@ -44,24 +37,28 @@ class FlowStores : public ::testing::Test {
         return c;
     }
 
-    std::filesystem::path dir_;
-    std::unique_ptr<Database> db_;
+    decltype(Backend::Make()) handle_;
     core::SeededRandom random_{42};
 };
 
-TEST_F(FlowStores, LoginFlowRoundTripAndUpdate) {
-    LoginFlowRepositorySqlite repo(*db_);
+TYPED_TEST_SUITE_P(FlowRepositoryContract);
+
+using namespace std::chrono_literals;
+
+TYPED_TEST_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate) {
+    typename TypeParam::LoginFlows repo(this->db());
     selfservice::login::LoginFlow f;
-    f.id = core::Uuid::V4(random_);
+    f.id = core::Uuid::V4(this->random_);
     f.type = selfservice::FlowType::kApi;
-    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000)) + 123456789ns;
+    f.issued_at = f.created_at = f.updated_at =
+        core::TimePoint(std::chrono::seconds(1700000000)) + 123456us;  // whole microseconds: PostgreSQL keeps no more
     f.expires_at = f.issued_at + 1h;
     f.request_url = "http://p/self-service/login/api?refresh=true&return_to=http%3A%2F%2Fui%2F";
     f.refresh = true;
     f.requested_aal = "aal1";
     f.csrf_token = "tok";
-    f.ui = SomeUi();
-    f.internal_context = {{"k", 1}};
+    f.ui = this->SomeUi();
+    f.internal_context = {{"k", 1}, {"nested", {{"list", {1, 2.5, "x"}}}}};
     ASSERT_TRUE(repo.Create(f));
     auto got = repo.Get(f.id);
     ASSERT_TRUE(got) << got.error().reason;
@@ -79,20 +76,20 @@ TEST_F(FlowStores, LoginFlowRoundTripAndUpdate) {
     ASSERT_TRUE(got);
     EXPECT_EQ(got->ToJson(), f.ToJson());
 
-    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
-    f.id = core::Uuid::V4(random_);
+    EXPECT_EQ(repo.Get(core::Uuid::V4(this->random_)).error().code, 404);
+    f.id = core::Uuid::V4(this->random_);
     EXPECT_EQ(repo.Update(f).error().code, 404);
 }
 
-TEST_F(FlowStores, RegistrationFlowRoundTrip) {
-    RegistrationFlowRepositorySqlite repo(*db_);
+TYPED_TEST_P(FlowRepositoryContract, RegistrationFlowRoundTrip) {
+    typename TypeParam::RegistrationFlows repo(this->db());
     selfservice::registration::RegistrationFlow f;
-    f.id = core::Uuid::V4(random_);
+    f.id = core::Uuid::V4(this->random_);
     f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
     f.expires_at = f.issued_at + 10min;
     f.request_url = "http://p/self-service/registration/browser";
     f.csrf_token = "masked";
-    f.ui = SomeUi();
+    f.ui = this->SomeUi();
     ASSERT_TRUE(repo.Create(f));
     auto got = repo.Get(f.id);
     ASSERT_TRUE(got);
@@ -103,10 +100,10 @@ TEST_F(FlowStores, RegistrationFlowRoundTrip) {
     EXPECT_EQ(repo.Get(f.id)->state, "passed_challenge");
 }
 
-TEST_F(FlowStores, ErrorsAreStoredAndMarkedSeen) {
-    ErrorRepositorySqlite repo(*db_);
+TYPED_TEST_P(FlowRepositoryContract, ErrorsAreStoredAndMarkedSeen) {
+    typename TypeParam::Errors repo(this->db());
     selfservice::StoredError e;
-    e.id = core::Uuid::V4(random_);
+    e.id = core::Uuid::V4(this->random_);
     e.error = core::Forbidden("x").WithId("security_csrf_violation").ToJson();
     e.created_at = e.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
     ASSERT_TRUE(repo.Add(e));
@@ -118,23 +115,23 @@ TEST_F(FlowStores, ErrorsAreStoredAndMarkedSeen) {
     got = repo.Get(e.id);
     EXPECT_TRUE(got->seen);
     EXPECT_EQ(got->updated_at, e.created_at + 1s);
-    EXPECT_EQ(repo.Get(core::Uuid::V4(random_)).error().code, 404);
+    EXPECT_EQ(repo.Get(core::Uuid::V4(this->random_)).error().code, 404);
 }
 
-TEST_F(FlowStores, SettingsFlowRoundTripFollowsItsIdentity) {
-    IdentityRepositorySqlite identities(*db_);
+TYPED_TEST_P(FlowRepositoryContract, SettingsFlowRoundTripFollowsItsIdentity) {
+    identity::IdentityRepository& identities = this->handle_->identities();
     core::SecureRandom r;
     auto owner = persistence::testing::MakeIdentity(r, "settings@example.com");
     ASSERT_TRUE(identities.Create(owner));
-    SettingsFlowRepositorySqlite repo(*db_);
+    typename TypeParam::SettingsFlows repo(this->db());
     selfservice::settings::SettingsFlow f;
-    f.id = core::Uuid::V4(random_);
+    f.id = core::Uuid::V4(this->random_);
     f.type = selfservice::FlowType::kApi;
     f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000)) + 5us;
     f.expires_at = f.issued_at + 1h;
     f.request_url = "http://p/self-service/settings/api";
     f.identity_id = owner.id;
-    f.ui = SomeUi();
+    f.ui = this->SomeUi();
     f.internal_context = {{"totp_secret", "abc"}};
     ASSERT_TRUE(repo.Create(f));
     auto got = repo.Get(f.id);
@@ -156,25 +153,25 @@ TEST_F(FlowStores, SettingsFlowRoundTripFollowsItsIdentity) {
     EXPECT_EQ(got->updated_at, f.updated_at);
 
     auto stranger = f;
-    stranger.id = core::Uuid::V4(random_);
+    stranger.id = core::Uuid::V4(this->random_);
     EXPECT_EQ(repo.Update(stranger).error().code, 404);
     // Deleting the identity takes its flows with it.
     ASSERT_TRUE(identities.Delete(owner.id));
     EXPECT_EQ(repo.Get(f.id).error().code, 404);
 }
 
-TEST_F(FlowStores, ContinuityContainersRoundTripAndDeleteIsIdempotent) {
-    IdentityRepositorySqlite identities(*db_);
+TYPED_TEST_P(FlowRepositoryContract, ContinuityContainersRoundTripAndDeleteIsIdempotent) {
+    identity::IdentityRepository& identities = this->handle_->identities();
     core::SecureRandom r;
     auto owner = persistence::testing::MakeIdentity(r, "continuity@example.com");
     ASSERT_TRUE(identities.Create(owner));
-    ContinuityRepositorySqlite repo(*db_);
+    typename TypeParam::Continuity repo(this->db());
     selfservice::ContinuityContainer c;
-    c.id = core::Uuid::V4(random_);
+    c.id = core::Uuid::V4(this->random_);
     c.name = "ory_kratos_settings_password";
     c.identity_id = owner.id;
     c.payload = {{"flow", "x"}, {"body", {{"password", "s3cret"}}}};
-    c.created_at = core::TimePoint(std::chrono::seconds(1700000000)) + 7ns;
+    c.created_at = core::TimePoint(std::chrono::seconds(1700000000)) + 7us;
     c.expires_at = c.created_at + selfservice::kContinuityLifespan;
     ASSERT_TRUE(repo.Create(c));
     auto got = repo.Get(c.id);
@@ -190,7 +187,7 @@ TEST_F(FlowStores, ContinuityContainersRoundTripAndDeleteIsIdempotent) {
 
     // Without an owner the container still round-trips, with the nil id.
     selfservice::ContinuityContainer anonymous = c;
-    anonymous.id = core::Uuid::V4(random_);
+    anonymous.id = core::Uuid::V4(this->random_);
     anonymous.identity_id = core::Uuid{};
     ASSERT_TRUE(repo.Create(anonymous));
     EXPECT_TRUE(repo.Get(anonymous.id)->identity_id.IsNil());
@@ -199,5 +196,8 @@ TEST_F(FlowStores, ContinuityContainersRoundTripAndDeleteIsIdempotent) {
     EXPECT_EQ(repo.Get(c.id).error().code, 404);
 }
 
-}  // namespace
-}  // namespace bia::persistence::sqlite
+REGISTER_TYPED_TEST_SUITE_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate, RegistrationFlowRoundTrip,
+                            ErrorsAreStoredAndMarkedSeen, SettingsFlowRoundTripFollowsItsIdentity,
+                            ContinuityContainersRoundTripAndDeleteIsIdempotent);
+
+}  // namespace bia::persistence::testing
