@@ -22,6 +22,7 @@
 #include "persistence/postgres/identity_repository_postgres.hpp"
 #include "persistence/postgres/login_flow_repository_postgres.hpp"
 #include "persistence/postgres/migrations.hpp"
+#include "persistence/postgres/postgres_test_backend.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
 #include "persistence/postgres/registration_flow_repository_postgres.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
@@ -36,45 +37,13 @@ namespace {
 using namespace std::chrono_literals;
 using testing::TestDatabase;
 
-struct PostgresHandle {
-    std::unique_ptr<TestDatabase> database;
-    std::unique_ptr<IdentityRepositoryPostgres> identities_repo;
-    std::unique_ptr<SessionRepositoryPostgres> sessions_repo;
-    identity::IdentityRepository& identities() { return *identities_repo; }
-    session::SessionRepository& sessions() { return *sessions_repo; }
-    ~PostgresHandle() {
-        sessions_repo.reset();
-        identities_repo.reset();
-        database.reset();
-    }
-};
-
-struct PostgresBackend {
-    static std::unique_ptr<PostgresHandle> Make() {
-        auto h = std::make_unique<PostgresHandle>();
-        h->database = TestDatabase::Create();
-        h->identities_repo = std::make_unique<IdentityRepositoryPostgres>(h->database->db());
-        h->sessions_repo = std::make_unique<SessionRepositoryPostgres>(h->database->db());
-        return h;
-    }
-};
-
-struct PostgresFlowBackend : PostgresBackend {
-    static Database& Db(PostgresHandle& h) { return h.database->db(); }
-    using LoginFlows = LoginFlowRepositoryPostgres;
-    using RegistrationFlows = RegistrationFlowRepositoryPostgres;
-    using SettingsFlows = SettingsFlowRepositoryPostgres;
-    using Continuity = ContinuityRepositoryPostgres;
-    using Errors = ErrorRepositoryPostgres;
-};
-
 }  // namespace
 }  // namespace bia::persistence::postgres
 
 namespace bia::persistence::testing {
-INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresBackend);
-INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresBackend);
-INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresFlowBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresTestBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::postgres {
