@@ -5,20 +5,16 @@
 #include "persistence/postgres/dsn.hpp"
 #include "persistence/postgres/error_repository_postgres.hpp"
 #include "persistence/postgres/expired_records_postgres.hpp"
+#include "persistence/postgres/flow_store_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
-#include "persistence/postgres/login_flow_repository_postgres.hpp"
-#include "persistence/postgres/registration_flow_repository_postgres.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
-#include "persistence/postgres/settings_flow_repository_postgres.hpp"
 #include "persistence/sqlite/continuity_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
 #include "persistence/sqlite/expired_records_sqlite.hpp"
+#include "persistence/sqlite/flow_store_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
-#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
-#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
-#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
 
 namespace bia::app {
 
@@ -39,9 +35,14 @@ core::Status PrepareSchema(Db& db, bool migrate, std::vector<std::string>* appli
     return {};
 }
 
+template <class Flow, class Store, class Db>
+std::unique_ptr<selfservice::FlowRepository<Flow>> MakeFlowRepository(Db& db) {
+    return std::make_unique<selfservice::FlowRepository<Flow>>(
+        std::make_unique<Store>(db, selfservice::FlowTableOf<Flow>()));
+}
+
 // One backend's repository classes, selected by the `Repos` traits below.
-template <class Db, class Identities, class Sessions, class Errors, class Logins, class Registrations, class Settings,
-          class Continuity, class Expired>
+template <class Db, class Identities, class Sessions, class Errors, class Flows, class Continuity, class Expired>
 core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector<std::string>* applied) {
     BIA_TRY(PrepareSchema(*db, migrate, applied));
     Storage s;
@@ -49,9 +50,9 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.identities = std::make_unique<Identities>(ref);
     s.sessions = std::make_unique<Sessions>(ref);
     s.errors = std::make_unique<Errors>(ref);
-    s.login_flows = std::make_unique<Logins>(ref);
-    s.registration_flows = std::make_unique<Registrations>(ref);
-    s.settings_flows = std::make_unique<Settings>(ref);
+    s.login_flows = MakeFlowRepository<selfservice::login::LoginFlow, Flows>(ref);
+    s.registration_flows = MakeFlowRepository<selfservice::registration::RegistrationFlow, Flows>(ref);
+    s.settings_flows = MakeFlowRepository<selfservice::settings::SettingsFlow, Flows>(ref);
     s.continuity = std::make_unique<Continuity>(ref);
     s.expired = std::make_unique<Expired>(ref);
     s.ping = [&ref] { return ref.Ping(); };
@@ -66,17 +67,15 @@ core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vec
         namespace pg = persistence::postgres;
         BIA_TRY_ASSIGN(auto db, pg::Database::Open(dsn));
         return Assemble<pg::Database, pg::IdentityRepositoryPostgres, pg::SessionRepositoryPostgres,
-                        pg::ErrorRepositoryPostgres, pg::LoginFlowRepositoryPostgres,
-                        pg::RegistrationFlowRepositoryPostgres, pg::SettingsFlowRepositoryPostgres,
-                        pg::ContinuityRepositoryPostgres, pg::ExpiredRecordsPostgres>(std::move(db), migrate, applied);
+                        pg::ErrorRepositoryPostgres, pg::FlowStorePostgres, pg::ContinuityRepositoryPostgres,
+                        pg::ExpiredRecordsPostgres>(std::move(db), migrate, applied);
     }
     namespace sq = persistence::sqlite;
     BIA_TRY_ASSIGN(auto db, sq::Database::Open(dsn));
     // An in-memory database is new on every start: it always needs its schema.
     const bool memory = dsn == "memory";
     return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::SessionRepositorySqlite, sq::ErrorRepositorySqlite,
-                    sq::LoginFlowRepositorySqlite, sq::RegistrationFlowRepositorySqlite,
-                    sq::SettingsFlowRepositorySqlite, sq::ContinuityRepositorySqlite, sq::ExpiredRecordsSqlite>(
+                    sq::FlowStoreSqlite, sq::ContinuityRepositorySqlite, sq::ExpiredRecordsSqlite>(
         std::move(db), migrate || memory, applied);
 }
 

@@ -10,12 +10,13 @@
 #include "persistence/postgres/continuity_repository_postgres.hpp"
 #include "persistence/postgres/error_repository_postgres.hpp"
 #include "persistence/postgres/expired_records_postgres.hpp"
+#include "persistence/postgres/flow_store_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
-#include "persistence/postgres/login_flow_repository_postgres.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
-#include "persistence/postgres/registration_flow_repository_postgres.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
-#include "persistence/postgres/settings_flow_repository_postgres.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "selfservice/registration/registration_flow.hpp"
+#include "selfservice/settings/settings_flow.hpp"
 
 namespace bia::persistence::postgres {
 
@@ -23,9 +24,9 @@ struct PostgresTestHandle {
     std::unique_ptr<testing::TestDatabase> database;
     std::unique_ptr<IdentityRepositoryPostgres> identities_repo;
     std::unique_ptr<SessionRepositoryPostgres> sessions_repo;
-    std::unique_ptr<LoginFlowRepositoryPostgres> login_repo;
-    std::unique_ptr<RegistrationFlowRepositoryPostgres> registration_repo;
-    std::unique_ptr<SettingsFlowRepositoryPostgres> settings_repo;
+    std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
+    std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
+    std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
     std::unique_ptr<ContinuityRepositoryPostgres> continuity_repo;
     std::unique_ptr<ErrorRepositoryPostgres> errors_repo;
     std::unique_ptr<ExpiredRecordsPostgres> expired_repo;
@@ -78,9 +79,13 @@ struct PostgresTestBackend {
         Database& db = h->database->db();
         h->identities_repo = std::make_unique<IdentityRepositoryPostgres>(db);
         h->sessions_repo = std::make_unique<SessionRepositoryPostgres>(db);
-        h->login_repo = std::make_unique<LoginFlowRepositoryPostgres>(db);
-        h->registration_repo = std::make_unique<RegistrationFlowRepositoryPostgres>(db);
-        h->settings_repo = std::make_unique<SettingsFlowRepositoryPostgres>(db);
+        h->login_repo = std::make_unique<selfservice::login::LoginFlowRepository>(
+            std::make_unique<FlowStorePostgres>(db, selfservice::FlowTableOf<selfservice::login::LoginFlow>()));
+        h->registration_repo =
+            std::make_unique<selfservice::registration::RegistrationFlowRepository>(std::make_unique<FlowStorePostgres>(
+                db, selfservice::FlowTableOf<selfservice::registration::RegistrationFlow>()));
+        h->settings_repo = std::make_unique<selfservice::settings::SettingsFlowRepository>(
+            std::make_unique<FlowStorePostgres>(db, selfservice::FlowTableOf<selfservice::settings::SettingsFlow>()));
         h->continuity_repo = std::make_unique<ContinuityRepositoryPostgres>(db);
         h->errors_repo = std::make_unique<ErrorRepositoryPostgres>(db);
         h->expired_repo = std::make_unique<ExpiredRecordsPostgres>(db);
@@ -88,9 +93,6 @@ struct PostgresTestBackend {
     }
     // For the self-service store contract (flow_repository_contract.hpp).
     static Database& Db(PostgresTestHandle& h) { return h.database->db(); }
-    using LoginFlows = LoginFlowRepositoryPostgres;
-    using RegistrationFlows = RegistrationFlowRepositoryPostgres;
-    using SettingsFlows = SettingsFlowRepositoryPostgres;
     using Continuity = ContinuityRepositoryPostgres;
     using Errors = ErrorRepositoryPostgres;
 };

@@ -16,11 +16,12 @@
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
 #include "persistence/sqlite/expired_records_sqlite.hpp"
+#include "persistence/sqlite/flow_store_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
-#include "persistence/sqlite/login_flow_repository_sqlite.hpp"
-#include "persistence/sqlite/registration_flow_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
-#include "persistence/sqlite/settings_flow_repository_sqlite.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "selfservice/registration/registration_flow.hpp"
+#include "selfservice/settings/settings_flow.hpp"
 
 namespace bia::persistence::sqlite {
 
@@ -29,9 +30,9 @@ struct SqliteTestHandle {
     std::unique_ptr<Database> db;
     std::unique_ptr<IdentityRepositorySqlite> identities_repo;
     std::unique_ptr<SessionRepositorySqlite> sessions_repo;
-    std::unique_ptr<LoginFlowRepositorySqlite> login_repo;
-    std::unique_ptr<RegistrationFlowRepositorySqlite> registration_repo;
-    std::unique_ptr<SettingsFlowRepositorySqlite> settings_repo;
+    std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
+    std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
+    std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
     std::unique_ptr<ContinuityRepositorySqlite> continuity_repo;
     std::unique_ptr<ErrorRepositorySqlite> errors_repo;
     std::unique_ptr<ExpiredRecordsSqlite> expired_repo;
@@ -98,9 +99,13 @@ struct SqliteTestBackend {
         EXPECT_TRUE(m) << (m ? "" : m.error().reason + " " + m.error().debug);
         h->identities_repo = std::make_unique<IdentityRepositorySqlite>(*h->db);
         h->sessions_repo = std::make_unique<SessionRepositorySqlite>(*h->db);
-        h->login_repo = std::make_unique<LoginFlowRepositorySqlite>(*h->db);
-        h->registration_repo = std::make_unique<RegistrationFlowRepositorySqlite>(*h->db);
-        h->settings_repo = std::make_unique<SettingsFlowRepositorySqlite>(*h->db);
+        h->login_repo = std::make_unique<selfservice::login::LoginFlowRepository>(
+            std::make_unique<FlowStoreSqlite>(*h->db, selfservice::FlowTableOf<selfservice::login::LoginFlow>()));
+        h->registration_repo =
+            std::make_unique<selfservice::registration::RegistrationFlowRepository>(std::make_unique<FlowStoreSqlite>(
+                *h->db, selfservice::FlowTableOf<selfservice::registration::RegistrationFlow>()));
+        h->settings_repo = std::make_unique<selfservice::settings::SettingsFlowRepository>(
+            std::make_unique<FlowStoreSqlite>(*h->db, selfservice::FlowTableOf<selfservice::settings::SettingsFlow>()));
         h->continuity_repo = std::make_unique<ContinuityRepositorySqlite>(*h->db);
         h->errors_repo = std::make_unique<ErrorRepositorySqlite>(*h->db);
         h->expired_repo = std::make_unique<ExpiredRecordsSqlite>(*h->db);
@@ -108,9 +113,6 @@ struct SqliteTestBackend {
     }
     // For the self-service store contract (flow_repository_contract.hpp).
     static Database& Db(SqliteTestHandle& h) { return *h.db; }
-    using LoginFlows = LoginFlowRepositorySqlite;
-    using RegistrationFlows = RegistrationFlowRepositorySqlite;
-    using SettingsFlows = SettingsFlowRepositorySqlite;
     using Continuity = ContinuityRepositorySqlite;
     using Errors = ErrorRepositorySqlite;
 };

@@ -1,8 +1,8 @@
 // Contract suite every backend's self-service stores must pass: login, registration and settings
 // flows (with their UI), continuity containers and stored self-service errors round-trip exactly.
 // A backend instantiates it with a type providing `Make()` (a handle with `identities()`),
-// `Db(handle)` and the repository types LoginFlows, RegistrationFlows, SettingsFlows, Continuity
-// and Errors, each constructible from `Db(handle)`.
+// `Db(handle)`, the flow repositories `login_flows()`, `registration_flows()`, `settings_flows()`
+// of the handle, and the repository types Continuity and Errors, each constructible from `Db(handle)`.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -46,7 +46,7 @@ TYPED_TEST_SUITE_P(FlowRepositoryContract);
 using namespace std::chrono_literals;
 
 TYPED_TEST_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate) {
-    typename TypeParam::LoginFlows repo(this->db());
+    auto& repo = this->handle_->login_flows();
     selfservice::login::LoginFlow f;
     f.id = core::Uuid::V4(this->random_);
     f.type = selfservice::FlowType::kApi;
@@ -82,7 +82,7 @@ TYPED_TEST_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate) {
 }
 
 TYPED_TEST_P(FlowRepositoryContract, RegistrationFlowRoundTrip) {
-    typename TypeParam::RegistrationFlows repo(this->db());
+    auto& repo = this->handle_->registration_flows();
     selfservice::registration::RegistrationFlow f;
     f.id = core::Uuid::V4(this->random_);
     f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
@@ -123,7 +123,7 @@ TYPED_TEST_P(FlowRepositoryContract, SettingsFlowRoundTripFollowsItsIdentity) {
     core::SecureRandom r;
     auto owner = persistence::testing::MakeIdentity(r, "settings@example.com");
     ASSERT_TRUE(identities.Create(owner));
-    typename TypeParam::SettingsFlows repo(this->db());
+    auto& repo = this->handle_->settings_flows();
     selfservice::settings::SettingsFlow f;
     f.id = core::Uuid::V4(this->random_);
     f.type = selfservice::FlowType::kApi;

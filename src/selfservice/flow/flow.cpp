@@ -1,5 +1,6 @@
 #include "selfservice/flow/flow.hpp"
 
+#include "core/time.hpp"
 #include "core/url.hpp"
 
 namespace bia::selfservice {
@@ -28,6 +29,18 @@ std::string ReturnToOf(std::string_view request_url) {
     const core::Query q = u->query();  // Get() views into the query: keep it alive
     auto rt = q.Get("return_to");
     return rt ? std::string(*rt) : std::string();
+}
+
+nlohmann::json FlowBase::CommonJson() const {
+    nlohmann::json j = {{"id", id.ToString()},
+                        {"type", ToString(type)},
+                        {"expires_at", core::FormatRfc3339(expires_at)},
+                        {"issued_at", core::FormatRfc3339(issued_at)},
+                        {"request_url", request_url},
+                        {"ui", ui.ToJson()},
+                        {"state", state}};
+    if (auto rt = ReturnTo(); !rt.empty()) j["return_to"] = std::move(rt);
+    return j;
 }
 
 std::string PublicUrl(std::string_view public_base_url, std::string_view path, std::string_view query) {

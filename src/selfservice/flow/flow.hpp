@@ -8,9 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.hpp"
 #include "core/uuid.hpp"
 #include "session/session.hpp"
+#include "ui/container.hpp"
 
 namespace bia::selfservice {
 
@@ -36,17 +39,41 @@ struct RequestContext {
     std::optional<session::Session> session;
 };
 
-// "responds-JSON" of settings-flow.md §0.2: API flows and JSON requests get JSON answers.
-inline bool RespondsJson(FlowType type, const RequestContext& ctx) {
-    return type == FlowType::kApi || ctx.json_request;
-}
-
 // `ui_url` with flow=<id> merged into whatever query it already has; a relative UI URL stays
 // relative (settings-flow.md §4 step 4).
 std::string FlowUiUrl(std::string_view ui_url, const core::Uuid& id);
 
 // The `return_to` query parameter of a stored request URL ("" when absent).
 std::string ReturnToOf(std::string_view request_url);
+
+// What every flow kind has and stores the same way (settings-flow.md §7.1, surrounding-api.md
+// §7–8). A kind derives from it, adds its own fields and declares how they are stored
+// (flow_store.hpp).
+struct FlowBase {
+    core::Uuid id;
+    FlowType type = FlowType::kBrowser;
+    core::TimePoint expires_at{};
+    core::TimePoint issued_at{};
+    std::string request_url;
+    ui::Container ui;
+    std::string state;
+    // Server-only per-method scratch data (§7.1), e.g. a TOTP secret awaiting confirmation.
+    nlohmann::json internal_context = nlohmann::json::object();
+    core::TimePoint created_at{};
+    core::TimePoint updated_at{};
+
+    // Kratos compares with "expires_at before now" (§9.3).
+    bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
+    std::string ReturnTo() const { return ReturnToOf(request_url); }
+    // id, type, expires_at, issued_at, request_url, return_to (omitempty), ui, state: the fields
+    // every kind's JSON starts with.
+    nlohmann::json CommonJson() const;
+};
+
+// "responds-JSON" of settings-flow.md §0.2: API flows and JSON requests get JSON answers.
+inline bool RespondsJson(FlowType type, const RequestContext& ctx) {
+    return type == FlowType::kApi || ctx.json_request;
+}
 
 // PUBLIC joined with `path`, plus `query` when non-empty.
 std::string PublicUrl(std::string_view public_base_url, std::string_view path, std::string_view query = {});

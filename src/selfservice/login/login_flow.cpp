@@ -5,20 +5,21 @@
 namespace bia::selfservice::login {
 
 nlohmann::json LoginFlow::ToJson() const {
-    nlohmann::json j = {{"id", id.ToString()},
-                        {"type", ToString(type)},
-                        {"expires_at", core::FormatRfc3339(expires_at)},
-                        {"issued_at", core::FormatRfc3339(issued_at)},
-                        {"request_url", request_url},
-                        {"ui", ui.ToJson()},
-                        {"created_at", core::FormatRfc3339(created_at)},
-                        {"updated_at", core::FormatRfc3339(updated_at)},
-                        {"refresh", refresh},
-                        {"requested_aal", requested_aal},
-                        {"state", state}};
-    if (auto rt = ReturnTo(); !rt.empty()) j["return_to"] = std::move(rt);
+    nlohmann::json j = CommonJson();
+    j["created_at"] = core::FormatRfc3339(created_at);
+    j["updated_at"] = core::FormatRfc3339(updated_at);
+    j["refresh"] = refresh;
+    j["requested_aal"] = requested_aal;
     if (!active.empty()) j["active"] = active;
     return j;
+}
+
+std::span<const FlowField<LoginFlow>> LoginFlow::Fields() {
+    static const FlowField<LoginFlow> fields[] = {{"active_method", &LoginFlow::active},
+                                                  {"refresh", &LoginFlow::refresh},
+                                                  {"requested_aal", &LoginFlow::requested_aal},
+                                                  {"csrf_token", &LoginFlow::csrf_token}};
+    return fields;
 }
 
 }  // namespace bia::selfservice::login

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,7 @@
 #include "core/result.hpp"
 #include "core/uuid.hpp"
 #include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_store.hpp"
 #include "ui/container.hpp"
 
 namespace bia::selfservice::login {
@@ -17,41 +19,26 @@ namespace bia::selfservice::login {
 inline constexpr std::string_view kStateChooseMethod = "choose_method";
 inline constexpr std::string_view kStatePassedChallenge = "passed_challenge";
 
-struct LoginFlow {
-    core::Uuid id;
-    FlowType type = FlowType::kBrowser;
-    core::TimePoint expires_at{};
-    core::TimePoint issued_at{};
-    std::string request_url;
+struct LoginFlow : FlowBase {
+    LoginFlow() { state = std::string(kStateChooseMethod); }
+
     std::string active;  // the method used last; omitted when empty
-    ui::Container ui;
-    core::TimePoint created_at{};
-    core::TimePoint updated_at{};
     bool refresh = false;
     std::string requested_aal = "aal1";
-    std::string state{kStateChooseMethod};
     // Server-only: the masked CSRF token the flow was created with (fetch check, §7 of
-    // surrounding-api.md) and per-method scratch data.
+    // surrounding-api.md).
     std::string csrf_token;
-    nlohmann::json internal_context = nlohmann::json::object();
-
-    // Kratos compares with "expires_at before now".
-    bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
-    std::string ReturnTo() const { return ReturnToOf(request_url); }
 
     // G1 fields plus G2's `state`: id, type, expires_at, issued_at, request_url, return_to
     // (omitempty), active (omitempty), ui, created_at, updated_at, refresh, requested_aal, state.
     nlohmann::json ToJson() const;
+
+    // Storage (flow_store.hpp).
+    static constexpr std::string_view kKind = "login";
+    static constexpr std::string_view kTable = "selfservice_login_flows";
+    static std::span<const FlowField<LoginFlow>> Fields();
 };
 
-class LoginFlowRepository {
-  public:
-    virtual ~LoginFlowRepository() = default;
-    virtual core::Status Create(const LoginFlow& flow) = 0;
-    // Rewrites everything but id and created_at; 404 when absent.
-    virtual core::Status Update(const LoginFlow& flow) = 0;
-    // 404 "Unable to locate the resource" when absent.
-    virtual core::Result<LoginFlow> Get(const core::Uuid& id) = 0;
-};
+using LoginFlowRepository = FlowRepository<LoginFlow>;
 
 }  // namespace bia::selfservice::login

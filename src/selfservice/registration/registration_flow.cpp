@@ -5,16 +5,15 @@
 namespace bia::selfservice::registration {
 
 nlohmann::json RegistrationFlow::ToJson() const {
-    nlohmann::json j = {{"id", id.ToString()},
-                        {"type", ToString(type)},
-                        {"expires_at", core::FormatRfc3339(expires_at)},
-                        {"issued_at", core::FormatRfc3339(issued_at)},
-                        {"request_url", request_url},
-                        {"ui", ui.ToJson()},
-                        {"state", state}};
-    if (auto rt = ReturnTo(); !rt.empty()) j["return_to"] = std::move(rt);
+    nlohmann::json j = CommonJson();
     if (!active.empty()) j["active"] = active;
     return j;
+}
+
+std::span<const FlowField<RegistrationFlow>> RegistrationFlow::Fields() {
+    static const FlowField<RegistrationFlow> fields[] = {{"active_method", &RegistrationFlow::active},
+                                                         {"csrf_token", &RegistrationFlow::csrf_token}};
+    return fields;
 }
 
 }  // namespace bia::selfservice::registration

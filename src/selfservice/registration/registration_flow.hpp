@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,7 @@
 #include "core/result.hpp"
 #include "core/uuid.hpp"
 #include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_store.hpp"
 #include "ui/container.hpp"
 
 namespace bia::selfservice::registration {
@@ -17,34 +19,23 @@ namespace bia::selfservice::registration {
 inline constexpr std::string_view kStateChooseMethod = "choose_method";
 inline constexpr std::string_view kStatePassedChallenge = "passed_challenge";
 
-struct RegistrationFlow {
-    core::Uuid id;
-    FlowType type = FlowType::kBrowser;
-    core::TimePoint expires_at{};
-    core::TimePoint issued_at{};
-    std::string request_url;
-    std::string active;  // omitted when empty
-    ui::Container ui;
-    std::string state{kStateChooseMethod};
-    core::TimePoint created_at{};  // server-only (not part of the G1/G2 registration flow JSON)
-    core::TimePoint updated_at{};
-    std::string csrf_token;  // server-only: masked token the browser flow was created with
-    nlohmann::json internal_context = nlohmann::json::object();
+struct RegistrationFlow : FlowBase {
+    RegistrationFlow() { state = std::string(kStateChooseMethod); }
 
-    bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
-    std::string ReturnTo() const { return ReturnToOf(request_url); }
+    std::string active;      // omitted when empty
+    std::string csrf_token;  // server-only: masked token the browser flow was created with
+    // created_at and updated_at are server-only here (not part of the G1/G2 registration flow JSON).
 
     // id, type, expires_at, issued_at, request_url, return_to (omitempty), active (omitempty),
     // ui, and G2's state.
     nlohmann::json ToJson() const;
+
+    // Storage (flow_store.hpp).
+    static constexpr std::string_view kKind = "registration";
+    static constexpr std::string_view kTable = "selfservice_registration_flows";
+    static std::span<const FlowField<RegistrationFlow>> Fields();
 };
 
-class RegistrationFlowRepository {
-  public:
-    virtual ~RegistrationFlowRepository() = default;
-    virtual core::Status Create(const RegistrationFlow& flow) = 0;
-    virtual core::Status Update(const RegistrationFlow& flow) = 0;
-    virtual core::Result<RegistrationFlow> Get(const core::Uuid& id) = 0;
-};
+using RegistrationFlowRepository = FlowRepository<RegistrationFlow>;
 
 }  // namespace bia::selfservice::registration

@@ -7,17 +7,15 @@ namespace bia::selfservice::settings {
 
 nlohmann::json SettingsFlow::ToJson(const identity::Identity& owner, std::string_view public_base_url,
                                     const nlohmann::json& continue_with) const {
-    nlohmann::json j = {{"id", id.ToString()},
-                        {"type", selfservice::ToString(type)},
-                        {"expires_at", core::FormatRfc3339(expires_at)},
-                        {"issued_at", core::FormatRfc3339(issued_at)},
-                        {"request_url", request_url},
-                        {"ui", ui.ToJson()},
-                        {"identity", identity::ToJson(owner, public_base_url)},
-                        {"state", state}};
-    if (auto rt = ReturnTo(); !rt.empty()) j["return_to"] = std::move(rt);
+    nlohmann::json j = CommonJson();
+    j["identity"] = identity::ToJson(owner, public_base_url);
     if (continue_with.is_array() && !continue_with.empty()) j["continue_with"] = continue_with;
     return j;
+}
+
+std::span<const FlowField<SettingsFlow>> SettingsFlow::Fields() {
+    static const FlowField<SettingsFlow> fields[] = {{"identity_id", &SettingsFlow::identity_id}};
+    return fields;
 }
 
 }  // namespace bia::selfservice::settings

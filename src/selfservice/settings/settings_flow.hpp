@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,7 @@
 #include "core/uuid.hpp"
 #include "identity/identity.hpp"
 #include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_store.hpp"
 #include "ui/container.hpp"
 
 namespace bia::selfservice::settings {
@@ -19,39 +21,23 @@ namespace bia::selfservice::settings {
 inline constexpr std::string_view kStateShowForm = "show_form";
 inline constexpr std::string_view kStateSuccess = "success";
 
-struct SettingsFlow {
-    core::Uuid id;
-    FlowType type = FlowType::kBrowser;
-    core::TimePoint expires_at{};
-    core::TimePoint issued_at{};
-    std::string request_url;
-    ui::Container ui;
-    core::Uuid identity_id;  // server-only: the owner (§13)
-    std::string state{kStateShowForm};
-    // Server-only per-method scratch data (§7.1), e.g. a TOTP secret awaiting confirmation.
-    nlohmann::json internal_context = nlohmann::json::object();
-    core::TimePoint created_at{};
-    core::TimePoint updated_at{};
+struct SettingsFlow : FlowBase {
+    SettingsFlow() { state = std::string(kStateShowForm); }
 
-    // Kratos compares with "expires_at before now" (§9.3).
-    bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
-    std::string ReturnTo() const { return ReturnToOf(request_url); }
+    core::Uuid identity_id;  // server-only: the owner (§13)
 
     // The wire shape of §7.1: id, type, expires_at, issued_at, request_url, return_to (omitempty),
     // ui, identity (public view of `owner`), state; `continue_with` only when non-empty (it is a
     // property of a success response, never stored).
     nlohmann::json ToJson(const identity::Identity& owner, std::string_view public_base_url,
                           const nlohmann::json& continue_with = nlohmann::json()) const;
+
+    // Storage (flow_store.hpp).
+    static constexpr std::string_view kKind = "settings";
+    static constexpr std::string_view kTable = "selfservice_settings_flows";
+    static std::span<const FlowField<SettingsFlow>> Fields();
 };
 
-class SettingsFlowRepository {
-  public:
-    virtual ~SettingsFlowRepository() = default;
-    virtual core::Status Create(const SettingsFlow& flow) = 0;
-    // Rewrites everything but id and created_at; 404 when absent.
-    virtual core::Status Update(const SettingsFlow& flow) = 0;
-    // 404 "Unable to locate the resource" when absent.
-    virtual core::Result<SettingsFlow> Get(const core::Uuid& id) = 0;
-};
+using SettingsFlowRepository = FlowRepository<SettingsFlow>;
 
 }  // namespace bia::selfservice::settings

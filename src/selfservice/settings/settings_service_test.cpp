@@ -9,6 +9,7 @@
 
 #include "core/encoding.hpp"
 #include "selfservice/flow/flow_errors.hpp"
+#include "testing/memory_flow_store.hpp"
 
 namespace bia::selfservice::settings {
 namespace {
@@ -18,25 +19,6 @@ using nlohmann::json;
 constexpr const char* kSchema = R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
   "properties":{"traits":{"type":"object","properties":{"email":{"type":"string","title":"E-Mail"},
   "name":{"type":"string"}}}}})";
-
-class MemoryFlows final : public SettingsFlowRepository {
-  public:
-    core::Status Create(const SettingsFlow& f) override {
-        flows[f.id] = f;
-        return {};
-    }
-    core::Status Update(const SettingsFlow& f) override {
-        if (!flows.count(f.id)) return FlowNotFound();
-        flows[f.id] = f;
-        return {};
-    }
-    core::Result<SettingsFlow> Get(const core::Uuid& id) override {
-        auto it = flows.find(id);
-        if (it == flows.end()) return FlowNotFound();
-        return it->second;
-    }
-    std::map<core::Uuid, SettingsFlow> flows;
-};
 
 class MemoryContinuity final : public ContinuityRepository {
   public:
@@ -168,7 +150,7 @@ class SettingsServiceTest : public ::testing::Test {
         auto out = service_->Init(type, ctx_, refs);
         auto* shown = std::get_if<ShowFlow>(&out);
         EXPECT_NE(shown, nullptr);
-        return flows_.flows.at(shown->id);
+        return flows_.At(shown->id);
     }
 
     Outcome Submit(const SettingsFlow& f, json body, ContinuityRefs& refs, bool json_request = true) {
@@ -181,7 +163,7 @@ class SettingsServiceTest : public ::testing::Test {
     core::FakeClock clock_;
     core::SeededRandom random_;
     config::Config config_;
-    MemoryFlows flows_;
+    bia::testing::MemoryFlows<SettingsFlow> flows_;
     MemoryContinuity continuity_;
     MemoryIdentities identities_;
     NoSessions no_sessions_;
@@ -220,7 +202,7 @@ TEST_F(SettingsServiceTest, ExpiredFlowAnswersGoneWithReplacementId) {
     EXPECT_EQ(e->error.id, kErrorFlowExpired);
     auto replacement = core::Uuid::Parse(e->error.extra["use_flow_id"].get<std::string>());
     ASSERT_TRUE(replacement);
-    const SettingsFlow& next = flows_.flows.at(*replacement);
+    const SettingsFlow next = flows_.At(*replacement);
     ASSERT_EQ(next.ui.messages.size(), 1u);
     EXPECT_EQ(next.ui.messages[0].id, text::kErrorValidationSettingsFlowExpired);
     EXPECT_EQ(profile_.calls, 0);
@@ -239,7 +221,7 @@ TEST_F(SettingsServiceTest, FirstClaimingStrategyWinsAndSuccessUsesASiblingFlow)
     EXPECT_NE(done->body["ui"]["action"], f.ui.action) << "ui.action names the sibling flow (§9.2)";
     EXPECT_EQ(done->body["ui"]["messages"][0]["id"], text::kInfoSettingsUpdateSuccess);
     EXPECT_EQ(identities_.saved.at(who_.id).traits["name"], "password");
-    EXPECT_EQ(flows_.flows.size(), 2u);
+    EXPECT_EQ(flows_.size(), 2u);
 }
 
 TEST_F(SettingsServiceTest, UnclaimedSubmissionIsRejectedWithNoStrategyMessage) {
@@ -302,7 +284,7 @@ TEST_F(SettingsServiceTest, PausedSubmissionResumesAfterReauthenticationButNotAf
     clock_.Advance(std::chrono::minutes(16));
     ctx_.session->authenticated_at = clock_.Now();
     config_.selfservice.flows.settings.lifespan = std::chrono::hours(1);
-    flows_.flows.at(g.id).expires_at = clock_.Now() + std::chrono::minutes(1);
+    flows_.Edit(g.id, [&](SettingsFlow& stored) { stored.expires_at = clock_.Now() + std::chrono::minutes(1); });
     auto refused = Submit(g, {{"flow", g.id.ToString()}}, late, false);
     auto* shown = std::get_if<ShowFlow>(&refused);
     ASSERT_NE(shown, nullptr);
@@ -311,7 +293,7 @@ TEST_F(SettingsServiceTest, PausedSubmissionResumesAfterReauthenticationButNotAf
 
 TEST_F(SettingsServiceTest, AnotherIdentitysFlowIsForbidden) {
     SettingsFlow f = NewFlow(FlowType::kApi);
-    flows_.flows.at(f.id).identity_id = core::Uuid::V4(random_);
+    flows_.Edit(f.id, [&](SettingsFlow& stored) { stored.identity_id = core::Uuid::V4(random_); });
     ContinuityRefs refs;
     auto out = Submit(f, {{"method", "profile"}}, refs);
     auto* failed = std::get_if<Failed>(&out);
@@ -335,7 +317,7 @@ TEST_F(SettingsServiceTest, StaleWriteIsAConcurrentChangeErrorNotDuplicateCreden
         EXPECT_EQ(failed->error.id, identity::kConcurrentUpdateErrorId);
         EXPECT_EQ(failed->error.reason, identity::kConcurrentUpdateReason);
         // Nothing was written and the flow can be submitted again.
-        EXPECT_EQ(flows_.flows.at(f.id).state, "show_form");
+        EXPECT_EQ(flows_.At(f.id).state, "show_form");
         identities_.fail_update.reset();
         auto again = Submit(f, {{"method", "profile"}}, refs);
         EXPECT_NE(std::get_if<Completed>(&again), nullptr) << "outcome variant index " << again.index();

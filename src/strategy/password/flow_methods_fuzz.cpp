@@ -30,6 +30,7 @@
 #include "strategy/password/password_registration.hpp"
 #include "strategy/password/password_settings.hpp"
 #include "strategy/profile/profile_settings.hpp"
+#include "testing/memory_flow_store.hpp"
 
 namespace {
 
@@ -60,12 +61,8 @@ constexpr const char* kSchema = R"({
   }
 })";
 
-// What the SQLite repositories bind: strict dumps, which throw on invalid UTF-8.
-template <class Flow>
-void Persist(const Flow& f) {
-    (void)f.ui.ToJson().dump();
-    (void)f.internal_context.dump();
-}
+// What the SQLite repositories bind: strict dumps, which throw on invalid UTF-8 (flows: see
+// testing::MemoryFlowStore).
 void Persist(const identity::Identity& i) {
     (void)i.traits.dump();
     (void)i.metadata_public.dump();
@@ -161,28 +158,6 @@ class MemorySessions final : public session::SessionRepository {
     MemoryIdentities& ids_;
 };
 
-template <class Flow, class Base>
-class MemoryFlows final : public Base {
-  public:
-    core::Status Create(const Flow& f) override {
-        Persist(f);
-        rows[f.id] = f;
-        return {};
-    }
-    core::Status Update(const Flow& f) override {
-        Persist(f);
-        if (!rows.count(f.id)) return selfservice::FlowNotFound();
-        rows[f.id] = f;
-        return {};
-    }
-    core::Result<Flow> Get(const core::Uuid& id) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        return it->second;
-    }
-    std::map<core::Uuid, Flow> rows;
-};
-
 class MemoryContinuity final : public selfservice::ContinuityRepository {
   public:
     core::Status Create(const selfservice::ContinuityContainer& c) override {
@@ -254,10 +229,9 @@ struct World {
     core::SeededRandom random{5};
     MemoryIdentities identity_repo;
     MemorySessions session_repo{identity_repo};
-    MemoryFlows<selfservice::login::LoginFlow, selfservice::login::LoginFlowRepository> login_flows;
-    MemoryFlows<selfservice::registration::RegistrationFlow, selfservice::registration::RegistrationFlowRepository>
-        registration_flows;
-    MemoryFlows<selfservice::settings::SettingsFlow, selfservice::settings::SettingsFlowRepository> settings_flows;
+    bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
+    bia::testing::MemoryFlows<selfservice::registration::RegistrationFlow> registration_flows;
+    bia::testing::MemoryFlows<selfservice::settings::SettingsFlow> settings_flows;
     MemoryContinuity continuity;
     FakeHashing hashing;
     NoBreaches breaches;

@@ -12,6 +12,7 @@
 #include "selfservice/registration/registration_service.hpp"
 #include "strategy/password/password_login.hpp"
 #include "strategy/password/password_registration.hpp"
+#include "testing/memory_flow_store.hpp"
 
 namespace bia::strategy::password {
 namespace {
@@ -132,26 +133,6 @@ class MemorySessions final : public session::SessionRepository {
     MemoryIdentities& ids_;
 };
 
-template <class Flow, class Base>
-class MemoryFlows final : public Base {
-  public:
-    core::Status Create(const Flow& f) override {
-        rows[f.id] = f;
-        return {};
-    }
-    core::Status Update(const Flow& f) override {
-        if (!rows.count(f.id)) return selfservice::FlowNotFound();
-        rows[f.id] = f;
-        return {};
-    }
-    core::Result<Flow> Get(const core::Uuid& id) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        return it->second;
-    }
-    std::map<core::Uuid, Flow> rows;
-};
-
 // "hash:<pw>" is the current format; "legacy:<pw>" stands for an imported hash to upgrade.
 class FakeHashing final : public PasswordHashing, public identity::PasswordHashing {
   public:
@@ -201,9 +182,8 @@ struct World {
         schema::SchemaRegistry::Load({{"default", "base64://" + core::Base64Encode(kSchema)}}, "default").value();
     MemoryIdentities identity_repo;
     MemorySessions session_repo{identity_repo};
-    MemoryFlows<selfservice::login::LoginFlow, selfservice::login::LoginFlowRepository> login_flows;
-    MemoryFlows<selfservice::registration::RegistrationFlow, selfservice::registration::RegistrationFlowRepository>
-        registration_flows;
+    bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
+    bia::testing::MemoryFlows<selfservice::registration::RegistrationFlow> registration_flows;
     FakeHashing hashing;
     NoBreaches breaches;
     crypto::PasswordPolicy policy{crypto::PasswordPolicyOptions{.min_length = 8, .hibp_enabled = false}, breaches,
@@ -446,7 +426,7 @@ TEST(PasswordLogin, ApiLoginIssuesASessionToken) {
     EXPECT_EQ(done.body["session"]["identity"]["traits"]["email"], "login@example.com");
     EXPECT_EQ(done.body["session"]["authentication_methods"][0]["method"], "password");
     EXPECT_FALSE(done.issue_session) << "API flows never get cookies";
-    EXPECT_EQ(w.login_flows.rows[shown.id].active, "password");
+    EXPECT_EQ(w.login_flows.At(shown.id).active, "password");
 }
 
 TEST(PasswordLogin, WrongPasswordAndUnknownIdentifierLookAlike) {
@@ -581,7 +561,7 @@ TEST(PasswordLogin, ExpiredSubmissionGetsAReplacementFlow) {
     const std::string next_id = e.error.extra["use_flow_id"];
     EXPECT_EQ(e.error.extra["since"], int64_t{90} * 1000000000);
     EXPECT_EQ(e.location, "http://ui.test/login?flow=" + next_id);
-    auto next = w.login_flows.rows.at(*core::Uuid::Parse(next_id));
+    auto next = w.login_flows.At(*core::Uuid::Parse(next_id));
     EXPECT_EQ(next.request_url,
               "http://127.0.0.1:4433/self-service/login/browser?return_to=http%3A%2F%2Fui.test%2Fback");
     ASSERT_EQ(next.ui.messages.size(), 1u);

@@ -1,0 +1,95 @@
+#include "persistence/postgres/flow_store_postgres.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::persistence::postgres {
+
+using selfservice::FlowColumnValue;
+
+// The statements of one table, built once per process.
+struct FlowStorePostgres::Sql {
+    std::string insert, update, select;
+};
+
+namespace {
+
+const FlowStorePostgres::Sql& PostgresFlowSql(const selfservice::FlowTable& t) {
+    static std::mutex mu;
+    static std::map<std::string, FlowStorePostgres::Sql, std::less<>> texts;
+    std::lock_guard lock(mu);
+    if (auto it = texts.find(t.table); it != texts.end()) return it->second;
+    std::string names, marks, sets;
+    int n = 0, set_n = 0;
+    for (std::string_view c : t.AllColumns()) {
+        names += (names.empty() ? "" : ", ") + std::string(c);
+        marks += (marks.empty() ? "$" : ", $") + std::to_string(++n);
+        if (c != "id" && c != "created_at") {
+            sets += (sets.empty() ? "" : ", ") + std::string(c) + " = $" + std::to_string(++set_n);
+        }
+    }
+    const std::string table(t.table);
+    FlowStorePostgres::Sql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
+                             "UPDATE " + table + " SET " + sets + " WHERE id = $" + std::to_string(set_n + 1),
+                             "SELECT " + names + " FROM " + table + " WHERE id = $1"};
+    return texts.emplace(table, std::move(s)).first->second;
+}
+
+// selfservice::AppendFlowParams's sink.
+struct PostgresParamSink {
+    Params& p;
+    void Add(const core::Uuid& v) { p.Add(v); }
+    void Add(std::string_view v) { p.Add(v); }
+    void Add(core::TimePoint v) { p.Add(v); }
+    void Add(bool v) { p.Add(v); }
+    void AddJson(const nlohmann::json& v) { p.AddJson(v); }
+};
+
+// selfservice::ReadFlowRecord's row: the first row of `r`.
+struct PostgresFlowRow {
+    const Rows& r;
+    core::Uuid Id(int c) const { return r.Id(0, c); }
+    std::string Text(int c) const { return r.Text(0, c); }
+    core::TimePoint Time(int c) const { return r.Time(0, c); }
+    bool Bool(int c) const { return r.Bool(0, c); }
+    nlohmann::json Json(int c) const { return r.Json(0, c); }
+};
+
+core::Result<Rows> WriteFlow(Database& db, const std::string& sql, const selfservice::FlowBase& f,
+                             std::span<const FlowColumnValue> values, selfservice::FlowWrite write) {
+    BIA_TRY_ASSIGN(auto lease, db.Acquire());
+    Params p;
+    PostgresParamSink sink{p};
+    selfservice::AppendFlowParams(sink, f, values, write);
+    return lease->Query(sql, p);
+}
+
+}  // namespace
+
+FlowStorePostgres::FlowStorePostgres(Database& db, const selfservice::FlowTable& table)
+    : db_(db), table_(table), sql_(PostgresFlowSql(table)) {}
+
+core::Status FlowStorePostgres::Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
+    BIA_TRY(WriteFlow(db_, sql_.insert, f, values, selfservice::FlowWrite::kInsert));
+    return {};
+}
+
+core::Status FlowStorePostgres::Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
+    BIA_TRY_ASSIGN(Rows r, WriteFlow(db_, sql_.update, f, values, selfservice::FlowWrite::kUpdate));
+    if (r.affected() == 0) return selfservice::FlowNotFound();
+    return {};
+}
+
+core::Result<selfservice::FlowRecord> FlowStorePostgres::Get(const core::Uuid& id) {
+    Params p;
+    p.Add(id);
+    return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowRecord> {
+        BIA_TRY_ASSIGN(Rows r, c.Query(sql_.select, p));
+        if (r.empty()) return selfservice::FlowNotFound();
+        return selfservice::ReadFlowRecord(table_, PostgresFlowRow{r});
+    });
+}
+
+}  // namespace bia::persistence::postgres

@@ -1,0 +1,91 @@
+#include "persistence/sqlite/flow_store_sqlite.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "selfservice/flow/flow_errors.hpp"
+
+namespace bia::persistence::sqlite {
+
+using selfservice::FlowColumnValue;
+
+// The statements of one table, built once per process: the statement cache is keyed by the
+// text's address, so the texts must outlive every connection.
+struct FlowStoreSqlite::Sql {
+    std::string insert, update, select;
+};
+
+namespace {
+
+const FlowStoreSqlite::Sql& SqliteFlowSql(const selfservice::FlowTable& t) {
+    static std::mutex mu;
+    static std::map<std::string, FlowStoreSqlite::Sql, std::less<>> texts;
+    std::lock_guard lock(mu);
+    if (auto it = texts.find(t.table); it != texts.end()) return it->second;
+    std::string names, marks, sets;
+    for (std::string_view c : t.AllColumns()) {
+        names += (names.empty() ? "" : ", ") + std::string(c);
+        marks += marks.empty() ? "?" : ", ?";
+        if (c != "id" && c != "created_at") sets += (sets.empty() ? "" : ", ") + std::string(c) + " = ?";
+    }
+    const std::string table(t.table);
+    FlowStoreSqlite::Sql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
+                           "UPDATE " + table + " SET " + sets + " WHERE id = ?",
+                           "SELECT " + names + " FROM " + table + " WHERE id = ?"};
+    return texts.emplace(table, std::move(s)).first->second;
+}
+
+// selfservice::AppendFlowParams's sink: binds parameter after parameter.
+struct SqliteParamSink {
+    Statement& st;
+    int next = 1;
+    void Add(const core::Uuid& v) { st.Bind(next++, v); }
+    void Add(std::string_view v) { st.Bind(next++, v); }
+    void Add(core::TimePoint v) { st.Bind(next++, v); }
+    void Add(bool v) { st.Bind(next++, int64_t{v ? 1 : 0}); }
+    void AddJson(const nlohmann::json& v) { st.Bind(next++, v.dump()); }
+};
+
+// selfservice::ReadFlowRecord's row: JSON is stored as text, flags as 0/1.
+struct SqliteFlowRow {
+    Statement& st;
+    core::Uuid Id(int c) const { return st.Id(c); }
+    std::string Text(int c) const { return st.Text(c); }
+    core::TimePoint Time(int c) const { return st.Time(c); }
+    bool Bool(int c) const { return st.Int(c) != 0; }
+    nlohmann::json Json(int c) const { return nlohmann::json::parse(st.TextView(c), nullptr, false); }
+};
+
+}  // namespace
+
+FlowStoreSqlite::FlowStoreSqlite(Database& db, const selfservice::FlowTable& table)
+    : db_(db), table_(table), sql_(SqliteFlowSql(table)) {}
+
+core::Status FlowStoreSqlite::Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.insert.c_str()));
+    SqliteParamSink sink{st};
+    selfservice::AppendFlowParams(sink, f, values, selfservice::FlowWrite::kInsert);
+    return st.Run();
+}
+
+core::Status FlowStoreSqlite::Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.update.c_str()));
+    SqliteParamSink sink{st};
+    selfservice::AppendFlowParams(sink, f, values, selfservice::FlowWrite::kUpdate);
+    BIA_TRY(st.Run());
+    if (sqlite3_changes(lease->raw()) == 0) return selfservice::FlowNotFound();
+    return {};
+}
+
+core::Result<selfservice::FlowRecord> FlowStoreSqlite::Get(const core::Uuid& id) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.select.c_str()));
+    st.Bind(1, id);
+    BIA_TRY_ASSIGN(bool row, st.Step());
+    if (!row) return selfservice::FlowNotFound();
+    return selfservice::ReadFlowRecord(table_, SqliteFlowRow{st});
+}
+
+}  // namespace bia::persistence::sqlite
