@@ -36,25 +36,34 @@ bool UpgradesAal(const std::string& requested, const session::Session& s) {
 
 }  // namespace
 
+LoginService::LoginService(const config::Config& config, LoginFlowRepository& flows,
+                           std::vector<LoginStrategy*> strategies, session::SessionService& sessions,
+                           const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random)
+    : config_(config),
+      engine_(FlowKind{.name = "login",
+                       .route_init_api = kRouteInitApi,
+                       .route_init_browser = kRouteInitBrowser,
+                       .route_submit = kRouteSubmit,
+                       .ui_url = &config.selfservice.flows.login.ui_url,
+                       .lifespan = &config.selfservice.flows.login.lifespan,
+                       .expired_message = &text::NewErrorValidationLoginFlowExpired,
+                       .no_strategy_message = &text::NewErrorValidationLoginNoStrategyFound},
+              config, flows, clock, random),
+      strategies_(std::move(strategies)),
+      sessions_(sessions),
+      return_to_(return_to),
+      clock_(clock),
+      to_json_([](const LoginFlow& f) { return f.ToJson(); }) {}
+
 std::string LoginService::DefaultReturnUrl() const {
     return config_.selfservice.default_browser_return_url.value_or(config_.PublicBaseUrl());
 }
 
 core::Result<LoginFlow> LoginService::NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
                                               bool refresh, std::string requested_aal) {
-    const auto now = clock_.Now();
-    LoginFlow f;
-    f.id = core::Uuid::V4(random_);
-    f.type = type;
-    f.issued_at = f.created_at = f.updated_at = now;
-    f.expires_at =
-        now + std::chrono::duration_cast<core::TimePoint::duration>(config_.selfservice.flows.login.lifespan);
-    f.request_url = std::move(request_url);
+    LoginFlow f = engine_.Start(type, ctx, std::move(request_url));
     f.refresh = refresh;
     f.requested_aal = std::move(requested_aal);
-    f.ui.action = PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, "flow=" + f.id.ToString());
-    f.csrf_token = MaskedCsrfToken(type, ctx, random_);
-    f.ui.SetCsrf(f.csrf_token);
     if (f.refresh) f.ui.AddMessage(text::NewInfoLoginReAuth());
     if (ctx.session && UpgradesAal(f.requested_aal, *ctx.session)) f.ui.AddMessage(text::NewInfoLoginMfa());
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f));
@@ -84,60 +93,23 @@ Outcome LoginService::Init(FlowType type, const RequestContext& ctx) {
         if (!to) return Failed{std::nullopt, std::move(to).error()};
         return ErrorOrRedirect{std::nullopt, AlreadyLoggedInLogin(), std::move(to).value()};
     }
-
-    auto f = NewFlow(type, ctx, ctx.url, refresh, aal);
-    if (!f) return Failed{type, std::move(f).error()};
-    if (auto s = flows_.Create(*f); !s) return Failed{type, std::move(s).error()};
-    return ShowFlow{ShowFlow::Kind::kCreated, type, f->id, f->ToJson(), config_.selfservice.flows.login.ui_url};
+    return engine_.Created(type, NewFlow(type, ctx, ctx.url, refresh, aal), to_json_);
 }
 
 core::Result<json> LoginService::Fetch(const RequestContext& ctx, std::string_view id) {
-    BIA_TRY_ASSIGN(LoginFlow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
+    BIA_TRY_ASSIGN(LoginFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
     // A browser flow can only be read by the browser that holds its CSRF cookie (§7).
     if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
         return CsrfViolation(
             "The login flow was created by another browser: its anti-CSRF token does not match "
             "the anti-CSRF cookie of this request.");
     }
-    if (f.IsExpiredAt(clock_.Now())) {
-        if (f.type == FlowType::kBrowser) {
-            const std::string rt = f.ReturnTo();
-            core::Query q;
-            if (!rt.empty()) q.Set("return_to", rt);
-            return FetchExpiredBrowser("login", PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode()), rt);
-        }
-        return FetchExpiredApi("login", PublicUrl(config_.PublicBaseUrl(), kRouteInitApi));
-    }
+    if (auto expired = engine_.FetchExpiry(f)) return *std::move(expired);
     return f.ToJson();
 }
 
-Outcome LoginService::Reject(const RequestContext& ctx, LoginFlow& flow, const Rejection& rejection) {
-    ApplyRejection(flow.ui, rejection);
-    flow.updated_at = clock_.Now();
-    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
-    // Answer with what a subsequent fetch would return.
-    auto stored = flows_.Get(flow.id);
-    if (!stored) return Failed{flow.type, std::move(stored).error()};
-    (void)ctx;
-    return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, stored->ToJson(),
-                    config_.selfservice.flows.login.ui_url};
-}
-
-Outcome LoginService::Expired(const RequestContext& ctx, const LoginFlow& flow) {
-    const auto now = clock_.Now();
-    // The replacement keeps the old request URL so its return_to survives (settings-flow.md §9.3).
-    auto next = NewFlow(flow.type, ctx, flow.request_url, flow.refresh && ctx.session.has_value(), flow.requested_aal);
-    if (!next) return Failed{flow.type, std::move(next).error()};
-    next->ui.AddMessage(text::NewErrorValidationLoginFlowExpired(flow.expires_at, now));
-    if (auto s = flows_.Create(*next); !s) return Failed{flow.type, std::move(s).error()};
-    return ErrorOrRedirect{flow.type, FlowExpired(flow.expires_at, now, next->id),
-                           FlowUiUrl(config_.selfservice.flows.login.ui_url, next->id)};
-}
-
 Outcome LoginService::Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<json>& decoded) {
-    auto id = core::Uuid::Parse(flow_id);
-    if (!id) return Failed{std::nullopt, FlowIdMissing()};
-    auto loaded = flows_.Get(*id);
+    auto loaded = engine_.Load(flow_id);
     if (!loaded) return Failed{std::nullopt, std::move(loaded).error()};
     LoginFlow& flow = *loaded;
 
@@ -148,28 +120,17 @@ Outcome LoginService::Submit(const RequestContext& ctx, std::string_view flow_id
     } else if (flow.requested_aal == session::kAal2) {
         return Failed{flow.type, SessionRequiredForHigherAal()};
     }
-    if (flow.IsExpiredAt(clock_.Now())) return Expired(ctx, flow);
-    if (!decoded) {
-        if (auto r = RejectionFromBadRequest(decoded.error())) return Reject(ctx, flow, *r);
-        return Failed{flow.type, decoded.error()};
+    if (flow.IsExpiredAt(clock_.Now())) {
+        return engine_.ReplaceExpired(flow, NewFlow(flow.type, ctx, flow.request_url,
+                                                    flow.refresh && ctx.session.has_value(), flow.requested_aal));
     }
-    const json& body = *decoded;
+    if (!decoded) return engine_.RejectOrFail(ctx, flow, decoded.error(), to_json_);
 
-    for (auto* s : strategies_) {
-        LoginAttempt attempt = s->Login(ctx, flow, body);
-        switch (attempt.kind) {
-            case LoginAttempt::Kind::kNotResponsible:
-                continue;
-            case LoginAttempt::Kind::kRejected:
-                return Reject(ctx, flow, attempt.rejection);
-            case LoginAttempt::Kind::kFailed:
-                if (auto r = RejectionFromBadRequest(attempt.error)) return Reject(ctx, flow, *r);
-                return Failed{flow.type, std::move(attempt.error)};
-            case LoginAttempt::Kind::kAuthenticated:
-                return Finish(ctx, flow, std::move(attempt));
-        }
-    }
-    return Reject(ctx, flow, Rejection::OnFlow(text::NewErrorValidationLoginNoStrategyFound()));
+    Outcome answer;
+    auto attempt = engine_.Dispatch<LoginAttempt>(
+        ctx, flow, strategies_, [&](LoginStrategy& s) { return s.Login(ctx, flow, *decoded); }, to_json_, &answer);
+    if (!attempt) return answer;
+    return Finish(ctx, flow, std::move(*attempt));
 }
 
 Outcome LoginService::Finish(const RequestContext& ctx, LoginFlow& flow, LoginAttempt attempt) {
@@ -200,7 +161,7 @@ Outcome LoginService::Finish(const RequestContext& ctx, LoginFlow& flow, LoginAt
     flow.active = attempt.method.method;
     flow.state = std::string(kStatePassedChallenge);
     flow.updated_at = clock_.Now();
-    if (auto st = flows_.Update(flow); !st) return Failed{flow.type, std::move(st).error()};
+    if (auto st = engine_.flows().Update(flow); !st) return Failed{flow.type, std::move(st).error()};
 
     Completed done;
     done.type = flow.type;

@@ -12,6 +12,7 @@
 #include "core/random.hpp"
 #include "core/result.hpp"
 #include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_engine.hpp"
 #include "selfservice/flow/outcome.hpp"
 #include "selfservice/flow/return_to.hpp"
 #include "selfservice/login/login_flow.hpp"
@@ -34,14 +35,7 @@ class LoginService {
     // the service.
     LoginService(const config::Config& config, LoginFlowRepository& flows, std::vector<LoginStrategy*> strategies,
                  session::SessionService& sessions, const ReturnToValidator& return_to, const core::Clock& clock,
-                 core::Random& random)
-        : config_(config),
-          flows_(flows),
-          strategies_(std::move(strategies)),
-          sessions_(sessions),
-          return_to_(return_to),
-          clock_(clock),
-          random_(random) {}
+                 core::Random& random);
 
     // GET /self-service/login/{api,browser}: `ctx.url` carries refresh, aal and return_to.
     Outcome Init(FlowType type, const RequestContext& ctx);
@@ -56,18 +50,16 @@ class LoginService {
   private:
     core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url, bool refresh,
                                     std::string requested_aal);
-    Outcome Reject(const RequestContext& ctx, LoginFlow& flow, const Rejection& rejection);
-    Outcome Expired(const RequestContext& ctx, const LoginFlow& flow);
     Outcome Finish(const RequestContext& ctx, LoginFlow& flow, LoginAttempt attempt);
     std::string DefaultReturnUrl() const;
 
     const config::Config& config_;
-    LoginFlowRepository& flows_;
+    FlowEngine<LoginFlow> engine_;
     std::vector<LoginStrategy*> strategies_;
     session::SessionService& sessions_;
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;
-    core::Random& random_;
+    FlowEngine<LoginFlow>::ToJson to_json_;
 };
 
 // Go's strconv.ParseBool truthy spellings; anything else (including errors) is false.

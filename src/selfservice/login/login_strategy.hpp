@@ -10,45 +10,18 @@
 #include "identity/identity.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/rejection.hpp"
+#include "selfservice/flow/strategy_attempt.hpp"
 #include "selfservice/login/login_flow.hpp"
 #include "session/session.hpp"
 
 namespace bia::selfservice::login {
 
-struct LoginAttempt {
-    enum class Kind {
-        kNotResponsible,  // not addressed to this method: the next strategy is asked
-        kAuthenticated,   // `identity` proved who it is with `method`
-        kRejected,        // show the flow again with `rejection`
-        kFailed,          // `error` (400s become flow messages, others plain errors)
-    };
-    Kind kind = Kind::kNotResponsible;
+// A successful login: `identity` proved who it is with `method`.
+struct LoginSuccess {
     identity::Identity identity;
     session::AuthenticationMethod method;
-    Rejection rejection;
-    core::Error error;
-
-    static LoginAttempt NotResponsible() { return {}; }
-    static LoginAttempt Authenticated(identity::Identity i, session::AuthenticationMethod m) {
-        LoginAttempt a;
-        a.kind = Kind::kAuthenticated;
-        a.identity = std::move(i);
-        a.method = std::move(m);
-        return a;
-    }
-    static LoginAttempt Rejected(Rejection r) {
-        LoginAttempt a;
-        a.kind = Kind::kRejected;
-        a.rejection = std::move(r);
-        return a;
-    }
-    static LoginAttempt Failed(core::Error e) {
-        LoginAttempt a;
-        a.kind = Kind::kFailed;
-        a.error = std::move(e);
-        return a;
-    }
 };
+using LoginAttempt = StrategyAttempt<LoginSuccess>;
 
 class LoginStrategy {
   public:

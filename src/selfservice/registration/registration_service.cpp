@@ -37,6 +37,29 @@ void EchoTraits(ui::Container& ui, const json& body) {
 
 }  // namespace
 
+RegistrationService::RegistrationService(const config::Config& config, RegistrationFlowRepository& flows,
+                                         std::vector<RegistrationStrategy*> strategies,
+                                         identity::IdentityRepository& identities, session::SessionService& sessions,
+                                         const schema::SchemaRegistry& schemas, const ReturnToValidator& return_to,
+                                         const core::Clock& clock, core::Random& random)
+    : config_(config),
+      engine_(FlowKind{.name = "registration",
+                       .route_init_api = kRouteInitApi,
+                       .route_init_browser = kRouteInitBrowser,
+                       .route_submit = kRouteSubmit,
+                       .ui_url = &config.selfservice.flows.registration.ui_url,
+                       .lifespan = &config.selfservice.flows.registration.lifespan,
+                       .expired_message = &text::NewErrorValidationRegistrationFlowExpired,
+                       .no_strategy_message = &text::NewErrorValidationRegistrationNoStrategyFound},
+              config, flows, clock, random),
+      strategies_(std::move(strategies)),
+      identities_(identities),
+      sessions_(sessions),
+      schemas_(schemas),
+      return_to_(return_to),
+      clock_(clock),
+      to_json_([](const RegistrationFlow& f) { return f.ToJson(); }) {}
+
 std::string RegistrationService::DefaultReturnUrl() const {
     return config_.selfservice.default_browser_return_url.value_or(config_.PublicBaseUrl());
 }
@@ -50,17 +73,7 @@ bool RegistrationService::SessionHookFor(std::string_view method) const {
 
 core::Result<RegistrationFlow> RegistrationService::NewFlow(FlowType type, const RequestContext& ctx,
                                                             std::string request_url) {
-    const auto now = clock_.Now();
-    RegistrationFlow f;
-    f.id = core::Uuid::V4(random_);
-    f.type = type;
-    f.issued_at = f.created_at = f.updated_at = now;
-    f.expires_at =
-        now + std::chrono::duration_cast<core::TimePoint::duration>(config_.selfservice.flows.registration.lifespan);
-    f.request_url = std::move(request_url);
-    f.ui.action = PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, "flow=" + f.id.ToString());
-    f.csrf_token = MaskedCsrfToken(type, ctx, random_);
-    f.ui.SetCsrf(f.csrf_token);
+    RegistrationFlow f = engine_.Start(type, ctx, std::move(request_url));
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f));
     ui::SortNodes(f.ui.nodes, RegistrationSortOptions(schemas_.Default().NodeSortKeys()));
     return f;
@@ -75,88 +88,40 @@ Outcome RegistrationService::Init(FlowType type, const RequestContext& ctx) {
         return ErrorOrRedirect{std::nullopt, AlreadyLoggedInRegistration(), std::move(to).value()};
     }
     if (auto rt = return_to_.Resolve(ctx.url, DefaultReturnUrl()); !rt) return Failed{type, std::move(rt).error()};
-    auto f = NewFlow(type, ctx, ctx.url);
-    if (!f) return Failed{type, std::move(f).error()};
-    if (auto s = flows_.Create(*f); !s) return Failed{type, std::move(s).error()};
-    return ShowFlow{ShowFlow::Kind::kCreated, type, f->id, f->ToJson(), config_.selfservice.flows.registration.ui_url};
+    return engine_.Created(type, NewFlow(type, ctx, ctx.url), to_json_);
 }
 
 core::Result<json> RegistrationService::Fetch(const RequestContext& ctx, std::string_view id) {
-    BIA_TRY_ASSIGN(RegistrationFlow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
+    BIA_TRY_ASSIGN(RegistrationFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
     if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
         return CsrfViolation(
             "The registration flow was created by another browser: its anti-CSRF token does not "
             "match the anti-CSRF cookie of this request.");
     }
-    if (f.IsExpiredAt(clock_.Now())) {
-        if (f.type == FlowType::kBrowser) {
-            const std::string rt = f.ReturnTo();
-            core::Query q;
-            if (!rt.empty()) q.Set("return_to", rt);
-            return FetchExpiredBrowser("registration",
-                                       PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode()), rt);
-        }
-        return FetchExpiredApi("registration", PublicUrl(config_.PublicBaseUrl(), kRouteInitApi));
-    }
+    if (auto expired = engine_.FetchExpiry(f)) return *std::move(expired);
     return f.ToJson();
-}
-
-Outcome RegistrationService::Reject(RegistrationFlow& flow, const Rejection& rejection) {
-    ApplyRejection(flow.ui, rejection);
-    flow.updated_at = clock_.Now();
-    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
-    auto stored = flows_.Get(flow.id);
-    if (!stored) return Failed{flow.type, std::move(stored).error()};
-    return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, stored->ToJson(),
-                    config_.selfservice.flows.registration.ui_url};
-}
-
-Outcome RegistrationService::Expired(const RequestContext& ctx, const RegistrationFlow& flow) {
-    const auto now = clock_.Now();
-    auto next = NewFlow(flow.type, ctx, flow.request_url);
-    if (!next) return Failed{flow.type, std::move(next).error()};
-    next->ui.AddMessage(text::NewErrorValidationRegistrationFlowExpired(flow.expires_at, now));
-    if (auto s = flows_.Create(*next); !s) return Failed{flow.type, std::move(s).error()};
-    return ErrorOrRedirect{flow.type, FlowExpired(flow.expires_at, now, next->id),
-                           FlowUiUrl(config_.selfservice.flows.registration.ui_url, next->id)};
 }
 
 Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view flow_id,
                                     const core::Result<json>& decoded) {
-    auto id = core::Uuid::Parse(flow_id);
-    if (!id) return Failed{std::nullopt, FlowIdMissing()};
-    auto loaded = flows_.Get(*id);
+    auto loaded = engine_.Load(flow_id);
     if (!loaded) return Failed{std::nullopt, std::move(loaded).error()};
     RegistrationFlow& flow = *loaded;
 
     if (ctx.session) return ErrorOrRedirect{flow.type, AlreadyLoggedInRegistration(), DefaultReturnUrl()};
-    if (flow.IsExpiredAt(clock_.Now())) return Expired(ctx, flow);
-    if (!decoded) {
-        if (auto r = RejectionFromBadRequest(decoded.error())) return Reject(flow, *r);
-        return Failed{flow.type, decoded.error()};
-    }
-    const json& body = *decoded;
+    if (flow.IsExpiredAt(clock_.Now())) return engine_.ReplaceExpired(flow, NewFlow(flow.type, ctx, flow.request_url));
+    if (!decoded) return engine_.RejectOrFail(ctx, flow, decoded.error(), to_json_);
 
-    for (auto* s : strategies_) {
-        RegistrationAttempt attempt = s->Register(ctx, flow, body);
-        switch (attempt.kind) {
-            case RegistrationAttempt::Kind::kNotResponsible:
-                continue;
-            case RegistrationAttempt::Kind::kRejected:
-                return Reject(flow, attempt.rejection);
-            case RegistrationAttempt::Kind::kFailed:
-                if (auto r = RejectionFromBadRequest(attempt.error)) return Reject(flow, *r);
-                return Failed{flow.type, std::move(attempt.error)};
-            case RegistrationAttempt::Kind::kCreated:
-                return Finish(ctx, flow, body, attempt);
-        }
-    }
-    return Reject(flow, Rejection::OnFlow(text::NewErrorValidationRegistrationNoStrategyFound()));
+    Outcome answer;
+    auto attempt = engine_.Dispatch<RegistrationAttempt>(
+        ctx, flow, strategies_, [&](RegistrationStrategy& s) { return s.Register(ctx, flow, *decoded); }, to_json_,
+        &answer);
+    if (!attempt) return answer;
+    return Finish(ctx, flow, *decoded, *attempt);
 }
 
 Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow& flow, const json& body,
                                     const RegistrationAttempt& attempt) {
-    (void)ctx;
     std::string redirect_to;
     if (flow.type == FlowType::kBrowser) {
         const std::string fallback =
@@ -169,7 +134,8 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
     if (auto s = identities_.Create(attempt.identity); !s) {
         if (s.error().code == 409) {
             EchoTraits(flow.ui, body);
-            return Reject(flow, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()));
+            return engine_.Reject(ctx, flow, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()),
+                                  to_json_);
         }
         return Failed{flow.type, std::move(s).error()};
     }
@@ -177,7 +143,7 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
     flow.active = attempt.method.method;
     flow.state = std::string(kStatePassedChallenge);
     flow.updated_at = clock_.Now();
-    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+    if (auto s = engine_.flows().Update(flow); !s) return Failed{flow.type, std::move(s).error()};
 
     Completed done;
     done.type = flow.type;

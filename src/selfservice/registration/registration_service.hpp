@@ -12,6 +12,7 @@
 #include "core/random.hpp"
 #include "identity/identity_repository.hpp"
 #include "schema/schema.hpp"
+#include "selfservice/flow/flow_engine.hpp"
 #include "selfservice/flow/outcome.hpp"
 #include "selfservice/flow/return_to.hpp"
 #include "selfservice/registration/registration_flow.hpp"
@@ -34,16 +35,7 @@ class RegistrationService {
     RegistrationService(const config::Config& config, RegistrationFlowRepository& flows,
                         std::vector<RegistrationStrategy*> strategies, identity::IdentityRepository& identities,
                         session::SessionService& sessions, const schema::SchemaRegistry& schemas,
-                        const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random)
-        : config_(config),
-          flows_(flows),
-          strategies_(std::move(strategies)),
-          identities_(identities),
-          sessions_(sessions),
-          schemas_(schemas),
-          return_to_(return_to),
-          clock_(clock),
-          random_(random) {}
+                        const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random);
 
     Outcome Init(FlowType type, const RequestContext& ctx);
     core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
@@ -53,22 +45,20 @@ class RegistrationService {
 
   private:
     core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url);
-    Outcome Reject(RegistrationFlow& flow, const Rejection& rejection);
-    Outcome Expired(const RequestContext& ctx, const RegistrationFlow& flow);
     Outcome Finish(const RequestContext& ctx, RegistrationFlow& flow, const nlohmann::json& body,
                    const RegistrationAttempt& attempt);
     bool SessionHookFor(std::string_view method) const;
     std::string DefaultReturnUrl() const;
 
     const config::Config& config_;
-    RegistrationFlowRepository& flows_;
+    FlowEngine<RegistrationFlow> engine_;
     std::vector<RegistrationStrategy*> strategies_;
     identity::IdentityRepository& identities_;
     session::SessionService& sessions_;
     const schema::SchemaRegistry& schemas_;
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;
-    core::Random& random_;
+    FlowEngine<RegistrationFlow>::ToJson to_json_;
 };
 
 }  // namespace bia::selfservice::registration

@@ -9,45 +9,18 @@
 #include "identity/identity.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/rejection.hpp"
+#include "selfservice/flow/strategy_attempt.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "session/session.hpp"
 
 namespace bia::selfservice::registration {
 
-struct RegistrationAttempt {
-    enum class Kind {
-        kNotResponsible,
-        kCreated,  // `identity` is valid and ready to be stored; `method` is what a session hook records
-        kRejected,
-        kFailed,
-    };
-    Kind kind = Kind::kNotResponsible;
+// A valid new identity, ready to be stored; `method` is what a session hook records.
+struct RegistrationSuccess {
     identity::Identity identity;
     session::AuthenticationMethod method;
-    Rejection rejection;
-    core::Error error;
-
-    static RegistrationAttempt NotResponsible() { return {}; }
-    static RegistrationAttempt Created(identity::Identity i, session::AuthenticationMethod m) {
-        RegistrationAttempt a;
-        a.kind = Kind::kCreated;
-        a.identity = std::move(i);
-        a.method = std::move(m);
-        return a;
-    }
-    static RegistrationAttempt Rejected(Rejection r) {
-        RegistrationAttempt a;
-        a.kind = Kind::kRejected;
-        a.rejection = std::move(r);
-        return a;
-    }
-    static RegistrationAttempt Failed(core::Error e) {
-        RegistrationAttempt a;
-        a.kind = Kind::kFailed;
-        a.error = std::move(e);
-        return a;
-    }
 };
+using RegistrationAttempt = StrategyAttempt<RegistrationSuccess>;
 
 class RegistrationStrategy {
   public:

@@ -49,6 +49,37 @@ std::string RawQueryOf(std::string_view url) {
 
 }  // namespace
 
+SettingsService::SettingsService(const config::Config& config, SettingsFlowRepository& flows,
+                                 ContinuityRepository& continuity, std::vector<SettingsStrategy*> strategies,
+                                 const SettingsHooks& hooks, identity::IdentityRepository& identities,
+                                 session::SessionService& sessions, const schema::SchemaRegistry& schemas,
+                                 const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random)
+    : config_(config),
+      engine_(FlowKind{.name = "settings",
+                       .route_init_api = kRouteInitApi,
+                       .route_init_browser = kRouteInitBrowser,
+                       .route_submit = kRouteSubmit,
+                       .ui_url = &config.selfservice.flows.settings.ui_url,
+                       .lifespan = &config.selfservice.flows.settings.lifespan,
+                       .expired_message = &text::NewErrorValidationSettingsFlowExpired,
+                       .no_strategy_message = &text::NewErrorValidationSettingsNoStrategyFound,
+                       .fresh_csrf_on_rerender = true,
+                       .privileged_changes = true},
+              config, flows, clock, random),
+      continuity_(continuity),
+      strategies_(std::move(strategies)),
+      hooks_(hooks),
+      identities_(identities),
+      sessions_(sessions),
+      schemas_(schemas),
+      return_to_(return_to),
+      clock_(clock),
+      random_(random) {}
+
+FlowEngine<SettingsFlow>::ToJson SettingsService::JsonFor(const identity::Identity& identity) const {
+    return [&identity, base = config_.PublicBaseUrl()](const SettingsFlow& f) { return f.ToJson(identity, base); };
+}
+
 const schema::Schema* SettingsService::SchemaFor(const identity::Identity& identity) const {
     if (const auto* s = schemas_.Find(identity.schema_id)) return s;
     return &schemas_.Default();
@@ -68,17 +99,8 @@ std::string SettingsService::AalLoginUrl(std::string_view return_to) const {
 
 core::Result<SettingsFlow> SettingsService::NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
                                                     const identity::Identity& identity) {
-    const auto now = clock_.Now();
-    SettingsFlow f;
-    f.id = core::Uuid::V4(random_);
-    f.type = type;
-    f.issued_at = f.created_at = f.updated_at = now;
-    f.expires_at =
-        now + std::chrono::duration_cast<core::TimePoint::duration>(config_.selfservice.flows.settings.lifespan);
-    f.request_url = std::move(request_url);
+    SettingsFlow f = engine_.Start(type, ctx, std::move(request_url));
     f.identity_id = identity.id;
-    f.ui.action = PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, "flow=" + f.id.ToString());
-    f.ui.SetCsrf(MaskedCsrfToken(type, ctx, random_));
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f, identity));
     ui::SortNodes(f.ui.nodes, ui::SettingsSortOptions(SchemaFor(identity)->NodeSortKeys()));
     return f;
@@ -118,59 +140,25 @@ Outcome SettingsService::Init(FlowType type, const RequestContext& ctx, Continui
     }
 
     const identity::Identity& who = *ctx.session->identity;
-    auto f = NewFlow(type, ctx, ctx.url, who);
-    if (!f) return Failed{type, std::move(f).error()};
-    if (auto s = flows_.Create(*f); !s) return Failed{type, std::move(s).error()};
-    return ShowFlow{ShowFlow::Kind::kCreated, type, f->id, f->ToJson(who, config_.PublicBaseUrl()),
-                    config_.selfservice.flows.settings.ui_url};
+    return engine_.Created(type, NewFlow(type, ctx, ctx.url, who), JsonFor(who));
 }
 
 core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string_view id) {
     if (!ctx.session || !ctx.session->identity) return SessionCredentialsMissing();
-    BIA_TRY_ASSIGN(SettingsFlow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
+    BIA_TRY_ASSIGN(SettingsFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
     if (f.identity_id != ctx.session->identity_id) return FetchIdentityMismatch();
     if (!AalSatisfied(*ctx.session)) {
         return Aal2Required(AalLoginUrl(FlowUiUrl(config_.selfservice.flows.settings.ui_url, f.id)));
     }
-    if (f.IsExpiredAt(clock_.Now())) {
-        if (f.type == FlowType::kBrowser) {
-            const std::string rt = f.ReturnTo();
-            core::Query q;
-            if (!rt.empty()) q.Set("return_to", rt);
-            // Fetch errors carry no id (§6 step 5).
-            return FetchExpiredBrowser("settings", PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode()),
-                                       rt)
-                .WithId("");
-        }
-        return FetchExpiredApi("settings", PublicUrl(config_.PublicBaseUrl(), kRouteInitApi)).WithId("");
-    }
+    // Fetch errors carry no id (§6 step 5).
+    if (auto expired = engine_.FetchExpiry(f)) return std::move(*expired).WithId("");
     return f.ToJson(*ctx.session->identity, config_.PublicBaseUrl());
 }
 
 Outcome SettingsService::Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                                 const Rejection& rejection) {
-    ApplyRejection(flow.ui, rejection);
-    // Every re-render carries a token for this request (§7.4).
-    if (flow.type == FlowType::kBrowser) flow.ui.SetCsrf(MaskedCsrfToken(flow.type, ctx, random_));
-    flow.updated_at = clock_.Now();
-    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
-    // Answer with what a subsequent fetch returns (§5.4): the stored, unchanged identity.
-    auto stored = flows_.Get(flow.id);
-    if (!stored) return Failed{flow.type, std::move(stored).error()};
-    return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, stored->ToJson(identity, config_.PublicBaseUrl()),
-                    config_.selfservice.flows.settings.ui_url};
-}
-
-Outcome SettingsService::Expired(const RequestContext& ctx, const SettingsFlow& flow,
-                                 const identity::Identity& identity) {
-    const auto now = clock_.Now();
-    // The replacement keeps the old request URL so its return_to survives (§9.3).
-    auto next = NewFlow(flow.type, ctx, flow.request_url, identity);
-    if (!next) return Failed{flow.type, std::move(next).error()};
-    next->ui.AddMessage(text::NewErrorValidationSettingsFlowExpired(flow.expires_at, now));
-    if (auto s = flows_.Create(*next); !s) return Failed{flow.type, std::move(s).error()};
-    return ErrorOrRedirect{flow.type, FlowExpired(flow.expires_at, now, next->id),
-                           FlowUiUrl(config_.selfservice.flows.settings.ui_url, next->id)};
+    // Answered with what a subsequent fetch returns (§5.4): the stored, unchanged identity.
+    return engine_.Reject(ctx, flow, rejection, JsonFor(identity));
 }
 
 Outcome SettingsService::Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
@@ -205,9 +193,7 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
         return ErrorOrRedirect{std::nullopt, SessionCredentialsMissing(), config_.selfservice.flows.login.ui_url, 302};
     }
     // 1–2. The flow.
-    auto id = core::Uuid::Parse(flow_id);
-    if (!id) return Failed{std::nullopt, FlowIdMissing()};
-    auto loaded = flows_.Get(*id);
+    auto loaded = engine_.Load(flow_id);
     if (!loaded) {
         core::Error e = std::move(loaded).error();
         if (e.code == 404) e = core::NotFound("The settings request could not be found. Please restart the flow.");
@@ -222,7 +208,10 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
         const std::string login = AalLoginUrl(ctx.url);
         return ErrorOrRedirect{flow.type, Aal2Required(login), login};
     }
-    if (flow.IsExpiredAt(clock_.Now())) return Expired(ctx, flow, identity);
+    // The replacement keeps the old request URL so its return_to survives (§9.3).
+    if (flow.IsExpiredAt(clock_.Now())) {
+        return engine_.ReplaceExpired(flow, NewFlow(flow.type, ctx, flow.request_url, identity));
+    }
     if (flow.identity_id != session.identity_id) return Failed{flow.type, SubmitIdentityMismatch()};
 
     // A paused submission for this flow replaces the body (§10.4; browser forms only).
@@ -254,34 +243,27 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
             resumed = c->payload.value("body", json::object());
         }
     }
-    if (!resumed && !decoded) {
-        if (auto r = RejectionFromBadRequest(decoded.error())) return Reject(ctx, flow, identity, *r);
-        return Failed{flow.type, decoded.error()};
-    }
+    if (!resumed && !decoded) return engine_.RejectOrFail(ctx, flow, decoded.error(), JsonFor(identity));
     const json& body = resumed ? *resumed : *decoded;
 
     // 6. Strategy dispatch: the first strategy that claims the submission handles it (§5.2).
     const bool privileged =
         IsPrivileged(session, clock_.Now(), config_.selfservice.flows.settings.privileged_session_max_age);
-    for (auto* s : strategies_) {
-        SettingsSubmission sub{ctx, flow, session, identity, body, privileged};
-        SettingsAttempt attempt = s->Submit(sub);
-        switch (attempt.kind) {
-            case SettingsAttempt::Kind::kNotResponsible:
-                continue;
-            case SettingsAttempt::Kind::kRejected:
-                return Reject(ctx, flow, identity, attempt.rejection);
-            case SettingsAttempt::Kind::kFailed:
-                if (auto r = RejectionFromBadRequest(attempt.error)) return Reject(ctx, flow, identity, *r);
-                return Failed{flow.type, std::move(attempt.error)};
-            case SettingsAttempt::Kind::kNeedsPrivilege:
-                return Pause(ctx, flow, s->Id(), body, continuity);
-            case SettingsAttempt::Kind::kUpdated:
-                return Finish(ctx, flow, s->Id(), std::move(attempt), request);
-        }
-    }
-    // 7. Nobody claimed it.
-    return Reject(ctx, flow, identity, Rejection::OnFlow(text::NewErrorValidationSettingsNoStrategyFound()));
+    SettingsStrategy* claimed = nullptr;
+    Outcome answer;
+    auto attempt = engine_.Dispatch<SettingsAttempt>(
+        ctx, flow, strategies_,
+        [&](SettingsStrategy& s) {
+            claimed = &s;
+            SettingsSubmission sub{ctx, flow, session, identity, body, privileged};
+            return s.Submit(sub);
+        },
+        JsonFor(identity), &answer);
+    // 7. Nobody claimed it, or the claim was refused.
+    if (!attempt) return answer;
+    if (attempt->kind == SettingsAttempt::Kind::kNeedsPrivilege)
+        return Pause(ctx, flow, claimed->Id(), body, continuity);
+    return Finish(ctx, flow, claimed->Id(), std::move(*attempt), request);
 }
 
 Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method,
@@ -312,8 +294,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     };
     // 2. Pre-persist hooks.
     if (auto s = run_hooks(SettingsHook::When::kPrePersist); !s) {
-        if (auto r = RejectionFromBadRequest(s.error())) return Reject(ctx, flow, before, *r);
-        return Failed{flow.type, std::move(s).error()};
+        return engine_.RejectOrFail(ctx, flow, s.error(), JsonFor(before));
     }
 
     // 3. Persist the identity.
@@ -339,14 +320,14 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     // points to the sibling's id.
     auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
     if (!sibling) return Failed{flow.type, std::move(sibling).error()};
-    if (auto s = flows_.Create(*sibling); !s) return Failed{flow.type, std::move(s).error()};
+    if (auto s = engine_.flows().Create(*sibling); !s) return Failed{flow.type, std::move(s).error()};
     flow.ui = sibling->ui;
     flow.internal_context = sibling->internal_context;
     flow.ui.ResetMessages();
     flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
     flow.state = std::string(kStateSuccess);
     flow.updated_at = clock_.Now();
-    if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+    if (auto s = engine_.flows().Update(flow); !s) return Failed{flow.type, std::move(s).error()};
 
     // 5. Post-persist hooks: a failure is reported although the change is saved.
     if (auto s = run_hooks(SettingsHook::When::kPostPersist); !s) return Failed{flow.type, std::move(s).error()};

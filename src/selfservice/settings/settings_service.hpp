@@ -16,6 +16,7 @@
 #include "schema/schema.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_engine.hpp"
 #include "selfservice/flow/outcome.hpp"
 #include "selfservice/flow/return_to.hpp"
 #include "selfservice/settings/settings_flow.hpp"
@@ -52,18 +53,7 @@ class SettingsService {
                     std::vector<SettingsStrategy*> strategies, const SettingsHooks& hooks,
                     identity::IdentityRepository& identities, session::SessionService& sessions,
                     const schema::SchemaRegistry& schemas, const ReturnToValidator& return_to, const core::Clock& clock,
-                    core::Random& random)
-        : config_(config),
-          flows_(flows),
-          continuity_(continuity),
-          strategies_(std::move(strategies)),
-          hooks_(hooks),
-          identities_(identities),
-          sessions_(sessions),
-          schemas_(schemas),
-          return_to_(return_to),
-          clock_(clock),
-          random_(random) {}
+                    core::Random& random);
 
     // GET /self-service/settings/{api,browser} (§3, §4). A new flow aborts paused submissions.
     Outcome Init(FlowType type, const RequestContext& ctx, ContinuityRefs& continuity);
@@ -84,7 +74,7 @@ class SettingsService {
                                        const identity::Identity& identity);
     Outcome Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                    const Rejection& rejection);
-    Outcome Expired(const RequestContext& ctx, const SettingsFlow& flow, const identity::Identity& identity);
+    FlowEngine<SettingsFlow>::ToJson JsonFor(const identity::Identity& identity) const;
     Outcome Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
                   const nlohmann::json& body, ContinuityRefs& continuity);
     Outcome Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method, SettingsAttempt attempt,
@@ -93,7 +83,7 @@ class SettingsService {
     std::string AalLoginUrl(std::string_view return_to) const;
 
     const config::Config& config_;
-    SettingsFlowRepository& flows_;
+    FlowEngine<SettingsFlow> engine_;
     ContinuityRepository& continuity_;
     std::vector<SettingsStrategy*> strategies_;
     const SettingsHooks& hooks_;

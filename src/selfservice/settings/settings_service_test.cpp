@@ -102,7 +102,7 @@ class Scripted final : public SettingsStrategy {
         if (needs_privilege && !sub.privileged) return SettingsAttempt::NeedsPrivilege();
         identity::Identity after = sub.identity;
         after.traits["name"] = id_;
-        return SettingsAttempt::Updated(std::move(after));
+        return SettingsAttempt::Succeeded({std::move(after), {}});
     }
     bool needs_privilege = false;
     int calls = 0;

@@ -13,6 +13,7 @@
 #include "identity/identity.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/rejection.hpp"
+#include "selfservice/flow/strategy_attempt.hpp"
 #include "selfservice/settings/settings_flow.hpp"
 #include "session/session.hpp"
 
@@ -28,46 +29,14 @@ struct SettingsSubmission {
     bool privileged = false;             // §10.1, computed by the flow
 };
 
-struct SettingsAttempt {
-    enum class Kind {
-        kNotResponsible,  // not addressed to this method: the next strategy is asked
-        kUpdated,         // `identity` is the changed identity, ready for hooks and persistence
-        kRejected,        // show the flow again with `rejection` (400 / 303 to the UI)
-        kFailed,          // `error` (400s become flow messages, others plain errors)
-        kNeedsPrivilege,  // the change needs a privileged session (§10): pause `body` and re-auth
-    };
-    Kind kind = Kind::kNotResponsible;
+// A change ready for hooks and persistence: the changed identity, and AMR entries to add to the
+// caller's session on success (second-factor enrolment, §8.3–8.5).
+struct SettingsChange {
     identity::Identity identity;
-    Rejection rejection;
-    core::Error error;
-    // AMR entries to add to the caller's session on success (second-factor enrolment, §8.3–8.5).
     std::vector<session::AuthenticationMethod> add_methods;
-
-    static SettingsAttempt NotResponsible() { return {}; }
-    static SettingsAttempt Updated(identity::Identity i) {
-        SettingsAttempt a;
-        a.kind = Kind::kUpdated;
-        a.identity = std::move(i);
-        return a;
-    }
-    static SettingsAttempt Rejected(Rejection r) {
-        SettingsAttempt a;
-        a.kind = Kind::kRejected;
-        a.rejection = std::move(r);
-        return a;
-    }
-    static SettingsAttempt Failed(core::Error e) {
-        SettingsAttempt a;
-        a.kind = Kind::kFailed;
-        a.error = std::move(e);
-        return a;
-    }
-    static SettingsAttempt NeedsPrivilege() {
-        SettingsAttempt a;
-        a.kind = Kind::kNeedsPrivilege;
-        return a;
-    }
 };
+// kNeedsPrivilege: the change needs a privileged session (§10): pause the body and re-auth.
+using SettingsAttempt = StrategyAttempt<SettingsChange>;
 
 class SettingsStrategy {
   public:

@@ -116,8 +116,8 @@ LoginAttempt PasswordLogin::Login(const selfservice::RequestContext& ctx, LoginF
         if (auto s = identities_.repository().Update(who); !s) return LoginAttempt::Failed(std::move(s).error());
     }
     flow.active = std::string(kMethod);
-    return LoginAttempt::Authenticated(
-        std::move(who), session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, {}});
+    return LoginAttempt::Succeeded(
+        {std::move(who), session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, {}}});
 }
 
 }  // namespace bia::strategy::password

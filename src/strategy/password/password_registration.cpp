@@ -103,8 +103,8 @@ RegistrationAttempt PasswordRegistration::Register(const selfservice::RequestCon
     }
     identities_.SetPasswordHash(who, std::move(hashed).value());
     flow.active = std::string(kMethod);
-    return RegistrationAttempt::Created(
-        std::move(who), session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, {}});
+    return RegistrationAttempt::Succeeded(
+        {std::move(who), session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, {}}});
 }
 
 }  // namespace bia::strategy::password

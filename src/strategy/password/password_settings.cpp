@@ -80,7 +80,7 @@ SettingsAttempt PasswordSettings::Submit(selfservice::settings::SettingsSubmissi
         return SettingsAttempt::Failed(std::move(hashed).error());
     }
     identities_.SetPasswordHash(after, std::move(hashed).value());
-    return SettingsAttempt::Updated(std::move(after));
+    return SettingsAttempt::Succeeded({std::move(after), {}});
 }
 
 }  // namespace bia::strategy::password

@@ -97,7 +97,7 @@ SettingsAttempt ProfileSettings::Submit(selfservice::settings::SettingsSubmissio
     if (auto s = identities_.RecomputeFromTraits(after); !s) return SettingsAttempt::Failed(std::move(s).error());
     // 5. Protected changes need a privileged session.
     if (!sub.privileged && IsProtectedChange(before, after)) return SettingsAttempt::NeedsPrivilege();
-    return SettingsAttempt::Updated(std::move(after));
+    return SettingsAttempt::Succeeded({std::move(after), {}});
 }
 
 }  // namespace bia::strategy::profile

@@ -1,0 +1,173 @@
+// The shared kernel of every self-service flow (settings-flow.md §5, §6, §9.3; surrounding-api.md
+// §7–8): starting a flow, loading it for a submission, the expiry answers of fetch and submit
+// (with a replacement flow), re-rendering a rejected flow, and settling what a strategy answered.
+// A flow service supplies only what differs — its FlowKind (routes, UI URL, lifespan, messages),
+// how its flow is shown as JSON, its preconditions and how it finishes.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "core/url.hpp"
+#include "selfservice/flow/csrf.hpp"
+#include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/flow_errors.hpp"
+#include "selfservice/flow/flow_store.hpp"
+#include "selfservice/flow/outcome.hpp"
+#include "selfservice/flow/rejection.hpp"
+#include "selfservice/flow/strategy_attempt.hpp"
+#include "text/message.hpp"
+
+namespace bia::selfservice {
+
+// What a flow kind tells the engine about itself.
+struct FlowKind {
+    std::string_view name;  // "login": error texts ("The login flow expired …")
+    std::string_view route_init_api;
+    std::string_view route_init_browser;
+    std::string_view route_submit;
+    const std::string* ui_url = nullptr;       // the configured UI (read on every use)
+    const core::Duration* lifespan = nullptr;  // the configured lifespan (read on every use)
+    text::Message (*expired_message)(core::TimePoint expired_at, core::TimePoint now) = nullptr;
+    text::Message (*no_strategy_message)() = nullptr;
+    // Every re-render of a browser flow carries a CSRF token for that request (settings §7.4).
+    bool fresh_csrf_on_rerender = false;
+    // Strategies may answer kNeedsPrivilege (settings §10); elsewhere that answer is a bug.
+    bool privileged_changes = false;
+};
+
+template <class Flow>
+class FlowEngine {
+  public:
+    using ToJson = std::function<nlohmann::json(const Flow&)>;
+
+    FlowEngine(FlowKind kind, const config::Config& config, FlowRepository<Flow>& flows, const core::Clock& clock,
+               core::Random& random)
+        : kind_(kind), config_(config), flows_(flows), clock_(clock), random_(random) {}
+
+    const std::string& ui_url() const { return *kind_.ui_url; }
+    FlowRepository<Flow>& flows() { return flows_; }
+
+    // A new flow with the shared fields set: id, type, times, request URL, form action and the
+    // masked CSRF token (kept on the flow too when the kind stores it, for the fetch check).
+    Flow Start(FlowType type, const RequestContext& ctx, std::string request_url) {
+        const auto now = clock_.Now();
+        Flow f;
+        f.id = core::Uuid::V4(random_);
+        f.type = type;
+        f.issued_at = f.created_at = f.updated_at = now;
+        f.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(*kind_.lifespan);
+        f.request_url = std::move(request_url);
+        f.ui.action = PublicUrl(config_.PublicBaseUrl(), kind_.route_submit, "flow=" + f.id.ToString());
+        std::string token = MaskedCsrfToken(type, ctx, random_);
+        f.ui.SetCsrf(token);
+        if constexpr (requires { f.csrf_token; }) f.csrf_token = std::move(token);
+        return f;
+    }
+
+    // Stores a new flow of `type` and shows it.
+    Outcome Created(FlowType type, const core::Result<Flow>& flow, const ToJson& to_json) {
+        if (!flow) return Failed{type, flow.error()};
+        if (auto s = flows_.Create(*flow); !s) return Failed{type, std::move(s).error()};
+        return ShowFlow{ShowFlow::Kind::kCreated, flow->type, flow->id, to_json(*flow), ui_url()};
+    }
+
+    // The flow a submission names: 400 for an id that is no UUID, 404 when there is none.
+    core::Result<Flow> Load(std::string_view flow_id) {
+        auto id = core::Uuid::Parse(flow_id);
+        if (!id) return FlowIdMissing();
+        return flows_.Get(*id);
+    }
+
+    // What a fetch of an expired flow answers (410 with directions to a new flow), or nothing
+    // while it is live.
+    std::optional<core::Error> FetchExpiry(const Flow& f) const {
+        if (!f.IsExpiredAt(clock_.Now())) return std::nullopt;
+        if (f.type == FlowType::kBrowser) {
+            const std::string rt = f.ReturnTo();
+            core::Query q;
+            if (!rt.empty()) q.Set("return_to", rt);
+            return FetchExpiredBrowser(kind_.name,
+                                       PublicUrl(config_.PublicBaseUrl(), kind_.route_init_browser, q.Encode()), rt);
+        }
+        return FetchExpiredApi(kind_.name, PublicUrl(config_.PublicBaseUrl(), kind_.route_init_api));
+    }
+
+    // A submission to an expired flow: `next` (started from the old request URL, so its
+    // return_to survives) is stored with the expiry message, and the caller is sent to it.
+    Outcome ReplaceExpired(const Flow& old, core::Result<Flow> next) {
+        if (!next) return Failed{old.type, std::move(next).error()};
+        const auto now = clock_.Now();
+        next->ui.AddMessage(kind_.expired_message(old.expires_at, now));
+        if (auto s = flows_.Create(*next); !s) return Failed{old.type, std::move(s).error()};
+        return ErrorOrRedirect{old.type, FlowExpired(old.expires_at, now, next->id), FlowUiUrl(ui_url(), next->id)};
+    }
+
+    // Shows the flow again with `rejection`, answering with what a following fetch returns.
+    Outcome Reject(const RequestContext& ctx, Flow& flow, const Rejection& rejection, const ToJson& to_json) {
+        ApplyRejection(flow.ui, rejection);
+        if (kind_.fresh_csrf_on_rerender && flow.type == FlowType::kBrowser) {
+            flow.ui.SetCsrf(MaskedCsrfToken(flow.type, ctx, random_));
+        }
+        flow.updated_at = clock_.Now();
+        if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+        auto stored = flows_.Get(flow.id);
+        if (!stored) return Failed{flow.type, std::move(stored).error()};
+        return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, to_json(*stored), ui_url()};
+    }
+
+    // A 400 (a body that did not decode, a strategy's bad request) is shown on the flow as a
+    // message (settings-flow.md §5.4); any other error stays an error.
+    Outcome RejectOrFail(const RequestContext& ctx, Flow& flow, const core::Error& error, const ToJson& to_json) {
+        if (auto r = RejectionFromBadRequest(error)) return Reject(ctx, flow, *r, to_json);
+        return Failed{flow.type, error};
+    }
+
+    // Asks each strategy in order (`ask(strategy)` returns its attempt) until one claims the
+    // submission. Returns the claiming attempt when it succeeded or (where the kind allows it)
+    // needs privilege; otherwise
+    // `*outcome` is what to answer (a rejection, an error, or "no strategy found").
+    template <class Attempt, class Strategies, class Ask>
+    std::optional<Attempt> Dispatch(const RequestContext& ctx, Flow& flow, const Strategies& strategies, Ask&& ask,
+                                    const ToJson& to_json, Outcome* outcome) {
+        for (auto* s : strategies) {
+            Attempt a = ask(*s);
+            switch (a.kind) {
+                case Attempt::Kind::kNotResponsible:
+                    continue;
+                case Attempt::Kind::kRejected:
+                    *outcome = Reject(ctx, flow, a.rejection, to_json);
+                    return std::nullopt;
+                case Attempt::Kind::kFailed:
+                    *outcome = RejectOrFail(ctx, flow, a.error, to_json);
+                    return std::nullopt;
+                case Attempt::Kind::kNeedsPrivilege:
+                    if (!kind_.privileged_changes) {
+                        *outcome = Failed{flow.type, core::Internal("a strategy asked for a privileged session in a " +
+                                                                    std::string(kind_.name) + " flow")};
+                        return std::nullopt;
+                    }
+                    return a;
+                case Attempt::Kind::kSucceeded:
+                    return a;
+            }
+        }
+        *outcome = Reject(ctx, flow, Rejection::OnFlow(kind_.no_strategy_message()), to_json);
+        return std::nullopt;
+    }
+
+  private:
+    FlowKind kind_;
+    const config::Config& config_;
+    FlowRepository<Flow>& flows_;
+    const core::Clock& clock_;
+    core::Random& random_;
+};
+
+}  // namespace bia::selfservice
