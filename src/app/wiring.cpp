@@ -37,15 +37,21 @@
 #include "selfservice/settings/settings_hook.hpp"
 #include "selfservice/settings/settings_service.hpp"
 #include "session/session_service.hpp"
-#include "strategy/password/password_hashing.hpp"
-#include "strategy/password/password_login.hpp"
-#include "strategy/password/password_registration.hpp"
-#include "strategy/password/password_settings.hpp"
-#include "strategy/profile/profile_settings.hpp"
+#include "strategy/method_module.hpp"
+#include "strategy/password/password_module.hpp"
+#include "strategy/profile/profile_module.hpp"
 
 namespace bia::app {
 
 namespace {
+
+// The authentication methods, in Kratos's dispatch order (settings-flow.md §5.2: profile before
+// password); each flow asks its strategies in this order. Adding a method is a folder under
+// src/strategy/ and one line here.
+constexpr strategy::MethodFactory kMethodModules[] = {
+    &strategy::profile::MakeProfileModule,
+    &strategy::password::MakePasswordModule,
+};
 
 // identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share
 // the same admission control.
@@ -85,11 +91,9 @@ struct Wiring::Parts {
     std::unique_ptr<crypto::CookieSealer> cookie_sealer;
     std::unique_ptr<crypto::HibpClient> hibp;
     std::unique_ptr<crypto::PasswordPolicy> password_policy;
-    std::unique_ptr<strategy::password::PooledPasswordHashing> password_hashing;
     std::unique_ptr<selfservice::ReturnToValidator> return_to;
     std::unique_ptr<selfservice::ErrorStore> error_store;
-    std::unique_ptr<strategy::password::PasswordLogin> password_login;
-    std::unique_ptr<strategy::password::PasswordRegistration> password_registration;
+    std::unique_ptr<strategy::MethodModules> methods;
     std::unique_ptr<selfservice::login::LoginService> login;
     std::unique_ptr<selfservice::registration::RegistrationService> registration;
     std::unique_ptr<http::routes::SessionResolver> session_resolver;
@@ -99,8 +103,6 @@ struct Wiring::Parts {
     std::unique_ptr<http::routes::RegistrationRoutes> registration_routes;
     std::unique_ptr<http::routes::SessionRoutes> session_routes;
     std::unique_ptr<http::routes::SelfServiceErrorRoutes> error_routes;
-    std::unique_ptr<strategy::profile::ProfileSettings> profile_settings;
-    std::unique_ptr<strategy::password::PasswordSettings> password_settings;
     std::unique_ptr<selfservice::settings::SettingsHooks> settings_hooks;
     std::unique_ptr<selfservice::settings::SettingsService> settings;
     std::unique_ptr<http::routes::SettingsRoutes> settings_routes;
@@ -210,23 +212,19 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     policy_options.ignore_network_errors = pw.ignore_network_errors;
     policy_options.bcrypt_in_use = cfg.hashers.algorithm == config::HashAlgorithm::kBcrypt;
     p.password_policy = std::make_unique<crypto::PasswordPolicy>(policy_options, *p.hibp, p.clock);
-    p.password_hashing =
-        std::make_unique<strategy::password::PooledPasswordHashing>(*p.hash_pool, *p.verifier, *p.hasher);
     p.return_to =
         std::make_unique<selfservice::ReturnToValidator>(cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl());
     p.error_store = std::make_unique<selfservice::ErrorStore>(*p.storage.errors, p.clock, p.random);
-    // Strategies are always built: a disabled method answers 404 when addressed (settings-flow.md §5.2).
-    p.password_login = std::make_unique<strategy::password::PasswordLogin>(cfg, *p.identities, *p.schemas,
-                                                                           *p.password_hashing, p.random);
-    p.password_registration = std::make_unique<strategy::password::PasswordRegistration>(
-        cfg, *p.identities, *p.password_policy, *p.password_hashing, p.clock, p.random);
+    // Method modules are always built: a disabled method answers 404 when addressed
+    // (settings-flow.md §5.2).
+    p.methods = std::make_unique<strategy::MethodModules>(
+        kMethodModules, strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher,
+                                             *p.password_policy, p.clock, p.random});
     p.login = std::make_unique<selfservice::login::LoginService>(
-        cfg, *p.storage.login_flows, std::vector<selfservice::login::LoginStrategy*>{p.password_login.get()},
-        *p.sessions, *p.return_to, p.clock, p.random);
+        cfg, *p.storage.login_flows, p.methods->LoginStrategies(), *p.sessions, *p.return_to, p.clock, p.random);
     p.registration = std::make_unique<selfservice::registration::RegistrationService>(
-        cfg, *p.storage.registration_flows,
-        std::vector<selfservice::registration::RegistrationStrategy*>{p.password_registration.get()}, identity_repo,
-        *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
+        cfg, *p.storage.registration_flows, p.methods->RegistrationStrategies(), identity_repo, *p.sessions, *p.schemas,
+        *p.return_to, p.clock, p.random);
     p.session_resolver = std::make_unique<http::routes::SessionResolver>(*p.sessions, *p.cookie_sealer, cfg);
     p.csrf_cookies = std::make_unique<http::routes::CsrfCookies>(cfg, p.random);
     p.self_service_http = std::make_unique<http::routes::SelfServiceHttp>(cfg, *p.session_resolver, *p.csrf_cookies,
@@ -241,18 +239,14 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.error_routes = std::make_unique<http::routes::SelfServiceErrorRoutes>(*p.error_store);
     p.error_routes->Register(p.public_router);
 
-    // Settings: G2 dispatch order profile, password (settings-flow.md §5.2).
-    p.profile_settings = std::make_unique<strategy::profile::ProfileSettings>(cfg, *p.identities, p.random);
-    p.password_settings = std::make_unique<strategy::password::PasswordSettings>(cfg, *p.identities, *p.password_policy,
-                                                                                 *p.password_hashing, p.random);
+    // Settings.
     BIA_TRY_ASSIGN(auto settings_hooks,
                    selfservice::settings::SettingsHooks::Build(cfg.selfservice.flows.settings.after, session_repo,
                                                                MakeSettingsWebHook(cfg.PublicBaseUrl())));
     p.settings_hooks = std::make_unique<selfservice::settings::SettingsHooks>(std::move(settings_hooks));
     p.settings = std::make_unique<selfservice::settings::SettingsService>(
-        cfg, *p.storage.settings_flows, *p.continuity,
-        std::vector<selfservice::settings::SettingsStrategy*>{p.profile_settings.get(), p.password_settings.get()},
-        *p.settings_hooks, identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
+        cfg, *p.storage.settings_flows, *p.continuity, p.methods->SettingsStrategies(), *p.settings_hooks,
+        identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
     p.settings_routes =
         std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
     p.settings_routes->Register(p.public_router, p.admin_router);
