@@ -15,12 +15,26 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 
 
+def method_modules():
+    """The folders under src/strategy/: one method module each (src/CMakeLists.txt declares them
+    in a loop as strategy_<folder>, and ${BIA_METHOD_MODULES} names them all)."""
+    return sorted(p.name for p in (SRC / "strategy").iterdir() if p.is_dir())
+
+
 def modules():
     text = (SRC / "CMakeLists.txt").read_text()
     text = re.sub(r"#[^\n]*", "", text)
+    methods = method_modules()
     order = []
+    calls = []
     for call in re.finditer(r"bia_module\(([^)]*)\)", text):
-        words = call.group(1).split()
+        body = call.group(1).replace("${BIA_METHOD_MODULES}", " ".join("bia_strategy_" + m for m in methods))
+        if "${m}" in body:
+            calls.extend(body.replace("${m}", m) for m in methods)
+        else:
+            calls.append(body)
+    for body in calls:
+        words = body.split()
         name, args = words[0], words[1:]
         directory, test_deps, key = name, [], None
         for w in args:
