@@ -19,8 +19,7 @@
 #include "http/router.hpp"
 #include "http/routes/admin_identities.hpp"
 #include "http/routes/csrf_cookie.hpp"
-#include "http/routes/login_routes.hpp"
-#include "http/routes/registration_routes.hpp"
+#include "http/routes/flow_routes.hpp"
 #include "http/routes/self_service_error_routes.hpp"
 #include "http/routes/self_service_http.hpp"
 #include "http/routes/session_resolver.hpp"
@@ -229,10 +228,18 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.csrf_cookies = std::make_unique<http::routes::CsrfCookies>(cfg, p.random);
     p.self_service_http = std::make_unique<http::routes::SelfServiceHttp>(cfg, *p.session_resolver, *p.csrf_cookies,
                                                                           *p.error_store, p.clock);
-    p.login_routes = std::make_unique<http::routes::LoginRoutes>(*p.login, *p.self_service_http);
+    namespace login = selfservice::login;
+    namespace registration = selfservice::registration;
+    p.login_routes = std::make_unique<http::routes::LoginRoutes>(
+        *p.login, *p.self_service_http,
+        http::routes::FlowRoutePaths{login::kRouteInitApi, login::kRouteInitBrowser, login::kRouteFetch,
+                                     login::kRouteSubmit});
     p.login_routes->Register(p.public_router);
-    p.registration_routes =
-        std::make_unique<http::routes::RegistrationRoutes>(*p.registration, *p.self_service_http, *p.schemas);
+    p.registration_routes = std::make_unique<http::routes::RegistrationRoutes>(
+        *p.registration, *p.self_service_http,
+        http::routes::FlowRoutePaths{registration::kRouteInitApi, registration::kRouteInitBrowser,
+                                     registration::kRouteFetch, registration::kRouteSubmit},
+        p.schemas.get());
     p.registration_routes->Register(p.public_router);
     p.session_routes = std::make_unique<http::routes::SessionRoutes>(*p.sessions, *p.self_service_http, *p.return_to);
     p.session_routes->Register(p.public_router);
