@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_pkgs=(build-essential cmake pkg-config ninja-build
+build_pkgs=(build-essential cmake pkg-config ninja-build libphonenumber-dev
   libboost1.74-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev
   libargon2-dev libcrypt-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libjsonnet-dev libqrencode-dev libcbor-dev libre2-dev)

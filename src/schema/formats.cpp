@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include <phonenumbers/phonenumberutil.h>
+
 #include "schema/go_text.hpp"
 #include "schema/regex.hpp"
 
@@ -411,20 +413,22 @@ bool IsEmail(std::string_view s) {
     return ParsesAsMailAddress(s);
 }
 
-bool IsTel(std::string_view s) {
-    s = GoTrimSpace(s);
-    if (s.empty() || s[0] != '+') return false;
-    int digits = 0;
-    for (char c : s.substr(1)) {
-        if (IsDigit(c)) {
-            if (digits == 0 && c == '0') return false;  // no country code starts with 0
-            ++digits;
-        } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
-            return false;
-        }
-    }
-    return digits >= 7 && digits <= 15;
+std::optional<std::string> TelE164(std::string_view s) {
+    // As Kratos's format checker: libphonenumber parses without a default region (so the number
+    // must carry its country code) and the number must be valid by its metadata. Inputs over
+    // 250 characters are refused by the parser itself.
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util->Parse(std::string(s), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+    if (!util->IsValidNumber(number)) return std::nullopt;
+    std::string e164;
+    util->Format(number, PhoneNumberUtil::E164, &e164);
+    return e164;
 }
+
+bool IsTel(std::string_view s) { return TelE164(s).has_value(); }
 
 bool IsIpv4(std::string_view s) {
     int parts = 0;

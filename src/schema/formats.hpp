@@ -22,6 +22,8 @@ bool IsHostname(std::string_view s);  // RFC 1034/1123 labels
 bool IsEmail(std::string_view s);     // length limits + hostname domain + net/mail.ParseAddress
 // E.164-shaped phone number: '+', country code and 7–15 digits in total, common separators.
 // Go uses libphonenumber's per-country metadata; this is the plausibility subset of it.
+// A valid phone number with its country code, in E.164 form ("+493012345678"); nullopt otherwise.
+std::optional<std::string> TelE164(std::string_view s);
 bool IsTel(std::string_view s);
 bool IsIpv4(std::string_view s);  // dotted quad, Go's strconv.Atoi per part
 bool IsIpv6(std::string_view s);  // net.ParseIP of a string containing ':'

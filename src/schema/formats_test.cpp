@@ -102,11 +102,17 @@ TEST(Formats, OtherFormats) {
     EXPECT_FALSE(IsUuid("6f5c0a2e1b2c4d3e8f40123456789abc"));
     EXPECT_TRUE(IsRegex("^[a-z]+$"));
     EXPECT_FALSE(IsRegex("(a"));
+    // libphonenumber, as Kratos (nyaruka/phonenumbers): a country code and a valid number.
     EXPECT_TRUE(IsTel("+49 30 1234567"));
-    EXPECT_TRUE(IsTel("+1 (555) 123-4567"));
-    EXPECT_FALSE(IsTel("030 1234567"));
+    EXPECT_TRUE(IsTel("+4915112345678"));
+    EXPECT_TRUE(IsTel("+1 650 253 0000"));
+    EXPECT_TRUE(IsTel("tel:+49-30-12345678"));
+    EXPECT_FALSE(IsTel("+1 (555) 123-4567")) << "555 is no North American area code";
+    EXPECT_FALSE(IsTel("+491234")) << "too short for Germany";
+    EXPECT_FALSE(IsTel("030 1234567")) << "no country code";
     EXPECT_FALSE(IsTel("+1"));
     EXPECT_FALSE(IsTel("+0 123 456 789"));
+    EXPECT_FALSE(IsTel("+4930" + std::string(300, '1')));
     EXPECT_TRUE(IsJsonPointer("/a~0b/c~1d"));
     EXPECT_FALSE(IsJsonPointer("a/b"));
     EXPECT_FALSE(IsJsonPointer("/a~2"));

@@ -322,14 +322,6 @@ std::optional<std::string> GoSprintS(const nlohmann::json& v) {
     return std::nullopt;
 }
 
-// E.164 form of a phone number that passed IsTel: '+' and the digits.
-std::string NormalizePhone(std::string_view s) {
-    std::string out = "+";
-    for (char c : s)
-        if (c >= '0' && c <= '9') out += c;
-    return out;
-}
-
 void AddUnique(std::vector<std::string>& list, std::string value) {
     if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
 }
@@ -460,8 +452,8 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
             std::optional<std::string> address;
             if (cfg.code_via == "email") {
                 address = text->find('@') != std::string::npos ? std::string(GoTrimSpace(GoToLower(*text))) : *text;
-            } else if (IsTel(*raw)) {
-                address = NormalizePhone(*text);
+            } else {
+                address = TelE164(*raw);
             }
             if (address) {
                 AddIdentifier(ext, "code", *address);
