@@ -8,6 +8,7 @@
 #include "http/routes/self_service_http.hpp"
 #include "http/routes/session_routes.hpp"
 #include "selfservice/flow/flow_errors.hpp"
+#include "testing/memory_stores.hpp"
 
 namespace bia::http::routes {
 namespace {
@@ -16,40 +17,7 @@ using nlohmann::json;
 using selfservice::FlowType;
 using namespace std::chrono_literals;
 
-class MemorySessions final : public session::SessionRepository {
-  public:
-    core::Status Create(const session::Session& s) override {
-        rows[s.id] = s;
-        return {};
-    }
-    core::Status Update(const session::Session& s) override {
-        rows[s.id] = s;
-        return {};
-    }
-    core::Result<session::Session> FindByToken(std::string_view token) override {
-        for (auto& [id, s] : rows) {
-            if (s.token == token) return s;
-        }
-        return core::NotFound("");
-    }
-    core::Result<session::Session> FindById(const core::Uuid& id, bool) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return core::NotFound("");
-        return it->second;
-    }
-    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
-                                                               int64_t) override {
-        return std::vector<session::Session>{};
-    }
-    core::Result<int64_t> CountByIdentity(const core::Uuid&, std::optional<bool>) override { return 0; }
-    core::Result<int64_t> RevokeAllExcept(const core::Uuid&, const core::Uuid&) override { return 0; }
-    core::Result<int64_t> RevokeAll(const core::Uuid&) override { return 0; }
-    core::Status Revoke(const core::Uuid& id) override {
-        rows[id].active = false;
-        return {};
-    }
-    std::map<core::Uuid, session::Session> rows;
-};
+using MemorySessions = bia::testing::MemorySessions;
 
 class MemoryErrors final : public selfservice::ErrorRepository {
   public:

@@ -10,6 +10,7 @@
 #include "core/encoding.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "testing/memory_flow_store.hpp"
+#include "testing/memory_stores.hpp"
 
 namespace bia::selfservice::settings {
 namespace {
@@ -19,52 +20,6 @@ using nlohmann::json;
 constexpr const char* kSchema = R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
   "properties":{"traits":{"type":"object","properties":{"email":{"type":"string","title":"E-Mail"},
   "name":{"type":"string"}}}}})";
-
-class MemoryContinuity final : public ContinuityRepository {
-  public:
-    core::Status Create(const ContinuityContainer& c) override {
-        items[c.id] = c;
-        return {};
-    }
-    core::Result<ContinuityContainer> Get(const core::Uuid& id) override {
-        auto it = items.find(id);
-        if (it == items.end()) return FlowNotFound();
-        return it->second;
-    }
-    core::Status Delete(const core::Uuid& id) override {
-        items.erase(id);
-        return {};
-    }
-    std::map<core::Uuid, ContinuityContainer> items;
-};
-
-class MemoryIdentities final : public identity::IdentityRepository {
-  public:
-    core::Status Create(const identity::Identity& i) override {
-        saved[i.id] = i;
-        return {};
-    }
-    core::Status Update(const identity::Identity& i) override {
-        if (fail_update) return *fail_update;
-        saved[i.id] = i;
-        return {};
-    }
-    core::Result<identity::Identity> Get(const core::Uuid& id) override {
-        auto it = saved.find(id);
-        if (it == saved.end()) return FlowNotFound();
-        return it->second;
-    }
-    core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view, std::string_view) override {
-        return FlowNotFound();
-    }
-    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override {
-        return std::vector<identity::Identity>{};
-    }
-    core::Result<int64_t> Count() override { return int64_t{0}; }
-    core::Status Delete(const core::Uuid&) override { return {}; }
-    std::map<core::Uuid, identity::Identity> saved;
-    std::optional<core::Error> fail_update;  // what Update answers instead of writing
-};
 
 class NoSessions final : public session::SessionRepository {
   public:
@@ -164,8 +119,8 @@ class SettingsServiceTest : public ::testing::Test {
     core::SeededRandom random_;
     config::Config config_;
     bia::testing::MemoryFlows<SettingsFlow> flows_;
-    MemoryContinuity continuity_;
-    MemoryIdentities identities_;
+    bia::testing::MemoryContinuity continuity_;
+    bia::testing::MemoryIdentities identities_;
     NoSessions no_sessions_;
     session::SessionService session_service_;
     ReturnToValidator return_to_;
@@ -220,7 +175,7 @@ TEST_F(SettingsServiceTest, FirstClaimingStrategyWinsAndSuccessUsesASiblingFlow)
     EXPECT_EQ(done->body["state"], "success");
     EXPECT_NE(done->body["ui"]["action"], f.ui.action) << "ui.action names the sibling flow (§9.2)";
     EXPECT_EQ(done->body["ui"]["messages"][0]["id"], text::kInfoSettingsUpdateSuccess);
-    EXPECT_EQ(identities_.saved.at(who_.id).traits["name"], "password");
+    EXPECT_EQ(identities_.rows.at(who_.id).traits["name"], "password");
     EXPECT_EQ(flows_.size(), 2u);
 }
 
@@ -253,7 +208,7 @@ TEST_F(SettingsServiceTest, PrivilegeExpiresAfterMaxAgeAndBrowserSubmissionIsPau
                   g.id.ToString());
     ASSERT_TRUE(refs.changed);
     ASSERT_EQ(refs.containers.count("ory_kratos_settings_password"), 1u);
-    const auto& c = continuity_.items.at(refs.containers.at("ory_kratos_settings_password"));
+    const auto& c = continuity_.rows.at(refs.containers.at("ory_kratos_settings_password"));
     EXPECT_EQ(c.payload["flow"], g.id.ToString());
     EXPECT_EQ(c.expires_at, clock_.Now() + std::chrono::minutes(15));
 }
@@ -273,7 +228,7 @@ TEST_F(SettingsServiceTest, PausedSubmissionResumesAfterReauthenticationButNotAf
     auto out = Submit(f, {{"flow", f.id.ToString()}}, resume, false);
     EXPECT_TRUE(std::holds_alternative<Completed>(out));
     EXPECT_TRUE(resume.containers.empty());
-    EXPECT_TRUE(continuity_.items.empty());
+    EXPECT_TRUE(continuity_.rows.empty());
 
     // A container older than 15 minutes is refused with a flow message.
     clock_.Advance(std::chrono::minutes(6));

@@ -13,6 +13,7 @@
 #include "strategy/password/password_login.hpp"
 #include "strategy/password/password_registration.hpp"
 #include "testing/memory_flow_store.hpp"
+#include "testing/memory_stores.hpp"
 
 namespace bia::strategy::password {
 namespace {
@@ -43,95 +44,6 @@ constexpr const char* kSchema = R"({
 })";
 
 // ---------------------------------------------------------------- in-memory stores
-
-class MemoryIdentities final : public identity::IdentityRepository {
-  public:
-    core::Status Create(const identity::Identity& i) override {
-        if (Taken(i)) return core::Conflict(std::string(identity::kConflictReason));
-        rows[i.id] = i;
-        return {};
-    }
-    core::Status Update(const identity::Identity& i) override {
-        rows[i.id] = i;
-        ++updates;
-        return {};
-    }
-    core::Result<identity::Identity> Get(const core::Uuid& id) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        return it->second;
-    }
-    core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view type, std::string_view id) override {
-        for (auto& [k, i] : rows) {
-            if (const auto* c = i.FindCredential(type)) {
-                if (std::find(c->identifiers.begin(), c->identifiers.end(), id) != c->identifiers.end()) return i;
-            }
-        }
-        return selfservice::FlowNotFound();
-    }
-    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override {
-        return std::vector<identity::Identity>{};
-    }
-    core::Result<int64_t> Count() override { return static_cast<int64_t>(rows.size()); }
-    core::Status Delete(const core::Uuid& id) override {
-        rows.erase(id);
-        return {};
-    }
-    bool Taken(const identity::Identity& n) {
-        for (auto& [k, i] : rows) {
-            for (auto& [type, c] : n.credentials) {
-                if (const auto* o = i.FindCredential(type)) {
-                    for (auto& id : c.identifiers) {
-                        if (std::find(o->identifiers.begin(), o->identifiers.end(), id) != o->identifiers.end())
-                            return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-    std::map<core::Uuid, identity::Identity> rows;
-    int updates = 0;
-};
-
-class MemorySessions final : public session::SessionRepository {
-  public:
-    explicit MemorySessions(MemoryIdentities& ids) : ids_(ids) {}
-    core::Status Create(const session::Session& s) override {
-        rows[s.id] = s;
-        rows[s.id].identity.reset();
-        return {};
-    }
-    core::Status Update(const session::Session& s) override { return Create(s); }
-    core::Result<session::Session> FindByToken(std::string_view token) override {
-        for (auto& [id, s] : rows) {
-            if (s.token == token) return FindById(id, true);
-        }
-        return selfservice::FlowNotFound();
-    }
-    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        session::Session s = it->second;
-        if (with_identity) s.identity = *ids_.Get(s.identity_id);
-        return s;
-    }
-    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
-                                                               int64_t) override {
-        return std::vector<session::Session>{};
-    }
-    core::Result<int64_t> CountByIdentity(const core::Uuid&, std::optional<bool>) override { return 0; }
-    core::Result<int64_t> RevokeAllExcept(const core::Uuid&, const core::Uuid&) override { return 0; }
-    core::Result<int64_t> RevokeAll(const core::Uuid&) override { return 0; }
-    core::Status Revoke(const core::Uuid& id) override {
-        rows[id].active = false;
-        return {};
-    }
-    std::map<core::Uuid, session::Session> rows;
-
-  private:
-    MemoryIdentities& ids_;
-};
 
 // "hash:<pw>" is the current format; "legacy:<pw>" stands for an imported hash to upgrade.
 class FakeHashing final : public PasswordHashing, public identity::PasswordHashing {
@@ -180,8 +92,8 @@ struct World {
     core::SeededRandom random{5};
     std::unique_ptr<schema::SchemaRegistry> schemas =
         schema::SchemaRegistry::Load({{"default", "base64://" + core::Base64Encode(kSchema)}}, "default").value();
-    MemoryIdentities identity_repo;
-    MemorySessions session_repo{identity_repo};
+    bia::testing::MemoryIdentities identity_repo;
+    bia::testing::MemorySessions session_repo{&identity_repo};
     bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
     bia::testing::MemoryFlows<selfservice::registration::RegistrationFlow> registration_flows;
     FakeHashing hashing;

@@ -1,0 +1,178 @@
+// Test doubles: identities, sessions and continuity containers kept in memory behind the same
+// repository interfaces the SQL backends implement, with the behaviour flows rely on (taken
+// identifiers are a 409, unknown ids a 404, JSON is dumped strictly as the SQL stores bind it, so
+// invalid UTF-8 throws where it would there). Test-only (header-only).
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "identity/identity_repository.hpp"
+#include "selfservice/flow/continuity.hpp"
+#include "session/session_repository.hpp"
+
+namespace bia::testing {
+
+class MemoryIdentities final : public identity::IdentityRepository {
+  public:
+    core::Status Create(const identity::Identity& i) override {
+        DumpLikeSql(i);
+        if (Taken(i)) return core::Conflict(std::string(identity::kConflictReason));
+        rows[i.id] = i;
+        return {};
+    }
+    core::Status Update(const identity::Identity& i) override {
+        if (fail_update) return *fail_update;
+        DumpLikeSql(i);
+        rows[i.id] = i;
+        ++updates;
+        return {};
+    }
+    core::Result<identity::Identity> Get(const core::Uuid& id) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return core::ResourceNotFound();
+        return it->second;
+    }
+    core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view type, std::string_view id) override {
+        for (auto& [k, i] : rows) {
+            if (const auto* c = i.FindCredential(type)) {
+                if (std::find(c->identifiers.begin(), c->identifiers.end(), id) != c->identifiers.end()) return i;
+            }
+        }
+        return core::ResourceNotFound();
+    }
+    core::Result<std::vector<identity::Identity>> List(int64_t offset, int64_t limit) override {
+        std::vector<identity::Identity> out;
+        int64_t n = 0;
+        for (auto& [k, i] : rows) {
+            if (n++ >= offset && static_cast<int64_t>(out.size()) < limit) out.push_back(i);
+        }
+        return out;
+    }
+    core::Result<int64_t> Count() override { return static_cast<int64_t>(rows.size()); }
+    core::Status Delete(const core::Uuid& id) override {
+        rows.erase(id);
+        return {};
+    }
+
+    std::map<core::Uuid, identity::Identity> rows;
+    int updates = 0;
+    std::optional<core::Error> fail_update;  // what Update answers instead of writing
+
+  private:
+    // Another identity already holds one of `n`'s identifiers (per credential type).
+    bool Taken(const identity::Identity& n) const {
+        for (auto& [k, i] : rows) {
+            if (k == n.id) continue;
+            for (auto& [type, c] : n.credentials) {
+                const auto* o = i.FindCredential(type);
+                if (!o) continue;
+                for (auto& id : c.identifiers) {
+                    if (std::find(o->identifiers.begin(), o->identifiers.end(), id) != o->identifiers.end())
+                        return true;
+                }
+            }
+        }
+        return false;
+    }
+    static void DumpLikeSql(const identity::Identity& i) {
+        (void)i.traits.dump();
+        (void)i.metadata_public.dump();
+        (void)i.metadata_admin.dump();
+        for (const auto& [type, c] : i.credentials) (void)c.config.dump();
+    }
+};
+
+// Sessions; with `identities` set, stored sessions drop their embedded identity and reads attach
+// the current one, as the SQL stores join it.
+class MemorySessions final : public session::SessionRepository {
+  public:
+    explicit MemorySessions(identity::IdentityRepository* identities = nullptr) : identities_(identities) {}
+    core::Status Create(const session::Session& s) override {
+        rows[s.id] = s;
+        if (identities_) rows[s.id].identity.reset();
+        return {};
+    }
+    core::Status Update(const session::Session& s) override { return Create(s); }
+    core::Result<session::Session> FindByToken(std::string_view token) override {
+        for (auto& [id, s] : rows) {
+            if (s.token == token) return FindById(id, true);
+        }
+        return core::ResourceNotFound();
+    }
+    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return core::ResourceNotFound();
+        session::Session s = it->second;
+        if (with_identity && identities_) {
+            if (auto i = identities_->Get(s.identity_id)) s.identity = *std::move(i);
+        }
+        return s;
+    }
+    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid& identity_id,
+                                                               std::optional<bool> active, int64_t offset,
+                                                               int64_t limit) override {
+        std::vector<session::Session> out;
+        int64_t n = 0;
+        for (auto& [id, s] : rows) {
+            if (s.identity_id != identity_id || (active && s.active != *active)) continue;
+            if (n++ >= offset && static_cast<int64_t>(out.size()) < limit) out.push_back(s);
+        }
+        return out;
+    }
+    core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override {
+        int64_t n = 0;
+        for (auto& [id, s] : rows) n += s.identity_id == identity_id && (!active || s.active == *active);
+        return n;
+    }
+    core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override {
+        int64_t n = 0;
+        for (auto& [id, s] : rows) {
+            if (s.identity_id == identity_id && id != keep && s.active) {
+                s.active = false;
+                ++n;
+            }
+        }
+        return n;
+    }
+    core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override {
+        return RevokeAllExcept(identity_id, core::Uuid());
+    }
+    core::Status Revoke(const core::Uuid& id) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return core::ResourceNotFound();
+        it->second.active = false;
+        return {};
+    }
+
+    std::map<core::Uuid, session::Session> rows;
+
+  private:
+    identity::IdentityRepository* identities_;
+};
+
+class MemoryContinuity final : public selfservice::ContinuityRepository {
+  public:
+    core::Status Create(const selfservice::ContinuityContainer& c) override {
+        (void)c.payload.dump();
+        rows[c.id] = c;
+        return {};
+    }
+    core::Result<selfservice::ContinuityContainer> Get(const core::Uuid& id) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return core::ResourceNotFound();
+        return it->second;
+    }
+    core::Status Delete(const core::Uuid& id) override {
+        rows.erase(id);
+        return {};
+    }
+    std::map<core::Uuid, selfservice::ContinuityContainer> rows;
+};
+
+}  // namespace bia::testing
