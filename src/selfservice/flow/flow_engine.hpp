@@ -56,14 +56,14 @@ class FlowEngine {
 
     // A new flow with the shared fields set: id, type, times, request URL, form action and the
     // masked CSRF token (kept on the flow too when the kind stores it, for the fetch check).
-    Flow Start(FlowType type, const RequestContext& ctx, std::string request_url) {
+    Flow Start(FlowType type, const RequestContext& ctx, const std::string& request_url) {
         const auto now = clock_.Now();
         Flow f;
         f.id = core::Uuid::V4(random_);
         f.type = type;
         f.issued_at = f.created_at = f.updated_at = now;
         f.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(*kind_.lifespan);
-        f.request_url = std::move(request_url);
+        f.request_url = request_url;
         f.ui.action = PublicUrl(config_.PublicBaseUrl(), kind_.route_submit, "flow=" + f.id.ToString());
         std::string token = MaskedCsrfToken(type, ctx, random_);
         f.ui.SetCsrf(token);

@@ -10,8 +10,8 @@
 
 namespace bia::selfservice {
 
-template <class Success>
-struct StrategyAttempt : Success {
+// The kind-independent part of an attempt.
+struct AttemptState {
     enum class Kind {
         kNotResponsible,  // not addressed to this method: the next strategy is asked
         kSucceeded,       // the Success fields hold the result
@@ -23,30 +23,35 @@ struct StrategyAttempt : Success {
     Rejection rejection;
     core::Error error;
 
+    static AttemptState Of(Kind kind) {
+        AttemptState s;
+        s.kind = kind;
+        return s;
+    }
+    static AttemptState RejectedWith(Rejection r) {
+        AttemptState s = Of(Kind::kRejected);
+        s.rejection = std::move(r);
+        return s;
+    }
+    static AttemptState FailedWith(core::Error e) {
+        AttemptState s = Of(Kind::kFailed);
+        s.error = std::move(e);
+        return s;
+    }
+};
+
+template <class Success>
+struct StrategyAttempt : Success, AttemptState {
+    StrategyAttempt() = default;
+
     static StrategyAttempt NotResponsible() { return {}; }
-    static StrategyAttempt Succeeded(Success s) {
-        StrategyAttempt a;
-        a.kind = Kind::kSucceeded;
-        static_cast<Success&>(a) = std::move(s);
-        return a;
-    }
-    static StrategyAttempt Rejected(Rejection r) {
-        StrategyAttempt a;
-        a.kind = Kind::kRejected;
-        a.rejection = std::move(r);
-        return a;
-    }
-    static StrategyAttempt Failed(core::Error e) {
-        StrategyAttempt a;
-        a.kind = Kind::kFailed;
-        a.error = std::move(e);
-        return a;
-    }
-    static StrategyAttempt NeedsPrivilege() {
-        StrategyAttempt a;
-        a.kind = Kind::kNeedsPrivilege;
-        return a;
-    }
+    static StrategyAttempt Succeeded(Success s) { return StrategyAttempt(std::move(s), Of(Kind::kSucceeded)); }
+    static StrategyAttempt Rejected(Rejection r) { return StrategyAttempt({}, RejectedWith(std::move(r))); }
+    static StrategyAttempt Failed(core::Error e) { return StrategyAttempt({}, FailedWith(std::move(e))); }
+    static StrategyAttempt NeedsPrivilege() { return StrategyAttempt({}, Of(Kind::kNeedsPrivilege)); }
+
+  private:
+    StrategyAttempt(Success s, AttemptState state) : Success(std::move(s)), AttemptState(std::move(state)) {}
 };
 
 }  // namespace bia::selfservice

@@ -59,9 +59,9 @@ std::string LoginService::DefaultReturnUrl() const {
     return config_.selfservice.default_browser_return_url.value_or(config_.PublicBaseUrl());
 }
 
-core::Result<LoginFlow> LoginService::NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
+core::Result<LoginFlow> LoginService::NewFlow(FlowType type, const RequestContext& ctx, const std::string& request_url,
                                               bool refresh, std::string requested_aal) {
-    LoginFlow f = engine_.Start(type, ctx, std::move(request_url));
+    LoginFlow f = engine_.Start(type, ctx, request_url);
     f.refresh = refresh;
     f.requested_aal = std::move(requested_aal);
     if (f.refresh) f.ui.AddMessage(text::NewInfoLoginReAuth());

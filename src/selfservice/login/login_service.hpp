@@ -48,8 +48,8 @@ class LoginService {
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
   private:
-    core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url, bool refresh,
-                                    std::string requested_aal);
+    core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, const std::string& request_url,
+                                    bool refresh, std::string requested_aal);
     Outcome Finish(const RequestContext& ctx, LoginFlow& flow, LoginAttempt attempt);
     std::string DefaultReturnUrl() const;
 

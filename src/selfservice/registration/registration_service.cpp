@@ -72,8 +72,8 @@ bool RegistrationService::SessionHookFor(std::string_view method) const {
 }
 
 core::Result<RegistrationFlow> RegistrationService::NewFlow(FlowType type, const RequestContext& ctx,
-                                                            std::string request_url) {
-    RegistrationFlow f = engine_.Start(type, ctx, std::move(request_url));
+                                                            const std::string& request_url) {
+    RegistrationFlow f = engine_.Start(type, ctx, request_url);
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f));
     ui::SortNodes(f.ui.nodes, RegistrationSortOptions(schemas_.Default().NodeSortKeys()));
     return f;

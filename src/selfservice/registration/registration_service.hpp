@@ -44,7 +44,7 @@ class RegistrationService {
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
   private:
-    core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url);
+    core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, const std::string& request_url);
     Outcome Finish(const RequestContext& ctx, RegistrationFlow& flow, const nlohmann::json& body,
                    const RegistrationAttempt& attempt);
     bool SessionHookFor(std::string_view method) const;

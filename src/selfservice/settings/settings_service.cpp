@@ -97,9 +97,10 @@ std::string SettingsService::AalLoginUrl(std::string_view return_to) const {
     return PublicUrl(config_.PublicBaseUrl(), kLoginBrowserRoute, q.Encode());
 }
 
-core::Result<SettingsFlow> SettingsService::NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
+core::Result<SettingsFlow> SettingsService::NewFlow(FlowType type, const RequestContext& ctx,
+                                                    const std::string& request_url,
                                                     const identity::Identity& identity) {
-    SettingsFlow f = engine_.Start(type, ctx, std::move(request_url));
+    SettingsFlow f = engine_.Start(type, ctx, request_url);
     f.identity_id = identity.id;
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f, identity));
     ui::SortNodes(f.ui.nodes, ui::SettingsSortOptions(SchemaFor(identity)->NodeSortKeys()));

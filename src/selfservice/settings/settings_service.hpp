@@ -70,7 +70,7 @@ class SettingsService {
     const schema::Schema* SchemaFor(const identity::Identity& identity) const;
 
   private:
-    core::Result<SettingsFlow> NewFlow(FlowType type, const RequestContext& ctx, std::string request_url,
+    core::Result<SettingsFlow> NewFlow(FlowType type, const RequestContext& ctx, const std::string& request_url,
                                        const identity::Identity& identity);
     Outcome Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                    const Rejection& rejection);
