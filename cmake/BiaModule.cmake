@@ -1,9 +1,10 @@
 # bia_module(NAME [DEPS ...]) declares the static library bia_<NAME> from src/<NAME>/*.cpp
 # and, when tests are enabled, one unit-test binary from its *_test.cpp files (label `unit`)
 # and one contract-test binary from its *_dbtest.cpp files (label `db`).
-# Each <stem>_fuzz.cpp (a libFuzzer target) is linked with cmake/fuzz_replay_main.cpp and registered
-# as the ctest test <module>_<stem>_fuzz_replay (label `fuzz`) replaying <stem>_fuzz_corpus/ beside
-# it; with -DBIA_FUZZ=ON (clang, scripts/fuzz.sh) it is also built as the libFuzzer binary <stem>_fuzz.
+# A module's fuzz targets live outside src/, in test/fuzz/<its folder>/: each <stem>_fuzz.cpp (a
+# libFuzzer target) is linked with cmake/fuzz_replay_main.cpp and registered as the ctest test
+# <module>_<stem>_fuzz_replay (label `fuzz`) replaying <stem>_fuzz_corpus/ beside it; with
+# -DBIA_FUZZ=ON (clang, scripts/fuzz.sh) it is also built as the libFuzzer binary <stem>_fuzz.
 function(bia_module name)
   cmake_parse_arguments(ARG "" "DIR" "DEPS;TEST_DEPS" ${ARGN})
   if(NOT ARG_DIR)
@@ -11,17 +12,16 @@ function(bia_module name)
   endif()
   set(dir ${PROJECT_SOURCE_DIR}/src/${ARG_DIR})
   file(GLOB all_sources CONFIGURE_DEPENDS ${dir}/*.cpp)
+  set(fuzz_dir ${PROJECT_SOURCE_DIR}/test/fuzz/${ARG_DIR})
+  file(GLOB fuzz_sources CONFIGURE_DEPENDS ${fuzz_dir}/*_fuzz.cpp)
   set(lib_sources "")
   set(unit_sources "")
   set(db_sources "")
-  set(fuzz_sources "")
   foreach(src IN LISTS all_sources)
     if(src MATCHES "_test\\.cpp$")
       list(APPEND unit_sources ${src})
     elseif(src MATCHES "_dbtest\\.cpp$")
       list(APPEND db_sources ${src})
-    elseif(src MATCHES "_fuzz\\.cpp$")
-      list(APPEND fuzz_sources ${src})
     elseif(src MATCHES "/main\\.cpp$")
       # main.cpp is built by its executable
     else()
@@ -57,7 +57,7 @@ function(bia_module name)
     if(BIA_BUILD_TESTS)
       add_executable(${target}_${stem}_fuzz_replay ${src} ${PROJECT_SOURCE_DIR}/cmake/fuzz_replay_main.cpp)
       target_link_libraries(${target}_${stem}_fuzz_replay PRIVATE ${target} ${ARG_TEST_DEPS})
-      add_test(NAME ${name}_${stem}_fuzz_replay COMMAND ${target}_${stem}_fuzz_replay ${dir}/${stem}_fuzz_corpus)
+      add_test(NAME ${name}_${stem}_fuzz_replay COMMAND ${target}_${stem}_fuzz_replay ${fuzz_dir}/${stem}_fuzz_corpus)
       set_tests_properties(${name}_${stem}_fuzz_replay PROPERTIES LABELS fuzz TIMEOUT 300)
     endif()
     if(BIA_FUZZ)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Layering check (part of `make test`): a module may include headers of itself and of modules
 declared *before* it in src/CMakeLists.txt (the order is the layering of docs/architecture.md),
-never of a module declared after it. Test sources (*_test.cpp, *_dbtest.cpp, *_fuzz.cpp) may also
-include the modules named in their module's TEST_DEPS. The composition root src/app/ comes last.
+never of a module declared after it. Test sources (*_test.cpp, *_dbtest.cpp, and the *_fuzz.cpp
+targets in test/fuzz/<module folder>/) may also include the modules named in their module's
+TEST_DEPS. The composition root src/app/ comes last.
 
 Prints each violation as `file:line: module A includes "x/y.hpp" of module B, declared after it`
 and exits 1 when there is any.
@@ -13,6 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
+FUZZ = ROOT / "test" / "fuzz"
 
 
 def method_modules():
@@ -61,10 +63,13 @@ def main():
     include = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
     violations = []
     files = 0
-    for path in sorted(SRC.rglob("*")):
+    # Sources under src/, and the fuzz targets under test/fuzz/<module folder>/ (test sources of
+    # that module).
+    sources = [(p, SRC) for p in sorted(SRC.rglob("*"))] + [(p, FUZZ) for p in sorted(FUZZ.rglob("*_fuzz.cpp"))]
+    for path, base in sources:
         if path.suffix not in (".cpp", ".hpp") or "_fuzz_corpus" in path.parts[-2]:
             continue
-        rel_dir = path.parent.relative_to(SRC).as_posix()
+        rel_dir = path.parent.relative_to(base).as_posix()
         owner = module_of_dir(rel_dir)
         if owner is None:
             continue

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target (src/**/<stem>_fuzz.cpp) with clang-14 and
+# Builds every libFuzzer target (test/fuzz/**/<stem>_fuzz.cpp) with clang-14 and
 # -fsanitize=fuzzer,address,undefined into build-fuzz/, then runs each one in turn
 # for the given number of seconds on its seed corpus (<stem>_fuzz_corpus/ beside it).
 #
@@ -31,7 +31,7 @@ cmake -S "${root}" -B "${build}" -G Ninja \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DBIA_BUILD_TESTS=OFF -DBIA_FUZZ=ON >/dev/null
 
-mapfile -t sources < <(cd "${root}" && find src -name '*_fuzz.cpp' | sort)
+mapfile -t sources < <(cd "${root}" && find test/fuzz -name '*_fuzz.cpp' | sort)
 targets=()
 for src in "${sources[@]}"; do
   stem="$(basename "${src}" _fuzz.cpp)"
