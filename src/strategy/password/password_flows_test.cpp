@@ -12,6 +12,7 @@
 #include "selfservice/registration/registration_service.hpp"
 #include "strategy/password/password_login.hpp"
 #include "strategy/password/password_registration.hpp"
+#include "testing/fake_password_hashing.hpp"
 #include "testing/memory_flow_store.hpp"
 #include "testing/memory_stores.hpp"
 
@@ -45,31 +46,6 @@ constexpr const char* kSchema = R"({
 
 // ---------------------------------------------------------------- in-memory stores
 
-// "hash:<pw>" is the current format; "legacy:<pw>" stands for an imported hash to upgrade.
-class FakeHashing final : public PasswordHashing, public identity::PasswordHashing {
-  public:
-    core::Result<bool> Verify(std::string_view pw, std::string_view encoded) override {
-        ++verifies;
-        return encoded == "hash:" + std::string(pw) || encoded == "legacy:" + std::string(pw);
-    }
-    core::Status DummyVerify(std::string_view) override {
-        ++dummy_verifies;
-        return {};
-    }
-    core::Result<std::string> Hash(std::string_view pw) override { return "hash:" + std::string(pw); }
-    bool NeedsRehash(std::string_view encoded) const override { return encoded.rfind("legacy:", 0) == 0; }
-    core::Status CheckImportedHash(std::string_view) override { return {}; }
-    int verifies = 0;
-    int dummy_verifies = 0;
-};
-
-class NoBreaches final : public crypto::PwnedRangeSource {
-  public:
-    core::Result<crypto::PwnedRangeResponse> FetchRange(std::string_view, std::string_view) override {
-        return crypto::PwnedRangeResponse{200, ""};
-    }
-};
-
 config::Config TestConfig() {
     config::Config c;
     c.dev_mode = true;
@@ -96,8 +72,8 @@ struct World {
     bia::testing::MemorySessions session_repo{&identity_repo};
     bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
     bia::testing::MemoryFlows<selfservice::registration::RegistrationFlow> registration_flows;
-    FakeHashing hashing;
-    NoBreaches breaches;
+    bia::testing::FakeHashing hashing;
+    bia::testing::NoBreaches breaches;
     crypto::PasswordPolicy policy{crypto::PasswordPolicyOptions{.min_length = 8, .hibp_enabled = false}, breaches,
                                   clock};
     identity::IdentityService identities{identity_repo, *schemas, hashing, clock, random};

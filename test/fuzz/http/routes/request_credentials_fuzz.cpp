@@ -18,42 +18,12 @@
 #include "crypto/csrf_token.hpp"
 #include "http/routes/self_service_http.hpp"
 #include "selfservice/flow/csrf.hpp"
+#include "testing/memory_stores.hpp"
 
 namespace {
 
 using namespace bia;
-
-class MemorySessions final : public session::SessionRepository {
-  public:
-    core::Status Create(const session::Session& s) override {
-        rows[s.id] = s;
-        return {};
-    }
-    core::Status Update(const session::Session& s) override { return Create(s); }
-    core::Result<session::Session> FindByToken(std::string_view token) override {
-        for (auto& [id, s] : rows) {
-            if (s.token == token) return s;
-        }
-        return core::NotFound("");
-    }
-    core::Result<session::Session> FindById(const core::Uuid& id, bool) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return core::NotFound("");
-        return it->second;
-    }
-    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
-                                                               int64_t) override {
-        return std::vector<session::Session>{};
-    }
-    core::Result<int64_t> CountByIdentity(const core::Uuid&, std::optional<bool>) override { return 0; }
-    core::Result<int64_t> RevokeAllExcept(const core::Uuid&, const core::Uuid&) override { return 0; }
-    core::Result<int64_t> RevokeAll(const core::Uuid&) override { return 0; }
-    core::Status Revoke(const core::Uuid& id) override {
-        rows[id].active = false;
-        return {};
-    }
-    std::map<core::Uuid, session::Session> rows;
-};
+using bia::testing::MemorySessions;
 
 class NoErrors final : public selfservice::ErrorRepository {
   public:

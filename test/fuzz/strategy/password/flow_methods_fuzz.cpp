@@ -30,9 +30,17 @@
 #include "strategy/password/password_registration.hpp"
 #include "strategy/password/password_settings.hpp"
 #include "strategy/profile/profile_settings.hpp"
+#include "testing/fake_password_hashing.hpp"
 #include "testing/memory_flow_store.hpp"
+#include "testing/memory_stores.hpp"
 
 namespace {
+
+using bia::testing::FakeHashing;
+using bia::testing::MemoryContinuity;
+using bia::testing::MemoryIdentities;
+using bia::testing::MemorySessions;
+using bia::testing::NoBreaches;
 
 using namespace bia;
 using nlohmann::json;
@@ -60,141 +68,6 @@ constexpr const char* kSchema = R"({
     }
   }
 })";
-
-// What the SQLite repositories bind: strict dumps, which throw on invalid UTF-8 (flows: see
-// testing::MemoryFlowStore).
-void Persist(const identity::Identity& i) {
-    (void)i.traits.dump();
-    (void)i.metadata_public.dump();
-    (void)i.metadata_admin.dump();
-    for (const auto& [type, c] : i.credentials) (void)c.config.dump();
-}
-
-class MemoryIdentities final : public identity::IdentityRepository {
-  public:
-    core::Status Create(const identity::Identity& i) override {
-        Persist(i);
-        for (auto& [id, row] : rows) {
-            for (auto& [type, c] : i.credentials) {
-                if (const auto* o = row.FindCredential(type)) {
-                    for (auto& ident : c.identifiers) {
-                        if (std::find(o->identifiers.begin(), o->identifiers.end(), ident) != o->identifiers.end())
-                            return core::Conflict(std::string(identity::kConflictReason));
-                    }
-                }
-            }
-        }
-        rows[i.id] = i;
-        return {};
-    }
-    core::Status Update(const identity::Identity& i) override {
-        Persist(i);
-        rows[i.id] = i;
-        return {};
-    }
-    core::Result<identity::Identity> Get(const core::Uuid& id) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        return it->second;
-    }
-    core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view type, std::string_view id) override {
-        for (auto& [k, i] : rows) {
-            if (const auto* c = i.FindCredential(type)) {
-                if (std::find(c->identifiers.begin(), c->identifiers.end(), id) != c->identifiers.end()) return i;
-            }
-        }
-        return selfservice::FlowNotFound();
-    }
-    core::Result<std::vector<identity::Identity>> List(int64_t, int64_t) override {
-        return std::vector<identity::Identity>{};
-    }
-    core::Result<int64_t> Count() override { return static_cast<int64_t>(rows.size()); }
-    core::Status Delete(const core::Uuid& id) override {
-        rows.erase(id);
-        return {};
-    }
-    std::map<core::Uuid, identity::Identity> rows;
-};
-
-class MemorySessions final : public session::SessionRepository {
-  public:
-    explicit MemorySessions(MemoryIdentities& ids) : ids_(ids) {}
-    core::Status Create(const session::Session& s) override {
-        rows[s.id] = s;
-        rows[s.id].identity.reset();
-        return {};
-    }
-    core::Status Update(const session::Session& s) override { return Create(s); }
-    core::Result<session::Session> FindByToken(std::string_view token) override {
-        for (auto& [id, s] : rows) {
-            if (s.token == token) return FindById(id, true);
-        }
-        return selfservice::FlowNotFound();
-    }
-    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        session::Session s = it->second;
-        if (with_identity) {
-            auto i = ids_.Get(s.identity_id);
-            if (i) s.identity = *i;
-        }
-        return s;
-    }
-    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
-                                                               int64_t) override {
-        return std::vector<session::Session>{};
-    }
-    core::Result<int64_t> CountByIdentity(const core::Uuid&, std::optional<bool>) override { return 0; }
-    core::Result<int64_t> RevokeAllExcept(const core::Uuid&, const core::Uuid&) override { return 0; }
-    core::Result<int64_t> RevokeAll(const core::Uuid&) override { return 0; }
-    core::Status Revoke(const core::Uuid& id) override {
-        rows[id].active = false;
-        return {};
-    }
-    std::map<core::Uuid, session::Session> rows;
-
-  private:
-    MemoryIdentities& ids_;
-};
-
-class MemoryContinuity final : public selfservice::ContinuityRepository {
-  public:
-    core::Status Create(const selfservice::ContinuityContainer& c) override {
-        (void)c.payload.dump();
-        rows[c.id] = c;
-        return {};
-    }
-    core::Result<selfservice::ContinuityContainer> Get(const core::Uuid& id) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return core::NotFound("");
-        return it->second;
-    }
-    core::Status Delete(const core::Uuid& id) override {
-        rows.erase(id);
-        return {};
-    }
-    std::map<core::Uuid, selfservice::ContinuityContainer> rows;
-};
-
-// "hash:<pw>" stands for a hash; verifying is instant.
-class FakeHashing final : public strategy::password::PasswordHashing, public identity::PasswordHashing {
-  public:
-    core::Result<bool> Verify(std::string_view pw, std::string_view encoded) override {
-        return encoded == "hash:" + std::string(pw);
-    }
-    core::Status DummyVerify(std::string_view) override { return {}; }
-    core::Result<std::string> Hash(std::string_view pw) override { return "hash:" + std::string(pw); }
-    bool NeedsRehash(std::string_view) const override { return false; }
-    core::Status CheckImportedHash(std::string_view) override { return {}; }
-};
-
-class NoBreaches final : public crypto::PwnedRangeSource {
-  public:
-    core::Result<crypto::PwnedRangeResponse> FetchRange(std::string_view, std::string_view) override {
-        return crypto::PwnedRangeResponse{200, ""};
-    }
-};
 
 const config::Config& Cfg() {
     static const config::Config c = [] {
@@ -228,7 +101,7 @@ struct World {
     core::FakeClock clock;
     core::SeededRandom random{5};
     MemoryIdentities identity_repo;
-    MemorySessions session_repo{identity_repo};
+    MemorySessions session_repo{&identity_repo};
     bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
     bia::testing::MemoryFlows<selfservice::registration::RegistrationFlow> registration_flows;
     bia::testing::MemoryFlows<selfservice::settings::SettingsFlow> settings_flows;
