@@ -1,40 +1,24 @@
 #include "app/admin_client.hpp"
 
-#include <curl/curl.h>
+#include "net/http_client.hpp"
 
 namespace bia::app {
 
-namespace {
-size_t Append(char* data, size_t size, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
-}  // namespace
-
 core::Result<HttpReply> AdminRequest(const std::string& method, const std::string& url, const std::string& body) {
-    CURL* curl = curl_easy_init();
-    if (!curl) return core::Internal("unable to initialise libcurl");
-    HttpReply reply;
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Accept: application/json");
-    if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+    net::HttpRequest request;
+    request.method = method;
+    request.url = url;
+    request.headers.emplace_back("Accept", "application/json");
     if (!body.empty()) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+        request.headers.emplace_back("Content-Type", "application/json");
+        request.body = body;
     }
-    CURLcode rc = curl_easy_perform(curl);
-    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK)
-        return core::Unavailable(std::string("request to ") + url + " failed: " + curl_easy_strerror(rc));
-    return reply;
+    request.timeout = std::chrono::seconds(30);
+    request.max_body_bytes = size_t{64} << 20;  // a page of identities
+    request.accept_compressed = false;
+    net::HttpResponse answer = net::DefaultHttpClient().Send(request);
+    if (!answer.ok()) return core::Unavailable("request to " + url + " failed: " + answer.error);
+    return HttpReply{answer.status, std::move(answer.body)};
 }
 
 }  // namespace bia::app

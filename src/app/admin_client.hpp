@@ -1,5 +1,5 @@
 // A minimal HTTP client for the `bia identities` commands, which talk to a running server's
-// admin API like `kratos identities` does (libcurl).
+// admin API like `kratos identities` does (net::HttpClient).
 #pragma once
 
 #include <string>

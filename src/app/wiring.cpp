@@ -28,6 +28,7 @@
 #include "http/routes/system_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
+#include "net/http_client.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/error_store.hpp"
 #include "selfservice/flow/return_to.hpp"
@@ -88,6 +89,7 @@ struct Wiring::Parts {
     std::unique_ptr<http::routes::SystemRoutes> system_routes;
     std::unique_ptr<http::routes::AdminIdentityRoutes> admin_identity_routes;
     std::unique_ptr<crypto::CookieSealer> cookie_sealer;
+    net::CurlHttpClient http_client;  // every outbound call (breach checks, hooks, schemas)
     std::unique_ptr<crypto::HibpClient> hibp;
     std::unique_ptr<crypto::PasswordPolicy> password_policy;
     std::unique_ptr<selfservice::ReturnToValidator> return_to;
@@ -200,7 +202,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.continuity_sealer = std::make_unique<crypto::CookieSealer>(std::move(continuity_sealer));
     p.continuity =
         std::make_unique<selfservice::SealedContinuityRepository>(*p.storage.continuity, *p.continuity_sealer);
-    p.hibp = std::make_unique<crypto::HibpClient>();
+    p.hibp = std::make_unique<crypto::HibpClient>(crypto::HibpClientOptions{}, p.http_client);
     const auto& pw = cfg.selfservice.methods.password;
     crypto::PasswordPolicyOptions policy_options;
     policy_options.min_length = pw.min_password_length;

@@ -1,4 +1,4 @@
-// The libcurl implementation of PwnedRangeSource: one short GET per cache miss, with the 1 s
+// PwnedRangeSource over the outbound HTTP client (net::HttpClient): one short GET per cache miss, with the 1 s
 // connect timeout Kratos uses (settings-flow.md §8.2.1). Blocking — call it from offload
 // threads (the password policy runs there), never from an I/O thread.
 #pragma once
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crypto/pwned_range_source.hpp"
+#include "net/http_client.hpp"
 
 namespace bia::crypto {
 
@@ -24,13 +25,15 @@ std::string PwnedRangeUrl(std::string_view host, std::string_view prefix);
 
 class HibpClient final : public PwnedRangeSource {
   public:
-    explicit HibpClient(HibpClientOptions options = {});
-    // Fails with a 400 unless `prefix` is 5 hex digits, and with a 502 carrying curl's message
-    // when no HTTP answer arrived.
+    explicit HibpClient(HibpClientOptions options = {}, net::HttpClient& http = net::DefaultHttpClient())
+        : options_(std::move(options)), http_(http) {}
+    // Fails with a 400 unless `prefix` is 5 hex digits, and with a 502 carrying the transport's
+    // message when no HTTP answer arrived.
     core::Result<PwnedRangeResponse> FetchRange(std::string_view host, std::string_view prefix) override;
 
   private:
     HibpClientOptions options_;
+    net::HttpClient& http_;
 };
 
 }  // namespace bia::crypto

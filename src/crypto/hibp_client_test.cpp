@@ -13,89 +13,15 @@
 
 #include "core/clock.hpp"
 #include "crypto/password_policy.hpp"
+#include "testing/fake_http_client.hpp"
+#include "testing/loopback_http_server.hpp"
 
 namespace bia::crypto {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A one-connection-at-a-time HTTP/1.1 server on 127.0.0.1 that answers every request with a
-// canned response (or, when `silent`, reads the request and never answers).
-class LoopbackServer {
-  public:
-    LoopbackServer(int status, std::string body, bool silent = false)
-        : status_(status), body_(std::move(body)), silent_(silent) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-        EXPECT_EQ(::listen(listener_, 8), 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        thread_ = std::thread([this] { Serve(); });
-    }
-    ~LoopbackServer() {
-        stop_ = true;
-        thread_.join();
-        ::close(listener_);
-    }
-
-    std::string host() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::vector<std::string> requests() const {
-        std::lock_guard lock(mu_);
-        return requests_;
-    }
-
-  private:
-    void Serve() {
-        while (!stop_) {
-            pollfd p{listener_, POLLIN, 0};
-            if (::poll(&p, 1, 20) <= 0) continue;
-            const int fd = ::accept(listener_, nullptr, nullptr);
-            if (fd < 0) continue;
-            std::string request;
-            char buf[4096];
-            while (request.find("\r\n\r\n") == std::string::npos) {
-                pollfd q{fd, POLLIN, 0};
-                if (::poll(&q, 1, 1000) <= 0) break;
-                const ssize_t n = ::read(fd, buf, sizeof buf);
-                if (n <= 0) break;
-                request.append(buf, static_cast<size_t>(n));
-            }
-            {
-                std::lock_guard lock(mu_);
-                requests_.push_back(request);
-            }
-            if (silent_) {
-                while (!stop_) std::this_thread::sleep_for(10ms);
-            } else {
-                const std::string response = "HTTP/1.1 " + std::to_string(status_) +
-                                             " X\r\nContent-Length: " + std::to_string(body_.size()) +
-                                             "\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n" + body_;
-                size_t sent = 0;
-                while (sent < response.size()) {
-                    const ssize_t n = ::write(fd, response.data() + sent, response.size() - sent);
-                    if (n <= 0) break;
-                    sent += static_cast<size_t>(n);
-                }
-            }
-            ::close(fd);
-        }
-    }
-
-    int status_;
-    std::string body_;
-    bool silent_;
-    int listener_ = -1;
-    uint16_t port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
-    mutable std::mutex mu_;
-    std::vector<std::string> requests_;
-};
+using bia::testing::LoopbackServer;
 
 TEST(HibpClient, BuildsRangeUrls) {
     EXPECT_EQ(PwnedRangeUrl("api.pwnedpasswords.com", "5BAA6"), "https://api.pwnedpasswords.com/range/5BAA6");
@@ -189,6 +115,41 @@ TEST(HibpClient, PolicyReportsAnUnreachableServiceWhenAskedTo) {
     EXPECT_EQ((*r)->reason, "unexpected status code: 500");
     PasswordPolicy lenient({.hibp_host = server.host()}, client, clock);
     EXPECT_FALSE(lenient.Check("correct horse battery staple", {})->has_value());
+}
+
+}  // namespace
+}  // namespace bia::crypto
+
+namespace bia::crypto {
+namespace {
+
+// What HibpClient asks of the outbound client, and how it reads each kind of answer.
+TEST(HibpClient, AsksTheHttpClientWithItsLimits) {
+    net::HttpResponse ok;
+    ok.status = 200;
+    ok.body = "0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n";
+    net::HttpResponse big;
+    big.failure = net::HttpResponse::Failure::kTooLarge;
+    big.error = "too large";
+    bia::testing::FakeHttpClient http({ok, big});
+    HibpClient client({.connect_timeout = 1000ms, .total_timeout = 5000ms, .max_body_bytes = 1234}, http);
+    auto r = client.FetchRange("api.pwnedpasswords.com", "5BAA6");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, ok.body);
+    ASSERT_EQ(http.requests.size(), 1u);
+    const net::HttpRequest& sent = http.requests[0];
+    EXPECT_EQ(sent.method, "GET");
+    EXPECT_EQ(sent.url, "https://api.pwnedpasswords.com/range/5BAA6");
+    EXPECT_EQ(sent.connect_timeout, 1000ms);
+    EXPECT_EQ(sent.timeout, 5000ms);
+    EXPECT_EQ(sent.max_body_bytes, 1234u);
+    EXPECT_EQ(sent.max_redirects, 0);
+    EXPECT_EQ(sent.user_agent, "bia-password-policy");
+    auto oversized = client.FetchRange("api.pwnedpasswords.com", "5BAA6");
+    ASSERT_FALSE(oversized);
+    EXPECT_EQ(oversized.error().code, 502);
+    EXPECT_NE(oversized.error().reason.find("oversized"), std::string::npos);
 }
 
 }  // namespace

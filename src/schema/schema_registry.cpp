@@ -1,13 +1,12 @@
-#include <curl/curl.h>
-
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 
 #include "core/encoding.hpp"
+#include "net/http_client.hpp"
 #include "schema/identity_schema.hpp"
 #include "schema/schema.hpp"
 
@@ -15,8 +14,8 @@ namespace bia::schema {
 namespace {
 
 constexpr size_t kMaxDocumentBytes = size_t{16} << 20;
-constexpr long kHttpTimeoutSeconds = 10;
-constexpr long kMaxRedirects = 3;
+constexpr std::chrono::milliseconds kHttpTimeout{10000};
+constexpr int kMaxRedirects = 3;
 
 core::Error LoadError(const SchemaSource& source, const std::string& why) {
     return core::Internal("Unable to load identity schema \"" + source.id + "\" from \"" + source.url + "\": " + why);
@@ -47,60 +46,23 @@ core::Result<std::string> ReadFile(const std::string& path) {
     return data;
 }
 
-size_t CollectBody(char* ptr, size_t size, size_t nmemb, void* userdata) {
-    auto* body = static_cast<std::string*>(userdata);
-    const size_t n = size * nmemb;
-    if (body->size() + n > kMaxDocumentBytes) return 0;  // aborts the transfer
-    body->append(ptr, n);
-    return n;
-}
-
 core::Result<std::string> FetchHttp(const std::string& url) {
-    static std::once_flag init;
-    std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-    if (!curl) return core::Internal("unable to initialise libcurl");
-    std::string body;
-    char error[CURL_ERROR_SIZE] = {0};
-    CURL* h = curl.get();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    net::HttpRequest request;
+    request.url = url;
     // Schemas come from the operator's configuration and the request carries no credentials but
-    // the URL's own userinfo, which curl sends to that host only (UNRESTRICTED_AUTH off). A few
-    // redirects (a moved file, http → https) are followed, to http(s) only.
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
-    curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, kHttpTimeoutSeconds);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, kHttpTimeoutSeconds);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "bia");
-    // Proxies come from the environment, but, as with Go's ProxyFromEnvironment, loopback
-    // addresses are never proxied.
-    std::string no_proxy = "localhost,127.0.0.1,::1";
-    for (const char* name : {"NO_PROXY", "no_proxy"}) {
-        if (const char* v = std::getenv(name); v != nullptr && *v != '\0') {
-            no_proxy = std::string(v) + "," + no_proxy;
-            break;
-        }
+    // the URL's own userinfo, which goes to that host only. A few redirects (a moved file, http →
+    // https) are followed, to http(s) only.
+    request.max_redirects = kMaxRedirects;
+    request.timeout = request.connect_timeout = kHttpTimeout;
+    request.max_body_bytes = kMaxDocumentBytes;
+    const net::HttpResponse answer = net::DefaultHttpClient().Send(request);
+    if (answer.failure == net::HttpResponse::Failure::kTooLarge) {
+        return core::Internal("response larger than " + std::to_string(kMaxDocumentBytes) + " bytes");
     }
-    curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy.c_str());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CollectBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    const CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        if (rc == CURLE_WRITE_ERROR)
-            return core::Internal("response larger than " + std::to_string(kMaxDocumentBytes) + " bytes");
-        return core::Internal(std::string("GET ") + url + ": " + (error[0] ? error : curl_easy_strerror(rc)));
-    }
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status > 299)
-        return core::Internal("GET " + url + ": expected status 200 but got " + std::to_string(status));
-    return body;
+    if (!answer.ok()) return core::Internal("GET " + url + ": " + answer.error);
+    if (answer.status < 200 || answer.status > 299)
+        return core::Internal("GET " + url + ": expected status 200 but got " + std::to_string(answer.status));
+    return answer.body;
 }
 
 core::Result<std::string> FetchSource(const std::string& url) {

@@ -14,9 +14,11 @@
 #include <utility>
 #include <vector>
 
+#include "net/http_client.hpp"
+
 namespace bia::selfservice::hook {
 
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
+using HeaderList = net::HeaderList;
 
 // Defaults are Kratos's: its web hook HTTP client times out each attempt after 30 s and retries
 // twice, waiting 1 s, then 2 s (doubling, capped at 30 s).
@@ -76,7 +78,8 @@ struct SendResult {
 inline constexpr size_t kMaxAnswerBytes = size_t{5} << 20;
 
 // Never throws. `stop` may be null.
-SendResult Send(const OutgoingRequest& request, const RetryPolicy& policy, StopSignal* stop);
+SendResult Send(const OutgoingRequest& request, const RetryPolicy& policy, StopSignal* stop,
+                net::HttpClient& http = net::DefaultHttpClient());
 
 // The wait before retry number `attempt` (0-based) as go-retryablehttp's default backoff computes
 // it: Retry-After on 429/503 when present (capped at wait_max here), else wait_min·2^attempt
