@@ -40,6 +40,7 @@
 #include "strategy/method_module.hpp"
 #include "strategy/password/password_module.hpp"
 #include "strategy/profile/profile_module.hpp"
+#include "strategy/totp/totp_module.hpp"
 
 namespace bia::app {
 
@@ -51,6 +52,7 @@ namespace {
 constexpr strategy::MethodFactory kMethodModules[] = {
     &strategy::profile::MakeProfileModule,
     &strategy::password::MakePasswordModule,
+    &strategy::totp::MakeTotpModule,
 };
 
 // identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share

@@ -57,6 +57,20 @@ Message Expired(int id, std::string_view flow, core::TimePoint expired_at, core:
 }  // namespace
 
 Message NewInfoLogin() { return Info(kInfoLogin, "Sign in"); }
+Message NewInfoLoginTotpLabel() { return Info(kInfoLoginTotpLabel, "Authentication code"); }
+Message NewInfoLoginTotp() { return Info(kInfoLoginTotp, "Use Authenticator"); }
+Message NewInfoSettingsUnlinkTotp() { return Info(kInfoSettingsUnlinkTotp, "Unlink TOTP Authenticator App"); }
+Message NewInfoSettingsTotpQrCode() { return Info(kInfoSettingsTotpQrCode, "Authenticator app QR code"); }
+Message NewInfoSettingsTotpSecret(std::string_view secret) {
+    return Make(kInfoSettingsTotpSecret, kTypeInfo, std::string(secret), json{{"secret", secret}});
+}
+Message NewInfoSettingsTotpSecretLabel() {
+    return Info(kInfoSettingsTotpSecretLabel,
+                "This is your authenticator app secret. Use it if you can not scan the QR code.");
+}
+Message NewErrorValidationNoTotpDevice() {
+    return Err(kErrorValidationNoTotpDevice, "You have no TOTP device set up.");
+}
 Message NewInfoLoginReAuth() {
     return Info(kInfoLoginReAuth, "Please confirm this action by verifying that it is you.");
 }

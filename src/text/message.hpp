@@ -35,8 +35,14 @@ struct Message {
 inline constexpr int kInfoLogin = 1010001;
 inline constexpr int kInfoLoginReAuth = 1010003;
 inline constexpr int kInfoLoginMfa = 1010004;
+inline constexpr int kInfoLoginTotpLabel = 1010006;
+inline constexpr int kInfoLoginTotp = 1010009;
 inline constexpr int kInfoRegistration = 1040001;
 inline constexpr int kInfoSettingsUpdateSuccess = 1050001;
+inline constexpr int kInfoSettingsUnlinkTotp = 1050004;
+inline constexpr int kInfoSettingsTotpQrCode = 1050005;
+inline constexpr int kInfoSettingsTotpSecret = 1050006;
+inline constexpr int kInfoSettingsTotpSecretLabel = 1050017;
 inline constexpr int kInfoRecoverySuccessful = 1060001;
 inline constexpr int kInfoNodeLabelInputPassword = 1070001;
 inline constexpr int kInfoNodeLabelGenerated = 1070002;
@@ -52,6 +58,7 @@ inline constexpr int kErrorValidationInvalidCredentials = 4000006;
 inline constexpr int kErrorValidationDuplicateCredentials = 4000007;
 inline constexpr int kErrorValidationTotpVerifierWrong = 4000008;
 inline constexpr int kErrorValidationIdentifierMissing = 4000009;
+inline constexpr int kErrorValidationNoTotpDevice = 4000011;
 inline constexpr int kErrorValidationPasswordIdentifierTooSimilar = 4000031;
 inline constexpr int kErrorValidationPasswordMinLength = 4000032;
 inline constexpr int kErrorValidationPasswordMaxLength = 4000033;
@@ -68,8 +75,15 @@ inline constexpr int kErrorValidationSettingsFlowExpired = 4050001;
 Message NewInfoLogin();                  // 1010001 "Sign in"
 Message NewInfoLoginReAuth();            // 1010003
 Message NewInfoLoginMfa();               // 1010004
+Message NewInfoLoginTotpLabel();         // 1010006 "Authentication code"
+Message NewInfoLoginTotp();              // 1010009 "Use Authenticator"
 Message NewInfoRegistration();           // 1040001 "Sign up"
 Message NewInfoSettingsUpdateSuccess();  // 1050001 (type success, G2)
+Message NewInfoSettingsUnlinkTotp();     // 1050004 "Unlink TOTP Authenticator App"
+Message NewInfoSettingsTotpQrCode();     // 1050005 "Authenticator app QR code"
+// 1050006: the secret itself, with context {"secret"}.
+Message NewInfoSettingsTotpSecret(std::string_view secret);
+Message NewInfoSettingsTotpSecretLabel();  // 1050017
 // 1060001: minutes until `privileged_until` as seen at `now`.
 Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint now);
 Message NewInfoNodeInputPassword();  // 1070001 "Password"
@@ -88,6 +102,7 @@ Message NewErrorValidationInvalidCredentials();                                 
 Message NewErrorValidationDuplicateCredentials();                                        // 4000007
 Message NewErrorValidationTotpVerifierWrong();                                           // 4000008
 Message NewErrorValidationIdentifierMissing();                                           // 4000009
+Message NewErrorValidationNoTotpDevice();                                                // 4000011
 Message NewErrorValidationPasswordIdentifierTooSimilar();                                // 4000031
 Message NewErrorValidationPasswordMinLength(int64_t min_length, int64_t actual_length);  // 4000032
 Message NewErrorValidationPasswordMaxLength(int64_t max_length, int64_t actual_length);  // 4000033

@@ -1,0 +1,113 @@
+// TOTP as second factor (settings-flow.md §8.3, surrounding-api.md §7 aal2 login), driven with
+// Ory's published clients: @ory/client 0.2.0-alpha.60 (G1 V0alpha2Api) enrols, @ory/kratos-client
+// 26.2.0 (G2 FrontendApi) logs in at aal2. Codes are computed here with node:crypto (RFC 6238),
+// independent of Bia's implementation.
+
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { startBia, uniqueEmail } from './lib/server.js';
+
+const PASSWORD = 'correct horse battery staple 42';
+const node = (flow, name, group = 'totp') =>
+  flow.ui.nodes.find((n) => (n.attributes.name === name || n.attributes.id === name) && n.group === group);
+const messageIds = (list) => (list || []).map((m) => m.id);
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+function totp(secretBase32, atMs = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, '0');
+}
+
+describe('totp: enrol in settings, then log in at aal2', { timeout: 120_000 }, () => {
+  let bia;
+  before(async () => {
+    bia = await startBia({
+      config: { selfservice: { methods: { totp: { enabled: true, config: { issuer: 'Bia Test' } } } } },
+    });
+  });
+  after(async () => { await bia?.close(); });
+
+  it('shows a QR code and secret, confirms a code, raises the session to aal2, and asks for TOTP at aal2 login', async () => {
+    const email = uniqueEmail('totp');
+    const { data: reg } = await bia.v0public.initializeSelfServiceRegistrationFlowWithoutBrowser();
+    const { data: registered } = await bia.v0public.submitSelfServiceRegistrationFlow(reg.id, {
+      method: 'password', password: PASSWORD, traits: { email },
+    });
+    const token = registered.session_token;
+
+    const { data: flow } = await bia.v0public.initializeSelfServiceSettingsFlowWithoutBrowser(token);
+    const qr = node(flow, 'totp_qr');
+    assert.equal(qr.type, 'img');
+    assert.match(qr.attributes.src, /^data:image\/png;base64,/);
+    assert.equal(qr.attributes.width, 256);
+    const png = Buffer.from(qr.attributes.src.split(',')[1], 'base64');
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    const secretNode = node(flow, 'totp_secret_key');
+    assert.equal(secretNode.type, 'text');
+    assert.equal(secretNode.attributes.text.id, 1050006);
+    const secret = secretNode.attributes.text.context.secret;
+    assert.equal(secretNode.attributes.text.text, secret);
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    assert.equal(node(flow, 'totp_code').meta.label.id, 1070006);
+    assert.equal(node(flow, 'method').attributes.value, 'totp');
+
+    // A wrong code keeps the form with 4000008 on totp_code.
+    const wrongCode = totp(secret, Date.now() - 5 * 60_000);
+    const wrong = await bia.v0public
+      .submitSelfServiceSettingsFlow(flow.id, { method: 'totp', totp_code: wrongCode }, token)
+      .catch((e) => e.response);
+    assert.equal(wrong.status, 400);
+    assert.deepEqual(messageIds(node(wrong.data, 'totp_code').messages), [4000008]);
+
+    const done = await bia.v0public.submitSelfServiceSettingsFlow(flow.id, { method: 'totp', totp_code: totp(secret) }, token);
+    assert.equal(done.status, 200);
+    assert.equal(done.data.state, 'success');
+    assert.ok(node(done.data, 'totp_unlink'), 'the success flow offers unlinking');
+    const who = await bia.frontendApi.toSession({ xSessionToken: token });
+    assert.equal(who.data.authenticator_assurance_level, 'aal2');
+    assert.deepEqual(who.data.authentication_methods.map((m) => m.method), ['password', 'totp']);
+    const admin = await bia.identityApi.getIdentity({ id: registered.identity.id });
+    assert.ok(admin.data.credentials.totp, 'the identity has a totp credential');
+
+    // A fresh password login is aal1; the aal2 login flow asks for the code (G2 FrontendApi).
+    const { data: loginFlow } = await bia.frontendApi.createNativeLoginFlow();
+    const { data: loggedIn } = await bia.frontendApi.updateLoginFlow({
+      flow: loginFlow.id, updateLoginFlowBody: { method: 'password', identifier: email, password: PASSWORD },
+    });
+    const aal1 = loggedIn.session_token;
+    assert.equal(loggedIn.session.authenticator_assurance_level, 'aal1');
+    const { data: mfa } = await bia.frontendApi.createNativeLoginFlow({ aal: 'aal2', xSessionToken: aal1 });
+    assert.equal(mfa.requested_aal, 'aal2');
+    assert.ok(messageIds(mfa.ui.messages).includes(1010004));
+    assert.equal(node(mfa, 'totp_code').meta.label.id, 1010006);
+    assert.equal(mfa.ui.nodes.find((n) => n.attributes.name === 'password'), undefined, 'no first factor at aal2');
+    const upgraded = await bia.frontendApi.updateLoginFlow({
+      flow: mfa.id, xSessionToken: aal1, updateLoginFlowBody: { method: 'totp', totp_code: totp(secret) },
+    });
+    assert.equal(upgraded.status, 200);
+    assert.equal(upgraded.data.session.authenticator_assurance_level, 'aal2');
+    const after2 = await bia.frontendApi.toSession({ xSessionToken: aal1 });
+    assert.equal(after2.data.authenticator_assurance_level, 'aal2');
+  });
+});
