@@ -22,6 +22,8 @@ function(bia_module name)
       list(APPEND unit_sources ${src})
     elseif(src MATCHES "_dbtest\\.cpp$")
       list(APPEND db_sources ${src})
+    elseif(src MATCHES "_fuzz\\.cpp$")
+      message(FATAL_ERROR "${src}: fuzz targets live in test/fuzz/${ARG_DIR}/, not src/")
     elseif(src MATCHES "/main\\.cpp$")
       # main.cpp is built by its executable
     else()

@@ -35,14 +35,14 @@ core::Status PrepareSchema(Db& db, bool migrate, std::vector<std::string>* appli
     return {};
 }
 
-template <class Flow, class Store, class Db>
+// The backend's flow store (its NewFlowStore, found by argument-dependent lookup) for `Flow`.
+template <class Flow, class Db>
 std::unique_ptr<selfservice::FlowRepository<Flow>> MakeFlowRepository(Db& db) {
-    return std::make_unique<selfservice::FlowRepository<Flow>>(
-        std::make_unique<Store>(db, selfservice::FlowTableOf<Flow>()));
+    return std::make_unique<selfservice::FlowRepository<Flow>>(NewFlowStore(db, selfservice::FlowTableOf<Flow>()));
 }
 
 // One backend's repository classes, selected by the `Repos` traits below.
-template <class Db, class Identities, class Sessions, class Errors, class Flows, class Continuity, class Expired>
+template <class Db, class Identities, class Sessions, class Errors, class Continuity, class Expired>
 core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector<std::string>* applied) {
     BIA_TRY(PrepareSchema(*db, migrate, applied));
     Storage s;
@@ -50,9 +50,9 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.identities = std::make_unique<Identities>(ref);
     s.sessions = std::make_unique<Sessions>(ref);
     s.errors = std::make_unique<Errors>(ref);
-    s.login_flows = MakeFlowRepository<selfservice::login::LoginFlow, Flows>(ref);
-    s.registration_flows = MakeFlowRepository<selfservice::registration::RegistrationFlow, Flows>(ref);
-    s.settings_flows = MakeFlowRepository<selfservice::settings::SettingsFlow, Flows>(ref);
+    s.login_flows = MakeFlowRepository<selfservice::login::LoginFlow>(ref);
+    s.registration_flows = MakeFlowRepository<selfservice::registration::RegistrationFlow>(ref);
+    s.settings_flows = MakeFlowRepository<selfservice::settings::SettingsFlow>(ref);
     s.continuity = std::make_unique<Continuity>(ref);
     s.expired = std::make_unique<Expired>(ref);
     s.ping = [&ref] { return ref.Ping(); };
@@ -67,16 +67,16 @@ core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vec
         namespace pg = persistence::postgres;
         BIA_TRY_ASSIGN(auto db, pg::Database::Open(dsn));
         return Assemble<pg::Database, pg::IdentityRepositoryPostgres, pg::SessionRepositoryPostgres,
-                        pg::ErrorRepositoryPostgres, pg::FlowStorePostgres, pg::ContinuityRepositoryPostgres,
-                        pg::ExpiredRecordsPostgres>(std::move(db), migrate, applied);
+                        pg::ErrorRepositoryPostgres, pg::ContinuityRepositoryPostgres, pg::ExpiredRecordsPostgres>(
+            std::move(db), migrate, applied);
     }
     namespace sq = persistence::sqlite;
     BIA_TRY_ASSIGN(auto db, sq::Database::Open(dsn));
     // An in-memory database is new on every start: it always needs its schema.
     const bool memory = dsn == "memory";
     return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::SessionRepositorySqlite, sq::ErrorRepositorySqlite,
-                    sq::FlowStoreSqlite, sq::ContinuityRepositorySqlite, sq::ExpiredRecordsSqlite>(
-        std::move(db), migrate || memory, applied);
+                    sq::ContinuityRepositorySqlite, sq::ExpiredRecordsSqlite>(std::move(db), migrate || memory,
+                                                                              applied);
 }
 
 core::Result<std::vector<std::string>> MigrateDsn(const std::string& dsn) {

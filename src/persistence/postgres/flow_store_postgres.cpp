@@ -6,19 +6,18 @@
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::persistence::postgres {
+namespace {
 
 using selfservice::FlowColumnValue;
 
 // The statements of one table, built once per process.
-struct FlowStorePostgres::Sql {
+struct PostgresFlowSql {
     std::string insert, update, select;
 };
 
-namespace {
-
-const FlowStorePostgres::Sql& PostgresFlowSql(const selfservice::FlowTable& t) {
+const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
     static std::mutex mu;
-    static std::map<std::string, FlowStorePostgres::Sql, std::less<>> texts;
+    static std::map<std::string, PostgresFlowSql, std::less<>> texts;
     std::lock_guard lock(mu);
     if (auto it = texts.find(t.table); it != texts.end()) return it->second;
     std::string names, marks, sets;
@@ -31,9 +30,9 @@ const FlowStorePostgres::Sql& PostgresFlowSql(const selfservice::FlowTable& t) {
         }
     }
     const std::string table(t.table);
-    FlowStorePostgres::Sql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
-                             "UPDATE " + table + " SET " + sets + " WHERE id = $" + std::to_string(set_n + 1),
-                             "SELECT " + names + " FROM " + table + " WHERE id = $1"};
+    PostgresFlowSql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
+                      "UPDATE " + table + " SET " + sets + " WHERE id = $" + std::to_string(set_n + 1),
+                      "SELECT " + names + " FROM " + table + " WHERE id = $1"};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -66,30 +65,44 @@ core::Result<Rows> WriteFlow(Database& db, const std::string& sql, const selfser
     return lease->Query(sql, p);
 }
 
+class PostgresFlowStore final : public selfservice::FlowStore {
+  public:
+    PostgresFlowStore(Database& db, const selfservice::FlowTable& table)
+        : db_(db), table_(table), sql_(PostgresFlowSqlFor(table)) {}
+
+    const selfservice::FlowTable& table() const override { return table_; }
+
+    core::Status Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY(WriteFlow(db_, sql_.insert, f, values, selfservice::FlowWrite::kInsert));
+        return {};
+    }
+
+    core::Status Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY_ASSIGN(Rows r, WriteFlow(db_, sql_.update, f, values, selfservice::FlowWrite::kUpdate));
+        if (r.affected() == 0) return selfservice::FlowNotFound();
+        return {};
+    }
+
+    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
+        Params p;
+        p.Add(id);
+        return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowRecord> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(sql_.select, p));
+            if (r.empty()) return selfservice::FlowNotFound();
+            return selfservice::ReadFlowRecord(table_, PostgresFlowRow{r});
+        });
+    }
+
+  private:
+    Database& db_;
+    const selfservice::FlowTable& table_;
+    const PostgresFlowSql& sql_;
+};
+
 }  // namespace
 
-FlowStorePostgres::FlowStorePostgres(Database& db, const selfservice::FlowTable& table)
-    : db_(db), table_(table), sql_(PostgresFlowSql(table)) {}
-
-core::Status FlowStorePostgres::Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
-    BIA_TRY(WriteFlow(db_, sql_.insert, f, values, selfservice::FlowWrite::kInsert));
-    return {};
-}
-
-core::Status FlowStorePostgres::Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
-    BIA_TRY_ASSIGN(Rows r, WriteFlow(db_, sql_.update, f, values, selfservice::FlowWrite::kUpdate));
-    if (r.affected() == 0) return selfservice::FlowNotFound();
-    return {};
-}
-
-core::Result<selfservice::FlowRecord> FlowStorePostgres::Get(const core::Uuid& id) {
-    Params p;
-    p.Add(id);
-    return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowRecord> {
-        BIA_TRY_ASSIGN(Rows r, c.Query(sql_.select, p));
-        if (r.empty()) return selfservice::FlowNotFound();
-        return selfservice::ReadFlowRecord(table_, PostgresFlowRow{r});
-    });
+std::unique_ptr<selfservice::FlowStore> NewFlowStore(Database& db, const selfservice::FlowTable& table) {
+    return std::make_unique<PostgresFlowStore>(db, table);
 }
 
 }  // namespace bia::persistence::postgres

@@ -2,27 +2,14 @@
 // stored as jsonb, times with PostgreSQL's microseconds.
 #pragma once
 
+#include <memory>
+
 #include "persistence/postgres/database.hpp"
 #include "selfservice/flow/flow_store.hpp"
 
 namespace bia::persistence::postgres {
 
-class FlowStorePostgres final : public selfservice::FlowStore {
-  public:
-    FlowStorePostgres(Database& db, const selfservice::FlowTable& table);
-    const selfservice::FlowTable& table() const override { return table_; }
-    core::Status Create(const selfservice::FlowBase& flow,
-                        std::span<const selfservice::FlowColumnValue> values) override;
-    core::Status Update(const selfservice::FlowBase& flow,
-                        std::span<const selfservice::FlowColumnValue> values) override;
-    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override;
-
-    struct Sql;
-
-  private:
-    Database& db_;
-    const selfservice::FlowTable& table_;
-    const Sql& sql_;
-};
+// The store of `table` on `db` (which must outlive it).
+std::unique_ptr<selfservice::FlowStore> NewFlowStore(Database& db, const selfservice::FlowTable& table);
 
 }  // namespace bia::persistence::postgres

@@ -14,31 +14,14 @@
 #include "persistence/postgres/identity_repository_postgres.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
-#include "selfservice/login/login_flow.hpp"
-#include "selfservice/registration/registration_flow.hpp"
-#include "selfservice/settings/settings_flow.hpp"
+#include "persistence/testing/backend_stores.hpp"
 
 namespace bia::persistence::postgres {
 
-struct PostgresTestHandle {
+struct PostgresTestHandle : persistence::testing::BackendStores<IdentityRepositoryPostgres, SessionRepositoryPostgres,
+                                                                ContinuityRepositoryPostgres, ErrorRepositoryPostgres,
+                                                                ExpiredRecordsPostgres> {
     std::unique_ptr<testing::TestDatabase> database;
-    std::unique_ptr<IdentityRepositoryPostgres> identities_repo;
-    std::unique_ptr<SessionRepositoryPostgres> sessions_repo;
-    std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
-    std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
-    std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
-    std::unique_ptr<ContinuityRepositoryPostgres> continuity_repo;
-    std::unique_ptr<ErrorRepositoryPostgres> errors_repo;
-    std::unique_ptr<ExpiredRecordsPostgres> expired_repo;
-
-    identity::IdentityRepository& identities() { return *identities_repo; }
-    session::SessionRepository& sessions() { return *sessions_repo; }
-    selfservice::login::LoginFlowRepository& login_flows() { return *login_repo; }
-    selfservice::registration::RegistrationFlowRepository& registration_flows() { return *registration_repo; }
-    selfservice::settings::SettingsFlowRepository& settings_flows() { return *settings_repo; }
-    selfservice::ContinuityRepository& continuity() { return *continuity_repo; }
-    selfservice::ErrorRepository& errors() { return *errors_repo; }
-    cleanup::ExpiredRecords& expired() { return *expired_repo; }
 
     int64_t Count(std::string_view table) {
         auto n = database->db().Read([&](Connection& c) -> core::Result<int64_t> {
@@ -60,14 +43,7 @@ struct PostgresTestHandle {
     }
 
     ~PostgresTestHandle() {
-        expired_repo.reset();
-        errors_repo.reset();
-        continuity_repo.reset();
-        settings_repo.reset();
-        registration_repo.reset();
-        login_repo.reset();
-        sessions_repo.reset();
-        identities_repo.reset();
+        CloseStores();
         database.reset();
     }
 };
@@ -77,18 +53,7 @@ struct PostgresTestBackend {
         auto h = std::make_unique<PostgresTestHandle>();
         h->database = testing::TestDatabase::Create();
         Database& db = h->database->db();
-        h->identities_repo = std::make_unique<IdentityRepositoryPostgres>(db);
-        h->sessions_repo = std::make_unique<SessionRepositoryPostgres>(db);
-        h->login_repo = std::make_unique<selfservice::login::LoginFlowRepository>(
-            std::make_unique<FlowStorePostgres>(db, selfservice::FlowTableOf<selfservice::login::LoginFlow>()));
-        h->registration_repo =
-            std::make_unique<selfservice::registration::RegistrationFlowRepository>(std::make_unique<FlowStorePostgres>(
-                db, selfservice::FlowTableOf<selfservice::registration::RegistrationFlow>()));
-        h->settings_repo = std::make_unique<selfservice::settings::SettingsFlowRepository>(
-            std::make_unique<FlowStorePostgres>(db, selfservice::FlowTableOf<selfservice::settings::SettingsFlow>()));
-        h->continuity_repo = std::make_unique<ContinuityRepositoryPostgres>(db);
-        h->errors_repo = std::make_unique<ErrorRepositoryPostgres>(db);
-        h->expired_repo = std::make_unique<ExpiredRecordsPostgres>(db);
+        h->OpenStores(db);
         return h;
     }
     // For the self-service store contract (flow_repository_contract.hpp).

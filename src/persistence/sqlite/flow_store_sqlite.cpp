@@ -6,20 +6,19 @@
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::persistence::sqlite {
+namespace {
 
 using selfservice::FlowColumnValue;
 
 // The statements of one table, built once per process: the statement cache is keyed by the
 // text's address, so the texts must outlive every connection.
-struct FlowStoreSqlite::Sql {
+struct SqliteFlowSql {
     std::string insert, update, select;
 };
 
-namespace {
-
-const FlowStoreSqlite::Sql& SqliteFlowSql(const selfservice::FlowTable& t) {
+const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
     static std::mutex mu;
-    static std::map<std::string, FlowStoreSqlite::Sql, std::less<>> texts;
+    static std::map<std::string, SqliteFlowSql, std::less<>> texts;
     std::lock_guard lock(mu);
     if (auto it = texts.find(t.table); it != texts.end()) return it->second;
     std::string names, marks, sets;
@@ -29,9 +28,9 @@ const FlowStoreSqlite::Sql& SqliteFlowSql(const selfservice::FlowTable& t) {
         if (c != "id" && c != "created_at") sets += (sets.empty() ? "" : ", ") + std::string(c) + " = ?";
     }
     const std::string table(t.table);
-    FlowStoreSqlite::Sql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
-                           "UPDATE " + table + " SET " + sets + " WHERE id = ?",
-                           "SELECT " + names + " FROM " + table + " WHERE id = ?"};
+    SqliteFlowSql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
+                    "UPDATE " + table + " SET " + sets + " WHERE id = ?",
+                    "SELECT " + names + " FROM " + table + " WHERE id = ?"};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -56,36 +55,54 @@ struct SqliteFlowRow {
     nlohmann::json Json(int c) const { return nlohmann::json::parse(st.TextView(c), nullptr, false); }
 };
 
+class SqliteFlowStore final : public selfservice::FlowStore {
+  public:
+    SqliteFlowStore(Database& db, const selfservice::FlowTable& table)
+        : db_(db), table_(table), sql_(SqliteFlowSqlFor(table)) {}
+
+    const selfservice::FlowTable& table() const override { return table_; }
+
+    core::Status Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY(Write(sql_.insert, f, values, selfservice::FlowWrite::kInsert));
+        return {};
+    }
+
+    core::Status Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY_ASSIGN(int changed, Write(sql_.update, f, values, selfservice::FlowWrite::kUpdate));
+        if (changed == 0) return selfservice::FlowNotFound();
+        return {};
+    }
+
+    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.select.c_str()));
+        st.Bind(1, id);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return selfservice::FlowNotFound();
+        return selfservice::ReadFlowRecord(table_, SqliteFlowRow{st});
+    }
+
+  private:
+    // Runs an insert or update; the number of rows it changed.
+    core::Result<int> Write(const std::string& sql, const selfservice::FlowBase& f,
+                            std::span<const FlowColumnValue> values, selfservice::FlowWrite write) {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(sql.c_str()));
+        SqliteParamSink sink{st};
+        selfservice::AppendFlowParams(sink, f, values, write);
+        BIA_TRY(st.Run());
+        return sqlite3_changes(lease->raw());
+    }
+
+    Database& db_;
+    const selfservice::FlowTable& table_;
+    const SqliteFlowSql& sql_;
+};
+
 }  // namespace
 
-FlowStoreSqlite::FlowStoreSqlite(Database& db, const selfservice::FlowTable& table)
-    : db_(db), table_(table), sql_(SqliteFlowSql(table)) {}
-
-core::Status FlowStoreSqlite::Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.insert.c_str()));
-    SqliteParamSink sink{st};
-    selfservice::AppendFlowParams(sink, f, values, selfservice::FlowWrite::kInsert);
-    return st.Run();
-}
-
-core::Status FlowStoreSqlite::Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.update.c_str()));
-    SqliteParamSink sink{st};
-    selfservice::AppendFlowParams(sink, f, values, selfservice::FlowWrite::kUpdate);
-    BIA_TRY(st.Run());
-    if (sqlite3_changes(lease->raw()) == 0) return selfservice::FlowNotFound();
-    return {};
-}
-
-core::Result<selfservice::FlowRecord> FlowStoreSqlite::Get(const core::Uuid& id) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.select.c_str()));
-    st.Bind(1, id);
-    BIA_TRY_ASSIGN(bool row, st.Step());
-    if (!row) return selfservice::FlowNotFound();
-    return selfservice::ReadFlowRecord(table_, SqliteFlowRow{st});
+std::unique_ptr<selfservice::FlowStore> NewFlowStore(Database& db, const selfservice::FlowTable& table) {
+    return std::make_unique<SqliteFlowStore>(db, table);
 }
 
 }  // namespace bia::persistence::sqlite

@@ -19,32 +19,15 @@
 #include "persistence/sqlite/flow_store_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
-#include "selfservice/login/login_flow.hpp"
-#include "selfservice/registration/registration_flow.hpp"
-#include "selfservice/settings/settings_flow.hpp"
+#include "persistence/testing/backend_stores.hpp"
 
 namespace bia::persistence::sqlite {
 
-struct SqliteTestHandle {
+struct SqliteTestHandle
+    : persistence::testing::BackendStores<IdentityRepositorySqlite, SessionRepositorySqlite, ContinuityRepositorySqlite,
+                                          ErrorRepositorySqlite, ExpiredRecordsSqlite> {
     std::filesystem::path dir;
     std::unique_ptr<Database> db;
-    std::unique_ptr<IdentityRepositorySqlite> identities_repo;
-    std::unique_ptr<SessionRepositorySqlite> sessions_repo;
-    std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
-    std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
-    std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
-    std::unique_ptr<ContinuityRepositorySqlite> continuity_repo;
-    std::unique_ptr<ErrorRepositorySqlite> errors_repo;
-    std::unique_ptr<ExpiredRecordsSqlite> expired_repo;
-
-    identity::IdentityRepository& identities() { return *identities_repo; }
-    session::SessionRepository& sessions() { return *sessions_repo; }
-    selfservice::login::LoginFlowRepository& login_flows() { return *login_repo; }
-    selfservice::registration::RegistrationFlowRepository& registration_flows() { return *registration_repo; }
-    selfservice::settings::SettingsFlowRepository& settings_flows() { return *settings_repo; }
-    selfservice::ContinuityRepository& continuity() { return *continuity_repo; }
-    selfservice::ErrorRepository& errors() { return *errors_repo; }
-    cleanup::ExpiredRecords& expired() { return *expired_repo; }
 
     // Raw reads on a connection of the pool, past the repositories (and past the statement cache,
     // whose keys are string-literal addresses).
@@ -72,14 +55,7 @@ struct SqliteTestHandle {
     }
 
     ~SqliteTestHandle() {
-        expired_repo.reset();
-        errors_repo.reset();
-        continuity_repo.reset();
-        settings_repo.reset();
-        registration_repo.reset();
-        login_repo.reset();
-        sessions_repo.reset();
-        identities_repo.reset();
+        CloseStores();
         db.reset();
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
@@ -97,18 +73,7 @@ struct SqliteTestBackend {
         h->db = std::move(*db);
         auto m = h->db->Migrate();
         EXPECT_TRUE(m) << (m ? "" : m.error().reason + " " + m.error().debug);
-        h->identities_repo = std::make_unique<IdentityRepositorySqlite>(*h->db);
-        h->sessions_repo = std::make_unique<SessionRepositorySqlite>(*h->db);
-        h->login_repo = std::make_unique<selfservice::login::LoginFlowRepository>(
-            std::make_unique<FlowStoreSqlite>(*h->db, selfservice::FlowTableOf<selfservice::login::LoginFlow>()));
-        h->registration_repo =
-            std::make_unique<selfservice::registration::RegistrationFlowRepository>(std::make_unique<FlowStoreSqlite>(
-                *h->db, selfservice::FlowTableOf<selfservice::registration::RegistrationFlow>()));
-        h->settings_repo = std::make_unique<selfservice::settings::SettingsFlowRepository>(
-            std::make_unique<FlowStoreSqlite>(*h->db, selfservice::FlowTableOf<selfservice::settings::SettingsFlow>()));
-        h->continuity_repo = std::make_unique<ContinuityRepositorySqlite>(*h->db);
-        h->errors_repo = std::make_unique<ErrorRepositorySqlite>(*h->db);
-        h->expired_repo = std::make_unique<ExpiredRecordsSqlite>(*h->db);
+        h->OpenStores(*h->db);
         return h;
     }
     // For the self-service store contract (flow_repository_contract.hpp).

@@ -1,0 +1,70 @@
+// Every repository of one backend on one database, as the contract suites use them: the test
+// handles of persistence/sqlite and persistence/postgres derive from it with their own classes.
+// Flow stores come from the backend's NewFlowStore (found by argument-dependent lookup on `Db`).
+// Test-only (header-only).
+#pragma once
+
+#include <memory>
+
+#include "cleanup/expired_records.hpp"
+#include "identity/identity_repository.hpp"
+#include "selfservice/flow/continuity.hpp"
+#include "selfservice/flow/error_store.hpp"
+#include "selfservice/login/login_flow.hpp"
+#include "selfservice/registration/registration_flow.hpp"
+#include "selfservice/settings/settings_flow.hpp"
+#include "session/session_repository.hpp"
+
+namespace bia::persistence::testing {
+
+template <class Identities, class Sessions, class Continuity, class Errors, class Expired>
+struct BackendStores {
+    std::unique_ptr<Identities> identities_repo;
+    std::unique_ptr<Sessions> sessions_repo;
+    std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
+    std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
+    std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
+    std::unique_ptr<Continuity> continuity_repo;
+    std::unique_ptr<Errors> errors_repo;
+    std::unique_ptr<Expired> expired_repo;
+
+    identity::IdentityRepository& identities() { return *identities_repo; }
+    session::SessionRepository& sessions() { return *sessions_repo; }
+    selfservice::login::LoginFlowRepository& login_flows() { return *login_repo; }
+    selfservice::registration::RegistrationFlowRepository& registration_flows() { return *registration_repo; }
+    selfservice::settings::SettingsFlowRepository& settings_flows() { return *settings_repo; }
+    selfservice::ContinuityRepository& continuity() { return *continuity_repo; }
+    selfservice::ErrorRepository& errors() { return *errors_repo; }
+    cleanup::ExpiredRecords& expired() { return *expired_repo; }
+
+    template <class Db>
+    void OpenStores(Db& db) {
+        identities_repo = std::make_unique<Identities>(db);
+        sessions_repo = std::make_unique<Sessions>(db);
+        login_repo = FlowsOn<selfservice::login::LoginFlow>(db);
+        registration_repo = FlowsOn<selfservice::registration::RegistrationFlow>(db);
+        settings_repo = FlowsOn<selfservice::settings::SettingsFlow>(db);
+        continuity_repo = std::make_unique<Continuity>(db);
+        errors_repo = std::make_unique<Errors>(db);
+        expired_repo = std::make_unique<Expired>(db);
+    }
+    // Before the database goes: repositories hold references to it.
+    void CloseStores() {
+        expired_repo.reset();
+        errors_repo.reset();
+        continuity_repo.reset();
+        settings_repo.reset();
+        registration_repo.reset();
+        login_repo.reset();
+        sessions_repo.reset();
+        identities_repo.reset();
+    }
+
+  private:
+    template <class Flow, class Db>
+    static std::unique_ptr<selfservice::FlowRepository<Flow>> FlowsOn(Db& db) {
+        return std::make_unique<selfservice::FlowRepository<Flow>>(NewFlowStore(db, selfservice::FlowTableOf<Flow>()));
+    }
+};
+
+}  // namespace bia::persistence::testing
