@@ -50,16 +50,7 @@ TEST(HibpClient, NonOkStatusIsAValueNotAnError) {
 }
 
 TEST(HibpClient, RefusedConnectionIsAnError) {
-    // Reserve a port, then free it: nothing listens there.
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    auto r = HibpClient().FetchRange("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "5BAA6");
+    auto r = HibpClient().FetchRange("http://127.0.0.1:" + std::to_string(bia::testing::UnusedLoopbackPort()), "5BAA6");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, 502);
     EXPECT_FALSE(r.error().reason.empty());

@@ -96,16 +96,8 @@ TEST(CurlHttpClient, SilentPeerTimesOutAndCancellationAborts) {
 }
 
 TEST(CurlHttpClient, RefusedConnectionIsATransportFailure) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
     HttpRequest r;
-    r.url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/";
+    r.url = "http://127.0.0.1:" + std::to_string(testing::UnusedLoopbackPort()) + "/";
     HttpResponse a = CurlHttpClient().Send(r);
     EXPECT_EQ(a.failure, HttpResponse::Failure::kTransport);
     EXPECT_FALSE(a.error.empty());

@@ -11,6 +11,7 @@
 
 #include "core/encoding.hpp"
 #include "schema/schema.hpp"
+#include "testing/loopback_http_server.hpp"
 
 namespace bia::schema {
 namespace {
@@ -91,18 +92,6 @@ class OneShotServer {
     std::string request_;
 };
 
-int UnusedPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 std::string HttpResponse(const std::string& status, const std::string& body) {
     return "HTTP/1.1 " + status +
            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
@@ -160,7 +149,7 @@ TEST(SchemaRegistry, HttpErrorsNameTheSchema) {
         EXPECT_NE(err.find("404"), std::string::npos) << err;
     }
     // Nobody listens on a port that was bound and released again.
-    const int port = UnusedPort();
+    const int port = bia::testing::UnusedLoopbackPort();
     const std::string err = LoadError({{"default", "http://127.0.0.1:" + std::to_string(port) + "/x.json"}});
     EXPECT_NE(err.find("identity schema \"default\""), std::string::npos) << err;
 }

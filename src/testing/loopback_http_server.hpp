@@ -18,6 +18,19 @@
 
 namespace bia::testing {
 
+// A loopback port nothing listens on (reserved, then freed): connecting to it is refused.
+inline int UnusedLoopbackPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
 // A one-connection-at-a-time HTTP/1.1 server on 127.0.0.1 that answers every request with a
 // canned response (or, when `silent`, reads the request and never answers). `extra_headers` are
 // added to the answer as given ("Name: value\r\n" lines).

@@ -1,4 +1,4 @@
-// Test doubles: identities, sessions and continuity containers kept in memory behind the same
+// Test doubles: identities, sessions, continuity containers and self-service errors kept in memory behind the same
 // repository interfaces the SQL backends implement, with the behaviour flows rely on (taken
 // identifiers are a 409, unknown ids a 404, JSON is dumped strictly as the SQL stores bind it, so
 // invalid UTF-8 throws where it would there). Test-only (header-only).
@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
+#include "selfservice/flow/error_store.hpp"
 #include "session/session_repository.hpp"
 
 namespace bia::testing {
@@ -173,6 +174,21 @@ class MemoryContinuity final : public selfservice::ContinuityRepository {
         return {};
     }
     std::map<core::Uuid, selfservice::ContinuityContainer> rows;
+};
+
+class MemoryErrors final : public selfservice::ErrorRepository {
+  public:
+    core::Status Add(const selfservice::StoredError& e) override {
+        rows[e.id] = e;
+        return {};
+    }
+    core::Result<selfservice::StoredError> Get(const core::Uuid& id) override {
+        auto it = rows.find(id);
+        if (it == rows.end()) return core::ResourceNotFound();
+        return it->second;
+    }
+    core::Status MarkSeen(const core::Uuid&, core::TimePoint) override { return {}; }
+    std::map<core::Uuid, selfservice::StoredError> rows;
 };
 
 }  // namespace bia::testing

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { startBia, uniqueEmail } from './lib/server.js';
+import { Browser } from './lib/browser.js';
+import { UI_BASE, header, startBia, uniqueEmail } from './lib/server.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 const node = (flow, name, group = 'totp') =>
@@ -109,5 +110,38 @@ describe('totp: enrol in settings, then log in at aal2', { timeout: 120_000 }, (
     assert.equal(upgraded.data.session.authenticator_assurance_level, 'aal2');
     const after2 = await bia.frontendApi.toSession({ xSessionToken: aal1 });
     assert.equal(after2.data.authenticator_assurance_level, 'aal2');
+  });
+
+  it('a plain-form browser enrols with a code, then unlinks with the unlink button alone', async () => {
+    const browser = new Browser(bia.publicUrl);
+    const init = await browser.get('/self-service/registration/browser', { json: true });
+    const reg = init.json;
+    const csrf = (flow) => flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token').attributes.value;
+    const registered = await browser.post(reg.ui.action, {
+      form: { csrf_token: csrf(reg), method: 'password', 'traits.email': uniqueEmail('totpweb'), password: PASSWORD },
+    });
+    assert.equal(registered.status, 303, registered.text);
+
+    const settingsFlow = async () => {
+      const res = await browser.get('/self-service/settings/browser', { json: true });
+      assert.equal(res.status, 200, res.text);
+      return res.json;
+    };
+    const flow = await settingsFlow();
+    const secret = node(flow, 'totp_secret_key').attributes.text.context.secret;
+    const enrolled = await browser.post(flow.ui.action, {
+      form: { csrf_token: csrf(flow), method: 'totp', totp_code: totp(secret) },
+    });
+    assert.equal(enrolled.status, 303, enrolled.text);
+    assert.ok(header(enrolled, 'location').startsWith(`${UI_BASE}/settings`));
+
+    const withTotp = await settingsFlow();
+    assert.ok(node(withTotp, 'totp_unlink'), 'the unlink button is offered');
+    assert.equal(node(withTotp, 'totp_qr'), undefined);
+    // The button posts its own name only; no `method` field.
+    const unlinked = await browser.post(withTotp.ui.action, { form: { csrf_token: csrf(withTotp), totp_unlink: 'true' } });
+    assert.equal(unlinked.status, 303, unlinked.text);
+    const again = await settingsFlow();
+    assert.ok(node(again, 'totp_qr'), 'without TOTP the enrolment form is back');
   });
 });

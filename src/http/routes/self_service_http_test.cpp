@@ -9,6 +9,7 @@
 #include "http/routes/session_routes.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "testing/memory_stores.hpp"
+#include "testing/self_service_http_world.hpp"
 
 namespace bia::http::routes {
 namespace {
@@ -19,43 +20,7 @@ using namespace std::chrono_literals;
 
 using MemorySessions = bia::testing::MemorySessions;
 
-class MemoryErrors final : public selfservice::ErrorRepository {
-  public:
-    core::Status Add(const selfservice::StoredError& e) override {
-        rows[e.id] = e;
-        return {};
-    }
-    core::Result<selfservice::StoredError> Get(const core::Uuid& id) override {
-        auto it = rows.find(id);
-        if (it == rows.end()) return selfservice::FlowNotFound();
-        return it->second;
-    }
-    core::Status MarkSeen(const core::Uuid&, core::TimePoint) override { return {}; }
-    std::map<core::Uuid, selfservice::StoredError> rows;
-};
-
-config::Config TestConfig() {
-    config::Config c;
-    c.dev_mode = true;
-    c.serve.public_api.base_url = "http://127.0.0.1:4433/";
-    c.selfservice.flows.error.ui_url = "http://ui.test/error";
-    c.secrets.default_secrets = {"0123456789abcdef0123456789abcdef"};
-    return c;
-}
-
-struct World {
-    config::Config cfg = TestConfig();
-    core::FakeClock clock;
-    core::SeededRandom random{11};
-    MemorySessions session_repo;
-    session::SessionService sessions{session_repo, clock, random, {}};
-    crypto::CookieSealer sealer = crypto::CookieSealer::Create(cfg.CookieSecrets(), random).value();
-    SessionResolver resolver{sessions, sealer, cfg};
-    CsrfCookies csrf{cfg, random};
-    MemoryErrors error_repo;
-    selfservice::ErrorStore errors{error_repo, clock, random};
-    SelfServiceHttp http{cfg, resolver, csrf, errors, clock};
-
+struct World : bia::testing::SelfServiceHttpWorld {
     session::Session NewSession() {
         identity::Identity i;
         i.id = core::Uuid::V4(random);

@@ -55,9 +55,9 @@ LoginAttempt TotpLogin::Login(const selfservice::RequestContext& ctx, LoginFlow&
     const auto secret =
         url != credential->config.end() && url->is_string() ? SecretOfKeyUrl(url->get<std::string>()) : std::nullopt;
     if (!secret) return LoginAttempt::Failed(core::Internal("the stored TOTP credential has no usable key URL"));
+    // Kratos reports a wrong login code on the flow ("#/"), not on the field.
     if (!VerifyTotp(*secret, *code, clock_.Now())) {
-        return LoginAttempt::Rejected(
-            Rejection::OnNode(std::string(kCodeField), text::NewErrorValidationTotpVerifierWrong()));
+        return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationTotpVerifierWrong()));
     }
     session::AuthenticationMethod method;
     method.method = std::string(kMethod);

@@ -50,12 +50,14 @@ core::Status TotpSettings::Populate(const selfservice::RequestContext&, Settings
 
 SettingsAttempt TotpSettings::Submit(selfservice::settings::SettingsSubmission& sub) {
     const json& body = sub.body;
-    if (StringField(body, "method") != std::string(kMethod)) return SettingsAttempt::NotResponsible();
+    // The unlink button submits `totp_unlink=true` alone (its own name, no `method`): it addresses
+    // this method too, as in Kratos.
+    const bool unlink = BoolField(body, kUnlinkField);
+    if (!unlink && StringField(body, "method") != std::string(kMethod)) return SettingsAttempt::NotResponsible();
     if (!config_.selfservice.methods.totp.enabled) return SettingsAttempt::Failed(selfservice::MethodDisabled());
     // Codes are never echoed back into the form.
     sub.flow.ui.ClearValue(kCodeField);
     const std::optional<std::string> code = StringField(body, kCodeField);
-    const bool unlink = BoolField(body, kUnlinkField);
     // CSRF, then privilege: every TOTP change needs a privileged session (§8.3).
     if (auto s =
             selfservice::EnsureCsrf(sub.flow.type, sub.request, StringField(body, ui::kCsrfTokenName).value_or(""));

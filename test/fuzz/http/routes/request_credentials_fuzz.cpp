@@ -18,42 +18,13 @@
 #include "crypto/csrf_token.hpp"
 #include "http/routes/self_service_http.hpp"
 #include "selfservice/flow/csrf.hpp"
-#include "testing/memory_stores.hpp"
+#include "testing/self_service_http_world.hpp"
 
 namespace {
 
 using namespace bia;
-using bia::testing::MemorySessions;
 
-class NoErrors final : public selfservice::ErrorRepository {
-  public:
-    core::Status Add(const selfservice::StoredError&) override { return {}; }
-    core::Result<selfservice::StoredError> Get(const core::Uuid&) override { return core::NotFound(""); }
-    core::Status MarkSeen(const core::Uuid&, core::TimePoint) override { return {}; }
-};
-
-config::Config FuzzConfig() {
-    config::Config c;
-    c.dev_mode = true;
-    c.serve.public_api.base_url = "http://127.0.0.1:4433/";
-    c.selfservice.flows.error.ui_url = "http://ui.test/error";
-    c.secrets.default_secrets = {"0123456789abcdef0123456789abcdef"};
-    return c;
-}
-
-struct World {
-    config::Config cfg = FuzzConfig();
-    core::FakeClock clock;
-    core::SeededRandom random{11};
-    MemorySessions session_repo;
-    session::SessionService sessions{session_repo, clock, random, {}};
-    crypto::CookieSealer sealer = crypto::CookieSealer::Create(cfg.CookieSecrets(), random).value();
-    http::routes::SessionResolver resolver{sessions, sealer, cfg};
-    http::routes::CsrfCookies csrf{cfg, random};
-    NoErrors error_repo;
-    selfservice::ErrorStore errors{error_repo, clock, random};
-    http::routes::SelfServiceHttp http{cfg, resolver, csrf, errors, clock};
-
+struct World : bia::testing::SelfServiceHttpWorld {
     std::string token, sealed, csrf_cookie, masked;
 
     World() {
