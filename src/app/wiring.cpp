@@ -91,7 +91,9 @@ struct Wiring::Parts {
     std::unique_ptr<http::routes::SystemRoutes> system_routes;
     std::unique_ptr<http::routes::AdminIdentityRoutes> admin_identity_routes;
     std::unique_ptr<crypto::CookieSealer> cookie_sealer;
-    net::CurlHttpClient http_client;  // every outbound call (breach checks, hooks, schemas)
+    // Breached-password checks; schema fetching, web hooks and the CLI use net::DefaultHttpClient(),
+    // the same stateless client.
+    net::CurlHttpClient http_client;
     std::unique_ptr<crypto::HibpClient> hibp;
     std::unique_ptr<crypto::PasswordPolicy> password_policy;
     std::unique_ptr<selfservice::ReturnToValidator> return_to;
