@@ -71,13 +71,4 @@ text::Message PolicyMessage(const crypto::PasswordViolation& v) {
     return m;
 }
 
-std::optional<std::string> StringField(const json& body, std::string_view key) {
-    if (!body.is_object()) return std::nullopt;
-    auto it = body.find(key);
-    if (it == body.end() || !it->is_string()) return std::nullopt;
-    std::string v = it->get<std::string>();
-    if (v.empty()) return std::nullopt;
-    return v;
-}
-
 }  // namespace bia::strategy::password

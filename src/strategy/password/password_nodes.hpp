@@ -10,6 +10,7 @@
 
 #include "crypto/password_policy.hpp"
 #include "schema/schema.hpp"
+#include "strategy/body_fields.hpp"
 #include "text/message.hpp"
 #include "ui/node.hpp"
 
@@ -33,8 +34,6 @@ text::Message IdentifierLabel(const schema::Schema& schema);
 // The G2 message for a policy violation (4000031–4000034, or 4000005 for a failed breach lookup).
 text::Message PolicyMessage(const crypto::PasswordViolation& violation);
 
-// A string field of a submission body; nullopt when absent, not a string, or empty (empty strings
-// count as absent, settings-flow.md §1.8).
-std::optional<std::string> StringField(const nlohmann::json& body, std::string_view key);
+using strategy::StringField;
 
 }  // namespace bia::strategy::password

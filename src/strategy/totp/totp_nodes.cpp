@@ -35,18 +35,4 @@ ui::Node SecretText(const std::string& secret_base32) {
     return n;
 }
 
-std::optional<std::string> StringField(const nlohmann::json& body, std::string_view key) {
-    auto it = body.find(key);
-    if (it == body.end() || !it->is_string()) return std::nullopt;
-    std::string v = it->get<std::string>();
-    if (v.empty()) return std::nullopt;
-    return v;
-}
-
-bool BoolField(const nlohmann::json& body, std::string_view key) {
-    auto it = body.find(key);
-    if (it == body.end()) return false;
-    return (it->is_boolean() && it->get<bool>()) || (it->is_string() && it->get<std::string>() == "true");
-}
-
 }  // namespace bia::strategy::totp

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "strategy/body_fields.hpp"
 #include "text/message.hpp"
 #include "ui/node.hpp"
 
@@ -23,9 +24,7 @@ ui::Node QrImage(std::string data_url);
 // `totp_secret_key`: the base32 secret as text (1050006, label 1050017).
 ui::Node SecretText(const std::string& secret_base32);
 
-// A string field of a body; nullopt when absent, not a string, or empty (settings-flow.md §1.8).
-std::optional<std::string> StringField(const nlohmann::json& body, std::string_view key);
-// A boolean field: JSON true, or the form value "true".
-bool BoolField(const nlohmann::json& body, std::string_view key);
+using strategy::BoolField;
+using strategy::StringField;
 
 }  // namespace bia::strategy::totp
