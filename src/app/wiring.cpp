@@ -37,6 +37,7 @@
 #include "selfservice/settings/settings_hook.hpp"
 #include "selfservice/settings/settings_service.hpp"
 #include "session/session_service.hpp"
+#include "strategy/lookup_secret/lookup_module.hpp"
 #include "strategy/method_module.hpp"
 #include "strategy/password/password_module.hpp"
 #include "strategy/profile/profile_module.hpp"
@@ -53,6 +54,7 @@ constexpr strategy::MethodFactory kMethodModules[] = {
     &strategy::profile::MakeProfileModule,
     &strategy::password::MakePasswordModule,
     &strategy::totp::MakeTotpModule,
+    &strategy::lookup_secret::MakeLookupSecretModule,
 };
 
 // identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share

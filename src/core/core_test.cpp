@@ -4,6 +4,7 @@
 #include "core/crypto_util.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -62,6 +63,20 @@ TEST(Time, Rfc3339RoundTripsWithFraction) {
     EXPECT_EQ(FormatRfc3339(*t), "2022-06-01T10:00:00.123456Z");
     EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2022-06-01T12:00:00+02:00")), "2022-06-01T10:00:00Z");
     EXPECT_FALSE(ParseRfc3339("2022-06-01 garbage"));
+}
+
+TEST(Time, GoTimeStringOfUtcInstants) {
+    EXPECT_EQ(FormatGoTime(*ParseRfc3339("2022-06-01T10:00:00Z")), "2022-06-01 10:00:00 +0000 UTC");
+    EXPECT_EQ(FormatGoTime(*ParseRfc3339("2022-06-01T12:00:00.5+02:00")), "2022-06-01 10:00:00.5 +0000 UTC");
+}
+
+TEST(Random, LowerAlphaNumericUsesOnlyItsAlphabet) {
+    SeededRandom r(7);
+    const std::string s = r.LowerAlphaNumeric(2000);
+    ASSERT_EQ(s.size(), 2000u);
+    EXPECT_EQ(s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos);
+    // Both ends of both ranges show up in 2000 draws.
+    for (char c : std::string_view("az09")) EXPECT_NE(s.find(c), std::string::npos) << c;
 }
 
 TEST(Time, GoDurations) {

@@ -36,6 +36,8 @@ std::string Random::AlphaNumeric(size_t n) {
     return Pick(*this, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 }
 
+std::string Random::LowerAlphaNumeric(size_t n) { return Pick(*this, n, "abcdefghijklmnopqrstuvwxyz0123456789"); }
+
 std::string Random::Digits(size_t n) { return Pick(*this, n, "0123456789"); }
 
 void SecureRandom::Fill(uint8_t* out, size_t n) {

@@ -15,6 +15,8 @@ class Random {
     std::vector<uint8_t> Bytes(size_t n);
     // n characters from [A-Za-z0-9], unbiased.
     std::string AlphaNumeric(size_t n);
+    // n characters from [a-z0-9], unbiased.
+    std::string LowerAlphaNumeric(size_t n);
     // n decimal digits.
     std::string Digits(size_t n);
 };

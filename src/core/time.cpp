@@ -37,6 +37,13 @@ std::string FormatRfc3339(TimePoint t) {
     return out;
 }
 
+std::string FormatGoTime(TimePoint t) {
+    std::string s = FormatRfc3339(t);
+    s[10] = ' ';
+    s.pop_back();  // the 'Z'
+    return s + " +0000 UTC";
+}
+
 namespace {
 bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
     if (pos + n > s.size()) return false;

@@ -12,6 +12,8 @@ namespace bia::core {
 
 // "2022-06-01T10:00:00.123456Z": UTC, trailing zeros of the fraction trimmed (Go RFC3339Nano).
 std::string FormatRfc3339(TimePoint t);
+// Go's time.Time.String() of a UTC instant: "2022-06-01 10:00:00.5 +0000 UTC" (used in texts).
+std::string FormatGoTime(TimePoint t);
 // Accepts "Z" or "+hh:mm" offsets and an optional fraction of up to 9 digits.
 std::optional<TimePoint> ParseRfc3339(std::string_view s);
 

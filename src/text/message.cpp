@@ -68,6 +68,44 @@ Message NewInfoSettingsTotpSecretLabel() {
     return Info(kInfoSettingsTotpSecretLabel,
                 "This is your authenticator app secret. Use it if you can not scan the QR code.");
 }
+Message NewInfoLoginLookupLabel() { return Info(kInfoLoginLookupLabel, "Backup recovery code"); }
+Message NewInfoLoginLookup() { return Info(kInfoLoginLookup, "Use backup recovery code"); }
+Message NewInfoSettingsRevealLookup() { return Info(kInfoSettingsRevealLookup, "Reveal backup recovery codes"); }
+Message NewInfoSettingsRegenerateLookup() {
+    return Info(kInfoSettingsRegenerateLookup, "Generate new backup recovery codes");
+}
+Message NewInfoSettingsLookupSecret(std::string_view secret) {
+    return Make(kInfoSettingsLookupSecret, kTypeInfo, std::string(secret), json{{"secret", secret}});
+}
+Message NewInfoSettingsLookupSecretsLabel() {
+    return Info(kInfoSettingsLookupSecretsLabel,
+                "These are your back up recovery codes. Please keep them in a safe place!");
+}
+Message NewInfoSettingsLookupConfirm() { return Info(kInfoSettingsLookupConfirm, "Confirm backup recovery codes"); }
+Message NewInfoSettingsLookupSecretUsed(core::TimePoint used_at) {
+    return Make(kInfoSettingsLookupSecretUsed, kTypeInfo, "Secret was used at " + core::FormatGoTime(used_at),
+                json{{"used_at", core::FormatRfc3339(used_at)}, {"used_at_unix", core::UnixSeconds(used_at)}});
+}
+Message NewInfoSettingsLookupSecretList(const std::vector<std::string>& shown, const std::vector<Message>& secrets) {
+    std::string joined;
+    for (const auto& s : shown) {
+        if (!joined.empty()) joined += ", ";
+        joined += s;
+    }
+    json list = json::array();
+    for (const auto& m : secrets) list.push_back(m.ToJson());
+    return Make(kInfoSettingsLookupSecretList, kTypeInfo, std::move(joined), json{{"secrets", std::move(list)}});
+}
+Message NewInfoSettingsDisableLookup() { return Info(kInfoSettingsDisableLookup, "Disable this method"); }
+Message NewErrorValidationLookupAlreadyUsed() {
+    return Err(kErrorValidationLookupAlreadyUsed, "This backup recovery code has already been used.");
+}
+Message NewErrorValidationNoLookup() {
+    return Err(kErrorValidationNoLookup, "You have no backup recovery codes set up.");
+}
+Message NewErrorValidationLookupInvalid() {
+    return Err(kErrorValidationLookupInvalid, "The backup recovery code is not valid.");
+}
 Message NewErrorValidationNoTotpDevice() {
     return Err(kErrorValidationNoTotpDevice, "You have no TOTP device set up.");
 }

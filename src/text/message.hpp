@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -36,12 +37,22 @@ inline constexpr int kInfoLogin = 1010001;
 inline constexpr int kInfoLoginReAuth = 1010003;
 inline constexpr int kInfoLoginMfa = 1010004;
 inline constexpr int kInfoLoginTotpLabel = 1010006;
+inline constexpr int kInfoLoginLookupLabel = 1010007;
 inline constexpr int kInfoLoginTotp = 1010009;
+inline constexpr int kInfoLoginLookup = 1010010;
 inline constexpr int kInfoRegistration = 1040001;
 inline constexpr int kInfoSettingsUpdateSuccess = 1050001;
 inline constexpr int kInfoSettingsUnlinkTotp = 1050004;
 inline constexpr int kInfoSettingsTotpQrCode = 1050005;
 inline constexpr int kInfoSettingsTotpSecret = 1050006;
+inline constexpr int kInfoSettingsRevealLookup = 1050007;
+inline constexpr int kInfoSettingsRegenerateLookup = 1050008;
+inline constexpr int kInfoSettingsLookupSecret = 1050009;
+inline constexpr int kInfoSettingsLookupSecretsLabel = 1050010;
+inline constexpr int kInfoSettingsLookupConfirm = 1050011;
+inline constexpr int kInfoSettingsLookupSecretUsed = 1050014;
+inline constexpr int kInfoSettingsLookupSecretList = 1050015;
+inline constexpr int kInfoSettingsDisableLookup = 1050016;
 inline constexpr int kInfoSettingsTotpSecretLabel = 1050017;
 inline constexpr int kInfoRecoverySuccessful = 1060001;
 inline constexpr int kInfoNodeLabelInputPassword = 1070001;
@@ -59,6 +70,9 @@ inline constexpr int kErrorValidationDuplicateCredentials = 4000007;
 inline constexpr int kErrorValidationTotpVerifierWrong = 4000008;
 inline constexpr int kErrorValidationIdentifierMissing = 4000009;
 inline constexpr int kErrorValidationNoTotpDevice = 4000011;
+inline constexpr int kErrorValidationLookupAlreadyUsed = 4000012;
+inline constexpr int kErrorValidationNoLookup = 4000014;
+inline constexpr int kErrorValidationLookupInvalid = 4000016;
 inline constexpr int kErrorValidationPasswordIdentifierTooSimilar = 4000031;
 inline constexpr int kErrorValidationPasswordMinLength = 4000032;
 inline constexpr int kErrorValidationPasswordMaxLength = 4000033;
@@ -77,13 +91,25 @@ Message NewInfoLoginReAuth();            // 1010003
 Message NewInfoLoginMfa();               // 1010004
 Message NewInfoLoginTotpLabel();         // 1010006 "Authentication code"
 Message NewInfoLoginTotp();              // 1010009 "Use Authenticator"
+Message NewInfoLoginLookupLabel();       // 1010007 "Backup recovery code"
+Message NewInfoLoginLookup();            // 1010010 "Use backup recovery code"
 Message NewInfoRegistration();           // 1040001 "Sign up"
 Message NewInfoSettingsUpdateSuccess();  // 1050001 (type success, G2)
 Message NewInfoSettingsUnlinkTotp();     // 1050004 "Unlink TOTP Authenticator App"
 Message NewInfoSettingsTotpQrCode();     // 1050005 "Authenticator app QR code"
 // 1050006: the secret itself, with context {"secret"}.
 Message NewInfoSettingsTotpSecret(std::string_view secret);
-Message NewInfoSettingsTotpSecretLabel();  // 1050017
+Message NewInfoSettingsTotpSecretLabel();                      // 1050017
+Message NewInfoSettingsRevealLookup();                         // 1050007 "Reveal backup recovery codes"
+Message NewInfoSettingsRegenerateLookup();                     // 1050008 "Generate new backup recovery codes"
+Message NewInfoSettingsLookupSecret(std::string_view secret);  // 1050009, context {"secret"}
+Message NewInfoSettingsLookupSecretsLabel();                   // 1050010
+Message NewInfoSettingsLookupConfirm();                        // 1050011 "Confirm backup recovery codes"
+// 1050014 "Secret was used at <Go's time format>", context {used_at, used_at_unix}.
+Message NewInfoSettingsLookupSecretUsed(core::TimePoint used_at);
+// 1050015: `shown` joined by ", ", context {"secrets": the per-code messages}.
+Message NewInfoSettingsLookupSecretList(const std::vector<std::string>& shown, const std::vector<Message>& secrets);
+Message NewInfoSettingsDisableLookup();  // 1050016 "Disable this method"
 // 1060001: minutes until `privileged_until` as seen at `now`.
 Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint now);
 Message NewInfoNodeInputPassword();  // 1070001 "Password"
@@ -103,6 +129,9 @@ Message NewErrorValidationDuplicateCredentials();                               
 Message NewErrorValidationTotpVerifierWrong();                                           // 4000008
 Message NewErrorValidationIdentifierMissing();                                           // 4000009
 Message NewErrorValidationNoTotpDevice();                                                // 4000011
+Message NewErrorValidationLookupAlreadyUsed();                                           // 4000012
+Message NewErrorValidationNoLookup();                                                    // 4000014
+Message NewErrorValidationLookupInvalid();                                               // 4000016
 Message NewErrorValidationPasswordIdentifierTooSimilar();                                // 4000031
 Message NewErrorValidationPasswordMinLength(int64_t min_length, int64_t actual_length);  // 4000032
 Message NewErrorValidationPasswordMaxLength(int64_t max_length, int64_t actual_length);  // 4000033

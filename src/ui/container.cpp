@@ -20,6 +20,10 @@ const Node* Container::Find(std::string_view id) const {
     return nullptr;
 }
 
+void Container::Remove(std::string_view id) {
+    std::erase_if(nodes, [&](const Node& n) { return n.Id() == id; });
+}
+
 void Container::Upsert(Node node) {
     for (auto& n : nodes) {
         if (n.Id() == node.Id() && n.group == node.group) {

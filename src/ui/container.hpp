@@ -24,6 +24,8 @@ struct Container {
     const Node* Find(std::string_view id) const;
     // Replaces the node with the same id and group, else appends (Kratos's upsert).
     void Upsert(Node node);
+    // Removes every node with this id.
+    void Remove(std::string_view id);
     // Sets the value of the input named `name`, if there is one.
     void SetValue(std::string_view name, const nlohmann::json& value);
     // Drops the value of the input named `name` (passwords are never echoed back).

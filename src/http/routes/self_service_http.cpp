@@ -82,7 +82,8 @@ Response SelfServiceHttp::Respond(const Request& r, selfservice::Outcome outcome
                     if (o.type == FlowType::kApi || r.AcceptsJson()) return Response::Json(200, o.flow);
                     return Response::Redirect(303, selfservice::FlowUiUrl(o.ui_url, o.id));
                 }
-                if (responds_json(o.type)) return Response::Json(400, o.flow);
+                const int status = o.kind == selfservice::ShowFlow::Kind::kUpdated ? 200 : 400;
+                if (responds_json(o.type)) return Response::Json(status, o.flow);
                 return Response::Redirect(303, selfservice::FlowUiUrl(o.ui_url, o.id));
             } else if constexpr (std::is_same_v<T, selfservice::Completed>) {
                 if (o.type == FlowType::kBrowser) {

@@ -112,14 +112,12 @@ class FlowEngine {
     // Shows the flow again with `rejection`, answering with what a following fetch returns.
     Outcome Reject(const RequestContext& ctx, Flow& flow, const Rejection& rejection, const ToJson& to_json) {
         ApplyRejection(flow.ui, rejection);
-        if (kind_.fresh_csrf_on_rerender && flow.type == FlowType::kBrowser) {
-            flow.ui.SetCsrf(MaskedCsrfToken(flow.type, ctx, random_));
-        }
-        flow.updated_at = clock_.Now();
-        if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
-        auto stored = flows_.Get(flow.id);
-        if (!stored) return Failed{flow.type, std::move(stored).error()};
-        return ShowFlow{ShowFlow::Kind::kRejected, flow.type, flow.id, to_json(*stored), ui_url()};
+        return StoreAndShow(ctx, flow, ShowFlow::Kind::kRejected, to_json);
+    }
+
+    // Shows the flow as a strategy left it (settings §5.4 "return to UI"), stored first.
+    Outcome ShowUpdated(const RequestContext& ctx, Flow& flow, const ToJson& to_json) {
+        return StoreAndShow(ctx, flow, ShowFlow::Kind::kUpdated, to_json);
     }
 
     // A 400 (a body that did not decode, a strategy's bad request) is shown on the flow as a
@@ -131,8 +129,8 @@ class FlowEngine {
 
     // Asks each strategy in order (`ask(strategy)` returns its attempt) until one claims the
     // submission. Returns the claiming attempt when it succeeded or (where the kind allows it)
-    // needs privilege; otherwise
-    // `*outcome` is what to answer (a rejection, an error, or "no strategy found").
+    // needs privilege; otherwise `*outcome` is what to answer (a rejection, an error, the flow a
+    // strategy changed, or "no strategy found").
     template <class Attempt, class Strategies, class Ask>
     std::optional<Attempt> Dispatch(const RequestContext& ctx, Flow& flow, const Strategies& strategies, Ask&& ask,
                                     const ToJson& to_json, Outcome* outcome) {
@@ -154,6 +152,9 @@ class FlowEngine {
                         return std::nullopt;
                     }
                     return a;
+                case Attempt::Kind::kReturnToUi:
+                    *outcome = ShowUpdated(ctx, flow, to_json);
+                    return std::nullopt;
                 case Attempt::Kind::kSucceeded:
                     return a;
             }
@@ -163,6 +164,19 @@ class FlowEngine {
     }
 
   private:
+    // Stores the flow (with a fresh CSRF token where the kind wants one) and shows what a
+    // following fetch returns.
+    Outcome StoreAndShow(const RequestContext& ctx, Flow& flow, ShowFlow::Kind show, const ToJson& to_json) {
+        if (kind_.fresh_csrf_on_rerender && flow.type == FlowType::kBrowser) {
+            flow.ui.SetCsrf(MaskedCsrfToken(flow.type, ctx, random_));
+        }
+        flow.updated_at = clock_.Now();
+        if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+        auto stored = flows_.Get(flow.id);
+        if (!stored) return Failed{flow.type, std::move(stored).error()};
+        return ShowFlow{show, flow.type, flow.id, to_json(*stored), ui_url()};
+    }
+
     FlowKind kind_;
     const config::Config& config_;
     FlowRepository<Flow>& flows_;

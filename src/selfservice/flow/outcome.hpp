@@ -17,9 +17,11 @@ namespace bia::selfservice {
 
 // A flow to show. kCreated: a new flow (API: 200; browser: 200 JSON when the client negotiates
 // JSON, else 303 to `ui_url?flow=<id>`). kRejected: the flow re-rendered with messages after a
-// validation error (responds-JSON: 400 with the flow; browser: 303 to the UI).
+// validation error (responds-JSON: 400 with the flow; browser: 303 to the UI). kUpdated: the flow
+// a strategy changed without finishing it, e.g. revealed backup codes (settings-flow.md §5.4
+// "return to UI": responds-JSON 200 with the flow; browser: 303 to the UI).
 struct ShowFlow {
-    enum class Kind { kCreated, kRejected };
+    enum class Kind { kCreated, kRejected, kUpdated };
     Kind kind = Kind::kCreated;
     FlowType type = FlowType::kBrowser;
     core::Uuid id;

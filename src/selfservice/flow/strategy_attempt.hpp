@@ -1,6 +1,7 @@
 // What a method's strategy answers when a flow hands it a submission: not mine, done (with the
-// flow kind's `Success` fields), rejected with messages, failed, or — settings only — waiting for
-// a privileged session. One shape for every flow kind, so the flow engine settles them alike.
+// flow kind's `Success` fields), rejected with messages, failed, "show the flow again" (its UI
+// changed, nothing else did), or — settings only — waiting for a privileged session. One shape for every flow kind, so
+// the flow engine settles them alike.
 #pragma once
 
 #include <utility>
@@ -18,6 +19,7 @@ struct AttemptState {
         kRejected,        // show the flow again with `rejection`
         kFailed,          // `error` (400s become flow messages, others plain errors)
         kNeedsPrivilege,  // the change needs a privileged session (settings §10)
+        kReturnToUi,      // the strategy edited the flow (UI, internal context): store and show it
     };
     Kind kind = Kind::kNotResponsible;
     Rejection rejection;
@@ -49,6 +51,8 @@ struct StrategyAttempt : Success, AttemptState {
     static StrategyAttempt Rejected(Rejection r) { return StrategyAttempt({}, RejectedWith(std::move(r))); }
     static StrategyAttempt Failed(core::Error e) { return StrategyAttempt({}, FailedWith(std::move(e))); }
     static StrategyAttempt NeedsPrivilege() { return StrategyAttempt({}, Of(Kind::kNeedsPrivilege)); }
+    // Settings §5.4 "strategy asks to return to UI" (backup codes revealed or regenerated).
+    static StrategyAttempt ReturnToUi() { return StrategyAttempt({}, Of(Kind::kReturnToUi)); }
 
   private:
     StrategyAttempt(Success s, AttemptState state) : Success(std::move(s)), AttemptState(std::move(state)) {}

@@ -1,0 +1,83 @@
+#include "strategy/lookup_secret/lookup_login.hpp"
+
+#include <chrono>
+
+#include "core/crypto_util.hpp"
+#include "selfservice/flow/csrf.hpp"
+#include "selfservice/flow/flow_errors.hpp"
+#include "session/session.hpp"
+#include "strategy/lookup_secret/lookup_codes.hpp"
+
+namespace bia::strategy::lookup_secret {
+
+using selfservice::Rejection;
+using selfservice::login::LoginAttempt;
+using selfservice::login::LoginFlow;
+
+namespace {
+
+// The lookup credential of the caller's identity, if the caller is signed in and has one.
+const identity::Credential* LookupOf(const selfservice::RequestContext& ctx) {
+    if (!ctx.session || !ctx.session->identity) return nullptr;
+    return ctx.session->identity->FindCredential(identity::kCredentialLookupSecret);
+}
+
+}  // namespace
+
+std::string_view LookupLogin::Id() const { return kMethod; }
+
+core::Status LookupLogin::Populate(const selfservice::RequestContext& ctx, LoginFlow& flow) {
+    // A second factor: only aal2 flows of a signed-in identity that has codes show it.
+    if (!config_.selfservice.methods.lookup_secret.enabled || flow.requested_aal != session::kAal2 || !LookupOf(ctx))
+        return {};
+    flow.ui.Upsert(LoginCodeInput());
+    flow.ui.Upsert(LoginMethodSubmit());
+    return {};
+}
+
+LoginAttempt LookupLogin::Login(const selfservice::RequestContext& ctx, LoginFlow& flow, const nlohmann::json& body) {
+    if (StringField(body, "method") != std::string(kMethod)) return LoginAttempt::NotResponsible();
+    if (!config_.selfservice.methods.lookup_secret.enabled) return LoginAttempt::Failed(selfservice::MethodDisabled());
+    // A code is never echoed back into the form.
+    flow.ui.ClearValue(kLoginCodeField);
+    const std::optional<std::string> code = StringField(body, kLoginCodeField);
+    if (!code) {
+        return LoginAttempt::Rejected(
+            Rejection::OnNode(std::string(kLoginCodeField), text::NewValidationErrorRequired(kLoginCodeField)));
+    }
+    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, StringField(body, ui::kCsrfTokenName).value_or("")); !s) {
+        return LoginAttempt::Failed(std::move(s).error());
+    }
+    if (flow.type == selfservice::FlowType::kBrowser) {
+        flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
+    }
+    const identity::Credential* credential = LookupOf(ctx);
+    if (credential == nullptr) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationNoLookup()));
+    std::vector<RecoveryCode> codes = ParseCodes(credential->config).value_or(std::vector<RecoveryCode>{});
+    // Every stored code is compared in constant time, so the answer's timing tells nothing about
+    // which one (or how much of one) matched.
+    RecoveryCode* match = nullptr;
+    for (auto& c : codes) {
+        if (core::ConstantTimeEquals(c.code, *code) && match == nullptr) match = &c;
+    }
+    // Kratos reports both on the flow ("#/").
+    if (match == nullptr) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationLookupInvalid()));
+    if (match->used_at) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationLookupAlreadyUsed()));
+
+    // Spend the code before the session changes. The write is optimistic: of two submissions of
+    // the same code racing each other, the second finds the identity changed and fails (409).
+    match->used_at = std::chrono::floor<std::chrono::seconds>(clock_.Now());
+    identity::Identity who = *ctx.session->identity;
+    identity::Credential& stored = who.credentials.at(std::string(identity::kCredentialLookupSecret));
+    stored.config = CodesConfig(codes);
+    stored.updated_at = clock_.Now();
+    who.updated_at = clock_.Now();
+    if (auto s = identities_.Update(who); !s) return LoginAttempt::Failed(std::move(s).error());
+    flow.active = std::string(kMethod);
+    session::AuthenticationMethod method;
+    method.method = std::string(kMethod);
+    method.aal = std::string(session::kAal2);
+    return LoginAttempt::Succeeded({std::move(who), std::move(method)});
+}
+
+}  // namespace bia::strategy::lookup_secret
