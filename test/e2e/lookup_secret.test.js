@@ -140,3 +140,67 @@ describe('lookup_secret: backup codes in settings, then one spent at aal2 login'
     assert.deepEqual(lookupNodes(again), ['lookup_secret_regenerate']);
   });
 });
+
+describe('lookup_secret: re-authentication asks for the second factor (Bia extension)', { timeout: 120_000 }, () => {
+  let bia;
+  before(async () => {
+    bia = await startBia({
+      config: {
+        selfservice: {
+          methods: { lookup_secret: { enabled: true } },
+          flows: { settings: { privileged_session_max_age: '1s' } },
+        },
+      },
+    });
+  });
+  after(async () => { await bia?.close(); });
+
+  it('a stale aal2 session is sent to refresh=true&aal=aal2, and a backup code resumes the paused change', async () => {
+    const browser = new Browser(bia.publicUrl);
+    const email = uniqueEmail('lookupreauth');
+    const csrf = (flow) => flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token').attributes.value;
+    const init = await browser.get('/self-service/registration/browser', { json: true });
+    await browser.post(init.json.ui.action, {
+      form: { csrf_token: csrf(init.json), method: 'password', 'traits.email': email, password: PASSWORD },
+    });
+    const { json: enrol } = await browser.get('/self-service/settings/browser', { json: true });
+    await browser.post(enrol.ui.action, { form: { csrf_token: csrf(enrol), lookup_secret_regenerate: 'true' } });
+    const { json: pending } = await browser.get(`/self-service/settings/flows?id=${enrol.id}`, { json: true });
+    const codes = codesOf(pending);
+    const confirmed = await browser.post(pending.ui.action, { form: { csrf_token: csrf(pending), lookup_secret_confirm: 'true' } });
+    assert.equal(confirmed.status, 303, confirmed.text);
+
+    const { json: flow } = await browser.get('/self-service/settings/browser', { json: true });
+    assert.equal(flow.reauthentication.aal, 'aal2');
+    assert.equal(flow.reauthentication.required_for.password, 'always');
+    const before = await browser.get('/sessions/whoami', { json: true });
+    assert.ok(Date.parse(before.json.privileged_until) > Date.parse(before.json.authenticated_at));
+
+    await new Promise((r) => setTimeout(r, 1200));
+    const paused = await browser.post(flow.ui.action, {
+      form: { csrf_token: csrf(flow), method: 'password', password: 'a new and long enough passphrase 7' },
+    });
+    assert.equal(paused.status, 303, paused.text);
+    const rt = `${bia.publicUrl}/self-service/settings?flow=${flow.id}`;
+    assert.equal(header(paused, 'location'),
+      `${bia.publicUrl}/self-service/login/browser?refresh=true&aal=aal2&return_to=${encodeURIComponent(rt)}`);
+
+    const login = await browser.get(header(paused, 'location'), { json: true });
+    assert.equal(login.status, 200, login.text);
+    assert.equal(login.json.refresh, true);
+    assert.equal(login.json.requested_aal, 'aal2');
+    assert.ok(node(login.json, 'lookup_secret'), 'the second factor is asked for');
+    assert.equal(login.json.ui.nodes.find((n) => n.attributes.name === 'password'), undefined, 'not the password');
+    const done = await browser.post(login.json.ui.action, {
+      form: { csrf_token: csrf(login.json), method: 'lookup_secret', lookup_secret: codes[5] },
+    });
+    assert.equal(done.status, 303, done.text);
+    assert.equal(header(done, 'location'), rt);
+    const resumed = await browser.get(rt);
+    assert.equal(resumed.status, 303, resumed.text);
+    const fin = await browser.get(`/self-service/settings/flows?id=${flow.id}`, { json: true });
+    assert.equal(fin.json.state, 'success');
+    const after2 = await browser.get('/sessions/whoami', { json: true });
+    assert.ok(Date.parse(after2.json.privileged_until) > Date.parse(before.json.privileged_until));
+  });
+});

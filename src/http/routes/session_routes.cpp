@@ -1,6 +1,7 @@
 #include "http/routes/session_routes.hpp"
 
 #include "core/crypto_util.hpp"
+#include "core/time.hpp"
 #include "http/routes/admin_identities.hpp"
 #include "http/routes/body.hpp"
 #include "selfservice/flow/flow_errors.hpp"
@@ -55,7 +56,12 @@ Response SessionRoutes::Whoami(Request& r) {
     if (!s->identity || !session::SatisfiesAal(*s, *s->identity, required_aal_)) {
         return Response::Error(selfservice::Aal2Required(aal2_login_url_), r.RequestId());
     }
-    Response resp = Response::Json(200, session::ToJson(*s, public_base_url_));
+    json body = session::ToJson(*s, public_base_url_);
+    // Bia extension: until when settings changes need no re-authentication (settings §10.1).
+    body["privileged_until"] = core::FormatRfc3339(
+        s->authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(
+                                  http_.config().selfservice.flows.settings.privileged_session_max_age));
+    Response resp = Response::Json(200, body);
     resp.SetHeader(std::string(kAuthenticatedIdentityHeader), s->identity_id.ToString());
     AddVaryCookie(resp);
     return resp;

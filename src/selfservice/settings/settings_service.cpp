@@ -1,5 +1,8 @@
 #include "selfservice/settings/settings_service.hpp"
 
+#include <algorithm>
+
+#include "core/time.hpp"
 #include "core/url.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
@@ -76,8 +79,39 @@ SettingsService::SettingsService(const config::Config& config, SettingsFlowRepos
       clock_(clock),
       random_(random) {}
 
-FlowEngine<SettingsFlow>::ToJson SettingsService::JsonFor(const identity::Identity& identity) const {
-    return [&identity, base = config_.PublicBaseUrl()](const SettingsFlow& f) { return f.ToJson(identity, base); };
+FlowEngine<SettingsFlow>::ToJson SettingsService::JsonFor(const session::Session& session,
+                                                          const identity::Identity& identity) const {
+    return [this, &session, &identity](const SettingsFlow& f) { return View(f, session, identity); };
+}
+
+json SettingsService::View(const SettingsFlow& flow, const session::Session& session,
+                           const identity::Identity& identity, const json& continue_with) const {
+    json j = flow.ToJson(identity, config_.PublicBaseUrl(), continue_with);
+    // Bia extension: when the session stops being privileged (§10.1) and what each method shown
+    // needs, so a UI can ask for re-authentication before the user fills in a form.
+    const auto until = session.authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(
+                                                      config_.selfservice.flows.settings.privileged_session_max_age);
+    j["privileged_until"] = core::FormatRfc3339(until);
+    json required_for = json::object();
+    for (const auto* s : strategies_) {
+        const bool shown = std::any_of(flow.ui.nodes.begin(), flow.ui.nodes.end(),
+                                       [&](const ui::Node& n) { return n.group == s->Id(); });
+        if (shown) required_for[std::string(s->Id())] = s->PrivilegeNeeded();
+    }
+    j["reauthentication"] = {{"aal", session::AvailableAal(identity) == session::kAal2 ? "aal2" : "aal1"},
+                             {"required_for", std::move(required_for)}};
+    return j;
+}
+
+std::string SettingsService::ReauthenticationUrl(const RequestContext& ctx) const {
+    // R = login/browser?refresh=true[&aal=aal2]&return_to=<PUBLIC + this route + original query>.
+    core::Query q;
+    q.Set("refresh", "true");
+    if (ctx.session && ctx.session->identity && session::AvailableAal(*ctx.session->identity) == session::kAal2) {
+        q.Set("aal", "aal2");
+    }
+    q.Set("return_to", PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, RawQueryOf(ctx.url)));
+    return PublicUrl(config_.PublicBaseUrl(), kLoginBrowserRoute, q.Encode());
 }
 
 const schema::Schema* SettingsService::SchemaFor(const identity::Identity& identity) const {
@@ -141,7 +175,7 @@ Outcome SettingsService::Init(FlowType type, const RequestContext& ctx, Continui
     }
 
     const identity::Identity& who = *ctx.session->identity;
-    return engine_.Created(type, NewFlow(type, ctx, ctx.url, who), JsonFor(who));
+    return engine_.Created(type, NewFlow(type, ctx, ctx.url, who), JsonFor(*ctx.session, who));
 }
 
 core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string_view id) {
@@ -153,22 +187,18 @@ core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string
     }
     // Fetch errors carry no id (§6 step 5).
     if (auto expired = engine_.FetchExpiry(f)) return std::move(*expired).WithId("");
-    return f.ToJson(*ctx.session->identity, config_.PublicBaseUrl());
+    return View(f, *ctx.session, *ctx.session->identity);
 }
 
 Outcome SettingsService::Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                                 const Rejection& rejection) {
     // Answered with what a subsequent fetch returns (§5.4): the stored, unchanged identity.
-    return engine_.Reject(ctx, flow, rejection, JsonFor(identity));
+    return engine_.Reject(ctx, flow, rejection, JsonFor(*ctx.session, identity));
 }
 
 Outcome SettingsService::Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
                                const json& body, ContinuityRefs& continuity) {
-    // R = login/browser?refresh=true&return_to=<PUBLIC + this route + original query> (§10.3).
-    core::Query q;
-    q.Set("refresh", "true");
-    q.Set("return_to", PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, RawQueryOf(ctx.url)));
-    std::string login = PublicUrl(config_.PublicBaseUrl(), kLoginBrowserRoute, q.Encode());
+    const std::string login = ReauthenticationUrl(ctx);
     if (flow.type == FlowType::kBrowser) {
         const auto now = clock_.Now();
         ContinuityContainer c;
@@ -244,7 +274,7 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
             resumed = c->payload.value("body", json::object());
         }
     }
-    if (!resumed && !decoded) return engine_.RejectOrFail(ctx, flow, decoded.error(), JsonFor(identity));
+    if (!resumed && !decoded) return engine_.RejectOrFail(ctx, flow, decoded.error(), JsonFor(session, identity));
     const json& body = resumed ? *resumed : *decoded;
 
     // 6. Strategy dispatch: the first strategy that claims the submission handles it (§5.2).
@@ -259,7 +289,7 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
             SettingsSubmission sub{ctx, flow, session, identity, body, privileged};
             return s.Submit(sub);
         },
-        JsonFor(identity), &answer);
+        JsonFor(session, identity), &answer);
     // 7. Nobody claimed it, or the claim was refused.
     if (!attempt) return answer;
     if (attempt->kind == SettingsAttempt::Kind::kNeedsPrivilege)
@@ -295,7 +325,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     };
     // 2. Pre-persist hooks.
     if (auto s = run_hooks(SettingsHook::When::kPrePersist); !s) {
-        return engine_.RejectOrFail(ctx, flow, s.error(), JsonFor(before));
+        return engine_.RejectOrFail(ctx, flow, s.error(), JsonFor(session, before));
     }
 
     // 3. Persist the identity.
@@ -343,7 +373,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         s.identity = updated;
         done.issue_session = std::move(s);
     }
-    done.body = flow.ToJson(updated, config_.PublicBaseUrl(), continue_with);
+    done.body = View(flow, session, updated, continue_with);
     return done;
 }
 

@@ -74,7 +74,14 @@ class SettingsService {
                                        const identity::Identity& identity);
     Outcome Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                    const Rejection& rejection);
-    FlowEngine<SettingsFlow>::ToJson JsonFor(const identity::Identity& identity) const;
+    // The flow as `session` sees it: the wire shape plus when its privilege ends and what a
+    // re-authentication asks for (View).
+    FlowEngine<SettingsFlow>::ToJson JsonFor(const session::Session& session, const identity::Identity& identity) const;
+    nlohmann::json View(const SettingsFlow& flow, const session::Session& session, const identity::Identity& identity,
+                        const nlohmann::json& continue_with = nlohmann::json()) const;
+    // The re-authentication login URL of §10.3, asking for aal2 when the identity has a second
+    // factor (a Bia extension: Kratos refreshes with the first factor alone).
+    std::string ReauthenticationUrl(const RequestContext& ctx) const;
     Outcome Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
                   const nlohmann::json& body, ContinuityRefs& continuity);
     Outcome Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method, SettingsAttempt attempt,

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/encoding.hpp"
+#include "core/time.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "testing/memory_flow_store.hpp"
 #include "testing/memory_stores.hpp"
@@ -42,6 +43,9 @@ class Scripted final : public SettingsStrategy {
   public:
     Scripted(std::string id, std::string group) : id_(std::move(id)), group_(std::move(group)) {}
     std::string_view Id() const override { return id_; }
+    std::string_view PrivilegeNeeded() const override {
+        return group_ == ui::kGroupProfile ? kPrivilegeIdentifierChanges : kPrivilegeAlways;
+    }
     core::Status Populate(const RequestContext&, SettingsFlow& flow, const identity::Identity&) override {
         flow.ui.Upsert(ui::NewInput(ui::kMethodName, group_, ui::kInputSubmit, id_));
         if (group_ == ui::kGroupProfile) {
@@ -187,6 +191,41 @@ TEST_F(SettingsServiceTest, UnclaimedSubmissionIsRejectedWithNoStrategyMessage) 
     ASSERT_NE(shown, nullptr);
     EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
     EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], text::kErrorValidationSettingsNoStrategyFound);
+}
+
+TEST_F(SettingsServiceTest, FlowTellsWhenPrivilegeEndsAndWhatEachShownMethodNeeds) {
+    ContinuityRefs refs;
+    auto out = service_->Init(FlowType::kApi, ctx_, refs);
+    auto* shown = std::get_if<ShowFlow>(&out);
+    ASSERT_NE(shown, nullptr);
+    EXPECT_EQ(shown->flow["privileged_until"], core::FormatRfc3339(clock_.Now() + std::chrono::minutes(5)));
+    EXPECT_EQ(shown->flow["reauthentication"],
+              json::parse(R"({"aal":"aal1","required_for":{"profile":"identifier_changes","password":"always"}})"));
+    // A fetch answers the same view.
+    auto fetched = service_->Fetch(ctx_, shown->id.ToString());
+    ASSERT_TRUE(fetched);
+    EXPECT_EQ(*fetched, shown->flow);
+}
+
+TEST_F(SettingsServiceTest, ReauthenticationAsksForAal2WhenTheIdentityHasASecondFactor) {
+    password_.needs_privilege = true;
+    identity::Credential totp;
+    totp.type = "totp";
+    totp.config = {{"totp_url", "otpauth://totp/x?secret=ABC"}};
+    ctx_.session->identity->credentials["totp"] = totp;
+    ctx_.session->methods.push_back({"totp", "aal2", clock_.Now(), ""});
+    SettingsFlow f = NewFlow(FlowType::kBrowser);
+    EXPECT_EQ(service_->Fetch(ctx_, f.id.ToString()).value()["reauthentication"]["aal"], "aal2");
+    clock_.Advance(std::chrono::minutes(6));
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "password"}, {"password", "x"}}, refs, false);
+    auto* e = std::get_if<ErrorOrRedirect>(&out);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->error.id, kErrorSessionRefreshRequired);
+    EXPECT_EQ(e->location,
+              "https://auth.example.com/self-service/login/browser?refresh=true&aal=aal2&return_to=https%3A%2F%2Fauth."
+              "example.com%2Fself-service%2Fsettings%3Fflow%3D" +
+                  f.id.ToString());
 }
 
 TEST_F(SettingsServiceTest, PrivilegeExpiresAfterMaxAgeAndBrowserSubmissionIsPaused) {

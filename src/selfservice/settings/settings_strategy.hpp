@@ -38,10 +38,18 @@ struct SettingsChange {
 // kNeedsPrivilege: the change needs a privileged session (§10): pause the body and re-auth.
 using SettingsAttempt = StrategyAttempt<SettingsChange>;
 
+// What a method's changes need of the session (§10.2), as the settings flow tells clients in
+// `reauthentication.required_for` (a Bia extension).
+inline constexpr std::string_view kPrivilegeAlways = "always";
+inline constexpr std::string_view kPrivilegeIdentifierChanges = "identifier_changes";
+
 class SettingsStrategy {
   public:
     virtual ~SettingsStrategy() = default;
     virtual std::string_view Id() const = 0;  // "profile", "password", ...
+    // kPrivilegeAlways, or kPrivilegeIdentifierChanges for a method whose ordinary changes pass
+    // without a privileged session (profile).
+    virtual std::string_view PrivilegeNeeded() const { return kPrivilegeAlways; }
     // Adds this method's nodes for `identity` to a flow (the csrf_token node is already there).
     // Called for new flows and for the sibling flow created after a success (§9.2).
     virtual core::Status Populate(const RequestContext& ctx, SettingsFlow& flow,

@@ -240,7 +240,9 @@ TEST(LookupSettings, RevealShowsTheStoredCodesAndChangesNothingElse) {
     EXPECT_EQ(w.settings_flows.At(f.id).internal_context["lookup_secret"]["revealed"], true);
     EXPECT_EQ(w.identity_repo.rows.at(w.who.id).updated_at, before) << "no identity change";
     // What the client got is what a fetch returns.
-    EXPECT_EQ(flow, w.settings_flows.At(f.id).ToJson(w.identity_repo.rows.at(w.who.id), w.cfg.PublicBaseUrl()));
+    const auto fetched = w.settings.Fetch(w.Ctx(), f.id.ToString());
+    ASSERT_TRUE(fetched);
+    EXPECT_EQ(flow, *fetched);
 }
 
 TEST(LookupSettings, DisableRemovesTheCodesAndEveryActionNeedsAPrivilegedSession) {
@@ -263,6 +265,28 @@ TEST(LookupSettings, DisableRemovesTheCodesAndEveryActionNeedsAPrivilegedSession
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
     EXPECT_EQ(w.identity_repo.rows.at(w.who.id).FindCredential("lookup_secret"), nullptr);
     EXPECT_EQ(LookupNodeIds(std::get<Completed>(done).body), std::vector<std::string>{"lookup_secret_regenerate"});
+}
+
+TEST(LookupSettings, AalFollowsTheCodesWithoutLockingAnyoneOut) {
+    World w;
+    w.cfg.selfservice.flows.settings.required_aal = config::RequiredAal::kHighestAvailable;
+    w.Enrol();
+    const std::string enrolled = w.token;
+    // With codes stored, an aal1 session no longer reaches settings (highest_available)...
+    auto aal1 = w.sessions.Issue(w.identity_repo.rows.at(w.who.id), {"password", "aal1", w.clock.Now(), ""});
+    ASSERT_TRUE(aal1);
+    w.token = aal1->token;
+    selfservice::ContinuityRefs refs;
+    Outcome refused = w.settings.Init(FlowType::kApi, w.Ctx(), refs);
+    ASSERT_TRUE(std::holds_alternative<Failed>(refused));
+    EXPECT_EQ(std::get<Failed>(refused).error.id, "session_aal2_required");
+    // ...the aal2 session disables them and keeps working, and the aal1 session is enough again.
+    w.token = enrolled;
+    ASSERT_TRUE(
+        std::holds_alternative<Completed>(w.SubmitSettings(w.NewSettingsFlow(), {{"lookup_secret_disable", true}})));
+    EXPECT_TRUE(std::holds_alternative<ShowFlow>(w.settings.Init(FlowType::kApi, w.Ctx(), refs)));
+    w.token = aal1->token;
+    EXPECT_TRUE(std::holds_alternative<ShowFlow>(w.settings.Init(FlowType::kApi, w.Ctx(), refs)));
 }
 
 TEST(LookupSettings, DisabledMethodAddsNothingAndRefusesItsButtons) {

@@ -18,6 +18,7 @@ class ProfileSettings final : public selfservice::settings::SettingsStrategy {
         : config_(config), identities_(identities), random_(random) {}
 
     std::string_view Id() const override { return kMethod; }
+    std::string_view PrivilegeNeeded() const override { return selfservice::settings::kPrivilegeIdentifierChanges; }
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
                           const identity::Identity& identity) override;
     selfservice::settings::SettingsAttempt Submit(selfservice::settings::SettingsSubmission& sub) override;
