@@ -13,8 +13,7 @@
 #include "strategy/lookup_secret/lookup_codes.hpp"
 #include "strategy/lookup_secret/lookup_login.hpp"
 #include "strategy/lookup_secret/lookup_settings.hpp"
-#include "testing/memory_flow_store.hpp"
-#include "testing/memory_stores.hpp"
+#include "testing/method_flow_world.hpp"
 
 namespace bia::strategy::lookup_secret {
 namespace {
@@ -84,41 +83,10 @@ TEST(LookupCodes, CodesTextShowsUsedCodesAsUsed) {
     EXPECT_EQ(t["context"]["secrets"][1]["context"]["used_at_unix"], 1654077600);
 }
 
-struct World {
-    World() {
-        cfg.serve.public_api.base_url = "https://auth.example.com/";
-        cfg.selfservice.flows.settings.ui_url = "https://app.example.com/settings";
-        cfg.selfservice.flows.settings.privileged_session_max_age = 5min;
-        cfg.selfservice.flows.login.ui_url = "https://app.example.com/login";
+struct World : bia::testing::MethodFlowWorld {
+    World() : MethodFlowWorld(kSchema, 17) {
         cfg.selfservice.methods.lookup_secret.enabled = true;
-        who.id = core::Uuid::V4(random);
-        who.schema_id = "default";
-        who.traits = {{"email", "alice@example.com"}};
-        EXPECT_TRUE(identity_repo.Create(who));
-        auto s = sessions.Issue(who, {"password", "aal1", clock.Now(), ""});
-        EXPECT_TRUE(s);
-        token = s->token;
-    }
-
-    RequestContext Ctx() {
-        RequestContext ctx;
-        ctx.url = "https://auth.example.com/self-service/settings/api";
-        auto s = sessions.ResolveToken(token);
-        EXPECT_TRUE(s);
-        ctx.session = *s;
-        return ctx;
-    }
-    SettingsFlow NewSettingsFlow() {
-        selfservice::ContinuityRefs refs;
-        Outcome out = settings.Init(FlowType::kApi, Ctx(), refs);
-        auto* shown = std::get_if<ShowFlow>(&out);
-        EXPECT_NE(shown, nullptr);
-        return settings_flows.At(shown->id);
-    }
-    Outcome SubmitSettings(const SettingsFlow& f, json body) {
-        selfservice::ContinuityRefs refs;
-        return settings.Submit(Ctx(), f.id.ToString(), core::Result<json>(std::move(body)),
-                               selfservice::settings::HookRequestFacts{}, refs);
+        Wire({&lookup_settings}, {&lookup_login});
     }
     // Regenerates and confirms a set of codes in a new flow; returns them.
     std::vector<std::string> Enrol() {
@@ -139,27 +107,8 @@ struct World {
         return ParseCodes(c->config).value_or(std::vector<RecoveryCode>{});
     }
 
-    config::Config cfg;
-    core::FakeClock clock;
-    core::SeededRandom random{17};
-    std::unique_ptr<schema::SchemaRegistry> schemas =
-        schema::SchemaRegistry::Load({{"default", "base64://" + core::Base64Encode(kSchema)}}, "default").value();
-    bia::testing::MemoryIdentities identity_repo;
-    bia::testing::MemorySessions session_repo{&identity_repo};
-    bia::testing::MemoryContinuity continuity;
-    bia::testing::MemoryFlows<SettingsFlow> settings_flows;
-    bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
-    session::SessionService sessions{session_repo, clock, random, {}};
-    selfservice::ReturnToValidator return_to{cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl()};
-    selfservice::settings::SettingsHooks hooks;
     LookupSettings lookup_settings{cfg, clock, random};
     LookupLogin lookup_login{cfg, identity_repo, clock, random};
-    selfservice::settings::SettingsService settings{cfg,       settings_flows, continuity, {&lookup_settings},
-                                                    hooks,     identity_repo,  sessions,   *schemas,
-                                                    return_to, clock,          random};
-    selfservice::login::LoginService login{cfg, login_flows, {&lookup_login}, sessions, return_to, clock, random};
-    identity::Identity who;
-    std::string token;
 };
 
 std::vector<std::string> LookupNodeIds(const json& flow) {
@@ -240,7 +189,7 @@ TEST(LookupSettings, RevealShowsTheStoredCodesAndChangesNothingElse) {
     EXPECT_EQ(w.settings_flows.At(f.id).internal_context["lookup_secret"]["revealed"], true);
     EXPECT_EQ(w.identity_repo.rows.at(w.who.id).updated_at, before) << "no identity change";
     // What the client got is what a fetch returns.
-    const auto fetched = w.settings.Fetch(w.Ctx(), f.id.ToString());
+    const auto fetched = w.settings->Fetch(w.Ctx(), f.id.ToString());
     ASSERT_TRUE(fetched);
     EXPECT_EQ(flow, *fetched);
 }
@@ -273,20 +222,18 @@ TEST(LookupSettings, AalFollowsTheCodesWithoutLockingAnyoneOut) {
     w.Enrol();
     const std::string enrolled = w.token;
     // With codes stored, an aal1 session no longer reaches settings (highest_available)...
-    auto aal1 = w.sessions.Issue(w.identity_repo.rows.at(w.who.id), {"password", "aal1", w.clock.Now(), ""});
-    ASSERT_TRUE(aal1);
-    w.token = aal1->token;
+    const session::Session aal1 = w.SignInAgain();
     selfservice::ContinuityRefs refs;
-    Outcome refused = w.settings.Init(FlowType::kApi, w.Ctx(), refs);
+    Outcome refused = w.settings->Init(FlowType::kApi, w.Ctx(), refs);
     ASSERT_TRUE(std::holds_alternative<Failed>(refused));
     EXPECT_EQ(std::get<Failed>(refused).error.id, "session_aal2_required");
     // ...the aal2 session disables them and keeps working, and the aal1 session is enough again.
     w.token = enrolled;
     ASSERT_TRUE(
         std::holds_alternative<Completed>(w.SubmitSettings(w.NewSettingsFlow(), {{"lookup_secret_disable", true}})));
-    EXPECT_TRUE(std::holds_alternative<ShowFlow>(w.settings.Init(FlowType::kApi, w.Ctx(), refs)));
-    w.token = aal1->token;
-    EXPECT_TRUE(std::holds_alternative<ShowFlow>(w.settings.Init(FlowType::kApi, w.Ctx(), refs)));
+    EXPECT_TRUE(std::holds_alternative<ShowFlow>(w.settings->Init(FlowType::kApi, w.Ctx(), refs)));
+    w.token = aal1.token;
+    EXPECT_TRUE(std::holds_alternative<ShowFlow>(w.settings->Init(FlowType::kApi, w.Ctx(), refs)));
 }
 
 TEST(LookupSettings, DisabledMethodAddsNothingAndRefusesItsButtons) {
@@ -302,28 +249,26 @@ TEST(LookupSettings, DisabledMethodAddsNothingAndRefusesItsButtons) {
 TEST(LookupLogin, Aal2FlowSpendsACodeOnceAndUpgradesTheSameSession) {
     World w;
     const auto codes = w.Enrol();
-    auto s = w.sessions.Issue(w.identity_repo.rows.at(w.who.id), {"password", "aal1", w.clock.Now(), ""});
-    ASSERT_TRUE(s);
-    w.token = s->token;
+    const session::Session s = w.SignInAgain();
     RequestContext ctx = w.Ctx();
     ctx.url = "https://auth.example.com/self-service/login/api?aal=aal2";
 
-    Outcome init = w.login.Init(FlowType::kApi, ctx);
+    Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init)) << "outcome " << init.index();
     const std::string id = std::get<ShowFlow>(init).id.ToString();
     const json& nodes = std::get<ShowFlow>(init).flow["ui"]["nodes"];
     EXPECT_NE(nodes.dump().find("\"lookup_secret\""), std::string::npos);
     EXPECT_NE(nodes.dump().find("1010010"), std::string::npos);
 
-    Outcome wrong = w.login.Submit(ctx, id, json{{"method", "lookup_secret"}, {"lookup_secret", "notacode"}});
+    Outcome wrong = w.login->Submit(ctx, id, json{{"method", "lookup_secret"}, {"lookup_secret", "notacode"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(wrong));
     EXPECT_EQ(std::get<ShowFlow>(wrong).flow["ui"]["messages"][0]["id"], text::kErrorValidationLookupInvalid);
 
     w.clock.Advance(1500ms);
-    Outcome done = w.login.Submit(ctx, id, json{{"method", "lookup_secret"}, {"lookup_secret", codes[3]}});
+    Outcome done = w.login->Submit(ctx, id, json{{"method", "lookup_secret"}, {"lookup_secret", codes[3]}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
     const json& session = std::get<Completed>(done).body["session"];
-    EXPECT_EQ(session["id"], s->id.ToString());
+    EXPECT_EQ(session["id"], s.id.ToString());
     EXPECT_EQ(session["authenticator_assurance_level"], "aal2");
     EXPECT_EQ(session["authentication_methods"][1]["method"], "lookup_secret");
     const auto stored = w.Stored();
@@ -333,20 +278,18 @@ TEST(LookupLogin, Aal2FlowSpendsACodeOnceAndUpgradesTheSameSession) {
     for (size_t i = 0; i < stored.size(); ++i) EXPECT_EQ(stored[i].used_at.has_value(), i == 3) << i;
 
     // A second aal2 flow cannot spend the same code again.
-    auto again = w.sessions.Issue(w.identity_repo.rows.at(w.who.id), {"password", "aal1", w.clock.Now(), ""});
-    ASSERT_TRUE(again);
-    w.token = again->token;
+    const session::Session again = w.SignInAgain();
     RequestContext ctx2 = w.Ctx();
     ctx2.url = ctx.url;
-    Outcome init2 = w.login.Init(FlowType::kApi, ctx2);
+    Outcome init2 = w.login->Init(FlowType::kApi, ctx2);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init2));
-    Outcome used = w.login.Submit(ctx2, std::get<ShowFlow>(init2).id.ToString(),
-                                  json{{"method", "lookup_secret"}, {"lookup_secret", codes[3]}});
+    Outcome used = w.login->Submit(ctx2, std::get<ShowFlow>(init2).id.ToString(),
+                                   json{{"method", "lookup_secret"}, {"lookup_secret", codes[3]}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(used));
     EXPECT_EQ(std::get<ShowFlow>(used).flow["ui"]["messages"][0]["id"], text::kErrorValidationLookupAlreadyUsed);
 
     // The settings flow (of the aal2 session) shows the spent code as used.
-    w.token = s->token;
+    w.token = s.token;
     SettingsFlow f = w.NewSettingsFlow();
     Outcome revealed = w.SubmitSettings(f, {{"lookup_secret_reveal", true}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(revealed));
@@ -357,11 +300,11 @@ TEST(LookupLogin, NoCodeFormWithoutCodes) {
     World w;
     RequestContext ctx = w.Ctx();
     ctx.url = "https://auth.example.com/self-service/login/api?aal=aal2";
-    Outcome init = w.login.Init(FlowType::kApi, ctx);
+    Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init));
     EXPECT_EQ(std::get<ShowFlow>(init).flow["ui"]["nodes"].dump().find("lookup_secret"), std::string::npos);
-    Outcome none = w.login.Submit(ctx, std::get<ShowFlow>(init).id.ToString(),
-                                  json{{"method", "lookup_secret"}, {"lookup_secret", "abcd1234"}});
+    Outcome none = w.login->Submit(ctx, std::get<ShowFlow>(init).id.ToString(),
+                                   json{{"method", "lookup_secret"}, {"lookup_secret", "abcd1234"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(none));
     EXPECT_EQ(std::get<ShowFlow>(none).flow["ui"]["messages"][0]["id"], text::kErrorValidationNoLookup);
 }

@@ -9,8 +9,7 @@
 #include "strategy/totp/totp.hpp"
 #include "strategy/totp/totp_login.hpp"
 #include "strategy/totp/totp_settings.hpp"
-#include "testing/memory_flow_store.hpp"
-#include "testing/memory_stores.hpp"
+#include "testing/method_flow_world.hpp"
 
 namespace bia::strategy::totp {
 namespace {
@@ -28,42 +27,10 @@ constexpr const char* kSchema = R"({"$schema":"http://json-schema.org/draft-07/s
   "properties":{"traits":{"type":"object","properties":{"email":{"type":"string","format":"email",
   "ory.sh/kratos":{"credentials":{"password":{"identifier":true},"totp":{"account_name":true}}}}}}}})";
 
-struct World {
-    World() {
-        cfg.serve.public_api.base_url = "https://auth.example.com/";
-        cfg.selfservice.flows.settings.ui_url = "https://app.example.com/settings";
-        cfg.selfservice.flows.settings.privileged_session_max_age = 5min;
-        cfg.selfservice.flows.login.ui_url = "https://app.example.com/login";
+struct World : bia::testing::MethodFlowWorld {
+    World() : MethodFlowWorld(kSchema, 11) {
         cfg.selfservice.methods.totp.enabled = true;
-        who.id = core::Uuid::V4(random);
-        who.schema_id = "default";
-        who.traits = {{"email", "alice@example.com"}};
-        EXPECT_TRUE(identity_repo.Create(who));
-        auto s = sessions.Issue(who, {"password", "aal1", clock.Now(), ""});
-        EXPECT_TRUE(s);
-        token = s->token;
-    }
-
-    // The caller as the session resolver would see it now.
-    RequestContext Ctx() {
-        RequestContext ctx;
-        ctx.url = "https://auth.example.com/self-service/settings/api";
-        auto s = sessions.ResolveToken(token);
-        EXPECT_TRUE(s);
-        ctx.session = *s;
-        return ctx;
-    }
-    SettingsFlow NewSettingsFlow() {
-        selfservice::ContinuityRefs refs;
-        Outcome out = settings.Init(FlowType::kApi, Ctx(), refs);
-        auto* shown = std::get_if<ShowFlow>(&out);
-        EXPECT_NE(shown, nullptr);
-        return settings_flows.At(shown->id);
-    }
-    Outcome SubmitSettings(const SettingsFlow& f, json body) {
-        selfservice::ContinuityRefs refs;
-        return settings.Submit(Ctx(), f.id.ToString(), core::Result<json>(std::move(body)),
-                               selfservice::settings::HookRequestFacts{}, refs);
+        Wire({&totp_settings}, {&totp_login});
     }
     std::string SecretOf(const SettingsFlow& f) {
         return SecretOfKeyUrl(f.internal_context["totp"]["url"].get<std::string>()).value_or("");
@@ -72,27 +39,8 @@ struct World {
         return std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
     }
 
-    config::Config cfg;
-    core::FakeClock clock;
-    core::SeededRandom random{11};
-    std::unique_ptr<schema::SchemaRegistry> schemas =
-        schema::SchemaRegistry::Load({{"default", "base64://" + core::Base64Encode(kSchema)}}, "default").value();
-    bia::testing::MemoryIdentities identity_repo;
-    bia::testing::MemorySessions session_repo{&identity_repo};
-    bia::testing::MemoryContinuity continuity;
-    bia::testing::MemoryFlows<SettingsFlow> settings_flows;
-    bia::testing::MemoryFlows<selfservice::login::LoginFlow> login_flows;
-    session::SessionService sessions{session_repo, clock, random, {}};
-    selfservice::ReturnToValidator return_to{cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl()};
-    selfservice::settings::SettingsHooks hooks;
     TotpSettings totp_settings{cfg, *schemas, clock, random};
     TotpLogin totp_login{cfg, clock, random};
-    selfservice::settings::SettingsService settings{cfg,       settings_flows, continuity, {&totp_settings},
-                                                    hooks,     identity_repo,  sessions,   *schemas,
-                                                    return_to, clock,          random};
-    selfservice::login::LoginService login{cfg, login_flows, {&totp_login}, sessions, return_to, clock, random};
-    identity::Identity who;
-    std::string token;
 };
 
 const ui::Node* NodeOf(const SettingsFlow& f, std::string_view id) {
@@ -196,30 +144,28 @@ TEST(TotpLogin, Aal2FlowAsksForTheCodeAndAValidOneUpgradesTheSameSession) {
     ASSERT_TRUE(std::holds_alternative<Completed>(
         w.SubmitSettings(f, {{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now())}})));
     // A new aal1 session for the same identity (as after a password login).
-    auto s = w.sessions.Issue(w.identity_repo.rows.at(w.who.id), {"password", "aal1", w.clock.Now(), ""});
-    ASSERT_TRUE(s);
-    w.token = s->token;
+    const session::Session s = w.SignInAgain();
 
     RequestContext ctx = w.Ctx();
     ctx.url = "https://auth.example.com/self-service/login/api?aal=aal2";
-    Outcome init = w.login.Init(FlowType::kApi, ctx);
+    Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init)) << "outcome " << init.index();
     const auto& shown = std::get<ShowFlow>(init);
     const std::string nodes = shown.flow["ui"]["nodes"].dump();
     EXPECT_NE(nodes.find("\"totp_code\""), std::string::npos);
     EXPECT_NE(nodes.find(std::to_string(text::kInfoLoginTotp)), std::string::npos);
 
-    Outcome wrong = w.login.Submit(ctx, shown.id.ToString(),
-                                   json{{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now() + 120)}});
+    Outcome wrong = w.login->Submit(ctx, shown.id.ToString(),
+                                    json{{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now() + 120)}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(wrong));
     ASSERT_EQ(std::get<ShowFlow>(wrong).flow["ui"]["messages"].size(), 1u) << "on the flow, as Kratos's \"#/\"";
     EXPECT_EQ(std::get<ShowFlow>(wrong).flow["ui"]["messages"][0]["id"], text::kErrorValidationTotpVerifierWrong);
 
     Outcome done =
-        w.login.Submit(ctx, shown.id.ToString(), json{{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now())}});
+        w.login->Submit(ctx, shown.id.ToString(), json{{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now())}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
     const json& session = std::get<Completed>(done).body["session"];
-    EXPECT_EQ(session["id"], s->id.ToString()) << "the same session is upgraded";
+    EXPECT_EQ(session["id"], s.id.ToString()) << "the same session is upgraded";
     EXPECT_EQ(session["authenticator_assurance_level"], "aal2");
     EXPECT_EQ(session["authentication_methods"][1]["method"], "totp");
 }
@@ -228,11 +174,11 @@ TEST(TotpLogin, NoCodeFormWithoutACredentialOrOutsideAal2) {
     World w;
     RequestContext ctx = w.Ctx();
     ctx.url = "https://auth.example.com/self-service/login/api?aal=aal2";
-    Outcome init = w.login.Init(FlowType::kApi, ctx);
+    Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init));
     EXPECT_EQ(std::get<ShowFlow>(init).flow["ui"]["nodes"].dump().find("totp_code"), std::string::npos);
     Outcome none =
-        w.login.Submit(ctx, std::get<ShowFlow>(init).id.ToString(), json{{"method", "totp"}, {"totp_code", "123456"}});
+        w.login->Submit(ctx, std::get<ShowFlow>(init).id.ToString(), json{{"method", "totp"}, {"totp_code", "123456"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(none));
     EXPECT_NE(std::get<ShowFlow>(none).flow.dump().find(std::to_string(text::kErrorValidationNoTotpDevice)),
               std::string::npos);
