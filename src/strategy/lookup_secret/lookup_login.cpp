@@ -3,9 +3,8 @@
 #include <chrono>
 
 #include "core/crypto_util.hpp"
-#include "selfservice/flow/csrf.hpp"
-#include "selfservice/flow/flow_errors.hpp"
 #include "session/session.hpp"
+#include "strategy/code_login.hpp"
 #include "strategy/lookup_secret/lookup_codes.hpp"
 
 namespace bia::strategy::lookup_secret {
@@ -36,21 +35,10 @@ core::Status LookupLogin::Populate(const selfservice::RequestContext& ctx, Login
 }
 
 LoginAttempt LookupLogin::Login(const selfservice::RequestContext& ctx, LoginFlow& flow, const nlohmann::json& body) {
-    if (StringField(body, "method") != std::string(kMethod)) return LoginAttempt::NotResponsible();
-    if (!config_.selfservice.methods.lookup_secret.enabled) return LoginAttempt::Failed(selfservice::MethodDisabled());
-    // A code is never echoed back into the form.
-    flow.ui.ClearValue(kLoginCodeField);
-    const std::optional<std::string> code = StringField(body, kLoginCodeField);
-    if (!code) {
-        return LoginAttempt::Rejected(
-            Rejection::OnNode(std::string(kLoginCodeField), text::NewValidationErrorRequired(kLoginCodeField)));
-    }
-    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, StringField(body, ui::kCsrfTokenName).value_or("")); !s) {
-        return LoginAttempt::Failed(std::move(s).error());
-    }
-    if (flow.type == selfservice::FlowType::kBrowser) {
-        flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
-    }
+    auto read = ReadLoginCode(ctx, flow, body, kMethod, config_.selfservice.methods.lookup_secret.enabled,
+                              kLoginCodeField, random_);
+    if (auto* answer = std::get_if<LoginAttempt>(&read)) return std::move(*answer);
+    const std::string& code = std::get<std::string>(read);
     const identity::Credential* credential = LookupOf(ctx);
     if (credential == nullptr) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationNoLookup()));
     std::vector<RecoveryCode> codes = ParseCodes(credential->config).value_or(std::vector<RecoveryCode>{});
@@ -58,7 +46,7 @@ LoginAttempt LookupLogin::Login(const selfservice::RequestContext& ctx, LoginFlo
     // which one (or how much of one) matched.
     RecoveryCode* match = nullptr;
     for (auto& c : codes) {
-        if (core::ConstantTimeEquals(c.code, *code) && match == nullptr) match = &c;
+        if (core::ConstantTimeEquals(c.code, code) && match == nullptr) match = &c;
     }
     // Kratos reports both on the flow ("#/").
     if (match == nullptr) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationLookupInvalid()));

@@ -1,8 +1,7 @@
 #include "strategy/totp/totp_login.hpp"
 
-#include "selfservice/flow/csrf.hpp"
-#include "selfservice/flow/flow_errors.hpp"
 #include "session/session.hpp"
+#include "strategy/code_login.hpp"
 #include "strategy/totp/totp.hpp"
 #include "strategy/totp/totp_nodes.hpp"
 #include "strategy/totp/totp_settings.hpp"
@@ -34,20 +33,9 @@ core::Status TotpLogin::Populate(const selfservice::RequestContext& ctx, LoginFl
 }
 
 LoginAttempt TotpLogin::Login(const selfservice::RequestContext& ctx, LoginFlow& flow, const nlohmann::json& body) {
-    if (StringField(body, "method") != std::string(kMethod)) return LoginAttempt::NotResponsible();
-    if (!config_.selfservice.methods.totp.enabled) return LoginAttempt::Failed(selfservice::MethodDisabled());
-    flow.ui.ClearValue(kCodeField);
-    const std::optional<std::string> code = StringField(body, kCodeField);
-    if (!code) {
-        return LoginAttempt::Rejected(
-            Rejection::OnNode(std::string(kCodeField), text::NewValidationErrorRequired(kCodeField)));
-    }
-    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, StringField(body, ui::kCsrfTokenName).value_or("")); !s) {
-        return LoginAttempt::Failed(std::move(s).error());
-    }
-    if (flow.type == selfservice::FlowType::kBrowser) {
-        flow.ui.SetCsrf(selfservice::MaskedCsrfToken(flow.type, ctx, random_));
-    }
+    auto read = ReadLoginCode(ctx, flow, body, kMethod, config_.selfservice.methods.totp.enabled, kCodeField, random_);
+    if (auto* answer = std::get_if<LoginAttempt>(&read)) return std::move(*answer);
+    const std::string& code = std::get<std::string>(read);
     // The login flow only lets aal2 submissions through with a session (surrounding-api.md §7).
     const identity::Credential* credential = TotpOf(ctx);
     if (credential == nullptr) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationNoTotpDevice()));
@@ -56,7 +44,7 @@ LoginAttempt TotpLogin::Login(const selfservice::RequestContext& ctx, LoginFlow&
         url != credential->config.end() && url->is_string() ? SecretOfKeyUrl(url->get<std::string>()) : std::nullopt;
     if (!secret) return LoginAttempt::Failed(core::Internal("the stored TOTP credential has no usable key URL"));
     // Kratos reports a wrong login code on the flow ("#/"), not on the field.
-    if (!VerifyTotp(*secret, *code, clock_.Now())) {
+    if (!VerifyTotp(*secret, code, clock_.Now())) {
         return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationTotpVerifierWrong()));
     }
     session::AuthenticationMethod method;
