@@ -12,7 +12,7 @@ build_pkgs=(build-essential cmake pkg-config ninja-build libphonenumber-dev
   libargon2-dev libcrypt-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libjsonnet-dev libqrencode-dev libpng-dev libcbor-dev libre2-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql haproxy json-schema-test-suite
-  clang-14 libclang-rt-14-dev clang-format clang-tidy python3 nodejs npm)
+  clang-14 libclang-rt-14-dev clang-format clang-tidy python3 nodejs npm chromium)
 bench_pkgs=(wrk nginx postgresql nodejs npm)
 
 want=("${build_pkgs[@]}")

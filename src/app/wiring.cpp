@@ -25,6 +25,7 @@
 #include "http/routes/session_resolver.hpp"
 #include "http/routes/session_routes.hpp"
 #include "http/routes/settings_routes.hpp"
+#include "http/routes/static_file_routes.hpp"
 #include "http/routes/system_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
@@ -42,6 +43,7 @@
 #include "strategy/password/password_module.hpp"
 #include "strategy/profile/profile_module.hpp"
 #include "strategy/totp/totp_module.hpp"
+#include "strategy/webauthn/webauthn_module.hpp"
 
 namespace bia::app {
 
@@ -54,6 +56,7 @@ constexpr strategy::MethodFactory kMethodModules[] = {
     &strategy::profile::MakeProfileModule,
     &strategy::password::MakePasswordModule,
     &strategy::totp::MakeTotpModule,
+    &strategy::webauthn::MakeWebAuthnModule,
     &strategy::lookup_secret::MakeLookupSecretModule,
 };
 
@@ -113,6 +116,7 @@ struct Wiring::Parts {
     std::unique_ptr<selfservice::settings::SettingsHooks> settings_hooks;
     std::unique_ptr<selfservice::settings::SettingsService> settings;
     std::unique_ptr<http::routes::SettingsRoutes> settings_routes;
+    std::unique_ptr<http::routes::StaticFileRoutes> static_files;
     http::Router public_router;
     http::Router admin_router;
     std::unique_ptr<http::Server> server;
@@ -265,6 +269,13 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.settings_routes =
         std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
     p.settings_routes->Register(p.public_router, p.admin_router);
+    // The files method modules serve (webauthn's script).
+    std::vector<http::routes::StaticFile> files;
+    for (const strategy::MethodAsset& a : p.methods->Assets()) {
+        files.push_back({std::string(a.path), std::string(a.content_type), a.body});
+    }
+    p.static_files = std::make_unique<http::routes::StaticFileRoutes>(std::move(files));
+    p.static_files->Register(p.public_router);
 
     // Server.
     http::ServerOptions server_options;

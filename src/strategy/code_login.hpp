@@ -18,12 +18,16 @@
 namespace bia::strategy {
 
 // The submitted code, or the attempt to answer instead (NotResponsible when the body names
-// another method).
+// another method — unless `field_claims` and the code field is there: webauthn's script posts its
+// hidden field without a `method`).
 inline std::variant<std::string, selfservice::login::LoginAttempt> ReadLoginCode(
     const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow, const nlohmann::json& body,
-    std::string_view method, bool enabled, std::string_view code_field, core::Random& random) {
+    std::string_view method, bool enabled, std::string_view code_field, core::Random& random,
+    bool field_claims = false) {
     using selfservice::login::LoginAttempt;
-    if (StringField(body, "method") != std::string(method)) return LoginAttempt::NotResponsible();
+    const bool claimed = StringField(body, "method") == std::string(method) ||
+                         (field_claims && StringField(body, code_field).has_value());
+    if (!claimed) return LoginAttempt::NotResponsible();
     if (!enabled) return LoginAttempt::Failed(selfservice::MethodDisabled());
     flow.ui.ClearValue(code_field);
     std::optional<std::string> code = StringField(body, code_field);

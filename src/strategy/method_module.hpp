@@ -3,10 +3,10 @@
 // proves, and builds the strategies it takes part in — login, registration, settings — from the
 // shared services in MethodDeps. app::Wiring keeps one ordered list of module factories; each
 // flow's strategy order is that list's order (Kratos's: settings-flow.md §5.2), so adding a
-// method is a new folder plus one line there. What Kratos fixes for every method regardless of
-// which are built — UI node ordering (ui/, the flows' sort options), AAL by credential type
-// (session::ComputeAal), config keys (config/key_schema.cpp) — already covers the methods still
-// to come.
+// method is a new folder plus one line there. A module may also serve fixed files (Assets).
+// What Kratos fixes for every method regardless of which are built — UI node ordering (ui/, the
+// flows' sort options), AAL by credential type (session::ComputeAal), config keys
+// (config/key_schema.cpp) — already covers the methods still to come.
 #pragma once
 
 #include <memory>
@@ -48,10 +48,20 @@ struct MethodDeps {
     core::Random& random;
 };
 
+// A fixed file a method serves on the public port, e.g. webauthn's browser script at
+// /.well-known/ory/webauthn.js. The bytes live as long as the program.
+struct MethodAsset {
+    std::string_view path;
+    std::string_view content_type;
+    std::string_view body;
+};
+
 class MethodModule {
   public:
     virtual ~MethodModule() = default;
     virtual const MethodInfo& Info() const = 0;
+    // The files the method serves (none by default).
+    virtual std::span<const MethodAsset> Assets() const { return {}; }
     // The strategy for each flow the method takes part in; nullptr where it does not.
     virtual selfservice::login::LoginStrategy* Login() { return nullptr; }
     virtual selfservice::registration::RegistrationStrategy* Registration() { return nullptr; }
@@ -76,6 +86,14 @@ class MethodModules {
     }
     std::vector<selfservice::settings::SettingsStrategy*> SettingsStrategies() const {
         return Collect<selfservice::settings::SettingsStrategy>(&MethodModule::Settings);
+    }
+    // Every module's files, in module order.
+    std::vector<MethodAsset> Assets() const {
+        std::vector<MethodAsset> out;
+        for (const auto& m : modules_) {
+            for (const MethodAsset& a : m->Assets()) out.push_back(a);
+        }
+        return out;
     }
     const std::vector<std::unique_ptr<MethodModule>>& modules() const { return modules_; }
 

@@ -53,10 +53,17 @@ struct MethodFlowWorld {
                                                                    sessions, return_to, clock, random);
     }
 
-    // The caller (the session of `token`) as the session resolver would see it now.
+    // The caller (the session of `token`) as the session resolver would see it now; with
+    // `browser`, a browser holding a CSRF cookie.
     selfservice::RequestContext Ctx() {
         selfservice::RequestContext ctx;
-        ctx.url = "https://auth.example.com/self-service/settings/api";
+        ctx.url = browser ? "https://auth.example.com/self-service/settings/browser"
+                          : "https://auth.example.com/self-service/settings/api";
+        if (browser) {
+            ctx.csrf_token = core::Base64Encode(std::string(32, '\x5a'));  // a well-formed cookie value
+            ctx.csrf_cookie_sent = ctx.cookie_header_sent = true;
+            ctx.cookie_names = {"csrf_token"};
+        }
         auto s = sessions.ResolveToken(token);
         EXPECT_TRUE(s);
         if (s) ctx.session = *s;
@@ -64,13 +71,18 @@ struct MethodFlowWorld {
     }
     selfservice::settings::SettingsFlow NewSettingsFlow() {
         selfservice::ContinuityRefs refs;
-        selfservice::Outcome out = settings->Init(selfservice::FlowType::kApi, Ctx(), refs);
+        selfservice::Outcome out =
+            settings->Init(browser ? selfservice::FlowType::kBrowser : selfservice::FlowType::kApi, Ctx(), refs);
         auto* shown = std::get_if<selfservice::ShowFlow>(&out);
         EXPECT_NE(shown, nullptr);
         return shown ? settings_flows.At(shown->id) : selfservice::settings::SettingsFlow();
     }
+    // Submits `body` to `f` (a browser's submission carries the flow's csrf_token).
     selfservice::Outcome SubmitSettings(const selfservice::settings::SettingsFlow& f, nlohmann::json body) {
         selfservice::ContinuityRefs refs;
+        if (browser && !body.contains("csrf_token")) {
+            if (const ui::Node* n = f.ui.Find(ui::kCsrfTokenName)) body["csrf_token"] = n->Input()->value;
+        }
         return settings->Submit(Ctx(), f.id.ToString(), core::Result<nlohmann::json>(std::move(body)),
                                 selfservice::settings::HookRequestFacts{}, refs);
     }
@@ -98,6 +110,7 @@ struct MethodFlowWorld {
     std::unique_ptr<selfservice::login::LoginService> login;
     identity::Identity who;
     std::string token;
+    bool browser = false;  // flows started and submitted as a browser
 };
 
 }  // namespace bia::testing

@@ -106,6 +106,23 @@ Message NewErrorValidationNoLookup() {
 Message NewErrorValidationLookupInvalid() {
     return Err(kErrorValidationLookupInvalid, "The backup recovery code is not valid.");
 }
+Message NewInfoLoginWebAuthn() { return Info(kInfoLoginWebAuthn, "Sign in with hardware key"); }
+Message NewInfoSettingsRegisterWebAuthn() { return Info(kInfoSettingsRegisterWebAuthn, "Add security key"); }
+Message NewInfoSettingsRegisterWebAuthnDisplayName() {
+    return Info(kInfoSettingsRegisterWebAuthnDisplayName, "Name of the security key");
+}
+Message NewInfoSettingsRemoveWebAuthn(std::string_view display_name, core::TimePoint added_at) {
+    return Make(kInfoSettingsRemoveWebAuthn, kTypeInfo, "Remove security key \"" + std::string(display_name) + "\"",
+                json{{"display_name", display_name},
+                     {"added_at", core::FormatRfc3339(added_at)},
+                     {"added_at_unix", core::UnixSeconds(added_at)}});
+}
+Message NewErrorValidationNoWebAuthnDevice() {
+    return Err(kErrorValidationNoWebAuthnDevice, "You have no WebAuthn device set up.");
+}
+Message NewErrorValidationSuchNoWebAuthnUser() {
+    return Err(kErrorValidationSuchNoWebAuthnUser, "This account does not exist or has no security key set up.");
+}
 Message NewErrorValidationNoTotpDevice() {
     return Err(kErrorValidationNoTotpDevice, "You have no TOTP device set up.");
 }

@@ -38,6 +38,7 @@ inline constexpr int kInfoLoginReAuth = 1010003;
 inline constexpr int kInfoLoginMfa = 1010004;
 inline constexpr int kInfoLoginTotpLabel = 1010006;
 inline constexpr int kInfoLoginLookupLabel = 1010007;
+inline constexpr int kInfoLoginWebAuthn = 1010008;
 inline constexpr int kInfoLoginTotp = 1010009;
 inline constexpr int kInfoLoginLookup = 1010010;
 inline constexpr int kInfoRegistration = 1040001;
@@ -50,10 +51,13 @@ inline constexpr int kInfoSettingsRegenerateLookup = 1050008;
 inline constexpr int kInfoSettingsLookupSecret = 1050009;
 inline constexpr int kInfoSettingsLookupSecretsLabel = 1050010;
 inline constexpr int kInfoSettingsLookupConfirm = 1050011;
+inline constexpr int kInfoSettingsRegisterWebAuthn = 1050012;
+inline constexpr int kInfoSettingsRegisterWebAuthnDisplayName = 1050013;
 inline constexpr int kInfoSettingsLookupSecretUsed = 1050014;
 inline constexpr int kInfoSettingsLookupSecretList = 1050015;
 inline constexpr int kInfoSettingsDisableLookup = 1050016;
 inline constexpr int kInfoSettingsTotpSecretLabel = 1050017;
+inline constexpr int kInfoSettingsRemoveWebAuthn = 1050018;
 inline constexpr int kInfoRecoverySuccessful = 1060001;
 inline constexpr int kInfoNodeLabelInputPassword = 1070001;
 inline constexpr int kInfoNodeLabelGenerated = 1070002;
@@ -71,7 +75,9 @@ inline constexpr int kErrorValidationTotpVerifierWrong = 4000008;
 inline constexpr int kErrorValidationIdentifierMissing = 4000009;
 inline constexpr int kErrorValidationNoTotpDevice = 4000011;
 inline constexpr int kErrorValidationLookupAlreadyUsed = 4000012;
+inline constexpr int kErrorValidationNoWebAuthnDevice = 4000013;
 inline constexpr int kErrorValidationNoLookup = 4000014;
+inline constexpr int kErrorValidationSuchNoWebAuthnUser = 4000015;
 inline constexpr int kErrorValidationLookupInvalid = 4000016;
 inline constexpr int kErrorValidationPasswordIdentifierTooSimilar = 4000031;
 inline constexpr int kErrorValidationPasswordMinLength = 4000032;
@@ -93,6 +99,7 @@ Message NewInfoLoginTotpLabel();         // 1010006 "Authentication code"
 Message NewInfoLoginTotp();              // 1010009 "Use Authenticator"
 Message NewInfoLoginLookupLabel();       // 1010007 "Backup recovery code"
 Message NewInfoLoginLookup();            // 1010010 "Use backup recovery code"
+Message NewInfoLoginWebAuthn();          // 1010008 "Sign in with hardware key"
 Message NewInfoRegistration();           // 1040001 "Sign up"
 Message NewInfoSettingsUpdateSuccess();  // 1050001 (type success, G2)
 Message NewInfoSettingsUnlinkTotp();     // 1050004 "Unlink TOTP Authenticator App"
@@ -109,7 +116,11 @@ Message NewInfoSettingsLookupConfirm();                        // 1050011 "Confi
 Message NewInfoSettingsLookupSecretUsed(core::TimePoint used_at);
 // 1050015: `shown` joined by ", ", context {"secrets": the per-code messages}.
 Message NewInfoSettingsLookupSecretList(const std::vector<std::string>& shown, const std::vector<Message>& secrets);
-Message NewInfoSettingsDisableLookup();  // 1050016 "Disable this method"
+Message NewInfoSettingsDisableLookup();                // 1050016 "Disable this method"
+Message NewInfoSettingsRegisterWebAuthn();             // 1050012 "Add security key"
+Message NewInfoSettingsRegisterWebAuthnDisplayName();  // 1050013 "Name of the security key"
+// 1050018 `Remove security key "<name>"`, context {display_name, added_at, added_at_unix}.
+Message NewInfoSettingsRemoveWebAuthn(std::string_view display_name, core::TimePoint added_at);
 // 1060001: minutes until `privileged_until` as seen at `now`.
 Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint now);
 Message NewInfoNodeInputPassword();  // 1070001 "Password"
@@ -132,6 +143,8 @@ Message NewErrorValidationNoTotpDevice();                                       
 Message NewErrorValidationLookupAlreadyUsed();                                           // 4000012
 Message NewErrorValidationNoLookup();                                                    // 4000014
 Message NewErrorValidationLookupInvalid();                                               // 4000016
+Message NewErrorValidationNoWebAuthnDevice();                                            // 4000013
+Message NewErrorValidationSuchNoWebAuthnUser();                                          // 4000015
 Message NewErrorValidationPasswordIdentifierTooSimilar();                                // 4000031
 Message NewErrorValidationPasswordMinLength(int64_t min_length, int64_t actual_length);  // 4000032
 Message NewErrorValidationPasswordMaxLength(int64_t max_length, int64_t actual_length);  // 4000033

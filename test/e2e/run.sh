@@ -16,7 +16,8 @@ fi
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-if [[ ! -d node_modules/@ory/client || ! -d node_modules/@ory/kratos-client || ! -d node_modules/kratos-client-0101 ]]; then
+if [[ ! -d node_modules/@ory/client || ! -d node_modules/@ory/kratos-client || ! -d node_modules/kratos-client-0101 ||
+      ! -d node_modules/puppeteer-core ]]; then
   echo "run.sh: installing e2e dependencies (npm ci)" >&2
   npm ci --no-audit --no-fund
 fi
