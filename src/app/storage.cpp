@@ -42,13 +42,13 @@ std::unique_ptr<selfservice::FlowRepository<Flow>> MakeFlowRepository(Db& db) {
 }
 
 // One backend's repository classes, selected by the `Repos` traits below.
-template <class Db, class Identities, class Sessions, class Errors, class Continuity, class Expired>
+template <class Db, class Identities, class Errors, class Continuity, class Expired>
 core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector<std::string>* applied) {
     BIA_TRY(PrepareSchema(*db, migrate, applied));
     Storage s;
     Db& ref = *db;
     s.identities = std::make_unique<Identities>(ref);
-    s.sessions = std::make_unique<Sessions>(ref);
+    s.sessions = NewSessionRepository(ref);
     s.errors = std::make_unique<Errors>(ref);
     s.login_flows = MakeFlowRepository<selfservice::login::LoginFlow>(ref);
     s.registration_flows = MakeFlowRepository<selfservice::registration::RegistrationFlow>(ref);
@@ -66,15 +66,14 @@ core::Result<Storage> OpenStorage(const std::string& dsn, bool migrate, std::vec
     if (persistence::postgres::IsPostgresDsn(dsn)) {
         namespace pg = persistence::postgres;
         BIA_TRY_ASSIGN(auto db, pg::Database::Open(dsn));
-        return Assemble<pg::Database, pg::IdentityRepositoryPostgres, pg::SessionRepositoryPostgres,
-                        pg::ErrorRepositoryPostgres, pg::ContinuityRepositoryPostgres, pg::ExpiredRecordsPostgres>(
-            std::move(db), migrate, applied);
+        return Assemble<pg::Database, pg::IdentityRepositoryPostgres, pg::ErrorRepositoryPostgres,
+                        pg::ContinuityRepositoryPostgres, pg::ExpiredRecordsPostgres>(std::move(db), migrate, applied);
     }
     namespace sq = persistence::sqlite;
     BIA_TRY_ASSIGN(auto db, sq::Database::Open(dsn));
     // An in-memory database is new on every start: it always needs its schema.
     const bool memory = dsn == "memory";
-    return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::SessionRepositorySqlite, sq::ErrorRepositorySqlite,
+    return Assemble<sq::Database, sq::IdentityRepositorySqlite, sq::ErrorRepositorySqlite,
                     sq::ContinuityRepositorySqlite, sq::ExpiredRecordsSqlite>(std::move(db), migrate || memory,
                                                                               applied);
 }

@@ -309,7 +309,8 @@ TEST(PostgresDatabase, ServerRestartGives503MeanwhileAndRecoversWithoutIntervent
     auto cluster = ClusterControl::FromEnvironment(t->dsn());
     if (!cluster) GTEST_SKIP() << "needs the private cluster of scripts/start-postgres.sh (BIA_TEST_POSTGRES_DIR)";
     IdentityRepositoryPostgres identities(t->db());
-    SessionRepositoryPostgres sessions(t->db());
+    auto sessions_repo = NewSessionRepository(t->db());
+    session::SessionRepository& sessions = *sessions_repo;
     core::SecureRandom random;
     auto owner = persistence::testing::MakeIdentity(random, "restart@example.com");
     ASSERT_TRUE(identities.Create(owner));
@@ -538,7 +539,8 @@ TEST(PostgresDatabase, UniqueViolationIs409WithTheSqliteBackendsTexts) {
 TEST(PostgresDatabase, EdgeCasesAnswerLikeTheSqliteBackend) {
     auto t = TestDatabase::Create();
     IdentityRepositoryPostgres identities(t->db());
-    SessionRepositoryPostgres sessions(t->db());
+    auto sessions_repo = NewSessionRepository(t->db());
+    session::SessionRepository& sessions = *sessions_repo;
     core::SecureRandom random;
     // Updating an identity that does not exist is a 404, not a foreign-key error.
     auto ghost = persistence::testing::MakeIdentity(random, "ghost@example.com");

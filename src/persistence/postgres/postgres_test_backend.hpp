@@ -18,9 +18,9 @@
 
 namespace bia::persistence::postgres {
 
-struct PostgresTestHandle : persistence::testing::BackendStores<IdentityRepositoryPostgres, SessionRepositoryPostgres,
-                                                                ContinuityRepositoryPostgres, ErrorRepositoryPostgres,
-                                                                ExpiredRecordsPostgres> {
+struct PostgresTestHandle
+    : persistence::testing::BackendStores<IdentityRepositoryPostgres, ContinuityRepositoryPostgres,
+                                          ErrorRepositoryPostgres, ExpiredRecordsPostgres> {
     std::unique_ptr<testing::TestDatabase> database;
 
     int64_t Count(std::string_view table) {

@@ -14,6 +14,30 @@ using session::Session;
 
 namespace {
 
+class SessionRepositoryPostgres final : public session::SessionRepository {
+  public:
+    explicit SessionRepositoryPostgres(Database& db) : db_(db) {}
+
+    core::Status Create(const session::Session& s) override;
+    core::Status Update(const session::Session& s) override;
+    core::Result<session::Session> FindByToken(std::string_view token) override;
+    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override;
+    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid& identity_id,
+                                                               std::optional<bool> active, int64_t offset,
+                                                               int64_t limit) override;
+    core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override;
+    core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override;
+    core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override;
+    core::Status Revoke(const core::Uuid& session_id) override;
+
+  private:
+    Database& db_;
+};
+
+}  // namespace
+
+namespace {
+
 constexpr std::string_view kSessionColumns =
     "s.id, s.token, s.logout_token, s.identity_id, s.active, s.expires_at, s.authenticated_at, s.issued_at, "
     "s.authentication_methods, s.created_at, s.updated_at";
@@ -204,6 +228,10 @@ Status SessionRepositoryPostgres::Revoke(const core::Uuid& session_id) {
     BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 WHERE id = $2", p));
     if (r.affected() == 0) return RowNotFound();
     return {};
+}
+
+std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
+    return std::make_unique<SessionRepositoryPostgres>(db);
 }
 
 }  // namespace bia::persistence::postgres

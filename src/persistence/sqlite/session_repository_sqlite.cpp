@@ -12,6 +12,30 @@ using session::Session;
 
 namespace {
 
+class SessionRepositorySqlite final : public session::SessionRepository {
+  public:
+    explicit SessionRepositorySqlite(Database& db) : db_(db) {}
+
+    core::Status Create(const session::Session& s) override;
+    core::Status Update(const session::Session& s) override;
+    core::Result<session::Session> FindByToken(std::string_view token) override;
+    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override;
+    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid& identity_id,
+                                                               std::optional<bool> active, int64_t offset,
+                                                               int64_t limit) override;
+    core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override;
+    core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override;
+    core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override;
+    core::Status Revoke(const core::Uuid& session_id) override;
+
+  private:
+    Database& db_;
+};
+
+}  // namespace
+
+namespace {
+
 std::string MethodsToText(const std::vector<session::AuthenticationMethod>& methods) {
     json a = json::array();
     for (const auto& m : methods) {
@@ -203,6 +227,10 @@ Status SessionRepositorySqlite::Revoke(const core::Uuid& session_id) {
     BIA_TRY(st.Run());
     if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
     return {};
+}
+
+std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
+    return std::make_unique<SessionRepositorySqlite>(db);
 }
 
 }  // namespace bia::persistence::sqlite

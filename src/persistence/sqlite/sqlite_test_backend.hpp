@@ -23,9 +23,8 @@
 
 namespace bia::persistence::sqlite {
 
-struct SqliteTestHandle
-    : persistence::testing::BackendStores<IdentityRepositorySqlite, SessionRepositorySqlite, ContinuityRepositorySqlite,
-                                          ErrorRepositorySqlite, ExpiredRecordsSqlite> {
+struct SqliteTestHandle : persistence::testing::BackendStores<IdentityRepositorySqlite, ContinuityRepositorySqlite,
+                                                              ErrorRepositorySqlite, ExpiredRecordsSqlite> {
     std::filesystem::path dir;
     std::unique_ptr<Database> db;
 

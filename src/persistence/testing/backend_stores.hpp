@@ -1,6 +1,7 @@
 // Every repository of one backend on one database, as the contract suites use them: the test
 // handles of persistence/sqlite and persistence/postgres derive from it with their own classes.
-// Flow stores come from the backend's NewFlowStore (found by argument-dependent lookup on `Db`).
+// Flow stores and the session repository come from the backend's NewFlowStore and
+// NewSessionRepository (found by argument-dependent lookup on `Db`).
 // Test-only (header-only).
 #pragma once
 
@@ -17,10 +18,10 @@
 
 namespace bia::persistence::testing {
 
-template <class Identities, class Sessions, class Continuity, class Errors, class Expired>
+template <class Identities, class Continuity, class Errors, class Expired>
 struct BackendStores {
     std::unique_ptr<Identities> identities_repo;
-    std::unique_ptr<Sessions> sessions_repo;
+    std::unique_ptr<session::SessionRepository> sessions_repo;
     std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
     std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
     std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
@@ -40,7 +41,7 @@ struct BackendStores {
     template <class Db>
     void OpenStores(Db& db) {
         identities_repo = std::make_unique<Identities>(db);
-        sessions_repo = std::make_unique<Sessions>(db);
+        sessions_repo = NewSessionRepository(db);
         login_repo = FlowsOn<selfservice::login::LoginFlow>(db);
         registration_repo = FlowsOn<selfservice::registration::RegistrationFlow>(db);
         settings_repo = FlowsOn<selfservice::settings::SettingsFlow>(db);
