@@ -196,9 +196,6 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.system_routes = std::make_unique<http::routes::SystemRoutes>(*p.schemas, system_options);
     p.system_routes->RegisterPublic(p.public_router);
     p.system_routes->RegisterAdmin(p.admin_router);
-    p.admin_identity_routes = std::make_unique<http::routes::AdminIdentityRoutes>(
-        *p.identities, *p.sessions, http::routes::AdminIdentityOptions{cfg.PublicBaseUrl(), cfg.AdminBaseUrl()});
-    p.admin_identity_routes->Register(p.admin_router);
 
     // Self-service: shared machinery, then one strategy per (method, flow), then the flows.
     std::vector<std::string> cookie_secrets = cfg.CookieSecrets();
@@ -231,6 +228,14 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.methods = std::make_unique<strategy::MethodModules>(
         kMethodModules, strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher,
                                              *p.password_policy, p.clock, p.random});
+    // The admin API knows the credential types of the built methods, and oidc (identities can
+    // carry imported social links before the oidc method exists).
+    http::routes::AdminIdentityOptions admin_options{cfg.PublicBaseUrl(), cfg.AdminBaseUrl(),
+                                                     p.methods->CredentialTypes()};
+    admin_options.credential_types.emplace_back(identity::kCredentialOidc);
+    p.admin_identity_routes =
+        std::make_unique<http::routes::AdminIdentityRoutes>(*p.identities, *p.sessions, std::move(admin_options));
+    p.admin_identity_routes->Register(p.admin_router);
     p.login = std::make_unique<selfservice::login::LoginService>(
         cfg, *p.storage.login_flows, p.methods->LoginStrategies(), *p.sessions, *p.return_to, p.clock, p.random);
     p.registration = std::make_unique<selfservice::registration::RegistrationService>(

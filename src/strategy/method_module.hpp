@@ -87,6 +87,14 @@ class MethodModules {
     std::vector<selfservice::settings::SettingsStrategy*> SettingsStrategies() const {
         return Collect<selfservice::settings::SettingsStrategy>(&MethodModule::Settings);
     }
+    // The credential types the modules store, in module order.
+    std::vector<std::string> CredentialTypes() const {
+        std::vector<std::string> out;
+        for (const auto& m : modules_) {
+            if (!m->Info().credential_type.empty()) out.emplace_back(m->Info().credential_type);
+        }
+        return out;
+    }
     // Every module's files, in module order.
     std::vector<MethodAsset> Assets() const {
         std::vector<MethodAsset> out;

@@ -83,5 +83,11 @@ TEST(MethodModules, EachFlowGetsItsStrategiesInModuleOrder) {
     EXPECT_EQ(Ids(other.SettingsStrategies()), "beta,alpha");
 }
 
+TEST(MethodModules, CredentialTypesAndFilesComeFromTheModules) {
+    MethodModules modules(List({"gamma", "alpha"}));
+    EXPECT_EQ(modules.CredentialTypes(), (std::vector<std::string>{"gamma", "alpha"}));
+    EXPECT_TRUE(modules.Assets().empty()) << "no module here serves a file";
+}
+
 }  // namespace
 }  // namespace bia::strategy

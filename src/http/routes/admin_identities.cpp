@@ -1,5 +1,7 @@
 #include "http/routes/admin_identities.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 
 #include "http/routes/body.hpp"
@@ -25,11 +27,11 @@ core::Result<core::Uuid> PathId(const Request& r) {
     return *id;
 }
 
-core::Result<identity::JsonOptions> IncludeCredential(const Request& r) {
+core::Result<identity::JsonOptions> IncludeCredential(const Request& r, const std::vector<std::string>& known) {
     identity::JsonOptions o;
     o.view = identity::JsonView::kAdmin;
     for (auto v : r.query.GetAll("include_credential")) {
-        if (v != "password" && v != "oidc" && v != "totp" && v != "lookup_secret" && v != "webauthn") {
+        if (std::find(known.begin(), known.end(), v) == known.end()) {
             return core::BadRequest("Invalid value `" + std::string(v) + "` for parameter `include_credential`.");
         }
         o.include_config.emplace(v);
@@ -205,7 +207,7 @@ Response AdminIdentityRoutes::Create(Request& r) {
 Response AdminIdentityRoutes::Get(Request& r) {
     auto id = PathId(r);
     if (!id) return Response::Error(id.error(), r.RequestId());
-    auto opts = IncludeCredential(r);
+    auto opts = IncludeCredential(r, options_.credential_types);
     if (!opts) return Response::Error(opts.error(), r.RequestId());
     auto i = identities_.repository().Get(*id);
     if (!i) return Response::Error(i.error(), r.RequestId());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "http/router.hpp"
 #include "identity/identity_service.hpp"
@@ -13,6 +14,8 @@ namespace bia::http::routes {
 struct AdminIdentityOptions {
     std::string public_base_url;
     std::string admin_base_url;
+    // What `include_credential` accepts: the credential types of the built methods (app::Wiring).
+    std::vector<std::string> credential_types;
 };
 
 class AdminIdentityRoutes {
