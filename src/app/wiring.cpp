@@ -60,6 +60,13 @@ constexpr strategy::MethodFactory kMethodModules[] = {
     &strategy::lookup_secret::MakeLookupSecretModule,
 };
 
+// Social links count as first factors (settings-flow.md §11). Identities can carry them (admin
+// import) before the oidc method module exists; that module will declare this rule itself.
+session::FactorCount ImportedSocialLinkFactors(const identity::Credential& c) {
+    auto providers = c.config.find("providers");
+    return {providers != c.config.end() && providers->is_array() ? static_cast<int>(providers->size()) : 0, 0};
+}
+
 // identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share
 // the same admission control.
 class PooledHashing final : public identity::PasswordHashing {
@@ -92,6 +99,7 @@ struct Wiring::Parts {
     std::unique_ptr<crypto::HashPool> hash_pool;
     std::unique_ptr<PooledHashing> hashing;
     std::unique_ptr<identity::IdentityService> identities;
+    session::AalRules aal_rules;  // filled from the method modules once they are built
     std::unique_ptr<session::SessionService> sessions;
     std::unique_ptr<http::routes::SystemRoutes> system_routes;
     std::unique_ptr<http::routes::AdminIdentityRoutes> admin_identity_routes;
@@ -185,6 +193,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     session::SessionOptions session_options;
     session_options.lifespan = cfg.session.lifespan;
     session_options.earliest_possible_extend = cfg.session.earliest_possible_extend;
+    session_options.aal_rules = &p.aal_rules;
     p.sessions = std::make_unique<session::SessionService>(session_repo, p.clock, p.random, session_options);
 
     // Routes.
@@ -227,7 +236,9 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     // (settings-flow.md §5.2).
     p.methods = std::make_unique<strategy::MethodModules>(
         kMethodModules, strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher,
-                                             *p.password_policy, p.clock, p.random});
+                                             *p.password_policy, p.clock, p.random, p.aal_rules});
+    p.methods->AddAalRules(p.aal_rules);
+    p.aal_rules.Add(std::string(identity::kCredentialOidc), &ImportedSocialLinkFactors);
     // The admin API knows the credential types of the built methods, and oidc (identities can
     // carry imported social links before the oidc method exists).
     http::routes::AdminIdentityOptions admin_options{cfg.PublicBaseUrl(), cfg.AdminBaseUrl(),

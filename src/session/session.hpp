@@ -21,7 +21,7 @@ inline constexpr std::string_view kTokenPrefix = "ory_st_";
 
 struct AuthenticationMethod {
     std::string method;  // "password", "oidc", "totp", "lookup_secret", "webauthn", "link_recovery", ...
-    std::string aal;     // explicit AAL; empty = derived from the method
+    std::string aal;     // the AAL this entry proves ("aal1", "aal2"); empty counts as aal1
     core::TimePoint completed_at{};
     std::string provider;  // oidc only
 };
@@ -45,13 +45,12 @@ struct Session {
     bool IsValidAt(core::TimePoint now) const;
 };
 
-// AAL of a session from its authentication methods (settings-flow.md §11).
+// AAL of a session from its authentication methods (settings-flow.md §11): aal1-type and
+// aal2-type entries → aal2, either alone → aal1, none → aal0. Every entry Bia writes names its
+// AAL (the method's strategy sets it); one without counts as aal1. What an identity could reach
+// is session::AalRules (aal.hpp).
 std::string_view ComputeAal(const std::vector<AuthenticationMethod>& methods);
-// The highest AAL the identity could reach with its credentials (settings-flow.md §11).
-std::string_view AvailableAal(const identity::Identity& identity);
 // Orders "aal0" < "aal1" < "aal2".
 int AalRank(std::string_view aal);
-// Whether the session satisfies `required` ("aal1" or "highest_available").
-bool SatisfiesAal(const Session& session, const identity::Identity& identity, std::string_view required);
 
 }  // namespace bia::session

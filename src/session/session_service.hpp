@@ -9,6 +9,7 @@
 #include "core/random.hpp"
 #include "core/result.hpp"
 #include "identity/identity.hpp"
+#include "session/aal.hpp"
 #include "session/session.hpp"
 #include "session/session_repository.hpp"
 
@@ -17,6 +18,9 @@ namespace bia::session {
 struct SessionOptions {
     core::Duration lifespan = std::chrono::hours(24);
     std::optional<core::Duration> earliest_possible_extend;  // unset = always extendable
+    // How credentials count towards the available AAL (the method modules' rules, app::Wiring);
+    // must outlive the service. Unset: no rules, every identity can reach aal0 only.
+    const AalRules* aal_rules = nullptr;
 };
 
 class SessionService {
@@ -42,6 +46,11 @@ class SessionService {
     SessionRepository& repository() { return repository_; }
     const core::Clock& clock() const { return clock_; }
     const SessionOptions& options() const { return options_; }
+    // The AAL rules every AAL check (whoami, settings, login) applies.
+    const AalRules& aal() const {
+        static const AalRules kNone;
+        return options_.aal_rules != nullptr ? *options_.aal_rules : kNone;
+    }
 
   private:
     std::string NewToken();

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "session/aal.hpp"
 #include "session/session.hpp"
 
 namespace bia::session {
@@ -9,12 +10,13 @@ AuthenticationMethod M(std::string method, std::string aal = "") { return {std::
 
 TEST(Aal, ComputedFromAuthenticationMethods) {
     EXPECT_EQ(ComputeAal({}), "aal0");
-    EXPECT_EQ(ComputeAal({M("password")}), "aal1");
-    EXPECT_EQ(ComputeAal({M("totp")}), "aal1");  // a second factor alone is aal1
-    EXPECT_EQ(ComputeAal({M("password"), M("totp")}), "aal2");
-    EXPECT_EQ(ComputeAal({M("oidc"), M("webauthn")}), "aal2");
-    EXPECT_EQ(ComputeAal({M("link_recovery"), M("lookup_secret")}), "aal2");
-    EXPECT_EQ(ComputeAal({M("password"), M("webauthn", "aal1")}), "aal1");  // explicit aal wins
+    EXPECT_EQ(ComputeAal({M("password", "aal1")}), "aal1");
+    EXPECT_EQ(ComputeAal({M("totp", "aal2")}), "aal1");  // a second factor alone is aal1
+    EXPECT_EQ(ComputeAal({M("password", "aal1"), M("totp", "aal2")}), "aal2");
+    EXPECT_EQ(ComputeAal({M("password", "aal1"), M("webauthn", "aal1")}), "aal1");  // a passwordless key
+    // An entry without its AAL (Bia always writes one) counts as aal1.
+    EXPECT_EQ(ComputeAal({M("link_recovery"), M("lookup_secret", "aal2")}), "aal2");
+    EXPECT_EQ(ComputeAal({M("totp")}), "aal1");
 }
 
 identity::Identity WithCredentials(std::initializer_list<std::pair<std::string, nlohmann::json>> creds) {
@@ -29,48 +31,51 @@ identity::Identity WithCredentials(std::initializer_list<std::pair<std::string, 
     return i;
 }
 
-TEST(Aal, AvailableFromCredentials) {
-    EXPECT_EQ(AvailableAal(identity::Identity{}), "aal0");
+// Rules as modules declare them: here a password-like first factor and a totp-like second one.
+AalRules TwoRules() {
+    AalRules rules;
+    rules.Add("password", [](const identity::Credential& c) {
+        return FactorCount{c.config.contains("hashed_password") ? 1 : 0, 0};
+    });
+    rules.Add("totp", [](const identity::Credential& c) {
+        return FactorCount{0, c.config.contains("totp_url") ? 1 : 0};
+    });
+    return rules;
+}
+
+TEST(Aal, AvailableFromTheRulesOfEachCredentialType) {
+    const AalRules rules = TwoRules();
+    EXPECT_EQ(rules.Available(identity::Identity{}), "aal0");
     auto pw = WithCredentials({{"password", {{"hashed_password", "$2b$12$x"}}}});
-    EXPECT_EQ(AvailableAal(pw), "aal1");
-    auto empty_pw = WithCredentials({{"password", nlohmann::json::object()}});
-    EXPECT_EQ(AvailableAal(empty_pw), "aal0");
+    EXPECT_EQ(rules.Available(pw), "aal1");
+    EXPECT_EQ(rules.Available(WithCredentials({{"password", nlohmann::json::object()}})), "aal0");
     auto totp = WithCredentials({{"password", {{"hashed_password", "h"}}}, {"totp", {{"totp_url", "otpauth://x"}}}});
-    EXPECT_EQ(AvailableAal(totp), "aal2");
-    auto passwordless = WithCredentials({{"webauthn", {{"credentials", {{{"is_passwordless", true}}}}}}});
-    EXPECT_EQ(AvailableAal(passwordless), "aal1");
-    auto codes = WithCredentials({{"lookup_secret", {{"recovery_codes", {{{"code", "a"}}}}}}});
-    EXPECT_EQ(AvailableAal(codes), "aal2");
+    EXPECT_EQ(rules.Available(totp), "aal2");
+    EXPECT_EQ(rules.Count(totp).first, 1);
+    EXPECT_EQ(rules.Count(totp).second, 1);
+    // A type without a rule counts nothing; a later rule for a type replaces the earlier one.
+    EXPECT_EQ(rules.Available(WithCredentials({{"lookup_secret", {{"recovery_codes", {"a"}}}}})), "aal0");
+    AalRules replaced = TwoRules();
+    replaced.Add("totp", [](const identity::Credential&) { return FactorCount{}; });
+    EXPECT_EQ(replaced.Available(totp), "aal1");
+    EXPECT_EQ(AalRules{}.Available(totp), "aal0") << "no rules, nothing available";
 }
 
 TEST(Aal, SatisfiesRequiredLevel) {
+    const AalRules rules = TwoRules();
     Session s;
-    s.methods = {M("password")};
+    s.methods = {M("password", "aal1")};
     auto pw = WithCredentials({{"password", {{"hashed_password", "h"}}}});
     auto totp = WithCredentials({{"password", {{"hashed_password", "h"}}}, {"totp", {{"totp_url", "u"}}}});
-    EXPECT_TRUE(SatisfiesAal(s, pw, "aal1"));
-    EXPECT_TRUE(SatisfiesAal(s, pw, "highest_available"));
-    EXPECT_TRUE(SatisfiesAal(s, totp, "aal1"));
-    EXPECT_FALSE(SatisfiesAal(s, totp, "highest_available"));
-    s.methods.push_back(M("totp"));
-    EXPECT_TRUE(SatisfiesAal(s, totp, "highest_available"));
+    EXPECT_TRUE(rules.Satisfied(s, pw, "aal1"));
+    EXPECT_TRUE(rules.Satisfied(s, pw, "highest_available"));
+    EXPECT_TRUE(rules.Satisfied(s, totp, "aal1"));
+    EXPECT_FALSE(rules.Satisfied(s, totp, "highest_available"));
+    s.methods.push_back(M("totp", "aal2"));
+    EXPECT_TRUE(rules.Satisfied(s, totp, "highest_available"));
     Session none;
-    EXPECT_FALSE(SatisfiesAal(none, identity::Identity{}, "aal1"));
-    EXPECT_FALSE(SatisfiesAal(none, identity::Identity{}, "highest_available"));
-}
-
-TEST(Session, ValidityChecksActiveExpiryAndIdentityState) {
-    core::TimePoint now(std::chrono::seconds(1000));
-    Session s;
-    s.expires_at = now + std::chrono::seconds(1);
-    EXPECT_TRUE(s.IsValidAt(now));
-    EXPECT_FALSE(s.IsValidAt(now + std::chrono::seconds(1)));
-    s.active = false;
-    EXPECT_FALSE(s.IsValidAt(now));
-    s.active = true;
-    s.identity = identity::Identity{};
-    s.identity->state = "inactive";
-    EXPECT_FALSE(s.IsValidAt(now));
+    EXPECT_FALSE(rules.Satisfied(none, identity::Identity{}, "aal1"));
+    EXPECT_FALSE(rules.Satisfied(none, identity::Identity{}, "highest_available"));
 }
 
 }  // namespace

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <variant>
 
+#include "config/config.hpp"
+#include "core/clock.hpp"
 #include "core/random.hpp"
+#include "identity/identity_repository.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "selfservice/login/login_strategy.hpp"
@@ -43,5 +46,21 @@ inline std::variant<std::string, selfservice::login::LoginAttempt> ReadLoginCode
     }
     return std::move(*code);
 }
+
+// What a second-factor login strategy that writes to the identity (a spent code, a moved
+// counter) is built from.
+class SecondFactorLogin : public selfservice::login::LoginStrategy {
+  public:
+    // Public so that derived classes can inherit it (`using SecondFactorLogin::SecondFactorLogin`).
+    SecondFactorLogin(const config::Config& config, identity::IdentityRepository& identities, const core::Clock& clock,
+                      core::Random& random)
+        : config_(config), identities_(identities), clock_(clock), random_(random) {}
+
+  protected:
+    const config::Config& config_;
+    identity::IdentityRepository& identities_;
+    const core::Clock& clock_;
+    core::Random& random_;
+};
 
 }  // namespace bia::strategy

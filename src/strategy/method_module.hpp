@@ -3,10 +3,11 @@
 // proves, and builds the strategies it takes part in — login, registration, settings — from the
 // shared services in MethodDeps. app::Wiring keeps one ordered list of module factories; each
 // flow's strategy order is that list's order (Kratos's: settings-flow.md §5.2), so adding a
-// method is a new folder plus one line there. A module may also serve fixed files (Assets).
-// What Kratos fixes for every method regardless of which are built — UI node ordering (ui/, the
-// flows' sort options), AAL by credential type (session::ComputeAal), config keys
-// (config/key_schema.cpp) — already covers the methods still to come.
+// method is a new folder plus one line there. A module also declares how its credentials count
+// towards the available AAL (Factors, collected into session::AalRules) and may serve fixed files
+// (Assets). What Kratos fixes for every method regardless of which are built — UI node ordering
+// (ui/, the flows' sort options) and config keys (config/key_schema.cpp) — already covers the
+// methods still to come.
 #pragma once
 
 #include <memory>
@@ -26,6 +27,7 @@
 #include "selfservice/login/login_strategy.hpp"
 #include "selfservice/registration/registration_strategy.hpp"
 #include "selfservice/settings/settings_strategy.hpp"
+#include "session/aal.hpp"
 
 namespace bia::strategy {
 
@@ -46,6 +48,8 @@ struct MethodDeps {
     crypto::PasswordPolicy& password_policy;
     const core::Clock& clock;
     core::Random& random;
+    // Every module's factor rules (filled once all modules are built; read at request time).
+    const session::AalRules& aal_rules;
 };
 
 // A fixed file a method serves on the public port, e.g. webauthn's browser script at
@@ -60,6 +64,9 @@ class MethodModule {
   public:
     virtual ~MethodModule() = default;
     virtual const MethodInfo& Info() const = 0;
+    // What one stored credential of this method's type counts for towards the identity's
+    // available AAL (settings-flow.md §11); nothing by default.
+    virtual session::FactorCount Factors(const identity::Credential&) const { return {}; }
     // The files the method serves (none by default).
     virtual std::span<const MethodAsset> Assets() const { return {}; }
     // The strategy for each flow the method takes part in; nullptr where it does not.
@@ -94,6 +101,15 @@ class MethodModules {
             if (!m->Info().credential_type.empty()) out.emplace_back(m->Info().credential_type);
         }
         return out;
+    }
+    // Each module's factor rule for its credential type.
+    void AddAalRules(session::AalRules& rules) const {
+        for (const auto& m : modules_) {
+            if (m->Info().credential_type.empty()) continue;
+            const MethodModule* module = m.get();
+            rules.Add(std::string(module->Info().credential_type),
+                      [module](const identity::Credential& c) { return module->Factors(c); });
+        }
     }
     // Every module's files, in module order.
     std::vector<MethodAsset> Assets() const {

@@ -103,7 +103,9 @@ struct MethodFlowWorld {
     MemoryContinuity continuity;
     MemoryFlows<selfservice::settings::SettingsFlow> settings_flows;
     MemoryFlows<selfservice::login::LoginFlow> login_flows;
-    session::SessionService sessions{session_repo, clock, random, {}};
+    // The test adds its method's factor rule (e.g. totp::Factors) for the AAL checks.
+    session::AalRules aal_rules;
+    session::SessionService sessions{session_repo, clock, random, session::SessionOptions{.aal_rules = &aal_rules}};
     selfservice::ReturnToValidator return_to{cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl()};
     selfservice::settings::SettingsHooks hooks;
     std::unique_ptr<selfservice::settings::SettingsService> settings;

@@ -27,7 +27,8 @@ struct SelfServiceHttpWorld {
     core::FakeClock clock;
     core::SeededRandom random{11};
     MemorySessions session_repo;
-    session::SessionService sessions{session_repo, clock, random, {}};
+    session::AalRules aal_rules;  // empty: a test adds the factor rules it needs
+    session::SessionService sessions{session_repo, clock, random, session::SessionOptions{.aal_rules = &aal_rules}};
     crypto::CookieSealer sealer = crypto::CookieSealer::Create(cfg.CookieSecrets(), random).value();
     http::routes::SessionResolver resolver{sessions, sealer, cfg};
     http::routes::CsrfCookies csrf{cfg, random};

@@ -322,6 +322,12 @@ identity::Identity TwoFactorIdentity(core::Random& random) {
 }
 
 struct SessionRoutesWorld : World {
+    SessionRoutesWorld() {
+        // A TOTP key URL is a second factor, as the totp module declares.
+        aal_rules.Add("totp", [](const identity::Credential& c) {
+            return session::FactorCount{0, c.config.contains("totp_url") ? 1 : 0};
+        });
+    }
     selfservice::ReturnToValidator return_to{{"http://ui.test/"}, "http://127.0.0.1:4433/"};
     SessionRoutes routes{sessions, http, return_to};
 

@@ -53,7 +53,7 @@ void SessionRoutes::Register(Router& router) {
 Response SessionRoutes::Whoami(Request& r) {
     auto s = http_.sessions().Resolve(r);
     if (!s) return Response::Error(s.error(), r.RequestId());
-    if (!s->identity || !session::SatisfiesAal(*s, *s->identity, required_aal_)) {
+    if (!s->identity || !sessions_.aal().Satisfied(*s, *s->identity, required_aal_)) {
         return Response::Error(selfservice::Aal2Required(aal2_login_url_), r.RequestId());
     }
     json body = session::ToJson(*s, public_base_url_);
@@ -72,7 +72,7 @@ core::Result<session::Session> SessionRoutes::ResolveForSessionManagement(Reques
     if (!s) return s.error().code == 401 ? NoSessionCookie() : std::move(s).error();
     // Listing and revoking sessions need the AAL whoami needs (issue 13: Kratos checks it only
     // when listing, so an aal1 session could revoke the owner's aal2 sessions).
-    if (!s->identity || !session::SatisfiesAal(*s, *s->identity, required_aal_))
+    if (!s->identity || !sessions_.aal().Satisfied(*s, *s->identity, required_aal_))
         return selfservice::Aal2Required(aal2_login_url_);
     return s;
 }

@@ -14,30 +14,6 @@ using session::Session;
 
 namespace {
 
-class SessionRepositoryPostgres final : public session::SessionRepository {
-  public:
-    explicit SessionRepositoryPostgres(Database& db) : db_(db) {}
-
-    core::Status Create(const session::Session& s) override;
-    core::Status Update(const session::Session& s) override;
-    core::Result<session::Session> FindByToken(std::string_view token) override;
-    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override;
-    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid& identity_id,
-                                                               std::optional<bool> active, int64_t offset,
-                                                               int64_t limit) override;
-    core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override;
-    core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override;
-    core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override;
-    core::Status Revoke(const core::Uuid& session_id) override;
-
-  private:
-    Database& db_;
-};
-
-}  // namespace
-
-namespace {
-
 constexpr std::string_view kSessionColumns =
     "s.id, s.token, s.logout_token, s.identity_id, s.active, s.expires_at, s.authenticated_at, s.issued_at, "
     "s.authentication_methods, s.created_at, s.updated_at";
@@ -112,123 +88,137 @@ Params ActiveFilter(const core::Uuid& identity_id, std::optional<bool> active) {
 
 }  // namespace
 
-Status SessionRepositoryPostgres::Create(const Session& s) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    Params p;
-    p.Add(s.id)
-        .Add(s.token)
-        .Add(s.logout_token)
-        .Add(s.identity_id)
-        .Add(s.active)
-        .Add(s.expires_at)
-        .Add(s.authenticated_at)
-        .Add(s.issued_at)
-        .AddJson(MethodsToJson(s.methods))
-        .Add(s.created_at)
-        .Add(s.updated_at);
-    BIA_TRY(
-        lease->Query("INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, "
-                     "authenticated_at, issued_at, authentication_methods, created_at, updated_at) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                     p));
-    return {};
-}
+namespace {
 
-Status SessionRepositoryPostgres::Update(const Session& s) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    Params p;
-    p.Add(s.active)
-        .Add(s.expires_at)
-        .Add(s.authenticated_at)
-        .Add(s.issued_at)
-        .AddJson(MethodsToJson(s.methods))
-        .Add(s.updated_at)
-        .Add(s.id);
-    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = $1, expires_at = $2, authenticated_at = $3, "
-                                        "issued_at = $4, authentication_methods = $5, updated_at = $6 WHERE id = $7",
-                                        p));
-    if (r.affected() == 0) return RowNotFound();
-    return {};
-}
+// The repository behind NewSessionRepository (below); callers see session::SessionRepository.
+class SessionRepositoryPostgres final : public session::SessionRepository {
+  public:
+    explicit SessionRepositoryPostgres(Database& db) : db_(db) {}
 
-Result<Session> SessionRepositoryPostgres::FindByToken(std::string_view token) {
-    Params p;
-    p.Add(token);
-    return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
-}
+    Status Create(const Session& s) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        Params p;
+        p.Add(s.id)
+            .Add(s.token)
+            .Add(s.logout_token)
+            .Add(s.identity_id)
+            .Add(s.active)
+            .Add(s.expires_at)
+            .Add(s.authenticated_at)
+            .Add(s.issued_at)
+            .AddJson(MethodsToJson(s.methods))
+            .Add(s.created_at)
+            .Add(s.updated_at);
+        BIA_TRY(
+            lease->Query("INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, "
+                         "authenticated_at, issued_at, authentication_methods, created_at, updated_at) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                         p));
+        return {};
+    }
 
-Result<Session> SessionRepositoryPostgres::FindById(const core::Uuid& id, bool with_identity) {
-    Params p;
-    p.Add(id);
-    if (with_identity) return LoadWithIdentity(db_, IdentityKey::kSessionId, p);
-    static const std::string kSql = "SELECT " + std::string(kSessionColumns) + " FROM sessions s WHERE s.id = $1";
-    return db_.Read([&](Connection& c) -> Result<Session> {
-        BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
-        if (r.empty()) return RowNotFound();
-        return ReadSession(r, 0);
-    });
-}
+    Status Update(const Session& s) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        Params p;
+        p.Add(s.active)
+            .Add(s.expires_at)
+            .Add(s.authenticated_at)
+            .Add(s.issued_at)
+            .AddJson(MethodsToJson(s.methods))
+            .Add(s.updated_at)
+            .Add(s.id);
+        BIA_TRY_ASSIGN(Rows r,
+                       lease->Query("UPDATE sessions SET active = $1, expires_at = $2, authenticated_at = $3, "
+                                    "issued_at = $4, authentication_methods = $5, updated_at = $6 WHERE id = $7",
+                                    p));
+        if (r.affected() == 0) return RowNotFound();
+        return {};
+    }
 
-Result<std::vector<Session>> SessionRepositoryPostgres::ListByIdentity(const core::Uuid& identity_id,
-                                                                       std::optional<bool> active, int64_t offset,
-                                                                       int64_t limit) {
-    static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
-                                    " FROM sessions s WHERE s.identity_id = $1 AND ($2::boolean IS NULL OR s.active = "
-                                    "$2::boolean) ORDER BY s.created_at DESC, s.id LIMIT $3::int8 OFFSET $4::int8";
-    Params p = ActiveFilter(identity_id, active);
-    // As SQLite: a negative LIMIT means no limit, a negative OFFSET 0.
-    if (limit < 0)
-        p.Add(std::nullopt);
-    else
-        p.Add(limit);
-    p.Add(std::max<int64_t>(offset, 0));
-    return db_.Read([&](Connection& c) -> Result<std::vector<Session>> {
-        BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
-        std::vector<Session> out;
-        out.reserve(r.size());
-        for (int row = 0; row < r.size(); ++row) out.push_back(ReadSession(r, row));
-        return out;
-    });
-}
+    Result<Session> FindByToken(std::string_view token) override {
+        Params p;
+        p.Add(token);
+        return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
+    }
 
-Result<int64_t> SessionRepositoryPostgres::CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) {
-    Params p = ActiveFilter(identity_id, active);
-    return db_.Read([&](Connection& c) -> Result<int64_t> {
-        BIA_TRY_ASSIGN(Rows r, c.Query("SELECT COUNT(*) FROM sessions WHERE identity_id = $1 AND "
-                                       "($2::boolean IS NULL OR active = $2::boolean)",
-                                       p));
-        return r.empty() ? 0 : r.Int(0, 0);
-    });
-}
+    Result<Session> FindById(const core::Uuid& id, bool with_identity) override {
+        Params p;
+        p.Add(id);
+        if (with_identity) return LoadWithIdentity(db_, IdentityKey::kSessionId, p);
+        static const std::string kSql = "SELECT " + std::string(kSessionColumns) + " FROM sessions s WHERE s.id = $1";
+        return db_.Read([&](Connection& c) -> Result<Session> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
+            if (r.empty()) return RowNotFound();
+            return ReadSession(r, 0);
+        });
+    }
 
-Result<int64_t> SessionRepositoryPostgres::RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    Params p;
-    p.Add(std::chrono::system_clock::now()).Add(identity_id).Add(keep);
-    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
-                                        "WHERE identity_id = $2 AND id <> $3 AND active",
-                                        p));
-    return r.affected();
-}
+    Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id, std::optional<bool> active,
+                                                int64_t offset, int64_t limit) override {
+        static const std::string kSql =
+            "SELECT " + std::string(kSessionColumns) +
+            " FROM sessions s WHERE s.identity_id = $1 AND ($2::boolean IS NULL OR s.active = "
+            "$2::boolean) ORDER BY s.created_at DESC, s.id LIMIT $3::int8 OFFSET $4::int8";
+        Params p = ActiveFilter(identity_id, active);
+        // As SQLite: a negative LIMIT means no limit, a negative OFFSET 0.
+        if (limit < 0)
+            p.Add(std::nullopt);
+        else
+            p.Add(limit);
+        p.Add(std::max<int64_t>(offset, 0));
+        return db_.Read([&](Connection& c) -> Result<std::vector<Session>> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
+            std::vector<Session> out;
+            out.reserve(r.size());
+            for (int row = 0; row < r.size(); ++row) out.push_back(ReadSession(r, row));
+            return out;
+        });
+    }
 
-Result<int64_t> SessionRepositoryPostgres::RevokeAll(const core::Uuid& identity_id) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    Params p;
-    p.Add(std::chrono::system_clock::now()).Add(identity_id);
-    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
-                                        "WHERE identity_id = $2 AND active",
-                                        p));
-    return r.affected();
-}
+    Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override {
+        Params p = ActiveFilter(identity_id, active);
+        return db_.Read([&](Connection& c) -> Result<int64_t> {
+            BIA_TRY_ASSIGN(Rows r, c.Query("SELECT COUNT(*) FROM sessions WHERE identity_id = $1 AND "
+                                           "($2::boolean IS NULL OR active = $2::boolean)",
+                                           p));
+            return r.empty() ? 0 : r.Int(0, 0);
+        });
+    }
 
-Status SessionRepositoryPostgres::Revoke(const core::Uuid& session_id) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    Params p;
-    p.Add(std::chrono::system_clock::now()).Add(session_id);
-    BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 WHERE id = $2", p));
-    if (r.affected() == 0) return RowNotFound();
-    return {};
-}
+    Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        Params p;
+        p.Add(std::chrono::system_clock::now()).Add(identity_id).Add(keep);
+        BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
+                                            "WHERE identity_id = $2 AND id <> $3 AND active",
+                                            p));
+        return r.affected();
+    }
+
+    Result<int64_t> RevokeAll(const core::Uuid& identity_id) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        Params p;
+        p.Add(std::chrono::system_clock::now()).Add(identity_id);
+        BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
+                                            "WHERE identity_id = $2 AND active",
+                                            p));
+        return r.affected();
+    }
+
+    Status Revoke(const core::Uuid& session_id) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        Params p;
+        p.Add(std::chrono::system_clock::now()).Add(session_id);
+        BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 WHERE id = $2", p));
+        if (r.affected() == 0) return RowNotFound();
+        return {};
+    }
+
+  private:
+    Database& db_;
+};
+
+}  // namespace
 
 std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
     return std::make_unique<SessionRepositoryPostgres>(db);

@@ -12,30 +12,6 @@ using session::Session;
 
 namespace {
 
-class SessionRepositorySqlite final : public session::SessionRepository {
-  public:
-    explicit SessionRepositorySqlite(Database& db) : db_(db) {}
-
-    core::Status Create(const session::Session& s) override;
-    core::Status Update(const session::Session& s) override;
-    core::Result<session::Session> FindByToken(std::string_view token) override;
-    core::Result<session::Session> FindById(const core::Uuid& id, bool with_identity) override;
-    core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid& identity_id,
-                                                               std::optional<bool> active, int64_t offset,
-                                                               int64_t limit) override;
-    core::Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override;
-    core::Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override;
-    core::Result<int64_t> RevokeAll(const core::Uuid& identity_id) override;
-    core::Status Revoke(const core::Uuid& session_id) override;
-
-  private:
-    Database& db_;
-};
-
-}  // namespace
-
-namespace {
-
 std::string MethodsToText(const std::vector<session::AuthenticationMethod>& methods) {
     json a = json::array();
     for (const auto& m : methods) {
@@ -80,154 +56,169 @@ Session ReadRow(Statement& st) {
 
 }  // namespace
 
-Status SessionRepositorySqlite::Create(const Session& s) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(
-        auto st,
-        lease->Prepare(
-            "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
-            "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-    st.Bind(1, s.id)
-        .Bind(2, s.token)
-        .Bind(3, s.logout_token)
-        .Bind(4, s.identity_id)
-        .Bind(5, int64_t{s.active ? 1 : 0})
-        .Bind(6, s.expires_at)
-        .Bind(7, s.authenticated_at)
-        .Bind(8, s.issued_at)
-        .Bind(9, MethodsToText(s.methods))
-        .Bind(10, s.created_at)
-        .Bind(11, s.updated_at);
-    return st.Run();
-}
+namespace {
 
-Status SessionRepositorySqlite::Update(const Session& s) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(
-        auto st, lease->Prepare("UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
-                                "authentication_methods = ?, updated_at = ? WHERE id = ?"));
-    st.Bind(1, int64_t{s.active ? 1 : 0})
-        .Bind(2, s.expires_at)
-        .Bind(3, s.authenticated_at)
-        .Bind(4, s.issued_at)
-        .Bind(5, MethodsToText(s.methods))
-        .Bind(6, s.updated_at)
-        .Bind(7, s.id);
-    BIA_TRY(st.Run());
-    if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
-    return {};
-}
+// The repository behind NewSessionRepository (below); callers see session::SessionRepository.
+class SessionRepositorySqlite final : public session::SessionRepository {
+  public:
+    explicit SessionRepositorySqlite(Database& db) : db_(db) {}
 
-Result<Session> SessionRepositorySqlite::FindByToken(std::string_view token) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    // whoami's path: one read transaction for the session and its identity (six statements), so
-    // they share one WAL snapshot and take SQLite's file locks once instead of once per statement
-    // (the locks were ~20% of whoami's CPU).
-    BIA_TRY_ASSIGN(auto begin, lease->Prepare("BEGIN"));
-    BIA_TRY(begin.Run());
-    struct EndRead {
-        Connection& c;
-        ~EndRead() {
-            if (sqlite3_get_autocommit(c.raw())) return;
-            if (auto commit = c.Prepare("COMMIT")) (void)commit->Run();
+    Status Create(const Session& s) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare(
+                "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
+                "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+        st.Bind(1, s.id)
+            .Bind(2, s.token)
+            .Bind(3, s.logout_token)
+            .Bind(4, s.identity_id)
+            .Bind(5, int64_t{s.active ? 1 : 0})
+            .Bind(6, s.expires_at)
+            .Bind(7, s.authenticated_at)
+            .Bind(8, s.issued_at)
+            .Bind(9, MethodsToText(s.methods))
+            .Bind(10, s.created_at)
+            .Bind(11, s.updated_at);
+        return st.Run();
+    }
+
+    Status Update(const Session& s) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare("UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
+                           "authentication_methods = ?, updated_at = ? WHERE id = ?"));
+        st.Bind(1, int64_t{s.active ? 1 : 0})
+            .Bind(2, s.expires_at)
+            .Bind(3, s.authenticated_at)
+            .Bind(4, s.issued_at)
+            .Bind(5, MethodsToText(s.methods))
+            .Bind(6, s.updated_at)
+            .Bind(7, s.id);
+        BIA_TRY(st.Run());
+        if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
+        return {};
+    }
+
+    Result<Session> FindByToken(std::string_view token) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        // whoami's path: one read transaction for the session and its identity (six statements), so
+        // they share one WAL snapshot and take SQLite's file locks once instead of once per statement
+        // (the locks were ~20% of whoami's CPU).
+        BIA_TRY_ASSIGN(auto begin, lease->Prepare("BEGIN"));
+        BIA_TRY(begin.Run());
+        struct EndRead {
+            Connection& c;
+            ~EndRead() {
+                if (sqlite3_get_autocommit(c.raw())) return;
+                if (auto commit = c.Prepare("COMMIT")) (void)commit->Run();
+            }
+        } end_read{*lease};
+        Session s;
+        {
+            BIA_TRY_ASSIGN(
+                auto st,
+                lease->Prepare(
+                    "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+                    "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
+            st.Bind(1, token);
+            BIA_TRY_ASSIGN(bool row, st.Step());
+            if (!row) return core::ResourceNotFound();
+            s = ReadRow(st);
         }
-    } end_read{*lease};
-    Session s;
-    {
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare(
-                "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-                "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
-        st.Bind(1, token);
-        BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) return core::ResourceNotFound();
-        s = ReadRow(st);
-    }
-    BIA_TRY_ASSIGN(auto ident, IdentityRepositorySqlite::LoadById(*lease, s.identity_id));
-    s.identity = std::move(ident);
-    return s;
-}
-
-Result<Session> SessionRepositorySqlite::FindById(const core::Uuid& id, bool with_identity) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    Session s;
-    {
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare(
-                "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-                "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
-        st.Bind(1, id);
-        BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) return core::ResourceNotFound();
-        s = ReadRow(st);
-    }
-    if (with_identity) {
         BIA_TRY_ASSIGN(auto ident, IdentityRepositorySqlite::LoadById(*lease, s.identity_id));
         s.identity = std::move(ident);
+        return s;
     }
-    return s;
-}
 
-Result<std::vector<Session>> SessionRepositorySqlite::ListByIdentity(const core::Uuid& identity_id,
-                                                                     std::optional<bool> active, int64_t offset,
-                                                                     int64_t limit) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(
-        auto st,
-        lease->Prepare("SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-                       "authentication_methods, created_at, updated_at FROM sessions WHERE identity_id = ? "
-                       "AND (? < 0 OR active = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
-    const int64_t filter = active ? (*active ? 1 : 0) : -1;
-    st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter).Bind(4, limit).Bind(5, offset);
-    std::vector<Session> out;
-    while (true) {
+    Result<Session> FindById(const core::Uuid& id, bool with_identity) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        Session s;
+        {
+            BIA_TRY_ASSIGN(
+                auto st,
+                lease->Prepare(
+                    "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+                    "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
+            st.Bind(1, id);
+            BIA_TRY_ASSIGN(bool row, st.Step());
+            if (!row) return core::ResourceNotFound();
+            s = ReadRow(st);
+        }
+        if (with_identity) {
+            BIA_TRY_ASSIGN(auto ident, IdentityRepositorySqlite::LoadById(*lease, s.identity_id));
+            s.identity = std::move(ident);
+        }
+        return s;
+    }
+
+    Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id, std::optional<bool> active,
+                                                int64_t offset, int64_t limit) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare(
+                "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
+                "authentication_methods, created_at, updated_at FROM sessions WHERE identity_id = ? "
+                "AND (? < 0 OR active = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
+        const int64_t filter = active ? (*active ? 1 : 0) : -1;
+        st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter).Bind(4, limit).Bind(5, offset);
+        std::vector<Session> out;
+        while (true) {
+            BIA_TRY_ASSIGN(bool row, st.Step());
+            if (!row) break;
+            out.push_back(ReadRow(st));
+        }
+        return out;
+    }
+
+    Result<int64_t> CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st,
+                       lease->Prepare("SELECT COUNT(*) FROM sessions WHERE identity_id = ? AND (? < 0 OR active = ?)"));
+        const int64_t filter = active ? (*active ? 1 : 0) : -1;
+        st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter);
         BIA_TRY_ASSIGN(bool row, st.Step());
-        if (!row) break;
-        out.push_back(ReadRow(st));
+        return row ? st.Int(0) : 0;
     }
-    return out;
-}
 
-Result<int64_t> SessionRepositorySqlite::CountByIdentity(const core::Uuid& identity_id, std::optional<bool> active) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st,
-                   lease->Prepare("SELECT COUNT(*) FROM sessions WHERE identity_id = ? AND (? < 0 OR active = ?)"));
-    const int64_t filter = active ? (*active ? 1 : 0) : -1;
-    st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter);
-    BIA_TRY_ASSIGN(bool row, st.Step());
-    return row ? st.Int(0) : 0;
-}
+    Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare(
+                "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND id != ? AND active = 1"));
+        st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
+        BIA_TRY(st.Run());
+        return static_cast<int64_t>(sqlite3_changes(lease->raw()));
+    }
 
-Result<int64_t> SessionRepositorySqlite::RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(
-        auto st,
-        lease->Prepare(
-            "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND id != ? AND active = 1"));
-    st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
-    BIA_TRY(st.Run());
-    return static_cast<int64_t>(sqlite3_changes(lease->raw()));
-}
+    Result<int64_t> RevokeAll(const core::Uuid& identity_id) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND active = 1"));
+        st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
+        BIA_TRY(st.Run());
+        return static_cast<int64_t>(sqlite3_changes(lease->raw()));
+    }
 
-Result<int64_t> SessionRepositorySqlite::RevokeAll(const core::Uuid& identity_id) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(
-        auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND active = 1"));
-    st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
-    BIA_TRY(st.Run());
-    return static_cast<int64_t>(sqlite3_changes(lease->raw()));
-}
+    Status Revoke(const core::Uuid& session_id) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE id = ?"));
+        st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
+        BIA_TRY(st.Run());
+        if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
+        return {};
+    }
 
-Status SessionRepositorySqlite::Revoke(const core::Uuid& session_id) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE id = ?"));
-    st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
-    BIA_TRY(st.Run());
-    if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
-    return {};
-}
+  private:
+    Database& db_;
+};
+
+}  // namespace
 
 std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
     return std::make_unique<SessionRepositorySqlite>(db);

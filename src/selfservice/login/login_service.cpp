@@ -169,7 +169,7 @@ Outcome LoginService::Finish(const RequestContext& ctx, LoginFlow& flow, LoginAt
     // A first factor is not enough when whoami demands the highest available AAL: browsers go on
     // to the second factor, JSON clients see the session without its identity (§7).
     if (config_.session.whoami_required_aal == config::RequiredAal::kHighestAvailable && s.identity &&
-        !session::SatisfiesAal(s, *s.identity, session::kHighestAvailable)) {
+        !sessions_.aal().Satisfied(s, *s.identity, session::kHighestAvailable)) {
         if (browser_html) redirect_to = PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, "aal=aal2");
         session_json["identity"] = nullptr;
     }

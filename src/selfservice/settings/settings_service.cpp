@@ -98,7 +98,7 @@ json SettingsService::View(const SettingsFlow& flow, const session::Session& ses
                                        [&](const ui::Node& n) { return n.group == s->Id(); });
         if (shown) required_for[std::string(s->Id())] = s->PrivilegeNeeded();
     }
-    j["reauthentication"] = {{"aal", session::AvailableAal(identity) == session::kAal2 ? "aal2" : "aal1"},
+    j["reauthentication"] = {{"aal", sessions_.aal().Available(identity) == session::kAal2 ? "aal2" : "aal1"},
                              {"required_for", std::move(required_for)}};
     return j;
 }
@@ -107,7 +107,7 @@ std::string SettingsService::ReauthenticationUrl(const RequestContext& ctx) cons
     // R = login/browser?refresh=true[&aal=aal2]&return_to=<PUBLIC + this route + original query>.
     core::Query q;
     q.Set("refresh", "true");
-    if (ctx.session && ctx.session->identity && session::AvailableAal(*ctx.session->identity) == session::kAal2) {
+    if (ctx.session && ctx.session->identity && sessions_.aal().Available(*ctx.session->identity) == session::kAal2) {
         q.Set("aal", "aal2");
     }
     q.Set("return_to", PublicUrl(config_.PublicBaseUrl(), kRouteSubmit, RawQueryOf(ctx.url)));
@@ -121,7 +121,7 @@ const schema::Schema* SettingsService::SchemaFor(const identity::Identity& ident
 
 bool SettingsService::AalSatisfied(const session::Session& s) const {
     if (!s.identity) return false;
-    return session::SatisfiesAal(s, *s.identity, config::ToString(config_.selfservice.flows.settings.required_aal));
+    return sessions_.aal().Satisfied(s, *s.identity, config::ToString(config_.selfservice.flows.settings.required_aal));
 }
 
 std::string SettingsService::AalLoginUrl(std::string_view return_to) const {

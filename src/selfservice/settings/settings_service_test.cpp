@@ -70,11 +70,20 @@ class Scripted final : public SettingsStrategy {
     std::string id_, group_;
 };
 
+// The factor rule the totp module declares, for the AAL checks of these tests.
+session::AalRules TotpIsASecondFactor() {
+    session::AalRules rules;
+    rules.Add("totp", [](const identity::Credential& c) {
+        return session::FactorCount{0, c.config.contains("totp_url") ? 1 : 0};
+    });
+    return rules;
+}
+
 class SettingsServiceTest : public ::testing::Test {
   protected:
     SettingsServiceTest()
         : random_(7),
-          session_service_(no_sessions_, clock_, random_, session::SessionOptions{}),
+          session_service_(no_sessions_, clock_, random_, session::SessionOptions{.aal_rules = &aal_rules_}),
           return_to_({"https://app.example.com/"}, "https://auth.example.com/"),
           profile_("profile", std::string(ui::kGroupProfile)),
           password_("password", std::string(ui::kGroupPassword)) {
@@ -126,6 +135,7 @@ class SettingsServiceTest : public ::testing::Test {
     bia::testing::MemoryContinuity continuity_;
     bia::testing::MemoryIdentities identities_;
     NoSessions no_sessions_;
+    session::AalRules aal_rules_ = TotpIsASecondFactor();
     session::SessionService session_service_;
     ReturnToValidator return_to_;
     SettingsHooks hooks_;

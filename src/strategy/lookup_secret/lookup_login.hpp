@@ -4,30 +4,18 @@
 // "aal":"aal2"}; a used code answers 4000012, an unknown one 4000016.
 #pragma once
 
-#include "config/config.hpp"
-#include "core/clock.hpp"
-#include "core/random.hpp"
-#include "identity/identity_repository.hpp"
-#include "selfservice/login/login_strategy.hpp"
+#include "strategy/code_login.hpp"
 
 namespace bia::strategy::lookup_secret {
 
-class LookupLogin final : public selfservice::login::LoginStrategy {
+class LookupLogin final : public SecondFactorLogin {
   public:
-    LookupLogin(const config::Config& config, identity::IdentityRepository& identities, const core::Clock& clock,
-                core::Random& random)
-        : config_(config), identities_(identities), clock_(clock), random_(random) {}
+    using SecondFactorLogin::SecondFactorLogin;
 
     std::string_view Id() const override;
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow) override;
     selfservice::login::LoginAttempt Login(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow,
                                            const nlohmann::json& body) override;
-
-  private:
-    const config::Config& config_;
-    identity::IdentityRepository& identities_;
-    const core::Clock& clock_;
-    core::Random& random_;
 };
 
 }  // namespace bia::strategy::lookup_secret

@@ -19,6 +19,7 @@ class LookupSecretModule final : public MethodModule {
         static constexpr MethodInfo kInfo{kMethod, identity::kCredentialLookupSecret, session::kAal2};
         return kInfo;
     }
+    session::FactorCount Factors(const identity::Credential& c) const override { return lookup_secret::Factors(c); }
     selfservice::login::LoginStrategy* Login() override { return &login_; }
     selfservice::settings::SettingsStrategy* Settings() override { return &settings_; }
 
@@ -28,6 +29,12 @@ class LookupSecretModule final : public MethodModule {
 };
 
 }  // namespace
+
+session::FactorCount Factors(const identity::Credential& c) {
+    // A second factor while the set is not empty (used codes included, as Kratos counts).
+    const auto codes = ParseCodes(c.config);
+    return {0, codes && !codes->empty() ? 1 : 0};
+}
 
 std::unique_ptr<MethodModule> MakeLookupSecretModule(const MethodDeps& deps) {
     return std::make_unique<LookupSecretModule>(deps);

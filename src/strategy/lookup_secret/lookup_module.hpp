@@ -10,5 +10,7 @@
 namespace bia::strategy::lookup_secret {
 
 std::unique_ptr<MethodModule> MakeLookupSecretModule(const MethodDeps& deps);
+// What a lookup_secret credential counts for towards the available AAL.
+session::FactorCount Factors(const identity::Credential& credential);
 
 }  // namespace bia::strategy::lookup_secret

@@ -12,6 +12,7 @@
 #include "session/session_service.hpp"
 #include "strategy/lookup_secret/lookup_codes.hpp"
 #include "strategy/lookup_secret/lookup_login.hpp"
+#include "strategy/lookup_secret/lookup_module.hpp"
 #include "strategy/lookup_secret/lookup_settings.hpp"
 #include "testing/method_flow_world.hpp"
 
@@ -86,6 +87,7 @@ TEST(LookupCodes, CodesTextShowsUsedCodesAsUsed) {
 struct World : bia::testing::MethodFlowWorld {
     World() : MethodFlowWorld(kSchema, 17) {
         cfg.selfservice.methods.lookup_secret.enabled = true;
+        aal_rules.Add("lookup_secret", &Factors);
         Wire({&lookup_settings}, {&lookup_login});
     }
     // Regenerates and confirms a set of codes in a new flow; returns them.

@@ -24,6 +24,13 @@ class PasswordModule final : public MethodModule {
         static constexpr MethodInfo kInfo{kMethod, identity::kCredentialPassword, session::kAal1};
         return kInfo;
     }
+    session::FactorCount Factors(const identity::Credential& c) const override {
+        // A first factor once it names an identifier and holds a hash.
+        auto hash = c.config.find("hashed_password");
+        const bool usable = !c.identifiers.empty() && hash != c.config.end() && hash->is_string() &&
+                            !hash->get_ref<const std::string&>().empty();
+        return {usable ? 1 : 0, 0};
+    }
     selfservice::login::LoginStrategy* Login() override { return &login_; }
     selfservice::registration::RegistrationStrategy* Registration() override { return &registration_; }
     selfservice::settings::SettingsStrategy* Settings() override { return &settings_; }

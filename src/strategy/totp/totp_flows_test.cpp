@@ -8,6 +8,7 @@
 #include "session/session_service.hpp"
 #include "strategy/totp/totp.hpp"
 #include "strategy/totp/totp_login.hpp"
+#include "strategy/totp/totp_module.hpp"
 #include "strategy/totp/totp_settings.hpp"
 #include "testing/method_flow_world.hpp"
 
@@ -30,6 +31,7 @@ constexpr const char* kSchema = R"({"$schema":"http://json-schema.org/draft-07/s
 struct World : bia::testing::MethodFlowWorld {
     World() : MethodFlowWorld(kSchema, 11) {
         cfg.selfservice.methods.totp.enabled = true;
+        aal_rules.Add("totp", &Factors);
         Wire({&totp_settings}, {&totp_login});
     }
     std::string SecretOf(const SettingsFlow& f) {

@@ -18,6 +18,7 @@ class TotpModule final : public MethodModule {
         static constexpr MethodInfo kInfo{kMethod, identity::kCredentialTotp, session::kAal2};
         return kInfo;
     }
+    session::FactorCount Factors(const identity::Credential& c) const override { return totp::Factors(c); }
     selfservice::login::LoginStrategy* Login() override { return &login_; }
     selfservice::settings::SettingsStrategy* Settings() override { return &settings_; }
 
@@ -27,6 +28,13 @@ class TotpModule final : public MethodModule {
 };
 
 }  // namespace
+
+session::FactorCount Factors(const identity::Credential& c) {
+    // A second factor while it holds a key URL.
+    auto url = c.config.find("totp_url");
+    const bool usable = url != c.config.end() && url->is_string() && !url->get_ref<const std::string&>().empty();
+    return {0, usable ? 1 : 0};
+}
 
 std::unique_ptr<MethodModule> MakeTotpModule(const MethodDeps& deps) { return std::make_unique<TotpModule>(deps); }
 

@@ -9,5 +9,7 @@
 namespace bia::strategy::totp {
 
 std::unique_ptr<MethodModule> MakeTotpModule(const MethodDeps& deps);
+// What a totp credential counts for towards the available AAL.
+session::FactorCount Factors(const identity::Credential& credential);
 
 }  // namespace bia::strategy::totp

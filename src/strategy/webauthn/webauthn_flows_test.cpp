@@ -7,6 +7,7 @@
 #include "strategy/webauthn/webauthn_ceremony.hpp"
 #include "strategy/webauthn/webauthn_keys.hpp"
 #include "strategy/webauthn/webauthn_login.hpp"
+#include "strategy/webauthn/webauthn_module.hpp"
 #include "strategy/webauthn/webauthn_nodes.hpp"
 #include "strategy/webauthn/webauthn_script.hpp"
 #include "strategy/webauthn/webauthn_settings.hpp"
@@ -34,6 +35,7 @@ struct World : bia::testing::MethodFlowWorld {
         w.rp_display_name = "Example";
         w.rp_origins = {"https://example.com"};
         browser = true;
+        aal_rules.Add("webauthn", &Factors);
         Wire({&webauthn_settings}, {&webauthn_login});
     }
 
@@ -53,7 +55,7 @@ struct World : bia::testing::MethodFlowWorld {
     }
     std::vector<StoredKey> Keys() { return KeysOf(identity_repo.rows.at(who.id)).keys; }
 
-    WebAuthnSettings webauthn_settings{cfg, clock, random};
+    WebAuthnSettings webauthn_settings{cfg, aal_rules, clock, random};
     WebAuthnLogin webauthn_login{cfg, identity_repo, clock, random};
     EvpPkeyPtr key = soft::NewP256();
     soft::Authenticator authenticator{.key = key.get(), .alg = kCoseEs256};

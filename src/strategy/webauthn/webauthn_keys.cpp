@@ -24,9 +24,14 @@ bool FlagOf(const json& flags, std::string_view key, bool fallback) {
 }  // namespace
 
 StoredKeys KeysOf(const identity::Identity& identity) {
-    StoredKeys out;
     const identity::Credential* c = identity.FindCredential(identity::kCredentialWebauthn);
-    if (c == nullptr || !c->config.is_object()) return out;
+    return c != nullptr ? KeysOfCredential(*c) : StoredKeys{};
+}
+
+StoredKeys KeysOfCredential(const identity::Credential& credential) {
+    StoredKeys out;
+    const identity::Credential* c = &credential;
+    if (!c->config.is_object()) return out;
     if (auto h = BytesField(c->config, "user_handle")) out.user_handle = *h;
     auto list = c->config.find("credentials");
     if (list == c->config.end() || !list->is_array()) return out;
@@ -115,24 +120,6 @@ std::optional<std::string> ParseHexId(std::string_view hex) {
         out.push_back(static_cast<char>((hi << 4) | lo));
     }
     return out;
-}
-
-int CountFirstFactors(const identity::Identity& identity) {
-    int count = 0;
-    if (const auto* p = identity.FindCredential(identity::kCredentialPassword)) {
-        auto h = p->config.find("hashed_password");
-        if (!p->identifiers.empty() && h != p->config.end() && h->is_string() &&
-            !h->get_ref<const std::string&>().empty())
-            ++count;
-    }
-    if (const auto* o = identity.FindCredential(identity::kCredentialOidc)) {
-        auto providers = o->config.find("providers");
-        if (providers != o->config.end() && providers->is_array()) count += static_cast<int>(providers->size());
-    }
-    for (const StoredKey& k : KeysOf(identity).keys) {
-        if (k.is_passwordless) ++count;
-    }
-    return count;
 }
 
 }  // namespace bia::strategy::webauthn

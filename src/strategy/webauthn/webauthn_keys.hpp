@@ -1,7 +1,6 @@
 // The security keys an identity stores (settings-flow.md §8.5, §15): the `webauthn` credential's
 // config {"credentials":[…],"user_handle":"<base64>"} with binary members as standard padded
-// base64 (Go's []byte), how many first factors an identity has (the lock-out guard), and the
-// lower-case hex ids the remove buttons carry.
+// base64 (Go's []byte), and the lower-case hex ids the remove buttons carry.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -37,16 +36,14 @@ struct StoredKeys {
     std::string user_handle;  // raw bytes (the identity id's 16 bytes)
 };
 
-// The keys of a `webauthn` credential config; entries that do not decode are skipped (they
-// could never verify). Empty when there is no credential.
+// The keys of a `webauthn` credential; entries that do not decode are skipped (they could never
+// verify). Empty when there is no credential.
 StoredKeys KeysOf(const identity::Identity& identity);
+StoredKeys KeysOfCredential(const identity::Credential& credential);
 nlohmann::json KeysConfig(const StoredKeys& keys);
 
 // Lower-case hex of a raw id, and back (nullopt for anything but an even-length hex string).
 std::string HexId(std::string_view raw);
 std::optional<std::string> ParseHexId(std::string_view hex);
-
-// Password with an identifier and a hash, each OIDC provider link, each passwordless key.
-int CountFirstFactors(const identity::Identity& identity);
 
 }  // namespace bia::strategy::webauthn

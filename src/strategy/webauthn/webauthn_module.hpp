@@ -10,5 +10,7 @@
 namespace bia::strategy::webauthn {
 
 std::unique_ptr<MethodModule> MakeWebAuthnModule(const MethodDeps& deps);
+// What a webauthn credential counts for towards the available AAL.
+session::FactorCount Factors(const identity::Credential& credential);
 
 }  // namespace bia::strategy::webauthn

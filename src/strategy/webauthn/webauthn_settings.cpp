@@ -26,7 +26,7 @@ core::Status WebAuthnSettings::Populate(const selfservice::RequestContext&, Sett
     // Security keys need a browser: API flows get no nodes (§8.5).
     if (!cfg.enabled || flow.type != selfservice::FlowType::kBrowser) return {};
     const StoredKeys keys = KeysOf(identity);
-    const int first_factors = CountFirstFactors(identity);
+    const int first_factors = aal_rules_.Count(identity).first;
     for (const StoredKey& k : keys.keys) flow.ui.Upsert(RemoveSubmit(k, k.is_passwordless && first_factors < 2));
     Options options = RegistrationOptions(cfg, identity, keys, random_);
     KeepCeremony(flow.internal_context, options.ceremony);
@@ -137,7 +137,7 @@ SettingsAttempt WebAuthnSettings::Remove(selfservice::settings::SettingsSubmissi
             core::BadRequest("You tried to remove a WebAuthn credential which does not exist."));
     }
     // A passwordless key may go only while another first factor remains (no lock-out, §8.5).
-    if (it->is_passwordless && CountFirstFactors(after) < 2) {
+    if (it->is_passwordless && aal_rules_.Count(after).first < 2) {
         return SettingsAttempt::Rejected(Rejection::OnNode(
             std::string(kRemoveField),
             text::NewValidationErrorGeneric("unable to remove this security key because it would lock you out of "

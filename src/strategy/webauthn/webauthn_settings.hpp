@@ -9,13 +9,15 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "selfservice/settings/settings_strategy.hpp"
+#include "session/aal.hpp"
 
 namespace bia::strategy::webauthn {
 
 class WebAuthnSettings final : public selfservice::settings::SettingsStrategy {
   public:
-    WebAuthnSettings(const config::Config& config, const core::Clock& clock, core::Random& random)
-        : config_(config), clock_(clock), random_(random) {}
+    WebAuthnSettings(const config::Config& config, const session::AalRules& aal_rules, const core::Clock& clock,
+                     core::Random& random)
+        : config_(config), aal_rules_(aal_rules), clock_(clock), random_(random) {}
 
     std::string_view Id() const override;
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
@@ -29,6 +31,7 @@ class WebAuthnSettings final : public selfservice::settings::SettingsStrategy {
                                                   const std::string& hex_id);
 
     const config::Config& config_;
+    const session::AalRules& aal_rules_;  // counts first factors for the lock-out guard
     const core::Clock& clock_;
     core::Random& random_;
 };
