@@ -139,17 +139,14 @@ void SortNodes(std::vector<Node>& nodes, const SortOptions& options) {
     for (auto& [k, n] : keyed) nodes.push_back(std::move(n));
 }
 
-SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths) {
+SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths,
+                                const std::vector<std::string>& method_node_ids) {
     SortOptions o;
     o.groups = {std::string(kGroupDefault), std::string(kGroupProfile),      std::string(kGroupPassword),
                 std::string(kGroupOidc),    std::string(kGroupLookupSecret), std::string(kGroupWebauthn),
                 std::string(kGroupPasskey), std::string(kGroupTotp)};
     o.keys = schema_paths;
-    for (const char* k :
-         {"lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_codes", "lookup_secret_confirm",
-          "webauthn_remove", "webauthn_register_displayname", "webauthn_register", "passkey_remove", "passkey_register",
-          "totp_qr", "totp_secret_key", "totp_unlink", "totp_code"})
-        o.keys.emplace_back(k);
+    o.keys.insert(o.keys.end(), method_node_ids.begin(), method_node_ids.end());
     return o;
 }
 

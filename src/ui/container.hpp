@@ -52,8 +52,10 @@ struct SortOptions {
 };
 void SortNodes(std::vector<Node>& nodes, const SortOptions& options);
 
-// The settings order of §7.5; `schema_paths` are the schema's node sort keys
-// (schema::Schema::NodeSortKeys).
-SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths);
+// The settings order of §7.5: Kratos's group order, then `schema_paths` (the schema's node sort
+// keys, schema::Schema::NodeSortKeys) and `method_node_ids` (each method's node ids in its own
+// order, as the settings strategies declare them).
+SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths,
+                                const std::vector<std::string>& method_node_ids);
 
 }  // namespace bia::ui

@@ -166,7 +166,8 @@ TEST(UiSort, SettingsOrderGroupsThenSchemaKeysMethodLast) {
     nodes.push_back(NewCsrfTokenNode("x"));
     nodes.push_back(NewInput("lookup_secret_reveal", kGroupLookupSecret, kInputSubmit, "true"));
     nodes.push_back(NewInput("custom", "zzz", kInputText));
-    SortNodes(nodes, SettingsSortOptions({"traits", "traits.email"}));
+    SortNodes(nodes, SettingsSortOptions({"traits", "traits.email"},
+                                         {"lookup_secret_reveal", "lookup_secret_regenerate", "totp_code"}));
     EXPECT_EQ(Ids(nodes),
               (std::vector<std::string>{"default:csrf_token", "profile:traits.email", "profile:method",
                                         "password:password", "password:method", "lookup_secret:lookup_secret_reveal",

@@ -77,7 +77,11 @@ SettingsService::SettingsService(const config::Config& config, SettingsFlowRepos
       schemas_(schemas),
       return_to_(return_to),
       clock_(clock),
-      random_(random) {}
+      random_(random) {
+    for (const auto* s : strategies_) {
+        for (auto& id : s->NodeOrder()) method_node_order_.push_back(std::move(id));
+    }
+}
 
 FlowEngine<SettingsFlow>::ToJson SettingsService::JsonFor(const session::Session& session,
                                                           const identity::Identity& identity) const {
@@ -137,7 +141,7 @@ core::Result<SettingsFlow> SettingsService::NewFlow(FlowType type, const Request
     SettingsFlow f = engine_.Start(type, ctx, request_url);
     f.identity_id = identity.id;
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f, identity));
-    ui::SortNodes(f.ui.nodes, ui::SettingsSortOptions(SchemaFor(identity)->NodeSortKeys()));
+    ui::SortNodes(f.ui.nodes, ui::SettingsSortOptions(SchemaFor(identity)->NodeSortKeys(), method_node_order_));
     return f;
 }
 

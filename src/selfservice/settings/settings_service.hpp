@@ -100,6 +100,7 @@ class SettingsService {
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;
     core::Random& random_;
+    std::vector<std::string> method_node_order_;  // every strategy's NodeOrder, in strategy order
 };
 
 }  // namespace bia::selfservice::settings

@@ -50,6 +50,9 @@ class SettingsStrategy {
     // kPrivilegeAlways, or kPrivilegeIdentifierChanges for a method whose ordinary changes pass
     // without a privileged session (profile).
     virtual std::string_view PrivilegeNeeded() const { return kPrivilegeAlways; }
+    // The ids of this method's nodes in the order its part of the form shows them (§7.5; the
+    // group order is the flow's). Unlisted nodes follow the listed ones.
+    virtual std::vector<std::string> NodeOrder() const { return {}; }
     // Adds this method's nodes for `identity` to a flow (the csrf_token node is already there).
     // Called for new flows and for the sibling flow created after a success (§9.2).
     virtual core::Status Populate(const RequestContext& ctx, SettingsFlow& flow,

@@ -36,6 +36,11 @@ json& Context(SettingsFlow& flow) {
 
 }  // namespace
 
+std::vector<std::string> LookupSettings::NodeOrder() const {
+    return {std::string(kRevealField), std::string(kRegenerateField), std::string(kCodesNode),
+            std::string(kConfirmField)};
+}
+
 std::string_view LookupSettings::Id() const { return kMethod; }
 
 core::Status LookupSettings::Populate(const selfservice::RequestContext&, SettingsFlow& flow,

@@ -17,6 +17,7 @@ class LookupSettings final : public selfservice::settings::SettingsStrategy {
     LookupSettings(const config::Config& config, const core::Clock& clock, core::Random& random)
         : config_(config), clock_(clock), random_(random) {}
 
+    std::vector<std::string> NodeOrder() const override;
     std::string_view Id() const override;
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
                           const identity::Identity& identity) override;

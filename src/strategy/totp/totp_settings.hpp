@@ -26,6 +26,9 @@ class TotpSettings final : public selfservice::settings::SettingsStrategy {
                  core::Random& random)
         : config_(config), schemas_(schemas), clock_(clock), random_(random) {}
 
+    std::vector<std::string> NodeOrder() const override {
+        return {std::string(kQrNode), std::string(kSecretNode), std::string(kUnlinkField), std::string(kCodeField)};
+    }
     std::string_view Id() const override { return kMethod; }
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
                           const identity::Identity& identity) override;

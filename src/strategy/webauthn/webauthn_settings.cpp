@@ -18,6 +18,10 @@ using selfservice::Rejection;
 using selfservice::settings::SettingsAttempt;
 using selfservice::settings::SettingsFlow;
 
+std::vector<std::string> WebAuthnSettings::NodeOrder() const {
+    return {std::string(kRemoveField), std::string(kRegisterDisplayNameField), std::string(kRegisterField)};
+}
+
 std::string_view WebAuthnSettings::Id() const { return kMethod; }
 
 core::Status WebAuthnSettings::Populate(const selfservice::RequestContext&, SettingsFlow& flow,

@@ -19,6 +19,7 @@ class WebAuthnSettings final : public selfservice::settings::SettingsStrategy {
                      core::Random& random)
         : config_(config), aal_rules_(aal_rules), clock_(clock), random_(random) {}
 
+    std::vector<std::string> NodeOrder() const override;
     std::string_view Id() const override;
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
                           const identity::Identity& identity) override;
