@@ -161,6 +161,11 @@ Message NewValidationErrorRequired(std::string_view property) {
     return Make(kErrorValidationRequired, kTypeError, "Property " + std::string(property) + " is missing.",
                 json{{"property", property}});
 }
+Message NewErrorValidationMaxLength(int64_t max_length, int64_t actual_length) {
+    return Make(kErrorValidationMaxLength, kTypeError,
+                "length must be <= " + std::to_string(max_length) + ", but got " + std::to_string(actual_length),
+                json{{"max_length", max_length}, {"actual_length", actual_length}});
+}
 Message NewErrorValidationMinLength(int64_t min_length, int64_t actual_length) {
     return Make(kErrorValidationMinLength, kTypeError,
                 "length must be >= " + std::to_string(min_length) + ", but got " + std::to_string(actual_length),

@@ -79,6 +79,7 @@ inline constexpr int kErrorValidationNoWebAuthnDevice = 4000013;
 inline constexpr int kErrorValidationNoLookup = 4000014;
 inline constexpr int kErrorValidationSuchNoWebAuthnUser = 4000015;
 inline constexpr int kErrorValidationLookupInvalid = 4000016;
+inline constexpr int kErrorValidationMaxLength = 4000017;
 inline constexpr int kErrorValidationPasswordIdentifierTooSimilar = 4000031;
 inline constexpr int kErrorValidationPasswordMinLength = 4000032;
 inline constexpr int kErrorValidationPasswordMaxLength = 4000033;
@@ -133,6 +134,7 @@ Message NewInfoNodeLabelVerifyOtp();  // 1070006 "Verify code"
 Message NewValidationErrorGeneric(std::string_view reason);                              // 4000001
 Message NewValidationErrorRequired(std::string_view property);                           // 4000002
 Message NewErrorValidationMinLength(int64_t min_length, int64_t actual_length);          // 4000003
+Message NewErrorValidationMaxLength(int64_t max_length, int64_t actual_length);          // 4000017
 Message NewErrorValidationInvalidFormat(std::string_view pattern);                       // 4000004
 Message NewErrorValidationPasswordPolicyViolation(std::string_view reason);              // 4000005
 Message NewErrorValidationInvalidCredentials();                                          // 4000006

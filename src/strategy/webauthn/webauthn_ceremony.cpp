@@ -105,6 +105,10 @@ Options LoginOptions(const config::WebAuthnMethodConfig& config, const StoredKey
     return {json{{"publicKey", std::move(pk)}}.dump(), std::move(c)};
 }
 
+core::Error NoPendingChallenge() {
+    return core::BadRequest("This flow has no security key challenge waiting for an answer. Please start a new flow.");
+}
+
 Expectation ExpectationFor(const config::WebAuthnMethodConfig& config, const Ceremony& c) {
     Expectation e;
     e.challenge = c.challenge;

@@ -45,5 +45,7 @@ Options RegistrationOptions(const config::WebAuthnMethodConfig& config, const id
 Options LoginOptions(const config::WebAuthnMethodConfig& config, const StoredKeys& keys, core::Random& random);
 
 Expectation ExpectationFor(const config::WebAuthnMethodConfig& config, const Ceremony& c);
+// A submission to a flow whose ceremony was spent (or never started): 400.
+core::Error NoPendingChallenge();
 
 }  // namespace bia::strategy::webauthn

@@ -114,6 +114,11 @@ TEST(WebAuthnSettings, RegistersAVerifiedKeyAndRaisesTheSession) {
     EXPECT_EQ((*NodeNamed(std::get<ShowFlow>(unnamed).flow, "webauthn_register_displayname"))["messages"][0]["id"],
               4000002);
 
+    Outcome too_long = w.RegisterKey(f, std::string(257, 'k'));
+    ASSERT_TRUE(std::holds_alternative<ShowFlow>(too_long));
+    EXPECT_EQ((*NodeNamed(std::get<ShowFlow>(too_long).flow, "webauthn_register_displayname"))["messages"][0]["id"],
+              4000017);
+
     Outcome done = w.RegisterKey(f);
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
     const auto keys = w.Keys();

@@ -51,8 +51,8 @@ LoginAttempt WebAuthnLogin::Login(const selfservice::RequestContext& ctx, LoginF
     StoredKeys keys = MfaKeysOf(ctx);
     if (keys.keys.empty()) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationNoWebAuthnDevice()));
     const std::optional<Ceremony> ceremony = CeremonyOf(flow.internal_context);
-    if (!ceremony)
-        return LoginAttempt::Failed(core::Internal("Expected WebAuthN in internal context to be an object."));
+    // Spent by an earlier sign-in on this flow: the client starts a new one (400, not 500).
+    if (!ceremony) return LoginAttempt::Failed(NoPendingChallenge());
     auto id = CredentialIdOf(response);
     if (!id) return LoginAttempt::Failed(core::BadRequest("Unable to parse WebAuthn response: " + id.error().reason));
     auto key = std::find_if(keys.keys.begin(), keys.keys.end(),

@@ -2,6 +2,7 @@
 // form) and the body fields it reads.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ inline constexpr std::string_view kRemoveField = "webauthn_remove";
 inline constexpr std::string_view kLoginField = "webauthn_login";
 inline constexpr std::string_view kLoginTrigger = "webauthn_login_trigger";
 inline constexpr std::string_view kScriptNode = "webauthn_script";
+// A key's display name is kept with the identity: at most this many bytes.
+inline constexpr size_t kMaxDisplayNameBytes = 256;
 
 // `webauthn_script`: PUBLIC/.well-known/ory/webauthn.js with its integrity hash and a fresh nonce.
 ui::Node ScriptNode(std::string_view public_base_url, core::Random& random);

@@ -55,6 +55,11 @@ SettingsAttempt WebAuthnSettings::Submit(selfservice::settings::SettingsSubmissi
         return SettingsAttempt::Rejected(Rejection::OnNode(
             std::string(kRegisterDisplayNameField), text::NewValidationErrorRequired(kRegisterDisplayNameField)));
     }
+    if (display_name && display_name->size() > kMaxDisplayNameBytes) {
+        return SettingsAttempt::Rejected(Rejection::OnNode(
+            std::string(kRegisterDisplayNameField),
+            text::NewErrorValidationMaxLength(kMaxDisplayNameBytes, static_cast<int64_t>(display_name->size()))));
+    }
     if (auto s =
             selfservice::EnsureCsrf(sub.flow.type, sub.request, StringField(body, ui::kCsrfTokenName).value_or(""));
         !s) {
@@ -69,8 +74,8 @@ SettingsAttempt WebAuthnSettings::Register(selfservice::settings::SettingsSubmis
                                            const std::string& display_name) {
     const auto& cfg = config_.selfservice.methods.webauthn;
     const std::optional<Ceremony> ceremony = CeremonyOf(sub.flow.internal_context);
-    if (!ceremony)
-        return SettingsAttempt::Failed(core::Internal("Expected WebAuthN in internal context to be an object."));
+    // Spent by an earlier registration on this flow: the client starts a new one (400, not 500).
+    if (!ceremony) return SettingsAttempt::Failed(NoPendingChallenge());
     // An answer that is not a credential at all, then one that does not verify: both are the
     // browser's (or an attacker's) input, so both are shown on the flow (400), never a 500.
     if (auto id = CredentialIdOf(response); !id) {
