@@ -79,13 +79,14 @@ test/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-sqlite
 stage e2e-sqlite
 
-# The same API suites with Bia on PostgreSQL (hostile/crash/concurrency suites check SQLite
+# The same API suites and the second-factor suites with Bia on PostgreSQL (hostile/crash/concurrency suites check SQLite
 # specifics such as the data file and stay on SQLite), then two instances behind haproxy on one
 # database, and a PostgreSQL restart under load (that suite starts its own cluster).
 stage_start=$SECONDS
 echo "=== end-to-end suite on PostgreSQL"
 BIA_E2E_POSTGRES_DSN="$BIA_TEST_POSTGRES_DSN" test/e2e/run.sh identities.test.js login.test.js \
-  settings.test.js settings-webhook.test.js 2>&1 | tee "$logs/e2e-pg.log"
+  settings.test.js settings-webhook.test.js totp.test.js lookup_secret.test.js webauthn.test.js 2>&1 |
+  tee "$logs/e2e-pg.log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-postgres
 stage e2e-postgres
 
