@@ -27,6 +27,7 @@
 #include "http/routes/settings_routes.hpp"
 #include "http/routes/static_file_routes.hpp"
 #include "http/routes/system_routes.hpp"
+#include "http/routes/ui_pages.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
 #include "net/http_client.hpp"
@@ -125,6 +126,7 @@ struct Wiring::Parts {
     std::unique_ptr<selfservice::settings::SettingsService> settings;
     std::unique_ptr<http::routes::SettingsRoutes> settings_routes;
     std::unique_ptr<http::routes::StaticFileRoutes> static_files;
+    std::unique_ptr<http::routes::UiPages> ui_pages;
     http::Router public_router;
     http::Router admin_router;
     std::unique_ptr<http::Server> server;
@@ -292,6 +294,13 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     }
     p.static_files = std::make_unique<http::routes::StaticFileRoutes>(std::move(files));
     p.static_files->Register(p.public_router);
+    // Bia's own account pages (selfservice.builtin_ui.enabled).
+    if (cfg.selfservice.builtin_ui) {
+        p.ui_pages =
+            std::make_unique<http::routes::UiPages>(*p.login_routes, *p.registration_routes, *p.settings_routes,
+                                                    *p.error_routes, *p.session_routes, cfg.PublicBaseUrl());
+        p.ui_pages->Register(p.public_router);
+    }
 
     // Server.
     http::ServerOptions server_options;

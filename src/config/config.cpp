@@ -63,6 +63,7 @@ class Builder {
         BuildCookies(c);
         BIA_TRY(BuildHashers(c.hashers));
         BuildFlows(c.selfservice);
+        if (c.selfservice.builtin_ui) UseBuiltinUi(c);
         BIA_TRY(BuildMethods(c));
         BuildCourier(c);
         if (const auto* flags = v_.Get<json>("feature_flags")) c.feature_flags = *flags;
@@ -249,7 +250,32 @@ class Builder {
         return core::Status::Ok();
     }
 
+    // The built-in pages (PUBLIC/ui/<page>) for every UI and return URL the file leaves unset.
+    void UseBuiltinUi(Config& c) const {
+        const std::string ui = c.PublicBaseUrl() + "ui/";
+        const std::string f = "selfservice.flows.";
+        auto fill = [&](const std::string& key, std::string& out, const char* page) {
+            if (v_.Get<std::string>(key) == nullptr) out = ui + page;
+        };
+        FlowsConfig& flows = c.selfservice.flows;
+        fill(f + "login.ui_url", flows.login.ui_url, "login");
+        fill(f + "registration.ui_url", flows.registration.ui_url, "registration");
+        fill(f + "settings.ui_url", flows.settings.ui_url, "settings");
+        fill(f + "error.ui_url", flows.error.ui_url, "error");
+        fill(f + "verification.ui_url", flows.verification.ui_url, "verification");
+        fill(f + "recovery.ui_url", flows.recovery.ui_url, "recovery");
+        if (!c.selfservice.default_browser_return_url) {
+            c.selfservice.default_browser_return_url = ui + "welcome";
+            std::erase_if(warnings_, [](const std::string& w) {
+                return w.rfind("selfservice.default_browser_return_url is not set", 0) == 0;
+            });
+        }
+        if (!flows.logout.after_default_browser_return_url)
+            flows.logout.after_default_browser_return_url = ui + "login";
+    }
+
     void BuildFlows(SelfServiceConfig& ss) const {
+        Bool("selfservice.builtin_ui.enabled", ss.builtin_ui);
         OptStr("selfservice.default_browser_return_url", ss.default_browser_return_url);
         if (const auto* urls = v_.Get<std::vector<std::string>>("selfservice.allowed_return_urls"))
             ss.allowed_return_urls = *urls;

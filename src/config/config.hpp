@@ -302,6 +302,9 @@ struct MethodsConfig {
 };
 
 struct SelfServiceConfig {
+    // Bia's own account pages at PUBLIC/ui/… (selfservice.builtin_ui.enabled, a Bia key): every
+    // flow UI URL and return URL not set in the file points at them.
+    bool builtin_ui = false;
     // Required by Kratos; Bia only warns when it is missing (browser flows that need it fail).
     std::optional<std::string> default_browser_return_url;
     std::vector<std::string> allowed_return_urls;

@@ -1303,10 +1303,14 @@ TEST(SampleConfig, KratosYmlLoadsCleanly) {
     EXPECT_EQ(c->AdminBaseUrl(), "http://127.0.0.1:4434/");
     EXPECT_EQ(c->identity.DefaultSchema().url, "file://config/identity.schema.json");
     EXPECT_TRUE(c->selfservice.methods.password.enabled);
-    EXPECT_EQ(c->selfservice.flows.settings.ui_url, "http://127.0.0.1:4455/settings");
-    EXPECT_EQ(c->selfservice.flows.login.ui_url, "http://127.0.0.1:4455/login");
-    EXPECT_EQ(c->selfservice.flows.registration.ui_url, "http://127.0.0.1:4455/registration");
-    EXPECT_EQ(c->selfservice.flows.error.ui_url, "http://127.0.0.1:4455/error");
+    // The built-in pages, by the one switch.
+    EXPECT_TRUE(c->selfservice.builtin_ui);
+    EXPECT_EQ(c->selfservice.flows.settings.ui_url, "http://127.0.0.1:4433/ui/settings");
+    EXPECT_EQ(c->selfservice.flows.login.ui_url, "http://127.0.0.1:4433/ui/login");
+    EXPECT_EQ(c->selfservice.flows.registration.ui_url, "http://127.0.0.1:4433/ui/registration");
+    EXPECT_EQ(c->selfservice.flows.error.ui_url, "http://127.0.0.1:4433/ui/error");
+    EXPECT_EQ(c->selfservice.default_browser_return_url, "http://127.0.0.1:4433/ui/welcome");
+    EXPECT_EQ(c->selfservice.flows.logout.after_default_browser_return_url, "http://127.0.0.1:4433/ui/login");
     EXPECT_EQ(c->hashers.algorithm, HashAlgorithm::kBcrypt);
     EXPECT_EQ(c->hashers.bcrypt.cost, 12u);
     EXPECT_FALSE(c->secrets.default_secrets.empty());
@@ -1315,6 +1319,24 @@ TEST(SampleConfig, KratosYmlLoadsCleanly) {
     // Also valid outside dev mode.
     auto prod = LoadConfig({file.string()}, {}, false, nullptr);
     ASSERT_TRUE(prod.ok()) << prod.error().reason;
+}
+
+TEST(BuiltinUi, TheSwitchFillsOnlyTheUrlsTheFileLeavesUnset) {
+    auto c = Load(R"(
+serve: {public: {base_url: "https://id.example.com/"}}
+selfservice:
+  builtin_ui: {enabled: true}
+  flows:
+    login: {ui_url: "https://app.example.com/login"}
+)");
+    ASSERT_TRUE(c.ok()) << c.error().reason;
+    EXPECT_EQ(c->selfservice.flows.login.ui_url, "https://app.example.com/login") << "set in the file: kept";
+    EXPECT_EQ(c->selfservice.flows.settings.ui_url, "https://id.example.com/ui/settings");
+    EXPECT_EQ(c->selfservice.default_browser_return_url, "https://id.example.com/ui/welcome");
+    auto off = Load(R"(selfservice: {flows: {login: {lifespan: 5m}}})");
+    ASSERT_TRUE(off.ok());
+    EXPECT_FALSE(off->selfservice.builtin_ui);
+    EXPECT_EQ(off->selfservice.flows.settings.ui_url, "https://www.ory.sh/kratos/docs/fallback/settings");
 }
 
 TEST(SampleConfig, IdentitySchemaIsTheEmailPasswordShape) {

@@ -102,6 +102,8 @@ std::vector<KeySpec> BuildTable() {
     t.Add("hashers.argon2.expected_deviation", Kind::kDuration);
     t.Add("hashers.argon2.dedicated_memory", Kind::kByteSize);
 
+    // Bia's key: its own account pages (docs/builtin-ui.md).
+    t.Add("selfservice.builtin_ui.enabled", Kind::kBool);
     t.Add("selfservice.default_browser_return_url", Kind::kUrlRef);
     t.Add("selfservice.allowed_return_urls", Kind::kUrlRefList);
 

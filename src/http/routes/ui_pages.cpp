@@ -1,0 +1,162 @@
+#include "http/routes/ui_pages.hpp"
+
+#include <functional>
+
+#include "selfservice/flow/flow.hpp"
+#include "ui/html_page.hpp"
+
+namespace bia::http::routes {
+
+using nlohmann::json;
+
+namespace {
+
+// `r` as a JSON fetch of `path` with `query` (same cookies and headers otherwise).
+Request InnerJsonRequest(const Request& r, std::string path, core::Query query) {
+    Request inner = r;
+    inner.method = "GET";
+    inner.path = std::move(path);
+    inner.raw_query = query.Encode();
+    inner.target = inner.path + (inner.raw_query.empty() ? "" : "?" + inner.raw_query);
+    inner.query = std::move(query);
+    inner.body.clear();
+    std::erase_if(inner.headers, [](const auto& h) { return EqualsIgnoreCase(h.first, "Accept"); });
+    inner.headers.emplace_back("Accept", "application/json");
+    return inner;
+}
+
+Response Html(int status, std::string body, const Response* carry_cookies_from = nullptr) {
+    Response resp;
+    resp.status = status;
+    resp.body = std::move(body);
+    resp.SetHeader("Content-Type", "text/html; charset=utf-8");
+    resp.SetHeader("X-Frame-Options", "DENY");
+    resp.SetHeader("Referrer-Policy", "same-origin");
+    resp.SetHeader("X-Content-Type-Options", "nosniff");
+    if (carry_cookies_from != nullptr) {
+        for (const auto& [name, value] : carry_cookies_from->headers) {
+            if (EqualsIgnoreCase(name, "Set-Cookie")) resp.AddHeader(name, value);
+        }
+    }
+    return resp;
+}
+
+json BodyOf(const Response& r) {
+    json j = json::parse(r.body, nullptr, false);
+    return j.is_discarded() ? json::object() : j;
+}
+
+// The reason an error envelope gives, for a page.
+std::string ReasonOf(const json& envelope) {
+    const json e = envelope.value("error", json::object());
+    std::string reason = e.value("reason", "");
+    if (reason.empty()) reason = e.value("message", "Something went wrong.");
+    return reason;
+}
+
+}  // namespace
+
+void UiPages::Register(Router& public_router) {
+    const std::string p(kUiPrefix);
+    public_router.Add("GET", p + "login", [this](Request& r) { return Login(r); });
+    public_router.Add("GET", p + "registration", [this](Request& r) { return Registration(r); });
+    public_router.Add("GET", p + "settings", [this](Request& r) { return Settings(r); });
+    public_router.Add("GET", p + "error", [this](Request& r) { return Error(r); });
+    public_router.Add("GET", p + "welcome", [this](Request& r) { return Welcome(r); });
+}
+
+namespace {
+
+// A flow page: without `flow` the browser starts one (keeping return_to, aal, refresh); with
+// one, the flow is fetched as its JSON client would and rendered, or — expired, unknown, not
+// this browser's — the browser starts over.
+template <class Fetch>
+Response FlowPage(const Request& r, const std::string& public_base_url, std::string_view kind, std::string_view heading,
+                  Fetch&& fetch, const std::vector<ui::PageLink>& links) {
+    const std::string init = selfservice::PublicUrl(public_base_url, "/self-service/" + std::string(kind) + "/browser");
+    const auto flow = r.query.Get("flow");
+    if (!flow || flow->empty()) {
+        core::Query q;
+        for (const char* key : {"return_to", "aal", "refresh"}) {
+            if (auto v = r.query.Get(key)) q.Set(key, *v);
+        }
+        const std::string qs = q.Encode();
+        return Response::Redirect(303, init + (qs.empty() ? "" : "?" + qs));
+    }
+    core::Query q;
+    q.Set("id", *flow);
+    Request inner = InnerJsonRequest(r, "/self-service/" + std::string(kind) + "/flows", std::move(q));
+    Response fetched = fetch(inner);
+    if (fetched.status == 200) return Html(200, ui::RenderFlowPage(heading, BodyOf(fetched), links), &fetched);
+    if (fetched.status == 302 || fetched.status == 303) {
+        Response pass = Response::Redirect(303, std::string(fetched.Header("Location").value_or(init)));
+        return pass;
+    }
+    if (fetched.status == 401) {
+        return Response::Redirect(303, selfservice::PublicUrl(public_base_url, "/self-service/login/browser"));
+    }
+    const json envelope = BodyOf(fetched);
+    // An AAL upgrade is needed: follow the flow's own directions.
+    if (auto to = envelope.find("redirect_browser_to"); to != envelope.end() && to->is_string()) {
+        return Response::Redirect(303, to->get<std::string>());
+    }
+    if (fetched.status == 404 || fetched.status == 410 || fetched.status == 403) return Response::Redirect(303, init);
+    return Html(fetched.status, ui::RenderTextPage(heading, {ReasonOf(envelope)}, links), &fetched);
+}
+
+}  // namespace
+
+Response UiPages::Login(Request& r) {
+    return FlowPage(r, public_base_url_, "login", "Sign in", [this](Request& in) { return login_.Fetch(in); },
+                    {{std::string(kUiPrefix) + "registration", "Create an account"}});
+}
+
+Response UiPages::Registration(Request& r) {
+    return FlowPage(r, public_base_url_, "registration", "Create an account",
+                    [this](Request& in) { return registration_.Fetch(in); },
+                    {{std::string(kUiPrefix) + "login", "Sign in"}});
+}
+
+Response UiPages::Settings(Request& r) {
+    return FlowPage(r, public_base_url_, "settings", "Account settings",
+                    [this](Request& in) { return settings_.Fetch(in); },
+                    {{std::string(kUiPrefix) + "welcome", "Home"}});
+}
+
+Response UiPages::Error(Request& r) {
+    core::Query q;
+    q.Set("id", std::string(r.query.Get("id").value_or("")));
+    Request inner = InnerJsonRequest(r, "/self-service/errors", std::move(q));
+    Response fetched = errors_.Get(inner);
+    const json body = BodyOf(fetched);
+    std::string text = fetched.status == 200 ? ReasonOf(body) : "This error is not known (any more).";
+    const std::vector<ui::PageLink> home = {{std::string(kUiPrefix) + "welcome", "Home"}};
+    return Html(fetched.status == 200 ? 200 : 404, ui::RenderTextPage("Something went wrong", {text}, home));
+}
+
+Response UiPages::Welcome(Request& r) {
+    Request who = InnerJsonRequest(r, "/sessions/whoami", core::Query());
+    Response session = sessions_.Whoami(who);
+    if (session.status != 200) {
+        return Html(200, ui::RenderTextPage("Welcome", {"You are not signed in."},
+                                            {{std::string(kUiPrefix) + "login", "Sign in"},
+                                             {std::string(kUiPrefix) + "registration", "Create an account"}}));
+    }
+    const json s = BodyOf(session);
+    const json traits = s.value("identity", json::object()).value("traits", json::object());
+    std::string name = traits.is_object() ? traits.value("email", "") : "";
+    if (name.empty()) name = s.value("identity", json::object()).value("id", "");
+    std::vector<ui::PageLink> links = {{std::string(kUiPrefix) + "settings", "Account settings"}};
+    Request logout = InnerJsonRequest(r, "/self-service/logout/browser", core::Query());
+    Response out = sessions_.LogoutBrowser(logout);
+    if (out.status == 200) {
+        const json l = BodyOf(out);
+        if (l.contains("logout_url") && l["logout_url"].is_string()) links.push_back({l["logout_url"], "Sign out"});
+    }
+    return Html(200, ui::RenderTextPage("Welcome",
+                                        {"You are signed in as " + name + ".",
+                                         "Assurance level: " + s.value("authenticator_assurance_level", "")},
+                                        links));
+}
+
+}  // namespace bia::http::routes

@@ -1,0 +1,48 @@
+// Bia's built-in account UI (docs/builtin-ui.md), on when selfservice.builtin_ui.enabled:
+// GET PUBLIC/ui/{login,registration,settings} show a flow (without `flow` they start one),
+// /ui/error a stored self-service error, /ui/welcome who is signed in. Each page reads its data
+// through the very handler a browser's JSON fetch would reach, with the browser's cookies, so the
+// pages see exactly what any other UI sees; forms post to the flows' own actions.
+#pragma once
+
+#include <string>
+
+#include "http/router.hpp"
+#include "http/routes/flow_routes.hpp"
+#include "http/routes/self_service_error_routes.hpp"
+#include "http/routes/session_routes.hpp"
+#include "http/routes/settings_routes.hpp"
+
+namespace bia::http::routes {
+
+inline constexpr std::string_view kUiPrefix = "/ui/";
+
+class UiPages {
+  public:
+    UiPages(LoginRoutes& login, RegistrationRoutes& registration, SettingsRoutes& settings,
+            SelfServiceErrorRoutes& errors, SessionRoutes& sessions, std::string public_base_url)
+        : login_(login),
+          registration_(registration),
+          settings_(settings),
+          errors_(errors),
+          sessions_(sessions),
+          public_base_url_(std::move(public_base_url)) {}
+
+    void Register(Router& public_router);
+
+    Response Login(Request& r);
+    Response Registration(Request& r);
+    Response Settings(Request& r);
+    Response Error(Request& r);
+    Response Welcome(Request& r);
+
+  private:
+    LoginRoutes& login_;
+    RegistrationRoutes& registration_;
+    SettingsRoutes& settings_;
+    SelfServiceErrorRoutes& errors_;
+    SessionRoutes& sessions_;
+    std::string public_base_url_;
+};
+
+}  // namespace bia::http::routes

@@ -1,0 +1,133 @@
+// Bia's built-in account UI (selfservice.builtin_ui.enabled) in headless Chromium: a person signs
+// up, sees a wrong password answered on the page, changes the password in settings, adds a
+// security key (Chromium's CDP virtual authenticator; the page loads Bia's webauthn.js), signs
+// out, and signs back in with password plus key — using only links, forms and buttons of Bia's
+// own pages. Screenshots of each page go to test/e2e/artifacts/.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import puppeteer from 'puppeteer-core';
+
+import { E2E_DIR, startBia, uniqueEmail } from './lib/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
+const PASSWORD = 'correct horse battery staple 42';
+const NEW_PASSWORD = 'an even longer passphrase for bia 77';
+
+describe('built-in UI: sign up, settings, security key, sign out and in', { timeout: 180_000 }, () => {
+  let bia;
+  let chrome;
+  let page;
+  let pub;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    bia = await startBia({
+      config: {
+        selfservice: {
+          builtin_ui: { enabled: true },
+          // Let the switch choose every UI and return URL.
+          default_browser_return_url: undefined,
+          flows: {
+            login: { ui_url: undefined },
+            registration: { ui_url: undefined },
+            settings: { ui_url: undefined },
+            error: { ui_url: undefined },
+            logout: undefined,
+          },
+        },
+      },
+      mutateConfig: (cfg, ctx) => {
+        const base = `http://localhost:${ctx.publicPort}`;
+        cfg.serve.public.base_url = `${base}/`;
+        cfg.selfservice.allowed_return_urls = [`${base}/`];
+        cfg.selfservice.methods.webauthn = {
+          enabled: true, config: { rp: { id: 'localhost', display_name: 'Bia', origins: [base] } },
+        };
+        return cfg;
+      },
+    });
+    pub = `http://localhost:${bia.publicPort}`;
+    chrome = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    page = await chrome.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+  });
+  after(async () => {
+    await chrome?.close();
+    await bia?.close();
+  });
+
+  let shot = 0;
+  const snap = async (name) => page.screenshot({ path: path.join(ARTIFACTS, `builtin-ui-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  const go = (selector) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  const text = () => page.$eval('main', (e) => e.innerText);
+  const form = (group) => `form[data-group="${group}"]`;
+
+  it('works end to end with nothing but the pages', async () => {
+    const email = uniqueEmail('builtin');
+    await page.goto(`${pub}/ui/welcome`, { waitUntil: 'load' });
+    assert.match(await text(), /You are not signed in/);
+    await snap('welcome');
+
+    await go('a[href="/ui/registration"]');
+    assert.ok(page.url().startsWith(`${pub}/ui/registration?flow=`), page.url());
+    assert.equal(await page.title(), 'Create an account');
+    await snap('registration');
+    await page.type(`${form('password')} input[name="traits.email"]`, email);
+    await page.type(`${form('password')} input[name="password"]`, PASSWORD);
+    await go(`${form('password')} button[name="method"][value="password"]`);
+    assert.equal(page.url(), `${pub}/ui/welcome`);
+    assert.match(await text(), new RegExp(`You are signed in as ${email}`));
+
+    // Settings: a new password (the session is fresh, so privileged).
+    await go('a[href="/ui/settings"]');
+    assert.ok(page.url().startsWith(`${pub}/ui/settings?flow=`), page.url());
+    await snap('settings');
+    await page.type(`${form('password')} input[name="password"]`, NEW_PASSWORD);
+    await go(`${form('password')} button[name="method"][value="password"]`);
+    assert.ok(page.url().startsWith(`${pub}/ui/settings?flow=`), page.url());
+    assert.match(await text(), /Your changes have been saved!/);
+
+    // A security key, through the page's webauthn.js.
+    await page.waitForFunction(() => typeof window.oryWebAuthnRegistration === 'function', { timeout: 10_000 });
+    await page.type(`${form('webauthn')} input[name="webauthn_register_displayname"]`, 'My key');
+    await go(`${form('webauthn')} button[name="webauthn_register_trigger"]`);
+    assert.match(await text(), /Remove security key "My key"/);
+    await snap('settings-with-key');
+
+    // Sign out from the welcome page.
+    await page.goto(`${pub}/ui/welcome`, { waitUntil: 'load' });
+    assert.match(await text(), /Assurance level: aal2/);
+    await go('nav a:last-child');
+    assert.ok(page.url().startsWith(`${pub}/ui/login`), page.url());
+
+    // A wrong password is answered on the page; the right one leads on to the key.
+    await page.goto(`${pub}/ui/login`, { waitUntil: 'load' });
+    await page.type('input[name="identifier"]', email);
+    await page.type('input[name="password"]', PASSWORD);
+    await go('button[name="method"][value="password"]');
+    assert.match(await text(), /The provided credentials are invalid/);
+    await snap('login-error');
+    assert.equal(await page.$eval('input[name="identifier"]', (e) => e.value), email, 'the identifier is kept');
+    await page.$eval('input[name="identifier"]', (e) => { e.value = ''; });
+    await page.type('input[name="identifier"]', email);
+    await page.type('input[name="password"]', NEW_PASSWORD);
+    await go('button[name="method"][value="password"]');
+    assert.ok(page.url().startsWith(`${pub}/ui/login?flow=`), `on to the second factor: ${page.url()}`);
+    await snap('login-second-factor');
+    await page.waitForFunction(() => typeof window.oryWebAuthnLogin === 'function', { timeout: 10_000 });
+    await go('button[name="webauthn_login_trigger"]');
+    assert.equal(page.url(), `${pub}/ui/welcome`);
+    assert.match(await text(), /Assurance level: aal2/);
+    await snap('signed-in');
+  });
+});
