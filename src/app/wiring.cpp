@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "cleanup/cleanup.hpp"
@@ -45,6 +47,7 @@
 #include "strategy/profile/profile_module.hpp"
 #include "strategy/totp/totp_module.hpp"
 #include "strategy/webauthn/webauthn_module.hpp"
+#include "text/catalog.hpp"
 
 namespace bia::app {
 
@@ -66,6 +69,23 @@ constexpr strategy::MethodFactory kMethodModules[] = {
 session::FactorCount ImportedSocialLinkFactors(const identity::Credential& c) {
     auto providers = c.config.find("providers");
     return {providers != c.config.end() && providers->is_array() ? static_cast<int>(providers->size()) : 0, 0};
+}
+
+// The built-in UI's message catalogues (file:// URLs or paths), read once at start.
+core::Result<std::vector<text::Catalog>> LoadCatalogs(const std::vector<std::string>& sources) {
+    std::vector<text::Catalog> out;
+    for (const std::string& source : sources) {
+        const std::string path = source.starts_with("file://") ? source.substr(7) : source;
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return core::Internal("selfservice.builtin_ui.catalogs: cannot read " + source);
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto catalog = text::Catalog::Parse(text.str());
+        if (!catalog)
+            return core::Internal("selfservice.builtin_ui.catalogs: " + source + ": " + catalog.error().reason);
+        out.push_back(std::move(catalog).value());
+    }
+    return out;
 }
 
 // identity::PasswordHashing on top of the bounded hash pool, so admin imports and flows share
@@ -296,9 +316,10 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.static_files->Register(p.public_router);
     // Bia's own account pages (selfservice.builtin_ui.enabled).
     if (cfg.selfservice.builtin_ui) {
-        p.ui_pages =
-            std::make_unique<http::routes::UiPages>(*p.login_routes, *p.registration_routes, *p.settings_routes,
-                                                    *p.error_routes, *p.session_routes, cfg.PublicBaseUrl());
+        BIA_TRY_ASSIGN(auto catalogs, LoadCatalogs(cfg.selfservice.builtin_ui_catalogs));
+        p.ui_pages = std::make_unique<http::routes::UiPages>(*p.login_routes, *p.registration_routes,
+                                                             *p.settings_routes, *p.error_routes, *p.session_routes,
+                                                             cfg.PublicBaseUrl(), std::move(catalogs));
         p.ui_pages->Register(p.public_router);
     }
 

@@ -276,6 +276,8 @@ class Builder {
 
     void BuildFlows(SelfServiceConfig& ss) const {
         Bool("selfservice.builtin_ui.enabled", ss.builtin_ui);
+        if (const auto* catalogs = v_.Get<std::vector<std::string>>("selfservice.builtin_ui.catalogs"))
+            ss.builtin_ui_catalogs = *catalogs;
         OptStr("selfservice.default_browser_return_url", ss.default_browser_return_url);
         if (const auto* urls = v_.Get<std::vector<std::string>>("selfservice.allowed_return_urls"))
             ss.allowed_return_urls = *urls;

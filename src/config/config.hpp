@@ -305,6 +305,9 @@ struct SelfServiceConfig {
     // Bia's own account pages at PUBLIC/ui/… (selfservice.builtin_ui.enabled, a Bia key): every
     // flow UI URL and return URL not set in the file points at them.
     bool builtin_ui = false;
+    // Message catalogues for the pages in other languages (selfservice.builtin_ui.catalogs:
+    // file:// URLs or paths of text::Catalog JSON files).
+    std::vector<std::string> builtin_ui_catalogs;
     // Required by Kratos; Bia only warns when it is missing (browser flows that need it fail).
     std::optional<std::string> default_browser_return_url;
     std::vector<std::string> allowed_return_urls;

@@ -104,6 +104,7 @@ std::vector<KeySpec> BuildTable() {
 
     // Bia's key: its own account pages (docs/builtin-ui.md).
     t.Add("selfservice.builtin_ui.enabled", Kind::kBool);
+    t.Add("selfservice.builtin_ui.catalogs", Kind::kUrlRefList);
     t.Add("selfservice.default_browser_return_url", Kind::kUrlRef);
     t.Add("selfservice.allowed_return_urls", Kind::kUrlRefList);
 

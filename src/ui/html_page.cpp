@@ -42,9 +42,19 @@ std::string HtmlStr(const json& j, std::string_view key) {
     return it->dump();
 }
 
-std::string HtmlLabelOf(const json& node) {
+// A message's text in the catalogue's language (its own English text without one).
+std::string MessageText(const json& m, const text::Catalog* catalog) {
+    std::string english = HtmlStr(m, "text");
+    if (catalog == nullptr || !m.is_object()) return english;
+    auto id = m.find("id");
+    if (id == m.end() || !id->is_number_integer()) return english;
+    return catalog->Message(id->get<int>(), m.value("context", json::object()), english);
+}
+
+std::string HtmlLabelOf(const json& node, const text::Catalog* catalog) {
     const json meta = node.value("meta", json::object());
-    if (meta.is_object() && meta.contains("label") && meta["label"].is_object()) return HtmlStr(meta["label"], "text");
+    if (meta.is_object() && meta.contains("label") && meta["label"].is_object())
+        return MessageText(meta["label"], catalog);
     return {};
 }
 
@@ -52,23 +62,23 @@ std::string HtmlAttr(std::string_view name, std::string_view value) {
     return " " + std::string(name) + "=\"" + HtmlEscape(value) + "\"";
 }
 
-std::string HtmlMessages(const json& list, std::string_view id = {}) {
+std::string HtmlMessages(const json& list, const text::Catalog* catalog, std::string_view id = {}) {
     if (!list.is_array() || list.empty()) return {};
     std::string out = "<ul class=\"messages\"";
     if (!id.empty()) out += HtmlAttr("id", id);
     out += ">";
     for (const auto& m : list) {
         out += "<li" + HtmlAttr("class", HtmlStr(m, "type")) + HtmlAttr("data-id", HtmlStr(m, "id")) + ">" +
-               HtmlEscape(HtmlStr(m, "text")) + "</li>";
+               HtmlEscape(MessageText(m, catalog)) + "</li>";
     }
     return out + "</ul>";
 }
 
 // One node; `n` numbers the inputs so labels can point at them.
-std::string RenderNode(const json& node, int n) {
+std::string RenderNode(const json& node, int n, const text::Catalog* catalog) {
     const json a = node.value("attributes", json::object());
     const std::string type = HtmlStr(a, "node_type");
-    const std::string label = HtmlLabelOf(node);
+    const std::string label = HtmlLabelOf(node, catalog);
     if (type == "script") {
         return "<script" + HtmlAttr("src", HtmlStr(a, "src")) + HtmlAttr("type", HtmlStr(a, "type")) +
                HtmlAttr("integrity", HtmlStr(a, "integrity")) + HtmlAttr("crossorigin", HtmlStr(a, "crossorigin")) +
@@ -86,24 +96,24 @@ std::string RenderNode(const json& node, int n) {
         const json secrets = text.is_object() ? text.value("context", json::object()).value("secrets", json()) : json();
         if (secrets.is_array()) {
             body = "<ul class=\"secrets\">";
-            for (const auto& s : secrets) body += "<li><code>" + HtmlEscape(HtmlStr(s, "text")) + "</code></li>";
+            for (const auto& s : secrets) body += "<li><code>" + HtmlEscape(MessageText(s, catalog)) + "</code></li>";
             body += "</ul>";
         } else {
-            body = "<p><code>" + HtmlEscape(HtmlStr(text, "text")) + "</code></p>";
+            body = "<p><code>" + HtmlEscape(MessageText(text, catalog)) + "</code></p>";
         }
         return "<div class=\"text\"" + HtmlAttr("id", HtmlStr(a, "id")) + "><p>" + HtmlEscape(label) + "</p>" + body +
                "</div>";
     }
     if (type == "a") {
         return "<p><a" + HtmlAttr("id", HtmlStr(a, "id")) + HtmlAttr("href", HtmlStr(a, "href")) + ">" +
-               HtmlEscape(HtmlStr(a.value("title", json::object()), "text")) + "</a></p>";
+               HtmlEscape(MessageText(a.value("title", json::object()), catalog)) + "</a></p>";
     }
     // Inputs.
     const std::string name = HtmlStr(a, "name");
     const std::string input_type = HtmlStr(a, "type");
     const std::string value = HtmlStr(a, "value");
     const bool disabled = a.value("disabled", false);
-    const std::string messages = HtmlMessages(node.value("messages", json::array()), "m" + std::to_string(n));
+    const std::string messages = HtmlMessages(node.value("messages", json::array()), catalog, "m" + std::to_string(n));
     if (input_type == "hidden")
         return "<input type=\"hidden\"" + HtmlAttr("name", name) + HtmlAttr("value", value) + ">";
     if (input_type == "submit" || input_type == "button") {
@@ -140,14 +150,17 @@ constexpr std::string_view kStyle =
     "button{padding:.5rem 1rem;font:inherit;cursor:pointer}ul.messages{padding-left:1.2rem}"
     ".error{color:#b00020}.success{color:#0a7d32}code{font-size:1.05em}nav a{margin-right:1rem}";
 
-std::string HtmlDocument(std::string_view heading, const std::string& body, const std::vector<PageLink>& links) {
+std::string HtmlDocument(std::string_view heading, const std::string& body, const std::vector<PageLink>& links,
+                         const text::Catalog* catalog) {
     std::string nav;
     if (!links.empty()) {
         nav = "<nav>";
         for (const auto& l : links) nav += "<a" + HtmlAttr("href", l.href) + ">" + HtmlEscape(l.text) + "</a>";
         nav += "</nav>";
     }
-    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    const std::string lang = catalog != nullptr ? catalog->language() : "en";
+    return "<!doctype html><html lang=\"" + HtmlEscape(lang) +
+           "\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>" +
            HtmlEscape(heading) + "</title><style>" + std::string(kStyle) + "</style></head><body><main><h1>" +
            HtmlEscape(heading) + "</h1>" + body + nav + "</main></body></html>";
@@ -155,7 +168,8 @@ std::string HtmlDocument(std::string_view heading, const std::string& body, cons
 
 }  // namespace
 
-std::string RenderFlowPage(std::string_view heading, const json& flow, const std::vector<PageLink>& links) {
+std::string RenderFlowPage(std::string_view heading, const json& flow, const std::vector<PageLink>& links,
+                           const text::Catalog* catalog) {
     const json ui = flow.value("ui", json::object());
     const json nodes = ui.value("nodes", json::array());
     // Shared fields (csrf_token, a login identifier) go into every method's form.
@@ -172,24 +186,24 @@ std::string RenderFlowPage(std::string_view heading, const json& flow, const std
         by_group[group].push_back(&n);
     }
     if (groups.empty()) groups.emplace_back();  // a flow with shared fields only
-    std::string body =
-        "<div role=\"status\" aria-live=\"polite\">" + HtmlMessages(ui.value("messages", json::array())) + "</div>";
+    std::string body = "<div role=\"status\" aria-live=\"polite\">" +
+                       HtmlMessages(ui.value("messages", json::array()), catalog) + "</div>";
     int counter = 0;
     for (const auto& group : groups) {
         body += "<form" + HtmlAttr("action", HtmlStr(ui, "action")) + HtmlAttr("method", HtmlStr(ui, "method")) +
                 HtmlAttr("data-group", group) + ">";
-        for (const json* n : shared) body += RenderNode(*n, ++counter);
-        for (const json* n : by_group[group]) body += RenderNode(*n, ++counter);
+        for (const json* n : shared) body += RenderNode(*n, ++counter, catalog);
+        for (const json* n : by_group[group]) body += RenderNode(*n, ++counter, catalog);
         body += "</form>";
     }
-    return HtmlDocument(heading, body, links);
+    return HtmlDocument(heading, body, links, catalog);
 }
 
 std::string RenderTextPage(std::string_view heading, const std::vector<std::string>& paragraphs,
-                           const std::vector<PageLink>& links) {
+                           const std::vector<PageLink>& links, const text::Catalog* catalog) {
     std::string body;
     for (const auto& p : paragraphs) body += "<p>" + HtmlEscape(p) + "</p>";
-    return HtmlDocument(heading, body, links);
+    return HtmlDocument(heading, body, links, catalog);
 }
 
 }  // namespace bia::ui

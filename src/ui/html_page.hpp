@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "text/catalog.hpp"
+
 namespace bia::ui {
 
 struct PageLink {
@@ -20,10 +22,12 @@ struct PageLink {
 // `s` escaped for HTML text and double-quoted attribute values.
 std::string HtmlEscape(std::string_view s);
 
-// A page showing `flow` (its JSON as the fetch endpoints return it) under `heading`.
-std::string RenderFlowPage(std::string_view heading, const nlohmann::json& flow, const std::vector<PageLink>& links);
+// A page showing `flow` (its JSON as the fetch endpoints return it) under `heading`; messages and
+// labels in `catalog`'s language (nullptr: their English texts), the page in `language`.
+std::string RenderFlowPage(std::string_view heading, const nlohmann::json& flow, const std::vector<PageLink>& links,
+                           const text::Catalog* catalog = nullptr);
 // A page with a heading, paragraphs of plain text and links.
 std::string RenderTextPage(std::string_view heading, const std::vector<std::string>& paragraphs,
-                           const std::vector<PageLink>& links);
+                           const std::vector<PageLink>& links, const text::Catalog* catalog = nullptr);
 
 }  // namespace bia::ui

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 namespace bia::ui {
 namespace {
 
@@ -63,6 +67,24 @@ TEST(HtmlPage, TextPagesAndFlowsWithSharedFieldsOnly) {
     EXPECT_EQ(Count(RenderFlowPage("Sign in", login, {}), "<form "), 1u);
     const std::string text = RenderTextPage("Welcome", {"You are signed in as <me>."}, {});
     EXPECT_NE(text.find("<p>You are signed in as &lt;me&gt;.</p>"), std::string::npos);
+}
+
+TEST(HtmlPage, MessagesAndLabelsInTheCataloguesLanguage) {
+    // The catalogue the sample config ships.
+    const auto file =
+        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "config" / "ui" / "de.json";
+    std::ifstream in(file);
+    ASSERT_TRUE(in) << file;
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto de = text::Catalog::Parse(text.str());
+    ASSERT_TRUE(de.ok()) << de.error().reason;
+    const std::string html = RenderFlowPage("Kontoeinstellungen", kFlow, {}, &*de);
+    EXPECT_NE(html.find("<html lang=\"de\">"), std::string::npos);
+    EXPECT_NE(html.find(">Passwort</label>"), std::string::npos);
+    EXPECT_NE(html.find(">Speichern</button>"), std::string::npos);
+    EXPECT_NE(html.find("Die Angabe "), std::string::npos) << "4000002 with its context";
+    EXPECT_NE(html.find(">E-Mail</label>"), std::string::npos) << "a schema title has no translation";
 }
 
 }  // namespace

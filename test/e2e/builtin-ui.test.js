@@ -2,7 +2,7 @@
 // up, sees a wrong password answered on the page, changes the password in settings, adds a
 // security key (Chromium's CDP virtual authenticator; the page loads Bia's webauthn.js), signs
 // out, and signs back in with password plus key — using only links, forms and buttons of Bia's
-// own pages. Screenshots of each page go to test/e2e/artifacts/.
+// own pages — then reads the settings page in German. Screenshots go to test/e2e/artifacts/.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import puppeteer from 'puppeteer-core';
 
-import { E2E_DIR, startBia, uniqueEmail } from './lib/server.js';
+import { E2E_DIR, REPO_ROOT, startBia, uniqueEmail } from './lib/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
@@ -30,7 +30,7 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     bia = await startBia({
       config: {
         selfservice: {
-          builtin_ui: { enabled: true },
+          builtin_ui: { enabled: true, catalogs: [`file://${path.join(REPO_ROOT, 'config', 'ui', 'de.json')}`] },
           // Let the switch choose every UI and return URL.
           default_browser_return_url: undefined,
           flows: {
@@ -129,5 +129,13 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     assert.equal(page.url(), `${pub}/ui/welcome`);
     assert.match(await text(), /Assurance level: aal2/);
     await snap('signed-in');
+
+    // The same pages in German for a browser that asks for it.
+    await page.setExtraHTTPHeaders({ 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.5' });
+    await page.goto(`${pub}/ui/settings`, { waitUntil: 'load' });
+    assert.equal(await page.title(), 'Kontoeinstellungen');
+    assert.equal(await page.$eval('html', (e) => e.lang), 'de');
+    assert.match(await text(), /Sicherheitsschlüssel „My key“ entfernen/);
+    await snap('settings-de');
   });
 });

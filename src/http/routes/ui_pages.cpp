@@ -72,7 +72,7 @@ namespace {
 // this browser's — the browser starts over.
 template <class Fetch>
 Response FlowPage(const Request& r, const std::string& public_base_url, std::string_view kind, std::string_view heading,
-                  Fetch&& fetch, const std::vector<ui::PageLink>& links) {
+                  Fetch&& fetch, const std::vector<ui::PageLink>& links, const text::Catalog* catalog) {
     const std::string init = selfservice::PublicUrl(public_base_url, "/self-service/" + std::string(kind) + "/browser");
     const auto flow = r.query.Get("flow");
     if (!flow || flow->empty()) {
@@ -87,7 +87,7 @@ Response FlowPage(const Request& r, const std::string& public_base_url, std::str
     q.Set("id", *flow);
     Request inner = InnerJsonRequest(r, "/self-service/" + std::string(kind) + "/flows", std::move(q));
     Response fetched = fetch(inner);
-    if (fetched.status == 200) return Html(200, ui::RenderFlowPage(heading, BodyOf(fetched), links), &fetched);
+    if (fetched.status == 200) return Html(200, ui::RenderFlowPage(heading, BodyOf(fetched), links, catalog), &fetched);
     if (fetched.status == 302 || fetched.status == 303) {
         Response pass = Response::Redirect(303, std::string(fetched.Header("Location").value_or(init)));
         return pass;
@@ -101,62 +101,91 @@ Response FlowPage(const Request& r, const std::string& public_base_url, std::str
         return Response::Redirect(303, to->get<std::string>());
     }
     if (fetched.status == 404 || fetched.status == 410 || fetched.status == 403) return Response::Redirect(303, init);
-    return Html(fetched.status, ui::RenderTextPage(heading, {ReasonOf(envelope)}, links), &fetched);
+    return Html(fetched.status, ui::RenderTextPage(heading, {ReasonOf(envelope)}, links, catalog), &fetched);
 }
 
 }  // namespace
 
+const text::Catalog* UiPages::CatalogFor(const Request& r) const {
+    return text::PickCatalog(r.Header("Accept-Language").value_or(""), catalogs_);
+}
+
+namespace {
+
+// A page phrase in the catalogue's language.
+std::string Phrase(const text::Catalog* c, std::string_view key, std::string_view english) {
+    return c != nullptr ? c->Phrase(key, english) : std::string(english);
+}
+
+std::string Ui(std::string_view page) { return std::string(kUiPrefix) + std::string(page); }
+
+}  // namespace
+
 Response UiPages::Login(Request& r) {
-    return FlowPage(r, public_base_url_, "login", "Sign in", [this](Request& in) { return login_.Fetch(in); },
-                    {{std::string(kUiPrefix) + "registration", "Create an account"}});
+    const text::Catalog* c = CatalogFor(r);
+    return FlowPage(
+        r, public_base_url_, "login", Phrase(c, "page.login", "Sign in"),
+        [this](Request& in) { return login_.Fetch(in); },
+        {{Ui("registration"), Phrase(c, "link.registration", "Create an account")}}, c);
 }
 
 Response UiPages::Registration(Request& r) {
-    return FlowPage(r, public_base_url_, "registration", "Create an account",
-                    [this](Request& in) { return registration_.Fetch(in); },
-                    {{std::string(kUiPrefix) + "login", "Sign in"}});
+    const text::Catalog* c = CatalogFor(r);
+    return FlowPage(
+        r, public_base_url_, "registration", Phrase(c, "page.registration", "Create an account"),
+        [this](Request& in) { return registration_.Fetch(in); }, {{Ui("login"), Phrase(c, "link.login", "Sign in")}},
+        c);
 }
 
 Response UiPages::Settings(Request& r) {
-    return FlowPage(r, public_base_url_, "settings", "Account settings",
-                    [this](Request& in) { return settings_.Fetch(in); },
-                    {{std::string(kUiPrefix) + "welcome", "Home"}});
+    const text::Catalog* c = CatalogFor(r);
+    return FlowPage(
+        r, public_base_url_, "settings", Phrase(c, "page.settings", "Account settings"),
+        [this](Request& in) { return settings_.Fetch(in); }, {{Ui("welcome"), Phrase(c, "link.home", "Home")}}, c);
 }
 
 Response UiPages::Error(Request& r) {
+    const text::Catalog* c = CatalogFor(r);
     core::Query q;
     q.Set("id", std::string(r.query.Get("id").value_or("")));
     Request inner = InnerJsonRequest(r, "/self-service/errors", std::move(q));
     Response fetched = errors_.Get(inner);
     const json body = BodyOf(fetched);
-    std::string text = fetched.status == 200 ? ReasonOf(body) : "This error is not known (any more).";
-    const std::vector<ui::PageLink> home = {{std::string(kUiPrefix) + "welcome", "Home"}};
-    return Html(fetched.status == 200 ? 200 : 404, ui::RenderTextPage("Something went wrong", {text}, home));
+    const std::string text =
+        fetched.status == 200 ? ReasonOf(body) : Phrase(c, "error.unknown", "This error is not known (any more).");
+    const std::vector<ui::PageLink> home = {{Ui("welcome"), Phrase(c, "link.home", "Home")}};
+    return Html(fetched.status == 200 ? 200 : 404,
+                ui::RenderTextPage(Phrase(c, "page.error", "Something went wrong"), {text}, home, c));
 }
 
 Response UiPages::Welcome(Request& r) {
+    const text::Catalog* c = CatalogFor(r);
+    const std::string heading = Phrase(c, "page.welcome", "Welcome");
     Request who = InnerJsonRequest(r, "/sessions/whoami", core::Query());
     Response session = sessions_.Whoami(who);
     if (session.status != 200) {
-        return Html(200, ui::RenderTextPage("Welcome", {"You are not signed in."},
-                                            {{std::string(kUiPrefix) + "login", "Sign in"},
-                                             {std::string(kUiPrefix) + "registration", "Create an account"}}));
+        return Html(200, ui::RenderTextPage(heading, {Phrase(c, "welcome.signed_out", "You are not signed in.")},
+                                            {{Ui("login"), Phrase(c, "link.login", "Sign in")},
+                                             {Ui("registration"), Phrase(c, "link.registration", "Create an account")}},
+                                            c));
     }
     const json s = BodyOf(session);
     const json traits = s.value("identity", json::object()).value("traits", json::object());
     std::string name = traits.is_object() ? traits.value("email", "") : "";
     if (name.empty()) name = s.value("identity", json::object()).value("id", "");
-    std::vector<ui::PageLink> links = {{std::string(kUiPrefix) + "settings", "Account settings"}};
+    std::vector<ui::PageLink> links = {{Ui("settings"), Phrase(c, "link.settings", "Account settings")}};
     Request logout = InnerJsonRequest(r, "/self-service/logout/browser", core::Query());
     Response out = sessions_.LogoutBrowser(logout);
     if (out.status == 200) {
         const json l = BodyOf(out);
-        if (l.contains("logout_url") && l["logout_url"].is_string()) links.push_back({l["logout_url"], "Sign out"});
+        if (l.contains("logout_url") && l["logout_url"].is_string())
+            links.push_back({l["logout_url"], Phrase(c, "link.logout", "Sign out")});
     }
-    return Html(200, ui::RenderTextPage("Welcome",
-                                        {"You are signed in as " + name + ".",
-                                         "Assurance level: " + s.value("authenticator_assurance_level", "")},
-                                        links));
+    return Html(200, ui::RenderTextPage(heading,
+                                        {Phrase(c, "welcome.signed_in_as", "You are signed in as") + " " + name + ".",
+                                         Phrase(c, "welcome.aal", "Assurance level:") + " " +
+                                             s.value("authenticator_assurance_level", "")},
+                                        links, c));
 }
 
 }  // namespace bia::http::routes

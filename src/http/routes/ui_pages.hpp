@@ -6,12 +6,14 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "http/router.hpp"
 #include "http/routes/flow_routes.hpp"
 #include "http/routes/self_service_error_routes.hpp"
 #include "http/routes/session_routes.hpp"
 #include "http/routes/settings_routes.hpp"
+#include "text/catalog.hpp"
 
 namespace bia::http::routes {
 
@@ -20,13 +22,15 @@ inline constexpr std::string_view kUiPrefix = "/ui/";
 class UiPages {
   public:
     UiPages(LoginRoutes& login, RegistrationRoutes& registration, SettingsRoutes& settings,
-            SelfServiceErrorRoutes& errors, SessionRoutes& sessions, std::string public_base_url)
+            SelfServiceErrorRoutes& errors, SessionRoutes& sessions, std::string public_base_url,
+            std::vector<text::Catalog> catalogs = {})
         : login_(login),
           registration_(registration),
           settings_(settings),
           errors_(errors),
           sessions_(sessions),
-          public_base_url_(std::move(public_base_url)) {}
+          public_base_url_(std::move(public_base_url)),
+          catalogs_(std::move(catalogs)) {}
 
     void Register(Router& public_router);
 
@@ -37,12 +41,16 @@ class UiPages {
     Response Welcome(Request& r);
 
   private:
+    // The catalogue the request's Accept-Language asks for (nullptr: English).
+    const text::Catalog* CatalogFor(const Request& r) const;
+
     LoginRoutes& login_;
     RegistrationRoutes& registration_;
     SettingsRoutes& settings_;
     SelfServiceErrorRoutes& errors_;
     SessionRoutes& sessions_;
     std::string public_base_url_;
+    std::vector<text::Catalog> catalogs_;
 };
 
 }  // namespace bia::http::routes
