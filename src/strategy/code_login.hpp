@@ -1,6 +1,7 @@
-// The common start of a login with a one-time code (totp, lookup_secret): the submission must
-// name the method, the method must be enabled, the code field must be there (it is never echoed
-// back), the CSRF token must match, and a browser flow gets a fresh token for its next render.
+// What the second-factor logins share (totp, lookup_secret, webauthn): reading the submission —
+// it must name the method, the method must be enabled, the code field must be there (never echoed
+// back), the CSRF token must match, a browser flow gets a fresh token — and, for methods that
+// write to the identity on success (a spent code, a moved counter), storing that change.
 #pragma once
 
 #include <string>
@@ -14,6 +15,7 @@
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "selfservice/login/login_strategy.hpp"
+#include "session/session.hpp"
 #include "strategy/body_fields.hpp"
 #include "text/message.hpp"
 #include "ui/node.hpp"
@@ -57,6 +59,23 @@ class SecondFactorLogin : public selfservice::login::LoginStrategy {
         : config_(config), identities_(identities), clock_(clock), random_(random) {}
 
   protected:
+    // Writes `config` into `who`'s credential of `credential_type` (optimistically: a racing write
+    // of the same identity makes this one fail with 409), then answers that `method` proved aal2
+    // for this flow.
+    selfservice::login::LoginAttempt StoreAndSucceed(selfservice::login::LoginFlow& flow, identity::Identity who,
+                                                     std::string_view credential_type, nlohmann::json config,
+                                                     std::string_view method) {
+        identity::Credential& stored = who.credentials.at(std::string(credential_type));
+        stored.config = std::move(config);
+        stored.updated_at = who.updated_at = clock_.Now();
+        if (auto s = identities_.Update(who); !s) return selfservice::login::LoginAttempt::Failed(std::move(s).error());
+        flow.active = std::string(method);
+        session::AuthenticationMethod proved;
+        proved.method = std::string(method);
+        proved.aal = std::string(session::kAal2);
+        return selfservice::login::LoginAttempt::Succeeded({std::move(who), std::move(proved)});
+    }
+
     const config::Config& config_;
     identity::IdentityRepository& identities_;
     const core::Clock& clock_;

@@ -52,20 +52,11 @@ LoginAttempt LookupLogin::Login(const selfservice::RequestContext& ctx, LoginFlo
     if (match == nullptr) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationLookupInvalid()));
     if (match->used_at) return LoginAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationLookupAlreadyUsed()));
 
-    // Spend the code before the session changes. The write is optimistic: of two submissions of
-    // the same code racing each other, the second finds the identity changed and fails (409).
+    // Spend the code before the session changes: of two submissions of the same code racing each
+    // other, the second finds the identity changed and fails (409).
     match->used_at = std::chrono::floor<std::chrono::seconds>(clock_.Now());
-    identity::Identity who = *ctx.session->identity;
-    identity::Credential& stored = who.credentials.at(std::string(identity::kCredentialLookupSecret));
-    stored.config = CodesConfig(codes);
-    stored.updated_at = clock_.Now();
-    who.updated_at = clock_.Now();
-    if (auto s = identities_.Update(who); !s) return LoginAttempt::Failed(std::move(s).error());
-    flow.active = std::string(kMethod);
-    session::AuthenticationMethod method;
-    method.method = std::string(kMethod);
-    method.aal = std::string(session::kAal2);
-    return LoginAttempt::Succeeded({std::move(who), std::move(method)});
+    return StoreAndSucceed(flow, *ctx.session->identity, identity::kCredentialLookupSecret, CodesConfig(codes),
+                           kMethod);
 }
 
 }  // namespace bia::strategy::lookup_secret

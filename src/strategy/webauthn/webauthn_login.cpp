@@ -74,16 +74,7 @@ LoginAttempt WebAuthnLogin::Login(const selfservice::RequestContext& ctx, LoginF
             k.clone_warning = k.clone_warning || verified->clone_warning;
         }
     }
-    identity::Credential& stored = who.credentials.at(std::string(identity::kCredentialWebauthn));
-    stored.config = KeysConfig(all);
-    stored.updated_at = clock_.Now();
-    who.updated_at = clock_.Now();
-    if (auto s = identities_.Update(who); !s) return LoginAttempt::Failed(std::move(s).error());
-    flow.active = std::string(kMethod);
-    session::AuthenticationMethod method;
-    method.method = std::string(kMethod);
-    method.aal = std::string(session::kAal2);
-    return LoginAttempt::Succeeded({std::move(who), std::move(method)});
+    return StoreAndSucceed(flow, std::move(who), identity::kCredentialWebauthn, KeysConfig(all), kMethod);
 }
 
 }  // namespace bia::strategy::webauthn
