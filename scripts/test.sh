@@ -116,7 +116,8 @@ if [[ "${BIA_TEST_SANITIZE:-1}" != 0 ]]; then
     stage_start=$SECONDS
     echo "=== end-to-end suites against the sanitized binary (build-asan/bin/bia)"
     BIA_SANITIZED=1 BIA_BIN=build-asan/bin/bia test/e2e/run.sh identities.test.js login.test.js \
-      settings.test.js settings-webhook.test.js hostile.test.js concurrency.test.js 2>&1 | tee "$logs/e2e-asan.log"
+      settings.test.js settings-webhook.test.js hostile.test.js concurrency.test.js totp.test.js \
+      lookup_secret.test.js webauthn.test.js builtin-ui.test.js 2>&1 | tee "$logs/e2e-asan.log"
     [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-asan
     unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
     if compgen -G "$reports/*" >/dev/null; then

@@ -4,8 +4,8 @@
 // shared services in MethodDeps. app::Wiring keeps one ordered list of module factories; each
 // flow's strategy order is that list's order (Kratos's: settings-flow.md §5.2), so adding a
 // method is a new folder plus one line there. A module also declares how its credentials count
-// towards the available AAL (Factors, collected into session::AalRules), its settings nodes'
-// order (SettingsStrategy::NodeOrder) and any fixed files it serves (Assets). Config keys stay
+// towards the available AAL (Factors, collected into session::AalRules), the order of its nodes in
+// each flow's form (the strategies' NodeOrder) and any fixed files it serves (Assets). Config keys stay
 // Kratos's full set (config/key_schema.cpp): a valid kratos.yml names methods Bia may not build.
 #pragma once
 

@@ -14,12 +14,13 @@ bool ParseGoBool(std::string_view s) {
     return s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True";
 }
 
-ui::SortOptions LoginSortOptions() {
+ui::SortOptions LoginSortOptions(const std::vector<std::string>& method_node_ids) {
     ui::SortOptions o;
     o.groups = {std::string(ui::kGroupDefault),  std::string(ui::kGroupOidc),        std::string(ui::kGroupCode),
                 std::string(ui::kGroupPassword), std::string(ui::kGroupPasskey),     std::string(ui::kGroupWebauthn),
                 std::string(ui::kGroupTotp),     std::string(ui::kGroupLookupSecret)};
-    o.keys = {std::string(ui::kCsrfTokenName), "identifier", "password"};
+    o.keys = {std::string(ui::kCsrfTokenName)};
+    o.keys.insert(o.keys.end(), method_node_ids.begin(), method_node_ids.end());
     return o;
 }
 
@@ -53,7 +54,13 @@ LoginService::LoginService(const config::Config& config, LoginFlowRepository& fl
       sessions_(sessions),
       return_to_(return_to),
       clock_(clock),
-      to_json_([](const LoginFlow& f) { return f.ToJson(); }) {}
+      to_json_([](const LoginFlow& f) { return f.ToJson(); }) {
+    std::vector<std::string> ids;
+    for (const auto* st : strategies_) {
+        for (auto& id : st->NodeOrder()) ids.push_back(std::move(id));
+    }
+    sort_ = LoginSortOptions(ids);
+}
 
 std::string LoginService::DefaultReturnUrl() const {
     return config_.selfservice.default_browser_return_url.value_or(config_.PublicBaseUrl());
@@ -67,7 +74,7 @@ core::Result<LoginFlow> LoginService::NewFlow(FlowType type, const RequestContex
     if (f.refresh) f.ui.AddMessage(text::NewInfoLoginReAuth());
     if (ctx.session && UpgradesAal(f.requested_aal, *ctx.session)) f.ui.AddMessage(text::NewInfoLoginMfa());
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f));
-    ui::SortNodes(f.ui.nodes, LoginSortOptions());
+    ui::SortNodes(f.ui.nodes, sort_);
     return f;
 }
 

@@ -26,8 +26,9 @@ inline constexpr std::string_view kRouteInitBrowser = "/self-service/login/brows
 inline constexpr std::string_view kRouteFetch = "/self-service/login/flows";
 inline constexpr std::string_view kRouteSubmit = "/self-service/login";
 
-// Node order of login forms: default group (csrf_token, identifier) before the methods.
-ui::SortOptions LoginSortOptions();
+// Node order of login forms: Kratos's group order, csrf_token first, then the methods' node ids
+// (LoginStrategy::NodeOrder, e.g. identifier and password).
+ui::SortOptions LoginSortOptions(const std::vector<std::string>& method_node_ids);
 
 class LoginService {
   public:
@@ -56,6 +57,7 @@ class LoginService {
     const config::Config& config_;
     FlowEngine<LoginFlow> engine_;
     std::vector<LoginStrategy*> strategies_;
+    ui::SortOptions sort_;  // from the strategies' node orders
     session::SessionService& sessions_;
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;

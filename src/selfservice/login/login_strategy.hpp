@@ -3,6 +3,9 @@
 // strategy/<method>/; app::Wiring hands the enabled ones to LoginService in order.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -27,6 +30,8 @@ class LoginStrategy {
   public:
     virtual ~LoginStrategy() = default;
     virtual std::string_view Id() const = 0;  // "password", ...
+    // The ids of this method's nodes in the order the login form shows them (§7.5).
+    virtual std::vector<std::string> NodeOrder() const { return {}; }
     // Adds this method's nodes to a new flow (the csrf_token node is already there). `ctx.session`
     // is the caller's session for refresh and AAL-upgrade flows.
     virtual core::Status Populate(const RequestContext& ctx, LoginFlow& flow) = 0;

@@ -11,13 +11,14 @@ namespace bia::selfservice::registration {
 
 using nlohmann::json;
 
-ui::SortOptions RegistrationSortOptions(const std::vector<std::string>& schema_paths) {
+ui::SortOptions RegistrationSortOptions(const std::vector<std::string>& schema_paths,
+                                        const std::vector<std::string>& method_node_ids) {
     ui::SortOptions o;
     o.groups = {std::string(ui::kGroupDefault),  std::string(ui::kGroupOidc),    std::string(ui::kGroupCode),
                 std::string(ui::kGroupPassword), std::string(ui::kGroupPasskey), std::string(ui::kGroupWebauthn)};
     o.keys.emplace_back(ui::kCsrfTokenName);
     o.keys.insert(o.keys.end(), schema_paths.begin(), schema_paths.end());
-    o.keys.emplace_back("password");
+    o.keys.insert(o.keys.end(), method_node_ids.begin(), method_node_ids.end());
     return o;
 }
 
@@ -58,7 +59,11 @@ RegistrationService::RegistrationService(const config::Config& config, Registrat
       schemas_(schemas),
       return_to_(return_to),
       clock_(clock),
-      to_json_([](const RegistrationFlow& f) { return f.ToJson(); }) {}
+      to_json_([](const RegistrationFlow& f) { return f.ToJson(); }) {
+    for (const auto* st : strategies_) {
+        for (auto& id : st->NodeOrder()) method_node_order_.push_back(std::move(id));
+    }
+}
 
 std::string RegistrationService::DefaultReturnUrl() const {
     return config_.selfservice.default_browser_return_url.value_or(config_.PublicBaseUrl());
@@ -75,7 +80,7 @@ core::Result<RegistrationFlow> RegistrationService::NewFlow(FlowType type, const
                                                             const std::string& request_url) {
     RegistrationFlow f = engine_.Start(type, ctx, request_url);
     for (auto* s : strategies_) BIA_TRY(s->Populate(ctx, f));
-    ui::SortNodes(f.ui.nodes, RegistrationSortOptions(schemas_.Default().NodeSortKeys()));
+    ui::SortNodes(f.ui.nodes, RegistrationSortOptions(schemas_.Default().NodeSortKeys(), method_node_order_));
     return f;
 }
 

@@ -27,8 +27,10 @@ inline constexpr std::string_view kRouteFetch = "/self-service/registration/flow
 inline constexpr std::string_view kRouteSubmit = "/self-service/registration";
 inline constexpr std::string_view kHookSession = "session";
 
-// Node order of registration forms: csrf_token, the traits in schema order, then the methods.
-ui::SortOptions RegistrationSortOptions(const std::vector<std::string>& schema_paths);
+// Node order of registration forms: csrf_token, the traits in schema order, then the methods'
+// node ids (RegistrationStrategy::NodeOrder, e.g. password).
+ui::SortOptions RegistrationSortOptions(const std::vector<std::string>& schema_paths,
+                                        const std::vector<std::string>& method_node_ids);
 
 class RegistrationService {
   public:
@@ -53,6 +55,7 @@ class RegistrationService {
     const config::Config& config_;
     FlowEngine<RegistrationFlow> engine_;
     std::vector<RegistrationStrategy*> strategies_;
+    std::vector<std::string> method_node_order_;  // every strategy's NodeOrder, in strategy order
     identity::IdentityRepository& identities_;
     session::SessionService& sessions_;
     const schema::SchemaRegistry& schemas_;

@@ -2,6 +2,9 @@
 // nodes to new flows and turns a submission addressed to it into a new, not yet stored identity.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -26,6 +29,9 @@ class RegistrationStrategy {
   public:
     virtual ~RegistrationStrategy() = default;
     virtual std::string_view Id() const = 0;
+    // The ids of this method's nodes in the order the registration form shows them, after the
+    // traits (§7.5).
+    virtual std::vector<std::string> NodeOrder() const { return {}; }
     virtual core::Status Populate(const RequestContext& ctx, RegistrationFlow& flow) = 0;
     virtual RegistrationAttempt Register(const RequestContext& ctx, RegistrationFlow& flow,
                                          const nlohmann::json& body) = 0;

@@ -9,6 +9,7 @@
 #include "schema/schema.hpp"
 #include "selfservice/login/login_strategy.hpp"
 #include "strategy/password/password_hashing.hpp"
+#include "strategy/password/password_nodes.hpp"
 
 namespace bia::strategy::password {
 
@@ -19,6 +20,9 @@ class PasswordLogin final : public selfservice::login::LoginStrategy {
         : config_(config), identities_(identities), schemas_(schemas), hashing_(hashing), random_(random) {}
 
     std::string_view Id() const override { return "password"; }
+    std::vector<std::string> NodeOrder() const override {
+        return {std::string(kIdentifierField), std::string(kPasswordField)};
+    }
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow) override;
     selfservice::login::LoginAttempt Login(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow,
                                            const nlohmann::json& body) override;

@@ -10,6 +10,7 @@
 #include "identity/identity_service.hpp"
 #include "selfservice/registration/registration_strategy.hpp"
 #include "strategy/password/password_hashing.hpp"
+#include "strategy/password/password_nodes.hpp"
 
 namespace bia::strategy::password {
 
@@ -26,6 +27,7 @@ class PasswordRegistration final : public selfservice::registration::Registratio
           random_(random) {}
 
     std::string_view Id() const override { return "password"; }
+    std::vector<std::string> NodeOrder() const override { return {std::string(kPasswordField)}; }
     core::Status Populate(const selfservice::RequestContext& ctx,
                           selfservice::registration::RegistrationFlow& flow) override;
     selfservice::registration::RegistrationAttempt Register(const selfservice::RequestContext& ctx,
