@@ -139,6 +139,17 @@ TEST(TotpSettings, ChangesNeedAPrivilegedSessionAndUnlinkRemovesTheCredential) {
     EXPECT_EQ(w.identity_repo.rows.at(w.who.id).FindCredential("totp"), nullptr);
 }
 
+TEST(TotpSettings, AFlowWithoutAPendingSecretAnswersOnTheFlowNotWithA500) {
+    World w;
+    w.cfg.selfservice.methods.totp.enabled = false;
+    SettingsFlow f = w.NewSettingsFlow();  // created while TOTP was off: no secret on it
+    w.cfg.selfservice.methods.totp.enabled = true;
+    Outcome out = w.SubmitSettings(f, {{"method", "totp"}, {"totp_code", "123456"}});
+    ASSERT_TRUE(std::holds_alternative<ShowFlow>(out)) << "outcome " << out.index();
+    EXPECT_EQ(std::get<ShowFlow>(out).flow["ui"]["messages"][0]["text"],
+              "This flow holds no authenticator secret to confirm. Please start a new flow.");
+}
+
 TEST(TotpLogin, Aal2FlowAsksForTheCodeAndAValidOneUpgradesTheSameSession) {
     World w;
     SettingsFlow f = w.NewSettingsFlow();

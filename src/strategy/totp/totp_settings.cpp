@@ -79,7 +79,10 @@ SettingsAttempt TotpSettings::Submit(selfservice::settings::SettingsSubmission& 
     const auto pending = sub.flow.internal_context.find(std::string(kContextKey));
     if (pending == sub.flow.internal_context.end() || !pending->is_object() || !pending->contains("url") ||
         !(*pending)["url"].is_string()) {
-        return SettingsAttempt::Failed(core::Internal("the settings flow holds no TOTP secret to confirm"));
+        // A flow created while TOTP was off, or whose secret was confirmed: the client's to restart
+        // (400 on the flow), not a server fault.
+        return SettingsAttempt::Failed(
+            core::BadRequest("This flow holds no authenticator secret to confirm. Please start a new flow."));
     }
     const std::string url = (*pending)["url"].get<std::string>();
     const auto secret = SecretOfKeyUrl(url);
