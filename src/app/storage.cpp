@@ -7,6 +7,7 @@
 #include "persistence/postgres/expired_records_postgres.hpp"
 #include "persistence/postgres/flow_store_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
+#include "persistence/postgres/one_time_secret_repository_postgres.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
 #include "persistence/sqlite/continuity_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
@@ -14,6 +15,7 @@
 #include "persistence/sqlite/expired_records_sqlite.hpp"
 #include "persistence/sqlite/flow_store_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/sqlite/one_time_secret_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
 
 namespace bia::app {
@@ -53,6 +55,9 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.login_flows = MakeFlowRepository<selfservice::login::LoginFlow>(ref);
     s.registration_flows = MakeFlowRepository<selfservice::registration::RegistrationFlow>(ref);
     s.settings_flows = MakeFlowRepository<selfservice::settings::SettingsFlow>(ref);
+    s.verification_flows = MakeFlowRepository<selfservice::verification::VerificationFlow>(ref);
+    s.recovery_flows = MakeFlowRepository<selfservice::recovery::RecoveryFlow>(ref);
+    s.one_time_secrets = NewOneTimeSecretRepository(ref);
     s.continuity = std::make_unique<Continuity>(ref);
     s.expired = std::make_unique<Expired>(ref);
     s.ping = [&ref] { return ref.Ping(); };

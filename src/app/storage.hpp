@@ -13,9 +13,12 @@
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/one_time_secret.hpp"
 #include "selfservice/login/login_flow.hpp"
+#include "selfservice/recovery/recovery_flow.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "selfservice/settings/settings_flow.hpp"
+#include "selfservice/verification/verification_flow.hpp"
 #include "session/session_repository.hpp"
 
 namespace bia::app {
@@ -30,6 +33,9 @@ struct Storage {
     std::unique_ptr<selfservice::login::LoginFlowRepository> login_flows;
     std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_flows;
     std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_flows;
+    std::unique_ptr<selfservice::verification::VerificationFlowRepository> verification_flows;
+    std::unique_ptr<selfservice::recovery::RecoveryFlowRepository> recovery_flows;
+    std::unique_ptr<selfservice::OneTimeSecretRepository> one_time_secrets;
     // As stored: Wiring wraps it in selfservice::SealedContinuityRepository.
     std::unique_ptr<selfservice::ContinuityRepository> continuity;
     // What `bia cleanup sql` and serve's background cleanup delete through.

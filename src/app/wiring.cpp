@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cleanup/cleanup.hpp"
+#include "courier/mailer.hpp"
 #include "crypto/argon2id_hasher.hpp"
 #include "crypto/bcrypt_hasher.hpp"
 #include "crypto/cookie_sealer.hpp"
@@ -20,6 +21,7 @@
 #include "crypto/password_verifier.hpp"
 #include "http/router.hpp"
 #include "http/routes/admin_identities.hpp"
+#include "http/routes/admin_recovery_routes.hpp"
 #include "http/routes/csrf_cookie.hpp"
 #include "http/routes/flow_routes.hpp"
 #include "http/routes/self_service_error_routes.hpp"
@@ -37,10 +39,14 @@
 #include "selfservice/flow/error_store.hpp"
 #include "selfservice/flow/return_to.hpp"
 #include "selfservice/login/login_service.hpp"
+#include "selfservice/recovery/recovery_service.hpp"
 #include "selfservice/registration/registration_service.hpp"
 #include "selfservice/settings/settings_hook.hpp"
 #include "selfservice/settings/settings_service.hpp"
+#include "selfservice/verification/verification_service.hpp"
 #include "session/session_service.hpp"
+#include "strategy/code/code_module.hpp"
+#include "strategy/link/link_module.hpp"
 #include "strategy/lookup_secret/lookup_module.hpp"
 #include "strategy/method_module.hpp"
 #include "strategy/password/password_module.hpp"
@@ -62,6 +68,8 @@ constexpr strategy::MethodFactory kMethodModules[] = {
     &strategy::totp::MakeTotpModule,
     &strategy::webauthn::MakeWebAuthnModule,
     &strategy::lookup_secret::MakeLookupSecretModule,
+    &strategy::code::MakeCodeModule,
+    &strategy::link::MakeLinkModule,
 };
 
 // Social links count as first factors (settings-flow.md §11). Identities can carry them (admin
@@ -109,6 +117,8 @@ struct Wiring::Parts {
     core::SystemClock clock;
     core::SecureRandom random;
     Storage storage;
+    // What the verification and recovery methods queue mail through (the courier).
+    courier::Mailer* mailer = nullptr;
     // Destroyed before storage (members go in reverse order): the thread stops before the database.
     std::unique_ptr<cleanup::Cleanup> cleanup;
     std::unique_ptr<cleanup::PeriodicCleanup> periodic_cleanup;
@@ -145,6 +155,11 @@ struct Wiring::Parts {
     std::unique_ptr<selfservice::settings::SettingsHooks> settings_hooks;
     std::unique_ptr<selfservice::settings::SettingsService> settings;
     std::unique_ptr<http::routes::SettingsRoutes> settings_routes;
+    std::unique_ptr<selfservice::verification::VerificationService> verification;
+    std::unique_ptr<http::routes::VerificationRoutes> verification_routes;
+    std::unique_ptr<selfservice::recovery::RecoveryService> recovery;
+    std::unique_ptr<http::routes::RecoveryRoutes> recovery_routes;
+    std::unique_ptr<http::routes::AdminRecoveryRoutes> admin_recovery_routes;
     std::unique_ptr<http::routes::StaticFileRoutes> static_files;
     std::unique_ptr<http::routes::UiPages> ui_pages;
     http::Router public_router;
@@ -257,8 +272,9 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     // Method modules are always built: a disabled method answers 404 when addressed
     // (settings-flow.md §5.2).
     p.methods = std::make_unique<strategy::MethodModules>(
-        kMethodModules, strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher,
-                                             *p.password_policy, p.clock, p.random, p.aal_rules});
+        kMethodModules,
+        strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher, *p.password_policy,
+                             p.clock, p.random, p.aal_rules, p.storage.one_time_secrets.get(), p.mailer});
     p.methods->AddAalRules(p.aal_rules);
     p.aal_rules.Add(std::string(identity::kCredentialOidc), &ImportedSocialLinkFactors);
     // The admin API knows the credential types of the built methods, and oidc (identities can
@@ -307,6 +323,32 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.settings_routes =
         std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
     p.settings_routes->Register(p.public_router, p.admin_router);
+    // Verification and recovery; registration and settings send the verification message of a
+    // new or changed address through the verification flow.
+    namespace verification = selfservice::verification;
+    namespace recovery = selfservice::recovery;
+    p.verification = std::make_unique<verification::VerificationService>(
+        cfg, *p.storage.verification_flows, p.methods->VerificationStrategies(), identity_repo, *p.return_to, p.clock,
+        p.random);
+    if (cfg.selfservice.flows.verification.enabled) {
+        p.registration->set_verification_sender(p.verification.get());
+        p.settings->set_verification_sender(p.verification.get());
+    }
+    p.verification_routes = std::make_unique<http::routes::VerificationRoutes>(
+        *p.verification, *p.self_service_http,
+        http::routes::FlowRoutePaths{verification::kRouteInitApi, verification::kRouteInitBrowser,
+                                     verification::kRouteFetch, verification::kRouteSubmit});
+    p.verification_routes->Register(p.public_router);
+    p.recovery = std::make_unique<recovery::RecoveryService>(cfg, *p.storage.recovery_flows,
+                                                             p.methods->RecoveryStrategies(), identity_repo,
+                                                             *p.sessions, *p.settings, *p.return_to, p.clock, p.random);
+    p.recovery_routes = std::make_unique<http::routes::RecoveryRoutes>(
+        *p.recovery, *p.self_service_http,
+        http::routes::FlowRoutePaths{recovery::kRouteInitApi, recovery::kRouteInitBrowser, recovery::kRouteFetch,
+                                     recovery::kRouteSubmit});
+    p.recovery_routes->Register(p.public_router);
+    p.admin_recovery_routes = std::make_unique<http::routes::AdminRecoveryRoutes>(*p.recovery);
+    p.admin_recovery_routes->Register(p.admin_router);
     // The files method modules serve (webauthn's script).
     std::vector<http::routes::StaticFile> files;
     for (const strategy::MethodAsset& a : p.methods->Assets()) {

@@ -27,6 +27,8 @@ inline core::Error ConcurrentUpdateError() {
 }
 inline bool IsConcurrentUpdate(const core::Error& e) { return e.code == 409 && e.id == kConcurrentUpdateErrorId; }
 
+enum class AddressKind { kVerifiable, kRecovery };
+
 class IdentityRepository {
   public:
     virtual ~IdentityRepository() = default;
@@ -41,6 +43,9 @@ class IdentityRepository {
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<Identity> Get(const core::Uuid& id) = 0;
     virtual core::Result<Identity> FindByCredentialIdentifier(std::string_view type, std::string_view identifier) = 0;
+    // The identity holding a verifiable or recovery address (`via` "email", value as stored:
+    // lower-cased for email); 404 when none does (surrounding-api.md §9–10).
+    virtual core::Result<Identity> FindByAddress(AddressKind kind, std::string_view via, std::string_view value) = 0;
     virtual core::Result<std::vector<Identity>> List(int64_t offset, int64_t limit) = 0;
     virtual core::Result<int64_t> Count() = 0;
     // 404 when absent. Deletes credentials, addresses and sessions of the identity.

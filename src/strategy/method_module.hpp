@@ -1,6 +1,7 @@
 // A method module: everything one authentication method brings, in one folder
 // (src/strategy/<method>/). It declares its id, the credential type it stores and the AAL it
-// proves, and builds the strategies it takes part in — login, registration, settings — from the
+// proves, and builds the strategies it takes part in — login, registration, settings, verification,
+// recovery — from the
 // shared services in MethodDeps. app::Wiring keeps one ordered list of module factories; each
 // flow's strategy order is that list's order (Kratos's: settings-flow.md §5.2), so adding a
 // method is a new folder plus one line there. A module also declares how its credentials count
@@ -17,15 +18,19 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "courier/mailer.hpp"
 #include "crypto/hash_pool.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/password_policy.hpp"
 #include "crypto/password_verifier.hpp"
 #include "identity/identity_service.hpp"
 #include "schema/schema.hpp"
+#include "selfservice/flow/one_time_secret.hpp"
 #include "selfservice/login/login_strategy.hpp"
+#include "selfservice/recovery/recovery_strategy.hpp"
 #include "selfservice/registration/registration_strategy.hpp"
 #include "selfservice/settings/settings_strategy.hpp"
+#include "selfservice/verification/verification_strategy.hpp"
 #include "session/aal.hpp"
 
 namespace bia::strategy {
@@ -49,6 +54,10 @@ struct MethodDeps {
     core::Random& random;
     // Every module's factor rules (filled once all modules are built; read at request time).
     const session::AalRules& aal_rules;
+    // What the verification and recovery methods (code, link) send and check secrets with; a
+    // module that needs them and finds them unset builds no such strategy.
+    selfservice::OneTimeSecretRepository* secrets = nullptr;
+    courier::Mailer* mailer = nullptr;
 };
 
 // A fixed file a method serves on the public port, e.g. webauthn's browser script at
@@ -72,6 +81,8 @@ class MethodModule {
     virtual selfservice::login::LoginStrategy* Login() { return nullptr; }
     virtual selfservice::registration::RegistrationStrategy* Registration() { return nullptr; }
     virtual selfservice::settings::SettingsStrategy* Settings() { return nullptr; }
+    virtual selfservice::verification::VerificationStrategy* Verification() { return nullptr; }
+    virtual selfservice::recovery::RecoveryStrategy* Recovery() { return nullptr; }
 };
 
 using MethodFactory = std::unique_ptr<MethodModule> (*)(const MethodDeps& deps);
@@ -92,6 +103,12 @@ class MethodModules {
     }
     std::vector<selfservice::settings::SettingsStrategy*> SettingsStrategies() const {
         return Collect<selfservice::settings::SettingsStrategy>(&MethodModule::Settings);
+    }
+    std::vector<selfservice::verification::VerificationStrategy*> VerificationStrategies() const {
+        return Collect<selfservice::verification::VerificationStrategy>(&MethodModule::Verification);
+    }
+    std::vector<selfservice::recovery::RecoveryStrategy*> RecoveryStrategies() const {
+        return Collect<selfservice::recovery::RecoveryStrategy>(&MethodModule::Recovery);
     }
     // The credential types the modules store, in module order.
     std::vector<std::string> CredentialTypes() const {

@@ -47,6 +47,19 @@ class MemoryIdentities final : public identity::IdentityRepository {
         }
         return core::ResourceNotFound();
     }
+    core::Result<identity::Identity> FindByAddress(identity::AddressKind kind, std::string_view via,
+                                                   std::string_view value) override {
+        for (auto& [k, i] : rows) {
+            if (kind == identity::AddressKind::kVerifiable) {
+                for (const auto& a : i.verifiable_addresses)
+                    if (a.via == via && a.value == value) return i;
+            } else {
+                for (const auto& a : i.recovery_addresses)
+                    if (a.via == via && a.value == value) return i;
+            }
+        }
+        return core::ResourceNotFound();
+    }
     core::Result<std::vector<identity::Identity>> List(int64_t offset, int64_t limit) override {
         std::vector<identity::Identity> out;
         int64_t n = 0;

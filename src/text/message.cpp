@@ -153,6 +153,63 @@ Message NewInfoNodeLabelGenerated(std::string_view title, std::string_view name)
 Message NewInfoNodeLabelSave() { return Info(kInfoNodeLabelSave, "Save"); }
 Message NewInfoNodeLabelId() { return Info(kInfoNodeLabelId, "ID"); }
 Message NewInfoNodeLabelVerifyOtp() { return Info(kInfoNodeLabelVerifyOtp, "Verify code"); }
+Message NewInfoNodeLabelSubmit() { return Info(kInfoNodeLabelSubmit, "Submit"); }
+Message NewInfoNodeInputEmail() { return Info(kInfoNodeLabelEmail, "Email"); }
+Message NewInfoNodeResendOtp() { return Info(kInfoNodeLabelResendOtp, "Resend code"); }
+Message NewInfoNodeLabelContinue() { return Info(kInfoNodeLabelContinue, "Continue"); }
+Message NewInfoNodeLabelRecoveryCode() { return Info(kInfoNodeLabelRecoveryCode, "Recovery code"); }
+Message NewInfoNodeLabelVerificationCode() { return Info(kInfoNodeLabelVerificationCode, "Verification code"); }
+
+namespace {
+constexpr std::string_view kSentToAddress =
+    " has been sent to the email address you provided. If you have not received an email, check the spelling of the "
+    "address and make sure to use the address you registered with.";
+std::string EmailSent(std::string_view what) {
+    return "An email containing a " + std::string(what) + std::string(kSentToAddress);
+}
+}  // namespace
+
+Message NewRecoveryEmailSent() { return Info(kInfoRecoveryEmailSent, EmailSent("recovery link")); }
+Message NewRecoveryEmailWithCodeSent() { return Info(kInfoRecoveryEmailWithCodeSent, EmailSent("recovery code")); }
+Message NewVerificationEmailSent() { return Info(kInfoVerificationEmailSent, EmailSent("verification link")); }
+Message NewInfoSelfServiceVerificationSuccessful() {
+    return Make(kInfoVerificationSuccessful, kTypeSuccess, "You successfully verified your email address.");
+}
+Message NewVerificationEmailWithCodeSent() {
+    return Info(kInfoVerificationEmailWithCodeSent, EmailSent("verification code"));
+}
+Message NewErrorValidationRecoveryNoStrategyFound() {
+    return Err(kErrorValidationRecoveryNoStrategyFound,
+               "Could not find a strategy to recover your account with. Did you fill out the form correctly?");
+}
+Message NewErrorValidationVerificationNoStrategyFound() {
+    return Err(kErrorValidationVerificationNoStrategyFound,
+               "Could not find a strategy to verify your account with. Did you fill out the form correctly?");
+}
+Message NewErrorValidationRecoveryRetrySuccess() {
+    return Err(kErrorValidationRecoveryRetrySuccess,
+               "The request was already completed successfully and can not be retried.");
+}
+Message NewErrorValidationRecoveryTokenInvalidOrAlreadyUsed() {
+    return Err(kErrorValidationRecoveryTokenInvalid,
+               "The recovery token is invalid or has already been used. Please retry the flow.");
+}
+Message NewErrorValidationRecoveryCodeInvalidOrAlreadyUsed() {
+    return Err(kErrorValidationRecoveryCodeInvalid,
+               "The recovery code is invalid or has already been used. Please try again.");
+}
+Message NewErrorValidationVerificationTokenInvalidOrAlreadyUsed() {
+    return Err(kErrorValidationVerificationTokenInvalid,
+               "The verification token is invalid or has already been used. Please retry the flow.");
+}
+Message NewErrorValidationVerificationRetrySuccess() {
+    return Err(kErrorValidationVerificationRetrySuccess,
+               "The request was already completed successfully and can not be retried.");
+}
+Message NewErrorValidationVerificationCodeInvalidOrAlreadyUsed() {
+    return Err(kErrorValidationVerificationCodeInvalid,
+               "The verification code is invalid or has already been used. Please try again.");
+}
 
 Message NewValidationErrorGeneric(std::string_view reason) {
     return Make(kErrorValidationGeneric, kTypeError, std::string(reason), json{{"reason", reason}});
@@ -241,6 +298,12 @@ Message NewErrorValidationRegistrationFlowExpired(core::TimePoint expired_at, co
 }
 Message NewErrorValidationSettingsFlowExpired(core::TimePoint expired_at, core::TimePoint now) {
     return Expired(kErrorValidationSettingsFlowExpired, "settings", expired_at, now);
+}
+Message NewErrorValidationRecoveryFlowExpired(core::TimePoint expired_at, core::TimePoint now) {
+    return Expired(kErrorValidationRecoveryFlowExpired, "recovery", expired_at, now);
+}
+Message NewErrorValidationVerificationFlowExpired(core::TimePoint expired_at, core::TimePoint now) {
+    return Expired(kErrorValidationVerificationFlowExpired, "verification", expired_at, now);
 }
 
 }  // namespace bia::text

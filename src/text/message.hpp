@@ -59,6 +59,17 @@ inline constexpr int kInfoSettingsDisableLookup = 1050016;
 inline constexpr int kInfoSettingsTotpSecretLabel = 1050017;
 inline constexpr int kInfoSettingsRemoveWebAuthn = 1050018;
 inline constexpr int kInfoRecoverySuccessful = 1060001;
+inline constexpr int kInfoRecoveryEmailSent = 1060002;
+inline constexpr int kInfoRecoveryEmailWithCodeSent = 1060003;
+inline constexpr int kInfoNodeLabelSubmit = 1070005;
+inline constexpr int kInfoNodeLabelEmail = 1070007;
+inline constexpr int kInfoNodeLabelResendOtp = 1070008;
+inline constexpr int kInfoNodeLabelContinue = 1070009;
+inline constexpr int kInfoNodeLabelRecoveryCode = 1070010;
+inline constexpr int kInfoNodeLabelVerificationCode = 1070011;
+inline constexpr int kInfoVerificationEmailSent = 1080001;
+inline constexpr int kInfoVerificationSuccessful = 1080002;
+inline constexpr int kInfoVerificationEmailWithCodeSent = 1080003;
 inline constexpr int kInfoNodeLabelInputPassword = 1070001;
 inline constexpr int kInfoNodeLabelGenerated = 1070002;
 inline constexpr int kInfoNodeLabelSave = 1070003;
@@ -89,8 +100,18 @@ inline constexpr int kErrorValidationLoginFlowExpired = 4010001;
 inline constexpr int kErrorValidationLoginNoStrategyFound = 4010002;
 inline constexpr int kErrorValidationRegistrationNoStrategyFound = 4010003;
 inline constexpr int kErrorValidationSettingsNoStrategyFound = 4010004;
+inline constexpr int kErrorValidationRecoveryNoStrategyFound = 4010005;
+inline constexpr int kErrorValidationVerificationNoStrategyFound = 4010006;
 inline constexpr int kErrorValidationRegistrationFlowExpired = 4040001;
 inline constexpr int kErrorValidationSettingsFlowExpired = 4050001;
+inline constexpr int kErrorValidationRecoveryRetrySuccess = 4060001;
+inline constexpr int kErrorValidationRecoveryTokenInvalid = 4060004;
+inline constexpr int kErrorValidationRecoveryFlowExpired = 4060005;
+inline constexpr int kErrorValidationRecoveryCodeInvalid = 4060006;
+inline constexpr int kErrorValidationVerificationTokenInvalid = 4070001;
+inline constexpr int kErrorValidationVerificationRetrySuccess = 4070002;
+inline constexpr int kErrorValidationVerificationFlowExpired = 4070005;
+inline constexpr int kErrorValidationVerificationCodeInvalid = 4070006;
 
 // ---- constructors (one per message kind) ----
 Message NewInfoLogin();                  // 1010001 "Sign in"
@@ -127,9 +148,29 @@ Message NewRecoverySuccessful(core::TimePoint privileged_until, core::TimePoint 
 Message NewInfoNodeInputPassword();  // 1070001 "Password"
 // 1070002: a label generated from a schema `title`; `name` is the node's name (G2 context).
 Message NewInfoNodeLabelGenerated(std::string_view title, std::string_view name);
-Message NewInfoNodeLabelSave();       // 1070003 "Save"
-Message NewInfoNodeLabelId();         // 1070004 "ID"
-Message NewInfoNodeLabelVerifyOtp();  // 1070006 "Verify code"
+Message NewInfoNodeLabelSave();              // 1070003 "Save"
+Message NewInfoNodeLabelId();                // 1070004 "ID"
+Message NewInfoNodeLabelVerifyOtp();         // 1070006 "Verify code"
+Message NewInfoNodeLabelSubmit();            // 1070005 "Submit"
+Message NewInfoNodeInputEmail();             // 1070007 "Email"
+Message NewInfoNodeResendOtp();              // 1070008 "Resend code"
+Message NewInfoNodeLabelContinue();          // 1070009 "Continue"
+Message NewInfoNodeLabelRecoveryCode();      // 1070010 "Recovery code"
+Message NewInfoNodeLabelVerificationCode();  // 1070011 "Verification code"
+// Verification and recovery (surrounding-api.md §9–10).
+Message NewRecoveryEmailSent();                                     // 1060002 (link sent)
+Message NewRecoveryEmailWithCodeSent();                             // 1060003 (code sent)
+Message NewVerificationEmailSent();                                 // 1080001 (link sent)
+Message NewInfoSelfServiceVerificationSuccessful();                 // 1080002 (type success)
+Message NewVerificationEmailWithCodeSent();                         // 1080003 (code sent)
+Message NewErrorValidationRecoveryNoStrategyFound();                // 4010005
+Message NewErrorValidationVerificationNoStrategyFound();            // 4010006
+Message NewErrorValidationRecoveryRetrySuccess();                   // 4060001
+Message NewErrorValidationRecoveryTokenInvalidOrAlreadyUsed();      // 4060004
+Message NewErrorValidationRecoveryCodeInvalidOrAlreadyUsed();       // 4060006
+Message NewErrorValidationVerificationTokenInvalidOrAlreadyUsed();  // 4070001
+Message NewErrorValidationVerificationRetrySuccess();               // 4070002
+Message NewErrorValidationVerificationCodeInvalidOrAlreadyUsed();   // 4070006
 
 Message NewValidationErrorGeneric(std::string_view reason);                              // 4000001
 Message NewValidationErrorRequired(std::string_view property);                           // 4000002
@@ -161,6 +202,8 @@ Message NewErrorValidationSettingsNoStrategyFound();                            
 Message NewErrorValidationLoginFlowExpired(core::TimePoint expired_at, core::TimePoint now);
 Message NewErrorValidationRegistrationFlowExpired(core::TimePoint expired_at, core::TimePoint now);
 Message NewErrorValidationSettingsFlowExpired(core::TimePoint expired_at, core::TimePoint now);
+Message NewErrorValidationRecoveryFlowExpired(core::TimePoint expired_at, core::TimePoint now);      // 4060005
+Message NewErrorValidationVerificationFlowExpired(core::TimePoint expired_at, core::TimePoint now);  // 4070005
 
 // Go's "%.2f" of a duration in minutes (used in several texts and error reasons).
 std::string FormatMinutes(core::Duration d);

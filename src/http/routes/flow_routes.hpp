@@ -1,7 +1,7 @@
-// The public routes of a self-service flow that follows the create/fetch/submit pattern — login
-// and registration (surrounding-api.md §7–8): thin handlers that prepare the request context, call
-// the flow service and map its outcome to a response. Settings has its own routes (continuity,
-// the session-required wrapper).
+// The public routes of a self-service flow that follows the create/fetch/submit pattern — login,
+// registration, verification and recovery (surrounding-api.md §7–10): thin handlers that prepare the request context,
+// call the flow service and map its outcome to a response. Settings has its own routes (continuity, the
+// session-required wrapper).
 #pragma once
 
 #include <string>
@@ -13,7 +13,9 @@
 #include "http/routes/self_service_http.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/login/login_service.hpp"
+#include "selfservice/recovery/recovery_service.hpp"
 #include "selfservice/registration/registration_service.hpp"
+#include "selfservice/verification/verification_service.hpp"
 
 namespace bia::http::routes {
 
@@ -40,6 +42,10 @@ class FlowRoutes {
         router.Add("GET", std::string(paths_.fetch), [this](Request& r) { return Fetch(r); });
         router.Add(
             "POST", std::string(paths_.submit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
+        if constexpr (kHasLinks) {
+            router.Add(
+                "GET", std::string(paths_.submit), [this](Request& r) { return SubmitLink(r); }, Execution::kOffload);
+        }
     }
 
     Response InitApi(Request& r) {
@@ -72,7 +78,22 @@ class FlowRoutes {
         return http_.Respond(r, service_.Submit(p->ctx, r.query.Get("flow").value_or(""), body));
     }
 
+    // GET <submit>?flow=&token= (or &code=): a link from an email, opened in whatever browser
+    // the mail client uses. The CSRF cookie is set when missing, so the flow that follows (the
+    // settings flow after a recovery) works in that browser.
+    Response SubmitLink(Request& r) {
+        auto p = http_.Prepare(r, CsrfMiddleware::kApply, true);
+        if (!p) return http_.Fail(r, p.error());
+        return http_.Respond(r, service_.SubmitLink(p->ctx, r.query.Get("flow").value_or(""), r.query),
+                             std::move(p->cookies));
+    }
+
   private:
+    // Verification and recovery also take their answer by a link (GET on the submit route).
+    static constexpr bool kHasLinks =
+        requires(Service & s, const selfservice::RequestContext& c, const core::Query& q) {
+        s.SubmitLink(c, std::string_view(), q);
+    };
     Service& service_;
     const SelfServiceHttp& http_;
     FlowRoutePaths paths_;
@@ -81,5 +102,7 @@ class FlowRoutes {
 
 using LoginRoutes = FlowRoutes<selfservice::login::LoginService>;
 using RegistrationRoutes = FlowRoutes<selfservice::registration::RegistrationService>;
+using VerificationRoutes = FlowRoutes<selfservice::verification::VerificationService>;
+using RecoveryRoutes = FlowRoutes<selfservice::recovery::RecoveryService>;
 
 }  // namespace bia::http::routes

@@ -115,6 +115,24 @@ Result<Identity> IdentityRepositoryPostgres::Get(const core::Uuid& id) {
     return LoadOne(db_, IdentityKey::kId, p);
 }
 
+Result<Identity> IdentityRepositoryPostgres::FindByAddress(identity::AddressKind kind, std::string_view via,
+                                                           std::string_view value) {
+    Params p;
+    p.Add(via).Add(value);
+    auto id = db_.Read([&](Connection& c) -> Result<core::Uuid> {
+        BIA_TRY_ASSIGN(auto rows, c.Query(kind == identity::AddressKind::kVerifiable
+                                              ? "SELECT identity_id FROM identity_verifiable_addresses "
+                                                "WHERE via = $1 AND value = $2"
+                                              : "SELECT identity_id FROM identity_recovery_addresses "
+                                                "WHERE via = $1 AND value = $2",
+                                          p));
+        if (rows.empty()) return core::ResourceNotFound();
+        return rows.Id(0, 0);
+    });
+    if (!id) return std::move(id).error();
+    return Get(*id);
+}
+
 Result<Identity> IdentityRepositoryPostgres::FindByCredentialIdentifier(std::string_view type,
                                                                         std::string_view identifier) {
     Params p;

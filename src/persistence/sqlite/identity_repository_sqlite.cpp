@@ -268,6 +268,24 @@ Result<Identity> IdentityRepositorySqlite::FindByCredentialIdentifier(std::strin
     return LoadById(*lease, id);
 }
 
+Result<Identity> IdentityRepositorySqlite::FindByAddress(identity::AddressKind kind, std::string_view via,
+                                                         std::string_view value) {
+    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    core::Uuid id;
+    {
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(kind == identity::AddressKind::kVerifiable
+                                                   ? "SELECT identity_id FROM identity_verifiable_addresses "
+                                                     "WHERE via = ? AND value = ?"
+                                                   : "SELECT identity_id FROM identity_recovery_addresses "
+                                                     "WHERE via = ? AND value = ?"));
+        st.Bind(1, via).Bind(2, value);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return core::ResourceNotFound();
+        id = st.Id(0);
+    }
+    return LoadById(*lease, id);
+}
+
 Result<std::vector<Identity>> IdentityRepositorySqlite::List(int64_t offset, int64_t limit) {
     BIA_TRY_ASSIGN(auto lease, db_.Acquire());
     std::vector<Identity> out;

@@ -13,6 +13,8 @@ class IdentityRepositorySqlite final : public identity::IdentityRepository {
     core::Status Create(const identity::Identity& identity) override;
     core::Status Update(const identity::Identity& identity) override;
     core::Result<identity::Identity> Get(const core::Uuid& id) override;
+    core::Result<identity::Identity> FindByAddress(identity::AddressKind kind, std::string_view via,
+                                                   std::string_view value) override;
     core::Result<identity::Identity> FindByCredentialIdentifier(std::string_view type,
                                                                 std::string_view identifier) override;
     core::Result<std::vector<identity::Identity>> List(int64_t offset, int64_t limit) override;

@@ -161,6 +161,54 @@ CREATE INDEX selfservice_errors_created_at_idx ON selfservice_errors (created_at
         {"20261205100002_continuity_sealed_payloads", R"SQL(
 DELETE FROM continuity_containers;
 )SQL"},
+        // Verification and recovery (surrounding-api.md §9–10): their flows, and the one-time
+        // secrets (codes and link tokens, stored as HMACs) they send.
+        {"20261205210001_verification_recovery", R"SQL(
+CREATE TABLE selfservice_verification_flows (
+  id TEXT PRIMARY KEY NOT NULL,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  active_method TEXT NOT NULL,
+  ui TEXT NOT NULL,
+  state TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  internal_context TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX selfservice_verification_flows_expires_at_idx ON selfservice_verification_flows (expires_at);
+CREATE TABLE selfservice_recovery_flows (
+  id TEXT PRIMARY KEY NOT NULL,
+  type TEXT NOT NULL,
+  request_url TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  active_method TEXT NOT NULL,
+  ui TEXT NOT NULL,
+  state TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  internal_context TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX selfservice_recovery_flows_expires_at_idx ON selfservice_recovery_flows (expires_at);
+CREATE TABLE selfservice_one_time_secrets (
+  id TEXT PRIMARY KEY NOT NULL,
+  kind TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  flow_id TEXT NOT NULL,
+  identity_id TEXT NOT NULL REFERENCES identities (id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE INDEX selfservice_one_time_secrets_digest_idx ON selfservice_one_time_secrets (kind, digest);
+CREATE INDEX selfservice_one_time_secrets_flow_idx ON selfservice_one_time_secrets (flow_id);
+CREATE INDEX selfservice_one_time_secrets_expires_at_idx ON selfservice_one_time_secrets (expires_at);
+)SQL"},
     };
     return kMigrations;
 }

@@ -100,6 +100,19 @@ TYPED_TEST_P(IdentityRepositoryContract, FindByCredentialIdentifier) {
     EXPECT_FALSE(this->repo().FindByCredentialIdentifier("webauthn", "find@example.com"));
 }
 
+TYPED_TEST_P(IdentityRepositoryContract, FindByAddress) {
+    auto a = MakeIdentity(this->random_, "addr@example.com");
+    ASSERT_TRUE(this->repo().Create(a));
+    for (auto kind : {identity::AddressKind::kVerifiable, identity::AddressKind::kRecovery}) {
+        auto got = this->repo().FindByAddress(kind, "email", "addr@example.com");
+        ASSERT_TRUE(got);
+        EXPECT_EQ(got->id, a.id);
+        EXPECT_EQ(got->verifiable_addresses.size(), 1u);
+        EXPECT_EQ(this->repo().FindByAddress(kind, "email", "other@example.com").error().code, 404);
+        EXPECT_EQ(this->repo().FindByAddress(kind, "sms", "addr@example.com").error().code, 404);
+    }
+}
+
 TYPED_TEST_P(IdentityRepositoryContract, UpdateReplacesChildrenAtomically) {
     auto a = MakeIdentity(this->random_, "old@example.com");
     ASSERT_TRUE(this->repo().Create(a));
@@ -185,7 +198,7 @@ TYPED_TEST_P(IdentityRepositoryContract, ListCountAndDelete) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(IdentityRepositoryContract, CreateThenGetReturnsEverything, UnsetMetadataStaysNull,
-                            DuplicateIdentifierIsConflictAndWritesNothing, FindByCredentialIdentifier,
+                            DuplicateIdentifierIsConflictAndWritesNothing, FindByCredentialIdentifier, FindByAddress,
                             UpdateReplacesChildrenAtomically, StaleReadModifyWriteIsRefusedNotLost, ListCountAndDelete);
 
 }  // namespace bia::persistence::testing

@@ -1,4 +1,5 @@
 #include "selfservice/flow/flow.hpp"
+#include "selfservice/flow/verification_sender.hpp"
 
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -50,6 +51,12 @@ std::string PublicUrl(std::string_view public_base_url, std::string_view path, s
         out += query;
     }
     return out;
+}
+
+nlohmann::json ShowVerificationUi(const VerificationStarted& started) {
+    return {
+        {"action", "show_verification_ui"},
+        {"flow", {{"id", started.flow_id.ToString()}, {"verifiable_address", started.address}, {"url", started.url}}}};
 }
 
 }  // namespace bia::selfservice

@@ -150,12 +150,28 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
     flow.updated_at = clock_.Now();
     if (auto s = engine_.flows().Update(flow); !s) return Failed{flow.type, std::move(s).error()};
 
+    // The verification message for the new address (G2: the first pending one); the client
+    // learns of the flow through continue_with, a browser form is sent to it when the
+    // show_verification_ui hook is configured.
+    json continue_with = json::array();
+    identity::Identity created = attempt.identity;
+    if (verification_) {
+        auto started = verification_->SendForPendingAddress(ctx, flow.type, created);
+        if (!started) return Failed{flow.type, std::move(started).error()};
+        if (*started) {
+            continue_with.push_back(ShowVerificationUi(**started));
+            for (const auto& h : config_.selfservice.flows.registration.after.HooksFor(attempt.method.method)) {
+                if (h.name == kHookShowVerificationUi && flow.type == FlowType::kBrowser) redirect_to = (*started)->url;
+            }
+        }
+    }
+
     Completed done;
     done.type = flow.type;
     done.redirect_to = std::move(redirect_to);
-    done.body = {{"identity", identity::ToJson(attempt.identity, config_.PublicBaseUrl())}};
+    done.body = {{"identity", identity::ToJson(created, config_.PublicBaseUrl())}};
     if (SessionHookFor(attempt.method.method)) {
-        auto issued = sessions_.Issue(attempt.identity, attempt.method);
+        auto issued = sessions_.Issue(created, attempt.method);
         if (!issued) return Failed{flow.type, std::move(issued).error()};
         done.body["session"] = session::ToJson(*issued, config_.PublicBaseUrl());
         if (flow.type == FlowType::kApi) {
@@ -165,6 +181,7 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
             done.issue_session = std::move(issued).value();
         }
     }
+    if (!continue_with.empty()) done.body["continue_with"] = std::move(continue_with);
     return done;
 }
 

@@ -15,6 +15,7 @@
 #include "selfservice/flow/flow_engine.hpp"
 #include "selfservice/flow/outcome.hpp"
 #include "selfservice/flow/return_to.hpp"
+#include "selfservice/flow/verification_sender.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "selfservice/registration/registration_strategy.hpp"
 #include "session/session_service.hpp"
@@ -26,6 +27,7 @@ inline constexpr std::string_view kRouteInitBrowser = "/self-service/registratio
 inline constexpr std::string_view kRouteFetch = "/self-service/registration/flows";
 inline constexpr std::string_view kRouteSubmit = "/self-service/registration";
 inline constexpr std::string_view kHookSession = "session";
+inline constexpr std::string_view kHookShowVerificationUi = "show_verification_ui";
 
 // Node order of registration forms: csrf_token, the traits in schema order, then the methods'
 // node ids (RegistrationStrategy::NodeOrder, e.g. password).
@@ -45,6 +47,10 @@ class RegistrationService {
     // flow as message 4000001 (settings-flow.md §5.4).
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
 
+    // Sends the verification message for the new identity's address (§8); not set when
+    // verification is off.
+    void set_verification_sender(VerificationSender* sender) { verification_ = sender; }
+
   private:
     core::Result<RegistrationFlow> NewFlow(FlowType type, const RequestContext& ctx, const std::string& request_url);
     Outcome Finish(const RequestContext& ctx, RegistrationFlow& flow, const nlohmann::json& body,
@@ -62,6 +68,7 @@ class RegistrationService {
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;
     FlowEngine<RegistrationFlow>::ToJson to_json_;
+    VerificationSender* verification_ = nullptr;
 };
 
 }  // namespace bia::selfservice::registration

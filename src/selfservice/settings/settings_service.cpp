@@ -145,6 +145,20 @@ core::Result<SettingsFlow> SettingsService::NewFlow(FlowType type, const Request
     return f;
 }
 
+core::Result<SettingsFlow> SettingsService::CreateAfterRecovery(FlowType type, const RequestContext& ctx,
+                                                                const std::string& request_url,
+                                                                const session::Session& session) {
+    if (!session.identity) return core::Internal("a recovered session without its identity");
+    BIA_TRY_ASSIGN(SettingsFlow f, NewFlow(type, ctx, request_url, *session.identity));
+    const auto privileged_until =
+        session.authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(
+                                       config_.selfservice.flows.settings.privileged_session_max_age);
+    f.ui.ResetMessages();
+    f.ui.AddMessage(text::NewRecoverySuccessful(privileged_until, clock_.Now()));
+    BIA_TRY(engine_.flows().Create(f));
+    return f;
+}
+
 Outcome SettingsService::Init(FlowType type, const RequestContext& ctx, ContinuityRefs& continuity) {
     const bool api = type == FlowType::kApi;
     const std::string return_to(QueryOf(ctx.url).Get("return_to").value_or(""));
@@ -364,7 +378,17 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     flow.updated_at = clock_.Now();
     if (auto s = engine_.flows().Update(flow); !s) return Failed{flow.type, std::move(s).error()};
 
-    // 5. Post-persist hooks: a failure is reported although the change is saved.
+    // 5. Post-persist hooks: the verification sender first (a changed address gets its message),
+    // then the configured ones; a failure is reported although the change is saved.
+    if (verification_) {
+        auto started = verification_->SendForPendingAddress(ctx, flow.type, updated);
+        if (!started) return Failed{flow.type, std::move(started).error()};
+        if (*started) {
+            for (const auto& h : config_.selfservice.flows.settings.after.HooksFor(method)) {
+                if (h.name == kHookShowVerificationUi) continue_with.push_back(ShowVerificationUi(**started));
+            }
+        }
+    }
     if (auto s = run_hooks(SettingsHook::When::kPostPersist); !s) return Failed{flow.type, std::move(s).error()};
 
     Completed done;

@@ -19,6 +19,7 @@
 #include "selfservice/flow/flow_engine.hpp"
 #include "selfservice/flow/outcome.hpp"
 #include "selfservice/flow/return_to.hpp"
+#include "selfservice/flow/verification_sender.hpp"
 #include "selfservice/settings/settings_flow.hpp"
 #include "selfservice/settings/settings_hook.hpp"
 #include "selfservice/settings/settings_strategy.hpp"
@@ -66,6 +67,15 @@ class SettingsService {
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body,
                    const HookRequestFacts& request, ContinuityRefs& continuity);
 
+    // A stored flow for an identity that just recovered its account (surrounding-api.md §10
+    // step 3): its only message is 1060001 (minutes left of the new, privileged `session`), its
+    // request URL `request_url` (carrying the recovery flow's return_to).
+    core::Result<SettingsFlow> CreateAfterRecovery(FlowType type, const RequestContext& ctx,
+                                                   const std::string& request_url, const session::Session& session);
+    // Sends the verification message for a changed address after a successful submission
+    // (§14 step 5); not set when verification is off.
+    void set_verification_sender(VerificationSender* sender) { verification_ = sender; }
+
     // The schema an identity's traits are decoded against (the identity's own schema_id).
     const schema::Schema* SchemaFor(const identity::Identity& identity) const;
 
@@ -101,6 +111,7 @@ class SettingsService {
     const core::Clock& clock_;
     core::Random& random_;
     std::vector<std::string> method_node_order_;  // every strategy's NodeOrder, in strategy order
+    VerificationSender* verification_ = nullptr;
 };
 
 }  // namespace bia::selfservice::settings

@@ -1,0 +1,18 @@
+// The code method in the verification and recovery flows (surrounding-api.md §9–10): a six-digit
+// code sent by email (with a link carrying it, for verification), typed back into the flow. Each
+// flow takes at most selfservice.methods.code.config.max_submissions guesses. Stores no
+// credential; a recovery with it records `code_recovery` (aal1) on the new session.
+#pragma once
+
+#include <memory>
+
+#include "strategy/method_module.hpp"
+
+namespace bia::strategy::code {
+
+inline constexpr std::string_view kMethod = "code";
+inline constexpr std::string_view kSessionMethod = "code_recovery";
+
+std::unique_ptr<MethodModule> MakeCodeModule(const MethodDeps& deps);
+
+}  // namespace bia::strategy::code
