@@ -15,6 +15,7 @@
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/one_time_secret.hpp"
 #include "session/session_repository.hpp"
 
 namespace bia::testing {
@@ -202,6 +203,37 @@ class MemoryErrors final : public selfservice::ErrorRepository {
     }
     core::Status MarkSeen(const core::Uuid&, core::TimePoint) override { return {}; }
     std::map<core::Uuid, selfservice::StoredError> rows;
+};
+
+class MemoryOneTimeSecrets final : public selfservice::OneTimeSecretRepository {
+  public:
+    core::Status Create(const selfservice::OneTimeSecret& s) override {
+        rows.push_back(s);
+        return {};
+    }
+    core::Result<selfservice::OneTimeSecret> FindUnused(selfservice::SecretKind kind, std::string_view digest,
+                                                        const std::optional<core::Uuid>& flow_id) override {
+        for (const auto& s : rows) {
+            if (s.kind == kind && s.digest == digest && !s.used_at && (!flow_id || s.flow_id == *flow_id)) return s;
+        }
+        return core::ResourceNotFound();
+    }
+    core::Result<bool> Use(const core::Uuid& id, core::TimePoint now) override {
+        for (auto& s : rows) {
+            if (s.id == id && !s.used_at) {
+                s.used_at = now;
+                return true;
+            }
+        }
+        return false;
+    }
+    core::Status Retire(selfservice::SecretKind kind, const core::Uuid& flow_id, core::TimePoint now) override {
+        for (auto& s : rows) {
+            if (s.kind == kind && s.flow_id == flow_id && !s.used_at) s.used_at = now;
+        }
+        return {};
+    }
+    std::vector<selfservice::OneTimeSecret> rows;
 };
 
 }  // namespace bia::testing

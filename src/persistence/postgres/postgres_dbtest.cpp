@@ -26,6 +26,7 @@
 #include "persistence/postgres/session_repository_postgres.hpp"
 #include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
+#include "persistence/testing/one_time_secret_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
 
 namespace bia::persistence::postgres {
@@ -41,6 +42,7 @@ namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, OneTimeSecretContract, postgres::PostgresTestBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::postgres {
@@ -112,10 +114,11 @@ TEST(PostgresDatabase, MigrationsReportPendingApplyOnceAndAreIdempotent) {
 TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
     // The SQLite list is the reference: same versions, same order (a later table lands in both).
     const std::vector<std::string> expected = {
-        "20261127000001_identities",         "20261127000002_sessions",
-        "20261127000003_selfservice_errors", "20261127000004_login_flows",
-        "20261127000005_registration_flows", "20261127000006_settings_flows",
-        "20261205100001_cleanup_indexes",    "20261205100002_continuity_sealed_payloads"};
+        "20261127000001_identities",           "20261127000002_sessions",
+        "20261127000003_selfservice_errors",   "20261127000004_login_flows",
+        "20261127000005_registration_flows",   "20261127000006_settings_flows",
+        "20261205100001_cleanup_indexes",      "20261205100002_continuity_sealed_payloads",
+        "20261205210001_verification_recovery"};
     EXPECT_EQ(AllVersions(), expected);
 }
 

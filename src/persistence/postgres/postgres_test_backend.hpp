@@ -12,6 +12,7 @@
 #include "persistence/postgres/expired_records_postgres.hpp"
 #include "persistence/postgres/flow_store_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
+#include "persistence/postgres/one_time_secret_repository_postgres.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
 #include "persistence/testing/backend_stores.hpp"

@@ -9,12 +9,14 @@
 #include "persistence/sqlite/sqlite_test_backend.hpp"
 #include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
+#include "persistence/testing/one_time_secret_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
 
 namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SessionRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, FlowRepositoryContract, sqlite::SqliteTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, OneTimeSecretContract, sqlite::SqliteTestBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::sqlite {

@@ -18,6 +18,7 @@
 #include "persistence/sqlite/expired_records_sqlite.hpp"
 #include "persistence/sqlite/flow_store_sqlite.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
+#include "persistence/sqlite/one_time_secret_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
 #include "persistence/testing/backend_stores.hpp"
 

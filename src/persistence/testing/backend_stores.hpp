@@ -11,6 +11,7 @@
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/one_time_secret.hpp"
 #include "selfservice/login/login_flow.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "selfservice/settings/settings_flow.hpp"
@@ -28,6 +29,7 @@ struct BackendStores {
     std::unique_ptr<Continuity> continuity_repo;
     std::unique_ptr<Errors> errors_repo;
     std::unique_ptr<Expired> expired_repo;
+    std::unique_ptr<selfservice::OneTimeSecretRepository> secrets_repo;
 
     identity::IdentityRepository& identities() { return *identities_repo; }
     session::SessionRepository& sessions() { return *sessions_repo; }
@@ -37,6 +39,7 @@ struct BackendStores {
     selfservice::ContinuityRepository& continuity() { return *continuity_repo; }
     selfservice::ErrorRepository& errors() { return *errors_repo; }
     cleanup::ExpiredRecords& expired() { return *expired_repo; }
+    selfservice::OneTimeSecretRepository& one_time_secrets() { return *secrets_repo; }
 
     template <class Db>
     void OpenStores(Db& db) {
@@ -48,9 +51,11 @@ struct BackendStores {
         continuity_repo = std::make_unique<Continuity>(db);
         errors_repo = std::make_unique<Errors>(db);
         expired_repo = std::make_unique<Expired>(db);
+        secrets_repo = NewOneTimeSecretRepository(db);
     }
     // Before the database goes: repositories hold references to it.
     void CloseStores() {
+        secrets_repo.reset();
         expired_repo.reset();
         errors_repo.reset();
         continuity_repo.reset();

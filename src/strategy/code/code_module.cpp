@@ -4,8 +4,6 @@
 
 namespace bia::strategy::code {
 
-namespace {
-
 ChallengeSpec VerificationSpec(const config::Config& c) {
     return ChallengeSpec{.method = kMethod,
                          .sends_code = true,
@@ -41,8 +39,6 @@ ChallengeSpec RecoverySpec(const config::Config& c) {
                          .code_label = &text::NewInfoNodeLabelRecoveryCode,
                          .submit_label = &text::NewInfoNodeLabelContinue};
 }
-
-}  // namespace
 
 std::unique_ptr<MethodModule> MakeCodeModule(const MethodDeps& deps) {
     static constexpr MethodInfo kInfo{kMethod, "", ""};

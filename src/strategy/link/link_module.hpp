@@ -6,12 +6,17 @@
 
 #include <memory>
 
+#include "strategy/address_challenge.hpp"
 #include "strategy/method_module.hpp"
 
 namespace bia::strategy::link {
 
 inline constexpr std::string_view kMethod = "link";
 inline constexpr std::string_view kSessionMethod = "link_recovery";
+
+// The challenges of the verification and recovery flows (module tests build strategies from them).
+ChallengeSpec VerificationSpec(const config::Config& config);
+ChallengeSpec RecoverySpec(const config::Config& config);
 
 std::unique_ptr<MethodModule> MakeLinkModule(const MethodDeps& deps);
 
