@@ -362,6 +362,11 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
         p.ui_pages = std::make_unique<http::routes::UiPages>(*p.login_routes, *p.registration_routes,
                                                              *p.settings_routes, *p.error_routes, *p.session_routes,
                                                              cfg.PublicBaseUrl(), std::move(catalogs));
+        if (cfg.selfservice.flows.verification.enabled || cfg.selfservice.flows.recovery.enabled) {
+            p.ui_pages->SetAddressFlows(
+                cfg.selfservice.flows.verification.enabled ? p.verification_routes.get() : nullptr,
+                cfg.selfservice.flows.recovery.enabled ? p.recovery_routes.get() : nullptr);
+        }
         p.ui_pages->Register(p.public_router);
     }
 

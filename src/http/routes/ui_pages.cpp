@@ -62,6 +62,8 @@ void UiPages::Register(Router& public_router) {
     public_router.Add("GET", p + "registration", [this](Request& r) { return Registration(r); });
     public_router.Add("GET", p + "settings", [this](Request& r) { return Settings(r); });
     public_router.Add("GET", p + "error", [this](Request& r) { return Error(r); });
+    if (verification_) public_router.Add("GET", p + "verification", [this](Request& r) { return Verification(r); });
+    if (recovery_) public_router.Add("GET", p + "recovery", [this](Request& r) { return Recovery(r); });
     public_router.Add("GET", p + "welcome", [this](Request& r) { return Welcome(r); });
 }
 
@@ -121,12 +123,17 @@ std::string Ui(std::string_view page) { return std::string(kUiPrefix) + std::str
 
 }  // namespace
 
+std::vector<ui::PageLink> UiPages::LoginLinks(const text::Catalog* c) const {
+    std::vector<ui::PageLink> links = {{Ui("registration"), Phrase(c, "link.registration", "Create an account")}};
+    if (recovery_) links.push_back({Ui("recovery"), Phrase(c, "link.recovery", "Forgot your password?")});
+    return links;
+}
+
 Response UiPages::Login(Request& r) {
     const text::Catalog* c = CatalogFor(r);
     return FlowPage(
         r, public_base_url_, "login", Phrase(c, "page.login", "Sign in"),
-        [this](Request& in) { return login_.Fetch(in); },
-        {{Ui("registration"), Phrase(c, "link.registration", "Create an account")}}, c);
+        [this](Request& in) { return login_.Fetch(in); }, LoginLinks(c), c);
 }
 
 Response UiPages::Registration(Request& r) {
@@ -142,6 +149,20 @@ Response UiPages::Settings(Request& r) {
     return FlowPage(
         r, public_base_url_, "settings", Phrase(c, "page.settings", "Account settings"),
         [this](Request& in) { return settings_.Fetch(in); }, {{Ui("welcome"), Phrase(c, "link.home", "Home")}}, c);
+}
+
+Response UiPages::Verification(Request& r) {
+    const text::Catalog* c = CatalogFor(r);
+    return FlowPage(
+        r, public_base_url_, "verification", Phrase(c, "page.verification", "Verify your email address"),
+        [this](Request& in) { return verification_->Fetch(in); }, {{Ui("welcome"), Phrase(c, "link.home", "Home")}}, c);
+}
+
+Response UiPages::Recovery(Request& r) {
+    const text::Catalog* c = CatalogFor(r);
+    return FlowPage(
+        r, public_base_url_, "recovery", Phrase(c, "page.recovery", "Recover your account"),
+        [this](Request& in) { return recovery_->Fetch(in); }, {{Ui("login"), Phrase(c, "link.login", "Sign in")}}, c);
 }
 
 Response UiPages::Error(Request& r) {
