@@ -110,7 +110,8 @@ ChallengeOutcome AddressChallenge::Send(selfservice::FlowBase& flow, std::string
 
 core::Result<std::pair<std::string, std::string>> AddressChallenge::NewSecret(const selfservice::FlowBase& flow,
                                                                               const identity::Identity& who,
-                                                                              std::string_view address) {
+                                                                              std::string_view address,
+                                                                              bool until_flow_expires) {
     const auto now = clock_.Now();
     std::string secret = spec_.sends_code ? random_.Digits(kCodeLength) : random_.AlphaNumeric(kTokenLength);
     BIA_TRY(secrets_.Retire(spec_.secret_kind, flow.id, now));
@@ -148,7 +149,7 @@ core::Status AddressChallenge::SendTo(selfservice::FlowBase& flow, std::string& 
 
 core::Result<std::pair<std::string, std::string>> AddressChallenge::CreateWithoutMessage(
     selfservice::FlowBase& flow, std::string& active, const identity::Identity& who) {
-    BIA_TRY_ASSIGN(auto made, NewSecret(flow, who, ""));
+    BIA_TRY_ASSIGN(auto made, NewSecret(flow, who, "", true));
     if (spec_.sends_code) {
         ShowSent(flow, active, "");
         flow.ui.ResetMessages();

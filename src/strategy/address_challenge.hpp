@@ -91,8 +91,8 @@ class AddressChallenge {
     ChallengeOutcome Check(selfservice::FlowBase& flow, std::string_view secret, bool by_flow);
     // Stores a new secret for the flow (retiring earlier ones) and returns {secret, link}.
     core::Result<std::pair<std::string, std::string>> NewSecret(const selfservice::FlowBase& flow,
-                                                                const identity::Identity& who,
-                                                                std::string_view address);
+                                                                const identity::Identity& who, std::string_view address,
+                                                                bool until_flow_expires = false);
     void ShowSent(selfservice::FlowBase& flow, std::string& active, std::string_view address) const;
     std::string Digest(std::string_view secret) const;
 

@@ -29,11 +29,13 @@ core::Result<selfservice::recovery::AdminRecoveryRequest> DecodeAdminRecovery(co
         out.expires_in = *d;
     }
     if (auto f = body.find("flow_type"); f != body.end() && !f->is_null()) {
-        if (!f->is_string() || f->get<std::string>() != "browser") {
-            return core::BadRequest("flow_type must be \"browser\": recovery links are opened in a browser.");
-        }
+        auto type = f->is_string() ? selfservice::ParseFlowType(f->get<std::string>()) : std::nullopt;
+        if (!type) return core::BadRequest("flow_type must be \"api\" or \"browser\".");
+        out.flow_type = *type;
     }
     if (auto rt = body.find("return_to"); rt != body.end() && rt->is_string()) out.return_to = rt->get<std::string>();
+    // Kratos's clients send it as a query parameter.
+    if (auto rt = r.query.Get("return_to")) out.return_to = std::string(*rt);
     return out;
 }
 
@@ -47,6 +49,8 @@ void AdminRecoveryRoutes::Register(Router& admin) {
 Response AdminRecoveryRoutes::Create(Request& r, std::string_view method) {
     auto req = DecodeAdminRecovery(r);
     if (!req) return Response::Error(req.error(), r.RequestId());
+    // Links are opened in a browser whatever the caller says.
+    if (method == "link") req->flow_type = selfservice::FlowType::kBrowser;
     auto made = recovery_.CreateForAdmin(method, *req);
     if (!made) return Response::Error(made.error(), r.RequestId());
     // Kratos answers 200 for a link and 201 for a code.

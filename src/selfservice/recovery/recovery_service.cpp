@@ -236,9 +236,10 @@ core::Result<json> RecoveryService::CreateForAdmin(std::string_view method, cons
         q.Set("return_to", request.return_to);
     }
     RequestContext ctx;
-    ctx.url = PublicUrl(config_.PublicBaseUrl(), kRouteInitBrowser, q.Encode());
-    BIA_TRY_ASSIGN(RecoveryFlow flow, NewFlow(FlowType::kBrowser, ctx, ctx.url));
-    flow.internal_context[std::string(RecoveryFlow::kSkipCsrfKey)] = true;
+    ctx.url = PublicUrl(config_.PublicBaseUrl(),
+                        request.flow_type == FlowType::kApi ? kRouteInitApi : kRouteInitBrowser, q.Encode());
+    BIA_TRY_ASSIGN(RecoveryFlow flow, NewFlow(request.flow_type, ctx, ctx.url));
+    if (flow.type == FlowType::kBrowser) flow.internal_context[std::string(RecoveryFlow::kSkipCsrfKey)] = true;
     if (request.expires_in) {
         flow.expires_at = clock_.Now() + std::chrono::duration_cast<core::TimePoint::duration>(*request.expires_in);
     }

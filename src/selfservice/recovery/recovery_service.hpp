@@ -37,6 +37,7 @@ struct AdminRecoveryRequest {
     core::Uuid identity_id;
     std::optional<core::Duration> expires_in;  // default: the flow lifespan
     std::string return_to;
+    FlowType flow_type = FlowType::kBrowser;  // code only: an API flow for a native app
 };
 
 class RecoveryService {
