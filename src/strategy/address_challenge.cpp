@@ -123,9 +123,10 @@ core::Result<std::pair<std::string, std::string>> AddressChallenge::NewSecret(co
     s.identity_id = who.id;
     s.address = std::string(address);
     s.created_at = now;
-    // A secret lives as long as the method says, and never past its flow.
-    s.expires_at =
-        std::min(flow.expires_at, now + std::chrono::duration_cast<core::TimePoint::duration>(*spec_.lifespan));
+    // A secret lives as long as the method says, and never past its flow; an admin's lives as
+    // long as the flow the admin asked for.
+    const auto lifespan_end = now + std::chrono::duration_cast<core::TimePoint::duration>(*spec_.lifespan);
+    s.expires_at = until_flow_expires ? flow.expires_at : std::min(flow.expires_at, lifespan_end);
     BIA_TRY(secrets_.Create(s));
     core::Query q;
     q.Set("flow", flow.id.ToString());
