@@ -24,6 +24,7 @@
 #include "persistence/postgres/postgres_test_backend.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
+#include "persistence/testing/courier_repository_contract.hpp"
 #include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
@@ -41,6 +42,7 @@ namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CourierRepositoryContract, postgres::PostgresTestBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::postgres {

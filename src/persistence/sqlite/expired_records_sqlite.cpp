@@ -25,6 +25,11 @@ const char* DeleteSql(cleanup::RecordKind kind) {
         case cleanup::RecordKind::kSelfServiceErrors:
             return "DELETE FROM selfservice_errors WHERE id IN "
                    "(SELECT id FROM selfservice_errors WHERE created_at <= ? ORDER BY created_at LIMIT ?)";
+        case cleanup::RecordKind::kCourierMessages:
+            // Finished messages only (the partial index of migration 20261205200001).
+            return "DELETE FROM courier_messages WHERE id IN "
+                   "(SELECT id FROM courier_messages WHERE status IN ('sent', 'abandoned') AND updated_at <= ? "
+                   "ORDER BY updated_at LIMIT ?)";
     }
     return nullptr;
 }
