@@ -47,8 +47,9 @@ TEST(SqliteCleanup, TheCourierBatchDeleteUsesThePartialIndex) {
     ASSERT_TRUE(lease);
     sqlite3_stmt* st = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2((*lease)->raw(),
-                                 "EXPLAIN QUERY PLAN SELECT id FROM courier_messages WHERE status IN ('sent', "
-                                 "'abandoned') AND updated_at <= 1 ORDER BY updated_at LIMIT 100",
+                                 "EXPLAIN QUERY PLAN SELECT id FROM courier_messages INDEXED BY "
+                                 "courier_messages_finished_idx WHERE status IN ('sent', 'abandoned') AND "
+                                 "updated_at <= 1 ORDER BY updated_at LIMIT 100",
                                  -1, &st, nullptr),
               SQLITE_OK);
     std::string plan;
