@@ -1,7 +1,7 @@
 // Database cleanup (Kratos's `cleanup sql`, and the same work done by `serve` in the background):
 // expired sessions, continuity containers, login/registration/settings flows, old stored
-// self-service errors and old sent or abandoned courier messages are deleted in small batches — each batch its own short transaction, with
-// a pause after it — so that the request path never waits long for the database.
+// self-service errors and old sent or abandoned courier messages are deleted in small batches — each batch its own
+// short transaction, with a pause after it — so that the request path never waits long for the database.
 #pragma once
 
 #include <chrono>

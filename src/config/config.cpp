@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "config/byte_size.hpp"
-#include "config/key_schema.hpp"
 #include "config/courier_config.hpp"
+#include "config/key_schema.hpp"
 #include "config/parsed_values.hpp"
 #include "config/yaml_tree.hpp"
 #include "core/crypto_util.hpp"

@@ -328,7 +328,7 @@ struct CourierConfig {
     std::map<std::string, std::string> templates;
     // Attempts per message before it is abandoned.
     int64_t message_retries = 5;
-    int64_t worker_pull_count = 10;  // messages claimed per dispatch round
+    int64_t worker_pull_count = 10;                             // messages claimed per dispatch round
     core::Duration worker_pull_wait = std::chrono::seconds(1);  // pause between rounds
     // Only "smtp" is built (`http` is refused when the config is loaded).
     std::string delivery_strategy = "smtp";
