@@ -40,6 +40,10 @@ core::Result<CourierWorker> BuildCourierWorker(const config::CourierConfig& conf
             event["error"] = outcome.error().reason;
             spdlog::warn("{}", event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         });
+    w.dispatcher->OnRoundError([](const core::Error& e) {
+        const nlohmann::json event = {{"msg", "courier dispatch failed"}, {"error", e.reason}};
+        spdlog::warn("{}", event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
     return w;
 }
 

@@ -59,6 +59,7 @@ void Dispatcher::Loop() {
             if (stopping_) return;
         }
         auto report = DispatchOnce();
+        if (!report && on_round_error_) on_round_error_(report.error());
         const bool full = report && report->claimed() >= options_.pull_count;
         std::unique_lock lock(mu_);
         if (!full) cv_.wait_for(lock, options_.pull_wait, [&] { return stopping_; });

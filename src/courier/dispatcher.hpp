@@ -53,6 +53,10 @@ class Dispatcher {
     // One round: claims up to pull_count due messages and delivers them one by one.
     core::Result<DispatchReport> DispatchOnce();
 
+    // Called on the dispatching thread when a round fails (the database is unavailable, …); the
+    // watch loop goes on after pull_wait. Set before Start().
+    void OnRoundError(std::function<void(const core::Error&)> fn) { on_round_error_ = std::move(fn); }
+
     // Rounds on a thread of its own, pull_wait apart (none when a round claimed a full batch).
     void Start();
     // Cuts the current wait short, lets the message being sent finish, joins. Idempotent.
@@ -66,6 +70,7 @@ class Dispatcher {
     const core::Clock& clock_;
     DispatcherOptions options_;
     Observer on_attempt_;
+    std::function<void(const core::Error&)> on_round_error_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;

@@ -140,6 +140,42 @@ TEST_F(DispatcherTest, TheObserverSeesEveryAttempt) {
     EXPECT_EQ(failed, 1);
 }
 
+// A queue that cannot be read: the round fails, the loop reports it and keeps going.
+class BrokenMessages final : public MessageRepository {
+  public:
+    core::Status Add(const Message&) override { return core::Unavailable("down"); }
+    core::Result<std::vector<Message>> ClaimDue(core::TimePoint, int64_t, core::Duration) override {
+        ++claims;
+        return core::Unavailable("The database is unavailable, please retry.");
+    }
+    core::Status MarkSent(const core::Uuid&, core::TimePoint) override { return core::Unavailable("down"); }
+    core::Status MarkFailed(const core::Uuid&, core::TimePoint, std::string_view,
+                            std::optional<core::TimePoint>) override {
+        return core::Unavailable("down");
+    }
+    core::Result<Message> Get(const core::Uuid&) override { return core::Unavailable("down"); }
+    core::Result<MessagePage> List(const MessageFilter&) override { return core::Unavailable("down"); }
+    std::atomic<int> claims{0};
+};
+
+TEST_F(DispatcherTest, AFailingRoundIsReportedAndTheLoopGoesOn) {
+    BrokenMessages broken;
+    core::SystemClock real;
+    DispatcherOptions o;
+    o.pull_wait = 5ms;
+    Dispatcher d(broken, sender_, real, o);
+    std::atomic<int> errors{0};
+    d.OnRoundError([&](const core::Error& e) {
+        EXPECT_EQ(e.code, 503);
+        ++errors;
+    });
+    d.Start();
+    for (int i = 0; i < 200 && errors < 3; ++i) std::this_thread::sleep_for(5ms);
+    d.Stop();
+    EXPECT_GE(errors.load(), 3);
+    EXPECT_GE(broken.claims.load(), 3);
+}
+
 TEST_F(DispatcherTest, TheWatchThreadDeliversAndStopsPromptly) {
     core::SystemClock real;
     DispatcherOptions o;
