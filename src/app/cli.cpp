@@ -12,6 +12,7 @@
 
 #include "app/admin_client.hpp"
 #include "app/cleanup_job.hpp"
+#include "app/courier_job.hpp"
 #include "app/storage.hpp"
 #include "app/wiring.hpp"
 #include "cleanup/cleanup.hpp"
@@ -37,8 +38,31 @@ void LogEvent(spdlog::level::level_enum level, const std::string& msg,
     spdlog::log(level, "{}", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-int Serve(const std::vector<std::string>& files, bool dev) {
+void UseJsonLogs() {
     spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","event":%v})", spdlog::pattern_time_type::utc);
+}
+
+void ApplyLogLevel(const std::string& level) {
+    if (level == "debug" || level == "trace")
+        spdlog::set_level(spdlog::level::debug);
+    else if (level == "warning" || level == "warn")
+        spdlog::set_level(spdlog::level::warn);
+    else if (level == "error" || level == "fatal" || level == "panic")
+        spdlog::set_level(spdlog::level::err);
+}
+
+// SIGINT and SIGTERM, blocked before any thread starts so that only sigwait receives them.
+sigset_t BlockStopSignals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+int Serve(const std::vector<std::string>& files, bool dev, bool watch_courier) {
+    UseJsonLogs();
     config::Warnings warnings;
     auto cfg = config::LoadConfig(files, config::FromProcessEnvironment(), dev, &warnings);
     if (!cfg) return Fail(cfg.error().reason);
@@ -49,21 +73,12 @@ int Serve(const std::vector<std::string>& files, bool dev) {
         core::SecureRandom random;
         cfg->secrets.default_secrets = {random.AlphaNumeric(32)};
     }
-    if (cfg->log.level == "debug" || cfg->log.level == "trace")
-        spdlog::set_level(spdlog::level::debug);
-    else if (cfg->log.level == "warning" || cfg->log.level == "warn")
-        spdlog::set_level(spdlog::level::warn);
-    else if (cfg->log.level == "error" || cfg->log.level == "fatal" || cfg->log.level == "panic")
-        spdlog::set_level(spdlog::level::err);
+    ApplyLogLevel(cfg->log.level);
+    sigset_t signals = BlockStopSignals();
 
-    // Block the stop signals before any thread starts so only sigwait below receives them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-    auto wiring = Wiring::Build(std::move(*cfg));
+    WiringOptions options;
+    options.watch_courier = watch_courier;
+    auto wiring = Wiring::Build(std::move(*cfg), options);
     if (!wiring) {
         const auto& e = wiring.error();
         return Fail("bia: " + e.reason + (e.debug.empty() ? "" : " (" + e.debug + ")"));
@@ -77,6 +92,31 @@ int Serve(const std::vector<std::string>& files, bool dev) {
     LogEvent(spdlog::level::info, "shutting down gracefully", {{"signal", sig}});
     (*wiring)->Stop();
     (*wiring)->Wait();
+    return 0;
+}
+
+// `bia courier watch` (Kratos's `kratos courier watch`): only the dispatcher, delivering queued
+// mail until SIGINT or SIGTERM. Pending migrations are refused, as by `bia cleanup sql`.
+int CourierWatch(const std::vector<std::string>& files) {
+    UseJsonLogs();
+    config::Warnings warnings;
+    auto cfg = config::LoadConfig(files, config::FromProcessEnvironment(), true, &warnings);
+    if (!cfg) return Fail(cfg.error().reason);
+    for (const auto& w : warnings) LogEvent(spdlog::level::warn, w);
+    ApplyLogLevel(cfg->log.level);
+    sigset_t signals = BlockStopSignals();
+    auto storage = OpenStorage(cfg->dsn, /*migrate=*/false, nullptr);
+    if (!storage) return Fail("bia courier watch: " + storage.error().reason + " " + storage.error().debug);
+    core::SystemClock clock;
+    auto worker = BuildCourierWorker(cfg->courier, *storage->courier, clock);
+    if (!worker) return Fail("bia courier watch: " + worker.error().reason);
+    worker->dispatcher->Start();
+    LogEvent(spdlog::level::info, "courier watching for queued messages");
+    std::cout << "Bia " << BIA_VERSION << " courier watching for queued messages" << std::endl;
+    int sig = 0;
+    sigwait(&signals, &sig);
+    LogEvent(spdlog::level::info, "courier stopping", {{"signal", sig}});
+    worker->dispatcher->Stop();
     return 0;
 }
 
@@ -202,7 +242,8 @@ int RunCli(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingFile);
     serve->add_flag("--dev", dev, "Development mode: allows plain-http cookies and low hash costs");
-    serve->add_flag("--watch-courier", watch_courier, "Accepted for Kratos compatibility");
+    serve->add_flag("--watch-courier", watch_courier,
+                    "Also deliver queued courier messages (SMTP) on a thread of this process");
 
     auto* migrate = app.add_subcommand("migrate", "Manage the database schema");
     migrate->require_subcommand(1);
@@ -239,6 +280,15 @@ int RunCli(int argc, char** argv) {
     cleanup_sql->add_option("--database.cleanup.sleep.tables", cleanup_flags.sleep_tables,
                             "Pause before the next table, after one that had expired records (default 1m)");
 
+    auto* courier_cmd = app.add_subcommand("courier", "Deliver queued email");
+    courier_cmd->require_subcommand(1);
+    auto* courier_watch = courier_cmd->add_subcommand(
+        "watch", "Deliver queued courier messages over SMTP until SIGINT or SIGTERM (no HTTP APIs)");
+    std::vector<std::string> courier_files;
+    courier_watch->add_option("-c,--config", courier_files, "Configuration file(s) (kratos.yml)")
+        ->required()
+        ->check(CLI::ExistingFile);
+
     auto* version = app.add_subcommand("version", "Print the version");
 
     auto* identities = app.add_subcommand("identities", "Manage identities through a running server's admin API");
@@ -264,7 +314,8 @@ int RunCli(int argc, char** argv) {
         return app.exit(e);
     }
 
-    if (*serve) return Serve(config_files, dev);
+    if (*serve) return Serve(config_files, dev, watch_courier);
+    if (*courier_watch) return CourierWatch(courier_files);
     if (*sql) return Migrate(dsn, from_env, migrate_files, yes);
     if (*cleanup_sql) return CleanupSql(cleanup_flags);
     if (*version) {

@@ -1,6 +1,7 @@
 #include "app/storage.hpp"
 
 #include "persistence/postgres/continuity_repository_postgres.hpp"
+#include "persistence/postgres/courier_repository_postgres.hpp"
 #include "persistence/postgres/database.hpp"
 #include "persistence/postgres/dsn.hpp"
 #include "persistence/postgres/error_repository_postgres.hpp"
@@ -10,6 +11,7 @@
 #include "persistence/postgres/one_time_secret_repository_postgres.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
 #include "persistence/sqlite/continuity_repository_sqlite.hpp"
+#include "persistence/sqlite/courier_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
 #include "persistence/sqlite/expired_records_sqlite.hpp"
@@ -60,6 +62,7 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.one_time_secrets = NewOneTimeSecretRepository(ref);
     s.continuity = std::make_unique<Continuity>(ref);
     s.expired = std::make_unique<Expired>(ref);
+    s.courier = NewCourierRepository(ref);
     s.ping = [&ref] { return ref.Ping(); };
     s.database = std::shared_ptr<Db>(std::move(db));
     return s;

@@ -10,6 +10,7 @@
 
 #include "cleanup/expired_records.hpp"
 #include "core/result.hpp"
+#include "courier/message_repository.hpp"
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/error_store.hpp"
@@ -40,6 +41,8 @@ struct Storage {
     std::unique_ptr<selfservice::ContinuityRepository> continuity;
     // What `bia cleanup sql` and serve's background cleanup delete through.
     std::unique_ptr<cleanup::ExpiredRecords> expired;
+    // The courier's queue of outgoing email.
+    std::unique_ptr<courier::MessageRepository> courier;
 };
 
 // Opens the backend. With `migrate`, pending migrations are applied (their versions are

@@ -1,6 +1,7 @@
 #include "app/wiring.hpp"
 
 #include "app/cleanup_job.hpp"
+#include "app/courier_job.hpp"
 #include "app/settings_web_hook.hpp"
 #include "app/storage.hpp"
 
@@ -11,7 +12,8 @@
 #include <thread>
 
 #include "cleanup/cleanup.hpp"
-#include "courier/mailer.hpp"
+#include "courier/courier.hpp"
+#include "courier/templates.hpp"
 #include "crypto/argon2id_hasher.hpp"
 #include "crypto/bcrypt_hasher.hpp"
 #include "crypto/cookie_sealer.hpp"
@@ -21,6 +23,7 @@
 #include "crypto/password_verifier.hpp"
 #include "http/router.hpp"
 #include "http/routes/admin_identities.hpp"
+#include "http/routes/courier_routes.hpp"
 #include "http/routes/admin_recovery_routes.hpp"
 #include "http/routes/csrf_cookie.hpp"
 #include "http/routes/flow_routes.hpp"
@@ -117,13 +120,17 @@ struct Wiring::Parts {
     core::SystemClock clock;
     core::SecureRandom random;
     Storage storage;
-    // What the verification and recovery methods queue mail through (the courier).
-    courier::Mailer* mailer = nullptr;
     // Destroyed before storage (members go in reverse order): the thread stops before the database.
     std::unique_ptr<cleanup::Cleanup> cleanup;
     std::unique_ptr<cleanup::PeriodicCleanup> periodic_cleanup;
     std::unique_ptr<crypto::CookieSealer> continuity_sealer;
     std::unique_ptr<selfservice::SealedContinuityRepository> continuity;
+    // Outgoing mail: templates (read at start), the Mailer the flows use, and with --watch-courier
+    // the SMTP dispatcher (its thread stops before the database goes).
+    std::unique_ptr<courier::Templates> courier_templates;
+    std::unique_ptr<courier::Courier> courier;
+    CourierWorker courier_worker;
+    std::unique_ptr<http::routes::CourierRoutes> courier_routes;
     std::unique_ptr<schema::SchemaRegistry> schemas;
     std::unique_ptr<crypto::PasswordHasher> hasher;
     std::unique_ptr<crypto::PasswordVerifier> verifier;
@@ -196,6 +203,14 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
                                                                : spdlog::level::debug;
                 spdlog::log(level, "{}", event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
             });
+    }
+
+    // Courier: templates are read and parsed now, so a broken override fails the start.
+    BIA_TRY_ASSIGN(auto templates, courier::Templates::Load(cfg.courier, p.http_client));
+    p.courier_templates = std::make_unique<courier::Templates>(std::move(templates));
+    p.courier = std::make_unique<courier::Courier>(*p.storage.courier, *p.courier_templates, p.clock, p.random);
+    if (options.watch_courier) {
+        BIA_TRY_ASSIGN(p.courier_worker, BuildCourierWorker(cfg.courier, *p.storage.courier, p.clock));
     }
 
     // Identity schemas.
@@ -274,7 +289,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.methods = std::make_unique<strategy::MethodModules>(
         kMethodModules,
         strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher, *p.password_policy,
-                             p.clock, p.random, p.aal_rules, p.storage.one_time_secrets.get(), p.mailer});
+                             p.clock, p.random, p.aal_rules, p.storage.one_time_secrets.get(), p.courier.get()});
     p.methods->AddAalRules(p.aal_rules);
     p.aal_rules.Add(std::string(identity::kCredentialOidc), &ImportedSocialLinkFactors);
     // The admin API knows the credential types of the built methods, and oidc (identities can
@@ -285,6 +300,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.admin_identity_routes =
         std::make_unique<http::routes::AdminIdentityRoutes>(*p.identities, *p.sessions, std::move(admin_options));
     p.admin_identity_routes->Register(p.admin_router);
+    p.courier_routes = std::make_unique<http::routes::CourierRoutes>(*p.storage.courier);
+    p.courier_routes->Register(p.admin_router);
     p.login = std::make_unique<selfservice::login::LoginService>(
         cfg, *p.storage.login_flows, p.methods->LoginStrategies(), *p.sessions, *p.return_to, p.clock, p.random);
     p.registration = std::make_unique<selfservice::registration::RegistrationService>(
@@ -391,13 +408,16 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
 core::Status Wiring::Start() {
     BIA_TRY(parts_->server->Start());
     if (parts_->periodic_cleanup) parts_->periodic_cleanup->Start();
+    if (parts_->courier_worker.dispatcher) parts_->courier_worker.dispatcher->Start();
     return {};
 }
 void Wiring::Stop() {
+    if (parts_->courier_worker.dispatcher) parts_->courier_worker.dispatcher->Stop();
     if (parts_->periodic_cleanup) parts_->periodic_cleanup->Stop();
     parts_->server->Stop();
 }
 void Wiring::Wait() { parts_->server->Wait(); }
+courier::Mailer& Wiring::mailer() { return *parts_->courier; }
 
 std::string Wiring::PublicListenUrl() const {
     const auto& l = parts_->config.serve.public_api;

@@ -12,11 +12,14 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
+#include "courier/mailer.hpp"
 
 namespace bia::app {
 
 struct WiringOptions {
     bool migrate = true;  // apply pending SQL migrations before serving
+    // `serve --watch-courier`: also deliver queued mail, on a dispatcher thread of its own.
+    bool watch_courier = false;
 };
 
 class Wiring {
@@ -30,6 +33,10 @@ class Wiring {
     void Wait();
     std::string PublicListenUrl() const;
     std::string AdminListenUrl() const;
+
+    // The courier (courier::Courier) the verification and recovery flows queue mail through.
+    // Inside Build, the same object is `p.courier`.
+    courier::Mailer& mailer();
 
   private:
     Wiring();

@@ -20,6 +20,8 @@ std::string_view ToString(RecordKind kind) {
             return "settings_flows";
         case RecordKind::kSelfServiceErrors:
             return "selfservice_errors";
+        case RecordKind::kCourierMessages:
+            return "courier_messages";
     }
     return "unknown";
 }
@@ -58,6 +60,7 @@ core::TimePoint Cleanup::CutoffFor(RecordKind kind, core::TimePoint now) const {
     core::Duration back{0};
     if (kind != RecordKind::kContinuityContainers) back = options_.keep_last;
     if (kind == RecordKind::kSelfServiceErrors) back += kSelfServiceErrorRetention;
+    if (kind == RecordKind::kCourierMessages) back += kCourierMessageRetention;
     // Nothing expired before 1970; this also keeps a huge keep_last from going below the epoch.
     const auto since_epoch = now.time_since_epoch();
     if (std::chrono::duration_cast<core::Duration>(since_epoch) <= back) return core::TimePoint{};

@@ -1,7 +1,7 @@
 // Database cleanup (Kratos's `cleanup sql`, and the same work done by `serve` in the background):
-// expired sessions, continuity containers, login/registration/settings flows and old stored
-// self-service errors are deleted in small batches — each batch its own short transaction, with
-// a pause after it — so that the request path never waits long for the database.
+// expired sessions, continuity containers, login/registration/settings flows, old stored
+// self-service errors and old sent or abandoned courier messages are deleted in small batches — each batch its own
+// short transaction, with a pause after it — so that the request path never waits long for the database.
 #pragma once
 
 #include <chrono>
@@ -22,6 +22,9 @@ namespace bia::cleanup {
 // Stored self-service errors carry no expiry: the error UI reads one right after the redirect
 // that names it. They are deleted once they are this old (plus keep_last).
 inline constexpr auto kSelfServiceErrorRetention = std::chrono::hours(1);
+// Sent and abandoned courier messages stay listed by the admin API (GET /admin/courier/messages)
+// this long (plus keep_last) after they reached that state; queued ones are never deleted.
+inline constexpr auto kCourierMessageRetention = std::chrono::hours(1);
 
 // Defaults are Kratos's where Kratos has the setting (database.cleanup.*).
 struct CleanupOptions {

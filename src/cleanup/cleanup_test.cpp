@@ -159,6 +159,20 @@ TEST_F(CleanupTest, StoredErrorsGoOnceTheirRetentionAndKeepLastHavePassed) {
     EXPECT_EQ(records_.Count(RecordKind::kSelfServiceErrors), 1u);
 }
 
+TEST_F(CleanupTest, FinishedCourierMessagesStayListedForTheirRetentionPlusKeepLast) {
+    const auto now = clock_.Now();
+    Cleanup plain(records_, clock_, Options());
+    EXPECT_EQ(plain.CutoffFor(RecordKind::kCourierMessages, now), now - kCourierMessageRetention);
+    auto options = Options();
+    options.keep_last = 1h;
+    Cleanup keeping(records_, clock_, options);
+    EXPECT_EQ(keeping.CutoffFor(RecordKind::kCourierMessages, now), now - kCourierMessageRetention - 1h);
+    records_.Add(RecordKind::kCourierMessages, now - 30min);
+    records_.Add(RecordKind::kCourierMessages, now - 3h);
+    (void)keeping.RunOnce(stop_);
+    EXPECT_EQ(records_.Count(RecordKind::kCourierMessages), 1u);
+}
+
 TEST_F(CleanupTest, TheCutoffIsTakenOnceAtTheStart) {
     records_.Add(RecordKind::kSessions, clock_.Now() - 1s, 150);
     const auto start = clock_.Now();
@@ -168,7 +182,7 @@ TEST_F(CleanupTest, TheCutoffIsTakenOnceAtTheStart) {
     EXPECT_GT(clock_.Now(), start + 5s);
     EXPECT_EQ(records_.Count(RecordKind::kSessions), 0u);
     for (const auto& c : records_.calls) {
-        if (c.kind != RecordKind::kSelfServiceErrors) {
+        if (c.kind != RecordKind::kSelfServiceErrors && c.kind != RecordKind::kCourierMessages) {
             EXPECT_EQ(c.cutoff, start);
         }
     }

@@ -13,7 +13,7 @@
 namespace bia::cleanup {
 
 // What the cleanup deletes, in the order it goes through them (Kratos's order: sessions,
-// continuity containers, then the flows; stored errors last).
+// continuity containers, then the flows; stored errors, then the courier's finished messages).
 enum class RecordKind {
     kSessions,
     kContinuityContainers,
@@ -21,10 +21,12 @@ enum class RecordKind {
     kRegistrationFlows,
     kSettingsFlows,
     kSelfServiceErrors,
+    kCourierMessages,  // sent or abandoned email, by the time it reached that state (updated_at)
 };
 inline constexpr std::array kAllRecordKinds = {
     RecordKind::kSessions,          RecordKind::kContinuityContainers, RecordKind::kLoginFlows,
     RecordKind::kRegistrationFlows, RecordKind::kSettingsFlows,        RecordKind::kSelfServiceErrors,
+    RecordKind::kCourierMessages,
 };
 // "sessions", "continuity_containers", "login_flows", … (logs and reports).
 std::string_view ToString(RecordKind kind);
@@ -33,7 +35,8 @@ class ExpiredRecords {
   public:
     virtual ~ExpiredRecords() = default;
     // Deletes at most `limit` (≥ 1) records of `kind` whose expires_at is at or before `cutoff` —
-    // for stored self-service errors, which carry no expiry, whose created_at is — oldest first,
+    // for stored self-service errors, which carry no expiry, whose created_at is; for courier
+    // messages, those sent or abandoned whose updated_at is (queued and processing ones never go) — oldest first,
     // in one short transaction of its own, and returns how many it deleted (0: none left). Must
     // be cheap whatever the table's size (an index on the column), and safe to run while the
     // request path reads and writes the same tables, also from several processes at once.

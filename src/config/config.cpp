@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "config/byte_size.hpp"
+#include "config/courier_config.hpp"
 #include "config/key_schema.hpp"
 #include "config/parsed_values.hpp"
 #include "config/yaml_tree.hpp"
@@ -65,7 +66,7 @@ class Builder {
         BuildFlows(c.selfservice);
         if (c.selfservice.builtin_ui) UseBuiltinUi(c);
         BIA_TRY(BuildMethods(c));
-        BuildCourier(c);
+        BIA_TRY(BuildCourierConfig(v_, c, warnings_));
         if (const auto* flags = v_.Get<json>("feature_flags")) c.feature_flags = *flags;
         return c;
     }
@@ -405,21 +406,6 @@ class Builder {
         else if (!w.rp_id.empty())
             w.rp_origins = {public_scheme + "://" + w.rp_id};
         return core::Status::Ok();
-    }
-
-    void BuildCourier(Config& c) const {
-        CourierConfig& courier = c.courier;
-        OptStr("courier.smtp.connection_uri", courier.smtp_connection_uri);
-        Str("courier.smtp.from_address", courier.smtp_from_address);
-        Str("courier.smtp.from_name", courier.smtp_from_name);
-        if (const auto* headers = v_.Get<std::map<std::string, std::string>>("courier.smtp.headers"))
-            courier.smtp_headers = *headers;
-        OptStr("courier.template_override_path", courier.template_override_path);
-        const auto& flows = c.selfservice.flows;
-        if (!courier.smtp_connection_uri && (flows.verification.enabled || flows.recovery.enabled))
-            warnings_.push_back(
-                "courier.smtp.connection_uri is not set; verification and recovery messages cannot be "
-                "delivered");
     }
 
     const ParsedValues& v_;

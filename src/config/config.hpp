@@ -320,7 +320,18 @@ struct CourierConfig {
     std::string smtp_from_address = "no-reply@ory.kratos.sh";
     std::string smtp_from_name;
     std::map<std::string, std::string> smtp_headers;
+    std::string smtp_local_name;  // EHLO name; empty: libcurl's default
     std::optional<std::string> template_override_path;
+    // courier.templates.<recovery|recovery_code|verification|verification_code>.<valid|invalid>.
+    // email.<subject|body.plaintext|body.html>, keyed by the path below `courier.templates.`;
+    // each value a file://, base64:// or http(s):// URL (read once, at startup).
+    std::map<std::string, std::string> templates;
+    // Attempts per message before it is abandoned.
+    int64_t message_retries = 5;
+    int64_t worker_pull_count = 10;                             // messages claimed per dispatch round
+    core::Duration worker_pull_wait = std::chrono::seconds(1);  // pause between rounds
+    // Only "smtp" is built (`http` is refused when the config is loaded).
+    std::string delivery_strategy = "smtp";
 };
 
 // Resolved attributes of a cookie Bia sets.

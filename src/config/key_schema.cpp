@@ -173,7 +173,14 @@ std::vector<KeySpec> BuildTable() {
     t.Add("courier.smtp.from_address", Kind::kEmail);
     t.Add("courier.smtp.from_name", Kind::kString);
     t.Add("courier.smtp.headers", Kind::kStringMap);
+    t.Add("courier.smtp.local_name", Kind::kString);
     t.Add("courier.template_override_path", Kind::kString);
+    for (const auto& key : CourierTemplateKeys()) t.Add("courier.templates." + key, Kind::kString);
+    t.Int("courier.message_retries", 1, 1000);
+    t.Int("courier.worker.pull_count", 1, 1000);
+    t.Add("courier.worker.pull_wait", Kind::kDuration);
+    // Kratos's two strategies; Bia builds smtp only, and says so when http is asked for.
+    t.Enum("courier.delivery_strategy", {"smtp", "http"});
 
     t.Add("feature_flags", Kind::kJsonObject);
     return t.Take();
@@ -201,6 +208,18 @@ const Index& TheIndex() {
 }
 
 }  // namespace
+
+const std::vector<std::string>& CourierTemplateKeys() {
+    static const std::vector<std::string> kKeys = [] {
+        std::vector<std::string> keys;
+        for (const char* name : {"recovery", "recovery_code", "verification", "verification_code"})
+            for (const char* state : {"valid", "invalid"})
+                for (const char* part : {"subject", "body.plaintext", "body.html"})
+                    keys.push_back(std::string(name) + "." + state + ".email." + part);
+        return keys;
+    }();
+    return kKeys;
+}
 
 const std::vector<std::string>& SettingsAfterMethods() {
     static const std::vector<std::string> kMethods{"password", "profile", "totp", "lookup_secret", "webauthn", "oidc"};

@@ -62,6 +62,10 @@ inline constexpr std::string_view kMethodOidc = "oidc";
 inline constexpr std::string_view kMethodLink = "link";
 inline constexpr std::string_view kMethodCode = "code";
 
+// The courier template keys below `courier.templates.`: "<template>.<valid|invalid>.email.<part>"
+// for the four templates and three parts (subject, body.plaintext, body.html).
+const std::vector<std::string>& CourierTemplateKeys();
+
 // The methods that may carry `after.<method>` settings in each flow (Kratos G2 schema).
 const std::vector<std::string>& SettingsAfterMethods();
 const std::vector<std::string>& LoginAfterMethods();

@@ -25,6 +25,11 @@ std::string_view DeleteSql(cleanup::RecordKind kind) {
         case cleanup::RecordKind::kSelfServiceErrors:
             return "DELETE FROM selfservice_errors WHERE id IN "
                    "(SELECT id FROM selfservice_errors WHERE created_at <= $1 ORDER BY created_at LIMIT $2)";
+        case cleanup::RecordKind::kCourierMessages:
+            // Finished messages only (the partial index of migration 20261205200001).
+            return "DELETE FROM courier_messages WHERE id IN "
+                   "(SELECT id FROM courier_messages WHERE status IN ('sent', 'abandoned') AND updated_at <= $1 "
+                   "ORDER BY updated_at LIMIT $2)";
     }
     return {};
 }

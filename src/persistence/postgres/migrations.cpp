@@ -167,6 +167,30 @@ CREATE INDEX selfservice_errors_created_at_idx ON selfservice_errors (created_at
         {"20261205100002_continuity_sealed_payloads", R"SQL(
 DELETE FROM continuity_containers;
 )SQL"},
+        // The courier's queue of outgoing email (courier::MessageRepository). Claims look for due
+        // messages by status and time; the admin list goes newest first; the cleanup deletes sent
+        // and abandoned messages oldest first through the partial index.
+        {"20261205200001_courier_messages", R"SQL(
+CREATE TABLE courier_messages (
+  id UUID PRIMARY KEY,
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  html_body TEXT NOT NULL,
+  template_type TEXT NOT NULL,
+  send_count BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  next_attempt_at TIMESTAMPTZ NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX courier_messages_due_idx ON courier_messages (status, next_attempt_at);
+CREATE INDEX courier_messages_created_at_idx ON courier_messages (created_at, id);
+CREATE INDEX courier_messages_recipient_idx ON courier_messages (recipient, created_at);
+CREATE INDEX courier_messages_finished_idx ON courier_messages (updated_at) WHERE status IN ('sent', 'abandoned');
+)SQL"},
         // Verification and recovery (surrounding-api.md §9–10): their flows, and the one-time
         // secrets (codes and link tokens, stored as HMACs) they send.
         {"20261205210001_verification_recovery", R"SQL(

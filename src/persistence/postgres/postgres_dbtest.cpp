@@ -24,6 +24,7 @@
 #include "persistence/postgres/postgres_test_backend.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
 #include "persistence/postgres/session_repository_postgres.hpp"
+#include "persistence/testing/courier_repository_contract.hpp"
 #include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/one_time_secret_contract.hpp"
@@ -42,6 +43,7 @@ namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, IdentityRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CourierRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, OneTimeSecretContract, postgres::PostgresTestBackend);
 }  // namespace bia::persistence::testing
 
@@ -118,7 +120,7 @@ TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
         "20261127000003_selfservice_errors",   "20261127000004_login_flows",
         "20261127000005_registration_flows",   "20261127000006_settings_flows",
         "20261205100001_cleanup_indexes",      "20261205100002_continuity_sealed_payloads",
-        "20261205210001_verification_recovery"};
+        "20261205200001_courier_messages",     "20261205210001_verification_recovery"};
     EXPECT_EQ(AllVersions(), expected);
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "persistence/postgres/continuity_repository_postgres.hpp"
+#include "persistence/postgres/courier_repository_postgres.hpp"
 #include "persistence/postgres/error_repository_postgres.hpp"
 #include "persistence/postgres/expired_records_postgres.hpp"
 #include "persistence/postgres/flow_store_postgres.hpp"

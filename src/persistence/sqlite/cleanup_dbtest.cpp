@@ -40,5 +40,27 @@ TEST(SqliteCleanup, EveryBatchDeleteUsesAnIndex) {
     }
 }
 
+// Finished courier messages are found through the partial index, queued ones never scanned.
+TEST(SqliteCleanup, TheCourierBatchDeleteUsesThePartialIndex) {
+    auto h = SqliteTestBackend::Make();
+    auto lease = h->db->Acquire();
+    ASSERT_TRUE(lease);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2((*lease)->raw(),
+                                 "EXPLAIN QUERY PLAN SELECT id FROM courier_messages INDEXED BY "
+                                 "courier_messages_finished_idx WHERE status IN ('sent', 'abandoned') AND "
+                                 "updated_at <= 1 ORDER BY updated_at LIMIT 100",
+                                 -1, &st, nullptr),
+              SQLITE_OK);
+    std::string plan;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+        plan += "\n";
+    }
+    sqlite3_finalize(st);
+    EXPECT_NE(plan.find("courier_messages_finished_idx"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace bia::persistence::sqlite

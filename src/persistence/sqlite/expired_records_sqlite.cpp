@@ -25,6 +25,12 @@ const char* DeleteSql(cleanup::RecordKind kind) {
         case cleanup::RecordKind::kSelfServiceErrors:
             return "DELETE FROM selfservice_errors WHERE id IN "
                    "(SELECT id FROM selfservice_errors WHERE created_at <= ? ORDER BY created_at LIMIT ?)";
+        case cleanup::RecordKind::kCourierMessages:
+            // Finished messages only, through the partial index of migration 20261205200001 (named:
+            // the planner would otherwise pick the status index and sort).
+            return "DELETE FROM courier_messages WHERE id IN "
+                   "(SELECT id FROM courier_messages INDEXED BY courier_messages_finished_idx "
+                   "WHERE status IN ('sent', 'abandoned') AND updated_at <= ? ORDER BY updated_at LIMIT ?)";
     }
     return nullptr;
 }

@@ -7,6 +7,7 @@
 
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/sqlite_test_backend.hpp"
+#include "persistence/testing/courier_repository_contract.hpp"
 #include "persistence/testing/flow_repository_contract.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/one_time_secret_contract.hpp"
@@ -16,6 +17,7 @@ namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SessionRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, FlowRepositoryContract, sqlite::SqliteTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CourierRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, OneTimeSecretContract, sqlite::SqliteTestBackend);
 }  // namespace bia::persistence::testing
 

@@ -13,6 +13,7 @@
 
 #include "core/random.hpp"
 #include "persistence/sqlite/continuity_repository_sqlite.hpp"
+#include "persistence/sqlite/courier_repository_sqlite.hpp"
 #include "persistence/sqlite/database.hpp"
 #include "persistence/sqlite/error_repository_sqlite.hpp"
 #include "persistence/sqlite/expired_records_sqlite.hpp"

@@ -1,13 +1,14 @@
 // Every repository of one backend on one database, as the contract suites use them: the test
 // handles of persistence/sqlite and persistence/postgres derive from it with their own classes.
 // Flow stores and the session repository come from the backend's NewFlowStore and
-// NewSessionRepository (found by argument-dependent lookup on `Db`).
+// NewSessionRepository, the courier queue from NewCourierRepository (found by argument-dependent lookup on `Db`).
 // Test-only (header-only).
 #pragma once
 
 #include <memory>
 
 #include "cleanup/expired_records.hpp"
+#include "courier/message_repository.hpp"
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/error_store.hpp"
@@ -30,6 +31,7 @@ struct BackendStores {
     std::unique_ptr<Errors> errors_repo;
     std::unique_ptr<Expired> expired_repo;
     std::unique_ptr<selfservice::OneTimeSecretRepository> secrets_repo;
+    std::unique_ptr<courier::MessageRepository> courier_repo;
 
     identity::IdentityRepository& identities() { return *identities_repo; }
     session::SessionRepository& sessions() { return *sessions_repo; }
@@ -40,6 +42,7 @@ struct BackendStores {
     selfservice::ErrorRepository& errors() { return *errors_repo; }
     cleanup::ExpiredRecords& expired() { return *expired_repo; }
     selfservice::OneTimeSecretRepository& one_time_secrets() { return *secrets_repo; }
+    courier::MessageRepository& courier() { return *courier_repo; }
 
     template <class Db>
     void OpenStores(Db& db) {
@@ -52,9 +55,11 @@ struct BackendStores {
         errors_repo = std::make_unique<Errors>(db);
         expired_repo = std::make_unique<Expired>(db);
         secrets_repo = NewOneTimeSecretRepository(db);
+        courier_repo = NewCourierRepository(db);
     }
     // Before the database goes: repositories hold references to it.
     void CloseStores() {
+        courier_repo.reset();
         secrets_repo.reset();
         expired_repo.reset();
         errors_repo.reset();

@@ -1,7 +1,7 @@
 // Contract suites every backend must pass for the cleanup and for continuity payloads at rest.
 // A backend instantiates them with a Backend type providing `static std::unique_ptr<Handle> Make()`
 // where the handle exposes the repositories — identities(), sessions(), login_flows(),
-// registration_flows(), settings_flows(), continuity(), errors(), expired() — plus two raw reads
+// registration_flows(), settings_flows(), continuity(), errors(), expired(), courier() — plus two raw reads
 // that bypass them: `int64_t Count(std::string_view table)` and
 // `std::string RawPayload(const core::Uuid& continuity_id)` (the payload column as stored).
 #pragma once
@@ -15,6 +15,7 @@
 #include "cleanup/cleanup.hpp"
 #include "cleanup/expired_records.hpp"
 #include "core/random.hpp"
+#include "courier/message_repository.hpp"
 #include "crypto/cookie_sealer.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "selfservice/flow/continuity.hpp"
@@ -40,6 +41,8 @@ inline std::string_view TableOf(cleanup::RecordKind kind) {
             return "selfservice_settings_flows";
         case cleanup::RecordKind::kSelfServiceErrors:
             return "selfservice_errors";
+        case cleanup::RecordKind::kCourierMessages:
+            return "courier_messages";
     }
     return "";
 }
@@ -121,6 +124,18 @@ class ExpiredRecordsContract : public ::testing::Test {
                 s = h_->errors().Add(x);
                 break;
             }
+            case cleanup::RecordKind::kCourierMessages: {
+                // Queued before, sent at `t` (what the cleanup goes by).
+                courier::Message x;
+                x.id = id;
+                x.recipient = "cleanup@example.com";
+                x.subject = "s";
+                x.template_type = "verification_valid";
+                x.created_at = x.updated_at = x.next_attempt_at = created;
+                s = h_->courier().Add(x);
+                if (s) s = h_->courier().MarkSent(id, t);
+                break;
+            }
         }
         EXPECT_TRUE(s) << cleanup::ToString(kind) << ": " << s.error().reason << " " << s.error().debug;
         return id;
@@ -141,6 +156,8 @@ class ExpiredRecordsContract : public ::testing::Test {
                 return h_->settings_flows().Get(id).ok();
             case cleanup::RecordKind::kSelfServiceErrors:
                 return h_->errors().Get(id).ok();
+            case cleanup::RecordKind::kCourierMessages:
+                return h_->courier().Get(id).ok();
         }
         return false;
     }
@@ -228,8 +245,9 @@ TYPED_TEST_P(ExpiredRecordsContract, ACleanupPassHonoursKeepLastAndDrainsInBatch
             EXPECT_EQ(e.deleted, 9);
             EXPECT_EQ(e.batches, 4);
             EXPECT_EQ(this->Count(e.kind), 1);
-        } else if (e.kind == cleanup::RecordKind::kSelfServiceErrors) {
-            // Errors are kept for kSelfServiceErrorRetention (1h) + keep_last: stored 3h ago → gone.
+        } else if (e.kind == cleanup::RecordKind::kSelfServiceErrors ||
+                   e.kind == cleanup::RecordKind::kCourierMessages) {
+            // Errors and sent messages are kept for their retention (1h) + keep_last: 3h ago → gone.
             EXPECT_EQ(e.deleted, 7);
             EXPECT_EQ(this->Count(e.kind), 3);
         } else {
@@ -238,7 +256,7 @@ TYPED_TEST_P(ExpiredRecordsContract, ACleanupPassHonoursKeepLastAndDrainsInBatch
             EXPECT_EQ(this->Count(e.kind), 3);
         }
     }
-    EXPECT_EQ(report.TotalDeleted(), 7 * 5 + 9);
+    EXPECT_EQ(report.TotalDeleted(), 7 * 6 + 9);
 }
 
 // What a user submitted is sealed before it reaches the database: the stored row does not hold

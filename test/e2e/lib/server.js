@@ -8,6 +8,7 @@
 //   await bia.restart();                 // same config file, data dir and ports
 //   await bia.close();                   // stop + remove the temp dir
 //   bia.pid, await bia.rssBytes()        // child process id / VmRSS in bytes (Linux)
+//   startBia({ watchCourier: true })     // serve --watch-courier: deliver queued mail (see smtp-sink.js)
 //
 // Environment:
 //   BIA_BIN              path of the server binary (default <repo>/build/bin/bia)
@@ -346,6 +347,7 @@ export class BiaServer {
    * @param {'yaml'|'json'} [opts.configFormat] default 'yaml' (file kratos.yml / kratos.json)
    * @param {string} [opts.schemaPath]    identity schema file (default fixtures/identity.schema.json)
    * @param {string[]|function} [opts.args] argv after the binary (default ['serve','-c',file,'--dev'])
+   * @param {boolean} [opts.watchCourier] add --watch-courier to the default serve argv
    * @param {object} [opts.env]           extra environment variables
    * @param {number} [opts.readyTimeoutMs] default 15000
    */
@@ -427,7 +429,7 @@ export class BiaServer {
     const a = this.opts.args;
     if (typeof a === 'function') return a(this.configPath, this.ctx);
     if (Array.isArray(a)) return a;
-    return ['serve', '-c', this.configPath, '--dev'];
+    return ['serve', '-c', this.configPath, '--dev', ...(this.opts.watchCourier ? ['--watch-courier'] : [])];
   }
 
   /** Spawns the process (without waiting for readiness). */
