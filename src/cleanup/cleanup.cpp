@@ -18,6 +18,12 @@ std::string_view ToString(RecordKind kind) {
             return "registration_flows";
         case RecordKind::kSettingsFlows:
             return "settings_flows";
+        case RecordKind::kVerificationFlows:
+            return "verification_flows";
+        case RecordKind::kRecoveryFlows:
+            return "recovery_flows";
+        case RecordKind::kOneTimeSecrets:
+            return "one_time_secrets";
         case RecordKind::kSelfServiceErrors:
             return "selfservice_errors";
         case RecordKind::kCourierMessages:

@@ -20,12 +20,16 @@ enum class RecordKind {
     kLoginFlows,
     kRegistrationFlows,
     kSettingsFlows,
+    kVerificationFlows,
+    kRecoveryFlows,
+    kOneTimeSecrets,  // verification and recovery codes and link tokens, used or not
     kSelfServiceErrors,
     kCourierMessages,  // sent or abandoned email, by the time it reached that state (updated_at)
 };
 inline constexpr std::array kAllRecordKinds = {
     RecordKind::kSessions,          RecordKind::kContinuityContainers, RecordKind::kLoginFlows,
-    RecordKind::kRegistrationFlows, RecordKind::kSettingsFlows,        RecordKind::kSelfServiceErrors,
+    RecordKind::kRegistrationFlows, RecordKind::kSettingsFlows,        RecordKind::kVerificationFlows,
+    RecordKind::kRecoveryFlows,     RecordKind::kOneTimeSecrets,       RecordKind::kSelfServiceErrors,
     RecordKind::kCourierMessages,
 };
 // "sessions", "continuity_containers", "login_flows", … (logs and reports).

@@ -22,6 +22,16 @@ std::string_view DeleteSql(cleanup::RecordKind kind) {
         case cleanup::RecordKind::kSettingsFlows:
             return "DELETE FROM selfservice_settings_flows WHERE id IN "
                    "(SELECT id FROM selfservice_settings_flows WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
+        case cleanup::RecordKind::kVerificationFlows:
+            return "DELETE FROM selfservice_verification_flows WHERE id IN "
+                   "(SELECT id FROM selfservice_verification_flows WHERE expires_at <= $1 ORDER BY expires_at LIMIT "
+                   "$2)";
+        case cleanup::RecordKind::kRecoveryFlows:
+            return "DELETE FROM selfservice_recovery_flows WHERE id IN "
+                   "(SELECT id FROM selfservice_recovery_flows WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
+        case cleanup::RecordKind::kOneTimeSecrets:
+            return "DELETE FROM selfservice_one_time_secrets WHERE id IN "
+                   "(SELECT id FROM selfservice_one_time_secrets WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)";
         case cleanup::RecordKind::kSelfServiceErrors:
             return "DELETE FROM selfservice_errors WHERE id IN "
                    "(SELECT id FROM selfservice_errors WHERE created_at <= $1 ORDER BY created_at LIMIT $2)";

@@ -14,8 +14,10 @@
 #include "selfservice/flow/error_store.hpp"
 #include "selfservice/flow/one_time_secret.hpp"
 #include "selfservice/login/login_flow.hpp"
+#include "selfservice/recovery/recovery_flow.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "selfservice/settings/settings_flow.hpp"
+#include "selfservice/verification/verification_flow.hpp"
 #include "session/session_repository.hpp"
 
 namespace bia::persistence::testing {
@@ -27,6 +29,8 @@ struct BackendStores {
     std::unique_ptr<selfservice::login::LoginFlowRepository> login_repo;
     std::unique_ptr<selfservice::registration::RegistrationFlowRepository> registration_repo;
     std::unique_ptr<selfservice::settings::SettingsFlowRepository> settings_repo;
+    std::unique_ptr<selfservice::verification::VerificationFlowRepository> verification_repo;
+    std::unique_ptr<selfservice::recovery::RecoveryFlowRepository> recovery_repo;
     std::unique_ptr<Continuity> continuity_repo;
     std::unique_ptr<Errors> errors_repo;
     std::unique_ptr<Expired> expired_repo;
@@ -38,6 +42,8 @@ struct BackendStores {
     selfservice::login::LoginFlowRepository& login_flows() { return *login_repo; }
     selfservice::registration::RegistrationFlowRepository& registration_flows() { return *registration_repo; }
     selfservice::settings::SettingsFlowRepository& settings_flows() { return *settings_repo; }
+    selfservice::verification::VerificationFlowRepository& verification_flows() { return *verification_repo; }
+    selfservice::recovery::RecoveryFlowRepository& recovery_flows() { return *recovery_repo; }
     selfservice::ContinuityRepository& continuity() { return *continuity_repo; }
     selfservice::ErrorRepository& errors() { return *errors_repo; }
     cleanup::ExpiredRecords& expired() { return *expired_repo; }
@@ -51,6 +57,8 @@ struct BackendStores {
         login_repo = FlowsOn<selfservice::login::LoginFlow>(db);
         registration_repo = FlowsOn<selfservice::registration::RegistrationFlow>(db);
         settings_repo = FlowsOn<selfservice::settings::SettingsFlow>(db);
+        verification_repo = FlowsOn<selfservice::verification::VerificationFlow>(db);
+        recovery_repo = FlowsOn<selfservice::recovery::RecoveryFlow>(db);
         continuity_repo = std::make_unique<Continuity>(db);
         errors_repo = std::make_unique<Errors>(db);
         expired_repo = std::make_unique<Expired>(db);
@@ -64,6 +72,8 @@ struct BackendStores {
         expired_repo.reset();
         errors_repo.reset();
         continuity_repo.reset();
+        recovery_repo.reset();
+        verification_repo.reset();
         settings_repo.reset();
         registration_repo.reset();
         login_repo.reset();

@@ -20,9 +20,12 @@
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "selfservice/flow/continuity.hpp"
 #include "selfservice/flow/error_store.hpp"
+#include "selfservice/flow/one_time_secret.hpp"
 #include "selfservice/login/login_flow.hpp"
+#include "selfservice/recovery/recovery_flow.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "selfservice/settings/settings_flow.hpp"
+#include "selfservice/verification/verification_flow.hpp"
 #include "session/session_repository.hpp"
 
 namespace bia::persistence::testing {
@@ -39,6 +42,12 @@ inline std::string_view TableOf(cleanup::RecordKind kind) {
             return "selfservice_registration_flows";
         case cleanup::RecordKind::kSettingsFlows:
             return "selfservice_settings_flows";
+        case cleanup::RecordKind::kVerificationFlows:
+            return "selfservice_verification_flows";
+        case cleanup::RecordKind::kRecoveryFlows:
+            return "selfservice_recovery_flows";
+        case cleanup::RecordKind::kOneTimeSecrets:
+            return "selfservice_one_time_secrets";
         case cleanup::RecordKind::kSelfServiceErrors:
             return "selfservice_errors";
         case cleanup::RecordKind::kCourierMessages:
@@ -116,6 +125,36 @@ class ExpiredRecordsContract : public ::testing::Test {
                 s = h_->settings_flows().Create(x);
                 break;
             }
+            case cleanup::RecordKind::kVerificationFlows: {
+                selfservice::verification::VerificationFlow x;
+                x.id = id;
+                x.issued_at = x.created_at = x.updated_at = created;
+                x.expires_at = t;
+                x.request_url = "http://p/self-service/verification/browser";
+                s = h_->verification_flows().Create(x);
+                break;
+            }
+            case cleanup::RecordKind::kRecoveryFlows: {
+                selfservice::recovery::RecoveryFlow x;
+                x.id = id;
+                x.issued_at = x.created_at = x.updated_at = created;
+                x.expires_at = t;
+                x.request_url = "http://p/self-service/recovery/browser";
+                s = h_->recovery_flows().Create(x);
+                break;
+            }
+            case cleanup::RecordKind::kOneTimeSecrets: {
+                selfservice::OneTimeSecret x;
+                x.id = id;
+                x.digest = id.ToString();
+                x.flow_id = id;
+                x.identity_id = owner_.id;
+                x.address = "cleanup@example.com";
+                x.created_at = created;
+                x.expires_at = t;
+                s = h_->one_time_secrets().Create(x);
+                break;
+            }
             case cleanup::RecordKind::kSelfServiceErrors: {
                 selfservice::StoredError x;
                 x.id = id;
@@ -154,6 +193,14 @@ class ExpiredRecordsContract : public ::testing::Test {
                 return h_->registration_flows().Get(id).ok();
             case cleanup::RecordKind::kSettingsFlows:
                 return h_->settings_flows().Get(id).ok();
+            case cleanup::RecordKind::kVerificationFlows:
+                return h_->verification_flows().Get(id).ok();
+            case cleanup::RecordKind::kRecoveryFlows:
+                return h_->recovery_flows().Get(id).ok();
+            case cleanup::RecordKind::kOneTimeSecrets:
+                return h_->one_time_secrets()
+                    .FindUnused(selfservice::SecretKind::kVerificationCode, id.ToString(), std::nullopt)
+                    .ok();
             case cleanup::RecordKind::kSelfServiceErrors:
                 return h_->errors().Get(id).ok();
             case cleanup::RecordKind::kCourierMessages:
@@ -256,7 +303,7 @@ TYPED_TEST_P(ExpiredRecordsContract, ACleanupPassHonoursKeepLastAndDrainsInBatch
             EXPECT_EQ(this->Count(e.kind), 3);
         }
     }
-    EXPECT_EQ(report.TotalDeleted(), 7 * 6 + 9);
+    EXPECT_EQ(report.TotalDeleted(), 7 * static_cast<int64_t>(cleanup::kAllRecordKinds.size() - 1) + 9);
 }
 
 // What a user submitted is sealed before it reaches the database: the stored row does not hold
