@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import puppeteer from 'puppeteer-core';
 
+import { startSmtpSink } from './lib/smtp-sink.js';
 import { E2E_DIR, REPO_ROOT, startBia, uniqueEmail } from './lib/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
@@ -23,12 +24,16 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
   let chrome;
   let page;
   let pub;
+  let sink;
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
     mkdirSync(ARTIFACTS, { recursive: true });
+    sink = await startSmtpSink();
     bia = await startBia({
+      watchCourier: true,
       config: {
+        courier: { smtp: { connection_uri: sink.url } },
         selfservice: {
           builtin_ui: { enabled: true, catalogs: [`file://${path.join(REPO_ROOT, 'config', 'ui', 'de.json')}`] },
           // Let the switch choose every UI and return URL.
@@ -38,6 +43,8 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
             registration: { ui_url: undefined },
             settings: { ui_url: undefined },
             error: { ui_url: undefined },
+            verification: { enabled: true, ui_url: undefined },
+            recovery: { enabled: true, ui_url: undefined },
             logout: undefined,
           },
         },
@@ -64,6 +71,7 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
   after(async () => {
     await chrome?.close();
     await bia?.close();
+    await sink?.close();
   });
 
   let shot = 0;
@@ -137,5 +145,58 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     assert.equal(await page.$eval('html', (e) => e.lang), 'de');
     assert.match(await text(), /Sicherheitsschlüssel „My key“ entfernen/);
     await snap('settings-de');
+  });
+
+  it('verifies the address from the mail, then recovers a forgotten password with a mailed code', async () => {
+    const context = await chrome.createBrowserContext();
+    const p = await context.newPage();
+    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
+    const textP = () => p.$eval('main', (e) => e.innerText);
+    const email = uniqueEmail('forgot');
+
+    await p.goto(`${pub}/ui/registration`, { waitUntil: 'load' });
+    await p.type(`${form('password')} input[name="traits.email"]`, email);
+    await p.type(`${form('password')} input[name="password"]`, PASSWORD);
+    await goP(`${form('password')} button[name="method"][value="password"]`);
+    assert.equal(p.url(), `${pub}/ui/welcome`);
+
+    // The verification mail's link, opened in the browser.
+    const verification = await sink.waitForMail(email, { timeoutMs: 15_000 });
+    const link = /(https?:\/\/[^\s"<]+\/self-service\/verification\?[^\s"<]+)/.exec(verification.text)[1];
+    await p.goto(link, { waitUntil: 'load' });
+    assert.ok(p.url().startsWith(`${pub}/ui/welcome?flow=`), p.url());
+    const { data: who } = await bia.identityApi.listIdentities({ credentialsIdentifier: email });
+    assert.equal(who[0].verifiable_addresses[0].verified, true);
+
+    // Signed out, the password forgotten: the sign-in page leads to recovery.
+    await goP('nav a:last-child');
+    await p.goto(`${pub}/ui/login`, { waitUntil: 'load' });
+    await goP('a[href="/ui/recovery"]');
+    assert.ok(p.url().startsWith(`${pub}/ui/recovery?flow=`), p.url());
+    await snap('recovery');
+    await p.type(`${form('code')} input[name="email"]`, email);
+    await goP(`${form('code')} button[name="method"][value="code"]`);
+    assert.match(await textP(), /An email containing a recovery code has been sent/);
+    const mail = await sink.waitForMail(email, { timeoutMs: 15_000, skip: [verification] });
+    const code = /\b(\d{6})\b/.exec(mail.text)[1];
+    await p.type(`${form('code')} input[name="code"]`, code);
+    await goP(`${form('code')} button[name="method"][value="code"]`);
+    assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
+    assert.match(await textP(), /You successfully recovered your account/);
+    await p.screenshot({ path: path.join(ARTIFACTS, 'builtin-ui-recovered-settings.png'), fullPage: true });
+    await p.type(`${form('password')} input[name="password"]`, NEW_PASSWORD);
+    await goP(`${form('password')} button[name="method"][value="password"]`);
+    assert.match(await textP(), /Your changes have been saved!/);
+
+    // The new password signs in.
+    await p.goto(`${pub}/ui/welcome`, { waitUntil: 'load' });
+    await goP('nav a:last-child');
+    await p.goto(`${pub}/ui/login`, { waitUntil: 'load' });
+    await p.type('input[name="identifier"]', email);
+    await p.type('input[name="password"]', NEW_PASSWORD);
+    await goP('button[name="method"][value="password"]');
+    assert.equal(p.url(), `${pub}/ui/welcome`);
+    assert.match(await textP(), new RegExp(`You are signed in as ${email}`));
+    await context.close();
   });
 });

@@ -105,6 +105,8 @@ describe('verification and recovery by code, over SMTP', { timeout: 120_000 }, (
     assert.equal(data.state, 'sent_email');
     assert.equal(data.ui.messages[0].id, 1080003);
     assert.deepEqual(await courierMessages(bia, nobody), []);
+    const { data: listed } = await bia.identityApi.listIdentities({ credentialsIdentifier: nobody });
+    assert.deepEqual(listed, []);
   });
 
   it('recovery by code signs a native app in and opens a privileged settings flow', async () => {

@@ -150,12 +150,29 @@ void AdminIdentityRoutes::Register(Router& admin) {
 Response AdminIdentityRoutes::List(Request& r) {
     auto page = ParsePage(r);
     if (!page) return Response::Error(page.error(), r.RequestId());
+    identity::JsonOptions opts;
+    opts.view = identity::JsonView::kAdmin;
+    // ?credentials_identifier=: the identity (at most one) holding that identifier in any of the
+    // credential types, normalised as a login would (Kratos's exact-match filter).
+    if (auto wanted = r.query.Get("credentials_identifier"); wanted && !wanted->empty()) {
+        if (wanted->size() > 1024) {
+            return Response::Error(core::BadRequest("credentials_identifier is too long."), r.RequestId());
+        }
+        json out = json::array();
+        for (const auto& type : options_.credential_types) {
+            auto found = identities_.FindByCredentialIdentifier(type, *wanted);
+            if (found) {
+                out.push_back(identity::ToJson(*found, options_.public_base_url, opts));
+                break;
+            }
+            if (found.error().code != 404) return Response::Error(found.error(), r.RequestId());
+        }
+        return Response::Json(200, out);
+    }
     auto total = identities_.repository().Count();
     if (!total) return Response::Error(total.error(), r.RequestId());
     auto list = identities_.repository().List(page->offset(), page->per_page);
     if (!list) return Response::Error(list.error(), r.RequestId());
-    identity::JsonOptions opts;
-    opts.view = identity::JsonView::kAdmin;
     json out = json::array();
     for (const auto& i : *list) out.push_back(identity::ToJson(i, options_.public_base_url, opts));
     auto resp = Response::Json(200, out);
