@@ -3,7 +3,7 @@
 
 run: release
 	@mkdir -p data
-	./build-release/bin/bia serve -c config/kratos.yml
+	./build-release/bin/bia serve -c config/kratos.yml --watch-courier
 
 release:
 	@scripts/install-deps.sh
