@@ -20,6 +20,8 @@ std::string_view TemplateName(Template t) {
             return "recovery_code_valid";
         case Template::kRecoveryCodeInvalid:
             return "recovery_code_invalid";
+        case Template::kChangeNotice:
+            return "change_notice";
     }
     return "";
 }

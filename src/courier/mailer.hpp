@@ -22,6 +22,9 @@ enum class Template {
     kRecoveryInvalid,          //
     kRecoveryCodeValid,        // code to recover an account
     kRecoveryCodeInvalid,      //
+    // Bia's own (no Kratos counterpart): to the previous address after an address or password
+    // change, with a single-use link that undoes it.
+    kChangeNotice,
 };
 
 // "verification_valid", "verification_code_invalid", "recovery_code_valid", …
@@ -29,7 +32,8 @@ std::string_view TemplateName(Template t);
 
 // Queues one email. `model` holds the template's fields by Kratos's names:
 //   To (the recipient), RequestURL (the flow's request URL), Identity (identity JSON, valid
-//   templates only), VerificationURL, VerificationCode, RecoveryURL, RecoveryCode.
+//   templates only), VerificationURL, VerificationCode, RecoveryURL, RecoveryCode; the change
+//   notice has Change ("address" or "password"), NewAddress (address changes) and UndoURL.
 // Returns once the message is stored; an error only when it could not be stored.
 class Mailer {
   public:

@@ -13,7 +13,7 @@ namespace {
 constexpr std::array kAllTemplates = {
     Template::kVerificationValid,       Template::kVerificationInvalid, Template::kVerificationCodeValid,
     Template::kVerificationCodeInvalid, Template::kRecoveryValid,       Template::kRecoveryInvalid,
-    Template::kRecoveryCodeValid,       Template::kRecoveryCodeInvalid,
+    Template::kRecoveryCodeValid,       Template::kRecoveryCodeInvalid, Template::kChangeNotice,
 };
 
 struct BuiltinText {
@@ -77,6 +77,20 @@ BuiltinText BuiltinFor(Template t) {
                     "<p>Hello,</p>\n<p>to get back into the account of {{ .To }}, enter this code:</p>\n"
                     "<p><strong>{{ .RecoveryCode }}</strong></p>\n<p>If you did not ask for this, ignore this "
                     "message: your account stays as it is.</p>\n"};
+        case Template::kChangeNotice:
+            return {"{{ if .NewAddress }}Your sign-in address was changed{{ else }}Your password was changed{{ end }}",
+                    "Hello,\n\n"
+                    "{{- if .NewAddress }}the address {{ .To }} was just replaced by {{ .NewAddress }} on your "
+                    "account.{{ else }}the password of the account of {{ .To }} was just changed.{{ end }}\n\n"
+                    "If you did this, there is nothing to do.\n\nIf you did not, open this link. It undoes the "
+                    "change and signs every device out of the account:\n\n{{ .UndoURL }}\n\n"
+                    "The link works once and for 7 days.\n",
+                    "<p>Hello,</p>\n<p>"
+                    "{{- if .NewAddress }}the address {{ .To }} was just replaced by {{ .NewAddress }} on your "
+                    "account.{{ else }}the password of the account of {{ .To }} was just changed.{{ end }}</p>\n"
+                    "<p>If you did this, there is nothing to do.</p>\n<p>If you did not, open "
+                    "<a href=\"{{ .UndoURL }}\">this link</a>. It undoes the change and signs every device out of "
+                    "the account. The link works once and for 7 days.</p>\n"};
     }
     return {"", "", ""};
 }
@@ -137,13 +151,15 @@ std::string_view TemplateDir(Template t) {
         case Template::kRecoveryCodeValid:
         case Template::kRecoveryCodeInvalid:
             return "recovery_code";
+        case Template::kChangeNotice:
+            return "change_notice";
     }
     return "";
 }
 
 bool IsValidVariant(Template t) {
     return t == Template::kVerificationValid || t == Template::kVerificationCodeValid ||
-           t == Template::kRecoveryValid || t == Template::kRecoveryCodeValid;
+           t == Template::kRecoveryValid || t == Template::kRecoveryCodeValid || t == Template::kChangeNotice;
 }
 
 Templates Templates::Builtin() {

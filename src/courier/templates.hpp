@@ -45,7 +45,7 @@ class Templates {
     struct Email {
         GoTemplate subject, text, html;
     };
-    std::array<Email, 8> emails_;
+    std::array<Email, 9> emails_;
 };
 
 // "verification", "recovery_code", … (the config's and the override folder's name) and whether

@@ -36,7 +36,7 @@ Attempt ToAttempt(ChallengeOutcome o, Success&& success) {
 
 class ChallengeVerification final : public selfservice::verification::VerificationStrategy {
   public:
-    explicit ChallengeVerification(AddressChallenge challenge) : challenge_(std::move(challenge)) {}
+    explicit ChallengeVerification(AddressChallenge challenge) : challenge_(challenge) {}
     std::string_view Id() const override { return challenge_.method(); }
     std::vector<std::string> NodeOrder() const override { return challenge_.NodeOrder(); }
     core::Status Populate(const selfservice::RequestContext&, selfservice::verification::VerificationFlow& f) override {
@@ -64,7 +64,7 @@ class ChallengeRecovery final : public selfservice::recovery::RecoveryStrategy {
   public:
     // `session_method`: what the recovered session records ("code_recovery", "link_recovery").
     ChallengeRecovery(AddressChallenge challenge, std::string_view session_method, const core::Clock& clock)
-        : challenge_(std::move(challenge)), session_method_(session_method), clock_(clock) {}
+        : challenge_(challenge), session_method_(session_method), clock_(clock) {}
     std::string_view Id() const override { return challenge_.method(); }
     std::vector<std::string> NodeOrder() const override { return challenge_.NodeOrder(); }
     core::Status Populate(const selfservice::RequestContext&, selfservice::recovery::RecoveryFlow& f) override {

@@ -233,7 +233,8 @@ CREATE TABLE selfservice_one_time_secrets (
   address TEXT NOT NULL,
   expires_at TIMESTAMPTZ NOT NULL,
   created_at TIMESTAMPTZ NOT NULL,
-  used_at TIMESTAMPTZ
+  used_at TIMESTAMPTZ,
+  payload JSONB NOT NULL
 );
 CREATE INDEX selfservice_one_time_secrets_digest_idx ON selfservice_one_time_secrets (kind, digest);
 CREATE INDEX selfservice_one_time_secrets_flow_idx ON selfservice_one_time_secrets (flow_id);

@@ -15,10 +15,10 @@ class OneTimeSecretRepositoryPostgres final : public selfservice::OneTimeSecretR
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         Params p;
         p.Add(s.id).Add(selfservice::ToString(s.kind)).Add(s.digest).Add(s.flow_id).Add(s.identity_id);
-        p.Add(s.address).Add(s.expires_at).Add(s.created_at).Add(s.used_at);
+        p.Add(s.address).Add(s.expires_at).Add(s.created_at).Add(s.used_at).AddJson(s.payload);
         BIA_TRY(
             lease->Query("INSERT INTO selfservice_one_time_secrets (id, kind, digest, flow_id, identity_id, "
-                         "address, expires_at, created_at, used_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                         "address, expires_at, created_at, used_at, payload) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
                          p));
         return {};
     }
@@ -47,6 +47,8 @@ class OneTimeSecretRepositoryPostgres final : public selfservice::OneTimeSecretR
             s.address = r.Text(0, 3);
             s.expires_at = r.Time(0, 4);
             s.created_at = r.Time(0, 5);
+            s.payload = r.Json(0, 6);
+            if (!s.payload.is_object()) s.payload = nlohmann::json::object();
             return s;
         });
     }

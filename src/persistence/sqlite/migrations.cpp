@@ -227,7 +227,8 @@ CREATE TABLE selfservice_one_time_secrets (
   address TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
-  used_at INTEGER
+  used_at INTEGER,
+  payload TEXT NOT NULL
 );
 CREATE INDEX selfservice_one_time_secrets_digest_idx ON selfservice_one_time_secrets (kind, digest);
 CREATE INDEX selfservice_one_time_secrets_flow_idx ON selfservice_one_time_secrets (flow_id);

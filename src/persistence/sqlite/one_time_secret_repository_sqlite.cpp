@@ -14,10 +14,12 @@ class OneTimeSecretRepositorySqlite final : public selfservice::OneTimeSecretRep
     core::Status Create(const OneTimeSecret& s) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         BIA_TRY_ASSIGN(auto st, lease->Prepare("INSERT INTO selfservice_one_time_secrets (id, kind, digest, flow_id, "
-                                               "identity_id, address, expires_at, created_at, used_at) "
-                                               "VALUES (?,?,?,?,?,?,?,?,?)"));
+                                               "identity_id, address, expires_at, created_at, used_at, payload) "
+                                               "VALUES (?,?,?,?,?,?,?,?,?,?)"));
         st.Bind(1, s.id).Bind(2, selfservice::ToString(s.kind)).Bind(3, s.digest).Bind(4, s.flow_id);
         st.Bind(5, s.identity_id).Bind(6, s.address).Bind(7, s.expires_at).Bind(8, s.created_at).BindOpt(9, s.used_at);
+        const std::string payload = s.payload.dump();
+        st.Bind(10, payload);
         return st.Run();
     }
 
@@ -25,10 +27,10 @@ class OneTimeSecretRepositorySqlite final : public selfservice::OneTimeSecretRep
                                            const std::optional<core::Uuid>& flow_id) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         BIA_TRY_ASSIGN(auto st, lease->Prepare(flow_id ? "SELECT id, flow_id, identity_id, address, expires_at, "
-                                                         "created_at FROM selfservice_one_time_secrets WHERE kind = ? "
+                                                         "created_at, payload FROM selfservice_one_time_secrets WHERE kind = ? "
                                                          "AND digest = ? AND used_at IS NULL AND flow_id = ?"
                                                        : "SELECT id, flow_id, identity_id, address, expires_at, "
-                                                         "created_at FROM selfservice_one_time_secrets WHERE kind = ? "
+                                                         "created_at, payload FROM selfservice_one_time_secrets WHERE kind = ? "
                                                          "AND digest = ? AND used_at IS NULL"));
         st.Bind(1, selfservice::ToString(kind)).Bind(2, digest);
         if (flow_id) st.Bind(3, *flow_id);
@@ -43,6 +45,8 @@ class OneTimeSecretRepositorySqlite final : public selfservice::OneTimeSecretRep
         s.address = st.Text(3);
         s.expires_at = st.Time(4);
         s.created_at = st.Time(5);
+        s.payload = nlohmann::json::parse(st.TextView(6), nullptr, false);
+        if (!s.payload.is_object()) s.payload = nlohmann::json::object();
         return s;
     }
 

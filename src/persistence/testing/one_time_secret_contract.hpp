@@ -44,6 +44,7 @@ TYPED_TEST_P(OneTimeSecretContract, FindsUnusedSecretsByKindDigestAndFlow) {
     ASSERT_TRUE(this->identities().Create(who));
     const auto flow = core::Uuid::V4(this->random_);
     auto s = this->Secret(who, flow, "d1");
+    s.payload = {{"traits", {{"email", "before@example.com"}}}};
     ASSERT_TRUE(this->repo().Create(s));
     auto got = this->repo().FindUnused(selfservice::SecretKind::kRecoveryCode, "d1", flow);
     ASSERT_TRUE(got) << got.error().reason;
@@ -52,6 +53,7 @@ TYPED_TEST_P(OneTimeSecretContract, FindsUnusedSecretsByKindDigestAndFlow) {
     EXPECT_EQ(got->flow_id, flow);
     EXPECT_EQ(got->address, "alice@example.com");
     EXPECT_EQ(got->expires_at, s.expires_at);
+    EXPECT_EQ(got->payload, s.payload);
     EXPECT_TRUE(this->repo().FindUnused(selfservice::SecretKind::kRecoveryCode, "d1", std::nullopt));
     EXPECT_EQ(this->repo()
                   .FindUnused(selfservice::SecretKind::kRecoveryCode, "d1", core::Uuid::V4(this->random_))

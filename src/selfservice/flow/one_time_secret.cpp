@@ -15,6 +15,8 @@ std::string_view ToString(SecretKind kind) {
             return "recovery_code";
         case SecretKind::kRecoveryLink:
             return "recovery_link";
+        case SecretKind::kUndoChange:
+            return "undo_change";
     }
     return "";
 }

@@ -4,6 +4,7 @@
 // once (Use is a conditional write) and dies with its lifespan (the cleanup deletes it after).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +15,9 @@
 
 namespace bia::selfservice {
 
-enum class SecretKind { kVerificationCode, kVerificationLink, kRecoveryCode, kRecoveryLink };
-// "verification_code", "verification_link", "recovery_code", "recovery_link" (the stored kind).
+enum class SecretKind { kVerificationCode, kVerificationLink, kRecoveryCode, kRecoveryLink, kUndoChange };
+// "verification_code", "verification_link", "recovery_code", "recovery_link", "undo_change"
+// (the stored kind).
 std::string_view ToString(SecretKind kind);
 
 struct OneTimeSecret {
@@ -28,6 +30,8 @@ struct OneTimeSecret {
     core::TimePoint expires_at{};
     core::TimePoint created_at{};
     std::optional<core::TimePoint> used_at;
+    // What the secret's use needs (an undo link: the change to undo); an object.
+    nlohmann::json payload = nlohmann::json::object();
     bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
 };
 
