@@ -23,8 +23,8 @@
 #include "crypto/password_verifier.hpp"
 #include "http/router.hpp"
 #include "http/routes/admin_identities.hpp"
-#include "http/routes/courier_routes.hpp"
 #include "http/routes/admin_recovery_routes.hpp"
+#include "http/routes/courier_routes.hpp"
 #include "http/routes/csrf_cookie.hpp"
 #include "http/routes/flow_routes.hpp"
 #include "http/routes/self_service_error_routes.hpp"
@@ -35,6 +35,7 @@
 #include "http/routes/static_file_routes.hpp"
 #include "http/routes/system_routes.hpp"
 #include "http/routes/ui_pages.hpp"
+#include "http/routes/undo_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
 #include "net/http_client.hpp"
@@ -46,6 +47,7 @@
 #include "selfservice/registration/registration_service.hpp"
 #include "selfservice/settings/settings_hook.hpp"
 #include "selfservice/settings/settings_service.hpp"
+#include "selfservice/undo/undo_service.hpp"
 #include "selfservice/verification/verification_service.hpp"
 #include "session/session_service.hpp"
 #include "strategy/code/code_module.hpp"
@@ -167,6 +169,8 @@ struct Wiring::Parts {
     std::unique_ptr<selfservice::recovery::RecoveryService> recovery;
     std::unique_ptr<http::routes::RecoveryRoutes> recovery_routes;
     std::unique_ptr<http::routes::AdminRecoveryRoutes> admin_recovery_routes;
+    std::unique_ptr<selfservice::undo::UndoService> undo;
+    std::unique_ptr<http::routes::UndoRoutes> undo_routes;
     std::unique_ptr<http::routes::StaticFileRoutes> static_files;
     std::unique_ptr<http::routes::UiPages> ui_pages;
     http::Router public_router;
@@ -366,6 +370,15 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.recovery_routes->Register(p.public_router);
     p.admin_recovery_routes = std::make_unique<http::routes::AdminRecoveryRoutes>(*p.recovery);
     p.admin_recovery_routes->Register(p.admin_router);
+    // The notice to a previous address, with its undo link (a Bia key).
+    if (cfg.selfservice.flows.settings.notify_previous_address) {
+        p.undo = std::make_unique<selfservice::undo::UndoService>(
+            cfg, *p.identities, session_repo, *p.storage.one_time_secrets, *p.courier, p.clock, p.random);
+        p.settings->set_change_notice(p.undo.get());
+        p.undo_routes = std::make_unique<http::routes::UndoRoutes>(*p.undo, cfg.PublicBaseUrl(),
+                                                                   cfg.selfservice.flows.login.ui_url);
+        p.undo_routes->Register(p.public_router);
+    }
     // The files method modules serve (webauthn's script).
     std::vector<http::routes::StaticFile> files;
     for (const strategy::MethodAsset& a : p.methods->Assets()) {

@@ -292,6 +292,7 @@ class Builder {
         Str(f + "settings.ui_url", flows.settings.ui_url);
         Dur(f + "settings.lifespan", flows.settings.lifespan);
         Dur(f + "settings.privileged_session_max_age", flows.settings.privileged_session_max_age);
+        Bool(f + "settings.notify_previous_address", flows.settings.notify_previous_address);
         if (const auto* aal = v_.Get<std::string>(f + "settings.required_aal"))
             flows.settings.required_aal = ParseAal(*aal);
         Hooks(f + "settings.before.hooks", flows.settings.before_hooks);

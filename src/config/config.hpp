@@ -184,6 +184,9 @@ struct SettingsFlowConfig {
     std::string ui_url = "https://www.ory.sh/kratos/docs/fallback/settings";
     core::Duration lifespan = std::chrono::hours(1);
     core::Duration privileged_session_max_age = std::chrono::hours(1);
+    // A Bia key: a replaced/removed email address, or a changed password, is told to the previous
+    // address with a single-use undo link (docs/verification-recovery.md).
+    bool notify_previous_address = false;
     RequiredAal required_aal = RequiredAal::kHighestAvailable;
     std::vector<Hook> before_hooks;
     AfterConfig after;

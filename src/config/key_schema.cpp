@@ -112,6 +112,7 @@ std::vector<KeySpec> BuildTable() {
     t.Add(f + "settings.ui_url", Kind::kUrlRef);
     t.Add(f + "settings.lifespan", Kind::kDuration);
     t.Add(f + "settings.privileged_session_max_age", Kind::kDuration);
+    t.Add(f + "settings.notify_previous_address", Kind::kBool);  // Bia: the undo notice (B4)
     t.Enum(f + "settings.required_aal", {"aal1", "highest_available"});
     t.Add(f + "settings.before.hooks", Kind::kHooks);
     t.ReturnUrlAndHooks(f + "settings.after");

@@ -248,3 +248,102 @@ describe('recovery and verification by link in a plain-form browser', { timeout:
     assert.match(header(reused, 'location'), new RegExp(`^${UI_BASE}/recovery\\?flow=`));
   });
 });
+
+describe('a change told to the previous address can be undone from the mail', { timeout: 120_000 }, () => {
+  let bia;
+  let sink;
+  before(async () => {
+    sink = await startSmtpSink();
+    bia = await startBia({
+      watchCourier: true,
+      config: {
+        courier: { smtp: { connection_uri: sink.url } },
+        selfservice: { flows: { settings: { notify_previous_address: true } } },
+      },
+    });
+  });
+  after(async () => {
+    await bia?.close();
+    await sink?.close();
+  });
+
+  const settingsChange = async (token, body) => {
+    const { data: flow } = await bia.frontendApi.createNativeSettingsFlow({ xSessionToken: token });
+    const { data } = await bia.frontendApi.updateSettingsFlow({
+      flow: flow.id, xSessionToken: token, updateSettingsFlowBody: body,
+    });
+    assert.equal(data.state, 'success');
+  };
+  const undoLinkIn = (mail) => {
+    const m = /(http:\/\/127\.0\.0\.1:\d+\/self-service\/undo\?token=[A-Za-z0-9]+)/.exec(mail.text);
+    assert.ok(m, `no undo link in: ${mail.text}`);
+    return m[1];
+  };
+
+  it('an address change: the old address gets the link, which puts it back and signs everyone out', async () => {
+    const before = uniqueEmail('undo-before');
+    const after = uniqueEmail('undo-after');
+    const registered = await register(bia, before);
+    const verification = await sink.waitForMail(before, { timeoutMs: 15_000 });
+    await settingsChange(registered.session_token, { method: 'profile', traits: { email: after } });
+
+    const notice = await sink.waitForMail(before, { timeoutMs: 15_000, skip: [verification] });
+    assert.match(notice.subject, /address was changed/);
+    assert.ok(notice.text.includes(after));
+    const link = undoLinkIn(notice);
+
+    const preview = await fetch(link, { headers: { Accept: 'application/json' } });
+    assert.equal(preview.status, 200);
+    const shown = await preview.json();
+    assert.equal(shown.change, 'address');
+    assert.equal(shown.address, before);
+    assert.equal(shown.new_address, after);
+    const page = await fetch(link, { headers: { Accept: 'text/html' } });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Put back/);
+    // Looking did not undo anything.
+    let { data: who } = await bia.identityApi.getIdentity({ id: registered.identity.id });
+    assert.equal(who.traits.email, after);
+
+    const token = new URL(link).searchParams.get('token');
+    const undo = () => fetch(`${bia.publicUrl}/self-service/undo`, {
+      method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    const done = await undo();
+    assert.equal(done.status, 200);
+    assert.equal((await done.json()).undone, 'address');
+    ({ data: who } = await bia.identityApi.getIdentity({ id: registered.identity.id }));
+    assert.equal(who.traits.email, before);
+    const restored = who.verifiable_addresses.find((a) => a.value === before);
+    assert.equal(restored.verified, true);
+    const gone = await caught(bia.frontendApi.toSession({ xSessionToken: registered.session_token }));
+    assert.equal(gone.status, 401);
+    // Once only.
+    assert.equal((await undo()).status, 400);
+  });
+
+  it('a password change: the link removes the new password and signs everyone out', async () => {
+    const email = uniqueEmail('undo-password');
+    const registered = await register(bia, email);
+    const verification = await sink.waitForMail(email, { timeoutMs: 15_000 });
+    await settingsChange(registered.session_token, { method: 'password', password: NEW_PASSWORD });
+    const notice = await sink.waitForMail(email, { timeoutMs: 15_000, skip: [verification] });
+    assert.match(notice.subject, /password was changed/);
+    const token = new URL(undoLinkIn(notice)).searchParams.get('token');
+
+    const done = await fetch(`${bia.publicUrl}/self-service/undo`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(), redirect: 'manual',
+    });
+    assert.equal(done.status, 303);
+    assert.equal(done.headers.get('location'), `${UI_BASE}/login`);
+    const { data: login } = await bia.frontendApi.createNativeLoginFlow();
+    const refused = await caught(bia.frontendApi.updateLoginFlow({
+      flow: login.id, updateLoginFlowBody: { method: 'password', identifier: email, password: NEW_PASSWORD },
+    }));
+    assert.equal(refused.status, 400);
+    const gone = await caught(bia.frontendApi.toSession({ xSessionToken: registered.session_token }));
+    assert.equal(gone.status, 401);
+  });
+});

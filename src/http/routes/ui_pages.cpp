@@ -1,5 +1,7 @@
 #include "http/routes/ui_pages.hpp"
 
+#include "http/routes/html_response.hpp"
+
 #include <functional>
 
 #include "selfservice/flow/flow.hpp"
@@ -26,13 +28,7 @@ Request InnerJsonRequest(const Request& r, std::string path, core::Query query) 
 }
 
 Response Html(int status, std::string body, const Response* carry_cookies_from = nullptr) {
-    Response resp;
-    resp.status = status;
-    resp.body = std::move(body);
-    resp.SetHeader("Content-Type", "text/html; charset=utf-8");
-    resp.SetHeader("X-Frame-Options", "DENY");
-    resp.SetHeader("Referrer-Policy", "same-origin");
-    resp.SetHeader("X-Content-Type-Options", "nosniff");
+    Response resp = HtmlResponse(status, std::move(body));
     if (carry_cookies_from != nullptr) {
         for (const auto& [name, value] : carry_cookies_from->headers) {
             if (EqualsIgnoreCase(name, "Set-Cookie")) resp.AddHeader(name, value);

@@ -26,12 +26,13 @@ class OneTimeSecretRepositorySqlite final : public selfservice::OneTimeSecretRep
     core::Result<OneTimeSecret> FindUnused(SecretKind kind, std::string_view digest,
                                            const std::optional<core::Uuid>& flow_id) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare(flow_id ? "SELECT id, flow_id, identity_id, address, expires_at, "
-                                                         "created_at, payload FROM selfservice_one_time_secrets WHERE kind = ? "
-                                                         "AND digest = ? AND used_at IS NULL AND flow_id = ?"
-                                                       : "SELECT id, flow_id, identity_id, address, expires_at, "
-                                                         "created_at, payload FROM selfservice_one_time_secrets WHERE kind = ? "
-                                                         "AND digest = ? AND used_at IS NULL"));
+        BIA_TRY_ASSIGN(auto st,
+                       lease->Prepare(flow_id ? "SELECT id, flow_id, identity_id, address, expires_at, "
+                                                "created_at, payload FROM selfservice_one_time_secrets WHERE kind = ? "
+                                                "AND digest = ? AND used_at IS NULL AND flow_id = ?"
+                                              : "SELECT id, flow_id, identity_id, address, expires_at, "
+                                                "created_at, payload FROM selfservice_one_time_secrets WHERE kind = ? "
+                                                "AND digest = ? AND used_at IS NULL"));
         st.Bind(1, selfservice::ToString(kind)).Bind(2, digest);
         if (flow_id) st.Bind(3, *flow_id);
         BIA_TRY_ASSIGN(bool row, st.Step());

@@ -380,6 +380,10 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
 
     // 5. Post-persist hooks: the verification sender first (a changed address gets its message),
     // then the configured ones; a failure is reported although the change is saved.
+    if (change_notice_) {
+        if (auto s = change_notice_->Notify(before, updated, method); !s)
+            return Failed{flow.type, std::move(s).error()};
+    }
     if (verification_) {
         auto started = verification_->SendForPendingAddress(ctx, flow.type, updated);
         if (!started) return Failed{flow.type, std::move(started).error()};

@@ -46,6 +46,17 @@ core::Error SessionCredentialsMissing();
 // §10.1: authenticated_at + max_age is still in the future.
 bool IsPrivileged(const session::Session& s, core::TimePoint now, core::Duration max_age);
 
+// Tells the previous address about a change of an address or of the password, with a way to
+// undo it (a Bia addition, selfservice.flows.settings.notify_previous_address); selfservice/undo
+// implements it.
+class ChangeNotice {
+  public:
+    virtual ~ChangeNotice() = default;
+    // After `before` became `after` (stored) by the settings method `method`.
+    virtual core::Status Notify(const identity::Identity& before, const identity::Identity& after,
+                                std::string_view method) = 0;
+};
+
 class SettingsService {
   public:
     // `strategies` in dispatch order (G2: profile, password, …); all references must outlive
@@ -75,6 +86,7 @@ class SettingsService {
     // Sends the verification message for a changed address after a successful submission
     // (§14 step 5); not set when verification is off.
     void set_verification_sender(VerificationSender* sender) { verification_ = sender; }
+    void set_change_notice(ChangeNotice* notice) { change_notice_ = notice; }
 
     // The schema an identity's traits are decoded against (the identity's own schema_id).
     const schema::Schema* SchemaFor(const identity::Identity& identity) const;
@@ -112,6 +124,7 @@ class SettingsService {
     core::Random& random_;
     std::vector<std::string> method_node_order_;  // every strategy's NodeOrder, in strategy order
     VerificationSender* verification_ = nullptr;
+    ChangeNotice* change_notice_ = nullptr;
 };
 
 }  // namespace bia::selfservice::settings
