@@ -116,11 +116,11 @@ TEST(PostgresDatabase, MigrationsReportPendingApplyOnceAndAreIdempotent) {
 TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
     // The SQLite list is the reference: same versions, same order (a later table lands in both).
     const std::vector<std::string> expected = {
-        "20261127000001_identities",           "20261127000002_sessions",
-        "20261127000003_selfservice_errors",   "20261127000004_login_flows",
-        "20261127000005_registration_flows",   "20261127000006_settings_flows",
-        "20261205100001_cleanup_indexes",      "20261205100002_continuity_sealed_payloads",
-        "20261205200001_courier_messages",     "20261205210001_verification_recovery"};
+        "20261127000001_identities",         "20261127000002_sessions",
+        "20261127000003_selfservice_errors", "20261127000004_login_flows",
+        "20261127000005_registration_flows", "20261127000006_settings_flows",
+        "20261205100001_cleanup_indexes",    "20261205100002_continuity_sealed_payloads",
+        "20261205200001_courier_messages",   "20261205210001_verification_recovery"};
     EXPECT_EQ(AllVersions(), expected);
 }
 
