@@ -232,6 +232,7 @@ selfservice:
       lifespan: 15m
       privileged_session_max_age: 100ms
       required_aal: aal1
+      notify_previous_address: true
     verification:
       enabled: true
       use: link
@@ -275,6 +276,7 @@ feature_flags:
     EXPECT_EQ(settings.ui_url, "https://app.example.com/settings?x=1");
     EXPECT_EQ(settings.lifespan, 15min);
     EXPECT_EQ(settings.privileged_session_max_age, 100ms);
+    EXPECT_TRUE(settings.notify_previous_address);
     EXPECT_EQ(settings.required_aal, RequiredAal::kAal1);
     EXPECT_TRUE(c->selfservice.flows.verification.enabled);
     EXPECT_EQ(c->selfservice.flows.verification.use, "link");
@@ -1317,6 +1319,11 @@ TEST(SampleConfig, KratosYmlLoadsCleanly) {
     EXPECT_EQ(c->selfservice.flows.login.ui_url, "http://127.0.0.1:4433/ui/login");
     EXPECT_EQ(c->selfservice.flows.registration.ui_url, "http://127.0.0.1:4433/ui/registration");
     EXPECT_EQ(c->selfservice.flows.error.ui_url, "http://127.0.0.1:4433/ui/error");
+    EXPECT_EQ(c->selfservice.flows.verification.ui_url, "http://127.0.0.1:4433/ui/verification");
+    EXPECT_EQ(c->selfservice.flows.recovery.ui_url, "http://127.0.0.1:4433/ui/recovery");
+    EXPECT_TRUE(c->selfservice.flows.verification.enabled);
+    EXPECT_TRUE(c->selfservice.flows.recovery.enabled);
+    EXPECT_EQ(c->courier.smtp_connection_uri, "smtp://127.0.0.1:1025/?disable_starttls=true");
     EXPECT_EQ(c->selfservice.default_browser_return_url, "http://127.0.0.1:4433/ui/welcome");
     EXPECT_EQ(c->selfservice.flows.logout.after_default_browser_return_url, "http://127.0.0.1:4433/ui/login");
     EXPECT_EQ(c->hashers.algorithm, HashAlgorithm::kBcrypt);
