@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/html.hpp"
+
 namespace bia::courier {
 
 struct GoTemplate::Node {
@@ -205,7 +207,7 @@ void RenderNodes(const std::vector<Node>& nodes, const nlohmann::json& model, bo
                 const nlohmann::json* v = Lookup(model, n.path);
                 if (!v || v->is_null()) break;
                 const std::string s = v->is_string() ? v->get<std::string>() : v->dump();
-                out += escape ? EscapeHtml(s) : s;
+                out += escape ? core::HtmlEscape(s) : s;
                 break;
             }
             case Node::Kind::kIf:
@@ -227,33 +229,6 @@ core::Result<GoTemplate> GoTemplate::Parse(std::string_view text, std::string_vi
 std::string GoTemplate::Render(const nlohmann::json& model, bool escape_html) const {
     std::string out;
     if (nodes_) RenderNodes(*nodes_, model, escape_html, out);
-    return out;
-}
-
-std::string EscapeHtml(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&#34;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
     return out;
 }
 

@@ -30,7 +30,4 @@ class GoTemplate {
     std::shared_ptr<const std::vector<Node>> nodes_;
 };
 
-// &, <, >, " and ' as character references.
-std::string EscapeHtml(std::string_view text);
-
 }  // namespace bia::courier

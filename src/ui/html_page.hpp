@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/html.hpp"
 #include "text/catalog.hpp"
 
 namespace bia::ui {
@@ -20,7 +21,7 @@ struct PageLink {
 };
 
 // `s` escaped for HTML text and double-quoted attribute values.
-std::string HtmlEscape(std::string_view s);
+using core::HtmlEscape;
 
 // A page showing `flow` (its JSON as the fetch endpoints return it) under `heading`; messages and
 // labels in `catalog`'s language (nullptr: their English texts), the page in `language`.

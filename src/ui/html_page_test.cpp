@@ -53,12 +53,12 @@ TEST(HtmlPage, OneFormPerGroupWithTheSharedFieldsAndBoundLabels) {
 TEST(HtmlPage, EverythingFromTheFlowIsEscaped) {
     const std::string html = RenderFlowPage("<Settings>", kFlow, {});
     EXPECT_EQ(html.find("<script>alert(1)</script>"), std::string::npos);
-    EXPECT_NE(html.find("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+    EXPECT_NE(html.find("&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
     EXPECT_NE(html.find("&lt;b&gt;bad&lt;/b&gt;"), std::string::npos);
-    EXPECT_NE(html.find("value=\"tok&quot;en\""), std::string::npos);
+    EXPECT_NE(html.find("value=\"tok&#34;en\""), std::string::npos);
     EXPECT_NE(html.find("<title>&lt;Settings&gt;</title>"), std::string::npos);
-    EXPECT_NE(html.find("onclick=\"oryWebAuthnRegistration({&quot;a&quot;:1})\""), std::string::npos);
-    EXPECT_EQ(HtmlEscape("a&<>\"'"), "a&amp;&lt;&gt;&quot;&#39;");
+    EXPECT_NE(html.find("onclick=\"oryWebAuthnRegistration({&#34;a&#34;:1})\""), std::string::npos);
+    EXPECT_EQ(HtmlEscape("a&<>\"'"), "a&amp;&lt;&gt;&#34;&#39;");
 }
 
 TEST(HtmlPage, TextPagesAndFlowsWithSharedFieldsOnly) {

@@ -258,7 +258,14 @@ describe('a change told to the previous address can be undone from the mail', { 
       watchCourier: true,
       config: {
         courier: { smtp: { connection_uri: sink.url } },
-        selfservice: { flows: { settings: { notify_previous_address: true } } },
+        selfservice: {
+          flows: {
+            settings: {
+              notify_previous_address: true,
+              after: { profile: { hooks: [{ hook: 'show_verification_ui' }] } },
+            },
+          },
+        },
       },
     });
   });
@@ -273,6 +280,7 @@ describe('a change told to the previous address can be undone from the mail', { 
       flow: flow.id, xSessionToken: token, updateSettingsFlowBody: body,
     });
     assert.equal(data.state, 'success');
+    return data;
   };
   const undoLinkIn = (mail) => {
     const m = /(http:\/\/127\.0\.0\.1:\d+\/self-service\/undo\?token=[A-Za-z0-9]+)/.exec(mail.text);
@@ -285,7 +293,13 @@ describe('a change told to the previous address can be undone from the mail', { 
     const after = uniqueEmail('undo-after');
     const registered = await register(bia, before);
     const verification = await sink.waitForMail(before, { timeoutMs: 15_000 });
-    await settingsChange(registered.session_token, { method: 'profile', traits: { email: after } });
+    const changed = await settingsChange(registered.session_token, { method: 'profile', traits: { email: after } });
+    // The new address gets its verification message, and the client is told where to show it.
+    const show = (changed.continue_with || []).find((c) => c.action === 'show_verification_ui');
+    assert.ok(show, JSON.stringify(changed.continue_with));
+    assert.equal(show.flow.verifiable_address, after);
+    const verifyNew = await sink.waitForMail(after, { timeoutMs: 15_000 });
+    assert.match(verifyNew.text, /\b\d{6}\b/);
 
     const notice = await sink.waitForMail(before, { timeoutMs: 15_000, skip: [verification] });
     assert.match(notice.subject, /address was changed/);

@@ -29,14 +29,14 @@ class OneTimeSecretRepositoryPostgres final : public selfservice::OneTimeSecretR
         p.Add(selfservice::ToString(kind)).Add(digest);
         if (flow_id) p.Add(*flow_id);
         return db_.Read([&](Connection& c) -> core::Result<OneTimeSecret> {
-            BIA_TRY_ASSIGN(Rows r,
-                           c.Query(flow_id ? "SELECT id, flow_id, identity_id, address, expires_at, created_at "
-                                             "FROM selfservice_one_time_secrets WHERE kind = $1 AND digest = $2 "
-                                             "AND used_at IS NULL AND flow_id = $3"
-                                           : "SELECT id, flow_id, identity_id, address, expires_at, created_at "
-                                             "FROM selfservice_one_time_secrets WHERE kind = $1 AND digest = $2 "
-                                             "AND used_at IS NULL",
-                                   p));
+            BIA_TRY_ASSIGN(
+                Rows r, c.Query(flow_id ? "SELECT id, flow_id, identity_id, address, expires_at, created_at, payload "
+                                          "FROM selfservice_one_time_secrets WHERE kind = $1 AND digest = $2 "
+                                          "AND used_at IS NULL AND flow_id = $3"
+                                        : "SELECT id, flow_id, identity_id, address, expires_at, created_at, payload "
+                                          "FROM selfservice_one_time_secrets WHERE kind = $1 AND digest = $2 "
+                                          "AND used_at IS NULL",
+                                p));
             if (r.empty()) return core::ResourceNotFound();
             OneTimeSecret s;
             s.id = r.Id(0, 0);
