@@ -61,9 +61,10 @@ TEST(CourierMessage, PageTokensRoundTripAndForeignTokensAre400) {
     ASSERT_TRUE(back);
     EXPECT_EQ(back->created_at, c.created_at);
     EXPECT_EQ(back->id, c.id);
-    for (auto bad :
-         {"", "!!!", "bm90LWEtdG9rZW4", core::Base64UrlEncode("12x/7d0a4ba8-8b2a-4bda-9a8c-0e4b2f0c1a11").c_str(),
-          core::Base64UrlEncode("12/not-a-uuid").c_str()}) {
+    const std::vector<std::string> bads = {"", "!!!", "bm90LWEtdG9rZW4",
+                                           core::Base64UrlEncode("12x/7d0a4ba8-8b2a-4bda-9a8c-0e4b2f0c1a11"),
+                                           core::Base64UrlEncode("12/not-a-uuid")};
+    for (const std::string& bad : bads) {
         auto d = DecodePageToken(bad);
         ASSERT_FALSE(d) << bad;
         EXPECT_EQ(d.error().code, 400);

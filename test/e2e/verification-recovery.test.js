@@ -63,6 +63,8 @@ describe('verification and recovery by code, over SMTP', { timeout: 120_000 }, (
     assert.ok(item, JSON.stringify(registered.continue_with));
     assert.equal(item.flow.verifiable_address, email);
     assert.equal(registered.identity.verifiable_addresses[0].status, 'sent');
+    assert.deepEqual(registered.continue_with.map((c) => c.action), ['show_verification_ui', 'set_ory_session_token']);
+    assert.equal(registered.continue_with[1].ory_session_token, registered.session_token);
 
     const mail = await sink.waitForMail(email, { timeoutMs: 15_000 });
     assert.equal(mail.from.includes('accounts@bia.test'), true);

@@ -176,6 +176,8 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
         done.body["session"] = session::ToJson(*issued, config_.PublicBaseUrl());
         if (flow.type == FlowType::kApi) {
             done.body["session_token"] = issued->token;
+            // G2 also names the token among what may follow (after the verification item).
+            continue_with.push_back({{"action", "set_ory_session_token"}, {"ory_session_token", issued->token}});
         } else {
             done.rotate_csrf = true;
             done.issue_session = std::move(issued).value();
