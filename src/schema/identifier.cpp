@@ -10,4 +10,6 @@ std::string NormalizeCredentialIdentifier(std::string_view credential_type, std:
     return std::string(value);
 }
 
+std::string NormalizeEmailAddress(std::string_view value) { return GoToLower(GoTrimSpace(value)); }
+
 }  // namespace bia::schema

@@ -13,4 +13,8 @@ namespace bia::schema {
 
 std::string NormalizeCredentialIdentifier(std::string_view credential_type, std::string_view value);
 
+// An email address as verifiable and recovery addresses store it (Kratos: lower-cased, white
+// space trimmed, the same Unicode rules as above); lookups by address go through it too.
+std::string NormalizeEmailAddress(std::string_view value);
+
 }  // namespace bia::schema

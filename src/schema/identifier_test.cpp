@@ -26,5 +26,11 @@ TEST(NormalizeCredentialIdentifier, InvalidUtf8BecomesReplacementCharacters) {
     EXPECT_EQ(NormalizeCredentialIdentifier("password", "A\xff"), "a\uFFFD");
 }
 
+TEST(NormalizeEmailAddress, AsAddressesAreStoredAndLookedUp) {
+    // Unicode lower-casing and white space, as the addresses derived from traits.
+    EXPECT_EQ(NormalizeEmailAddress("\u00a0 \u00c4nne@Example.COM\t"), "\u00e4nne@example.com");
+    EXPECT_EQ(NormalizeEmailAddress("plain@example.com"), "plain@example.com");
+}
+
 }  // namespace
 }  // namespace bia::schema

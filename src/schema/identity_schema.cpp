@@ -473,11 +473,12 @@ Extensions IdentitySchema::ExtractExtensions(const nlohmann::json& traits) const
             }
             if (usable) {
                 const std::string trimmed(GoTrimSpace(*text));
-                AddAddress(ext.verification, cfg.verification_via, format == "email" ? GoToLower(trimmed) : trimmed);
+                AddAddress(ext.verification, cfg.verification_via,
+                           format == "email" ? NormalizeEmailAddress(trimmed) : trimmed);
             }
         }
         if (cfg.recovery_via == "email" && value.is_string() && IsEmail(*raw))
-            AddAddress(ext.recovery, "email", GoToLower(std::string(GoTrimSpace(*text))));
+            AddAddress(ext.recovery, "email", NormalizeEmailAddress(*text));
         if (cfg.recovery_via == "sms" && value.is_string() && IsTel(*raw))
             AddAddress(ext.recovery, "sms", std::string(GoTrimSpace(*text)));
     }

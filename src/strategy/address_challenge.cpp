@@ -4,6 +4,7 @@
 
 #include "core/url.hpp"
 #include "identity/identity_json.hpp"
+#include "schema/identifier.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "strategy/body_fields.hpp"
@@ -22,16 +23,6 @@ inline constexpr std::string_view kSubmissionsKey = "submissions";
 
 ChallengeOutcome Rejected(Rejection r) { return {AttemptState::RejectedWith(std::move(r)), {}, {}}; }
 ChallengeOutcome FailedWith(core::Error e) { return {AttemptState::FailedWith(std::move(e)), {}, {}}; }
-
-// Addresses are compared as stored: trimmed and lower-cased (emails are case-insensitive in
-// practice, and Bia stores them lower-cased).
-std::string NormalizeAddress(std::string_view in) {
-    while (!in.empty() && (in.front() == ' ' || in.front() == '\t')) in.remove_prefix(1);
-    while (!in.empty() && (in.back() == ' ' || in.back() == '\t')) in.remove_suffix(1);
-    std::string out(in);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 // One "@" with something on both sides and no whitespace or control characters.
 bool LooksLikeEmail(std::string_view s) {
@@ -89,7 +80,7 @@ ChallengeOutcome AddressChallenge::Send(selfservice::FlowBase& flow, std::string
                                           text::NewErrorValidationMaxLength(static_cast<int64_t>(kMaxAddressLength),
                                                                             static_cast<int64_t>(raw->size()))));
     }
-    const std::string address = NormalizeAddress(*raw);
+    const std::string address = schema::NormalizeEmailAddress(*raw);
     if (!LooksLikeEmail(address)) {
         return Rejected(Rejection::OnNode(std::string(kEmailField), text::NewErrorValidationInvalidFormat("email")));
     }
