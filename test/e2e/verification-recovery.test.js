@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { Browser } from './lib/browser.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
-import { UI_BASE, header, startBia, uniqueEmail } from './lib/server.js';
+import { UI_BASE, deepMerge, header, startBia, uniqueEmail } from './lib/server.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 const NEW_PASSWORD = 'a brand new passphrase for bia 99';
@@ -38,23 +38,35 @@ async function courierMessages(bia, recipient) {
   return res.json();
 }
 
-describe('verification and recovery by code, over SMTP', { timeout: 120_000 }, () => {
+/**
+ * Before a describe's tests: a loopback SMTP sink, and Bia delivering to it (`serve
+ * --watch-courier`) with `config` merged over that; `use(bia, sink)` receives both. After them:
+ * both closed.
+ */
+function mailingBia(config, use) {
   let bia;
   let sink;
   before(async () => {
     sink = await startSmtpSink();
     bia = await startBia({
       watchCourier: true,
-      config: {
-        courier: { smtp: { connection_uri: sink.url, from_address: 'accounts@bia.test' } },
-        feature_flags: { use_continue_with_transitions: true },
-      },
+      config: deepMerge({ courier: { smtp: { connection_uri: sink.url } } }, config),
     });
+    use(bia, sink);
   });
   after(async () => {
     await bia?.close();
     await sink?.close();
   });
+}
+
+describe('verification and recovery by code, over SMTP', { timeout: 120_000 }, () => {
+  let bia;
+  let sink;
+  mailingBia({
+    courier: { smtp: { from_address: 'accounts@bia.test' } },
+    feature_flags: { use_continue_with_transitions: true },
+  }, (b, s) => { bia = b; sink = s; });
 
   it('registration mails a code; typing it verifies the address', async () => {
     const email = uniqueEmail('verify');
@@ -185,23 +197,12 @@ describe('verification and recovery by code, over SMTP', { timeout: 120_000 }, (
 describe('recovery and verification by link in a plain-form browser', { timeout: 120_000 }, () => {
   let bia;
   let sink;
-  before(async () => {
-    sink = await startSmtpSink();
-    bia = await startBia({
-      watchCourier: true,
-      config: {
-        courier: { smtp: { connection_uri: sink.url } },
-        selfservice: {
-          methods: { link: { enabled: true } },
-          flows: { recovery: { use: 'link' }, verification: { use: 'link' } },
-        },
-      },
-    });
-  });
-  after(async () => {
-    await bia?.close();
-    await sink?.close();
-  });
+  mailingBia({
+    selfservice: {
+      methods: { link: { enabled: true } },
+      flows: { recovery: { use: 'link' }, verification: { use: 'link' } },
+    },
+  }, (b, s) => { bia = b; sink = s; });
 
   it('a recovery link opened in another browser signs it in and sends it to settings', async () => {
     const email = uniqueEmail('link');
@@ -254,27 +255,16 @@ describe('recovery and verification by link in a plain-form browser', { timeout:
 describe('a change told to the previous address can be undone from the mail', { timeout: 120_000 }, () => {
   let bia;
   let sink;
-  before(async () => {
-    sink = await startSmtpSink();
-    bia = await startBia({
-      watchCourier: true,
-      config: {
-        courier: { smtp: { connection_uri: sink.url } },
-        selfservice: {
-          flows: {
-            settings: {
-              notify_previous_address: true,
-              after: { profile: { hooks: [{ hook: 'show_verification_ui' }] } },
-            },
-          },
+  mailingBia({
+    selfservice: {
+      flows: {
+        settings: {
+          notify_previous_address: true,
+          after: { profile: { hooks: [{ hook: 'show_verification_ui' }] } },
         },
       },
-    });
-  });
-  after(async () => {
-    await bia?.close();
-    await sink?.close();
-  });
+    },
+  }, (b, s) => { bia = b; sink = s; });
 
   const settingsChange = async (token, body) => {
     const { data: flow } = await bia.frontendApi.createNativeSettingsFlow({ xSessionToken: token });
