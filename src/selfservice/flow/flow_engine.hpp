@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/url.hpp"
+#include "crypto/csrf_token.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/flow_errors.hpp"
@@ -83,6 +84,25 @@ class FlowEngine {
         auto id = core::Uuid::Parse(flow_id);
         if (!id) return FlowIdMissing();
         return flows_.Get(*id);
+    }
+
+    // The flow a fetch (GET …/flows?id=) names, as the caller may see it: a browser flow only
+    // for the browser holding its CSRF cookie (403 otherwise, unless `csrf_exempt` says the flow
+    // is one an admin made for a browser that never had it), 410 once expired, 404 when there is
+    // none.
+    core::Result<Flow> LoadForFetch(const RequestContext& ctx, std::string_view id,
+                                    bool (*csrf_exempt)(const Flow&) = nullptr) {
+        BIA_TRY_ASSIGN(Flow f, flows_.Get(core::Uuid::Parse(id).value_or(core::Uuid())));
+        if constexpr (requires { f.csrf_token; }) {
+            if (f.type == FlowType::kBrowser && !(csrf_exempt && csrf_exempt(f)) &&
+                !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
+                return CsrfViolation("The " + std::string(kind_.name) +
+                                     " flow was created by another browser: its anti-CSRF token does not match the "
+                                     "anti-CSRF cookie of this request.");
+            }
+        }
+        if (auto expired = FetchExpiry(f)) return *std::move(expired);
+        return f;
     }
 
     // What a fetch of an expired flow answers (410 with directions to a new flow), or nothing

@@ -1,7 +1,6 @@
 #include "selfservice/login/login_service.hpp"
 
 #include "core/url.hpp"
-#include "crypto/csrf_token.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "session/session_json.hpp"
@@ -104,14 +103,7 @@ Outcome LoginService::Init(FlowType type, const RequestContext& ctx) {
 }
 
 core::Result<json> LoginService::Fetch(const RequestContext& ctx, std::string_view id) {
-    BIA_TRY_ASSIGN(LoginFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
-    // A browser flow can only be read by the browser that holds its CSRF cookie (§7).
-    if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
-        return CsrfViolation(
-            "The login flow was created by another browser: its anti-CSRF token does not match "
-            "the anti-CSRF cookie of this request.");
-    }
-    if (auto expired = engine_.FetchExpiry(f)) return *std::move(expired);
+    BIA_TRY_ASSIGN(LoginFlow f, engine_.LoadForFetch(ctx, id));
     return f.ToJson();
 }
 

@@ -1,7 +1,6 @@
 #include "selfservice/recovery/recovery_service.hpp"
 
 #include "core/time.hpp"
-#include "crypto/csrf_token.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "text/message.hpp"
 
@@ -102,13 +101,8 @@ Outcome RecoveryService::Init(FlowType type, const RequestContext& ctx) {
 
 core::Result<json> RecoveryService::Fetch(const RequestContext& ctx, std::string_view id) {
     if (!config_.selfservice.flows.recovery.enabled) return RecoveryDisabled();
-    BIA_TRY_ASSIGN(RecoveryFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
-    if (f.type == FlowType::kBrowser && !f.SkipsCsrfCheck() && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
-        return CsrfViolation(
-            "The recovery flow was created by another browser: its anti-CSRF token does not match the anti-CSRF "
-            "cookie of this request.");
-    }
-    if (auto expired = engine_.FetchExpiry(f)) return *std::move(expired);
+    BIA_TRY_ASSIGN(RecoveryFlow f,
+                   engine_.LoadForFetch(ctx, id, [](const RecoveryFlow& r) { return r.SkipsCsrfCheck(); }));
     return f.ToJson();
 }
 

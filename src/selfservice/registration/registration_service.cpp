@@ -1,7 +1,6 @@
 #include "selfservice/registration/registration_service.hpp"
 
 #include "core/url.hpp"
-#include "crypto/csrf_token.hpp"
 #include "identity/identity_json.hpp"
 #include "selfservice/flow/csrf.hpp"
 #include "selfservice/flow/flow_errors.hpp"
@@ -97,13 +96,7 @@ Outcome RegistrationService::Init(FlowType type, const RequestContext& ctx) {
 }
 
 core::Result<json> RegistrationService::Fetch(const RequestContext& ctx, std::string_view id) {
-    BIA_TRY_ASSIGN(RegistrationFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
-    if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
-        return CsrfViolation(
-            "The registration flow was created by another browser: its anti-CSRF token does not "
-            "match the anti-CSRF cookie of this request.");
-    }
-    if (auto expired = engine_.FetchExpiry(f)) return *std::move(expired);
+    BIA_TRY_ASSIGN(RegistrationFlow f, engine_.LoadForFetch(ctx, id));
     return f.ToJson();
 }
 

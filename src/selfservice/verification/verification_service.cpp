@@ -1,6 +1,5 @@
 #include "selfservice/verification/verification_service.hpp"
 
-#include "crypto/csrf_token.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 #include "text/message.hpp"
 
@@ -75,13 +74,7 @@ Outcome VerificationService::Init(FlowType type, const RequestContext& ctx) {
 
 core::Result<json> VerificationService::Fetch(const RequestContext& ctx, std::string_view id) {
     if (!config_.selfservice.flows.verification.enabled) return VerificationDisabled();
-    BIA_TRY_ASSIGN(VerificationFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
-    if (f.type == FlowType::kBrowser && !crypto::VerifyCsrfToken(ctx.csrf_token, f.csrf_token)) {
-        return CsrfViolation(
-            "The verification flow was created by another browser: its anti-CSRF token does not match the "
-            "anti-CSRF cookie of this request.");
-    }
-    if (auto expired = engine_.FetchExpiry(f)) return *std::move(expired);
+    BIA_TRY_ASSIGN(VerificationFlow f, engine_.LoadForFetch(ctx, id));
     return f.ToJson();
 }
 
