@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake pkg-config ninja-build libphonenumber-dev
   libboost1.74-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev
   libargon2-dev libcrypt-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
-  libjsonnet-dev libqrencode-dev libpng-dev libcbor-dev libre2-dev)
+  libjsonnet-dev libqrencode-dev libpng-dev libcbor-dev libre2-dev libsodium-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql haproxy json-schema-test-suite
   clang-14 libclang-rt-14-dev clang-format clang-tidy python3 nodejs npm chromium)
 bench_pkgs=(wrk nginx postgresql nodejs npm)
