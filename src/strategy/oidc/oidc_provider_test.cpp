@@ -526,6 +526,15 @@ TEST_F(ProviderTest, ProviderErrorAnswerIsA400NamingTheError) {
     EXPECT_THAT(r.error().reason, Not(HasSubstr(kSecret)));
 }
 
+TEST_F(ProviderTest, RefusedClientCredentialsAreA400) {
+    auto p = Make({Answer(DiscoveryDoc()), Answer(401, R"({"error":"invalid_client"})")});
+    auto r = p->ExchangeCode("c", "", "https://bia.example.com/cb");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, 400);
+    EXPECT_THAT(r.error().reason, HasSubstr("invalid_client"));
+    EXPECT_THAT(r.error().reason, Not(HasSubstr(kSecret)));
+}
+
 TEST_F(ProviderTest, UnreachableOrBrokenTokenEndpointIsA502) {
     auto p = Make({Answer(DiscoveryDoc()), Unreachable()});
     auto r = p->ExchangeCode("c", "", "https://bia.example.com/cb");
@@ -600,6 +609,16 @@ TEST_F(ProviderTest, RefusesAWrongSignature) {
     std::string token = EcKey().Token(Claims());
     ExpectRefused(p->VerifyIdToken(token.substr(0, token.rfind('.') + 1) + core::Base64UrlEncode("short"), kNonce),
                   "invalid signature");
+}
+
+TEST_F(ProviderTest, IgnoresEncryptionKeysAndKeysForAnotherAlgorithm) {
+    auto enc = RsaKey().Jwk();
+    enc["use"] = "enc";
+    auto other_alg = EcKey().Jwk();
+    other_alg["alg"] = "ES384";
+    auto p = Make({Answer(DiscoveryDoc()), Answer(json{{"keys", {enc, other_alg}}})});
+    ExpectRefused(p->VerifyIdToken(RsaKey().Token(Claims()), kNonce), "key the provider does not publish");
+    ExpectRefused(p->VerifyIdToken(EcKey().Token(Claims()), kNonce), "key the provider does not publish");
 }
 
 TEST_F(ProviderTest, UnknownKidRefetchesTheJwks) {
