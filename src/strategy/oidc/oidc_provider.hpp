@@ -100,6 +100,7 @@ class Provider {
     std::shared_ptr<const Discovery> discovery_;  // cached for an hour
     core::TimePoint discovered_at_{};
     nlohmann::json jwks_;
+    core::TimePoint jwks_fetched_at_{};
 };
 
 // A provider's Jsonnet mapper: evaluated with the verified claims as the external variable
@@ -115,6 +116,7 @@ class ClaimsMapper {
 
   private:
     std::string source_;
+    std::string name_ = "the claims mapper";  // names the mapper_url in errors (set by Load)
 };
 
 }  // namespace bia::strategy::oidc
