@@ -38,6 +38,8 @@
 #include "http/routes/undo_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
+#include "crypto/token_cipher.hpp"
+#include "http/routes/oidc_routes.hpp"
 #include "net/http_client.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/error_store.hpp"
@@ -57,6 +59,8 @@
 #include "strategy/password/password_module.hpp"
 #include "strategy/profile/profile_module.hpp"
 #include "strategy/totp/totp_module.hpp"
+#include "strategy/oidc/oidc_callback.hpp"
+#include "strategy/oidc/oidc_module.hpp"
 #include "strategy/webauthn/webauthn_module.hpp"
 #include "text/catalog.hpp"
 
@@ -70,19 +74,13 @@ namespace {
 constexpr strategy::MethodFactory kMethodModules[] = {
     &strategy::profile::MakeProfileModule,
     &strategy::password::MakePasswordModule,
+    &strategy::oidc::MakeOidcModule,
     &strategy::totp::MakeTotpModule,
     &strategy::webauthn::MakeWebAuthnModule,
     &strategy::lookup_secret::MakeLookupSecretModule,
     &strategy::code::MakeCodeModule,
     &strategy::link::MakeLinkModule,
 };
-
-// Social links count as first factors (settings-flow.md §11). Identities can carry them (admin
-// import) before the oidc method module exists; that module will declare this rule itself.
-session::FactorCount ImportedSocialLinkFactors(const identity::Credential& c) {
-    auto providers = c.config.find("providers");
-    return {providers != c.config.end() && providers->is_array() ? static_cast<int>(providers->size()) : 0, 0};
-}
 
 // The built-in UI's message catalogues (file:// URLs or paths), read once at start.
 core::Result<std::vector<text::Catalog>> LoadCatalogs(const std::vector<std::string>& sources) {
@@ -147,6 +145,8 @@ struct Wiring::Parts {
     // Breached-password checks; schema fetching, web hooks and the CLI use net::DefaultHttpClient(),
     // the same stateless client.
     net::CurlHttpClient http_client;
+    // secrets.cipher + ciphers.algorithm: the OIDC tokens kept with social sign-in credentials.
+    std::unique_ptr<crypto::TokenCipher> token_cipher;
     std::unique_ptr<crypto::HibpClient> hibp;
     std::unique_ptr<crypto::PasswordPolicy> password_policy;
     std::unique_ptr<selfservice::ReturnToValidator> return_to;
@@ -163,6 +163,8 @@ struct Wiring::Parts {
     std::unique_ptr<http::routes::SelfServiceErrorRoutes> error_routes;
     std::unique_ptr<selfservice::settings::SettingsHooks> settings_hooks;
     std::unique_ptr<selfservice::settings::SettingsService> settings;
+    std::unique_ptr<strategy::oidc::OidcCallback> oidc_callback;
+    std::unique_ptr<http::routes::OidcRoutes> oidc_routes;
     std::unique_ptr<http::routes::SettingsRoutes> settings_routes;
     std::unique_ptr<selfservice::verification::VerificationService> verification;
     std::unique_ptr<http::routes::VerificationRoutes> verification_routes;
@@ -274,6 +276,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.continuity_sealer = std::make_unique<crypto::CookieSealer>(std::move(continuity_sealer));
     p.continuity =
         std::make_unique<selfservice::SealedContinuityRepository>(*p.storage.continuity, *p.continuity_sealer);
+    BIA_TRY_ASSIGN(p.token_cipher, crypto::MakeTokenCipher(cfg.ciphers.algorithm, cfg.secrets.cipher));
     p.hibp = std::make_unique<crypto::HibpClient>(crypto::HibpClientOptions{}, p.http_client);
     const auto& pw = cfg.selfservice.methods.password;
     crypto::PasswordPolicyOptions policy_options;
@@ -293,14 +296,13 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.methods = std::make_unique<strategy::MethodModules>(
         kMethodModules,
         strategy::MethodDeps{cfg, *p.identities, *p.schemas, *p.hash_pool, *p.verifier, *p.hasher, *p.password_policy,
-                             p.clock, p.random, p.aal_rules, p.storage.one_time_secrets.get(), p.courier.get()});
+                             p.clock, p.random, p.aal_rules, p.storage.one_time_secrets.get(), p.courier.get(),
+                             &p.http_client, p.token_cipher.get()});
+    BIA_TRY(p.methods->Ready());
     p.methods->AddAalRules(p.aal_rules);
-    p.aal_rules.Add(std::string(identity::kCredentialOidc), &ImportedSocialLinkFactors);
-    // The admin API knows the credential types of the built methods, and oidc (identities can
-    // carry imported social links before the oidc method exists).
+    // The admin API knows the credential types of the built methods.
     http::routes::AdminIdentityOptions admin_options{cfg.PublicBaseUrl(), cfg.AdminBaseUrl(),
                                                      p.methods->CredentialTypes()};
-    admin_options.credential_types.emplace_back(identity::kCredentialOidc);
     p.admin_identity_routes =
         std::make_unique<http::routes::AdminIdentityRoutes>(*p.identities, *p.sessions, std::move(admin_options));
     p.admin_identity_routes->Register(p.admin_router);
@@ -344,6 +346,19 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.settings_routes =
         std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
     p.settings_routes->Register(p.public_router, p.admin_router);
+    // The social sign-in callback finishes login, registration and settings flows.
+    for (const auto& m : p.methods->modules()) {
+        if (auto* oidc = dynamic_cast<strategy::oidc::OidcModule*>(m.get())) {
+            p.oidc_callback = std::make_unique<strategy::oidc::OidcCallback>(
+                cfg, oidc->method(), *p.identities, *p.login, *p.storage.login_flows, *p.registration,
+                *p.storage.registration_flows, *p.settings, *p.storage.settings_flows);
+        }
+    }
+    if (p.oidc_callback) {
+        p.oidc_routes =
+            std::make_unique<http::routes::OidcRoutes>(*p.oidc_callback, *p.self_service_http, *p.settings_routes);
+        p.oidc_routes->Register(p.public_router);
+    }
     // Verification and recovery; registration and settings send the verification message of a
     // new or changed address through the verification flow.
     namespace verification = selfservice::verification;

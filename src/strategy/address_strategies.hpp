@@ -29,6 +29,7 @@ Attempt ToAttempt(ChallengeOutcome o, Success&& success) {
         case Kind::kSucceeded:
             return Attempt::Succeeded(success(o));
         case Kind::kNeedsPrivilege:
+        case Kind::kRedirect:
             break;
     }
     return Attempt::Failed(core::Internal("unexpected challenge outcome"));

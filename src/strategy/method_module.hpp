@@ -23,7 +23,9 @@
 #include "crypto/password_hasher.hpp"
 #include "crypto/password_policy.hpp"
 #include "crypto/password_verifier.hpp"
+#include "crypto/token_cipher.hpp"
 #include "identity/identity_service.hpp"
+#include "net/http_client.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/one_time_secret.hpp"
 #include "selfservice/login/login_strategy.hpp"
@@ -58,6 +60,10 @@ struct MethodDeps {
     // module that needs them and finds them unset builds no such strategy.
     selfservice::OneTimeSecretRepository* secrets = nullptr;
     courier::Mailer* mailer = nullptr;
+    // Outbound HTTP (identity providers) and the cipher for secrets kept at rest (OIDC tokens);
+    // unset in unit tests (the module then uses net::DefaultHttpClient() / no encryption).
+    net::HttpClient* http = nullptr;
+    const crypto::TokenCipher* token_cipher = nullptr;
 };
 
 // A fixed file a method serves on the public port, e.g. webauthn's browser script at
@@ -75,6 +81,8 @@ class MethodModule {
     // What one stored credential of this method's type counts for towards the identity's
     // available AAL (settings-flow.md §11); nothing by default.
     virtual session::FactorCount Factors(const identity::Credential&) const { return {}; }
+    // Whether the method's configuration is usable (the server refuses to start otherwise).
+    virtual core::Status Ready() const { return {}; }
     // The files the method serves (none by default).
     virtual std::span<const MethodAsset> Assets() const { return {}; }
     // The strategy for each flow the method takes part in; nullptr where it does not.
@@ -136,6 +144,11 @@ class MethodModules {
         return out;
     }
     const std::vector<std::unique_ptr<MethodModule>>& modules() const { return modules_; }
+    // The first module whose configuration is unusable, as its error.
+    core::Status Ready() const {
+        for (const auto& m : modules_) BIA_TRY(m->Ready());
+        return {};
+    }
 
   private:
     template <class Strategy>

@@ -131,6 +131,25 @@ Message NewInfoLoginReAuth() {
 }
 Message NewInfoLoginMfa() { return Info(kInfoLoginMfa, "Please complete the second authentication challenge."); }
 Message NewInfoRegistration() { return Info(kInfoRegistration, "Sign up"); }
+Message NewInfoLoginWith(std::string_view label, std::string_view provider_id) {
+    return Make(kInfoLoginWith, kTypeInfo, "Sign in with " + std::string(label),
+                json{{"provider", label}, {"provider_id", provider_id}});
+}
+Message NewInfoRegistrationWith(std::string_view label, std::string_view provider_id) {
+    return Make(kInfoRegistrationWith, kTypeInfo, "Sign up with " + std::string(label),
+                json{{"provider", label}, {"provider_id", provider_id}});
+}
+Message NewInfoSettingsLinkOidc(std::string_view label) {
+    return Make(kInfoSettingsLinkOidc, kTypeInfo, "Link " + std::string(label), json{{"provider", label}});
+}
+Message NewInfoSettingsUnlinkOidc(std::string_view label) {
+    return Make(kInfoSettingsUnlinkOidc, kTypeInfo, "Unlink " + std::string(label), json{{"provider", label}});
+}
+Message NewErrorValidationDuplicateCredentialsOnOidcLink() {
+    return Err(kErrorValidationDuplicateCredentialsOnOidcLink,
+               "An account with the same identifier (email, phone, username, ...) exists already. Please sign in to "
+               "your existing account to link your social profile.");
+}
 Message NewInfoSettingsUpdateSuccess() {
     return Make(kInfoSettingsUpdateSuccess, kTypeSuccess, "Your changes have been saved!");
 }

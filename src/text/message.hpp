@@ -82,6 +82,11 @@ inline constexpr int kErrorValidationInvalidFormat = 4000004;
 inline constexpr int kErrorValidationPasswordPolicyViolation = 4000005;
 inline constexpr int kErrorValidationInvalidCredentials = 4000006;
 inline constexpr int kErrorValidationDuplicateCredentials = 4000007;
+inline constexpr int kErrorValidationDuplicateCredentialsOnOidcLink = 4000027;
+inline constexpr int kInfoLoginWith = 1010002;
+inline constexpr int kInfoRegistrationWith = 1040002;
+inline constexpr int kInfoSettingsLinkOidc = 1050002;
+inline constexpr int kInfoSettingsUnlinkOidc = 1050003;
 inline constexpr int kErrorValidationTotpVerifierWrong = 4000008;
 inline constexpr int kErrorValidationIdentifierMissing = 4000009;
 inline constexpr int kErrorValidationNoTotpDevice = 4000011;
@@ -123,6 +128,13 @@ Message NewInfoLoginLookupLabel();       // 1010007 "Backup recovery code"
 Message NewInfoLoginLookup();            // 1010010 "Use backup recovery code"
 Message NewInfoLoginWebAuthn();          // 1010008 "Sign in with hardware key"
 Message NewInfoRegistration();           // 1040001 "Sign up"
+// Social sign-in buttons: `label` is the provider's label (else its id), context {provider,
+// provider_id} (1010002, 1040002) or {provider} (1050002, 1050003).
+Message NewInfoLoginWith(std::string_view label, std::string_view provider_id);         // 1010002
+Message NewInfoRegistrationWith(std::string_view label, std::string_view provider_id);  // 1040002
+Message NewInfoSettingsLinkOidc(std::string_view label);                                // 1050002
+Message NewInfoSettingsUnlinkOidc(std::string_view label);                              // 1050003
+Message NewErrorValidationDuplicateCredentialsOnOidcLink();                             // 4000027
 Message NewInfoSettingsUpdateSuccess();  // 1050001 (type success, G2)
 Message NewInfoSettingsUnlinkTotp();     // 1050004 "Unlink TOTP Authenticator App"
 Message NewInfoSettingsTotpQrCode();     // 1050005 "Authenticator app QR code"

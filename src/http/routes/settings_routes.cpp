@@ -91,6 +91,15 @@ Response SettingsRoutes::Fetch(Request& r) {
     return resp;
 }
 
+settings::HookRequestFacts SettingsRoutes::HookFacts(const Request& r, const std::string& url) {
+    settings::HookRequestFacts facts;
+    facts.method = r.method;
+    facts.url = url;
+    facts.headers = r.headers;
+    for (const auto& name : r.CookieNames()) facts.cookies[name] = r.Cookie(name).value_or("");
+    return facts;
+}
+
 Response SettingsRoutes::Submit(Request& r) {
     auto p = http_.Prepare(r, CsrfMiddleware::kExclude, true);
     if (!p) return http_.Fail(r, p.error());
@@ -107,13 +116,8 @@ Response SettingsRoutes::Submit(Request& r) {
     } else {
         body = DecodeFlowBody(r, schema);
     }
-    settings::HookRequestFacts facts;
-    facts.method = r.method;
-    facts.url = p->ctx.url;
-    facts.headers = r.headers;
-    for (const auto& name : r.CookieNames()) facts.cookies[name] = r.Cookie(name).value_or("");
     auto refs = ReadContinuity(r);
-    auto outcome = settings_.Submit(p->ctx, r.query.Get("flow").value_or(""), body, facts, refs);
+    auto outcome = settings_.Submit(p->ctx, r.query.Get("flow").value_or(""), body, HookFacts(r, p->ctx.url), refs);
     if (auto c = ContinuityCookie(refs)) p->cookies.push_back(std::move(*c));
     return http_.Respond(r, std::move(outcome), std::move(p->cookies));
 }

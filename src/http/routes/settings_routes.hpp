@@ -26,10 +26,15 @@ class SettingsRoutes {
     Response Fetch(Request& r);
     Response Submit(Request& r);
 
-  private:
+    // The continuity cookie's refs (also read by the social sign-in callback, which may finish a
+    // settings flow).
     selfservice::ContinuityRefs ReadContinuity(const Request& r) const;
     // The Set-Cookie for changed refs (none when unchanged; an empty map deletes the cookie).
     std::optional<SetCookie> ContinuityCookie(const selfservice::ContinuityRefs& refs) const;
+    // What settings hooks may forward of request `r` (`url`: the request URL as flows see it).
+    static selfservice::settings::HookRequestFacts HookFacts(const Request& r, const std::string& url);
+
+  private:
 
     selfservice::settings::SettingsService& settings_;
     const SelfServiceHttp& http_;

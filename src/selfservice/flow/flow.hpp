@@ -24,6 +24,21 @@ enum class FlowType { kApi, kBrowser };
 std::string_view ToString(FlowType t);
 std::optional<FlowType> ParseFlowType(std::string_view s);
 
+// What an external identity provider vouched for when it sent the browser back (the social
+// sign-in callback, settings-flow.md §8.6): only the callback sets it, after checking that the
+// answer belongs to this browser's flow, so a strategy may trust it. `error` set: the provider
+// refused or the answer did not check out, and the flow should say so.
+struct ExternalIdentity {
+    std::string provider;  // the provider's configured id
+    std::string subject;
+    nlohmann::json claims;    // the verified ID token claims
+    nlohmann::json identity;  // the provider's mapper output: traits, metadata_public, ...
+    std::string id_token;     // the provider's tokens, in plaintext (encrypt before storing)
+    std::string access_token;
+    std::string refresh_token;
+    std::optional<std::string> error;
+};
+
 // The request as flows see it. http/ fills it in; flows never read headers themselves.
 struct RequestContext {
     std::string url;            // the request URL (settings-flow.md §1.6)
@@ -37,6 +52,8 @@ struct RequestContext {
     bool origin_header_sent = false;
     // The caller's active session (settings-flow.md §1.4), when one was resolved.
     std::optional<session::Session> session;
+    // Set by the social sign-in callback only (never from a request body).
+    const ExternalIdentity* external = nullptr;
 };
 
 // `ui_url` with flow=<id> merged into whatever query it already has; a relative UI URL stays

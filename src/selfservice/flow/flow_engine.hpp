@@ -175,12 +175,23 @@ class FlowEngine {
                 case Attempt::Kind::kReturnToUi:
                     *outcome = ShowUpdated(ctx, flow, to_json);
                     return std::nullopt;
+                case Attempt::Kind::kRedirect:
+                    *outcome = Redirect(flow, a.redirect_to);
+                    return std::nullopt;
                 case Attempt::Kind::kSucceeded:
                     return a;
             }
         }
         *outcome = Reject(ctx, flow, Rejection::OnFlow(kind_.no_strategy_message()), to_json);
         return std::nullopt;
+    }
+
+    // Stores the flow (a strategy noted what it expects back in its internal context) and sends
+    // the browser to `url`: 303, or 422 browser_location_change_required for JSON clients.
+    Outcome Redirect(Flow& flow, const std::string& url) {
+        flow.updated_at = clock_.Now();
+        if (auto s = flows_.Update(flow); !s) return Failed{flow.type, std::move(s).error()};
+        return ErrorOrRedirect{flow.type, LocationChangeRequired(url), url};
     }
 
   private:

@@ -16,6 +16,14 @@ std::string ApiFlowReason(std::string_view header) {
 }
 }  // namespace
 
+core::Error LocationChangeRequired(const std::string& url) {
+    return core::Error(422, "In order to complete this flow please redirect the browser to: " + url)
+        .WithId(std::string(kErrorBrowserLocationChangeRequired))
+        .WithMessage("browser location change required")
+        .WithDetail("redirect_browser_to", url)
+        .WithExtra("redirect_browser_to", url);
+}
+
 core::Error NoActiveSession() {
     return core::Unauthorized("No active session was found in this request.")
         .WithId(std::string(kErrorSessionInactive))

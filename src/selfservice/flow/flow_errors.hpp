@@ -27,6 +27,10 @@ inline constexpr std::string_view kErrorBrowserLocationChangeRequired = "browser
 
 inline constexpr std::string_view kCsrfDocsUrl = "https://www.ory.sh/kratos/docs/debug/csrf";
 
+// 422 enhanced browser_location_change_required with redirect_browser_to (details and top
+// level): a JSON client must send the browser to `url` (recovery links, social sign-in).
+core::Error LocationChangeRequired(const std::string& url);
+
 // 401 session_inactive "No active session was found in this request." (settings-flow.md §4).
 core::Error NoActiveSession();
 // 401 without id, for whoami and the session routes (settings-flow.md §17.2, G2 reason).

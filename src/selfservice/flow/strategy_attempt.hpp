@@ -4,6 +4,7 @@
 // the flow engine settles them alike.
 #pragma once
 
+#include <string>
 #include <utility>
 
 #include "core/error.hpp"
@@ -20,10 +21,12 @@ struct AttemptState {
         kFailed,          // `error` (400s become flow messages, others plain errors)
         kNeedsPrivilege,  // the change needs a privileged session (settings §10)
         kReturnToUi,      // the strategy edited the flow (UI, internal context): store and show it
+        kRedirect,        // store the flow and send the browser to `redirect_to` (social sign-in)
     };
     Kind kind = Kind::kNotResponsible;
     Rejection rejection;
     core::Error error;
+    std::string redirect_to;
 
     static AttemptState Of(Kind kind) {
         AttemptState s;
@@ -53,6 +56,13 @@ struct StrategyAttempt : Success, AttemptState {
     static StrategyAttempt NeedsPrivilege() { return StrategyAttempt({}, Of(Kind::kNeedsPrivilege)); }
     // Settings §5.4 "strategy asks to return to UI" (backup codes revealed or regenerated).
     static StrategyAttempt ReturnToUi() { return StrategyAttempt({}, Of(Kind::kReturnToUi)); }
+    // The browser must go to `url` (an identity provider) before the flow can go on: browsers get
+    // a 303, JSON clients a 422 browser_location_change_required naming the URL.
+    static StrategyAttempt Redirect(std::string url) {
+        AttemptState s = Of(Kind::kRedirect);
+        s.redirect_to = std::move(url);
+        return StrategyAttempt({}, std::move(s));
+    }
 
   private:
     StrategyAttempt(Success s, AttemptState state) : Success(std::move(s)), AttemptState(std::move(state)) {}

@@ -107,6 +107,12 @@ core::Result<json> LoginService::Fetch(const RequestContext& ctx, std::string_vi
     return f.ToJson();
 }
 
+core::Result<core::Uuid> LoginService::CreateBrowserFlow(const RequestContext& ctx, const std::string& request_url) {
+    BIA_TRY_ASSIGN(LoginFlow f, NewFlow(FlowType::kBrowser, ctx, request_url, false, std::string(session::kAal1)));
+    BIA_TRY(engine_.flows().Create(f));
+    return f.id;
+}
+
 Outcome LoginService::Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<json>& decoded) {
     auto loaded = engine_.Load(flow_id);
     if (!loaded) return Failed{std::nullopt, std::move(loaded).error()};

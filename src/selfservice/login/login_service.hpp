@@ -47,6 +47,9 @@ class LoginService {
     // `body` is the decoded submission; a body that failed to decode with a 400 is shown on the
     // flow as message 4000001 (settings-flow.md §5.4).
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
+    // Stores a new browser flow for `request_url` (its return_to) without answering the browser:
+    // the social sign-in callback continues a login as a registration in it.
+    core::Result<core::Uuid> CreateBrowserFlow(const RequestContext& ctx, const std::string& request_url);
 
   private:
     core::Result<LoginFlow> NewFlow(FlowType type, const RequestContext& ctx, const std::string& request_url,

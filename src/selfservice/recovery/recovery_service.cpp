@@ -31,15 +31,6 @@ ui::SortOptions RecoverySortOptions(const std::vector<std::string>& method_node_
     return o;
 }
 
-// 422 browser_location_change_required: a JSON client must send the browser to `url`.
-core::Error LocationChangeRequired(const std::string& url) {
-    return core::Error(422, "In order to complete this flow please redirect the browser to: " + url)
-        .WithId(std::string(kErrorBrowserLocationChangeRequired))
-        .WithMessage("browser location change required")
-        .WithDetail("redirect_browser_to", url)
-        .WithExtra("redirect_browser_to", url);
-}
-
 }  // namespace
 
 RecoveryService::RecoveryService(const config::Config& config, RecoveryFlowRepository& flows,

@@ -100,6 +100,12 @@ core::Result<json> RegistrationService::Fetch(const RequestContext& ctx, std::st
     return f.ToJson();
 }
 
+core::Result<core::Uuid> RegistrationService::CreateBrowserFlow(const RequestContext& ctx, const std::string& request_url) {
+    BIA_TRY_ASSIGN(RegistrationFlow f, NewFlow(FlowType::kBrowser, ctx, request_url));
+    BIA_TRY(engine_.flows().Create(f));
+    return f.id;
+}
+
 Outcome RegistrationService::Submit(const RequestContext& ctx, std::string_view flow_id,
                                     const core::Result<json>& decoded) {
     auto loaded = engine_.Load(flow_id);

@@ -46,6 +46,9 @@ class RegistrationService {
     // `body` is the decoded submission; a body that failed to decode with a 400 is shown on the
     // flow as message 4000001 (settings-flow.md §5.4).
     Outcome Submit(const RequestContext& ctx, std::string_view flow_id, const core::Result<nlohmann::json>& body);
+    // Stores a new browser flow for `request_url` (its return_to) without answering the browser:
+    // the social sign-in callback continues a registration as a login in it.
+    core::Result<core::Uuid> CreateBrowserFlow(const RequestContext& ctx, const std::string& request_url);
 
     // Sends the verification message for the new identity's address (§8); not set when
     // verification is off.
