@@ -21,6 +21,7 @@
 #include "crypto/hibp_client.hpp"
 #include "crypto/password_policy.hpp"
 #include "crypto/password_verifier.hpp"
+#include "crypto/token_cipher.hpp"
 #include "http/router.hpp"
 #include "http/routes/admin_identities.hpp"
 #include "http/routes/admin_recovery_routes.hpp"
@@ -126,6 +127,7 @@ struct Wiring::Parts {
     std::unique_ptr<cleanup::Cleanup> cleanup;
     std::unique_ptr<cleanup::PeriodicCleanup> periodic_cleanup;
     std::unique_ptr<crypto::CookieSealer> continuity_sealer;
+    std::unique_ptr<crypto::TokenCipher> token_cipher;  // OIDC tokens at rest (token_cipher())
     std::unique_ptr<selfservice::SealedContinuityRepository> continuity;
     // Outgoing mail: templates (read at start), the Mailer the flows use, and with --watch-courier
     // the SMTP dispatcher (its thread stops before the database goes).
@@ -274,6 +276,9 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.continuity_sealer = std::make_unique<crypto::CookieSealer>(std::move(continuity_sealer));
     p.continuity =
         std::make_unique<selfservice::SealedContinuityRepository>(*p.storage.continuity, *p.continuity_sealer);
+    // OIDC tokens are stored encrypted (`ciphers.algorithm`, keys `secrets.cipher`, no fallback
+    // to secrets.default, as Kratos); built before the method modules so they can use it too.
+    BIA_TRY_ASSIGN(p.token_cipher, crypto::MakeTokenCipher(cfg.ciphers.algorithm, cfg.secrets.cipher));
     p.hibp = std::make_unique<crypto::HibpClient>(crypto::HibpClientOptions{}, p.http_client);
     const auto& pw = cfg.selfservice.methods.password;
     crypto::PasswordPolicyOptions policy_options;
@@ -301,6 +306,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     http::routes::AdminIdentityOptions admin_options{cfg.PublicBaseUrl(), cfg.AdminBaseUrl(),
                                                      p.methods->CredentialTypes()};
     admin_options.credential_types.emplace_back(identity::kCredentialOidc);
+    admin_options.token_cipher = p.token_cipher.get();
     p.admin_identity_routes =
         std::make_unique<http::routes::AdminIdentityRoutes>(*p.identities, *p.sessions, std::move(admin_options));
     p.admin_identity_routes->Register(p.admin_router);
@@ -431,6 +437,7 @@ void Wiring::Stop() {
 }
 void Wiring::Wait() { parts_->server->Wait(); }
 courier::Mailer& Wiring::mailer() { return *parts_->courier; }
+const crypto::TokenCipher& Wiring::token_cipher() const { return *parts_->token_cipher; }
 
 std::string Wiring::PublicListenUrl() const {
     const auto& l = parts_->config.serve.public_api;
