@@ -21,6 +21,7 @@
 #include "crypto/hibp_client.hpp"
 #include "crypto/password_policy.hpp"
 #include "crypto/password_verifier.hpp"
+#include "crypto/token_cipher.hpp"
 #include "http/router.hpp"
 #include "http/routes/admin_identities.hpp"
 #include "http/routes/admin_recovery_routes.hpp"
@@ -38,7 +39,6 @@
 #include "http/routes/undo_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
-#include "crypto/token_cipher.hpp"
 #include "http/routes/oidc_routes.hpp"
 #include "net/http_client.hpp"
 #include "schema/schema.hpp"
@@ -124,6 +124,7 @@ struct Wiring::Parts {
     std::unique_ptr<cleanup::Cleanup> cleanup;
     std::unique_ptr<cleanup::PeriodicCleanup> periodic_cleanup;
     std::unique_ptr<crypto::CookieSealer> continuity_sealer;
+    std::unique_ptr<crypto::TokenCipher> token_cipher;  // OIDC tokens at rest (token_cipher())
     std::unique_ptr<selfservice::SealedContinuityRepository> continuity;
     // Outgoing mail: templates (read at start), the Mailer the flows use, and with --watch-courier
     // the SMTP dispatcher (its thread stops before the database goes).
@@ -145,8 +146,6 @@ struct Wiring::Parts {
     // Breached-password checks; schema fetching, web hooks and the CLI use net::DefaultHttpClient(),
     // the same stateless client.
     net::CurlHttpClient http_client;
-    // secrets.cipher + ciphers.algorithm: the OIDC tokens kept with social sign-in credentials.
-    std::unique_ptr<crypto::TokenCipher> token_cipher;
     std::unique_ptr<crypto::HibpClient> hibp;
     std::unique_ptr<crypto::PasswordPolicy> password_policy;
     std::unique_ptr<selfservice::ReturnToValidator> return_to;
@@ -276,6 +275,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.continuity_sealer = std::make_unique<crypto::CookieSealer>(std::move(continuity_sealer));
     p.continuity =
         std::make_unique<selfservice::SealedContinuityRepository>(*p.storage.continuity, *p.continuity_sealer);
+    // OIDC tokens are stored encrypted (`ciphers.algorithm`, keys `secrets.cipher`, no fallback
+    // to secrets.default, as Kratos); built before the method modules, which use it.
     BIA_TRY_ASSIGN(p.token_cipher, crypto::MakeTokenCipher(cfg.ciphers.algorithm, cfg.secrets.cipher));
     p.hibp = std::make_unique<crypto::HibpClient>(crypto::HibpClientOptions{}, p.http_client);
     const auto& pw = cfg.selfservice.methods.password;
@@ -303,6 +304,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     // The admin API knows the credential types of the built methods.
     http::routes::AdminIdentityOptions admin_options{cfg.PublicBaseUrl(), cfg.AdminBaseUrl(),
                                                      p.methods->CredentialTypes()};
+    admin_options.token_cipher = p.token_cipher.get();
     p.admin_identity_routes =
         std::make_unique<http::routes::AdminIdentityRoutes>(*p.identities, *p.sessions, std::move(admin_options));
     p.admin_identity_routes->Register(p.admin_router);
@@ -446,6 +448,7 @@ void Wiring::Stop() {
 }
 void Wiring::Wait() { parts_->server->Wait(); }
 courier::Mailer& Wiring::mailer() { return *parts_->courier; }
+const crypto::TokenCipher& Wiring::token_cipher() const { return *parts_->token_cipher; }
 
 std::string Wiring::PublicListenUrl() const {
     const auto& l = parts_->config.serve.public_api;

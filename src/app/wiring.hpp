@@ -13,6 +13,7 @@
 #include "core/random.hpp"
 #include "core/result.hpp"
 #include "courier/mailer.hpp"
+#include "crypto/token_cipher.hpp"
 
 namespace bia::app {
 
@@ -37,6 +38,10 @@ class Wiring {
     // The courier (courier::Courier) the verification and recovery flows queue mail through.
     // Inside Build, the same object is `p.courier`.
     courier::Mailer& mailer();
+
+    // The cipher of OIDC tokens at rest (`ciphers.algorithm`, `secrets.cipher`), built once.
+    // Inside Build, the same object is `*p.token_cipher`.
+    const crypto::TokenCipher& token_cipher() const;
 
   private:
     Wiring();

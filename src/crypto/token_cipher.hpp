@@ -3,7 +3,8 @@
 // keys (each exactly 32 characters): the first encrypts, every one is tried to decrypt, so keys
 // can rotate. Formats follow Kratos so exported identities move between the two: `aes` is
 // AES-256-GCM (OpenSSL), `xchacha20-poly1305` is XChaCha20-Poly1305 (libsodium), both written as
-// hex of nonce‖ciphertext‖tag; `noop` stores the plaintext. An empty plaintext stays empty.
+// hex of nonce‖ciphertext‖tag; `noop` stores the plaintext (as the spec says; Kratos's noop
+// writes hex of it). An empty plaintext stays empty.
 #pragma once
 
 #include <memory>

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "http/routes/body.hpp"
 #include "identity/identity_json.hpp"
 #include "session/session_json.hpp"
@@ -37,6 +39,53 @@ core::Result<identity::JsonOptions> IncludeCredential(const Request& r, const st
         o.include_config.emplace(v);
     }
     return o;
+}
+
+// The oidc credential's config as Kratos declassifies it for `include_credential=oidc`: per
+// provider, its subject and provider (and organization, use_auto_link when set) plus the three
+// initial tokens decrypted. A token that does not decrypt (a retired key, a damaged value) is
+// shown as "", as Kratos does, and logged without its value: one bad token does not hide the
+// identity. Other stored fields are not shown.
+json DeclassifyOidcConfig(const json& stored, const crypto::TokenCipher* cipher, const core::Uuid& identity_id) {
+    json providers = json::array();
+    const auto it = stored.find("providers");
+    if (it != stored.end() && it->is_array()) {
+        for (const json& p : *it) {
+            if (!p.is_object()) continue;
+            auto text = [&](const char* key) {
+                const auto v = p.find(key);
+                return v != p.end() && v->is_string() ? v->get<std::string>() : std::string();
+            };
+            json out = json::object();
+            for (const char* key : {"initial_id_token", "initial_access_token", "initial_refresh_token"}) {
+                const std::string sealed = text(key);
+                std::string plain;
+                if (!sealed.empty()) {
+                    auto opened = cipher ? cipher->Decrypt(sealed)
+                                         : core::Result<std::string>(core::Internal("no token cipher configured"));
+                    if (opened) {
+                        plain = std::move(*opened);
+                    } else {
+                        json event = {{"msg", "oidc token could not be decrypted; shown as empty"},
+                                      {"identity_id", identity_id.ToString()},
+                                      {"provider", text("provider")},
+                                      {"token", key},
+                                      {"reason", opened.error().reason}};
+                        spdlog::warn("{}", event.dump(-1, ' ', false, json::error_handler_t::replace));
+                    }
+                }
+                out[key] = std::move(plain);
+            }
+            out["subject"] = text("subject");
+            out["provider"] = text("provider");
+            if (std::string org = text("organization"); !org.empty()) out["organization"] = std::move(org);
+            if (const auto v = p.find("use_auto_link"); v != p.end() && v->is_boolean() && v->get<bool>()) {
+                out["use_auto_link"] = true;
+            }
+            providers.push_back(std::move(out));
+        }
+    }
+    return json{{"providers", std::move(providers)}};
 }
 
 std::optional<std::string> OptString(const json& body, const char* key) {
@@ -228,7 +277,15 @@ Response AdminIdentityRoutes::Get(Request& r) {
     if (!opts) return Response::Error(opts.error(), r.RequestId());
     auto i = identities_.repository().Get(*id);
     if (!i) return Response::Error(i.error(), r.RequestId());
-    return Response::Json(200, identity::ToJson(*i, options_.public_base_url, *opts));
+    json out = identity::ToJson(*i, options_.public_base_url, *opts);
+    // Stored OIDC tokens are encrypted; the admin asked for them, so they are shown opened.
+    const auto oidc = std::string(identity::kCredentialOidc);
+    if (opts->include_config.count(oidc) && out.contains("credentials") && out["credentials"].contains(oidc)) {
+        if (const auto* c = i->FindCredential(oidc)) {
+            out["credentials"][oidc]["config"] = DeclassifyOidcConfig(c->config, options_.token_cipher, i->id);
+        }
+    }
+    return Response::Json(200, out);
 }
 
 Response AdminIdentityRoutes::Update(Request& r) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/token_cipher.hpp"
 #include "http/router.hpp"
 #include "identity/identity_service.hpp"
 #include "session/session_service.hpp"
@@ -16,6 +17,9 @@ struct AdminIdentityOptions {
     std::string admin_base_url;
     // What `include_credential` accepts: the credential types of the built methods (app::Wiring).
     std::vector<std::string> credential_types;
+    // Opens the OIDC tokens GET shows with `include_credential=oidc` (app::Wiring builds it from
+    // `ciphers.algorithm` and `secrets.cipher`). Without one, those tokens are shown as "".
+    const crypto::TokenCipher* token_cipher = nullptr;
 };
 
 class AdminIdentityRoutes {
