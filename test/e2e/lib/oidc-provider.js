@@ -31,7 +31,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 
 // node-oidc-provider 9 warns once at import that Node 20 is not a supported LTS (it runs fine on
-// 20.19+); keep that line out of the TAP output.
+// 20.20 here); keep that line out of the TAP output.
 const { default: Provider, interactionPolicy } = await (async () => {
   const warn = console.warn;
   console.warn = (...args) => {
