@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -74,8 +75,7 @@ describe('the loopback OpenID provider (harness self-test, no Bia)', { timeout: 
   });
 
   /** Runs the authorization request through the provider; resolves the redirect to the client. */
-  async function authorize(params) {
-    const jar = new Browser(op.issuer);
+  async function authorize(params, jar = new Browser(op.issuer)) {
     let url = `${discovery.authorization_endpoint}?${new URLSearchParams(params)}`;
     for (let hop = 0; hop < 10; hop++) {
       const res = await jar.get(url);
@@ -168,6 +168,23 @@ describe('the loopback OpenID provider (harness self-test, no Bia)', { timeout: 
     assert.equal(verifyJwt(t2.body.id_token, op.jwks).sub, second.sub);
     assert.equal(op.logins.length, loginsBefore + 1);
 
+    // One browser at the provider: its session follows the chosen subject; same subject, no login.
+    const jar = new Browser(op.issuer);
+    const subOf = async () => {
+      const p = pkcePair();
+      const r = await authorize({
+        client_id: 'harness-rp', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, state: 's', code_challenge: p.challenge, code_challenge_method: 'S256',
+      }, jar);
+      const t = await token('harness-rp', { grant_type: 'authorization_code', code: r.searchParams.get('code'), redirect_uri: redirectUri, code_verifier: p.verifier });
+      return verifyJwt(t.body.id_token, op.jwks).sub;
+    };
+    const n = op.logins.length;
+    assert.equal(await subOf(), second.sub);
+    op.setNextSubject(first.sub);
+    assert.equal(await subOf(), first.sub);
+    assert.equal(await subOf(), first.sub);
+    assert.equal(op.logins.length, n + 2, 'a login for each subject switch, single sign-on otherwise');
+
     op.denyNext('access_denied');
     const p3 = pkcePair();
     const denied = await authorize({
@@ -175,6 +192,74 @@ describe('the loopback OpenID provider (harness self-test, no Bia)', { timeout: 
     });
     assert.equal(denied.searchParams.get('error'), 'access_denied');
     assert.equal(denied.searchParams.get('state'), 's3');
+  });
+});
+
+describe('the loopback OpenID provider in Chromium (harness self-test, a tiny relying party)', { timeout: 30_000 }, () => {
+  let rp;
+  let rpBase;
+  let chrome;
+  const pending = new Map(); // state → PKCE verifier
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    rp = http.createServer(async (req, res) => {
+      const url = new URL(req.url, rpBase);
+      const discovery = await (await fetch(op.discoveryUrl)).json();
+      if (url.pathname === '/start') {
+        const { verifier, challenge } = pkcePair();
+        const state = crypto.randomBytes(8).toString('hex');
+        pending.set(state, verifier);
+        const q = new URLSearchParams({
+          client_id: 'harness-browser-rp', response_type: 'code', scope: 'openid email profile', redirect_uri: `${rpBase}/cb`,
+          state, nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256',
+        });
+        res.writeHead(303, { Location: `${discovery.authorization_endpoint}?${q}` }).end();
+        return;
+      }
+      const verifier = pending.get(url.searchParams.get('state'));
+      const t = await fetch(discovery.token_endpoint, {
+        method: 'POST',
+        headers: { Authorization: `Basic ${Buffer.from('harness-browser-rp:harness-secret').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: url.searchParams.get('code') ?? '', redirect_uri: `${rpBase}/cb`, code_verifier: verifier ?? '' }),
+      });
+      const body = await t.json();
+      res.writeHead(200, { 'Content-Type': 'text/html' })
+        .end(`<p id="sub">${body.id_token ? verifyJwt(body.id_token, op.jwks).sub : `error ${body.error}`}</p>`);
+    });
+    await new Promise((resolve) => rp.listen(0, '127.0.0.1', resolve));
+    rpBase = `http://localhost:${rp.address().port}`; // another site than the provider
+    await op.addClient({ client_id: 'harness-browser-rp', client_secret: 'harness-secret', redirect_uris: [`${rpBase}/cb`] });
+    chrome = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  });
+  after(async () => {
+    await chrome?.close();
+    rp?.closeAllConnections();
+    await new Promise((resolve) => (rp ? rp.close(resolve) : resolve()));
+  });
+
+  it('signs a browser in with plain redirects, switching subjects within one provider session', async () => {
+    const context = await chrome.createBrowserContext();
+    const page = await context.newPage();
+    try {
+      const one = newSubject('browser-one');
+      const two = newSubject('browser-two');
+      const signIn = async () => {
+        await page.goto(`${rpBase}/start`, { waitUntil: 'load' });
+        assert.ok(page.url().startsWith(`${rpBase}/cb?`), page.url());
+        return page.$eval('#sub', (e) => e.textContent);
+      };
+      op.setNextSubject(one.sub, one.claims);
+      assert.equal(await signIn(), one.sub);
+      const logins = op.logins.length;
+      assert.equal(await signIn(), one.sub);
+      assert.equal(op.logins.length, logins, 'single sign-on');
+      op.setNextSubject(two.sub, two.claims);
+      assert.equal(await signIn(), two.sub);
+      assert.equal(op.logins.length, logins + 1);
+    } finally {
+      await context.close();
+    }
   });
 });
 

@@ -25,7 +25,9 @@
 // request's `login_hint` when it names a known account, else the subject of setNextSubject — and
 // grants every requested scope and claim, then redirects back to the provider, which redirects
 // to the client's redirect_uri with the code. A provider session of another subject never
-// short-circuits the choice: the login prompt is requested whenever the session's account differs.
+// short-circuits the choice: the login prompt is requested whenever the session's account differs,
+// and the interaction then drops that session (as a sign-out at the provider would) and restarts
+// the authorization request, so the browser never meets a page that needs JavaScript.
 
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -232,6 +234,19 @@ export async function startOidcProvider({ clients = [], accounts = {}, nextSubje
     }
     if (prompt.name === 'login') {
       const sub = chosenSubject(params);
+      if (session?.accountId && session.accountId !== sub) {
+        // Someone else is signed in at the provider: sign them out (drop the session cookie) and
+        // start the same authorization request again — instead of node-oidc-provider's
+        // logout-confirmation page, which needs JavaScript to submit itself.
+        const name = provider.cookieName('session');
+        const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));
+        res.writeHead(303, {
+          Location: `/auth?${query}`,
+          'Set-Cookie': [name, `${name}.sig`].map((n) => `${n}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`),
+        });
+        res.end();
+        return undefined;
+      }
       logins.push({ sub, client_id: params.client_id, uid: details.uid });
       return provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
     }
