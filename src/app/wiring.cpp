@@ -28,6 +28,7 @@
 #include "http/routes/courier_routes.hpp"
 #include "http/routes/csrf_cookie.hpp"
 #include "http/routes/flow_routes.hpp"
+#include "http/routes/oidc_routes.hpp"
 #include "http/routes/self_service_error_routes.hpp"
 #include "http/routes/self_service_http.hpp"
 #include "http/routes/session_resolver.hpp"
@@ -39,7 +40,6 @@
 #include "http/routes/undo_routes.hpp"
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
-#include "http/routes/oidc_routes.hpp"
 #include "net/http_client.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/error_store.hpp"
@@ -56,11 +56,11 @@
 #include "strategy/link/link_module.hpp"
 #include "strategy/lookup_secret/lookup_module.hpp"
 #include "strategy/method_module.hpp"
+#include "strategy/oidc/oidc_callback.hpp"
+#include "strategy/oidc/oidc_module.hpp"
 #include "strategy/password/password_module.hpp"
 #include "strategy/profile/profile_module.hpp"
 #include "strategy/totp/totp_module.hpp"
-#include "strategy/oidc/oidc_callback.hpp"
-#include "strategy/oidc/oidc_module.hpp"
 #include "strategy/webauthn/webauthn_module.hpp"
 #include "text/catalog.hpp"
 
@@ -72,14 +72,10 @@ namespace {
 // password); each flow asks its strategies in this order. Adding a method is a folder under
 // src/strategy/ and one line here.
 constexpr strategy::MethodFactory kMethodModules[] = {
-    &strategy::profile::MakeProfileModule,
-    &strategy::password::MakePasswordModule,
-    &strategy::oidc::MakeOidcModule,
-    &strategy::totp::MakeTotpModule,
-    &strategy::webauthn::MakeWebAuthnModule,
-    &strategy::lookup_secret::MakeLookupSecretModule,
-    &strategy::code::MakeCodeModule,
-    &strategy::link::MakeLinkModule,
+    &strategy::profile::MakeProfileModule,   &strategy::password::MakePasswordModule,
+    &strategy::oidc::MakeOidcModule,         &strategy::totp::MakeTotpModule,
+    &strategy::webauthn::MakeWebAuthnModule, &strategy::lookup_secret::MakeLookupSecretModule,
+    &strategy::code::MakeCodeModule,         &strategy::link::MakeLinkModule,
 };
 
 // The built-in UI's message catalogues (file:// URLs or paths), read once at start.

@@ -119,15 +119,15 @@ inline constexpr int kErrorValidationVerificationFlowExpired = 4070005;
 inline constexpr int kErrorValidationVerificationCodeInvalid = 4070006;
 
 // ---- constructors (one per message kind) ----
-Message NewInfoLogin();                  // 1010001 "Sign in"
-Message NewInfoLoginReAuth();            // 1010003
-Message NewInfoLoginMfa();               // 1010004
-Message NewInfoLoginTotpLabel();         // 1010006 "Authentication code"
-Message NewInfoLoginTotp();              // 1010009 "Use Authenticator"
-Message NewInfoLoginLookupLabel();       // 1010007 "Backup recovery code"
-Message NewInfoLoginLookup();            // 1010010 "Use backup recovery code"
-Message NewInfoLoginWebAuthn();          // 1010008 "Sign in with hardware key"
-Message NewInfoRegistration();           // 1040001 "Sign up"
+Message NewInfoLogin();             // 1010001 "Sign in"
+Message NewInfoLoginReAuth();       // 1010003
+Message NewInfoLoginMfa();          // 1010004
+Message NewInfoLoginTotpLabel();    // 1010006 "Authentication code"
+Message NewInfoLoginTotp();         // 1010009 "Use Authenticator"
+Message NewInfoLoginLookupLabel();  // 1010007 "Backup recovery code"
+Message NewInfoLoginLookup();       // 1010010 "Use backup recovery code"
+Message NewInfoLoginWebAuthn();     // 1010008 "Sign in with hardware key"
+Message NewInfoRegistration();      // 1040001 "Sign up"
 // Social sign-in buttons: `label` is the provider's label (else its id), context {provider,
 // provider_id} (1010002, 1040002) or {provider} (1050002, 1050003).
 Message NewInfoLoginWith(std::string_view label, std::string_view provider_id);         // 1010002
@@ -135,9 +135,9 @@ Message NewInfoRegistrationWith(std::string_view label, std::string_view provide
 Message NewInfoSettingsLinkOidc(std::string_view label);                                // 1050002
 Message NewInfoSettingsUnlinkOidc(std::string_view label);                              // 1050003
 Message NewErrorValidationDuplicateCredentialsOnOidcLink();                             // 4000027
-Message NewInfoSettingsUpdateSuccess();  // 1050001 (type success, G2)
-Message NewInfoSettingsUnlinkTotp();     // 1050004 "Unlink TOTP Authenticator App"
-Message NewInfoSettingsTotpQrCode();     // 1050005 "Authenticator app QR code"
+Message NewInfoSettingsUpdateSuccess();                                                 // 1050001 (type success, G2)
+Message NewInfoSettingsUnlinkTotp();  // 1050004 "Unlink TOTP Authenticator App"
+Message NewInfoSettingsTotpQrCode();  // 1050005 "Authenticator app QR code"
 // 1050006: the secret itself, with context {"secret"}.
 Message NewInfoSettingsTotpSecret(std::string_view secret);
 Message NewInfoSettingsTotpSecretLabel();                      // 1050017

@@ -165,7 +165,13 @@ std::string RenderFlowPage(std::string_view heading, const json& flow, const std
     for (const auto& group : groups) {
         body += "<form" + HtmlAttr("action", HtmlStr(ui, "action")) + HtmlAttr("method", HtmlStr(ui, "method")) +
                 HtmlAttr("data-group", group) + ">";
-        for (const json* n : shared) body += RenderNode(*n, ++counter, catalog);
+        // Social sign-in buttons carry no typed fields: their form takes the hidden ones only
+        // (csrf_token), so a required, empty identifier cannot block the button.
+        const bool buttons_only = group == "oidc";
+        for (const json* n : shared) {
+            if (buttons_only && HtmlStr(n->value("attributes", json::object()), "type") != "hidden") continue;
+            body += RenderNode(*n, ++counter, catalog);
+        }
         for (const json* n : by_group[group]) body += RenderNode(*n, ++counter, catalog);
         body += "</form>";
     }

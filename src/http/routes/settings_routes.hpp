@@ -35,7 +35,6 @@ class SettingsRoutes {
     static selfservice::settings::HookRequestFacts HookFacts(const Request& r, const std::string& url);
 
   private:
-
     selfservice::settings::SettingsService& settings_;
     const SelfServiceHttp& http_;
     const crypto::CookieSealer& sealer_;

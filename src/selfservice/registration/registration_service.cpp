@@ -100,7 +100,8 @@ core::Result<json> RegistrationService::Fetch(const RequestContext& ctx, std::st
     return f.ToJson();
 }
 
-core::Result<core::Uuid> RegistrationService::CreateBrowserFlow(const RequestContext& ctx, const std::string& request_url) {
+core::Result<core::Uuid> RegistrationService::CreateBrowserFlow(const RequestContext& ctx,
+                                                                const std::string& request_url) {
     BIA_TRY_ASSIGN(RegistrationFlow f, NewFlow(FlowType::kBrowser, ctx, request_url));
     BIA_TRY(engine_.flows().Create(f));
     return f.id;

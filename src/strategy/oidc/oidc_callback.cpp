@@ -49,8 +49,7 @@ selfservice::ExternalIdentity OidcCallback::Answer(ConfiguredProvider& provider,
 }
 
 bool OidcCallback::Known(const selfservice::ExternalIdentity& e) {
-    return identities_.FindByCredentialIdentifier(identity::kCredentialOidc, Identifier(e.provider, e.subject))
-        .ok();
+    return identities_.FindByCredentialIdentifier(identity::kCredentialOidc, Identifier(e.provider, e.subject)).ok();
 }
 
 Outcome OidcCallback::Handle(const selfservice::RequestContext& ctx, std::string_view provider_id,

@@ -80,19 +80,21 @@ class ScriptedProvider final : public net::HttpClient {
         return out;
     }
     json Jwk() const {
-        return {{"kty", "RSA"}, {"kid", "k1"}, {"alg", "RS256"}, {"use", "sig"}, {"n", FlowB64(Bn("n"))}, {"e", FlowB64(Bn("e"))}};
+        return {{"kty", "RSA"}, {"kid", "k1"},           {"alg", "RS256"},
+                {"use", "sig"}, {"n", FlowB64(Bn("n"))}, {"e", FlowB64(Bn("e"))}};
     }
     std::string IdToken() const {
         const int64_t now = core::UnixSeconds(clock->Now());
         const std::string input = FlowB64(json{{"alg", "RS256"}, {"kid", "k1"}, {"typ", "JWT"}}.dump()) + "." +
-                                  FlowB64(json{{"iss", kFlowIssuer},
-                                           {"sub", subject},
-                                           {"aud", audience},
-                                           {"iat", now},
-                                           {"exp", now + 600},
-                                           {"nonce", nonce},
-                                           {"email", email}}
-                                          .dump());
+                                  FlowB64(json{
+                                      {"iss", kFlowIssuer},
+                                      {"sub", subject},
+                                      {"aud", audience},
+                                      {"iat", now},
+                                      {"exp", now + 600},
+                                      {"nonce", nonce},
+                                      {"email",
+                                       email}}.dump());
         EVP_MD_CTX* ctx = EVP_MD_CTX_new();
         size_t len = 0;
         EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key_);
@@ -136,8 +138,9 @@ struct World : bia::testing::MethodFlowWorld {
         aal_rules.Add("oidc", [this](const identity::Credential& c) { return module->Factors(c); });
         Wire({module->Settings()}, {module->Login()});
         registration = std::make_unique<selfservice::registration::RegistrationService>(
-            cfg, registration_flows, std::vector<selfservice::registration::RegistrationStrategy*>{module->Registration()},
-            identity_repo, sessions, *schemas, return_to, clock, random);
+            cfg, registration_flows,
+            std::vector<selfservice::registration::RegistrationStrategy*>{module->Registration()}, identity_repo,
+            sessions, *schemas, return_to, clock, random);
         callback = std::make_unique<OidcCallback>(cfg, module->method(), identities, *login, login_flows, *registration,
                                                   registration_flows, *settings, settings_flows);
     }

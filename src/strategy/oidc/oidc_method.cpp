@@ -103,8 +103,8 @@ OidcMethod::OidcMethod(const config::Config& config, net::HttpClient& http, cons
                                     "`: mapper_url: " + mapper.error().reason);
             return;
         }
-        providers_.push_back(ConfiguredProvider{
-            std::make_unique<Provider>(std::move(pc), http, clock, loopback_http), std::move(mapper).value()});
+        providers_.push_back(ConfiguredProvider{std::make_unique<Provider>(std::move(pc), http, clock, loopback_http),
+                                                std::move(mapper).value()});
     }
 }
 
@@ -143,9 +143,12 @@ core::Result<std::string> OidcMethod::Start(FlowKind kind, selfservice::FlowBase
     }
     BIA_TRY_ASSIGN(std::string url, provider.client->AuthorizationUrl(req));
     flow.internal_context[std::string(kContextKey)] = {
-        {"provider", provider.id()},           {"state", Digest(state.secret)},
-        {"browser", Digest(ctx.csrf_token)},   {"code_verifier", verifier},
-        {"nonce", req.nonce},                  {"started_at", core::UnixSeconds(clock_.Now())},
+        {"provider", provider.id()},
+        {"state", Digest(state.secret)},
+        {"browser", Digest(ctx.csrf_token)},
+        {"code_verifier", verifier},
+        {"nonce", req.nonce},
+        {"started_at", core::UnixSeconds(clock_.Now())},
     };
     return url;
 }

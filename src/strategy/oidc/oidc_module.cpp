@@ -17,8 +17,8 @@ const crypto::TokenCipher& CipherOf(const MethodDeps& d) {
 }  // namespace
 
 OidcModule::OidcModule(const MethodDeps& d)
-    : OidcModule(d.config, d.identities, d.aal_rules, d.http ? *d.http : net::DefaultHttpClient(), CipherOf(d),
-                 d.clock, d.random) {}
+    : OidcModule(d.config, d.identities, d.aal_rules, d.http ? *d.http : net::DefaultHttpClient(), CipherOf(d), d.clock,
+                 d.random) {}
 
 OidcModule::OidcModule(const config::Config& config, identity::IdentityService& identities,
                        const session::AalRules& aal_rules, net::HttpClient& http, const crypto::TokenCipher& cipher,

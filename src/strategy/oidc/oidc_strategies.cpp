@@ -37,7 +37,19 @@ session::AuthenticationMethod Amr(const selfservice::ExternalIdentity& e) {
     return session::AuthenticationMethod{std::string(kMethod), std::string(session::kAal1), {}, e.provider};
 }
 
-Rejection ProviderError(const std::string& reason) { return Rejection::OnFlow(text::NewValidationErrorGeneric(reason)); }
+// Whether a submission is addressed to this method: `method` is "oidc", or absent while the field
+// only this method's buttons send (`provider`, `link`, `unlink`) is set — a provider button
+// submits its value alone (Kratos's nodes carry no method field).
+bool Claims(const json& body, std::initializer_list<std::string_view> fields) {
+    const auto method = strategy::StringField(body, "method");
+    if (method) return *method == kMethod;
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](std::string_view f) { return !strategy::StringField(body, f).value_or("").empty(); });
+}
+
+Rejection ProviderError(const std::string& reason) {
+    return Rejection::OnFlow(text::NewValidationErrorGeneric(reason));
+}
 
 ui::Node ProviderButton(std::string_view name, const ConfiguredProvider& p, text::Message label) {
     return ui::WithLabel(ui::NewInput(name, ui::kGroupOidc, ui::kInputSubmit, p.id()), std::move(label));
@@ -64,11 +76,12 @@ core::Status OidcLogin::Populate(const selfservice::RequestContext& ctx, selfser
 
 LoginAttempt OidcLogin::Login(const selfservice::RequestContext& ctx, selfservice::login::LoginFlow& flow,
                               const json& body) {
-    if (strategy::StringField(body, "method") != std::string(kMethod)) return LoginAttempt::NotResponsible();
+    if (!Claims(body, {kProviderField})) return LoginAttempt::NotResponsible();
     if (!method_.enabled()) return LoginAttempt::Failed(selfservice::MethodDisabled());
     if (const selfservice::ExternalIdentity* e = ctx.external) {
         if (e->error) return LoginAttempt::Rejected(ProviderError(*e->error));
-        auto who = identities_.FindByCredentialIdentifier(identity::kCredentialOidc, Identifier(e->provider, e->subject));
+        auto who =
+            identities_.FindByCredentialIdentifier(identity::kCredentialOidc, Identifier(e->provider, e->subject));
         if (!who) {
             if (who.error().code != 404) return LoginAttempt::Failed(std::move(who).error());
             return LoginAttempt::Rejected(ProviderError("No account is linked to this " + e->provider + " account."));
@@ -85,7 +98,8 @@ LoginAttempt OidcLogin::Login(const selfservice::RequestContext& ctx, selfservic
     ConfiguredProvider* provider = method_.Find(provider_id);
     if (!provider || flow.requested_aal == session::kAal2)
         return LoginAttempt::Rejected(ProviderError("The social sign-in provider is unknown or not available here."));
-    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, strategy::StringField(body, ui::kCsrfTokenName).value_or("")); !s)
+    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, strategy::StringField(body, ui::kCsrfTokenName).value_or(""));
+        !s)
         return LoginAttempt::Failed(std::move(s).error());
     auto url = method_.Start(FlowKind::kLogin, flow, *provider, ctx, Upstream(body));
     if (!url) return LoginAttempt::Failed(std::move(url).error());
@@ -104,7 +118,7 @@ core::Status OidcRegistration::Populate(const selfservice::RequestContext&,
 
 RegistrationAttempt OidcRegistration::Register(const selfservice::RequestContext& ctx,
                                                selfservice::registration::RegistrationFlow& flow, const json& body) {
-    if (strategy::StringField(body, "method") != std::string(kMethod)) return RegistrationAttempt::NotResponsible();
+    if (!Claims(body, {kProviderField})) return RegistrationAttempt::NotResponsible();
     if (!method_.enabled()) return RegistrationAttempt::Failed(selfservice::MethodDisabled());
     if (const selfservice::ExternalIdentity* e = ctx.external) {
         if (e->error) return RegistrationAttempt::Rejected(ProviderError(*e->error));
@@ -115,7 +129,8 @@ RegistrationAttempt OidcRegistration::Register(const selfservice::RequestContext
     ConfiguredProvider* provider = method_.Find(strategy::StringField(body, kProviderField).value_or(""));
     if (!provider)
         return RegistrationAttempt::Rejected(ProviderError("The social sign-in provider is unknown or not available."));
-    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, strategy::StringField(body, ui::kCsrfTokenName).value_or("")); !s)
+    if (auto s = selfservice::EnsureCsrf(flow.type, ctx, strategy::StringField(body, ui::kCsrfTokenName).value_or(""));
+        !s)
         return RegistrationAttempt::Failed(std::move(s).error());
     auto url = method_.Start(FlowKind::kRegistration, flow, *provider, ctx, Upstream(body));
     if (!url) return RegistrationAttempt::Failed(std::move(url).error());
@@ -201,7 +216,7 @@ core::Status OidcSettings::Populate(const selfservice::RequestContext&, selfserv
 
 SettingsAttempt OidcSettings::Submit(selfservice::settings::SettingsSubmission& sub) {
     const json& body = sub.body;
-    if (strategy::StringField(body, "method") != std::string(kMethod)) return SettingsAttempt::NotResponsible();
+    if (!Claims(body, {kLinkField, kUnlinkField})) return SettingsAttempt::NotResponsible();
     if (!method_.enabled()) return SettingsAttempt::Failed(selfservice::MethodDisabled());
     const std::string link = strategy::StringField(body, kLinkField).value_or("");
     const std::string unlink = strategy::StringField(body, kUnlinkField).value_or("");
@@ -217,8 +232,8 @@ SettingsAttempt OidcSettings::Submit(selfservice::settings::SettingsSubmission& 
 
     if (!link.empty()) {
         const auto linkable = Linkable(sub.identity);
-        const bool ok = std::any_of(linkable.begin(), linkable.end(),
-                                    [&](const ConfiguredProvider* p) { return p->id() == link; });
+        const bool ok =
+            std::any_of(linkable.begin(), linkable.end(), [&](const ConfiguredProvider* p) { return p->id() == link; });
         if (const selfservice::ExternalIdentity* e = sub.request.external) {
             if (e->error) return SettingsAttempt::Rejected(ProviderError(*e->error));
             if (!ok || e->provider != link) {
@@ -251,8 +266,7 @@ SettingsAttempt OidcSettings::FinishLink(selfservice::settings::SettingsSubmissi
     // The subject may already sign another identity in (settings-flow.md §8.6; G2 message 4000027).
     auto owner = identities_.FindByCredentialIdentifier(identity::kCredentialOidc, Identifier(e.provider, e.subject));
     if (owner) {
-        return SettingsAttempt::Rejected(
-            Rejection::OnFlow(text::NewErrorValidationDuplicateCredentialsOnOidcLink()));
+        return SettingsAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationDuplicateCredentialsOnOidcLink()));
     }
     if (owner.error().code != 404) return SettingsAttempt::Failed(std::move(owner).error());
     identity::Identity updated = sub.identity;
