@@ -377,5 +377,26 @@ TEST(OidcLoginFlow, ApiFlowsCannotStartASocialSignIn) {
     EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000001);
 }
 
+TEST(OidcModuleConfig, BadProvidersStopTheServerOnlyWhenEnabled) {
+    World w;
+    auto& o = w.cfg.selfservice.methods.oidc;
+    o.providers = json::array({{{"id", "gh"}, {"provider", "github"}, {"client_id", "x"}}});
+    o.enabled = false;
+    EXPECT_TRUE(OidcModule(w.cfg, w.identities, w.aal_rules, w.provider, *w.cipher, w.clock, w.random).Ready());
+    o.enabled = true;
+    auto ready = OidcModule(w.cfg, w.identities, w.aal_rules, w.provider, *w.cipher, w.clock, w.random).Ready();
+    ASSERT_FALSE(ready);
+    EXPECT_NE(ready.error().reason.find("providers[0]"), std::string::npos) << ready.error().reason;
+
+    o.providers = json::array({{{"id", "idp"},
+                                {"provider", "generic"},
+                                {"client_id", "bia"},
+                                {"issuer_url", kFlowIssuer},
+                                {"mapper_url", "base64://" + core::Base64Encode("{ identity: ")}}});
+    ready = OidcModule(w.cfg, w.identities, w.aal_rules, w.provider, *w.cipher, w.clock, w.random).Ready();
+    ASSERT_FALSE(ready);
+    EXPECT_NE(ready.error().reason.find("mapper_url"), std::string::npos) << ready.error().reason;
+}
+
 }  // namespace
 }  // namespace bia::strategy::oidc

@@ -90,6 +90,9 @@ OidcMethod::OidcMethod(const config::Config& config, net::HttpClient& http, cons
                        const core::Clock& clock, core::Random& random)
     : config_(config), cipher_(cipher), clock_(clock), random_(random) {
     const auto& oidc = config.selfservice.methods.oidc;
+    // A disabled method's providers are not read: a kratos.yml may keep providers Bia does not
+    // build (github, apple, …) switched off.
+    if (!oidc.enabled) return;
     auto parsed = ParseProviders(oidc.providers);
     if (!parsed) {
         ready_ = std::move(parsed).error();

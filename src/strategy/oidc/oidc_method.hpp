@@ -61,8 +61,9 @@ std::string Identifier(std::string_view provider, std::string_view subject);
 
 class OidcMethod {
   public:
-    // `http` and `cipher` outlive the method. Reads the providers and their mappers; a bad
-    // configuration is kept as Ready()'s error (the server refuses to start).
+    // `http` and `cipher` outlive the method. Reads the providers and their mappers when the
+    // method is enabled; a bad configuration is kept as Ready()'s error (the server refuses to
+    // start).
     OidcMethod(const config::Config& config, net::HttpClient& http, const crypto::TokenCipher& cipher,
                const core::Clock& clock, core::Random& random);
 
