@@ -33,6 +33,8 @@ struct Credential {
     int version = 0;
     core::TimePoint created_at{};
     core::TimePoint updated_at{};
+    // Field by field: repositories write a child table only when its rows changed.
+    friend bool operator==(const Credential&, const Credential&) = default;
 };
 
 struct VerifiableAddress {
@@ -44,6 +46,7 @@ struct VerifiableAddress {
     std::optional<core::TimePoint> verified_at;
     core::TimePoint created_at{};
     core::TimePoint updated_at{};
+    friend bool operator==(const VerifiableAddress&, const VerifiableAddress&) = default;
 };
 
 struct RecoveryAddress {
@@ -52,6 +55,7 @@ struct RecoveryAddress {
     std::string via = "email";
     core::TimePoint created_at{};
     core::TimePoint updated_at{};
+    friend bool operator==(const RecoveryAddress&, const RecoveryAddress&) = default;
 };
 
 struct Identity {

@@ -79,30 +79,57 @@ Status IdentityRepositoryPostgres::Update(const Identity& i) {
                 .Add(i.updated_at)
                 .Add(i.id)
                 .Add(i.stored_updated_at);
-            BIA_TRY_ASSIGN(Rows updated,
-                           c.Query("UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
-                                   "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
-                                   "WHERE id = $8 AND ($9::timestamptz IS NULL OR updated_at = $9)",
-                                   p));
+            // One round trip: the row UPDATE (taking the row lock), then the stored children, read
+            // after it, so no other writer can change them before this transaction ends.
+            std::vector<Statement> first;
+            first.push_back(
+                {"UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
+                 "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
+                 "WHERE id = $8 AND ($9::timestamptz IS NULL OR updated_at = $9)",
+                 std::move(p)});
+            for (const std::string& sql : ChildQueries(IdentityKey::kId)) {
+                Params q;
+                q.Add(i.id);
+                first.push_back({sql.c_str(), std::move(q)});
+            }
+            BIA_TRY_ASSIGN(std::vector<Rows> read, RunBatch(c, first));
             // Checked before the children are written: their foreign keys would turn a missing
             // identity into a constraint error instead of a 404.
-            if (updated.affected() == 0) {
+            if (read[0].affected() == 0) {
                 Params q;
                 q.Add(i.id);
                 BIA_TRY_ASSIGN(Rows exists, c.Query("SELECT 1 FROM identities WHERE id = $1", q));
                 if (exists.empty()) return RowNotFound();
                 return identity::ConcurrentUpdateError();
             }
+            // Only the child tables whose rows changed are rewritten (a profile change touches
+            // none, and then this was the only round trip).
+            std::array<Identity, 1> stored;
+            stored[0].id = i.id;
+            AttachChildren(stored, std::span<Rows>(read).subspan(1, 4));
+            const bool credentials = stored[0].credentials != i.credentials;
+            const bool verifiable = stored[0].verifiable_addresses != i.verifiable_addresses;
+            const bool recovery = stored[0].recovery_addresses != i.recovery_addresses;
+            if (!credentials && !verifiable && !recovery) return {};
             std::vector<Statement> batch;
-            for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = $1",
-                                    "DELETE FROM identity_credentials WHERE identity_id = $1",
-                                    "DELETE FROM identity_verifiable_addresses WHERE identity_id = $1",
-                                    "DELETE FROM identity_recovery_addresses WHERE identity_id = $1"}) {
+            auto remove = [&](const char* sql) {
                 Params d;
                 d.Add(i.id);
                 batch.push_back({sql, std::move(d)});
+            };
+            if (credentials) {
+                remove("DELETE FROM identity_credential_identifiers WHERE identity_id = $1");
+                remove("DELETE FROM identity_credentials WHERE identity_id = $1");
             }
-            for (auto& s : ChildInserts(i)) batch.push_back(std::move(s));
+            if (verifiable) remove("DELETE FROM identity_verifiable_addresses WHERE identity_id = $1");
+            if (recovery) remove("DELETE FROM identity_recovery_addresses WHERE identity_id = $1");
+            for (auto& st : ChildInserts(i)) {
+                const std::string_view sql = st.sql;
+                const bool wanted = sql.find("identity_verifiable_addresses") != std::string_view::npos ? verifiable
+                                    : sql.find("identity_recovery_addresses") != std::string_view::npos ? recovery
+                                                                                                        : credentials;
+                if (wanted) batch.push_back(std::move(st));
+            }
             BIA_TRY(RunBatch(c, batch));
             return {};
         },

@@ -98,6 +98,77 @@ int ClosedPort() {
     return ntohs(a.sin_port);
 }
 
+// An update writes only the child tables whose rows changed (the same rule as SQLite's): a trigger
+// logs every child row inserted.
+TEST(PostgresIdentities, UpdateRewritesOnlyChangedChildTables) {
+    auto t = TestDatabase::Create();
+    IdentityRepositoryPostgres repo(t->db());
+    core::SecureRandom r;
+    identity::Identity i;
+    i.id = core::Uuid::V4(r);
+    i.schema_id = "default";
+    i.traits = {{"email", "a@example.com"}, {"name", "A"}};
+    i.created_at = i.updated_at = core::TimePoint{} + std::chrono::seconds(1700000000);
+    identity::Credential pw;
+    pw.type = "password";
+    pw.identifiers = {"a@example.com"};
+    pw.config = {{"hashed_password", "$2b$04$x"}};
+    pw.created_at = pw.updated_at = i.created_at;
+    i.credentials["password"] = pw;
+    identity::VerifiableAddress v;
+    v.id = core::Uuid::V4(r);
+    v.value = "a@example.com";
+    v.created_at = v.updated_at = i.created_at;
+    i.verifiable_addresses.push_back(v);
+    ASSERT_TRUE(repo.Create(i));
+    ASSERT_TRUE(t->db().Transaction([](Connection& c) -> core::Status {
+        BIA_TRY(c.Exec("CREATE TABLE test_child_writes (t TEXT NOT NULL)"));
+        BIA_TRY(
+            c.Exec("CREATE FUNCTION log_child_write() RETURNS trigger AS $$ BEGIN "
+                   "INSERT INTO test_child_writes VALUES (TG_TABLE_NAME); RETURN NEW; END $$ LANGUAGE plpgsql"));
+        for (const char* table : {"identity_credentials", "identity_credential_identifiers",
+                                  "identity_verifiable_addresses", "identity_recovery_addresses"}) {
+            BIA_TRY(c.Exec(std::string("CREATE TRIGGER log_write AFTER INSERT ON ") + table +
+                           " FOR EACH ROW EXECUTE FUNCTION log_child_write()"));
+        }
+        return {};
+    }));
+    auto writes = [&](const std::string& table) -> int64_t {
+        auto n = t->db().Read([&](Connection& c) -> core::Result<int64_t> {
+            Params p;
+            p.Add(table);
+            BIA_TRY_ASSIGN(Rows rows, c.Query("SELECT COUNT(*) FROM test_child_writes WHERE t = $1", p));
+            return rows.Int(0, 0);
+        });
+        return n ? *n : -1;
+    };
+
+    auto loaded = repo.Get(i.id);
+    ASSERT_TRUE(loaded);
+    loaded->traits["name"] = "B";
+    loaded->updated_at += std::chrono::seconds(1);
+    ASSERT_TRUE(repo.Update(*loaded));
+    for (const char* table : {"identity_credentials", "identity_credential_identifiers",
+                              "identity_verifiable_addresses", "identity_recovery_addresses"}) {
+        EXPECT_EQ(writes(table), 0) << table;
+    }
+
+    auto again = repo.Get(i.id);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->traits["name"], "B");
+    again->credentials["password"].config["hashed_password"] = "$2b$04$y";
+    again->updated_at += std::chrono::seconds(1);
+    ASSERT_TRUE(repo.Update(*again));
+    EXPECT_EQ(writes("identity_credentials"), 1);
+    EXPECT_EQ(writes("identity_credential_identifiers"), 1);
+    EXPECT_EQ(writes("identity_verifiable_addresses"), 0);
+    auto last = repo.Get(i.id);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->credentials["password"].config["hashed_password"], "$2b$04$y");
+    ASSERT_EQ(last->verifiable_addresses.size(), 1u);
+    EXPECT_EQ(last->verifiable_addresses[0].id, v.id);
+}
+
 TEST(PostgresDatabase, MigrationsReportPendingApplyOnceAndAreIdempotent) {
     auto t = TestDatabase::Create(/*migrate=*/false);
     auto pending = t->db().PendingMigrations();

@@ -58,6 +58,12 @@ Status InsertIdentityRow(Connection& c, const Identity& i) {
 }  // namespace
 
 Status IdentityRepositorySqlite::WriteChildren(Connection& c, const Identity& i) {
+    BIA_TRY(WriteCredentials(c, i));
+    BIA_TRY(WriteVerifiableAddresses(c, i));
+    return WriteRecoveryAddresses(c, i);
+}
+
+Status IdentityRepositorySqlite::WriteCredentials(Connection& c, const Identity& i) {
     thread_local core::SecureRandom random;
     for (const auto& [type, cred] : i.credentials) {
         const core::Uuid cred_id = core::Uuid::V4(random);
@@ -85,6 +91,10 @@ Status IdentityRepositorySqlite::WriteChildren(Connection& c, const Identity& i)
             BIA_TRY(st.Run());
         }
     }
+    return {};
+}
+
+Status IdentityRepositorySqlite::WriteVerifiableAddresses(Connection& c, const Identity& i) {
     for (const auto& a : i.verifiable_addresses) {
         BIA_TRY_ASSIGN(
             auto st,
@@ -101,6 +111,10 @@ Status IdentityRepositorySqlite::WriteChildren(Connection& c, const Identity& i)
             .Bind(9, a.updated_at);
         BIA_TRY(st.Run());
     }
+    return {};
+}
+
+Status IdentityRepositorySqlite::WriteRecoveryAddresses(Connection& c, const Identity& i) {
     for (const auto& a : i.recovery_addresses) {
         BIA_TRY_ASSIGN(
             auto st,
@@ -234,16 +248,35 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
             if (!row) return core::ResourceNotFound();
             return identity::ConcurrentUpdateError();
         }
+        // Only the child tables whose rows changed are rewritten (a profile change touches none):
+        // reading them under the write lock costs less than deleting and inserting them again,
+        // and the compare is against what is stored, not against what the caller once read.
         const std::string id = i.id.ToString();
-        for (const char* sql : {"DELETE FROM identity_credential_identifiers WHERE identity_id = ?",
-                                "DELETE FROM identity_credentials WHERE identity_id = ?",
-                                "DELETE FROM identity_verifiable_addresses WHERE identity_id = ?",
-                                "DELETE FROM identity_recovery_addresses WHERE identity_id = ?"}) {
-            BIA_TRY_ASSIGN(auto st, c.Prepare(sql));
-            st.Bind(1, id);
-            BIA_TRY(st.Run());
+        auto remove = [&](std::initializer_list<const char*> statements) -> Status {
+            for (const char* sql : statements) {
+                BIA_TRY_ASSIGN(auto st, c.Prepare(sql));
+                st.Bind(1, id);
+                BIA_TRY(st.Run());
+            }
+            return {};
+        };
+        Identity stored;
+        stored.id = i.id;
+        BIA_TRY(LoadChildren(c, stored));
+        if (stored.credentials != i.credentials) {
+            BIA_TRY(remove({"DELETE FROM identity_credential_identifiers WHERE identity_id = ?",
+                            "DELETE FROM identity_credentials WHERE identity_id = ?"}));
+            BIA_TRY(WriteCredentials(c, i));
         }
-        return WriteChildren(c, i);
+        if (stored.verifiable_addresses != i.verifiable_addresses) {
+            BIA_TRY(remove({"DELETE FROM identity_verifiable_addresses WHERE identity_id = ?"}));
+            BIA_TRY(WriteVerifiableAddresses(c, i));
+        }
+        if (stored.recovery_addresses != i.recovery_addresses) {
+            BIA_TRY(remove({"DELETE FROM identity_recovery_addresses WHERE identity_id = ?"}));
+            BIA_TRY(WriteRecoveryAddresses(c, i));
+        }
+        return {};
     });
 }
 

@@ -28,6 +28,9 @@ class IdentityRepositorySqlite final : public identity::IdentityRepository {
 
   private:
     static core::Status WriteChildren(Connection& c, const identity::Identity& identity);
+    static core::Status WriteCredentials(Connection& c, const identity::Identity& identity);
+    static core::Status WriteVerifiableAddresses(Connection& c, const identity::Identity& identity);
+    static core::Status WriteRecoveryAddresses(Connection& c, const identity::Identity& identity);
     Database& db_;
 };
 

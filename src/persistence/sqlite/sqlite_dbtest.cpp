@@ -77,6 +77,67 @@ TEST(SqliteDatabase, ConcurrentWritersOnManyConnectionsAllCommit) {
     EXPECT_EQ(st->Int(0), 2 * kThreads * kWrites);
 }
 
+// An update writes only the child tables whose rows changed: a traits change keeps the stored
+// credential and address rows (their row ids), a credential change rewrites credentials only.
+TEST(SqliteIdentities, UpdateRewritesOnlyChangedChildTables) {
+    auto h = SqliteTestBackend::Make();
+    core::SecureRandom r;
+    identity::Identity i;
+    i.id = core::Uuid::V4(r);
+    i.schema_id = "default";
+    i.traits = {{"email", "a@example.com"}, {"name", "A"}};
+    i.created_at = i.updated_at = core::TimePoint{} + std::chrono::seconds(1700000000);
+    identity::Credential pw;
+    pw.type = "password";
+    pw.identifiers = {"a@example.com"};
+    pw.config = {{"hashed_password", "$2b$04$x"}};
+    pw.created_at = pw.updated_at = i.created_at;
+    i.credentials["password"] = pw;
+    identity::VerifiableAddress v;
+    v.id = core::Uuid::V4(r);
+    v.value = "a@example.com";
+    v.created_at = v.updated_at = i.created_at;
+    i.verifiable_addresses.push_back(v);
+    ASSERT_TRUE(h->identities().Create(i));
+    // Every row written into a child table is logged by a trigger.
+    ASSERT_TRUE(h->db->Transaction([](Connection& c) -> core::Status {
+        BIA_TRY(c.Exec("CREATE TABLE test_child_writes (t TEXT NOT NULL)"));
+        for (const char* t : {"identity_credentials", "identity_credential_identifiers",
+                              "identity_verifiable_addresses", "identity_recovery_addresses"}) {
+            const std::string trigger = std::string("CREATE TRIGGER log_") + t + " AFTER INSERT ON " + t +
+                                        " BEGIN INSERT INTO test_child_writes VALUES ('" + t + "'); END";
+            BIA_TRY(c.Exec(trigger.c_str()));
+        }
+        return {};
+    }));
+    auto writes = [&](const std::string& table) {
+        return h->ScalarText("SELECT COUNT(*) FROM test_child_writes WHERE t = ?", &table);
+    };
+
+    auto loaded = h->identities().Get(i.id);
+    ASSERT_TRUE(loaded);
+    loaded->traits["name"] = "B";
+    loaded->updated_at += std::chrono::seconds(1);
+    ASSERT_TRUE(h->identities().Update(*loaded));
+    EXPECT_EQ(h->Count("test_child_writes"), 0);
+
+    auto again = h->identities().Get(i.id);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->traits["name"], "B");
+    again->credentials["password"].config["hashed_password"] = "$2b$04$y";
+    again->updated_at += std::chrono::seconds(1);
+    ASSERT_TRUE(h->identities().Update(*again));
+    EXPECT_EQ(writes("identity_credentials"), "1");
+    EXPECT_EQ(writes("identity_credential_identifiers"), "1");
+    EXPECT_EQ(writes("identity_verifiable_addresses"), "0");
+    auto last = h->identities().Get(i.id);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->credentials["password"].config["hashed_password"], "$2b$04$y");
+    EXPECT_EQ(last->credentials["password"].identifiers, std::vector<std::string>{"a@example.com"});
+    ASSERT_EQ(last->verifiable_addresses.size(), 1u);
+    EXPECT_EQ(last->verifiable_addresses[0].id, v.id);
+}
+
 TEST(SqliteDatabase, RejectsUnknownDsn) {
     auto db = Database::Open("mysql://x");
     ASSERT_FALSE(db);
