@@ -5,7 +5,8 @@
 // forgotten password with the code Bia mails (a loopback SMTP sink). Nothing of the UI is
 // patched: it gets Bia's public URL as KRATOS_PUBLIC_URL, and Bia's flows point at its pages.
 // Requests leaving the machine (the UI's web fonts) are refused. Screenshots go to
-// test/e2e/artifacts/.
+// test/e2e/artifacts/. A second test signs up and back in through the UI's social sign-in
+// button, against a real OpenID provider (npm oidc-provider) on loopback.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 
 import puppeteer from 'puppeteer-core';
 
+import { startOidcProvider } from './lib/oidc-provider.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
 import { E2E_DIR, freePort, startBia, uniqueEmail } from './lib/server.js';
 
@@ -40,6 +42,7 @@ async function waitForHttp(url, timeoutMs = 15_000) {
 describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) against Bia", { timeout: 180_000 }, () => {
   let bia;
   let sink;
+  let op;  // a real OpenID provider (npm oidc-provider) for the social sign-in test
   let ui;
   let uiBase;
   let chrome;
@@ -52,9 +55,27 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
     const uiPort = await freePort();
     uiBase = `http://127.0.0.1:${uiPort}`;
     sink = await startSmtpSink();
+    op = await startOidcProvider();
+    const mapper = "local claims = std.extVar('claims'); { identity: { traits: { email: claims.email } } }";
     bia = await startBia({
       watchCourier: true,
-      config: { courier: { smtp: { connection_uri: sink.url } } },
+      config: {
+        courier: { smtp: { connection_uri: sink.url } },
+        selfservice: {
+          methods: {
+            oidc: {
+              enabled: true,
+              config: {
+                providers: [{
+                  id: 'loopback', provider: 'generic', label: 'Loopback ID', client_id: 'refui', client_secret: 'refui-secret',
+                  issuer_url: op.issuer, scope: ['openid', 'email'], mapper_url: `base64://${Buffer.from(mapper).toString('base64')}`,
+                }],
+              },
+            },
+          },
+          flows: { registration: { after: { oidc: { hooks: [{ hook: 'session' }] } } } },
+        },
+      },
       mutateConfig: (cfg) => {
         const at = (p) => `${uiBase}${p}`;
         cfg.selfservice.default_browser_return_url = at('/welcome');
@@ -69,6 +90,10 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
         f.logout.after.default_browser_return_url = at('/login');
         return cfg;
       },
+    });
+    await op.addClient({
+      client_id: 'refui', client_secret: 'refui-secret',
+      redirect_uris: [new URL('/self-service/methods/oidc/callback/loopback', bia.publicUrl).toString()],
     });
     ui = spawn(process.execPath, [REFERENCE_UI], {
       cwd: path.dirname(path.dirname(REFERENCE_UI)),  // it finds its views and assets from there
@@ -95,6 +120,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
     ui?.kill('SIGTERM');
     await bia?.close();
     await sink?.close();
+    await op?.close();
   });
 
   let shot = 0;
@@ -159,5 +185,40 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
     await goP('button[name="method"][value="password"]');
     assert.match(await p.$eval('body', (e) => e.innerText), /Your changes have been saved/);
     await context.close();
+  });
+
+  it('signs up and back in with a social provider through the reference UI\'s own buttons', async () => {
+    const email = uniqueEmail('refui-social');
+    const sub = `refui-${Date.now()}`;
+    op.setNextSubject(sub, { email, email_verified: true });
+    const context = await chrome.createBrowserContext();
+    const p = await context.newPage();
+    await p.setRequestInterception(true);
+    p.on('request', (req) => (['127.0.0.1', 'localhost'].includes(new URL(req.url()).hostname) ? req.continue() : req.abort()));
+    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
+    try {
+      // Sign-up: the UI renders Bia's oidc node as a button; the provider signs the person in
+      // and Bia registers them from the mapper's traits.
+      await p.goto(`${uiBase}/registration`, { waitUntil: 'load' });
+      assert.ok(p.url().startsWith(`${uiBase}/registration?flow=`), p.url());
+      await p.screenshot({ path: path.join(ARTIFACTS, 'reference-ui-social-registration.png'), fullPage: true });
+      await goP('button[name="provider"][value="loopback"]');
+      assert.ok(p.url().startsWith(`${uiBase}/welcome`), `${p.url()}\n${bia.diagnostics().slice(-2000)}`);
+      assert.match(await p.$eval('body', (e) => e.innerText), new RegExp(email.replace(/[.+]/g, '\\$&')));
+      await p.screenshot({ path: path.join(ARTIFACTS, 'reference-ui-social-welcome.png'), fullPage: true });
+
+      // Signed out, the login page's button signs the same identity in again.
+      await goP('[data-testid="logout"] a, a[data-testid="logout"], [data-testid="logout"]');
+      await p.goto(`${uiBase}/login`, { waitUntil: 'load' });
+      await goP('button[name="provider"][value="loopback"]');
+      assert.ok(p.url().startsWith(`${uiBase}/welcome`), p.url());
+      const res = await fetch(`${bia.adminUrl}/admin/identities?per_page=1000`);
+      const mine = (await res.json()).filter((i) => i.traits?.email === email);
+      assert.equal(mine.length, 1, 'one identity for the social account');
+      const full = await (await fetch(`${bia.adminUrl}/admin/identities/${mine[0].id}`)).json();
+      assert.deepEqual(full.credentials.oidc.identifiers, [`loopback:${sub}`]);
+    } finally {
+      await context.close();
+    }
   });
 });
