@@ -1,15 +1,7 @@
 #include "selfservice/hook/body_template.hpp"
 
-extern "C" {
-#include <libjsonnet.h>
-}
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-
 #include "core/encoding.hpp"
+#include "jsonnet/sandbox.hpp"
 
 namespace bia::selfservice::hook {
 namespace {
@@ -17,85 +9,8 @@ namespace {
 constexpr std::string_view kFileScheme = "file://";
 constexpr std::string_view kBase64Scheme = "base64://";
 constexpr size_t kMaxTemplateBytes = size_t{1} << 20;
-// The name under which the syntax check imports the template it checks.
-constexpr const char* kCheckedImport = "bia-web-hook-template";
 
-// Owns a JsonnetVm; one per evaluation because a VM is not safe to share between threads.
-class Vm {
-  public:
-    Vm() : vm_(jsonnet_make()) {}
-    ~Vm() {
-        if (vm_ != nullptr) jsonnet_destroy(vm_);
-    }
-    Vm(const Vm&) = delete;
-    Vm& operator=(const Vm&) = delete;
-    JsonnetVm* get() const { return vm_; }
-
-    char* Copy(std::string_view s) const {
-        char* out = jsonnet_realloc(vm_, nullptr, s.size() + 1);
-        std::memcpy(out, s.data(), s.size());
-        out[s.size()] = '\0';
-        return out;
-    }
-
-    // Evaluates and returns (ok, output-or-error).
-    std::pair<bool, std::string> Evaluate(const std::string& filename, const std::string& snippet) const {
-        int error = 0;
-        char* out = jsonnet_evaluate_snippet(vm_, filename.c_str(), snippet.c_str(), &error);
-        std::string text = out != nullptr ? out : "";
-        if (out != nullptr) jsonnet_realloc(vm_, out, 0);
-        return {error == 0, std::move(text)};
-    }
-
-  private:
-    JsonnetVm* vm_;
-};
-
-// Templates may not import anything, as in Kratos's Jsonnet sandbox; the syntax check is the one
-// importer of the template itself.
-struct ImportContext {
-    const Vm* vm;
-    const std::string* name = nullptr;
-    const std::string* text = nullptr;
-};
-
-char* Import(void* ctx, const char* /*base*/, const char* rel, char** found_here, int* success) {
-    auto* ic = static_cast<ImportContext*>(ctx);
-    if (ic->text != nullptr && std::strcmp(rel, kCheckedImport) == 0) {
-        *found_here = ic->vm->Copy(*ic->name);
-        *success = 1;
-        return ic->vm->Copy(*ic->text);
-    }
-    *success = 0;
-    return ic->vm->Copy(std::string("import not available ") + rel);
-}
-
-core::Result<std::string> ReadLocalFile(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) {
-        std::error_code ec;
-        const auto absolute = std::filesystem::absolute(path, ec);
-        return core::Internal("open " + (ec ? path : absolute.string()) + ": " + std::strerror(errno));
-    }
-    std::string data;
-    char buf[16384];
-    bool too_large = false;
-    while (true) {
-        const size_t n = std::fread(buf, 1, sizeof buf, f);
-        data.append(buf, n);
-        if (data.size() > kMaxTemplateBytes) {
-            too_large = true;
-            break;
-        }
-        if (n < sizeof buf) break;
-    }
-    const bool failed = std::ferror(f) != 0;
-    const int err = errno;
-    std::fclose(f);
-    if (too_large) return core::Internal("read " + path + ": larger than 1 MiB");
-    if (failed) return core::Internal("read " + path + ": " + std::strerror(err));
-    return data;
-}
+core::Result<std::string> ReadLocalFile(const std::string& path) { return jsonnet::ReadFile(path, kMaxTemplateBytes); }
 
 // Go's jsonnet reports a top-level `error "cancel"` as "RUNTIME ERROR: cancel"; Kratos looks for
 // that text anywhere in the message, and so do we.
@@ -104,19 +19,7 @@ bool IsCancel(const std::string& message) { return message.find("RUNTIME ERROR: 
 }  // namespace
 
 core::Status CheckJsonnetSyntax(const std::string& name, const std::string& text) {
-    Vm vm;
-    ImportContext ic{&vm, &name, &text};
-    jsonnet_import_callback(vm.get(), &Import, &ic);
-    // Importing parses and statically checks the template; std.type forces only its outermost
-    // value, so a `function(ctx)` body is never evaluated.
-    auto [ok, out] = vm.Evaluate("<syntax check>", std::string("std.type(import \"") + kCheckedImport + "\")");
-    if (ok) return {};
-    // Runtime errors need a real ctx to judge (a template may read std.extVar at the top level).
-    if (out.rfind("STATIC ERROR", 0) == 0) {
-        while (!out.empty() && out.back() == '\n') out.pop_back();
-        return core::Internal(out);
-    }
-    return {};
+    return jsonnet::CheckSyntax(name, text);
 }
 
 core::Result<std::unique_ptr<BodyTemplate>> BodyTemplate::Load(const std::string& uri, Fetcher fetch) {
@@ -170,23 +73,12 @@ core::Result<std::optional<std::string>> BodyTemplate::Render(const nlohmann::js
     } catch (const std::exception& e) {
         return core::Internal(std::string("unable to encode the web hook context: ") + e.what());
     }
-    Vm vm;
-    ImportContext ic{&vm};
-    jsonnet_import_callback(vm.get(), &Import, &ic);
     // Kratos passes ctx as a top-level argument; the external variable also lets templates
     // written `std.extVar('ctx')` work. Jsonnet only parses it when a template asks for it.
-    jsonnet_tla_code(vm.get(), "ctx", ctx_code.c_str());
-    jsonnet_ext_code(vm.get(), "ctx", ctx_code.c_str());
-    std::pair<bool, std::string> result;
-    try {
-        result = vm.Evaluate(display_name_, source);
-    } catch (const std::exception& e) {
-        return core::Internal("the body template " + display_name_ + " failed: " + e.what());
-    }
+    jsonnet::Evaluation result = jsonnet::Evaluate(display_name_, source, {{"ctx", ctx_code, true}});
     auto& [ok, out] = result;
     if (!ok) {
         if (IsCancel(out)) return std::optional<std::string>();
-        while (!out.empty() && out.back() == '\n') out.pop_back();
         return core::Internal("the body template " + display_name_ + " failed: " + out);
     }
     if (out.size() > kMaxOutputBytes)

@@ -1,13 +1,6 @@
 // ClaimsMapper (declared in oidc_provider.hpp): a provider's Jsonnet mapper on libjsonnet.
-extern "C" {
-#include <libjsonnet.h>
-}
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
 #include "core/encoding.hpp"
+#include "jsonnet/sandbox.hpp"
 #include "strategy/oidc/oidc_provider.hpp"
 
 namespace bia::strategy::oidc {
@@ -20,96 +13,10 @@ constexpr std::string_view kBase64Scheme = "base64://";
 constexpr size_t kMaxSourceBytes = size_t{64} << 10;
 constexpr size_t kMaxOutputBytes = size_t{256} << 10;
 constexpr size_t kMaxErrorLength = 500;
-// The name under which the syntax check imports the mapper it checks.
-constexpr const char* kCheckedImport = "bia-claims-mapper";
-
-// Owns a JsonnetVm; one per evaluation because a VM is not safe to share between threads.
-class MapperVm {
-  public:
-    MapperVm() : vm_(jsonnet_make()) {}
-    ~MapperVm() {
-        if (vm_ != nullptr) jsonnet_destroy(vm_);
-    }
-    MapperVm(const MapperVm&) = delete;
-    MapperVm& operator=(const MapperVm&) = delete;
-    JsonnetVm* get() const { return vm_; }
-
-    char* Copy(std::string_view s) const {
-        char* out = jsonnet_realloc(vm_, nullptr, s.size() + 1);
-        std::memcpy(out, s.data(), s.size());
-        out[s.size()] = '\0';
-        return out;
-    }
-
-    // Evaluates and returns (ok, output-or-error).
-    std::pair<bool, std::string> Evaluate(const std::string& filename, const std::string& snippet) const {
-        int error = 0;
-        char* out = jsonnet_evaluate_snippet(vm_, filename.c_str(), snippet.c_str(), &error);
-        std::string text = out != nullptr ? out : "";
-        if (out != nullptr) jsonnet_realloc(vm_, out, 0);
-        return {error == 0, std::move(text)};
-    }
-
-  private:
-    JsonnetVm* vm_;
-};
-
-// Mappers may not import anything (Kratos's Jsonnet sandbox); the syntax check is the one importer
-// of the mapper itself.
-struct MapperImports {
-    const MapperVm* vm;
-    const std::string* name = nullptr;
-    const std::string* text = nullptr;
-};
-
-char* ImportMapper(void* ctx, const char* /*base*/, const char* rel, char** found_here, int* success) {
-    auto* ic = static_cast<MapperImports*>(ctx);
-    if (ic->text != nullptr && std::strcmp(rel, kCheckedImport) == 0) {
-        *found_here = ic->vm->Copy(*ic->name);
-        *success = 1;
-        return ic->vm->Copy(*ic->text);
-    }
-    *success = 0;
-    return ic->vm->Copy(std::string("import not available ") + rel);
-}
 
 std::string TrimError(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (text.size() > kMaxErrorLength) text = text.substr(0, kMaxErrorLength) + "...";
     return text;
-}
-
-core::Result<std::string> ReadMapperFile(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return core::Internal("open " + path + ": " + std::strerror(errno));
-    std::string data;
-    char buf[16384];
-    bool too_large = false;
-    while (true) {
-        const size_t n = std::fread(buf, 1, sizeof buf, f);
-        data.append(buf, n);
-        if (data.size() > kMaxSourceBytes) {
-            too_large = true;
-            break;
-        }
-        if (n < sizeof buf) break;
-    }
-    const bool failed = std::ferror(f) != 0;
-    const int err = errno;
-    std::fclose(f);
-    if (too_large) return core::Internal("read " + path + ": larger than 64 KiB");
-    if (failed) return core::Internal("read " + path + ": " + std::strerror(err));
-    return data;
-}
-
-// Parses and statically checks `text` without evaluating it (a mapper reads std.extVar('claims')).
-core::Status CheckSyntax(const std::string& name, const std::string& text) {
-    MapperVm vm;
-    MapperImports imports{&vm, &name, &text};
-    jsonnet_import_callback(vm.get(), &ImportMapper, &imports);
-    auto [ok, out] = vm.Evaluate("<syntax check>", std::string("std.type(import \"") + kCheckedImport + "\")");
-    if (ok || out.rfind("STATIC ERROR", 0) != 0) return {};
-    return core::Internal(TrimError(out));
 }
 
 }  // namespace mapper_internal
@@ -126,7 +33,7 @@ core::Result<ClaimsMapper> ClaimsMapper::Load(std::string_view mapper_url, net::
         if (!decoded) return core::Internal("the claims mapper " + display + " is not valid base64");
         source = std::move(*decoded);
     } else if (url.starts_with(kFileScheme)) {
-        BIA_TRY_ASSIGN(source, ReadMapperFile(url.substr(kFileScheme.size())));
+        BIA_TRY_ASSIGN(source, jsonnet::ReadFile(url.substr(kFileScheme.size()), kMaxSourceBytes));
     } else if (url.starts_with("https://") || url.starts_with("http://")) {
         net::HttpRequest request;
         request.url = url;
@@ -144,7 +51,7 @@ core::Result<ClaimsMapper> ClaimsMapper::Load(std::string_view mapper_url, net::
     }
     if (source.size() > kMaxSourceBytes)
         return core::Internal("the claims mapper " + display + " is larger than 64 KiB");
-    if (auto st = CheckSyntax(display, source); !st) {
+    if (auto st = jsonnet::CheckSyntax(display, source); !st) {
         return core::Internal("the claims mapper " + display + " is not valid Jsonnet: " + st.error().reason);
     }
     ClaimsMapper mapper(std::move(source));
@@ -161,16 +68,7 @@ core::Result<nlohmann::json> ClaimsMapper::Map(const nlohmann::json& claims) con
     } catch (const std::exception& e) {
         return core::BadRequest(std::string("unable to encode the claims: ") + e.what());
     }
-    MapperVm vm;
-    MapperImports imports{&vm};
-    jsonnet_import_callback(vm.get(), &ImportMapper, &imports);
-    jsonnet_ext_code(vm.get(), "claims", claims_code.c_str());
-    std::pair<bool, std::string> result;
-    try {
-        result = vm.Evaluate(name_, source_);
-    } catch (const std::exception& e) {
-        return core::BadRequest(name_ + " failed: " + e.what());
-    }
+    jsonnet::Evaluation result = jsonnet::Evaluate(name_, source_, {{"claims", claims_code}});
     auto& [ok, out] = result;
     if (!ok) return core::BadRequest(name_ + " failed: " + TrimError(std::move(out)));
     if (out.size() > kMaxOutputBytes) return core::BadRequest(name_ + " yielded more than 256 KiB");

@@ -17,6 +17,7 @@
 #include "core/encoding.hpp"
 #include "core/random.hpp"
 #include "core/url.hpp"
+#include "crypto/public_key.hpp"
 
 namespace bia::strategy::oidc {
 
@@ -39,18 +40,6 @@ constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
 constexpr std::chrono::milliseconds kRequestTimeout{15000};
 
-struct ParamBldDeleter {
-    void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamDeleter {
-    void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxDeleter {
-    void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct PkeyDeleter {
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
 struct MdCtxDeleter {
     void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
 };
@@ -60,7 +49,7 @@ struct BnDeleter {
 struct EcdsaSigDeleter {
     void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); }
 };
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+using PkeyPtr = crypto::EvpPkeyPtr;
 using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
 
 const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
@@ -159,66 +148,28 @@ std::optional<std::string> B64Field(const nlohmann::json& jwk, const char* key) 
     return core::Base64UrlDecode(*text);
 }
 
-core::Result<PkeyPtr> KeyFromParams(const char* type, OSSL_PARAM_BLD* bld) {
-    std::unique_ptr<OSSL_PARAM, ParamDeleter> params(OSSL_PARAM_BLD_to_param(bld));
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    EVP_PKEY* raw = nullptr;
-    if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1 || raw == nullptr) {
-        ERR_clear_error();
-        return core::BadRequest("the provider's signing key is invalid");
-    }
-    PkeyPtr key(raw);
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-    if (!check || EVP_PKEY_public_check(check.get()) != 1) {
-        ERR_clear_error();
-        return core::BadRequest("the provider's signing key is invalid");
-    }
-    return key;
+// The shared builders' complaint about the key, as a provider's key.
+core::Error ProviderKeyError(const core::Error& e) {
+    return e.code == 400 ? core::BadRequest("the provider's signing key is invalid: " + e.reason) : e;
 }
 
 core::Result<PkeyPtr> RsaKeyFromJwk(const nlohmann::json& jwk) {
     auto n = B64Field(jwk, "n");
     auto e = B64Field(jwk, "e");
-    if (!n || !e || n->empty() || e->empty() || e->size() > 8) {
-        return core::BadRequest("the provider's signing key is invalid");
-    }
-    BnPtr bn_n(BN_bin2bn(Bytes(*n), static_cast<int>(n->size()), nullptr));
-    BnPtr bn_e(BN_bin2bn(Bytes(*e), static_cast<int>(e->size()), nullptr));
-    if (!bn_n || !bn_e) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    const int bits = BN_num_bits(bn_n.get());
-    if (bits < kMinRsaBits || bits > kMaxRsaBits)
-        return core::BadRequest("the provider's RSA key size is not accepted");
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
-    if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    return KeyFromParams("RSA", bld.get());
+    if (!n || !e) return core::BadRequest("the provider's signing key is invalid");
+    auto key = crypto::RsaPublicKey(*n, *e, kMinRsaBits, kMaxRsaBits);
+    if (!key) return ProviderKeyError(key.error());
+    return key;
 }
 
 core::Result<PkeyPtr> EcKeyFromJwk(const nlohmann::json& jwk) {
     if (StringField(jwk, "crv") != "P-256") return core::BadRequest("the provider's EC key is not on P-256");
     auto x = B64Field(jwk, "x");
     auto y = B64Field(jwk, "y");
-    if (!x || !y || x->size() != 32 || y->size() != 32)
-        return core::BadRequest("the provider's signing key is invalid");
-    std::string point = "\x04";
-    point.append(*x).append(*y);
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
-    if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, SN_X9_62_prime256v1, 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    return KeyFromParams("EC", bld.get());
+    if (!x || !y) return core::BadRequest("the provider's signing key is invalid");
+    auto key = crypto::P256PublicKey(*x, *y);
+    if (!key) return ProviderKeyError(key.error());
+    return key;
 }
 
 // The JWK's key type for a JWS algorithm Bia accepts ("" for any other algorithm).

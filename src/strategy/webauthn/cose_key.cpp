@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "crypto/public_key.hpp"
 
 namespace bia::strategy::webauthn {
 
@@ -36,20 +37,8 @@ constexpr size_t kMaxCoseSignatureBytes = 1024;
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 4096;
 
-struct ParamBldDeleter {
-    void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamDeleter {
-    void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxDeleter {
-    void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
 struct MdCtxDeleter {
     void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct BnDeleter {
-    void operator()(BIGNUM* p) const { BN_free(p); }
 };
 
 const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
@@ -59,23 +48,8 @@ core::Error InvalidKey(std::string what) {
     return core::BadRequest("the credential public key is invalid: " + std::move(what));
 }
 
-// Builds a public key of OpenSSL type `type` ("EC", "RSA") from `params` and checks it.
-core::Result<EvpPkeyPtr> KeyFromParams(const char* type, OSSL_PARAM_BLD* bld) {
-    std::unique_ptr<OSSL_PARAM, ParamDeleter> params(OSSL_PARAM_BLD_to_param(bld));
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    EVP_PKEY* raw = nullptr;
-    if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1 || raw == nullptr) {
-        return InvalidKey("not a valid public key");
-    }
-    EvpPkeyPtr key(raw);
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-    if (!check || EVP_PKEY_public_check(check.get()) != 1) return InvalidKey("not a valid public key");
-    return key;
-}
+// The shared builders' complaint about the key, as this method words it.
+core::Error FromKeyError(const core::Error& e) { return e.code == 400 ? InvalidKey(e.reason) : e; }
 
 core::Result<EvpPkeyPtr> Ec2Key(const cbor_item_t* map) {
     BIA_TRY_ASSIGN(auto crv_item, cbor_util::MapFind(map, kLabelCrvOrN));
@@ -86,15 +60,9 @@ core::Result<EvpPkeyPtr> Ec2Key(const cbor_item_t* map) {
     auto x = cbor_util::AsBytes(x_item);
     auto y = cbor_util::AsBytes(y_item);
     if (!x || !y || x->size() != 32 || y->size() != 32) return InvalidKey("bad EC coordinates");
-    std::string point = "\x04";
-    point.append(*x).append(*y);
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
-    if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, SN_X9_62_prime256v1, 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    return KeyFromParams("EC", bld.get());
+    auto key = crypto::P256PublicKey(*x, *y);
+    if (!key) return FromKeyError(key.error());
+    return key;
 }
 
 core::Result<EvpPkeyPtr> OkpKey(const cbor_item_t* map) {
@@ -114,22 +82,10 @@ core::Result<EvpPkeyPtr> RsaKey(const cbor_item_t* map) {
     BIA_TRY_ASSIGN(auto e_item, cbor_util::MapFind(map, kLabelXOrE));
     auto n = cbor_util::AsBytes(n_item);
     auto e = cbor_util::AsBytes(e_item);
-    if (!n || !e || n->empty() || e->empty() || e->size() > 8) return InvalidKey("bad RSA key");
-    std::unique_ptr<BIGNUM, BnDeleter> bn_n(BN_bin2bn(Bytes(*n), static_cast<int>(n->size()), nullptr));
-    std::unique_ptr<BIGNUM, BnDeleter> bn_e(BN_bin2bn(Bytes(*e), static_cast<int>(e->size()), nullptr));
-    if (!bn_n || !bn_e) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    const int bits = BN_num_bits(bn_n.get());
-    if (bits < kMinRsaBits || bits > kMaxRsaBits) return InvalidKey("unsupported RSA key size");
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
-    if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
-        ERR_clear_error();
-        return core::Internal("cannot set up an OpenSSL key");
-    }
-    return KeyFromParams("RSA", bld.get());
+    if (!n || !e) return InvalidKey("bad RSA key");
+    auto key = crypto::RsaPublicKey(*n, *e, kMinRsaBits, kMaxRsaBits);
+    if (!key) return FromKeyError(key.error());
+    return key;
 }
 
 bool IsP256(EVP_PKEY* key) {
@@ -156,8 +112,6 @@ bool KeyFitsAlgorithm(int64_t alg, EVP_PKEY* key) {
 }
 
 }  // namespace cose_internal
-
-void EvpPkeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 
 bool IsSupportedCoseAlgorithm(int64_t alg) { return alg == kCoseEs256 || alg == kCoseEdDsa || alg == kCoseRs256; }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/result.hpp"
+#include "crypto/public_key.hpp"
 
 struct cbor_item_t;
 
@@ -26,10 +27,7 @@ inline constexpr int64_t kCoseRs256 = -257;  // RSASSA-PKCS1-v1_5 with SHA-256
 // Whether `alg` is one of the three above.
 bool IsSupportedCoseAlgorithm(int64_t alg);
 
-struct EvpPkeyDeleter {
-    void operator()(EVP_PKEY* key) const;
-};
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
+using EvpPkeyPtr = crypto::EvpPkeyPtr;
 
 // A decoded credential public key: its COSE algorithm and the OpenSSL key.
 struct CosePublicKey {
