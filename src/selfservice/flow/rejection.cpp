@@ -2,6 +2,16 @@
 
 namespace bia::selfservice {
 
+Rejection Rejection::FromViolations(const std::vector<schema::Violation>& violations) {
+    Rejection r;
+    for (const auto& v : violations) {
+        text::Message m{v.message_id, v.text.empty() ? v.message : v.text, std::string(text::kTypeError), std::nullopt};
+        if (!v.context.is_null()) m.context = v.context;
+        r.messages.push_back({v.field, std::move(m)});
+    }
+    return r;
+}
+
 void ApplyRejection(ui::Container& ui, const Rejection& rejection) {
     ui.ResetMessages();
     for (const auto& e : rejection.messages) {

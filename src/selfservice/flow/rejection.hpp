@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "schema/schema.hpp"
 #include "text/message.hpp"
 #include "ui/container.hpp"
 
@@ -26,6 +27,9 @@ struct Rejection {
         return r;
     }
     static Rejection OnFlow(text::Message message) { return OnNode("", std::move(message)); }
+    // Each schema violation as an error message on its trait's node (G2 ids and texts; a
+    // violation without context gets a message without one).
+    static Rejection FromViolations(const std::vector<schema::Violation>& violations);
 };
 
 // Replaces the UI's messages with the rejection's: earlier messages are cleared first so that a

@@ -146,14 +146,7 @@ RegistrationAttempt OidcRegistration::Create(const selfservice::ExternalIdentity
     if (!violations) return RegistrationAttempt::Failed(std::move(violations).error());
     if (!violations->empty()) {
         // What the provider gave does not fit the identity schema: say which traits are missing.
-        Rejection r;
-        for (const auto& v : *violations) {
-            text::Message m{v.message_id, v.text.empty() ? v.message : v.text, std::string(text::kTypeError),
-                            std::nullopt};
-            if (!v.context.is_null()) m.context = v.context;
-            r.messages.push_back({v.field, std::move(m)});
-        }
-        return RegistrationAttempt::Rejected(std::move(r));
+        return RegistrationAttempt::Rejected(Rejection::FromViolations(*violations));
     }
     const auto now = clock_.Now();
     identity::Identity who;

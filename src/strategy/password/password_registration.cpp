@@ -59,16 +59,7 @@ RegistrationAttempt PasswordRegistration::Register(const selfservice::RequestCon
     auto violations = identities_.Validate(schema_id, traits);
     if (!violations) return RegistrationAttempt::Failed(std::move(violations).error());
     if (!violations->empty()) {
-        Rejection r;
-        for (const auto& v : *violations) {
-            // G2 ids and texts; a null context means that message kind has none.
-            // G2 ids and texts; a null context means that message kind has none.
-            text::Message m{v.message_id, v.text.empty() ? v.message : v.text, std::string(text::kTypeError),
-                            std::nullopt};
-            if (!v.context.is_null()) m.context = v.context;
-            r.messages.push_back({v.field, std::move(m)});
-        }
-        return reject(std::move(r));
+        return reject(Rejection::FromViolations(*violations));
     }
 
     const auto now = clock_.Now();

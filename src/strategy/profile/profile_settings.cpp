@@ -76,14 +76,7 @@ SettingsAttempt ProfileSettings::Submit(selfservice::settings::SettingsSubmissio
     auto violations = identities_.Validate(before.schema_id, traits);
     if (!violations) return SettingsAttempt::Failed(std::move(violations).error());
     if (!violations->empty()) {
-        Rejection r;
-        for (const auto& v : *violations) {
-            text::Message msg{v.message_id, v.text.empty() ? v.message : v.text, std::string(text::kTypeError),
-                              std::nullopt};
-            if (!v.context.is_null()) msg.context = v.context;
-            r.messages.push_back({v.field, std::move(msg)});
-        }
-        return SettingsAttempt::Rejected(std::move(r));
+        return SettingsAttempt::Rejected(Rejection::FromViolations(*violations));
     }
     // 2. CSRF.
     std::string token;
