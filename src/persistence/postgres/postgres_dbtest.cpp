@@ -104,22 +104,8 @@ TEST(PostgresIdentities, UpdateRewritesOnlyChangedChildTables) {
     auto t = TestDatabase::Create();
     IdentityRepositoryPostgres repo(t->db());
     core::SecureRandom r;
-    identity::Identity i;
-    i.id = core::Uuid::V4(r);
-    i.schema_id = "default";
-    i.traits = {{"email", "a@example.com"}, {"name", "A"}};
-    i.created_at = i.updated_at = core::TimePoint{} + std::chrono::seconds(1700000000);
-    identity::Credential pw;
-    pw.type = "password";
-    pw.identifiers = {"a@example.com"};
-    pw.config = {{"hashed_password", "$2b$04$x"}};
-    pw.created_at = pw.updated_at = i.created_at;
-    i.credentials["password"] = pw;
-    identity::VerifiableAddress v;
-    v.id = core::Uuid::V4(r);
-    v.value = "a@example.com";
-    v.created_at = v.updated_at = i.created_at;
-    i.verifiable_addresses.push_back(v);
+    identity::Identity i = persistence::testing::MakeIdentity(r, "a@example.com");
+    i.traits["name"] = "A";
     ASSERT_TRUE(repo.Create(i));
     ASSERT_TRUE(t->db().Transaction([](Connection& c) -> core::Status {
         BIA_TRY(c.Exec("CREATE TABLE test_child_writes (t TEXT NOT NULL)"));
@@ -166,7 +152,7 @@ TEST(PostgresIdentities, UpdateRewritesOnlyChangedChildTables) {
     ASSERT_TRUE(last);
     EXPECT_EQ(last->credentials["password"].config["hashed_password"], "$2b$04$y");
     ASSERT_EQ(last->verifiable_addresses.size(), 1u);
-    EXPECT_EQ(last->verifiable_addresses[0].id, v.id);
+    EXPECT_EQ(last->verifiable_addresses[0].id, i.verifiable_addresses[0].id);
 }
 
 TEST(PostgresDatabase, MigrationsReportPendingApplyOnceAndAreIdempotent) {

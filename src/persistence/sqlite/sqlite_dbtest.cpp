@@ -82,22 +82,8 @@ TEST(SqliteDatabase, ConcurrentWritersOnManyConnectionsAllCommit) {
 TEST(SqliteIdentities, UpdateRewritesOnlyChangedChildTables) {
     auto h = SqliteTestBackend::Make();
     core::SecureRandom r;
-    identity::Identity i;
-    i.id = core::Uuid::V4(r);
-    i.schema_id = "default";
-    i.traits = {{"email", "a@example.com"}, {"name", "A"}};
-    i.created_at = i.updated_at = core::TimePoint{} + std::chrono::seconds(1700000000);
-    identity::Credential pw;
-    pw.type = "password";
-    pw.identifiers = {"a@example.com"};
-    pw.config = {{"hashed_password", "$2b$04$x"}};
-    pw.created_at = pw.updated_at = i.created_at;
-    i.credentials["password"] = pw;
-    identity::VerifiableAddress v;
-    v.id = core::Uuid::V4(r);
-    v.value = "a@example.com";
-    v.created_at = v.updated_at = i.created_at;
-    i.verifiable_addresses.push_back(v);
+    identity::Identity i = persistence::testing::MakeIdentity(r, "a@example.com");
+    i.traits["name"] = "A";
     ASSERT_TRUE(h->identities().Create(i));
     // Every row written into a child table is logged by a trigger.
     ASSERT_TRUE(h->db->Transaction([](Connection& c) -> core::Status {
@@ -135,7 +121,7 @@ TEST(SqliteIdentities, UpdateRewritesOnlyChangedChildTables) {
     EXPECT_EQ(last->credentials["password"].config["hashed_password"], "$2b$04$y");
     EXPECT_EQ(last->credentials["password"].identifiers, std::vector<std::string>{"a@example.com"});
     ASSERT_EQ(last->verifiable_addresses.size(), 1u);
-    EXPECT_EQ(last->verifiable_addresses[0].id, v.id);
+    EXPECT_EQ(last->verifiable_addresses[0].id, i.verifiable_addresses[0].id);
 }
 
 TEST(SqliteDatabase, RejectsUnknownDsn) {
