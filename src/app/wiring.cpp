@@ -71,12 +71,18 @@ namespace {
 // The authentication methods, in Kratos's dispatch order (settings-flow.md §5.2: profile before
 // password); each flow asks its strategies in this order. Adding a method is a folder under
 // src/strategy/ and one line here.
+// clang-format off
 constexpr strategy::MethodFactory kMethodModules[] = {
-    &strategy::profile::MakeProfileModule,   &strategy::password::MakePasswordModule,
-    &strategy::oidc::MakeOidcModule,         &strategy::totp::MakeTotpModule,
-    &strategy::webauthn::MakeWebAuthnModule, &strategy::lookup_secret::MakeLookupSecretModule,
-    &strategy::code::MakeCodeModule,         &strategy::link::MakeLinkModule,
+    &strategy::profile::MakeProfileModule,
+    &strategy::password::MakePasswordModule,
+    &strategy::oidc::MakeOidcModule,
+    &strategy::totp::MakeTotpModule,
+    &strategy::webauthn::MakeWebAuthnModule,
+    &strategy::lookup_secret::MakeLookupSecretModule,
+    &strategy::code::MakeCodeModule,
+    &strategy::link::MakeLinkModule,
 };
+// clang-format on
 
 // The built-in UI's message catalogues (file:// URLs or paths), read once at start.
 core::Result<std::vector<text::Catalog>> LoadCatalogs(const std::vector<std::string>& sources) {
