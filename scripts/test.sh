@@ -49,7 +49,7 @@ if [[ "${BIA_TEST_SANITIZE:-1}" != 0 || "${BIA_TEST_TIDY:-1}" != 0 ]]; then
       echo "$? $((SECONDS - bg_start))" >"$logs/asan-build.rc"
     fi
     if [[ "${BIA_TEST_TIDY:-1}" != 0 ]]; then
-      nice -n 19 scripts/check-tidy.sh >"$logs/tidy.log" 2>&1
+      nice -n 19 scripts/check-tidy.sh --unity build >"$logs/tidy.log" 2>&1
       echo "$? $((SECONDS - bg_start))" >"$logs/tidy.rc"
     fi
   ) &
