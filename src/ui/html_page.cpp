@@ -1,5 +1,6 @@
 #include "ui/html_page.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace bia::ui {
@@ -165,9 +166,13 @@ std::string RenderFlowPage(std::string_view heading, const json& flow, const std
     for (const auto& group : groups) {
         body += "<form" + HtmlAttr("action", HtmlStr(ui, "action")) + HtmlAttr("method", HtmlStr(ui, "method")) +
                 HtmlAttr("data-group", group) + ">";
-        // Social sign-in buttons carry no typed fields: their form takes the hidden ones only
-        // (csrf_token), so a required, empty identifier cannot block the button.
-        const bool buttons_only = group == "oidc";
+        // A form of buttons alone (social sign-in, unlink) takes only the hidden shared fields
+        // (csrf_token): a required, empty identifier of another method must not block a button.
+        const auto& own = by_group[group];
+        const bool buttons_only = !own.empty() && std::all_of(own.begin(), own.end(), [](const json* n) {
+            const std::string type = HtmlStr(n->value("attributes", json::object()), "type");
+            return type == "submit" || type == "button";
+        });
         for (const json* n : shared) {
             if (buttons_only && HtmlStr(n->value("attributes", json::object()), "type") != "hidden") continue;
             body += RenderNode(*n, ++counter, catalog);

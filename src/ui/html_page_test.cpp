@@ -50,6 +50,29 @@ TEST(HtmlPage, OneFormPerGroupWithTheSharedFieldsAndBoundLabels) {
     EXPECT_NE(html.find("<html lang=\"en\">"), std::string::npos);
 }
 
+// A group of buttons alone (social sign-in) gets the hidden shared fields only: the login
+// identifier, required and empty, would otherwise keep the browser from submitting the button.
+TEST(HtmlPage, ButtonOnlyFormsTakeOnlyTheHiddenSharedFields) {
+    const json flow =
+        json::parse(R"JSON({"ui":{"action":"/self-service/login?flow=f","method":"POST","messages":[],"nodes":[
+      {"group":"default","type":"input","attributes":{"name":"csrf_token","type":"hidden","value":"t","node_type":"input"},"messages":[],"meta":{}},
+      {"group":"default","type":"input","attributes":{"name":"identifier","type":"text","value":"","required":true,"node_type":"input"},"messages":[],"meta":{}},
+      {"group":"oidc","type":"input","attributes":{"name":"provider","type":"submit","value":"acme","node_type":"input"},"messages":[],"meta":{}},
+      {"group":"password","type":"input","attributes":{"name":"password","type":"password","required":true,"node_type":"input"},"messages":[],"meta":{}},
+      {"group":"password","type":"input","attributes":{"name":"method","type":"submit","value":"password","node_type":"input"},"messages":[],"meta":{}}
+    ]}})JSON");
+    const std::string html = RenderFlowPage("Sign in", flow, {});
+    const size_t oidc = html.find("data-group=\"oidc\"");
+    const size_t password = html.find("data-group=\"password\"");
+    ASSERT_NE(oidc, std::string::npos);
+    ASSERT_NE(password, std::string::npos);
+    const std::string oidc_form = html.substr(oidc, html.find("</form>", oidc) - oidc);
+    const std::string password_form = html.substr(password, html.find("</form>", password) - password);
+    EXPECT_EQ(Count(oidc_form, "name=\"csrf_token\""), 1u);
+    EXPECT_EQ(Count(oidc_form, "name=\"identifier\""), 0u);
+    EXPECT_EQ(Count(password_form, "name=\"identifier\""), 1u);
+}
+
 TEST(HtmlPage, EverythingFromTheFlowIsEscaped) {
     const std::string html = RenderFlowPage("<Settings>", kFlow, {});
     EXPECT_EQ(html.find("<script>alert(1)</script>"), std::string::npos);
