@@ -89,4 +89,8 @@ for log in "$out"/*.log; do
   status=1
 done
 ((status)) && { echo "check-tidy: findings above (fix them, or NOLINT(check) with a reason)"; exit 1; }
-echo "check-tidy: clean (${#handwritten[@]} files${units:+ in ${#units[@]} units})"
+if [[ -n "${units+x}" ]]; then
+  echo "check-tidy: clean (${#handwritten[@]} files in ${#units[@]} units)"
+else
+  echo "check-tidy: clean (${#files[@]} files)"
+fi
