@@ -86,7 +86,7 @@ stage_start=$SECONDS
 echo "=== end-to-end suite on PostgreSQL"
 BIA_E2E_POSTGRES_DSN="$BIA_TEST_POSTGRES_DSN" test/e2e/run.sh identities.test.js login.test.js \
   settings.test.js settings-webhook.test.js totp.test.js lookup_secret.test.js webauthn.test.js \
-  courier.test.js verification-recovery.test.js oidc.test.js 2>&1 |
+  courier.test.js verification-recovery.test.js oidc.test.js whoami-cache.test.js 2>&1 |
   tee "$logs/e2e-pg.log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-postgres
 stage e2e-postgres

@@ -276,12 +276,12 @@ std::string HttpDate(std::time_t t) {
     return buf;
 }
 
+}  // namespace
+
 std::string DumpJson(const nlohmann::json& j) {
     // `replace` keeps invalid UTF-8 from throwing: a response must always be writable.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-
-}  // namespace
 
 // RFC 7230 tchar.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

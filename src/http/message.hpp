@@ -87,6 +87,9 @@ struct Response {
     static Response NoContent();
 };
 
+// A response body's JSON text; invalid UTF-8 in strings is replaced rather than thrown on.
+std::string DumpJson(const nlohmann::json& j);
+
 // RFC 7230 token characters (tchar) and tokens (header and cookie names): one or more tchars.
 bool IsTokenChar(unsigned char c);
 bool IsToken(std::string_view s);

@@ -2,6 +2,7 @@
 // the verifiable/recovery addresses derived from traits (surrounding-api.md §3).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -75,6 +76,9 @@ struct Identity {
     // the stored row changed since, so a read-modify-write never silently overwrites a
     // concurrent change (e.g. an admin update racing a settings submission).
     std::optional<core::TimePoint> stored_updated_at;
+    // Bumped by the store on every write of the identity row or its children (read-only to
+    // callers): what answers cached from this identity are checked against (docs/architecture.md).
+    int64_t revision = 0;
 
     bool IsActive() const { return state == kStateActive; }
     const Credential* FindCredential(std::string_view type) const {

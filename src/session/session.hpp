@@ -2,6 +2,7 @@
 // (settings-flow.md §11, §17). Tokens are opaque random strings; the cookie carries the token.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,11 +39,26 @@ struct Session {
     std::vector<AuthenticationMethod> methods;
     core::TimePoint created_at{};
     core::TimePoint updated_at{};
+    // Bumped by the store on every write of the session row (read-only to callers).
+    int64_t revision = 0;
     // Loaded with the session by lookups that need it (whoami, flows).
     std::optional<identity::Identity> identity;
 
     // Active, not expired, and (when loaded) the identity is active.
     bool IsValidAt(core::TimePoint now) const;
+};
+
+// What a session lookup must re-read to prove an answer cached from (session, identity) still
+// holds: the two revisions, plus what makes the session invalid without a write (expiry) or with
+// one that the answer does not show (state). One indexed read (SessionRepository::FindStamp).
+struct SessionStamp {
+    int64_t session_revision = 0;
+    int64_t identity_revision = 0;
+    bool active = false;
+    core::TimePoint expires_at{};
+    bool identity_active = false;
+
+    bool IsValidAt(core::TimePoint now) const { return active && identity_active && now < expires_at; }
 };
 
 // AAL of a session from its authentication methods (settings-flow.md §11): aal1-type and

@@ -18,6 +18,10 @@ class SessionRepository {
     virtual core::Status Update(const Session& session) = 0;
     // With the identity loaded. 404 when the token is unknown.
     virtual core::Result<Session> FindByToken(std::string_view token) = 0;
+    // The session's and its identity's revisions and validity by token, in one indexed read; 404
+    // when the token is unknown. Any write to the session, the identity or the identity's child
+    // rows — by this process or another — changes one of the revisions.
+    virtual core::Result<SessionStamp> FindStamp(std::string_view token) = 0;
     virtual core::Result<Session> FindById(const core::Uuid& id, bool with_identity) = 0;
     // Newest first. `active`: nullopt = all.
     virtual core::Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id, std::optional<bool> active,

@@ -43,16 +43,25 @@ Status SessionService::AddMethod(Session& s, AuthenticationMethod method) {
     return repository_.Update(s);
 }
 
+namespace {
+core::Error NoValidCredentials() { return core::Unauthorized("No valid session credentials found in the request."); }
+constexpr size_t kMaxTokenLength = 256;
+}  // namespace
+
 Result<Session> SessionService::ResolveToken(std::string_view token) {
-    if (token.empty() || token.size() > 256)
-        return core::Unauthorized("No valid session credentials found in the request.");
+    if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
     auto s = repository_.FindByToken(token);
-    if (!s) {
-        if (s.error().code == 404) return core::Unauthorized("No valid session credentials found in the request.");
-        return std::move(s).error();
-    }
-    if (!s->IsValidAt(clock_.Now())) return core::Unauthorized("No valid session credentials found in the request.");
+    if (!s) return s.error().code == 404 ? NoValidCredentials() : std::move(s).error();
+    if (!s->IsValidAt(clock_.Now())) return NoValidCredentials();
     return s;
+}
+
+Result<SessionStamp> SessionService::CurrentStamp(std::string_view token) {
+    if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
+    auto st = repository_.FindStamp(token);
+    if (!st) return st.error().code == 404 ? NoValidCredentials() : std::move(st).error();
+    if (!st->IsValidAt(clock_.Now())) return NoValidCredentials();
+    return st;
 }
 
 Result<Session> SessionService::Extend(const core::Uuid& id) {

@@ -40,6 +40,9 @@ class SessionService {
     // The active session for `token` with its identity, or a 401 error value (no id; the caller
     // picks the reason text its endpoint uses).
     core::Result<Session> ResolveToken(std::string_view token);
+    // The current stamp of the active session `token` names (one indexed read), or the same 401
+    // ResolveToken gives: what proves an answer cached from that session still current.
+    core::Result<SessionStamp> CurrentStamp(std::string_view token);
 
     core::Result<Session> Extend(const core::Uuid& id);
 

@@ -26,12 +26,16 @@ class MemoryIdentities final : public identity::IdentityRepository {
         DumpLikeSql(i);
         if (Taken(i)) return core::Conflict(std::string(identity::kConflictReason));
         rows[i.id] = i;
+        rows[i.id].revision = 0;
         return {};
     }
     core::Status Update(const identity::Identity& i) override {
         if (fail_update) return *fail_update;
         DumpLikeSql(i);
+        auto it = rows.find(i.id);
+        const int64_t revision = it == rows.end() ? 0 : it->second.revision + 1;
         rows[i.id] = i;
+        rows[i.id].revision = revision;
         ++updates;
         return {};
     }
@@ -110,10 +114,33 @@ class MemorySessions final : public session::SessionRepository {
     explicit MemorySessions(identity::IdentityRepository* identities = nullptr) : identities_(identities) {}
     core::Status Create(const session::Session& s) override {
         rows[s.id] = s;
+        rows[s.id].revision = 0;
         if (identities_) rows[s.id].identity.reset();
         return {};
     }
-    core::Status Update(const session::Session& s) override { return Create(s); }
+    core::Status Update(const session::Session& s) override {
+        auto it = rows.find(s.id);
+        const int64_t revision = it == rows.end() ? 0 : it->second.revision + 1;
+        BIA_TRY(Create(s));
+        rows[s.id].revision = revision;
+        return {};
+    }
+    core::Result<session::SessionStamp> FindStamp(std::string_view token) override {
+        for (auto& [id, s] : rows) {
+            if (s.token != token) continue;
+            session::SessionStamp st{.session_revision = s.revision, .active = s.active, .expires_at = s.expires_at};
+            if (identities_) {
+                auto i = identities_->Get(s.identity_id);
+                if (!i) return std::move(i).error();
+                st.identity_revision = i->revision;
+                st.identity_active = i->IsActive();
+            } else {
+                st.identity_active = !s.identity || s.identity->IsActive();
+            }
+            return st;
+        }
+        return core::ResourceNotFound();
+    }
     core::Result<session::Session> FindByToken(std::string_view token) override {
         for (auto& [id, s] : rows) {
             if (s.token == token) return FindById(id, true);
@@ -150,6 +177,7 @@ class MemorySessions final : public session::SessionRepository {
         for (auto& [id, s] : rows) {
             if (s.identity_id == identity_id && id != keep && s.active) {
                 s.active = false;
+                ++s.revision;
                 ++n;
             }
         }
@@ -162,6 +190,7 @@ class MemorySessions final : public session::SessionRepository {
         auto it = rows.find(id);
         if (it == rows.end()) return core::ResourceNotFound();
         it->second.active = false;
+        ++it->second.revision;
         return {};
     }
 

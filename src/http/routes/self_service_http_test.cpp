@@ -387,5 +387,68 @@ TEST(SessionRoutesAal, SessionsMeetingTheAalMayRevoke) {
     EXPECT_EQ(w.routes.RevokeOthers(own).status, 200);
 }
 
+// ---------------------------------------------------------------- whoami answers cached by revision
+
+// White-box: the memory store's stamp is the rows' revisions, so a change made behind the store's
+// back (no revision bump) shows whether an answer came from the cache.
+TEST(WhoamiAnswers, ServedFromCacheOnlyWhileTheStampHolds) {
+    SessionRoutesWorld w;
+    identity::Identity who = TwoFactorIdentity(w.random);
+    who.credentials.erase("totp");
+    who.traits = {{"email", "first@example.com"}};
+    const session::Session s = w.SessionOf(who, "password", "aal1");
+    const std::vector<std::pair<std::string, std::string>> auth{{"X-Session-Token", s.token}};
+    auto whoami = [&] {
+        auto r = MakeRequest("GET", "/sessions/whoami", auth);
+        return w.routes.Whoami(r);
+    };
+    Response first = whoami();
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(json::parse(first.body)["identity"]["traits"]["email"], "first@example.com");
+
+    // Changed without a revision bump: the cached answer is served, byte for byte, with its header.
+    w.session_repo.rows[s.id].identity->traits["email"] = "second@example.com";
+    Response cached = whoami();
+    EXPECT_EQ(cached.status, 200);
+    EXPECT_EQ(cached.body, first.body);
+    EXPECT_EQ(cached.Header(kAuthenticatedIdentityHeader).value_or(""), who.id.ToString());
+    EXPECT_EQ(cached.Header("Content-Type").value_or(""), first.Header("Content-Type").value_or(""));
+
+    // A write bumps the revision: the very next answer is rebuilt.
+    ++w.session_repo.rows[s.id].revision;
+    Response rebuilt = whoami();
+    EXPECT_EQ(json::parse(rebuilt.body)["identity"]["traits"]["email"], "second@example.com");
+
+    // Expiry needs no write: the stamp's expires_at is checked against the clock every time.
+    w.clock.Advance(std::chrono::hours(25));
+    EXPECT_EQ(whoami().status, 401);
+    w.clock.Advance(-std::chrono::hours(25));
+    EXPECT_EQ(whoami().status, 200);
+
+    // Revoked through the store (as another process would): 401 at once.
+    ASSERT_TRUE(w.session_repo.Revoke(s.id));
+    Response revoked = whoami();
+    EXPECT_EQ(revoked.status, 401) << revoked.body;
+    EXPECT_EQ(json::parse(revoked.body)["error"]["reason"], "No valid session credentials found in the request.");
+}
+
+TEST(WhoamiAnswers, AnAal2RefusalIsNeverCached) {
+    SessionRoutesWorld w;
+    const identity::Identity who = TwoFactorIdentity(w.random);
+    const session::Session s = w.SessionOf(who, "password", "aal1");
+    const std::vector<std::pair<std::string, std::string>> auth{{"X-Session-Token", s.token}};
+    for (int i = 0; i < 2; ++i) {
+        auto r = MakeRequest("GET", "/sessions/whoami", auth);
+        EXPECT_EQ(w.routes.Whoami(r).status, 403);
+    }
+    // The second factor is added the way the store records it (a session write).
+    w.session_repo.rows[s.id].methods.push_back({"totp", "aal2", {}, {}});
+    ++w.session_repo.rows[s.id].revision;
+    auto r = MakeRequest("GET", "/sessions/whoami", auth);
+    Response ok = w.routes.Whoami(r);
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(json::parse(ok.body)["authenticator_assurance_level"], "aal2");
+}
+
 }  // namespace
 }  // namespace bia::http::routes

@@ -28,7 +28,7 @@ core::Error UnknownSessionToken() {
 }  // namespace
 
 SessionRoutes::SessionRoutes(session::SessionService& sessions, const SelfServiceHttp& http,
-                             const selfservice::ReturnToValidator& return_to)
+                             const selfservice::ReturnToValidator& return_to, size_t whoami_cache_bytes)
     : sessions_(sessions),
       http_(http),
       return_to_(return_to),
@@ -36,7 +36,8 @@ SessionRoutes::SessionRoutes(session::SessionService& sessions, const SelfServic
       required_aal_(http.config().session.whoami_required_aal == config::RequiredAal::kAal1
                         ? std::string(session::kAal1)
                         : std::string(session::kHighestAvailable)),
-      aal2_login_url_(selfservice::PublicUrl(public_base_url_, "/self-service/login/browser", "aal=aal2")) {}
+      aal2_login_url_(selfservice::PublicUrl(public_base_url_, "/self-service/login/browser", "aal=aal2")),
+      whoami_answers_(whoami_cache_bytes) {}
 
 void SessionRoutes::Register(Router& router) {
     // whoami answers every method (§17.2); DELETE /sessions/whoami behaves the same (§5).
@@ -51,7 +52,21 @@ void SessionRoutes::Register(Router& router) {
 }
 
 Response SessionRoutes::Whoami(Request& r) {
-    auto s = http_.sessions().Resolve(r);
+    auto token = http_.sessions().Token(r);
+    if (!token) return Response::Error(selfservice::NoValidSessionCredentials(), r.RequestId());
+    // The hot path: one indexed read of the session's and identity's revisions proves the answer
+    // cached for this token current — any write since, by this process or another, changed one
+    // of them (docs/architecture.md, "Answers cached by revision"). Only a miss loads the session
+    // with its identity and serialises it.
+    auto stamp = sessions_.CurrentStamp(*token);
+    if (!stamp) {
+        whoami_answers_.Erase(*token);
+        return Response::Error(stamp.error(), r.RequestId());
+    }
+    if (auto hit = whoami_answers_.Find(*token, {stamp->session_revision, stamp->identity_revision})) {
+        return WhoamiAnswer(hit->body, hit->subject);
+    }
+    auto s = sessions_.ResolveToken(*token);
     if (!s) return Response::Error(s.error(), r.RequestId());
     if (!s->identity || !sessions_.aal().Satisfied(*s, *s->identity, required_aal_)) {
         return Response::Error(selfservice::Aal2Required(aal2_login_url_), r.RequestId());
@@ -61,8 +76,17 @@ Response SessionRoutes::Whoami(Request& r) {
     body["privileged_until"] = core::FormatRfc3339(
         s->authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(
                                   http_.config().selfservice.flows.settings.privileged_session_max_age));
-    Response resp = Response::Json(200, body);
-    resp.SetHeader(std::string(kAuthenticatedIdentityHeader), s->identity_id.ToString());
+    std::string text = DumpJson(body);
+    std::string identity_id = s->identity_id.ToString();
+    // Stored under the revisions read with the data itself, so it can only be older than a
+    // later stamp, never newer.
+    whoami_answers_.Put(*token, {s->revision, s->identity->revision}, {text, identity_id});
+    return WhoamiAnswer(std::move(text), identity_id);
+}
+
+Response SessionRoutes::WhoamiAnswer(std::string body, const std::string& identity_id) const {
+    Response resp = Response::RawJson(200, std::move(body));
+    resp.SetHeader(std::string(kAuthenticatedIdentityHeader), identity_id);
     AddVaryCookie(resp);
     return resp;
 }

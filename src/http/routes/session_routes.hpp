@@ -1,10 +1,13 @@
 // Public session and logout routes (settings-flow.md §17.2; surrounding-api.md §5–6): whoami (the
-// hot path: one token lookup, one serialisation), listing and revoking the caller's other
-// sessions, and the three logout endpoints.
+// hot path: one indexed stamp read, then the answer cached under that stamp, or on a miss one
+// lookup and one serialisation), listing and revoking the caller's other sessions, and the three
+// logout endpoints.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
+#include "core/answer_cache.hpp"
 #include "http/router.hpp"
 #include "http/routes/self_service_http.hpp"
 #include "selfservice/flow/return_to.hpp"
@@ -18,11 +21,13 @@ inline constexpr std::string_view kRouteLogoutBrowser = "/self-service/logout/br
 inline constexpr std::string_view kRouteLogout = "/self-service/logout";
 inline constexpr std::string_view kRouteLogoutApi = "/self-service/logout/api";
 inline constexpr std::string_view kAuthenticatedIdentityHeader = "X-Kratos-Authenticated-Identity-Id";
+// Memory whoami answers may hold (about 10,000 sessions of a typical identity).
+inline constexpr size_t kWhoamiCacheBytes = size_t{16} << 20;
 
 class SessionRoutes {
   public:
     SessionRoutes(session::SessionService& sessions, const SelfServiceHttp& http,
-                  const selfservice::ReturnToValidator& return_to);
+                  const selfservice::ReturnToValidator& return_to, size_t whoami_cache_bytes = kWhoamiCacheBytes);
 
     void Register(Router& public_router);
 
@@ -38,6 +43,7 @@ class SessionRoutes {
     // The caller's session for GET/DELETE /sessions[/{id}]: 401 without one, 403
     // session_aal2_required when it does not meet session.whoami_required_aal.
     core::Result<session::Session> ResolveForSessionManagement(Request& r) const;
+    Response WhoamiAnswer(std::string body, const std::string& identity_id) const;
 
     session::SessionService& sessions_;
     const SelfServiceHttp& http_;
@@ -45,6 +51,8 @@ class SessionRoutes {
     const std::string public_base_url_;
     const std::string required_aal_;
     const std::string aal2_login_url_;
+    // whoami answers by session token, each valid under (session revision, identity revision).
+    core::AnswerCache whoami_answers_;
 };
 
 }  // namespace bia::http::routes

@@ -84,7 +84,7 @@ Status IdentityRepositoryPostgres::Update(const Identity& i) {
             std::vector<Statement> first;
             first.push_back(
                 {"UPDATE identities SET schema_id = $1, state = $2, state_changed_at = $3, "
-                 "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7 "
+                 "traits = $4, metadata_public = $5, metadata_admin = $6, updated_at = $7, revision = revision + 1 "
                  "WHERE id = $8 AND ($9::timestamptz IS NULL OR updated_at = $9)",
                  std::move(p)});
             for (const std::string& sql : ChildQueries(IdentityKey::kId)) {

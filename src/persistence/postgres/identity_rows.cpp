@@ -61,6 +61,7 @@ Identity ReadIdentity(const Rows& r, int row, int c) {
     i.created_at = r.Time(row, c + 7);
     i.updated_at = r.Time(row, c + 8);
     i.stored_updated_at = i.updated_at;
+    i.revision = r.Int(row, c + 9);
     return i;
 }
 

@@ -17,8 +17,8 @@ namespace bia::persistence::postgres {
 // The identity row's columns, table alias `i`, in the order ReadIdentity expects them.
 inline constexpr std::string_view kIdentityColumns =
     "i.id, i.schema_id, i.state, i.state_changed_at, i.traits, i.metadata_public, i.metadata_admin, "
-    "i.created_at, i.updated_at";
-inline constexpr int kIdentityColumnCount = 9;
+    "i.created_at, i.updated_at, i.revision";
+inline constexpr int kIdentityColumnCount = 10;
 
 // What the children queries select identities by; the parameters follow the key.
 enum class IdentityKey {

@@ -240,6 +240,11 @@ CREATE INDEX selfservice_one_time_secrets_digest_idx ON selfservice_one_time_sec
 CREATE INDEX selfservice_one_time_secrets_flow_idx ON selfservice_one_time_secrets (flow_id);
 CREATE INDEX selfservice_one_time_secrets_expires_at_idx ON selfservice_one_time_secrets (expires_at);
 )SQL"},
+        // As SQLite's: revisions prove cached answers fresh across instances (FindStamp).
+        {"20261206000001_revisions", R"SQL(
+ALTER TABLE identities ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+)SQL"},
     };
     return kMigrations;
 }

@@ -177,7 +177,8 @@ TEST(PostgresDatabase, MigrationVersionsMirrorTheSqliteList) {
         "20261127000003_selfservice_errors", "20261127000004_login_flows",
         "20261127000005_registration_flows", "20261127000006_settings_flows",
         "20261205100001_cleanup_indexes",    "20261205100002_continuity_sealed_payloads",
-        "20261205200001_courier_messages",   "20261205210001_verification_recovery"};
+        "20261205200001_courier_messages",   "20261205210001_verification_recovery",
+        "20261206000001_revisions"};
     EXPECT_EQ(AllVersions(), expected);
 }
 

@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::string_view kSessionColumns =
     "s.id, s.token, s.logout_token, s.identity_id, s.active, s.expires_at, s.authenticated_at, s.issued_at, "
-    "s.authentication_methods, s.created_at, s.updated_at";
-constexpr int kSessionColumnCount = 11;
+    "s.authentication_methods, s.created_at, s.updated_at, s.revision";
+constexpr int kSessionColumnCount = 12;
 
 json MethodsToJson(const std::vector<session::AuthenticationMethod>& methods) {
     json a = json::array();
@@ -57,6 +57,7 @@ Session ReadSession(const Rows& r, int row) {
     s.methods = MethodsFromJson(r.Json(row, 8));
     s.created_at = r.Time(row, 9);
     s.updated_at = r.Time(row, 10);
+    s.revision = r.Int(row, 11);
     return s;
 }
 
@@ -127,10 +128,12 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
             .AddJson(MethodsToJson(s.methods))
             .Add(s.updated_at)
             .Add(s.id);
-        BIA_TRY_ASSIGN(Rows r,
-                       lease->Query("UPDATE sessions SET active = $1, expires_at = $2, authenticated_at = $3, "
-                                    "issued_at = $4, authentication_methods = $5, updated_at = $6 WHERE id = $7",
-                                    p));
+        BIA_TRY_ASSIGN(
+            Rows r,
+            lease->Query("UPDATE sessions SET active = $1, expires_at = $2, authenticated_at = $3, "
+                         "issued_at = $4, authentication_methods = $5, updated_at = $6, revision = revision + 1 "
+                         "WHERE id = $7",
+                         p));
         if (r.affected() == 0) return RowNotFound();
         return {};
     }
@@ -139,6 +142,22 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         Params p;
         p.Add(token);
         return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
+    }
+
+    Result<session::SessionStamp> FindStamp(std::string_view token) override {
+        Params p;
+        p.Add(token);
+        return db_.Read([&](Connection& c) -> Result<session::SessionStamp> {
+            BIA_TRY_ASSIGN(Rows r, c.Query("SELECT s.revision, i.revision, s.active, s.expires_at, i.state FROM "
+                                           "sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token = $1",
+                                           p));
+            if (r.empty()) return RowNotFound();
+            return session::SessionStamp{.session_revision = r.Int(0, 0),
+                                         .identity_revision = r.Int(0, 1),
+                                         .active = r.Bool(0, 2),
+                                         .expires_at = r.Time(0, 3),
+                                         .identity_active = r.Text(0, 4) == identity::kStateActive};
+        });
     }
 
     Result<Session> FindById(const core::Uuid& id, bool with_identity) override {
@@ -189,9 +208,10 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         Params p;
         p.Add(std::chrono::system_clock::now()).Add(identity_id).Add(keep);
-        BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
-                                            "WHERE identity_id = $2 AND id <> $3 AND active",
-                                            p));
+        BIA_TRY_ASSIGN(Rows r,
+                       lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1, revision = revision + 1 "
+                                    "WHERE identity_id = $2 AND id <> $3 AND active",
+                                    p));
         return r.affected();
     }
 
@@ -199,9 +219,10 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         Params p;
         p.Add(std::chrono::system_clock::now()).Add(identity_id);
-        BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 "
-                                            "WHERE identity_id = $2 AND active",
-                                            p));
+        BIA_TRY_ASSIGN(Rows r,
+                       lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1, revision = revision + 1 "
+                                    "WHERE identity_id = $2 AND active",
+                                    p));
         return r.affected();
     }
 
@@ -209,7 +230,10 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         Params p;
         p.Add(std::chrono::system_clock::now()).Add(session_id);
-        BIA_TRY_ASSIGN(Rows r, lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1 WHERE id = $2", p));
+        BIA_TRY_ASSIGN(
+            Rows r,
+            lease->Query("UPDATE sessions SET active = FALSE, updated_at = $1, revision = revision + 1 WHERE id = $2",
+                         p));
         if (r.affected() == 0) return RowNotFound();
         return {};
     }

@@ -21,7 +21,7 @@ json ParseStored(std::string_view text) {
 
 constexpr const char* kSelectIdentity =
     "SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, "
-    "updated_at FROM identities WHERE id = ?";
+    "updated_at, revision FROM identities WHERE id = ?";
 
 Identity ReadIdentityRow(Statement& st) {
     Identity i;
@@ -35,6 +35,7 @@ Identity ReadIdentityRow(Statement& st) {
     i.created_at = st.Time(7);
     i.updated_at = st.Time(8);
     i.stored_updated_at = i.updated_at;
+    i.revision = st.Int(9);
     return i;
 }
 
@@ -223,7 +224,8 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
         {
             BIA_TRY_ASSIGN(
                 auto st, c.Prepare("UPDATE identities SET schema_id = ?, state = ?, state_changed_at = ?, traits = ?, "
-                                   "metadata_public = ?, metadata_admin = ?, updated_at = ? WHERE id = ? AND (? = 0 OR "
+                                   "metadata_public = ?, metadata_admin = ?, updated_at = ?, revision = revision + 1 "
+                                   "WHERE id = ? AND (? = 0 OR "
                                    "updated_at = ?)"));
             st.Bind(1, i.schema_id).Bind(2, i.state).BindOpt(3, i.state_changed_at).Bind(4, i.traits.dump());
             if (i.metadata_public.is_null())
@@ -324,9 +326,9 @@ Result<std::vector<Identity>> IdentityRepositorySqlite::List(int64_t offset, int
     std::vector<Identity> out;
     {
         BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare("SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, "
-                           "created_at, updated_at FROM identities ORDER BY created_at, id LIMIT ? OFFSET ?"));
+            auto st, lease->Prepare(
+                         "SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, "
+                         "created_at, updated_at, revision FROM identities ORDER BY created_at, id LIMIT ? OFFSET ?"));
         st.Bind(1, limit).Bind(2, offset);
         while (true) {
             BIA_TRY_ASSIGN(bool row, st.Step());

@@ -51,6 +51,7 @@ Session ReadRow(Statement& st) {
     s.methods = MethodsFromText(st.TextView(8));
     s.created_at = st.Time(9);
     s.updated_at = st.Time(10);
+    s.revision = st.Int(11);
     return s;
 }
 
@@ -89,7 +90,7 @@ class SessionRepositorySqlite final : public session::SessionRepository {
         BIA_TRY_ASSIGN(
             auto st,
             lease->Prepare("UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
-                           "authentication_methods = ?, updated_at = ? WHERE id = ?"));
+                           "authentication_methods = ?, updated_at = ?, revision = revision + 1 WHERE id = ?"));
         st.Bind(1, int64_t{s.active ? 1 : 0})
             .Bind(2, s.expires_at)
             .Bind(3, s.authenticated_at)
@@ -122,7 +123,7 @@ class SessionRepositorySqlite final : public session::SessionRepository {
                 auto st,
                 lease->Prepare(
                     "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-                    "authentication_methods, created_at, updated_at FROM sessions WHERE token = ?"));
+                    "authentication_methods, created_at, updated_at, revision FROM sessions WHERE token = ?"));
             st.Bind(1, token);
             BIA_TRY_ASSIGN(bool row, st.Step());
             if (!row) return core::ResourceNotFound();
@@ -133,6 +134,21 @@ class SessionRepositorySqlite final : public session::SessionRepository {
         return s;
     }
 
+    Result<session::SessionStamp> FindStamp(std::string_view token) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st,
+                       lease->Prepare("SELECT s.revision, i.revision, s.active, s.expires_at, i.state FROM "
+                                      "sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token = ?"));
+        st.Bind(1, token);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return core::ResourceNotFound();
+        return session::SessionStamp{.session_revision = st.Int(0),
+                                     .identity_revision = st.Int(1),
+                                     .active = st.Int(2) != 0,
+                                     .expires_at = st.Time(3),
+                                     .identity_active = st.TextView(4) == identity::kStateActive};
+    }
+
     Result<Session> FindById(const core::Uuid& id, bool with_identity) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         Session s;
@@ -141,7 +157,7 @@ class SessionRepositorySqlite final : public session::SessionRepository {
                 auto st,
                 lease->Prepare(
                     "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-                    "authentication_methods, created_at, updated_at FROM sessions WHERE id = ?"));
+                    "authentication_methods, created_at, updated_at, revision FROM sessions WHERE id = ?"));
             st.Bind(1, id);
             BIA_TRY_ASSIGN(bool row, st.Step());
             if (!row) return core::ResourceNotFound();
@@ -161,7 +177,7 @@ class SessionRepositorySqlite final : public session::SessionRepository {
             auto st,
             lease->Prepare(
                 "SELECT id, token, logout_token, identity_id, active, expires_at, authenticated_at, issued_at, "
-                "authentication_methods, created_at, updated_at FROM sessions WHERE identity_id = ? "
+                "authentication_methods, created_at, updated_at, revision FROM sessions WHERE identity_id = ? "
                 "AND (? < 0 OR active = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
         const int64_t filter = active ? (*active ? 1 : 0) : -1;
         st.Bind(1, identity_id).Bind(2, filter).Bind(3, filter).Bind(4, limit).Bind(5, offset);
@@ -186,10 +202,8 @@ class SessionRepositorySqlite final : public session::SessionRepository {
 
     Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare(
-                "UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND id != ? AND active = 1"));
+        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + "
+                                               "1 WHERE identity_id = ? AND id != ? AND active = 1"));
         st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
         BIA_TRY(st.Run());
         return static_cast<int64_t>(sqlite3_changes(lease->raw()));
@@ -197,9 +211,8 @@ class SessionRepositorySqlite final : public session::SessionRepository {
 
     Result<int64_t> RevokeAll(const core::Uuid& identity_id) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE identity_id = ? AND active = 1"));
+        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + "
+                                               "1 WHERE identity_id = ? AND active = 1"));
         st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
         BIA_TRY(st.Run());
         return static_cast<int64_t>(sqlite3_changes(lease->raw()));
@@ -207,7 +220,9 @@ class SessionRepositorySqlite final : public session::SessionRepository {
 
     Status Revoke(const core::Uuid& session_id) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ? WHERE id = ?"));
+        BIA_TRY_ASSIGN(
+            auto st,
+            lease->Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + 1 WHERE id = ?"));
         st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
         BIA_TRY(st.Run());
         if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();

@@ -27,6 +27,7 @@ class NoSessions final : public session::SessionRepository {
     core::Status Create(const session::Session&) override { return {}; }
     core::Status Update(const session::Session&) override { return {}; }
     core::Result<session::Session> FindByToken(std::string_view) override { return FlowNotFound(); }
+    core::Result<session::SessionStamp> FindStamp(std::string_view) override { return FlowNotFound(); }
     core::Result<session::Session> FindById(const core::Uuid&, bool) override { return FlowNotFound(); }
     core::Result<std::vector<session::Session>> ListByIdentity(const core::Uuid&, std::optional<bool>, int64_t,
                                                                int64_t) override {
