@@ -1,20 +1,32 @@
 // Ory's reference self-service UI, as Ory published it on npm (@ory/kratos-selfservice-ui-node
 // 0.0.16: the Express + Handlebars app of the Kratos v0.8 generation, driving Kratos through
-// @ory/kratos-client's V0alpha2Api), run unchanged against Bia in headless Chromium: sign up,
-// change the password in settings, sign out, sign in with the new password, then recover a
-// forgotten password with the code Bia mails (a loopback SMTP sink). Nothing of the UI is
-// patched: it gets Bia's public URL as KRATOS_PUBLIC_URL, and Bia's flows point at its pages.
-// Requests leaving the machine (the UI's web fonts) are refused. Screenshots go to
-// test/e2e/artifacts/. A second test signs up and back in through the UI's social sign-in
-// button, against a real OpenID provider (npm oidc-provider) on loopback.
+// @ory/kratos-client's V0alpha2Api), run unchanged against Bia in headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core). Nothing of the UI is patched: it gets Bia's
+// public URL as KRATOS_PUBLIC_URL (its server-side calls) and KRATOS_BROWSER_URL (the links it
+// hands the browser), and Bia's flows point at its pages. Requests leaving the machine (the UI's
+// web fonts) are refused. Screenshots go to test/e2e/artifacts/. Three tests:
+//  1. sign up, change the password in settings, sign out, sign in with the new password, then
+//     recover a forgotten password with the code Bia mails (a loopback SMTP sink);
+//  2. sign up and back in through the UI's social sign-in button, against a real OpenID provider
+//     (npm oidc-provider) on loopback;
+//  3. two-factor: sign up, enrol a TOTP app (the code computed here from the secret the settings
+//     page shows, RFC 6238 with node:crypto), a security key (Chromium's CDP virtual
+//     authenticator, through the settings page's button and Bia's webauthn.js) and backup codes,
+//     then sign out and in three times with the password, finishing each on the UI's two-factor
+//     page with a different second factor: a TOTP code, the security key, a backup code; the
+//     welcome page then shows an aal2 session with both methods.
+// The browser and both servers are on the host name "localhost" (a WebAuthn RP ID cannot be an
+// IP address; cookies are shared across ports), and the RP origin is the UI's: the page that
+// calls navigator.credentials is the UI's page, with Bia's script loaded into it.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import puppeteer from 'puppeteer-core';
+import { chromium } from 'playwright-core';
 
 import { startOidcProvider } from './lib/oidc-provider.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
@@ -26,6 +38,7 @@ const REFERENCE_UI = path.join(E2E_DIR, 'node_modules', '@ory', 'kratos-selfserv
 const PASSWORD = 'correct horse battery staple 42';
 const NEW_PASSWORD = 'an even longer passphrase for bia 77';
 const RECOVERED_PASSWORD = 'recovered at last with a mailed code 11';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 async function waitForHttp(url, timeoutMs = 15_000) {
   const until = Date.now() + timeoutMs;
@@ -39,21 +52,48 @@ async function waitForHttp(url, timeoutMs = 15_000) {
   }
 }
 
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${text}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32 secret, independent of Bia's. */
+function totp(secretBase32, atMs = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
 describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) against Bia", { timeout: 180_000 }, () => {
   let bia;
   let sink;
   let op;  // a real OpenID provider (npm oidc-provider) for the social sign-in test
   let ui;
   let uiBase;
+  let biaBrowserUrl;  // Bia's public URL as the browser sees it (host "localhost")
   let chrome;
-  let page;
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
     assert.ok(existsSync(REFERENCE_UI), `${REFERENCE_UI} is missing (npm ci in test/e2e)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     const uiPort = await freePort();
-    uiBase = `http://127.0.0.1:${uiPort}`;
+    uiBase = `http://localhost:${uiPort}`;
     sink = await startSmtpSink();
     op = await startOidcProvider();
     const mapper = "local claims = std.extVar('claims'); { identity: { traits: { email: claims.email } } }";
@@ -72,11 +112,15 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
                 }],
               },
             },
+            totp: { enabled: true, config: { issuer: 'Bia reference UI e2e' } },
+            lookup_secret: { enabled: true },
+            webauthn: { enabled: true, config: { rp: { id: 'localhost', display_name: 'Bia e2e', origins: [uiBase] } } },
           },
           flows: { registration: { after: { oidc: { hooks: [{ hook: 'session' }] } } } },
         },
       },
-      mutateConfig: (cfg) => {
+      mutateConfig: (cfg, ctx) => {
+        cfg.serve.public.base_url = `http://localhost:${ctx.publicPort}/`;
         const at = (p) => `${uiBase}${p}`;
         cfg.selfservice.default_browser_return_url = at('/welcome');
         cfg.selfservice.allowed_return_urls = [at('/')];
@@ -91,29 +135,23 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
         return cfg;
       },
     });
+    biaBrowserUrl = `http://localhost:${bia.publicPort}`;
     await op.addClient({
       client_id: 'refui', client_secret: 'refui-secret',
-      redirect_uris: [new URL('/self-service/methods/oidc/callback/loopback', bia.publicUrl).toString()],
+      redirect_uris: [`${biaBrowserUrl}/self-service/methods/oidc/callback/loopback`],
     });
     ui = spawn(process.execPath, [REFERENCE_UI], {
       cwd: path.dirname(path.dirname(REFERENCE_UI)),  // it finds its views and assets from there
-      env: { ...process.env, PORT: String(uiPort), KRATOS_PUBLIC_URL: bia.publicUrl, NODE_ENV: 'test' },
+      env: { ...process.env, PORT: String(uiPort), KRATOS_PUBLIC_URL: bia.publicUrl, KRATOS_BROWSER_URL: biaBrowserUrl, NODE_ENV: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let uiLog = '';
     ui.stdout.on('data', (d) => { uiLog = (uiLog + d).slice(-20_000); });
     ui.stderr.on('data', (d) => { uiLog = (uiLog + d).slice(-20_000); });
     ui.on('exit', (code) => { if (code) console.error(`reference UI exited ${code}:\n${uiLog}`); });
-    await waitForHttp(`${uiBase}/health/alive`);
+    await waitForHttp(`http://127.0.0.1:${uiPort}/health/alive`);
 
-    chrome = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await chrome.newPage();
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      const host = new URL(req.url()).hostname;
-      if (host === '127.0.0.1' || host === 'localhost') req.continue();
-      else req.abort();
-    });
+    chrome = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   });
   after(async () => {
     await chrome?.close();
@@ -123,100 +161,234 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
     await op?.close();
   });
 
+  /**
+   * A fresh browser context (its own cookies) with one page; http(s) requests to hosts off the
+   * loopback are refused. `errors` collects the page's uncaught script errors.
+   */
+  async function newTab() {
+    const context = await chrome.newContext();
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (!/^https?:$/.test(url.protocol) || LOOPBACK.has(url.hostname)) return route.continue();
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return { context, page, errors };
+  }
+
   let shot = 0;
-  const snap = async (name) => page.screenshot({ path: path.join(ARTIFACTS, `reference-ui-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-  const go = (selector) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
-  const body = () => page.$eval('body', (e) => e.innerText);
+  const snap = (page, name) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `reference-ui-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  // Clicks and waits for the next document to load (after any redirects).
+  const go = (page, selector) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  const body = (page) => page.innerText('body');
+  const startsWith = (page, prefix) => assert.ok(page.url().startsWith(prefix), `${page.url()} (expected ${prefix}…)`);
+  const emailRe = (email) => new RegExp(email.replace(/[.+]/g, '\\$&'));
+  // The welcome page prints the session it got from Bia's whoami as JSON.
+  const welcomeSession = async (page) => JSON.parse(await page.innerText('pre.code-box code'));
 
   it('signs up, changes the password, signs out and in, and recovers with a mailed code', async () => {
     const email = uniqueEmail('refui');
+    const { context, page } = await newTab();
+    try {
+      await page.goto(`${uiBase}/registration`, { waitUntil: 'load' });
+      startsWith(page, `${uiBase}/registration?flow=`);
+      await snap(page, 'registration');
+      if (!(await page.$('input[name="traits.email"]'))) assert.fail(`no form: ${(await page.content()).slice(0, 3000)}`);
+      await page.fill('input[name="traits.email"]', email);
+      await page.fill('input[name="password"]', PASSWORD);
+      await go(page, 'button[name="method"][value="password"]');
+      startsWith(page, `${uiBase}/welcome`);
+      assert.match(await body(page), emailRe(email));
+      await snap(page, 'welcome');
+      // Sign-up mailed a verification code (verification is on in the e2e config).
+      const verification = await sink.waitForMail(email, { timeoutMs: 15_000 });
 
-    await page.goto(`${uiBase}/registration`, { waitUntil: 'load' });
-    assert.ok(page.url().startsWith(`${uiBase}/registration?flow=`), page.url());
-    await snap('registration');
-    if (!(await page.$('input[name="traits.email"]'))) assert.fail(`no form: ${(await page.content()).slice(0, 3000)}`);
-    await page.type('input[name="traits.email"]', email);
-    await page.type('input[name="password"]', PASSWORD);
-    await go('button[name="method"][value="password"]');
-    assert.ok(page.url().startsWith(`${uiBase}/welcome`), page.url());
-    assert.match(await body(), new RegExp(email.replace(/[.+]/g, '\\$&')));
-    await snap('welcome');
-    // Sign-up mailed a verification code (verification is on in the e2e config).
-    const verification = await sink.waitForMail(email, { timeoutMs: 15_000 });
+      // Settings: a new password (the session is fresh, so privileged).
+      await page.goto(`${uiBase}/settings`, { waitUntil: 'load' });
+      startsWith(page, `${uiBase}/settings?flow=`);
+      await snap(page, 'settings');
+      await page.fill('input[name="password"]', NEW_PASSWORD);
+      await go(page, 'button[name="method"][value="password"]');
+      startsWith(page, `${uiBase}/settings?flow=`);
+      assert.match(await body(page), /Your changes have been saved/);
 
-    // Settings: a new password (the session is fresh, so privileged).
-    await page.goto(`${uiBase}/settings`, { waitUntil: 'load' });
-    assert.ok(page.url().startsWith(`${uiBase}/settings?flow=`), page.url());
-    await snap('settings');
-    await page.type('input[name="password"]', NEW_PASSWORD);
-    await go('button[name="method"][value="password"]');
-    assert.ok(page.url().startsWith(`${uiBase}/settings?flow=`), page.url());
-    assert.match(await body(), /Your changes have been saved/);
+      // Sign out through the UI's logout link (Bia's logout URL), then in with the new password.
+      await page.goto(`${uiBase}/welcome`, { waitUntil: 'load' });
+      await go(page, '[data-testid="logout"]');
+      startsWith(page, `${uiBase}/login`);
+      await page.goto(`${uiBase}/login`, { waitUntil: 'load' });
+      await page.fill('input[name="password_identifier"], input[name="identifier"]', email);
+      await page.fill('input[name="password"]', NEW_PASSWORD);
+      await go(page, 'button[name="method"][value="password"]');
+      startsWith(page, `${uiBase}/welcome`);
+      await snap(page, 'signed-in');
 
-    // Sign out through the UI's logout link (Bia's logout URL), then in with the new password.
-    await page.goto(`${uiBase}/welcome`, { waitUntil: 'load' });
-    await go('[data-testid="logout"] a, a[data-testid="logout"], [data-testid="logout"]');
-    assert.ok(page.url().startsWith(`${uiBase}/login`), page.url());
-    await page.goto(`${uiBase}/login`, { waitUntil: 'load' });
-    await page.type('input[name="password_identifier"], input[name="identifier"]', email);
-    await page.type('input[name="password"]', NEW_PASSWORD);
-    await go('button[name="method"][value="password"]');
-    assert.ok(page.url().startsWith(`${uiBase}/welcome`), page.url());
-    await snap('signed-in');
-
-    // A forgotten password: the UI's recovery page, the code from the mail, a new password.
-    const context = await chrome.createBrowserContext();
-    const p = await context.newPage();
-    await p.setRequestInterception(true);
-    p.on('request', (req) => (['127.0.0.1', 'localhost'].includes(new URL(req.url()).hostname) ? req.continue() : req.abort()));
-    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
-    await p.goto(`${uiBase}/recovery`, { waitUntil: 'load' });
-    assert.ok(p.url().startsWith(`${uiBase}/recovery?flow=`), p.url());
-    await p.type('input[name="email"]', email);
-    await goP('button[name="method"][value="code"]');
-    const mail = await sink.waitForMail(email, { timeoutMs: 15_000, skip: [verification] });
-    const code = /\b(\d{6})\b/.exec(mail.text)[1];
-    await p.type('input[name="code"]', code);
-    await goP('button[name="method"][value="code"]');
-    assert.ok(p.url().startsWith(`${uiBase}/settings?flow=`), p.url());
-    assert.match(await p.$eval('body', (e) => e.innerText), /You successfully recovered your account/);
-    await p.screenshot({ path: path.join(ARTIFACTS, 'reference-ui-recovered.png'), fullPage: true });
-    await p.type('input[name="password"]', RECOVERED_PASSWORD);
-    await goP('button[name="method"][value="password"]');
-    assert.match(await p.$eval('body', (e) => e.innerText), /Your changes have been saved/);
-    await context.close();
+      // A forgotten password, in a browser without the session: the UI's recovery page, the code
+      // from the mail, a new password.
+      const { context: c2, page: p } = await newTab();
+      try {
+        await p.goto(`${uiBase}/recovery`, { waitUntil: 'load' });
+        startsWith(p, `${uiBase}/recovery?flow=`);
+        await p.fill('input[name="email"]', email);
+        await go(p, 'button[name="method"][value="code"]');
+        const mail = await sink.waitForMail(email, { timeoutMs: 15_000, skip: [verification] });
+        const code = /\b(\d{6})\b/.exec(mail.text)[1];
+        await p.fill('input[name="code"]', code);
+        await go(p, 'button[name="method"][value="code"]');
+        startsWith(p, `${uiBase}/settings?flow=`);
+        assert.match(await body(p), /You successfully recovered your account/);
+        await p.screenshot({ path: path.join(ARTIFACTS, 'reference-ui-recovered.png'), fullPage: true });
+        await p.fill('input[name="password"]', RECOVERED_PASSWORD);
+        await go(p, 'button[name="method"][value="password"]');
+        assert.match(await body(p), /Your changes have been saved/);
+      } finally {
+        await c2.close();
+      }
+    } finally {
+      await context.close();
+    }
   });
 
   it('signs up and back in with a social provider through the reference UI\'s own buttons', async () => {
     const email = uniqueEmail('refui-social');
     const sub = `refui-${Date.now()}`;
     op.setNextSubject(sub, { email, email_verified: true });
-    const context = await chrome.createBrowserContext();
-    const p = await context.newPage();
-    await p.setRequestInterception(true);
-    p.on('request', (req) => (['127.0.0.1', 'localhost'].includes(new URL(req.url()).hostname) ? req.continue() : req.abort()));
-    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
+    const { context, page: p } = await newTab();
     try {
       // Sign-up: the UI renders Bia's oidc node as a button; the provider signs the person in
       // and Bia registers them from the mapper's traits.
       await p.goto(`${uiBase}/registration`, { waitUntil: 'load' });
-      assert.ok(p.url().startsWith(`${uiBase}/registration?flow=`), p.url());
+      startsWith(p, `${uiBase}/registration?flow=`);
       await p.screenshot({ path: path.join(ARTIFACTS, 'reference-ui-social-registration.png'), fullPage: true });
-      await goP('button[name="provider"][value="loopback"]');
+      await go(p, 'button[name="provider"][value="loopback"]');
       assert.ok(p.url().startsWith(`${uiBase}/welcome`), `${p.url()}\n${bia.diagnostics().slice(-2000)}`);
-      assert.match(await p.$eval('body', (e) => e.innerText), new RegExp(email.replace(/[.+]/g, '\\$&')));
+      assert.match(await body(p), emailRe(email));
       await p.screenshot({ path: path.join(ARTIFACTS, 'reference-ui-social-welcome.png'), fullPage: true });
 
       // Signed out, the login page's button signs the same identity in again.
-      await goP('[data-testid="logout"] a, a[data-testid="logout"], [data-testid="logout"]');
+      await go(p, '[data-testid="logout"]');
       await p.goto(`${uiBase}/login`, { waitUntil: 'load' });
-      await goP('button[name="provider"][value="loopback"]');
-      assert.ok(p.url().startsWith(`${uiBase}/welcome`), p.url());
+      await go(p, 'button[name="provider"][value="loopback"]');
+      startsWith(p, `${uiBase}/welcome`);
       const res = await fetch(`${bia.adminUrl}/admin/identities?per_page=1000`);
       const mine = (await res.json()).filter((i) => i.traits?.email === email);
       assert.equal(mine.length, 1, 'one identity for the social account');
       const full = await (await fetch(`${bia.adminUrl}/admin/identities/${mine[0].id}`)).json();
       assert.deepEqual(full.credentials.oidc.identifiers, [`loopback:${sub}`]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('enrols TOTP, a security key and backup codes in settings, then finishes three sign-ins at aal2 with each', async () => {
+    const email = uniqueEmail('refui-mfa');
+    const { context, page, errors } = await newTab();
+    try {
+      // Chromium's virtual authenticator (CDP WebAuthn domain) stands in for a USB security key.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
+          automaticPresenceSimulation: true,
+        },
+      });
+
+      await page.goto(`${uiBase}/registration`, { waitUntil: 'load' });
+      await page.fill('input[name="traits.email"]', email);
+      await page.fill('input[name="password"]', PASSWORD);
+      await go(page, 'button[name="method"][value="password"]');
+      startsWith(page, `${uiBase}/welcome`);
+      assert.equal((await welcomeSession(page)).authenticator_assurance_level, 'aal1');
+
+      // Settings: the TOTP card shows a QR code and the secret as text; a code from it enrols the app.
+      await page.goto(`${uiBase}/settings`, { waitUntil: 'load' });
+      startsWith(page, `${uiBase}/settings?flow=`);
+      await page.waitForSelector('img[data-testid="node/image/totp_qr"]');
+      assert.match(await page.getAttribute('img[data-testid="node/image/totp_qr"]', 'src'), /^data:image\/png;base64,/);
+      const secret = (await page.innerText('[data-testid="node/text/totp_secret_key/text"]')).trim();
+      assert.match(secret, /^[A-Z2-7]{16,}$/);
+      await snap(page, 'settings-2fa');
+      await page.fill('input[name="totp_code"]', totp(secret));
+      await go(page, 'button[name="method"][value="totp"]');
+      startsWith(page, `${uiBase}/settings?flow=`);
+      assert.match(await body(page), /Your changes have been saved/);
+      assert.ok(await page.$('button[name="totp_unlink"]'), 'the TOTP card now offers unlinking');
+      assert.equal(await page.$('input[name="totp_code"]'), null, 'and no more enrolment');
+      await snap(page, 'totp-enrolled');
+
+      // The security key: Bia's script node (loaded with its integrity hash) defines the function
+      // the button's onclick calls; it runs navigator.credentials.create and posts the form.
+      await page.waitForFunction(() => typeof window.oryWebAuthnRegistration === 'function');
+      await page.fill('input[name="webauthn_register_displayname"]', 'Virtual key');
+      await go(page, 'button[name="webauthn_register_trigger"]');
+      startsWith(page, `${uiBase}/settings?flow=`);
+      assert.match(await body(page), /Your changes have been saved/);
+      assert.match(await page.innerText('button[name="webauthn_remove"]'), /Virtual key/);
+      await snap(page, 'security-key-enrolled');
+
+      // Backup codes: generate, shown on the page, confirm.
+      await go(page, 'button[name="lookup_secret_regenerate"]');
+      const codes = (await page.$$eval('.recovery-code code', (els) => els.map((e) => e.textContent.trim())));
+      assert.ok(codes.length >= 10 && codes.every((c) => /^[a-z0-9]+$/.test(c)), JSON.stringify(codes));
+      await snap(page, 'backup-codes');
+      await go(page, 'button[name="lookup_secret_confirm"]');
+      assert.match(await body(page), /Your changes have been saved/);
+      assert.ok(await page.$('button[name="lookup_secret_reveal"]'), 'confirmed codes can be revealed again');
+
+      await page.goto(`${uiBase}/welcome`, { waitUntil: 'load' });
+      const enrolled = await welcomeSession(page);
+      assert.equal(enrolled.authenticator_assurance_level, 'aal2');
+      const identityId = enrolled.identity.id;
+      const admin = await bia.identityApi.getIdentity({ id: identityId, includeCredential: ['webauthn'] });
+      assert.deepEqual(Object.keys(admin.data.credentials).sort(), ['lookup_secret', 'password', 'totp', 'webauthn']);
+      assert.equal(admin.data.credentials.webauthn.config.credentials[0].display_name, 'Virtual key');
+
+      // Sign out and in with the password: Bia sends the browser on to the UI's two-factor page,
+      // which offers every second factor and no first one.
+      const signInWithPassword = async () => {
+        await go(page, '[data-testid="logout"]');
+        startsWith(page, `${uiBase}/login?flow=`);
+        await page.fill('input[name="identifier"]', email);
+        await page.fill('input[name="password"]', PASSWORD);
+        await go(page, 'button[name="method"][value="password"]');
+        startsWith(page, `${uiBase}/login?flow=`);
+        assert.match(await page.innerText('h2.card-title'), /Two-Factor Authentication/);
+        assert.equal(await page.$('input[name="password"]'), null, 'no first factor at aal2');
+      };
+      const expectAal2 = async (method) => {
+        startsWith(page, `${uiBase}/welcome`);
+        const s = await welcomeSession(page);
+        assert.equal(s.identity.id, identityId);
+        assert.equal(s.authenticator_assurance_level, 'aal2');
+        assert.deepEqual(s.authentication_methods.map((m) => m.method), ['password', method]);
+      };
+
+      // 1. a TOTP code
+      await signInWithPassword();
+      await snap(page, 'aal2-login');
+      await page.fill('input[name="totp_code"]', totp(secret));
+      await go(page, 'button[name="method"][value="totp"]');
+      await expectAal2('totp');
+      await snap(page, 'aal2-totp-welcome');
+
+      // 2. the security key
+      await signInWithPassword();
+      await page.waitForFunction(() => typeof window.oryWebAuthnLogin === 'function');
+      await go(page, 'button[name="webauthn_login_trigger"]');
+      await expectAal2('webauthn');
+      await snap(page, 'aal2-security-key-welcome');
+
+      // 3. a backup code
+      await signInWithPassword();
+      await page.fill('input[name="lookup_secret"]', codes[0]);
+      await go(page, 'button[name="method"][value="lookup_secret"]');
+      await expectAal2('lookup_secret');
+
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }
