@@ -22,10 +22,11 @@ namespace bia::core {
 
 class AnswerCache {
   public:
-    // Whatever the caller compares, e.g. (session revision, identity revision).
+    // Whatever revisions the caller compares, e.g. (session, identity) or (flow, session, identity).
     struct Stamp {
         int64_t first = 0;
         int64_t second = 0;
+        int64_t third = 0;
         friend bool operator==(const Stamp&, const Stamp&) = default;
     };
     struct Answer {

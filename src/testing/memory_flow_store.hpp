@@ -30,12 +30,18 @@ class MemoryFlowStore final : public selfservice::FlowStore {
         const auto created_at = it->second.base.created_at;
         it->second = {flow, {values.begin(), values.end()}};
         it->second.base.created_at = created_at;
+        ++revisions_[flow.id];
         return {};
     }
     core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
         auto it = rows_.find(id);
         if (it == rows_.end()) return selfservice::FlowNotFound();
         return it->second;
+    }
+    core::Result<selfservice::FlowStamp> Stamp(const core::Uuid& id) override {
+        auto it = rows_.find(id);
+        if (it == rows_.end()) return selfservice::FlowNotFound();
+        return selfservice::FlowStamp{revisions_[id], it->second.base.expires_at};
     }
     size_t size() const { return rows_.size(); }
 
@@ -49,6 +55,7 @@ class MemoryFlowStore final : public selfservice::FlowStore {
 
     const selfservice::FlowTable& table_;
     std::map<core::Uuid, selfservice::FlowRecord> rows_;
+    std::map<core::Uuid, int64_t> revisions_;
 };
 
 // A repository of `Flow`s on a MemoryFlowStore, with helpers for tests that look at or change

@@ -20,6 +20,9 @@
 //        (DELETE /admin/identities/{id}/sessions) → 401 on A;
 //      - a browser session cookie (browser login on A) revoked by a browser logout on B and by
 //        the admin API on B → 401 on A.
+//  * the same for GET /self-service/settings/flows, whose answers are cached per (flow, token)
+//    under the flow's, the session's and the identity's revisions: a submit on B, an admin trait
+//    change on B and an API logout on B each show on A's very next fetch.
 //
 // Without any cache every check holds as well (each answer is fresh). A cache that ignored the
 // identity revision fails the trait, settings, metadata and verification checks (A would still
@@ -352,6 +355,63 @@ describe('whoami cache: a write by a second process on one database shows on the
     assert.equal(adminDel.status, 204, describeBody(adminDel));
     await refusedOnA({ cookie: cookie2 }, 'second cookie after the admin revoke on B');
     await refusedOnA({ token: reg.token }, 'token after the admin revoke on B');
+  });
+
+  it('a settings flow fetched on A (cached) shows a submit on B, a trait change on B and a revocation on B at once', async () => {
+    const reg = await registerOnA('fetch');
+    const id = reg.identity.id;
+    const fetchFlow = (server, flowId) => rawRequest('GET', `${server.publicUrl}/self-service/settings/flows?id=${flowId}`, {
+      headers: { Accept: 'application/json', 'X-Session-Token': reg.token },
+    });
+    const { data: flow } = await A.frontendApi.createNativeSettingsFlow({ xSessionToken: reg.token });
+    const warmFetch = async (what) => {
+      const first = await fetchFlow(A, flow.id);
+      assert.equal(first.status, 200, `${what}: ${describeBody(first)}`);
+      for (let i = 2; i <= 3; i++) {
+        const again = await fetchFlow(A, flow.id);
+        assert.equal(again.text, first.text, `${what}: fetch #${i} on A (cached) is byte-identical to the first`);
+      }
+      return first.json;
+    };
+    const seenInFetchOnA = async (what, check) => {
+      const onA = await fetchFlow(A, flow.id);
+      assert.equal(onA.status, 200, `${what}: ${describeBody(onA)}`);
+      check(onA.json);
+      // B's fresh fetch shows the same flow; only identity.schema_url names the answering
+      // instance (the stored ui.action names the instance that last wrote the flow, on both).
+      const onB = await fetchFlow(B, flow.id);
+      const bare = (f) => ({ ...f, identity: { ...f.identity, schema_url: undefined } });
+      assert.deepEqual(bare(onA.json), bare(onB.json), `${what}: A's fetch shows what B's fresh fetch shows`);
+    };
+
+    const before = await warmFetch('before the submit');
+    assert.equal(before.state, 'show_form');
+    assert.equal(before.identity.traits.name.first, 'Ada');
+    // 1. The flow itself changes: a profile submit on B.
+    const { data: done } = await B.frontendApi.updateSettingsFlow({
+      flow: flow.id,
+      xSessionToken: reg.token,
+      updateSettingsFlowBody: { method: 'profile', traits: { email: reg.email, name: { first: 'Fetched', last: 'OnB' } } },
+    });
+    assert.equal(done.state, 'success');
+    await seenInFetchOnA('after the submit on B', (f) => {
+      assert.equal(f.state, 'success');
+      assert.equal(f.identity.traits.name.first, 'Fetched');
+    });
+    // 2. Only the identity changes: an admin PUT on B.
+    await warmFetch('before the admin PUT');
+    await adminPutOnB(id, { traits: { email: reg.email, name: { first: 'Admin', last: 'Put' } } });
+    await seenInFetchOnA('after the admin PUT on B', (f) => assert.equal(f.identity.traits.name.first, 'Admin'));
+    // 3. Only the session changes: revoked by an API logout on B.
+    await warmFetch('before the logout');
+    const logout = await rawRequest('DELETE', `${B.publicUrl}/self-service/logout/api`, {
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ session_token: reg.token }),
+    });
+    assert.equal(logout.status, 204, describeBody(logout));
+    const refused = await fetchFlow(A, flow.id);
+    assert.equal(refused.status, 401, `A's next fetch after the logout on B: ${describeBody(refused)}`);
+    expectErrorEnvelope(refused, 401);
   });
 });
 

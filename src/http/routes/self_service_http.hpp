@@ -44,6 +44,7 @@ class SelfServiceHttp {
     Response Fail(const Request& request, const core::Error& error, const std::vector<SetCookie>& cookies = {}) const;
 
     const SessionResolver& sessions() const { return sessions_; }
+    const core::Clock& clock() const { return clock_; }
     const CsrfCookies& csrf() const { return csrf_; }
     const config::Config& config() const { return config_; }
 

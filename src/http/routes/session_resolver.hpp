@@ -29,6 +29,10 @@ class SessionResolver {
     // The caller's active session with its identity, or 401 (no id, G2 reason) when the request
     // presents no token or one that names no active session.
     core::Result<session::Session> Resolve(const Request& request) const;
+    // The current stamp of the active session `token` names, or the 401 Resolve gives.
+    core::Result<session::SessionStamp> CurrentStamp(std::string_view token) const {
+        return sessions_.CurrentStamp(token);
+    }
 
     // The session cookie for `s` (attributes of §17.3; Max-Age and Expires until the session
     // expires when the cookie is persistent).

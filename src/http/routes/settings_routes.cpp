@@ -75,20 +75,52 @@ Response SettingsRoutes::InitBrowser(Request& r) {
 }
 
 Response SettingsRoutes::Fetch(Request& r) {
-    auto p = http_.Prepare(r, CsrfMiddleware::kApply, true);
+    auto p = http_.Prepare(r, CsrfMiddleware::kApply, /*resolve_session=*/false);
     if (!p) return Response::Error(p.error(), r.RequestId());
-    Response resp;
+    auto finish = [&](Response resp) {
+        for (const auto& c : p->cookies) resp.AddCookie(c);
+        AddVaryCookie(resp);
+        return resp;
+    };
+    const std::string id(r.query.Get("id").value_or(""));
+    // The hot path (docs/architecture.md, "Answers cached by revision"): the session's and the
+    // flow's stamps — two indexed reads — prove the answer cached for (flow, token) current. The
+    // answer depends on nothing else (the flow, the session, the identity and the configuration),
+    // and the owner and AAL checks it passed are functions of those same revisions.
+    std::string key;
+    std::optional<core::AnswerCache::Stamp> stamp;
+    if (auto token = http_.sessions().Token(r)) {
+        auto session_stamp = http_.sessions().CurrentStamp(*token);
+        auto flow_stamp =
+            session_stamp ? settings_.FetchStamp(id) : core::Result<selfservice::FlowStamp>(core::Error{});
+        if (session_stamp && flow_stamp && http_.clock().Now() < flow_stamp->expires_at) {
+            key = id + ' ' + *token;
+            stamp = core::AnswerCache::Stamp{flow_stamp->revision, session_stamp->session_revision,
+                                             session_stamp->identity_revision};
+            if (auto hit = fetch_answers_.Find(key, *stamp)) return finish(Response::RawJson(200, hit->body));
+        }
+    }
+    auto s = http_.sessions().Resolve(r);
+    if (s) {
+        p->ctx.session = std::move(s).value();
+    } else if (s.error().code != 401) {
+        return Response::Error(s.error(), r.RequestId());
+    }
     if (!p->ctx.session) {
         // The auth wrapper: JSON → 401 without id, browsers → 302 to the login UI (§6 step 1).
-        resp = r.IsJsonRequest() ? Response::Error(settings::SessionCredentialsMissing(), r.RequestId())
-                                 : Response::Redirect(302, http_.config().selfservice.flows.login.ui_url);
-    } else {
-        auto flow = settings_.Fetch(p->ctx, r.query.Get("id").value_or(""));
-        resp = flow ? Response::Json(200, *flow) : Response::Error(flow.error(), r.RequestId());
+        return finish(r.IsJsonRequest() ? Response::Error(settings::SessionCredentialsMissing(), r.RequestId())
+                                        : Response::Redirect(302, http_.config().selfservice.flows.login.ui_url));
     }
-    for (const auto& c : p->cookies) resp.AddCookie(c);
-    AddVaryCookie(resp);
-    return resp;
+    auto flow = settings_.Fetch(p->ctx, id);
+    if (!flow) return finish(Response::Error(flow.error(), r.RequestId()));
+    std::string text = DumpJson(*flow);
+    if (stamp && p->ctx.session->identity) {
+        // The flow's revision was read before the flow, the session's and identity's with them:
+        // a stored stamp is never newer than the data behind the answer.
+        fetch_answers_.Put(key, {stamp->first, p->ctx.session->revision, p->ctx.session->identity->revision},
+                           {text, {}});
+    }
+    return finish(Response::RawJson(200, std::move(text)));
 }
 
 settings::HookRequestFacts SettingsRoutes::HookFacts(const Request& r, const std::string& url) {

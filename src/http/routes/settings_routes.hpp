@@ -3,6 +3,9 @@
 // selfservice::settings::SettingsService and map its outcome to a response.
 #pragma once
 
+#include <cstddef>
+
+#include "core/answer_cache.hpp"
 #include "crypto/cookie_sealer.hpp"
 #include "http/router.hpp"
 #include "http/routes/self_service_http.hpp"
@@ -11,11 +14,14 @@
 
 namespace bia::http::routes {
 
+// Memory settings flow answers may hold (a few thousand flows).
+inline constexpr size_t kSettingsFetchCacheBytes = size_t{8} << 20;
+
 class SettingsRoutes {
   public:
     SettingsRoutes(selfservice::settings::SettingsService& settings, const SelfServiceHttp& http,
-                   const crypto::CookieSealer& sealer)
-        : settings_(settings), http_(http), sealer_(sealer) {}
+                   const crypto::CookieSealer& sealer, size_t fetch_cache_bytes = kSettingsFetchCacheBytes)
+        : settings_(settings), http_(http), sealer_(sealer), fetch_answers_(fetch_cache_bytes) {}
 
     // Public: GET /self-service/settings/{api,browser,flows}; POST and GET /self-service/settings
     // (offloaded: password changes hash). Admin: the same paths under /admin answer 307 to PUBLIC.
@@ -38,6 +44,8 @@ class SettingsRoutes {
     selfservice::settings::SettingsService& settings_;
     const SelfServiceHttp& http_;
     const crypto::CookieSealer& sealer_;
+    // Fetch answers by (flow id, session token), each valid under (flow, session, identity) revisions.
+    core::AnswerCache fetch_answers_;
 };
 
 }  // namespace bia::http::routes

@@ -12,7 +12,7 @@ using selfservice::FlowColumnValue;
 
 // The statements of one table, built once per process.
 struct PostgresFlowSql {
-    std::string insert, update, select;
+    std::string insert, update, select, stamp;
 };
 
 const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
@@ -30,9 +30,11 @@ const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
         }
     }
     const std::string table(t.table);
-    PostgresFlowSql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
-                      "UPDATE " + table + " SET " + sets + " WHERE id = $" + std::to_string(set_n + 1),
-                      "SELECT " + names + " FROM " + table + " WHERE id = $1"};
+    PostgresFlowSql s{
+        "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
+        "UPDATE " + table + " SET " + sets + ", revision = revision + 1 WHERE id = $" + std::to_string(set_n + 1),
+        "SELECT " + names + " FROM " + table + " WHERE id = $1",
+        "SELECT revision, expires_at FROM " + table + " WHERE id = $1"};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -90,6 +92,16 @@ class PostgresFlowStore final : public selfservice::FlowStore {
             BIA_TRY_ASSIGN(Rows r, c.Query(sql_.select, p));
             if (r.empty()) return selfservice::FlowNotFound();
             return selfservice::ReadFlowRecord(table_, PostgresFlowRow{r});
+        });
+    }
+
+    core::Result<selfservice::FlowStamp> Stamp(const core::Uuid& id) override {
+        Params p;
+        p.Add(id);
+        return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowStamp> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(sql_.stamp, p));
+            if (r.empty()) return selfservice::FlowNotFound();
+            return selfservice::FlowStamp{r.Int(0, 0), r.Time(0, 1)};
         });
     }
 

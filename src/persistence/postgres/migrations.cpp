@@ -244,6 +244,11 @@ CREATE INDEX selfservice_one_time_secrets_expires_at_idx ON selfservice_one_time
         {"20261206000001_revisions", R"SQL(
 ALTER TABLE identities ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_login_flows ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_registration_flows ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_settings_flows ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_verification_flows ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_recovery_flows ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
 )SQL"},
     };
     return kMigrations;

@@ -13,7 +13,7 @@ using selfservice::FlowColumnValue;
 // The statements of one table, built once per process: the statement cache is keyed by the
 // text's address, so the texts must outlive every connection.
 struct SqliteFlowSql {
-    std::string insert, update, select;
+    std::string insert, update, select, stamp;
 };
 
 const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
@@ -29,8 +29,9 @@ const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
     }
     const std::string table(t.table);
     SqliteFlowSql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
-                    "UPDATE " + table + " SET " + sets + " WHERE id = ?",
-                    "SELECT " + names + " FROM " + table + " WHERE id = ?"};
+                    "UPDATE " + table + " SET " + sets + ", revision = revision + 1 WHERE id = ?",
+                    "SELECT " + names + " FROM " + table + " WHERE id = ?",
+                    "SELECT revision, expires_at FROM " + table + " WHERE id = ?"};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -80,6 +81,15 @@ class SqliteFlowStore final : public selfservice::FlowStore {
         BIA_TRY_ASSIGN(bool row, st.Step());
         if (!row) return selfservice::FlowNotFound();
         return selfservice::ReadFlowRecord(table_, SqliteFlowRow{st});
+    }
+
+    core::Result<selfservice::FlowStamp> Stamp(const core::Uuid& id) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.stamp.c_str()));
+        st.Bind(1, id);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return selfservice::FlowNotFound();
+        return selfservice::FlowStamp{st.Int(0), st.Time(1)};
     }
 
   private:

@@ -234,11 +234,16 @@ CREATE INDEX selfservice_one_time_secrets_digest_idx ON selfservice_one_time_sec
 CREATE INDEX selfservice_one_time_secrets_flow_idx ON selfservice_one_time_secrets (flow_id);
 CREATE INDEX selfservice_one_time_secrets_expires_at_idx ON selfservice_one_time_secrets (expires_at);
 )SQL"},
-        // Revisions: every write of an identity (row or children) or a session bumps its row's
-        // revision, so a cached answer is proven fresh by one indexed read (FindStamp).
+        // Revisions: every write of an identity (row or children), a session or a flow bumps its
+        // row's revision, so a cached answer is proven fresh by indexed reads (FindStamp, Stamp).
         {"20261206000001_revisions", R"SQL(
 ALTER TABLE identities ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_login_flows ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_registration_flows ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_settings_flows ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_verification_flows ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE selfservice_recovery_flows ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 )SQL"},
     };
     return kMigrations;

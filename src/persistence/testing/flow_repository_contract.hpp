@@ -142,10 +142,21 @@ TYPED_TEST_P(FlowRepositoryContract, SettingsFlowRoundTripFollowsItsIdentity) {
     EXPECT_EQ(got->created_at, f.created_at);
     EXPECT_EQ(got->expires_at, f.expires_at);
 
+    // The stamp (what cached fetch answers are checked against) changes with every update, also
+    // one that keeps updated_at as it was.
+    auto stamp = repo.Stamp(f.id);
+    ASSERT_TRUE(stamp) << stamp.error().reason;
+    EXPECT_EQ(stamp->expires_at, f.expires_at);
     f.state = "success";
     f.ui.AddMessage(text::NewInfoLoginReAuth());
+    ASSERT_TRUE(repo.Update(f));
+    auto stamp_after = repo.Stamp(f.id);
+    ASSERT_TRUE(stamp_after);
+    EXPECT_NE(stamp_after->revision, stamp->revision);
     f.updated_at += 1s;
     ASSERT_TRUE(repo.Update(f));
+    EXPECT_NE(repo.Stamp(f.id)->revision, stamp_after->revision);
+    EXPECT_EQ(repo.Stamp(core::Uuid::V4(this->random_)).error().code, 404);
     got = repo.Get(f.id);
     ASSERT_TRUE(got);
     EXPECT_EQ(got->state, "success");

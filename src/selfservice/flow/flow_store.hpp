@@ -4,6 +4,7 @@
 // backend implements once (persistence/<backend>/flow_store_<backend>.cpp).
 #pragma once
 
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <span>
@@ -124,6 +125,13 @@ core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row) 
     return rec;
 }
 
+// What proves an answer built from a stored flow still current: its revision, bumped by every
+// Update, and its expiry (which needs no write).
+struct FlowStamp {
+    int64_t revision = 0;
+    core::TimePoint expires_at{};
+};
+
 // One backend's storage for one FlowTable.
 class FlowStore {
   public:
@@ -134,6 +142,8 @@ class FlowStore {
     virtual core::Status Update(const FlowBase& flow, std::span<const FlowColumnValue> values) = 0;
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<FlowRecord> Get(const core::Uuid& id) = 0;
+    // The flow's stamp (one indexed read); 404 like Get.
+    virtual core::Result<FlowStamp> Stamp(const core::Uuid& id) = 0;
 };
 
 // One of a kind's own fields: its column and the member it is read from and written to.
@@ -180,6 +190,7 @@ class FlowRepository {
         }
         return flow;
     }
+    core::Result<FlowStamp> Stamp(const core::Uuid& id) { return store_->Stamp(id); }
 
   private:
     static std::vector<FlowColumnValue> ValuesOf(const Flow& flow) {

@@ -208,6 +208,12 @@ core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string
     return View(f, *ctx.session, *ctx.session->identity);
 }
 
+core::Result<FlowStamp> SettingsService::FetchStamp(std::string_view id) {
+    auto parsed = core::Uuid::Parse(id);
+    if (!parsed) return FlowNotFound();
+    return engine_.flows().Stamp(*parsed);
+}
+
 Outcome SettingsService::Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                                 const Rejection& rejection) {
     // Answered with what a subsequent fetch returns (§5.4): the stored, unchanged identity.
