@@ -21,7 +21,6 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,6 +30,7 @@ import { chromium } from 'playwright-core';
 import { startOidcProvider } from './lib/oidc-provider.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
 import { E2E_DIR, freePort, startBia, uniqueEmail } from './lib/server.js';
+import { totp } from './lib/totp.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
@@ -50,33 +50,6 @@ async function waitForHttp(url, timeoutMs = 15_000) {
     if (Date.now() > until) throw new Error(`${url} did not come up`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/=+$/, '').toUpperCase()) {
-    const v = alphabet.indexOf(c);
-    if (v < 0) throw new Error(`not base32: ${text}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32 secret, independent of Bia's. */
-function totp(secretBase32, atMs = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
 describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) against Bia", { timeout: 180_000 }, () => {

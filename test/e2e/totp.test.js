@@ -4,41 +4,16 @@
 // independent of Bia's implementation.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { Browser } from './lib/browser.js';
 import { UI_BASE, header, startBia, uniqueEmail } from './lib/server.js';
+import { totp } from './lib/totp.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 const node = (flow, name, group = 'totp') =>
   flow.ui.nodes.find((n) => (n.attributes.name === name || n.attributes.id === name) && n.group === group);
 const messageIds = (list) => (list || []).map((m) => m.id);
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/=+$/, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-function totp(secretBase32, atMs = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, '0');
-}
 
 describe('totp: enrol in settings, then log in at aal2', { timeout: 120_000 }, () => {
   let bia;
