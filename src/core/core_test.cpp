@@ -145,6 +145,22 @@ TEST(CryptoUtil, ConstantTimeEqualsAndDigests) {
               "806060ca5bf70dff3caa0e5c860002aade9d470a5a4dce73bcfa7ba10778f481");
 }
 
+// Known answers: FIPS 180-2 appendix B.1 ("abc") and the empty message for SHA-256; RFC 4231
+// test cases 1 (short key) and 6 (a 131-byte key, hashed first) for HMAC-SHA-256, and an empty
+// key and message.
+TEST(CryptoUtil, Sha256KnownAnswers) {
+    EXPECT_EQ(HexEncode(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(HexEncode(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(CryptoUtil, HmacSha256KnownAnswers) {
+    EXPECT_EQ(HexEncode(HmacSha256(std::string(20, '\x0b'), "Hi There")),
+              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    EXPECT_EQ(HexEncode(HmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_EQ(HexEncode(HmacSha256("", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
 TEST(FakeClock, Advances) {
     FakeClock c;
     auto t0 = c.Now();

@@ -1,5 +1,6 @@
-// Small cryptographic primitives every module needs: constant-time comparison, SHA-256/1 and
-// HMAC-SHA256 (OpenSSL). Password hashing lives in crypto/.
+// Small cryptographic primitives every module needs: constant-time comparison (OpenSSL's
+// CRYPTO_memcmp), SHA-256 and HMAC-SHA256 (libsodium), SHA-1 (OpenSSL, used only on demand).
+// Password hashing lives in crypto/.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// Randomness as a collaborator: a CSPRNG (OpenSSL) in production, deterministic in tests.
+// Randomness as a collaborator: the kernel's CSPRNG (getrandom) in production, deterministic in tests.
 #pragma once
 
 #include <cstdint>

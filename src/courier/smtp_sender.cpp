@@ -3,10 +3,10 @@
 #include <curl/curl.h>
 
 #include <ctime>
-#include <mutex>
 
 #include "core/encoding.hpp"
 #include "core/url.hpp"
+#include "net/http_client.hpp"
 
 namespace bia::courier {
 
@@ -172,8 +172,6 @@ core::Result<std::unique_ptr<SmtpSender>> SmtpSender::Create(SmtpOptions options
         return core::Internal("config: courier.smtp.from_address: not an email address");
     if (HasLineBreak(options.local_name) || options.local_name.find('/') != std::string::npos)
         return core::Internal("config: courier.smtp.local_name: not a host name");
-    static std::once_flag curl_once;
-    std::call_once(curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     std::unique_ptr<SmtpSender> s(new SmtpSender(std::move(options), clock));
     s->implicit_tls_ = url->scheme == "smtps";
     const core::Query q = url->query();
@@ -209,6 +207,7 @@ core::Status SmtpSender::Send(const Message& m) {
     in.message_id = m.id.ToString() + "." + std::to_string(m.send_count) + "@" + domain;
     BIA_TRY_ASSIGN(const std::string mime, BuildMimeMessage(in));
 
+    net::EnsureCurlInitialised();  // on the first message, not at start-up
     CURL* curl = curl_easy_init();
     if (!curl) return core::Internal("courier: cannot start libcurl");
     struct curl_slist* rcpt = nullptr;

@@ -101,13 +101,13 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
     return found;
 }
 
-CurlHttpClient::CurlHttpClient() {
-    // curl_global_init is not guaranteed thread-safe on every libcurl build: once, here.
+void EnsureCurlInitialised() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
+    EnsureCurlInitialised();
     HttpResponse response;
     std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) {

@@ -68,9 +68,13 @@ class HttpClient {
 
 class CurlHttpClient final : public HttpClient {
   public:
-    CurlHttpClient();
     HttpResponse Send(const HttpRequest& request) override;
 };
+
+// curl_global_init, once per process, for every libcurl user (this client, the SMTP sender).
+// Called on first use rather than at start-up: it initialises OpenSSL, about 2 MiB resident that
+// an idle server never needs. Thread-safe (curl_global_init itself is not on every build).
+void EnsureCurlInitialised();
 
 // The process's client, for code without a composition root of its own (the CLI, schema loading
 // outside `serve`).

@@ -1,11 +1,17 @@
 #include "schema/formats.hpp"
 
-#include <cstdint>
-#include <string>
+#include <dlfcn.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
-#include <phonenumbers/phonenumberutil.h>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
 
 #include "schema/go_text.hpp"
+#include "schema/phone/bia_phone.h"
 #include "schema/regex.hpp"
 
 namespace bia::schema {
@@ -413,19 +419,57 @@ bool IsEmail(std::string_view s) {
     return ParsesAsMailAddress(s);
 }
 
+namespace {
+
+constexpr const char* kPhoneLibrary = "libbia-phone.so";
+
+// The plugin next to the executable (build trees: build*/bin/), else in ../lib/bia/ (installed).
+bia_phone_e164_fn LoadPhoneLibrary() {
+    std::vector<std::filesystem::path> candidates;
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    std::string errors;
+    if (ec) {
+        errors = "/proc/self/exe: " + ec.message();
+    } else {
+        candidates.push_back(exe.parent_path() / kPhoneLibrary);
+        candidates.push_back(exe.parent_path().parent_path() / "lib" / "bia" / kPhoneLibrary);
+    }
+    for (const auto& path : candidates) {
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (handle == nullptr) {
+            const char* why = dlerror();
+            errors += (errors.empty() ? "" : "; ") + std::string(why != nullptr ? why : path.string());
+            continue;
+        }
+        // Kept open for the life of the process.
+        if (void* symbol = dlsym(handle, BIA_PHONE_E164_SYMBOL); symbol != nullptr)
+            return reinterpret_cast<bia_phone_e164_fn>(symbol);
+        errors += (errors.empty() ? "" : "; ") + path.string() + ": no symbol " + BIA_PHONE_E164_SYMBOL;
+        dlclose(handle);
+    }
+    // Fail closed: every tel value is refused until the plugin is installed (logged once).
+    const nlohmann::json event = {
+        {"msg", "phone number library not loaded: every tel value is refused as invalid"},
+        {"library", kPhoneLibrary},
+        {"error", errors},
+    };
+    spdlog::error("{}", event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return nullptr;
+}
+
+}  // namespace
+
 std::optional<std::string> TelE164(std::string_view s) {
     // As Kratos's format checker: libphonenumber parses without a default region (so the number
-    // must carry its country code) and the number must be valid by its metadata. Inputs over
-    // 250 characters are refused by the parser itself.
-    using i18n::phonenumbers::PhoneNumber;
-    using i18n::phonenumbers::PhoneNumberUtil;
-    const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-    PhoneNumber number;
-    if (util->Parse(std::string(s), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
-    if (!util->IsValidNumber(number)) return std::nullopt;
-    std::string e164;
-    util->Format(number, PhoneNumberUtil::E164, &e164);
-    return e164;
+    // must carry its country code) and the number must be valid by its metadata. libphonenumber
+    // (with protobuf, ICU and Abseil, ~3.8 MiB resident) lives in a plugin loaded on the first
+    // check; a thread-safe static loads it once.
+    static const bia_phone_e164_fn e164_of = LoadPhoneLibrary();
+    if (e164_of == nullptr) return std::nullopt;
+    char out[64];
+    if (e164_of(s.data(), s.size(), out, sizeof out) != 1) return std::nullopt;
+    return std::string(out);
 }
 
 bool IsTel(std::string_view s) { return TelE164(s).has_value(); }
