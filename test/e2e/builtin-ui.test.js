@@ -2,7 +2,10 @@
 // up, sees a wrong password answered on the page, changes the password in settings, adds a
 // security key (Chromium's CDP virtual authenticator; the page loads Bia's webauthn.js), signs
 // out, and signs back in with password plus key — using only links, forms and buttons of Bia's
-// own pages — then reads the settings page in German. Screenshots go to test/e2e/artifacts/.
+// own pages — then reads the settings page in German. A second person changes a profile trait
+// (their first name) and enrols TOTP on the settings page (the code computed from the secret the
+// page shows, by test/e2e/lib/totp.js), signs out, and signs back in with password plus TOTP code
+// (whoami: aal2 with totp). Screenshots go to test/e2e/artifacts/.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import puppeteer from 'puppeteer-core';
 
 import { startSmtpSink } from './lib/smtp-sink.js';
+import { totp } from './lib/totp.js';
 import { E2E_DIR, REPO_ROOT, startBia, uniqueEmail } from './lib/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
@@ -56,6 +60,7 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
         cfg.selfservice.methods.webauthn = {
           enabled: true, config: { rp: { id: 'localhost', display_name: 'Bia', origins: [base] } },
         };
+        cfg.selfservice.methods.totp = { enabled: true, config: { issuer: 'Bia e2e' } };
         return cfg;
       },
     });
@@ -173,7 +178,7 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     await p.goto(`${pub}/ui/login`, { waitUntil: 'load' });
     await goP('a[href="/ui/recovery"]');
     assert.ok(p.url().startsWith(`${pub}/ui/recovery?flow=`), p.url());
-    await snap('recovery');
+    await p.screenshot({ path: path.join(ARTIFACTS, `builtin-ui-${String(++shot).padStart(2, '0')}-recovery.png`), fullPage: true });
     await p.type(`${form('code')} input[name="email"]`, email);
     await goP(`${form('code')} button[name="method"][value="code"]`);
     assert.match(await textP(), /An email containing a recovery code has been sent/);
@@ -197,6 +202,74 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     await goP('button[name="method"][value="password"]');
     assert.equal(p.url(), `${pub}/ui/welcome`);
     assert.match(await textP(), new RegExp(`You are signed in as ${email}`));
+    await context.close();
+  });
+
+  it('changes a profile trait, enrols TOTP, and signs back in with a TOTP code', async () => {
+    const context = await chrome.createBrowserContext();
+    const p = await context.newPage();
+    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
+    const textP = () => p.$eval('main', (e) => e.innerText);
+    const snapP = async (name) => p.screenshot({ path: path.join(ARTIFACTS, `builtin-ui-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const whoami = () => p.evaluate(async () => {
+      const r = await fetch('/sessions/whoami', { credentials: 'include', headers: { Accept: 'application/json' } });
+      return { status: r.status, body: await r.json() };
+    });
+    const email = uniqueEmail('totp');
+
+    await p.goto(`${pub}/ui/registration`, { waitUntil: 'load' });
+    await p.type(`${form('password')} input[name="traits.email"]`, email);
+    await p.type(`${form('password')} input[name="password"]`, PASSWORD);
+    await goP(`${form('password')} button[name="method"][value="password"]`);
+    assert.equal(p.url(), `${pub}/ui/welcome`);
+
+    // Profile: a first name, saved through the profile form.
+    await goP('a[href="/ui/settings"]');
+    assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
+    await p.type(`${form('profile')} input[name="traits.name.first"]`, 'Ada');
+    await goP(`${form('profile')} button[name="method"][value="profile"]`);
+    assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
+    assert.match(await textP(), /Your changes have been saved!/);
+    assert.equal(await p.$eval(`${form('profile')} input[name="traits.name.first"]`, (e) => e.value), 'Ada');
+    assert.equal(await p.$eval(`${form('profile')} input[name="traits.email"]`, (e) => e.value), email);
+    await snapP('settings-profile-saved');
+    let who = await whoami();
+    assert.equal(who.status, 200, JSON.stringify(who.body));
+    assert.deepEqual(who.body.identity.traits, { email, name: { first: 'Ada' } });
+
+    // TOTP: the secret shown on the page, a code computed from it.
+    const secret = await p.$eval(`${form('totp')} #totp_secret_key code`, (e) => e.textContent.trim());
+    assert.match(secret, /^[A-Z2-7]+=*$/, `a base32 secret: ${secret}`);
+    await snapP('settings-totp');
+    await p.type(`${form('totp')} input[name="totp_code"]`, totp(secret));
+    await goP(`${form('totp')} button[name="method"][value="totp"]`);
+    assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
+    assert.match(await textP(), /Your changes have been saved!/);
+    assert.equal(await p.$(`${form('totp')} input[name="totp_code"]`), null, 'no second enrolment offered');
+    assert.ok(await p.$(`${form('totp')} button[name="totp_unlink"]`), 'the authenticator app can be unlinked');
+    await snapP('settings-totp-enrolled');
+
+    // Signed out, then back in with the password and a TOTP code.
+    await p.goto(`${pub}/ui/welcome`, { waitUntil: 'load' });
+    await goP('nav a:last-child');
+    assert.ok(p.url().startsWith(`${pub}/ui/login`), p.url());
+    assert.equal((await whoami()).status, 401);
+    await p.goto(`${pub}/ui/login`, { waitUntil: 'load' });
+    await p.type('input[name="identifier"]', email);
+    await p.type('input[name="password"]', PASSWORD);
+    await goP('button[name="method"][value="password"]');
+    assert.ok(p.url().startsWith(`${pub}/ui/login?flow=`), `on to the second factor: ${p.url()}`);
+    await snapP('login-totp');
+    await p.type(`${form('totp')} input[name="totp_code"]`, totp(secret));
+    await goP(`${form('totp')} button[name="method"][value="totp"]`);
+    assert.equal(p.url(), `${pub}/ui/welcome`);
+    assert.match(await textP(), /Assurance level: aal2/);
+    who = await whoami();
+    assert.equal(who.status, 200, JSON.stringify(who.body));
+    assert.equal(who.body.authenticator_assurance_level, 'aal2');
+    assert.deepEqual(who.body.authentication_methods.map((m) => m.method), ['password', 'totp']);
+    assert.equal(who.body.identity.traits.name.first, 'Ada');
+    await snapP('signed-in-totp');
     await context.close();
   });
 });

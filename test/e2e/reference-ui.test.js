@@ -5,8 +5,10 @@
 // public URL as KRATOS_PUBLIC_URL (its server-side calls) and KRATOS_BROWSER_URL (the links it
 // hands the browser), and Bia's flows point at its pages. Requests leaving the machine (the UI's
 // web fonts) are refused. Screenshots go to test/e2e/artifacts/. Three tests:
-//  1. sign up, change the password in settings, sign out, sign in with the new password, then
-//     recover a forgotten password with the code Bia mails (a loopback SMTP sink);
+//  1. sign up, change a profile trait (the first name, in the settings page's "Profile Settings"
+//     form) and the password in settings, sign out, sign in with the new password (the welcome
+//     page's session shows the new name), then recover a forgotten password with the code Bia
+//     mails (a loopback SMTP sink);
 //  2. sign up and back in through the UI's social sign-in button, against a real OpenID provider
 //     (npm oidc-provider) on loopback;
 //  3. two-factor: sign up, enrol a TOTP app (the code computed here from the secret the settings
@@ -162,7 +164,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
   // The welcome page prints the session it got from Bia's whoami as JSON.
   const welcomeSession = async (page) => JSON.parse(await page.innerText('pre.code-box code'));
 
-  it('signs up, changes the password, signs out and in, and recovers with a mailed code', async () => {
+  it('signs up, changes the profile and the password, signs out and in, and recovers with a mailed code', async () => {
     const email = uniqueEmail('refui');
     const { context, page } = await newTab();
     try {
@@ -179,10 +181,20 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
       // Sign-up mailed a verification code (verification is on in the e2e config).
       const verification = await sink.waitForMail(email, { timeoutMs: 15_000 });
 
-      // Settings: a new password (the session is fresh, so privileged).
+      // Settings: a first name through the "Profile Settings" form.
       await page.goto(`${uiBase}/settings`, { waitUntil: 'load' });
       startsWith(page, `${uiBase}/settings?flow=`);
       await snap(page, 'settings');
+      assert.match(await body(page), /Profile Settings/);
+      await page.fill('input[name="traits.name.first"]', 'Grace');
+      await go(page, 'button[name="method"][value="profile"]');
+      startsWith(page, `${uiBase}/settings?flow=`);
+      assert.match(await body(page), /Your changes have been saved/);
+      assert.equal(await page.inputValue('input[name="traits.name.first"]'), 'Grace');
+      assert.equal(await page.inputValue('input[name="traits.email"]'), email);
+      await snap(page, 'settings-profile-saved');
+
+      // Then a new password (the session is fresh, so privileged).
       await page.fill('input[name="password"]', NEW_PASSWORD);
       await go(page, 'button[name="method"][value="password"]');
       startsWith(page, `${uiBase}/settings?flow=`);
@@ -197,6 +209,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
       await page.fill('input[name="password"]', NEW_PASSWORD);
       await go(page, 'button[name="method"][value="password"]');
       startsWith(page, `${uiBase}/welcome`);
+      assert.deepEqual((await welcomeSession(page)).identity.traits, { email, name: { first: 'Grace' } });
       await snap(page, 'signed-in');
 
       // A forgotten password, in a browser without the session: the UI's recovery page, the code
