@@ -21,7 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { startElementsUi } from './lib/elements-ui.js';
-import { E2E_DIR, freePort, startBia, uniqueEmail } from './lib/server.js';
+import { E2E_DIR, freePort, pointAtUi, startBia, uniqueEmail } from './lib/server.js';
 import { totp } from './lib/totp.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
@@ -47,21 +47,7 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
           methods: { totp: { enabled: true, config: { issuer: 'Bia elements e2e' } } },
         },
       },
-      mutateConfig: (cfg, ctx) => {
-        cfg.serve.public.base_url = `http://localhost:${ctx.publicPort}/`;
-        const at = (p) => `${uiBase}${p}`;
-        cfg.selfservice.default_browser_return_url = at('/welcome');
-        cfg.selfservice.allowed_return_urls = [at('/')];
-        const f = cfg.selfservice.flows;
-        f.error.ui_url = at('/error');
-        f.settings.ui_url = at('/settings');
-        f.login.ui_url = at('/login');
-        f.registration.ui_url = at('/registration');
-        f.verification.ui_url = at('/verification');
-        f.recovery.ui_url = at('/recovery');
-        f.logout.after.default_browser_return_url = at('/login');
-        return cfg;
-      },
+      mutateConfig: (cfg, ctx) => pointAtUi(cfg, ctx, uiBase),
     });
     ui = await startElementsUi({ port: uiPort, biaPublicUrl: bia.publicUrl, biaBrowserUrl: `http://localhost:${bia.publicPort}` });
     chrome = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });

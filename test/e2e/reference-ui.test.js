@@ -31,7 +31,7 @@ import { chromium } from 'playwright-core';
 
 import { startOidcProvider } from './lib/oidc-provider.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
-import { E2E_DIR, freePort, startBia, uniqueEmail } from './lib/server.js';
+import { E2E_DIR, freePort, pointAtUi, startBia, uniqueEmail } from './lib/server.js';
 import { totp } from './lib/totp.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
@@ -94,21 +94,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
           flows: { registration: { after: { oidc: { hooks: [{ hook: 'session' }] } } } },
         },
       },
-      mutateConfig: (cfg, ctx) => {
-        cfg.serve.public.base_url = `http://localhost:${ctx.publicPort}/`;
-        const at = (p) => `${uiBase}${p}`;
-        cfg.selfservice.default_browser_return_url = at('/welcome');
-        cfg.selfservice.allowed_return_urls = [at('/')];
-        const f = cfg.selfservice.flows;
-        f.error.ui_url = at('/error');
-        f.settings.ui_url = at('/settings');
-        f.login.ui_url = at('/login');
-        f.registration.ui_url = at('/registration');
-        f.verification.ui_url = at('/verification');
-        f.recovery.ui_url = at('/recovery');
-        f.logout.after.default_browser_return_url = at('/login');
-        return cfg;
-      },
+      mutateConfig: (cfg, ctx) => pointAtUi(cfg, ctx, uiBase),
     });
     biaBrowserUrl = `http://localhost:${bia.publicPort}`;
     await op.addClient({

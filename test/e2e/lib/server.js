@@ -118,6 +118,26 @@ export function instanceDsn(ctx) {
   return url.toString();
 }
 
+/**
+ * Points a config at a UI served on `uiBase` (another origin) for every flow, with Bia's public
+ * URL at `localhost` (WebAuthn refuses IP addresses as relying-party ids). For mutateConfig.
+ */
+export function pointAtUi(cfg, ctx, uiBase) {
+  cfg.serve.public.base_url = `http://localhost:${ctx.publicPort}/`;
+  const at = (p) => `${uiBase}${p}`;
+  cfg.selfservice.default_browser_return_url = at('/welcome');
+  cfg.selfservice.allowed_return_urls = [at('/')];
+  const f = cfg.selfservice.flows;
+  f.error.ui_url = at('/error');
+  f.settings.ui_url = at('/settings');
+  f.login.ui_url = at('/login');
+  f.registration.ui_url = at('/registration');
+  f.verification.ui_url = at('/verification');
+  f.recovery.ui_url = at('/recovery');
+  f.logout.after.default_browser_return_url = at('/login');
+  return cfg;
+}
+
 /** The default kratos.yml content (as an object) for one server instance. */
 export function defaultConfig(ctx) {
   const ui = (p) => `${UI_BASE}${p}`;
