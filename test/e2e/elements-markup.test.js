@@ -14,17 +14,15 @@
 // with methods password + totp.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
+import { launchChromium, requireChromium } from './lib/chromium.js';
 import { startElementsUi } from './lib/elements-ui.js';
 import { E2E_DIR, freePort, pointAtUi, startBia, uniqueEmail } from './lib/server.js';
 import { totp } from './lib/totp.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 const PASSWORD = 'correct horse battery staple 42';
 const NEW_PASSWORD = 'an even longer passphrase for bia 77';
@@ -37,7 +35,7 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
   let chrome;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    requireChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     const uiPort = await freePort();
     uiBase = `http://localhost:${uiPort}`;
@@ -50,7 +48,7 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
       mutateConfig: (cfg, ctx) => pointAtUi(cfg, ctx, uiBase),
     });
     ui = await startElementsUi({ port: uiPort, biaPublicUrl: bia.publicUrl, biaBrowserUrl: `http://localhost:${bia.publicPort}` });
-    chrome = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    chrome = await launchChromium();
   });
   after(async () => {
     await chrome?.close();

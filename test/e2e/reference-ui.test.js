@@ -27,14 +27,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
+import { addVirtualAuthenticator, launchChromium, requireChromium } from './lib/chromium.js';
 import { startOidcProvider } from './lib/oidc-provider.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
 import { E2E_DIR, freePort, pointAtUi, startBia, uniqueEmail } from './lib/server.js';
 import { totp } from './lib/totp.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 const REFERENCE_UI = path.join(E2E_DIR, 'node_modules', '@ory', 'kratos-selfservice-ui-node', 'lib', 'index.js');
 const PASSWORD = 'correct horse battery staple 42';
@@ -64,7 +62,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
   let chrome;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    requireChromium();
     assert.ok(existsSync(REFERENCE_UI), `${REFERENCE_UI} is missing (npm ci in test/e2e)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     const uiPort = await freePort();
@@ -112,7 +110,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
     ui.on('exit', (code) => { if (code) console.error(`reference UI exited ${code}:\n${uiLog}`); });
     await waitForHttp(`http://127.0.0.1:${uiPort}/health/alive`);
 
-    chrome = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    chrome = await launchChromium();
   });
   after(async () => {
     await chrome?.close();
@@ -260,14 +258,7 @@ describe("Ory's reference UI (npm @ory/kratos-selfservice-ui-node 0.0.16) agains
     const { context, page, errors } = await newTab();
     try {
       // Chromium's virtual authenticator (CDP WebAuthn domain) stands in for a USB security key.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('WebAuthn.enable');
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
-          automaticPresenceSimulation: true,
-        },
-      });
+      await addVirtualAuthenticator(context, page);
 
       await page.goto(`${uiBase}/registration`, { waitUntil: 'load' });
       await page.fill('input[name="traits.email"]', email);
