@@ -1,24 +1,22 @@
-// Bia's built-in account UI (selfservice.builtin_ui.enabled) in headless Chromium: a person signs
-// up, sees a wrong password answered on the page, changes the password in settings, adds a
-// security key (Chromium's CDP virtual authenticator; the page loads Bia's webauthn.js), signs
-// out, and signs back in with password plus key — using only links, forms and buttons of Bia's
-// own pages — then reads the settings page in German. A second person changes a profile trait
-// (their first name) and enrols TOTP on the settings page (the code computed from the secret the
-// page shows, by test/e2e/lib/totp.js), signs out, and signs back in with password plus TOTP code
-// (whoami: aal2 with totp). Screenshots go to test/e2e/artifacts/.
+// Bia's built-in account UI (selfservice.builtin_ui.enabled) in headless Chromium, driven by
+// playwright-core: a person signs up, sees a wrong password answered on the page, changes the
+// password in settings, adds a security key (Chromium's CDP virtual authenticator; the page loads
+// Bia's webauthn.js), signs out, and signs back in with password plus key — using only links,
+// forms and buttons of Bia's own pages — then reads the settings page in German. A second person
+// changes a profile trait (their first name) and enrols TOTP on the settings page (the code
+// computed from the secret the page shows, by test/e2e/lib/totp.js), signs out, and signs back in
+// with password plus TOTP code (whoami: aal2 with totp). Screenshots go to test/e2e/artifacts/.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import puppeteer from 'puppeteer-core';
-
+import { addVirtualAuthenticator, launchChromium, requireChromium } from './lib/chromium.js';
 import { startSmtpSink } from './lib/smtp-sink.js';
 import { totp } from './lib/totp.js';
 import { E2E_DIR, REPO_ROOT, startBia, uniqueEmail } from './lib/server.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 const PASSWORD = 'correct horse battery staple 42';
 const NEW_PASSWORD = 'an even longer passphrase for bia 77';
@@ -31,7 +29,7 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
   let sink;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    requireChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     sink = await startSmtpSink();
     bia = await startBia({
@@ -65,13 +63,10 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
       },
     });
     pub = `http://localhost:${bia.publicPort}`;
-    chrome = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await chrome.newPage();
-    const cdp = await page.createCDPSession();
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    chrome = await launchChromium();
+    const context = await chrome.newContext();
+    page = await context.newPage();
+    await addVirtualAuthenticator(context, page);
   });
   after(async () => {
     await chrome?.close();
@@ -81,8 +76,9 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
 
   let shot = 0;
   const snap = async (name) => page.screenshot({ path: path.join(ARTIFACTS, `builtin-ui-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-  const go = (selector) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
-  const text = () => page.$eval('main', (e) => e.innerText);
+  // Clicks and waits for the next document to load (after any redirects).
+  const go = (selector) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  const text = () => page.innerText('main');
   const form = (group) => `form[data-group="${group}"]`;
 
   it('works end to end with nothing but the pages', async () => {
@@ -95,8 +91,8 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     assert.ok(page.url().startsWith(`${pub}/ui/registration?flow=`), page.url());
     assert.equal(await page.title(), 'Create an account');
     await snap('registration');
-    await page.type(`${form('password')} input[name="traits.email"]`, email);
-    await page.type(`${form('password')} input[name="password"]`, PASSWORD);
+    await page.fill(`${form('password')} input[name="traits.email"]`, email);
+    await page.fill(`${form('password')} input[name="password"]`, PASSWORD);
     await go(`${form('password')} button[name="method"][value="password"]`);
     assert.equal(page.url(), `${pub}/ui/welcome`);
     assert.match(await text(), new RegExp(`You are signed in as ${email}`));
@@ -105,14 +101,14 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     await go('a[href="/ui/settings"]');
     assert.ok(page.url().startsWith(`${pub}/ui/settings?flow=`), page.url());
     await snap('settings');
-    await page.type(`${form('password')} input[name="password"]`, NEW_PASSWORD);
+    await page.fill(`${form('password')} input[name="password"]`, NEW_PASSWORD);
     await go(`${form('password')} button[name="method"][value="password"]`);
     assert.ok(page.url().startsWith(`${pub}/ui/settings?flow=`), page.url());
     assert.match(await text(), /Your changes have been saved!/);
 
     // A security key, through the page's webauthn.js.
-    await page.waitForFunction(() => typeof window.oryWebAuthnRegistration === 'function', { timeout: 10_000 });
-    await page.type(`${form('webauthn')} input[name="webauthn_register_displayname"]`, 'My key');
+    await page.waitForFunction(() => typeof window.oryWebAuthnRegistration === 'function', undefined, { timeout: 10_000 });
+    await page.fill(`${form('webauthn')} input[name="webauthn_register_displayname"]`, 'My key');
     await go(`${form('webauthn')} button[name="webauthn_register_trigger"]`);
     assert.match(await text(), /Remove security key "My key"/);
     await snap('settings-with-key');
@@ -125,19 +121,18 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
 
     // A wrong password is answered on the page; the right one leads on to the key.
     await page.goto(`${pub}/ui/login`, { waitUntil: 'load' });
-    await page.type('input[name="identifier"]', email);
-    await page.type('input[name="password"]', PASSWORD);
+    await page.fill('input[name="identifier"]', email);
+    await page.fill('input[name="password"]', PASSWORD);
     await go('button[name="method"][value="password"]');
     assert.match(await text(), /The provided credentials are invalid/);
     await snap('login-error');
-    assert.equal(await page.$eval('input[name="identifier"]', (e) => e.value), email, 'the identifier is kept');
-    await page.$eval('input[name="identifier"]', (e) => { e.value = ''; });
-    await page.type('input[name="identifier"]', email);
-    await page.type('input[name="password"]', NEW_PASSWORD);
+    assert.equal(await page.inputValue('input[name="identifier"]'), email, 'the identifier is kept');
+    await page.fill('input[name="identifier"]', email);
+    await page.fill('input[name="password"]', NEW_PASSWORD);
     await go('button[name="method"][value="password"]');
     assert.ok(page.url().startsWith(`${pub}/ui/login?flow=`), `on to the second factor: ${page.url()}`);
     await snap('login-second-factor');
-    await page.waitForFunction(() => typeof window.oryWebAuthnLogin === 'function', { timeout: 10_000 });
+    await page.waitForFunction(() => typeof window.oryWebAuthnLogin === 'function', undefined, { timeout: 10_000 });
     await go('button[name="webauthn_login_trigger"]');
     assert.equal(page.url(), `${pub}/ui/welcome`);
     assert.match(await text(), /Assurance level: aal2/);
@@ -153,15 +148,15 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
   });
 
   it('verifies the address from the mail, then recovers a forgotten password with a mailed code', async () => {
-    const context = await chrome.createBrowserContext();
+    const context = await chrome.newContext();
     const p = await context.newPage();
-    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
-    const textP = () => p.$eval('main', (e) => e.innerText);
+    const goP = (selector) => Promise.all([p.waitForEvent('load'), p.click(selector)]);
+    const textP = () => p.innerText('main');
     const email = uniqueEmail('forgot');
 
     await p.goto(`${pub}/ui/registration`, { waitUntil: 'load' });
-    await p.type(`${form('password')} input[name="traits.email"]`, email);
-    await p.type(`${form('password')} input[name="password"]`, PASSWORD);
+    await p.fill(`${form('password')} input[name="traits.email"]`, email);
+    await p.fill(`${form('password')} input[name="password"]`, PASSWORD);
     await goP(`${form('password')} button[name="method"][value="password"]`);
     assert.equal(p.url(), `${pub}/ui/welcome`);
 
@@ -179,17 +174,17 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     await goP('a[href="/ui/recovery"]');
     assert.ok(p.url().startsWith(`${pub}/ui/recovery?flow=`), p.url());
     await p.screenshot({ path: path.join(ARTIFACTS, `builtin-ui-${String(++shot).padStart(2, '0')}-recovery.png`), fullPage: true });
-    await p.type(`${form('code')} input[name="email"]`, email);
+    await p.fill(`${form('code')} input[name="email"]`, email);
     await goP(`${form('code')} button[name="method"][value="code"]`);
     assert.match(await textP(), /An email containing a recovery code has been sent/);
     const mail = await sink.waitForMail(email, { timeoutMs: 15_000, skip: [verification] });
     const code = /\b(\d{6})\b/.exec(mail.text)[1];
-    await p.type(`${form('code')} input[name="code"]`, code);
+    await p.fill(`${form('code')} input[name="code"]`, code);
     await goP(`${form('code')} button[name="method"][value="code"]`);
     assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
     assert.match(await textP(), /You successfully recovered your account/);
     await p.screenshot({ path: path.join(ARTIFACTS, 'builtin-ui-recovered-settings.png'), fullPage: true });
-    await p.type(`${form('password')} input[name="password"]`, NEW_PASSWORD);
+    await p.fill(`${form('password')} input[name="password"]`, NEW_PASSWORD);
     await goP(`${form('password')} button[name="method"][value="password"]`);
     assert.match(await textP(), /Your changes have been saved!/);
 
@@ -197,8 +192,8 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     await p.goto(`${pub}/ui/welcome`, { waitUntil: 'load' });
     await goP('nav a:last-child');
     await p.goto(`${pub}/ui/login`, { waitUntil: 'load' });
-    await p.type('input[name="identifier"]', email);
-    await p.type('input[name="password"]', NEW_PASSWORD);
+    await p.fill('input[name="identifier"]', email);
+    await p.fill('input[name="password"]', NEW_PASSWORD);
     await goP('button[name="method"][value="password"]');
     assert.equal(p.url(), `${pub}/ui/welcome`);
     assert.match(await textP(), new RegExp(`You are signed in as ${email}`));
@@ -206,10 +201,10 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
   });
 
   it('changes a profile trait, enrols TOTP, and signs back in with a TOTP code', async () => {
-    const context = await chrome.createBrowserContext();
+    const context = await chrome.newContext();
     const p = await context.newPage();
-    const goP = (selector) => Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
-    const textP = () => p.$eval('main', (e) => e.innerText);
+    const goP = (selector) => Promise.all([p.waitForEvent('load'), p.click(selector)]);
+    const textP = () => p.innerText('main');
     const snapP = async (name) => p.screenshot({ path: path.join(ARTIFACTS, `builtin-ui-${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
     const whoami = () => p.evaluate(async () => {
       const r = await fetch('/sessions/whoami', { credentials: 'include', headers: { Accept: 'application/json' } });
@@ -218,30 +213,30 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     const email = uniqueEmail('totp');
 
     await p.goto(`${pub}/ui/registration`, { waitUntil: 'load' });
-    await p.type(`${form('password')} input[name="traits.email"]`, email);
-    await p.type(`${form('password')} input[name="password"]`, PASSWORD);
+    await p.fill(`${form('password')} input[name="traits.email"]`, email);
+    await p.fill(`${form('password')} input[name="password"]`, PASSWORD);
     await goP(`${form('password')} button[name="method"][value="password"]`);
     assert.equal(p.url(), `${pub}/ui/welcome`);
 
     // Profile: a first name, saved through the profile form.
     await goP('a[href="/ui/settings"]');
     assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
-    await p.type(`${form('profile')} input[name="traits.name.first"]`, 'Ada');
+    await p.fill(`${form('profile')} input[name="traits.name.first"]`, 'Ada');
     await goP(`${form('profile')} button[name="method"][value="profile"]`);
     assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
     assert.match(await textP(), /Your changes have been saved!/);
-    assert.equal(await p.$eval(`${form('profile')} input[name="traits.name.first"]`, (e) => e.value), 'Ada');
-    assert.equal(await p.$eval(`${form('profile')} input[name="traits.email"]`, (e) => e.value), email);
+    assert.equal(await p.inputValue(`${form('profile')} input[name="traits.name.first"]`), 'Ada');
+    assert.equal(await p.inputValue(`${form('profile')} input[name="traits.email"]`), email);
     await snapP('settings-profile-saved');
     let who = await whoami();
     assert.equal(who.status, 200, JSON.stringify(who.body));
     assert.deepEqual(who.body.identity.traits, { email, name: { first: 'Ada' } });
 
     // TOTP: the secret shown on the page, a code computed from it.
-    const secret = await p.$eval(`${form('totp')} #totp_secret_key code`, (e) => e.textContent.trim());
+    const secret = (await p.textContent(`${form('totp')} #totp_secret_key code`)).trim();
     assert.match(secret, /^[A-Z2-7]+=*$/, `a base32 secret: ${secret}`);
     await snapP('settings-totp');
-    await p.type(`${form('totp')} input[name="totp_code"]`, totp(secret));
+    await p.fill(`${form('totp')} input[name="totp_code"]`, totp(secret));
     await goP(`${form('totp')} button[name="method"][value="totp"]`);
     assert.ok(p.url().startsWith(`${pub}/ui/settings?flow=`), p.url());
     assert.match(await textP(), /Your changes have been saved!/);
@@ -255,12 +250,12 @@ describe('built-in UI: sign up, settings, security key, sign out and in', { time
     assert.ok(p.url().startsWith(`${pub}/ui/login`), p.url());
     assert.equal((await whoami()).status, 401);
     await p.goto(`${pub}/ui/login`, { waitUntil: 'load' });
-    await p.type('input[name="identifier"]', email);
-    await p.type('input[name="password"]', PASSWORD);
+    await p.fill('input[name="identifier"]', email);
+    await p.fill('input[name="password"]', PASSWORD);
     await goP('button[name="method"][value="password"]');
     assert.ok(p.url().startsWith(`${pub}/ui/login?flow=`), `on to the second factor: ${p.url()}`);
     await snapP('login-totp');
-    await p.type(`${form('totp')} input[name="totp_code"]`, totp(secret));
+    await p.fill(`${form('totp')} input[name="totp_code"]`, totp(secret));
     await goP(`${form('totp')} button[name="method"][value="totp"]`);
     assert.equal(p.url(), `${pub}/ui/welcome`);
     assert.match(await textP(), /Assurance level: aal2/);
