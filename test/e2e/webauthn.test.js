@@ -1,32 +1,30 @@
 // Security keys in a real browser (settings-flow.md §8.5, surrounding-api.md §7 aal2 login):
-// headless Chromium with its CDP virtual authenticator drives a page rendered from the flow (the
-// UI fetches flows from Bia as Ory's reference UI does). The page loads Bia's webauthn.js with
+// headless Chromium (playwright-core) with its CDP virtual authenticator drives a page rendered
+// from the flow (the UI fetches flows from Bia as Ory's reference UI does). The page loads Bia's webauthn.js with
 // the integrity hash from the script node, the trigger button runs navigator.credentials.create /
 // get, and the script posts the result. Ory's clients then check what was stored.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
-import puppeteer from 'puppeteer-core';
-
+import { addVirtualAuthenticator, launchChromium, requireChromium } from './lib/chromium.js';
 import { rawRequest } from './lib/expect.js';
 import { freePorts, startBia, uniqueEmail } from './lib/server.js';
 import { startUiServer } from './lib/ui-server.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple 42';
 
 describe('webauthn: register a security key in settings, then use it for aal2', { timeout: 180_000 }, () => {
   let bia;
   let ui;
   let chrome;
+  let context;
   let page;
   let uiBase;
   let pub;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    requireChromium();
     const [uiPort] = await freePorts(1);
     uiBase = `http://localhost:${uiPort}`;
     bia = await startBia({
@@ -51,24 +49,10 @@ describe('webauthn: register a security key in settings, then use it for aal2', 
     });
     pub = `http://localhost:${bia.publicPort}`;
     ui = await startUiServer({ port: uiPort, biaPublicUrl: bia.publicUrl });
-    chrome = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    });
-    page = await chrome.newPage();
-    const cdp = await page.createCDPSession();
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'usb',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    chrome = await launchChromium();
+    context = await chrome.newContext();
+    page = await context.newPage();
+    await addVirtualAuthenticator(context, page);
   });
   after(async () => {
     await chrome?.close();
@@ -76,9 +60,10 @@ describe('webauthn: register a security key in settings, then use it for aal2', 
     await bia?.close();
   });
 
-  const submitAndWait = (selector) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  // Clicks and waits for the next document to load (after any redirects).
+  const submitAndWait = (selector) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
   const whoami = async () => {
-    const cookies = await page.cookies(pub);
+    const cookies = await context.cookies(pub);
     const res = await rawRequest('GET', `${bia.publicUrl}/sessions/whoami`, {
       headers: { Accept: 'application/json', Cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
     });
@@ -94,20 +79,20 @@ describe('webauthn: register a security key in settings, then use it for aal2', 
     const email = uniqueEmail('webauthn');
     await page.goto(`${pub}/self-service/registration/browser`, { waitUntil: 'load' });
     assert.ok(page.url().startsWith(`${uiBase}/registration?flow=`), page.url());
-    await page.type('input[name="traits.email"]', email);
-    await page.type('input[name="password"]', PASSWORD);
+    await page.fill('input[name="traits.email"]', email);
+    await page.fill('input[name="password"]', PASSWORD);
     await submitAndWait('button[name="method"][value="password"]');
     assert.equal(page.url(), `${uiBase}/`);
 
     // Settings: the script is loaded (its integrity hash checked by Chromium) and the trigger runs it.
     await page.goto(`${pub}/self-service/settings/browser`, { waitUntil: 'load' });
     assert.ok(page.url().startsWith(`${uiBase}/settings?flow=`), page.url());
-    await page.waitForFunction(() => typeof window.oryWebAuthnRegistration === 'function', { timeout: 10_000 });
-    await page.type('input[name="webauthn_register_displayname"]', 'Virtual key');
+    await page.waitForFunction(() => typeof window.oryWebAuthnRegistration === 'function', undefined, { timeout: 10_000 });
+    await page.fill('input[name="webauthn_register_displayname"]', 'Virtual key');
     await submitAndWait('button[name="webauthn_register_trigger"]');
     assert.ok(page.url().startsWith(`${uiBase}/settings?flow=`), page.url());
-    assert.equal(await page.$eval('#state', (e) => e.textContent), 'success', await page.content());
-    const removeLabel = await page.$eval('button[name="webauthn_remove"]', (e) => e.textContent);
+    assert.equal(await page.textContent('#state'), 'success', await page.content());
+    const removeLabel = await page.textContent('button[name="webauthn_remove"]');
     assert.equal(removeLabel, 'Remove security key "Virtual key"');
     assert.deepEqual(errors, []);
 
@@ -123,16 +108,16 @@ describe('webauthn: register a security key in settings, then use it for aal2', 
 
     // Sign out, sign in with the password: the browser is sent on to the aal2 login, where the
     // key's trigger completes it.
-    await page.deleteCookie(...(await page.cookies(pub)).filter((c) => c.name === 'ory_kratos_session'));
+    await context.clearCookies({ name: 'ory_kratos_session', domain: new URL(pub).hostname });
     await page.goto(`${pub}/self-service/login/browser`, { waitUntil: 'load' });
-    await page.type('input[name="identifier"]', email);
-    await page.type('input[name="password"]', PASSWORD);
+    await page.fill('input[name="identifier"]', email);
+    await page.fill('input[name="password"]', PASSWORD);
     await submitAndWait('button[name="method"][value="password"]');
     assert.ok(page.url().startsWith(`${uiBase}/login?flow=`), `on to the second factor: ${page.url()}`);
     assert.equal((await whoami()).status, 403, 'aal1 is not enough for whoami (highest_available)');
-    await page.waitForFunction(() => typeof window.oryWebAuthnLogin === 'function', { timeout: 10_000 });
+    await page.waitForFunction(() => typeof window.oryWebAuthnLogin === 'function', undefined, { timeout: 10_000 });
     await submitAndWait('button[name="webauthn_login_trigger"]');
-    assert.equal(page.url(), `${uiBase}/`, `${await page.$eval('body', (e) => e.innerText)} ${errors}`);
+    assert.equal(page.url(), `${uiBase}/`, `${await page.innerText('body')} ${errors}`);
     const again = await whoami();
     assert.equal(again.status, 200);
     assert.equal(again.json.authenticator_assurance_level, 'aal2');
@@ -141,7 +126,7 @@ describe('webauthn: register a security key in settings, then use it for aal2', 
     // Remove the key from settings.
     await page.goto(`${pub}/self-service/settings/browser`, { waitUntil: 'load' });
     await submitAndWait('button[name="webauthn_remove"]');
-    assert.equal(await page.$eval('#state', (e) => e.textContent), 'success');
+    assert.equal(await page.textContent('#state'), 'success');
     const removed = await bia.identityApi.getIdentity({ id: me.json.identity.id, includeCredential: ['webauthn'] });
     assert.equal(removed.data.credentials?.webauthn, undefined);
     assert.deepEqual(errors, []);
@@ -159,7 +144,7 @@ describe('webauthn: register a security key in settings, then use it for aal2', 
     const browserFlow = await rawRequest('GET', `${bia.publicUrl}/self-service/login/browser`, { headers: { Accept: 'application/json' } });
     assert.equal(browserFlow.status, 200);
     // The settings flow of a signed-in browser carries the node; its integrity must match.
-    const cookies = await page.cookies(pub);
+    const cookies = await context.cookies(pub);
     const settings = await rawRequest('GET', `${bia.publicUrl}/self-service/settings/browser`, {
       headers: { Accept: 'application/json', Cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
     });
