@@ -1,10 +1,11 @@
 // Social sign-in (selfservice.methods.oidc, provider `generic`) against a real OpenID provider:
 // node-oidc-provider (lib/oidc-provider.js) on 127.0.0.1, whose interactions log in as the
 // subject the test chose and grant everything asked for. People use Bia's built-in pages in
-// headless Chromium (sign in / sign up with the provider's button, link and unlink in settings);
-// the rest is plain HTTP: the JSON answer to an oidc submission (422 with the provider URL), API
-// flows, the admin view of the credential (tokens decrypted only on request), and callbacks that
-// must never sign anyone in (tampered state, another browser, an error from the provider).
+// headless Chromium, driven by playwright-core (sign in / sign up with the provider's button,
+// link and unlink in settings); the rest is plain HTTP: the JSON answer to an oidc submission
+// (422 with the provider URL), API flows, the admin view of the credential (tokens decrypted only
+// on request), and callbacks that must never sign anyone in (tampered state, another browser, an
+// error from the provider).
 //
 // Bia's public URL is http://localhost:<port> while the provider is http://127.0.0.1:<port>: two
 // sites, as in real life, so the callback is a cross-site top-level navigation and the two cookie
@@ -13,18 +14,16 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import puppeteer from 'puppeteer-core';
-
 import { Browser, setCookies } from './lib/browser.js';
+import { launchChromium, requireChromium } from './lib/chromium.js';
 import { decodeJwt, pkcePair, startOidcProvider, verifyJwt } from './lib/oidc-provider.js';
 import { E2E_DIR, startBia, uniqueEmail } from './lib/server.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 const PASSWORD = 'correct horse battery staple 42';
 const CLIENT_SECRET = crypto.randomBytes(24).toString('hex');
@@ -202,7 +201,7 @@ describe('the loopback OpenID provider in Chromium (harness self-test, a tiny re
   const pending = new Map(); // state → PKCE verifier
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    requireChromium();
     rp = http.createServer(async (req, res) => {
       const url = new URL(req.url, rpBase);
       const discovery = await (await fetch(op.discoveryUrl)).json();
@@ -230,7 +229,7 @@ describe('the loopback OpenID provider in Chromium (harness self-test, a tiny re
     await new Promise((resolve) => rp.listen(0, '127.0.0.1', resolve));
     rpBase = `http://localhost:${rp.address().port}`; // another site than the provider
     await op.addClient({ client_id: 'harness-browser-rp', client_secret: 'harness-secret', redirect_uris: [`${rpBase}/cb`] });
-    chrome = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    chrome = await launchChromium();
   });
   after(async () => {
     await chrome?.close();
@@ -239,7 +238,7 @@ describe('the loopback OpenID provider in Chromium (harness self-test, a tiny re
   });
 
   it('signs a browser in with plain redirects, switching subjects within one provider session', async () => {
-    const context = await chrome.createBrowserContext();
+    const context = await chrome.newContext();
     const page = await context.newPage();
     try {
       const one = newSubject('browser-one');
@@ -247,7 +246,7 @@ describe('the loopback OpenID provider in Chromium (harness self-test, a tiny re
       const signIn = async () => {
         await page.goto(`${rpBase}/start`, { waitUntil: 'load' });
         assert.ok(page.url().startsWith(`${rpBase}/cb?`), page.url());
-        return page.$eval('#sub', (e) => e.textContent);
+        return page.textContent('#sub');
       };
       op.setNextSubject(one.sub, one.claims);
       assert.equal(await signIn(), one.sub);
@@ -270,7 +269,7 @@ describe('social sign-in with a generic OpenID provider (built-in UI, Chromium)'
   let chrome;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (scripts/install-deps.sh --test installs it)`);
+    requireChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     const mapperUrl = `base64://${Buffer.from(MAPPER).toString('base64')}`;
     const provider = (id, label, clientId) => ({
@@ -324,7 +323,7 @@ describe('social sign-in with a generic OpenID provider (built-in UI, Chromium)'
     await op.addClient({
       client_id: 'bia-e2e-es256', client_secret: CLIENT_SECRET, redirect_uris: [`${pub}/self-service/methods/oidc/callback/loopback-es256`], id_token_signed_response_alg: 'ES256',
     });
-    chrome = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    chrome = await launchChromium();
   });
   after(async () => {
     await chrome?.close();
@@ -339,7 +338,7 @@ describe('social sign-in with a generic OpenID provider (built-in UI, Chromium)'
 
   /** A fresh browser context (no cookies at Bia or the provider) and page; screenshots on failure. */
   async function withPerson(name, fn) {
-    const context = await chrome.createBrowserContext();
+    const context = await chrome.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.setDefaultNavigationTimeout(15_000);
@@ -384,8 +383,7 @@ describe('social sign-in with a generic OpenID provider (built-in UI, Chromium)'
     assert.ok(button, `no ${selector} on ${page.url()}: ${(await page.$eval('main', (e) => e.innerHTML)).slice(0, 2000)}`);
     const submittable = await page.$eval(selector, (b) => b.formNoValidate || b.form.checkValidity());
     assert.ok(submittable, `the browser would not submit ${selector}: its form has an empty required field (formnovalidate missing?)`);
-    const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
-    return res;
+    await Promise.all([page.waitForEvent('load'), page.click(selector)]);
   }
 
   async function adminIdentity(id, includeCredential) {
@@ -405,9 +403,9 @@ describe('social sign-in with a generic OpenID provider (built-in UI, Chromium)'
   /** Signs up with a password in the built-in UI (fresh session, so settings are privileged). */
   async function registerWithPassword(page, email) {
     await page.goto(`${pub}/ui/registration`, { waitUntil: 'load' });
-    await page.type('form[data-group="password"] input[name="traits.email"]', email);
-    await page.type('form[data-group="password"] input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form[data-group="password"] button[name="method"][value="password"]')]);
+    await page.fill('form[data-group="password"] input[name="traits.email"]', email);
+    await page.fill('form[data-group="password"] input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForEvent('load'), page.click('form[data-group="password"] button[name="method"][value="password"]')]);
     const who = await whoami(page);
     assert.equal(who.status, 200, `signed up with a password: ${JSON.stringify(who.body)}`);
     return who.body.identity;
