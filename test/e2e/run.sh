@@ -17,7 +17,7 @@ fi
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 if [[ ! -d node_modules/@ory/client || ! -d node_modules/@ory/kratos-client || ! -d node_modules/kratos-client-0101 ||
-      ! -d node_modules/puppeteer-core || ! -d node_modules/playwright-core || ! -d node_modules/@ory/kratos-selfservice-ui-node ||
+      ! -d node_modules/playwright-core || ! -d node_modules/@ory/kratos-selfservice-ui-node ||
       ! -d node_modules/oidc-provider || ! -d node_modules/ory-client-1 || ! -d node_modules/@ory/elements-markup ||
       ! -d node_modules/express ]]; then
   echo "run.sh: installing e2e dependencies (npm ci)" >&2
