@@ -34,25 +34,27 @@ Message CourierRowToMessage(const Statement& st) {
 // One attempt more, and the state it leaves the message in.
 core::Status FinishAttempt(Database& db, const core::Uuid& id, core::TimePoint now, MessageStatus status,
                            std::string_view error, core::TimePoint next_attempt) {
-    BIA_TRY_ASSIGN(auto lease, db.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE courier_messages SET status = ?, send_count = send_count + 1, "
-                                           "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"));
-    st.Bind(1, ToString(status)).Bind(2, error).Bind(3, next_attempt).Bind(4, now).Bind(5, id);
-    BIA_TRY(st.Run());
-    if (sqlite3_changes64(lease->raw()) == 0) return core::ResourceNotFound();
-    return {};
+    return db.Transaction([&](Connection& c) -> core::Status {
+        BIA_TRY_ASSIGN(auto st, c.Prepare("UPDATE courier_messages SET status = ?, send_count = send_count + 1, "
+                                          "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"));
+        st.Bind(1, ToString(status)).Bind(2, error).Bind(3, next_attempt).Bind(4, now).Bind(5, id);
+        BIA_TRY(st.Run());
+        if (sqlite3_changes64(c.raw()) == 0) return core::ResourceNotFound();
+        return {};
+    });
 }
 
 }  // namespace
 
 core::Status CourierRepositorySqlite::Add(const Message& m) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare("INSERT INTO courier_messages (" BIA_COURIER_COLUMNS
-                                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    st.Bind(1, m.id).Bind(2, m.type).Bind(3, ToString(m.status)).Bind(4, m.recipient).Bind(5, m.subject);
-    st.Bind(6, m.body).Bind(7, m.html_body).Bind(8, m.template_type).Bind(9, m.send_count);
-    st.Bind(10, m.created_at).Bind(11, m.updated_at).Bind(12, m.next_attempt_at).Bind(13, m.last_error);
-    return st.Run();
+    return db_.Transaction([&](Connection& c) -> core::Status {
+        BIA_TRY_ASSIGN(auto st, c.Prepare("INSERT INTO courier_messages (" BIA_COURIER_COLUMNS
+                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        st.Bind(1, m.id).Bind(2, m.type).Bind(3, ToString(m.status)).Bind(4, m.recipient).Bind(5, m.subject);
+        st.Bind(6, m.body).Bind(7, m.html_body).Bind(8, m.template_type).Bind(9, m.send_count);
+        st.Bind(10, m.created_at).Bind(11, m.updated_at).Bind(12, m.next_attempt_at).Bind(13, m.last_error);
+        return st.Run();
+    });
 }
 
 core::Result<std::vector<Message>> CourierRepositorySqlite::ClaimDue(core::TimePoint now, int64_t limit,

@@ -215,21 +215,138 @@ void Database::Release(std::unique_ptr<Connection> c) {
     if (idle_.size() < 64) idle_.push_back(std::move(c));
 }
 
+struct Database::PendingWrite {
+    const std::function<Status(Connection&)>* fn;
+    Status result;
+    bool done = false;
+};
+
+namespace {
+// The writer connection of the batch this thread is running, for a Transaction called from inside
+// another one's fn: it joins the enclosing write instead of waiting for a batch behind itself.
+thread_local Connection* t_batch_connection = nullptr;
+
+Status RunStatement(Connection& c, const char* sql) {
+    BIA_TRY_ASSIGN(auto st, c.Prepare(sql));
+    return st.Run();
+}
+
+// Runs one write inside a savepoint: on error only its own changes are rolled back.
+Status RunInSavepoint(Connection& c, const std::function<Status(Connection&)>& fn) {
+    BIA_TRY(RunStatement(c, "SAVEPOINT bia_write"));
+    Status st;
+    try {
+        st = fn(c);
+    } catch (const std::exception& e) {
+        Error err = core::Internal("database error");
+        err.debug = e.what();
+        st = std::move(err);
+    }
+    if (!st && !sqlite3_get_autocommit(c.raw())) (void)RunStatement(c, "ROLLBACK TO bia_write");
+    if (!sqlite3_get_autocommit(c.raw())) {
+        if (auto released = RunStatement(c, "RELEASE bia_write"); !released && st) st = std::move(released);
+    }
+    return st;
+}
+}  // namespace
+
 Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
-    auto lease = Acquire();
-    if (!lease) return std::move(lease).error();
-    Connection& c = **lease;
-    if (auto s = c.Exec("BEGIN IMMEDIATE"); !s) return s;
-    Status st = fn(c);
-    if (!st) {
-        (void)c.Exec("ROLLBACK");
-        return st;
+    if (t_batch_connection != nullptr) return RunInSavepoint(*t_batch_connection, fn);
+    PendingWrite me{&fn, {}, false};
+    std::unique_lock lock(write_mu_);
+    write_queue_.push_back(&me);
+    while (true) {
+        write_cv_.wait(lock, [&] { return me.done || !writing_; });
+        if (me.done) return std::move(me.result);
+        // No batch runs: lead one with the writes queued so far, oldest first (this one among them
+        // unless more than kMaxBatch wait ahead of it).
+        writing_ = true;
+        const auto n = static_cast<std::ptrdiff_t>(std::min(write_queue_.size(), kMaxBatch));
+        std::vector<PendingWrite*> batch(write_queue_.begin(), write_queue_.begin() + n);
+        write_queue_.erase(write_queue_.begin(), write_queue_.begin() + n);
+        lock.unlock();
+        RunBatch(batch);
+        lock.lock();
+        writing_ = false;
+        for (auto* p : batch) p->done = true;
+        write_cv_.notify_all();
+        if (me.done) {
+            lock.unlock();
+            CheckpointIfDue();
+            return std::move(me.result);
+        }
     }
-    if (auto s = c.Exec("COMMIT"); !s) {
-        (void)c.Exec("ROLLBACK");
-        return s;
+}
+
+// The writer connection does not checkpoint when it commits (SQLite's auto-checkpoint would run
+// inside the batch, and every write of the batch would wait for its page copies and fsync): the
+// leader, once its batch is acknowledged, checkpoints on a pooled connection while the next batch
+// runs (PASSIVE: it copies what no reader still needs and never blocks a writer).
+void Database::CheckpointIfDue() {
+    if (wal_pages_.load(std::memory_order_relaxed) < kCheckpointPages) return;
+    if (checkpointing_.exchange(true)) return;
+    if (auto lease = Acquire()) {
+        int log = 0;
+        int done = 0;
+        if (sqlite3_wal_checkpoint_v2((*lease)->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK)
+            wal_pages_.store(log - done, std::memory_order_relaxed);
     }
-    return {};
+    checkpointing_.store(false);
+}
+
+void Database::RunBatch(std::span<PendingWrite* const> batch) {
+    auto fail_all = [&](const Status& s) {
+        for (auto* p : batch) p->result = s;
+    };
+    if (!writer_) {
+        auto c = OpenConnection();
+        if (!c) return fail_all(std::move(c).error());
+        writer_ = std::move(*c);
+        // Replaces SQLite's auto-checkpoint on this connection: see CheckpointIfDue.
+        sqlite3_wal_hook(
+            writer_->raw(),
+            [](void* pages, sqlite3*, const char*, int n) {
+                static_cast<std::atomic<int>*>(pages)->store(n, std::memory_order_relaxed);
+                return SQLITE_OK;
+            },
+            &wal_pages_);
+    }
+    Connection& c = *writer_;
+    if (auto s = RunStatement(c, "BEGIN IMMEDIATE"); !s) return fail_all(s);
+    t_batch_connection = &c;
+    size_t ran = 0;
+    for (; ran < batch.size(); ++ran) {
+        batch[ran]->result = RunInSavepoint(c, *batch[ran]->fn);
+        // Some errors (I/O, disk full, out of memory) make SQLite roll back the whole transaction:
+        // then none of this batch is committed.
+        if (sqlite3_get_autocommit(c.raw())) break;
+    }
+    t_batch_connection = nullptr;
+    writes_.fetch_add(batch.size(), std::memory_order_relaxed);
+    Status committed;
+    if (ran < batch.size()) {
+        committed = core::Unavailable("The database is busy, please retry.");
+    } else {
+        committed = RunStatement(c, "COMMIT");
+        if (committed) commits_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (!committed) {
+        if (!sqlite3_get_autocommit(c.raw())) (void)RunStatement(c, "ROLLBACK");
+        // Writes that succeeded (or never ran) report why nothing of the batch was kept.
+        for (auto* p : batch)
+            if (p->result) p->result = committed;
+    }
+    // A connection left inside a transaction is not reused.
+    if (!sqlite3_get_autocommit(c.raw())) writer_.reset();
+}
+
+Database::WriteStats Database::write_stats() const {
+    return {writes_.load(std::memory_order_relaxed), commits_.load(std::memory_order_relaxed)};
+}
+
+size_t Database::QueuedWrites() const {
+    std::lock_guard lock(write_mu_);
+    return write_queue_.size();
 }
 
 Result<std::vector<std::string>> Database::PendingMigrations() {

@@ -5,11 +5,14 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -96,8 +99,27 @@ class Database {
     };
     core::Result<Lease> Acquire();
 
-    // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back when fn returns an error.
+    // Runs fn as one atomic write and returns only after it is durable in the database (committed) or
+    // rolled back. Every write of the SQLite backend goes through here: writes are group-committed
+    // by one writer at a time (the first caller to find no batch running leads: it takes every
+    // write queued so far, runs each inside its own SAVEPOINT on the writer connection, and commits
+    // them as one transaction). A write whose fn returns an error is rolled back alone; the others
+    // of its batch still commit. A Transaction called from inside fn joins the enclosing write.
     core::Status Transaction(const std::function<core::Status(Connection&)>& fn);
+
+    // Counters for tests and diagnostics: writes run and the transactions that committed them.
+    struct WriteStats {
+        uint64_t writes = 0;
+        uint64_t commits = 0;
+    };
+    WriteStats write_stats() const;
+    // Writes waiting for the running batch to finish.
+    size_t QueuedWrites() const;
+
+    // The most writes one batch takes; the rest wait for the next.
+    static constexpr size_t kMaxBatch = 64;
+    // WAL size (pages) after which a batch's leader checkpoints (SQLite's own auto-checkpoint default).
+    static constexpr int kCheckpointPages = 1000;
 
     // Applies pending migrations (idempotent). Returns the versions applied.
     core::Result<std::vector<std::string>> Migrate();
@@ -109,6 +131,9 @@ class Database {
     Database() = default;
     core::Result<std::unique_ptr<Connection>> OpenConnection();
     void Release(std::unique_ptr<Connection> c);
+    struct PendingWrite;
+    void RunBatch(std::span<PendingWrite* const> batch);
+    void CheckpointIfDue();
 
     std::string path_;
     int flags_ = 0;
@@ -116,6 +141,18 @@ class Database {
     std::unique_ptr<Connection> keep_alive_;  // keeps a shared in-memory database alive
     std::mutex mu_;
     std::vector<std::unique_ptr<Connection>> idle_;
+
+    // Group commit (Transaction): the queue, whether a batch runs, and the connection it runs on
+    // (touched only by the batch's leader).
+    mutable std::mutex write_mu_;
+    std::condition_variable write_cv_;
+    std::vector<PendingWrite*> write_queue_;
+    bool writing_ = false;
+    std::unique_ptr<Connection> writer_;
+    std::atomic<int> wal_pages_{0};  // the WAL's size after the last commit (the writer's wal hook)
+    std::atomic<bool> checkpointing_{false};
+    std::atomic<uint64_t> writes_{0};
+    std::atomic<uint64_t> commits_{0};
 };
 
 }  // namespace bia::persistence::sqlite

@@ -5,15 +5,13 @@
 namespace bia::persistence::sqlite {
 
 core::Status ErrorRepositorySqlite::Add(const selfservice::StoredError& e) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(auto st, lease->Prepare("INSERT INTO selfservice_errors (id, error, seen_at, was_seen, created_at, "
-                                           "updated_at) VALUES (?,?,NULL,?,?,?)"));
-    st.Bind(1, e.id)
-        .Bind(2, e.error.dump())
-        .Bind(3, int64_t{e.seen ? 1 : 0})
-        .Bind(4, e.created_at)
-        .Bind(5, e.updated_at);
-    return st.Run();
+    const std::string error = e.error.dump();
+    return db_.Transaction([&](Connection& c) -> core::Status {
+        BIA_TRY_ASSIGN(auto st, c.Prepare("INSERT INTO selfservice_errors (id, error, seen_at, was_seen, created_at, "
+                                          "updated_at) VALUES (?,?,NULL,?,?,?)"));
+        st.Bind(1, e.id).Bind(2, error).Bind(3, int64_t{e.seen ? 1 : 0}).Bind(4, e.created_at).Bind(5, e.updated_at);
+        return st.Run();
+    });
 }
 
 core::Result<selfservice::StoredError> ErrorRepositorySqlite::Get(const core::Uuid& id) {
@@ -35,12 +33,12 @@ core::Result<selfservice::StoredError> ErrorRepositorySqlite::Get(const core::Uu
 }
 
 core::Status ErrorRepositorySqlite::MarkSeen(const core::Uuid& id, core::TimePoint at) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-    BIA_TRY_ASSIGN(
-        auto st,
-        lease->Prepare("UPDATE selfservice_errors SET was_seen = 1, seen_at = ?, updated_at = ? WHERE id = ?"));
-    st.Bind(1, at).Bind(2, at).Bind(3, id);
-    return st.Run();
+    return db_.Transaction([&](Connection& c) -> core::Status {
+        BIA_TRY_ASSIGN(
+            auto st, c.Prepare("UPDATE selfservice_errors SET was_seen = 1, seen_at = ?, updated_at = ? WHERE id = ?"));
+        st.Bind(1, at).Bind(2, at).Bind(3, id);
+        return st.Run();
+    });
 }
 
 }  // namespace bia::persistence::sqlite

@@ -2,6 +2,8 @@
 
 #include <map>
 #include <mutex>
+#include <variant>
+#include <vector>
 
 #include "selfservice/flow/flow_errors.hpp"
 
@@ -35,15 +37,19 @@ const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
     return texts.emplace(table, std::move(s)).first->second;
 }
 
-// selfservice::AppendFlowParams's sink: binds parameter after parameter.
-struct SqliteParamSink {
-    Statement& st;
-    int next = 1;
-    void Add(const core::Uuid& v) { st.Bind(next++, v); }
-    void Add(std::string_view v) { st.Bind(next++, v); }
-    void Add(core::TimePoint v) { st.Bind(next++, v); }
-    void Add(bool v) { st.Bind(next++, int64_t{v ? 1 : 0}); }
-    void AddJson(const nlohmann::json& v) { st.Bind(next++, v.dump()); }
+// selfservice::AppendFlowParams's sink: collects the parameters (JSON already serialised) before the
+// write is queued, so the group-committed part does no more than bind and step.
+struct SqliteParams {
+    std::vector<std::variant<std::string, int64_t, core::TimePoint>> values;
+    void Add(const core::Uuid& v) { values.emplace_back(v.ToString()); }
+    void Add(std::string_view v) { values.emplace_back(std::string(v)); }
+    void Add(core::TimePoint v) { values.emplace_back(v); }
+    void Add(bool v) { values.emplace_back(int64_t{v ? 1 : 0}); }
+    void AddJson(const nlohmann::json& v) { values.emplace_back(v.dump()); }
+    void BindTo(Statement& st) const {
+        int i = 1;
+        for (const auto& v : values) std::visit([&](const auto& x) { st.Bind(i++, x); }, v);
+    }
 };
 
 // selfservice::ReadFlowRecord's row: JSON is stored as text, flags as 0/1.
@@ -96,12 +102,17 @@ class SqliteFlowStore final : public selfservice::FlowStore {
     // Runs an insert or update; the number of rows it changed.
     core::Result<int> Write(const std::string& sql, const selfservice::FlowBase& f,
                             std::span<const FlowColumnValue> values, selfservice::FlowWrite write) {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare(sql.c_str()));
-        SqliteParamSink sink{st};
-        selfservice::AppendFlowParams(sink, f, values, write);
-        BIA_TRY(st.Run());
-        return sqlite3_changes(lease->raw());
+        SqliteParams params;
+        selfservice::AppendFlowParams(params, f, values, write);
+        int changed = 0;
+        BIA_TRY(db_.Transaction([&](Connection& c) -> core::Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare(sql.c_str()));
+            params.BindTo(st);
+            BIA_TRY(st.Run());
+            changed = sqlite3_changes(c.raw());
+            return {};
+        }));
+        return changed;
     }
 
     Database& db_;

@@ -12,15 +12,20 @@ class OneTimeSecretRepositorySqlite final : public selfservice::OneTimeSecretRep
     explicit OneTimeSecretRepositorySqlite(Database& db) : db_(db) {}
 
     core::Status Create(const OneTimeSecret& s) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare("INSERT INTO selfservice_one_time_secrets (id, kind, digest, flow_id, "
-                                               "identity_id, address, expires_at, created_at, used_at, payload) "
-                                               "VALUES (?,?,?,?,?,?,?,?,?,?)"));
-        st.Bind(1, s.id).Bind(2, selfservice::ToString(s.kind)).Bind(3, s.digest).Bind(4, s.flow_id);
-        st.Bind(5, s.identity_id).Bind(6, s.address).Bind(7, s.expires_at).Bind(8, s.created_at).BindOpt(9, s.used_at);
         const std::string payload = s.payload.dump();
-        st.Bind(10, payload);
-        return st.Run();
+        return db_.Transaction([&](Connection& c) -> core::Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare("INSERT INTO selfservice_one_time_secrets (id, kind, digest, flow_id, "
+                                              "identity_id, address, expires_at, created_at, used_at, payload) "
+                                              "VALUES (?,?,?,?,?,?,?,?,?,?)"));
+            st.Bind(1, s.id).Bind(2, selfservice::ToString(s.kind)).Bind(3, s.digest).Bind(4, s.flow_id);
+            st.Bind(5, s.identity_id)
+                .Bind(6, s.address)
+                .Bind(7, s.expires_at)
+                .Bind(8, s.created_at)
+                .BindOpt(9, s.used_at);
+            st.Bind(10, payload);
+            return st.Run();
+        });
     }
 
     core::Result<OneTimeSecret> FindUnused(SecretKind kind, std::string_view digest,
@@ -52,20 +57,24 @@ class OneTimeSecretRepositorySqlite final : public selfservice::OneTimeSecretRep
     }
 
     core::Result<bool> Use(const core::Uuid& id, core::TimePoint now) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE selfservice_one_time_secrets SET used_at = ? "
-                                               "WHERE id = ? AND used_at IS NULL RETURNING id"));
-        st.Bind(1, now).Bind(2, id);
-        BIA_TRY_ASSIGN(bool row, st.Step());
-        return row;
+        bool used = false;
+        BIA_TRY(db_.Transaction([&](Connection& c) -> core::Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare("UPDATE selfservice_one_time_secrets SET used_at = ? "
+                                              "WHERE id = ? AND used_at IS NULL RETURNING id"));
+            st.Bind(1, now).Bind(2, id);
+            BIA_TRY_ASSIGN(used, st.Step());
+            return {};
+        }));
+        return used;
     }
 
     core::Status Retire(SecretKind kind, const core::Uuid& flow_id, core::TimePoint now) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE selfservice_one_time_secrets SET used_at = ? "
-                                               "WHERE kind = ? AND flow_id = ? AND used_at IS NULL"));
-        st.Bind(1, now).Bind(2, selfservice::ToString(kind)).Bind(3, flow_id);
-        return st.Run();
+        return db_.Transaction([&](Connection& c) -> core::Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare("UPDATE selfservice_one_time_secrets SET used_at = ? "
+                                              "WHERE kind = ? AND flow_id = ? AND used_at IS NULL"));
+            st.Bind(1, now).Bind(2, selfservice::ToString(kind)).Bind(3, flow_id);
+            return st.Run();
+        });
     }
 
   private:

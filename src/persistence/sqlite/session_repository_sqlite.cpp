@@ -65,42 +65,46 @@ class SessionRepositorySqlite final : public session::SessionRepository {
     explicit SessionRepositorySqlite(Database& db) : db_(db) {}
 
     Status Create(const Session& s) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare(
-                "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
-                "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-        st.Bind(1, s.id)
-            .Bind(2, s.token)
-            .Bind(3, s.logout_token)
-            .Bind(4, s.identity_id)
-            .Bind(5, int64_t{s.active ? 1 : 0})
-            .Bind(6, s.expires_at)
-            .Bind(7, s.authenticated_at)
-            .Bind(8, s.issued_at)
-            .Bind(9, MethodsToText(s.methods))
-            .Bind(10, s.created_at)
-            .Bind(11, s.updated_at);
-        return st.Run();
+        const std::string methods = MethodsToText(s.methods);
+        return db_.Transaction([&](Connection& c) -> Status {
+            BIA_TRY_ASSIGN(
+                auto st,
+                c.Prepare(
+                    "INSERT INTO sessions (id, token, logout_token, identity_id, active, expires_at, authenticated_at, "
+                    "issued_at, authentication_methods, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+            st.Bind(1, s.id)
+                .Bind(2, s.token)
+                .Bind(3, s.logout_token)
+                .Bind(4, s.identity_id)
+                .Bind(5, int64_t{s.active ? 1 : 0})
+                .Bind(6, s.expires_at)
+                .Bind(7, s.authenticated_at)
+                .Bind(8, s.issued_at)
+                .Bind(9, methods)
+                .Bind(10, s.created_at)
+                .Bind(11, s.updated_at);
+            return st.Run();
+        });
     }
 
     Status Update(const Session& s) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare("UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
-                           "authentication_methods = ?, updated_at = ?, revision = revision + 1 WHERE id = ?"));
-        st.Bind(1, int64_t{s.active ? 1 : 0})
-            .Bind(2, s.expires_at)
-            .Bind(3, s.authenticated_at)
-            .Bind(4, s.issued_at)
-            .Bind(5, MethodsToText(s.methods))
-            .Bind(6, s.updated_at)
-            .Bind(7, s.id);
-        BIA_TRY(st.Run());
-        if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
-        return {};
+        const std::string methods = MethodsToText(s.methods);
+        return db_.Transaction([&](Connection& c) -> Status {
+            BIA_TRY_ASSIGN(
+                auto st,
+                c.Prepare("UPDATE sessions SET active = ?, expires_at = ?, authenticated_at = ?, issued_at = ?, "
+                          "authentication_methods = ?, updated_at = ?, revision = revision + 1 WHERE id = ?"));
+            st.Bind(1, int64_t{s.active ? 1 : 0})
+                .Bind(2, s.expires_at)
+                .Bind(3, s.authenticated_at)
+                .Bind(4, s.issued_at)
+                .Bind(5, methods)
+                .Bind(6, s.updated_at)
+                .Bind(7, s.id);
+            BIA_TRY(st.Run());
+            if (sqlite3_changes(c.raw()) == 0) return core::ResourceNotFound();
+            return {};
+        });
     }
 
     Result<Session> FindByToken(std::string_view token) override {
@@ -201,32 +205,41 @@ class SessionRepositorySqlite final : public session::SessionRepository {
     }
 
     Result<int64_t> RevokeAllExcept(const core::Uuid& identity_id, const core::Uuid& keep) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + "
-                                               "1 WHERE identity_id = ? AND id != ? AND active = 1"));
-        st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
-        BIA_TRY(st.Run());
-        return static_cast<int64_t>(sqlite3_changes(lease->raw()));
+        int64_t revoked = 0;
+        BIA_TRY(db_.Transaction([&](Connection& c) -> Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + "
+                                              "1 WHERE identity_id = ? AND id != ? AND active = 1"));
+            st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id).Bind(3, keep);
+            BIA_TRY(st.Run());
+            revoked = sqlite3_changes(c.raw());
+            return {};
+        }));
+        return revoked;
     }
 
     Result<int64_t> RevokeAll(const core::Uuid& identity_id) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(auto st, lease->Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + "
-                                               "1 WHERE identity_id = ? AND active = 1"));
-        st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
-        BIA_TRY(st.Run());
-        return static_cast<int64_t>(sqlite3_changes(lease->raw()));
+        int64_t revoked = 0;
+        BIA_TRY(db_.Transaction([&](Connection& c) -> Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + "
+                                              "1 WHERE identity_id = ? AND active = 1"));
+            st.Bind(1, std::chrono::system_clock::now()).Bind(2, identity_id);
+            BIA_TRY(st.Run());
+            revoked = sqlite3_changes(c.raw());
+            return {};
+        }));
+        return revoked;
     }
 
     Status Revoke(const core::Uuid& session_id) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        BIA_TRY_ASSIGN(
-            auto st,
-            lease->Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + 1 WHERE id = ?"));
-        st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
-        BIA_TRY(st.Run());
-        if (sqlite3_changes(lease->raw()) == 0) return core::ResourceNotFound();
-        return {};
+        return db_.Transaction([&](Connection& c) -> Status {
+            BIA_TRY_ASSIGN(
+                auto st,
+                c.Prepare("UPDATE sessions SET active = 0, updated_at = ?, revision = revision + 1 WHERE id = ?"));
+            st.Bind(1, std::chrono::system_clock::now()).Bind(2, session_id);
+            BIA_TRY(st.Run());
+            if (sqlite3_changes(c.raw()) == 0) return core::ResourceNotFound();
+            return {};
+        });
     }
 
   private:

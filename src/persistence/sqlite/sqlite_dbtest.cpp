@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -75,6 +77,181 @@ TEST(SqliteDatabase, ConcurrentWritersOnManyConnectionsAllCommit) {
     auto row = st->Step();
     ASSERT_TRUE(row && *row);
     EXPECT_EQ(st->Int(0), 2 * kThreads * kWrites);
+}
+
+// Group commit: writes that queue while a batch runs are committed together by the next batch, in
+// one transaction, and each caller returns only once that transaction committed.
+namespace {
+core::Status InsertRow(Connection& c, int64_t n) {
+    BIA_TRY_ASSIGN(auto st, c.Prepare("INSERT INTO log (n) VALUES (?)"));
+    st.Bind(1, n);
+    return st.Run();
+}
+int64_t CountRows(SqliteTestHandle& h, const std::string& where) {
+    return std::stoll(h.ScalarText("SELECT COUNT(*) FROM log WHERE " + where, nullptr));
+}
+// Blocks the running batch until `queued` further writes wait behind it.
+bool WaitForQueued(Database& db, size_t queued) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (db.QueuedWrites() < queued) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    return true;
+}
+}  // namespace
+
+TEST(SqliteGroupCommit, WritesQueuedBehindABatchCommitTogether) {
+    auto h = SqliteTestBackend::Make();
+    Database& db = *h->db;
+    ASSERT_TRUE(db.Transaction([](Connection& c) { return c.Exec("CREATE TABLE log (n INTEGER NOT NULL)"); }));
+    const auto before = db.write_stats();
+    constexpr int kFollowers = 5;
+    std::atomic<bool> leader_running{false};
+    std::atomic<int> followers_done{0};
+    std::thread leader([&] {
+        auto s = db.Transaction([&](Connection& c) -> core::Status {
+            leader_running = true;
+            if (!WaitForQueued(db, kFollowers)) return core::Internal("followers did not queue");
+            return InsertRow(c, 0);
+        });
+        EXPECT_TRUE(s) << s.error().reason;
+    });
+    while (!leader_running) std::this_thread::yield();
+    std::vector<std::thread> followers;
+    for (int i = 1; i <= kFollowers; ++i) {
+        followers.emplace_back([&, i] {
+            auto s = db.Transaction([i](Connection& c) { return InsertRow(c, i); });
+            EXPECT_TRUE(s);
+            // Acknowledged means committed: another connection already sees the row.
+            EXPECT_EQ(CountRows(*h, "n = " + std::to_string(i)), 1);
+            ++followers_done;
+        });
+    }
+    leader.join();
+    for (auto& t : followers) t.join();
+    EXPECT_EQ(followers_done.load(), kFollowers);
+    EXPECT_EQ(CountRows(*h, "1"), kFollowers + 1);
+    const auto after = db.write_stats();
+    EXPECT_EQ(after.writes - before.writes, uint64_t{kFollowers + 1});
+    EXPECT_EQ(after.commits - before.commits, 2u) << "the five followers share one commit";
+}
+
+// A write that fails (or throws) inside a batch is rolled back alone; the batch's other writes commit.
+TEST(SqliteGroupCommit, AFailedWriteRollsBackAloneItsBatchCommits) {
+    auto h = SqliteTestBackend::Make();
+    Database& db = *h->db;
+    ASSERT_TRUE(db.Transaction([](Connection& c) {
+        return c.Exec("CREATE TABLE log (n INTEGER NOT NULL); CREATE UNIQUE INDEX log_n ON log (n)");
+    }));
+    ASSERT_TRUE(db.Transaction([](Connection& c) { return InsertRow(c, 100); }));
+    const auto before = db.write_stats();
+    std::atomic<bool> leader_running{false};
+    core::Status failed, duplicate, threw, good;
+    std::thread leader([&] {
+        EXPECT_TRUE(db.Transaction([&](Connection& c) -> core::Status {
+            leader_running = true;
+            if (!WaitForQueued(db, 4)) return core::Internal("writes did not queue");
+            return InsertRow(c, 1);
+        }));
+    });
+    while (!leader_running) std::this_thread::yield();
+    std::vector<std::thread> writers;
+    // Inserts a row, then fails: its row must not survive.
+    writers.emplace_back([&] {
+        failed = db.Transaction([](Connection& c) -> core::Status {
+            BIA_TRY(InsertRow(c, 2));
+            return core::BadRequest("refused after writing");
+        });
+    });
+    // Violates the unique index after a first good insert.
+    writers.emplace_back([&] {
+        duplicate = db.Transaction([](Connection& c) -> core::Status {
+            BIA_TRY(InsertRow(c, 3));
+            return InsertRow(c, 100);
+        });
+    });
+    writers.emplace_back([&] {
+        threw = db.Transaction([](Connection& c) -> core::Status {
+            BIA_TRY(InsertRow(c, 4));
+            throw std::runtime_error("boom");
+        });
+    });
+    writers.emplace_back([&] { good = db.Transaction([](Connection& c) { return InsertRow(c, 5); }); });
+    leader.join();
+    for (auto& t : writers) t.join();
+    EXPECT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, 400);
+    EXPECT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().code, 409);
+    EXPECT_FALSE(threw);
+    EXPECT_EQ(threw.error().code, 500);
+    EXPECT_TRUE(good);
+    EXPECT_EQ(CountRows(*h, "n IN (2, 3, 4)"), 0);
+    EXPECT_EQ(CountRows(*h, "n IN (1, 5, 100)"), 3);
+    EXPECT_EQ(db.write_stats().commits - before.commits, 2u);
+}
+
+// A Transaction called from inside another one's function joins it (no deadlock on its own batch);
+// its failure rolls back only its own part.
+TEST(SqliteGroupCommit, NestedTransactionJoinsTheEnclosingWrite) {
+    auto h = SqliteTestBackend::Make();
+    Database& db = *h->db;
+    ASSERT_TRUE(db.Transaction([](Connection& c) { return c.Exec("CREATE TABLE log (n INTEGER NOT NULL)"); }));
+    auto s = db.Transaction([&](Connection& c) -> core::Status {
+        BIA_TRY(InsertRow(c, 1));
+        BIA_TRY(db.Transaction([](Connection& inner) { return InsertRow(inner, 2); }));
+        auto refused = db.Transaction([](Connection& inner) -> core::Status {
+            BIA_TRY(InsertRow(inner, 3));
+            return core::BadRequest("no");
+        });
+        EXPECT_FALSE(refused);
+        return {};
+    });
+    ASSERT_TRUE(s);
+    EXPECT_EQ(CountRows(*h, "n IN (1, 2)"), 2);
+    EXPECT_EQ(CountRows(*h, "n = 3"), 0);
+}
+
+// A second Database on the same file (another process's view) sees a write once it is acknowledged,
+// and its own group-committed writes wait for the first one's batch instead of failing.
+TEST(SqliteGroupCommit, TwoDatabasesOnOneFileSeeEachOthersAcknowledgedWrites) {
+    auto h = SqliteTestBackend::Make();
+    Database& a = *h->db;
+    ASSERT_TRUE(a.Transaction([](Connection& c) { return c.Exec("CREATE TABLE log (n INTEGER NOT NULL)"); }));
+    auto b = Database::Open("sqlite://" + (h->dir / "bia.sqlite").string() + "?_fk=true");
+    ASSERT_TRUE(b) << b.error().reason;
+    constexpr int kThreads = 4;
+    constexpr int kWrites = 100;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            Database& db = (t % 2 == 0) ? a : **b;
+            for (int i = 0; i < kWrites; ++i) {
+                const int64_t n = t * 1000 + i;
+                if (!db.Transaction([n](Connection& c) { return InsertRow(c, n); })) ++failures;
+                // read back through the other database
+                Database& other = (t % 2 == 0) ? **b : a;
+                auto lease = other.Acquire();
+                if (!lease) {
+                    ++failures;
+                    continue;
+                }
+                auto st = (*lease)->Prepare("SELECT COUNT(*) FROM log WHERE n = ?");
+                if (!st) {
+                    ++failures;
+                    continue;
+                }
+                st->Bind(1, n);
+                auto row = st->Step();
+                if (!row || !*row || st->Int(0) != 1) ++failures;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(CountRows(*h, "1"), kThreads * kWrites);
 }
 
 // An update writes only the child tables whose rows changed: a traits change keeps the stored
