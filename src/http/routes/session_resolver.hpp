@@ -29,6 +29,8 @@ class SessionResolver {
     // The caller's active session with its identity, or 401 (no id, G2 reason) when the request
     // presents no token or one that names no active session.
     core::Result<session::Session> Resolve(const Request& request) const;
+    // Resolve for a token already taken from the request (Token), so the cookie is opened once.
+    core::Result<session::Session> ResolveToken(std::string_view token) const { return sessions_.ResolveToken(token); }
     // The current stamp of the active session `token` names, or the 401 Resolve gives.
     core::Result<session::SessionStamp> CurrentStamp(std::string_view token) const {
         return sessions_.CurrentStamp(token);

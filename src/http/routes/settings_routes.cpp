@@ -89,7 +89,8 @@ Response SettingsRoutes::Fetch(Request& r) {
     // and the owner and AAL checks it passed are functions of those same revisions.
     std::string key;
     std::optional<core::AnswerCache::Stamp> stamp;
-    if (auto token = http_.sessions().Token(r)) {
+    const auto token = http_.sessions().Token(r);  // opened once: the cookie is sealed (AES-GCM)
+    if (token) {
         auto session_stamp = http_.sessions().CurrentStamp(*token);
         auto flow_stamp =
             session_stamp ? settings_.FetchStamp(id) : core::Result<selfservice::FlowStamp>(core::Error{});
@@ -100,7 +101,8 @@ Response SettingsRoutes::Fetch(Request& r) {
             if (auto hit = fetch_answers_.Find(key, *stamp)) return finish(Response::RawJson(200, hit->body));
         }
     }
-    auto s = http_.sessions().Resolve(r);
+    auto s = token ? http_.sessions().ResolveToken(*token)
+                   : core::Result<session::Session>(selfservice::NoValidSessionCredentials());
     if (s) {
         p->ctx.session = std::move(s).value();
     } else if (s.error().code != 401) {
