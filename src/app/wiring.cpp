@@ -41,6 +41,7 @@
 #include "http/server.hpp"
 #include "identity/identity_service.hpp"
 #include "net/http_client.hpp"
+#include "schema/formats.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/error_store.hpp"
 #include "selfservice/flow/return_to.hpp"
@@ -224,6 +225,22 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     std::vector<schema::SchemaSource> sources;
     for (const auto& s : cfg.identity.schemas) sources.push_back({s.id, s.url});
     BIA_TRY_ASSIGN(p.schemas, schema::SchemaRegistry::Load(sources, cfg.identity.default_schema_id));
+    // tel checks need the phone plugin beside the binary (or in ../lib/bia/); say so now rather
+    // than at the first sign-up, which would be refused.
+    for (const auto& s : p.schemas->all()) {
+        if (!schema::UsesTelFormat(s->raw())) continue;
+        if (auto missing = schema::MissingPhoneLibrary()) {
+            const nlohmann::json event = {
+                {"msg",
+                 "identity schema uses format tel but the phone number library is not installed: every "
+                 "tel value will be refused as invalid"},
+                {"schema_id", s->id()},
+                {"looked_in", *missing},
+            };
+            spdlog::warn("{}", event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        }
+        break;
+    }
 
     // Password hashing: one configured hasher, verification of every known format, and the
     // bounded pool that keeps hashing off the network threads.

@@ -424,17 +424,22 @@ namespace {
 constexpr const char* kPhoneLibrary = "libbia-phone.so";
 
 // The plugin next to the executable (build trees: build*/bin/), else in ../lib/bia/ (installed).
-bia_phone_e164_fn LoadPhoneLibrary() {
+std::vector<std::filesystem::path> PhoneLibraryCandidates(std::string& errors) {
     std::vector<std::filesystem::path> candidates;
     std::error_code ec;
     const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    std::string errors;
     if (ec) {
         errors = "/proc/self/exe: " + ec.message();
     } else {
         candidates.push_back(exe.parent_path() / kPhoneLibrary);
         candidates.push_back(exe.parent_path().parent_path() / "lib" / "bia" / kPhoneLibrary);
     }
+    return candidates;
+}
+
+bia_phone_e164_fn LoadPhoneLibrary() {
+    std::string errors;
+    const auto candidates = PhoneLibraryCandidates(errors);
     for (const auto& path : candidates) {
         void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (handle == nullptr) {
@@ -473,6 +478,34 @@ std::optional<std::string> TelE164(std::string_view s) {
 }
 
 bool IsTel(std::string_view s) { return TelE164(s).has_value(); }
+
+std::optional<std::string> MissingPhoneLibrary() {
+    std::string errors;
+    const auto candidates = PhoneLibraryCandidates(errors);
+    std::string looked;
+    for (const auto& path : candidates) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+        looked += (looked.empty() ? "" : ", ") + path.string();
+    }
+    return looked.empty() ? errors : looked;
+}
+
+bool UsesTelFormat(const nlohmann::json& schema) {
+    // Iterative, so a deeply nested document cannot exhaust the stack.
+    std::vector<const nlohmann::json*> todo{&schema};
+    while (!todo.empty()) {
+        const nlohmann::json* j = todo.back();
+        todo.pop_back();
+        if (j->is_object()) {
+            if (auto f = j->find("format"); f != j->end() && f->is_string() && *f == "tel") return true;
+            for (const auto& [k, v] : j->items()) todo.push_back(&v);
+        } else if (j->is_array()) {
+            for (const auto& v : *j) todo.push_back(&v);
+        }
+    }
+    return false;
+}
 
 bool IsIpv4(std::string_view s) {
     int parts = 0;

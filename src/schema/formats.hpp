@@ -4,6 +4,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace bia::schema {
@@ -25,6 +27,11 @@ bool IsEmail(std::string_view s);     // length limits + hostname domain + net/m
 // A valid phone number with its country code, in E.164 form ("+493012345678"); nullopt otherwise.
 std::optional<std::string> TelE164(std::string_view s);
 bool IsTel(std::string_view s);
+// Where the plugin behind TelE164 (libbia-phone.so) would be loaded from, when no file is there:
+// tel checks would then refuse every value. Looks for the file only; it does not load it.
+std::optional<std::string> MissingPhoneLibrary();
+// Whether a schema document asks for `"format": "tel"` anywhere.
+bool UsesTelFormat(const nlohmann::json& schema);
 bool IsIpv4(std::string_view s);  // dotted quad, Go's strconv.Atoi per part
 bool IsIpv6(std::string_view s);  // net.ParseIP of a string containing ':'
 bool IsUri(std::string_view s);   // url.Parse succeeds and the URL has a scheme

@@ -121,6 +121,19 @@ TEST(Formats, OtherFormats) {
     EXPECT_FALSE(IsRelativeJsonPointer("01/a"));
 }
 
+// The start-up check behind the "phone library not installed" warning.
+TEST(Formats, FindsTelFormatsAndThePluginBesideTheBinary) {
+    EXPECT_TRUE(UsesTelFormat(nlohmann::json::parse(
+        R"({"properties":{"traits":{"properties":{"contact":{"anyOf":[{"type":"string","format":"tel"}]}}}}})")));
+    EXPECT_FALSE(UsesTelFormat(nlohmann::json::parse(
+        R"({"properties":{"traits":{"properties":{"email":{"format":"email"},"tel":{"const":"tel"}}}}})")));
+    nlohmann::json deep = {{"format", "tel"}};
+    for (int i = 0; i < 5000; ++i) deep = nlohmann::json::array({std::move(deep)});
+    EXPECT_TRUE(UsesTelFormat(deep)) << "deep documents are walked without recursion";
+    // The test binary sits beside libbia-phone.so (build*/bin/), as the server does.
+    EXPECT_EQ(MissingPhoneLibrary(), std::nullopt);
+}
+
 TEST(Formats, LookupAppliesGoTypeRules) {
     ASSERT_NE(FindFormat("email"), nullptr);
     EXPECT_FALSE(FindFormat("email")(nlohmann::json(5)));  // Go's checks reject non-strings

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
@@ -15,6 +16,7 @@ import {
   FIXTURES_DIR,
   assertTimestamp,
   assertUuid,
+  biaBinary,
   expectErrorEnvelope,
   expectStatus,
   header,
@@ -767,4 +769,56 @@ describe('start-up configuration errors', { timeout: SUITE_TIMEOUT }, () => {
       assert.ok(lines.length >= 1, `a stderr line names ${c.key}\n${diag}`);
     });
   }
+});
+
+// libphonenumber lives in a plugin (libbia-phone.so) loaded beside the binary or from ../lib/bia/.
+// A binary copied without it refuses every tel value (fail closed); it must say so at start-up,
+// not first at a refused sign-up.
+describe('the phone number plugin', { timeout: SUITE_TIMEOUT }, () => {
+  let dir;
+  let schemaPath;
+  before(async () => {
+    dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bia-phone-'));
+    const schema = structuredClone(SCHEMA);
+    schema.properties.traits.properties.phone = { type: 'string', format: 'tel', title: 'Phone' };
+    schemaPath = path.join(dir, 'tel.schema.json');
+    await fs.promises.writeFile(schemaPath, JSON.stringify(schema));
+  });
+  after(async () => {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  });
+
+  const phoneIdentity = () => ({
+    schema_id: 'default',
+    traits: { email: uniqueEmail('tel'), phone: '+49 30 901820' },
+  });
+  const WARNING = 'identity schema uses format tel but the phone number library is not installed';
+
+  it('a binary without the plugin warns at start-up and refuses tel values', async () => {
+    const lonely = path.join(dir, 'bin', 'bia');
+    await fs.promises.mkdir(path.dirname(lonely));
+    await fs.promises.copyFile(biaBinary(), lonely);
+    await fs.promises.chmod(lonely, 0o755);
+    const bia = await startBia({ bin: lonely, schemaPath });
+    try {
+      const res = await postIdentity(bia, phoneIdentity());
+      assert.equal(res.status, 400, `tel refused without the plugin: ${res.text}`);
+      const warned = bia.stdout.text().split('\n').filter((l) => l.includes(WARNING));
+      assert.equal(warned.length, 1, `one start-up warning\n${bia.diagnostics()}`);
+      assert.match(warned[0], /"looked_in":"[^"]*libbia-phone\.so/);
+    } finally {
+      await bia.close();
+    }
+  });
+
+  it('the built binary finds its plugin: no warning, tel values accepted', async () => {
+    const bia = await startBia({ schemaPath });
+    try {
+      const res = await postIdentity(bia, phoneIdentity());
+      assert.equal(res.status, 201, res.text);
+      assert.ok(!bia.stdout.text().includes(WARNING), bia.diagnostics());
+    } finally {
+      await bia.close();
+    }
+  });
 });
