@@ -6,19 +6,28 @@
 // cookie, createBrowserLogoutFlow, toSession) and @ory/elements-markup 0.9.1 (UserAuthCard,
 // UserSettingsCard, NodeMessages, its theme and stylesheet). Forms post straight to Bia.
 // Requests leaving the machine are refused. Screenshots: test/e2e/artifacts/elements-*.png.
+// The browser and both servers are on the host name "localhost" (a WebAuthn RP ID cannot be an
+// IP address), and the RP origin is the UI's: its pages load Bia's webauthn.js.
 //
-// One test: sign up with a password through the registration card; in settings change a trait
+// Two tests. 1: sign up with a password through the registration card; in settings change a trait
 // (profile card) and the password (password card), enrol TOTP (the code computed here from the
 // secret the TOTP card shows); log out through the logout URL Bia hands @ory/client; sign in
 // with the new password and finish on the aal2 login card with a TOTP code; the session is aal2
 // with methods password + totp.
+// 2: sign up; on the settings page's security-key card (Chromium's CDP virtual authenticator as
+// the key) name and add a key: the page carries the flow's script node as a <script> tag (Bia's
+// webauthn.js, integrity-checked) and the trigger's onclick code as a click listener, as the 1.x
+// UI does; log out, sign in with the password and finish on the aal2 login card with the key;
+// toSession() (@ory/client 1.x, with the browser's cookies) is aal2 with password + webauthn.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { launchChromium, requireChromium } from './lib/chromium.js';
+import { Configuration, FrontendApi } from 'ory-client-1';
+
+import { addVirtualAuthenticator, launchChromium, requireChromium } from './lib/chromium.js';
 import { startElementsUi } from './lib/elements-ui.js';
 import { E2E_DIR, freePort, pointAtUi, startBia, uniqueEmail } from './lib/server.js';
 import { totp } from './lib/totp.js';
@@ -42,7 +51,10 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
     bia = await startBia({
       config: {
         selfservice: {
-          methods: { totp: { enabled: true, config: { issuer: 'Bia elements e2e' } } },
+          methods: {
+            totp: { enabled: true, config: { issuer: 'Bia elements e2e' } },
+            webauthn: { enabled: true, config: { rp: { id: 'localhost', display_name: 'Bia elements e2e', origins: [uiBase] } } },
+          },
         },
       },
       mutateConfig: (cfg, ctx) => pointAtUi(cfg, ctx, uiBase),
@@ -67,8 +79,12 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
   const expectedFailure = (c) => c.status === 401 && /\/self-service\/logout\/browser$/.test(c.url) && c.body?.error?.id === 'session_inactive';
   const failedCalls = () => ui.calls.filter((c) => !(c.status >= 200 && c.status < 300) && !expectedFailure(c));
 
-  it('signs up, edits profile and password, enrols TOTP, and signs in again at aal2', async () => {
-    const email = uniqueEmail('elements');
+  /**
+   * A fresh browser context (its own cookies) with one page; http(s) requests to hosts off the
+   * loopback are refused. `errors`: the page's uncaught script errors; `badAssets`: UI responses
+   * >= 400.
+   */
+  async function newTab() {
     const context = await chrome.newContext();
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
@@ -80,6 +96,12 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
     page.on('pageerror', (e) => errors.push(String(e)));
     const badAssets = [];
     page.on('response', (r) => { if (r.url().startsWith(uiBase) && r.status() >= 400) badAssets.push(`${r.status()} ${r.url()}`); });
+    return { context, page, errors, badAssets };
+  }
+
+  it('signs up, edits profile and password, enrols TOTP, and signs in again at aal2', async () => {
+    const email = uniqueEmail('elements');
+    const { context, page, errors, badAssets } = await newTab();
     try {
       // Registration card.
       await page.goto(`${uiBase}/registration`, { waitUntil: 'load' });
@@ -167,6 +189,93 @@ describe('@ory/client 1.22.66 + @ory/elements-markup 0.9.1 pages against Bia', {
       }
     } finally {
       if (failedCalls().length) console.error('Bia calls that failed:', JSON.stringify(failedCalls(), null, 2));
+      await context.close();
+    }
+  });
+
+  it('enrols a security key on the settings card and completes an aal2 sign-in with it', async () => {
+    const email = uniqueEmail('elements-key');
+    const { context, page, errors, badAssets } = await newTab();
+    const callsBefore = ui.calls.length;
+    const failedHere = () => failedCalls().filter((c) => ui.calls.indexOf(c) >= callsBefore);
+    // toSession() as the 1.x client makes it, with the browser's cookies for Bia.
+    const frontend = new FrontendApi(new Configuration({ basePath: bia.publicUrl }));
+    const whoami = async () => {
+      const cookie = (await context.cookies(`http://localhost:${bia.publicPort}`)).map((c) => `${c.name}=${c.value}`).join('; ');
+      return (await frontend.toSession({ cookie })).data;
+    };
+    try {
+      // Chromium's virtual authenticator (CDP WebAuthn domain) stands in for a USB security key.
+      await addVirtualAuthenticator(context, page);
+
+      await page.goto(`${uiBase}/registration`, { waitUntil: 'load' });
+      startsWith(page, `${uiBase}/registration?flow=`);
+      await page.fill('input[name="traits.email"]', email);
+      await page.fill('input[name="password"]', PASSWORD);
+      await go(page, 'button[name="method"][value="password"]');
+      startsWith(page, `${uiBase}/welcome`);
+      assert.equal((await session(page)).authenticator_assurance_level, 'aal1');
+
+      // The security-key card. The page has the flow's script node as a <script> tag (Chromium
+      // checks its integrity hash) and, once loaded, the trigger's onclick code as its click
+      // listener: navigator.credentials.create, then webauthn.js posts the card's form.
+      await page.goto(`${uiBase}/settings`, { waitUntil: 'load' });
+      startsWith(page, `${uiBase}/settings?flow=`);
+      const script = await page.$('script[data-testid="node/script/webauthn_script"]');
+      assert.ok(script, 'the webauthn script node is in the page');
+      assert.match(await script.getAttribute('integrity'), /^sha(256|384|512)-/);
+      assert.equal(await page.evaluate(() => typeof window.oryWebAuthnRegistration), 'function', 'webauthn.js loaded');
+      // The UI's own /.well-known/ory/webauthn.js (getWebAuthnJavaScript) is the script the node names.
+      const [direct, viaUi] = await page.evaluate((urls) => Promise.all(urls.map(async (u) => {
+        const r = await fetch(u);
+        return { status: r.status, text: await r.text() };
+      })), [await script.getAttribute('src'), `${uiBase}/.well-known/ory/webauthn.js`]);
+      assert.equal(direct.status, 200);
+      assert.deepEqual(viaUi, direct);
+      assert.ok(await page.$('#webauthn button[name="webauthn_register_trigger"]'), 'the card has the trigger');
+      await page.fill('#webauthn input[name="webauthn_register_displayname"]', 'Virtual key');
+      await snap(page, 'settings-webauthn');
+      await go(page, '#webauthn button[name="webauthn_register_trigger"]');
+      startsWith(page, `${uiBase}/settings?flow=`);
+      assert.match(await page.innerText('#messages'), /Your changes have been saved/);
+      assert.match(await page.innerText('#webauthn button[name="webauthn_remove"]'), /Virtual key/);
+      await snap(page, 'webauthn-enrolled');
+
+      await page.goto(`${uiBase}/welcome`, { waitUntil: 'load' });
+      const enrolled = await session(page);
+      const identityId = enrolled.identity.id;
+      const admin = await bia.identityApi.getIdentity({ id: identityId, includeCredential: ['webauthn'] });
+      const keys = admin.data.credentials.webauthn.config.credentials;
+      assert.deepEqual(keys.map((k) => [k.display_name, k.is_passwordless]), [['Virtual key', false]]);
+
+      // Log out, sign in with the password: Bia sends the browser on to the aal2 login card,
+      // whose security-key trigger runs navigator.credentials.get and posts the assertion.
+      await go(page, '[data-testid="logout"]');
+      startsWith(page, `${uiBase}/login?flow=`);
+      await page.fill('input[name="identifier"]', email);
+      await page.fill('input[name="password"]', PASSWORD);
+      await go(page, 'button[name="method"][value="password"]');
+      startsWith(page, `${uiBase}/login?flow=`);
+      assert.equal(await page.$('input[name="password"]'), null, 'no first factor at aal2');
+      assert.match(await page.innerText('body'), /Please complete the second authentication challenge/);
+      assert.equal(await page.evaluate(() => typeof window.oryWebAuthnLogin), 'function', 'webauthn.js loaded');
+      await snap(page, 'login-aal2-webauthn');
+      await go(page, 'button[name="webauthn_login_trigger"]');
+      startsWith(page, `${uiBase}/welcome`);
+      await snap(page, 'welcome-aal2-webauthn');
+
+      const s = await whoami();
+      assert.equal(s.identity.id, identityId);
+      assert.equal(s.authenticator_assurance_level, 'aal2');
+      const methods = s.authentication_methods.map((m) => m.method);
+      assert.ok(methods.includes('webauthn'), `methods: ${methods}`);
+      assert.deepEqual(methods, ['password', 'webauthn']);
+
+      assert.deepEqual(errors, [], 'no script errors');
+      assert.deepEqual(badAssets, [], 'every UI asset served');
+      assert.deepEqual(failedHere(), [], 'no Bia call failed');
+    } finally {
+      if (failedHere().length) console.error('Bia calls that failed:', JSON.stringify(failedHere(), null, 2));
       await context.close();
     }
   });

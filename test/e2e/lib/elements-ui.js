@@ -8,11 +8,23 @@
 //   /login, /registration, /settings   without ?flow=: 303 to Bia's /self-service/<flow>/browser
 //                                      (return_to, aal, refresh passed on); with ?flow=: the flow
 //                                      fetched and rendered as cards
+//                                      plus the flow's script nodes and trigger handlers (below)
 //   /welcome                           toSession() as JSON (in <pre id="session">), a logout link
 //   /error                             getFlowError() as JSON
 //   /theme.css                         elements-markup's theme variables (its own express route
 //                                      handler, called with a stand-in router)
 //   /elements/style.css, /elements/assets/…   the package's bundled CSS, fonts and scripts
+//   /.well-known/ory/webauthn.js       getWebAuthnJavaScript(), passed through (as the 1.x UI's
+//                                      static routes do)
+//
+// elements-markup renders on the server with React's renderToString, so neither its
+// includeScripts (a useEffect that appends the flow's <script> nodes) nor the buttons' onClick
+// (eval of the node's onclick) reach the browser. The 1.x UI puts them in the page itself, with
+// its js_setup partial under every flow's card: a <script> tag (src, type, integrity,
+// referrerpolicy, crossorigin, async) for each script node of the webauthn and captcha groups,
+// and an inline script that, once the window has loaded, adds each passkey/webauthn node's
+// onclick code as a click listener on the elements of that name and runs its onload code.
+// flowScripts() below does the same, so a security-key trigger button calls Bia's webauthn.js.
 //
 // calls[] records every Bia call (method, path, status, and the body of failures) so a suite
 // can report exactly what a client call got when something is missing.
@@ -39,6 +51,26 @@ function themeCss() {
   let css = '';
   handler({}, { header() {}, send(s) { css = s; } });
   return css;
+}
+
+/** What the 1.x UI's js_setup partial adds under a flow's card (see the header). */
+export function flowScripts(nodes) {
+  const tags = nodes
+    .filter((n) => ['webauthn', 'captcha'].includes(n.group) && n.attributes?.type === 'text/javascript')
+    .map(({ attributes: a }) =>
+      `<script src="${esc(a.src)}" type="${esc(a.type)}" integrity="${esc(a.integrity)}" referrerpolicy="${esc(a.referrerpolicy)}"` +
+      ` crossorigin="${esc(a.crossorigin)}"${a.async ? ' async' : ''} data-testid="node/script/${esc(a.id)}"></script>`);
+  // The node's code goes into the inline script verbatim, as the UI's triple-stash does; only a
+  // "</" (which would end the script element) is written "<\/", the same string to JavaScript.
+  const js = (code) => String(code).replace(/<\//g, '<\\/');
+  const handlers = nodes
+    .filter((n) => ['passkey', 'webauthn', 'default'].includes(n.group))
+    .flatMap(({ attributes: a }) => [
+      a.onclick && `document.getElementsByName(${JSON.stringify(a.name)}).forEach((el) => { el.addEventListener("click", () => { ${js(a.onclick)} }) })`,
+      a.onload && js(a.onload),
+    ])
+    .filter(Boolean);
+  return [...tags, `<script type="text/javascript">window.addEventListener("load", () => {\n${handlers.join('\n')}\n})</script>`];
 }
 
 function page(title, body, { scripts = [] } = {}) {
@@ -123,7 +155,7 @@ export async function startElementsUi({ port, biaPublicUrl, biaBrowserUrl }) {
             logoutURL: await logoutUrl(cookie),
           },
         });
-        return html(res, page('Sign in', card));
+        return html(res, page('Sign in', card, { scripts: flowScripts(flow.ui.nodes) }));
       }
       case '/registration': {
         const init = initUrl('registration', q, ['return_to']);
@@ -137,7 +169,7 @@ export async function startElementsUi({ port, biaPublicUrl, biaBrowserUrl }) {
           includeScripts: true,
           additionalProps: { loginURL: initUrl('login', q, ['return_to']) },
         });
-        return html(res, page('Registration', card));
+        return html(res, page('Registration', card, { scripts: flowScripts(flow.ui.nodes) }));
       }
       case '/settings': {
         const init = initUrl('settings', q, ['return_to']);
@@ -156,7 +188,12 @@ export async function startElementsUi({ port, biaPublicUrl, biaBrowserUrl }) {
           `<div id="messages">${elements.NodeMessages({ uiMessages: flow.ui.messages, textPosition: 'start' })}</div>` +
           cards +
           `<a data-testid="logout" href="${esc(logout)}">Log out</a>`;
-        return html(res, page('Account settings', body));
+        return html(res, page('Account settings', body, { scripts: flowScripts(flow.ui.nodes) }));
+      }
+      case '/.well-known/ory/webauthn.js': {
+        const { data } = await frontend.getWebAuthnJavaScript();
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end(data);
       }
       case '/welcome': {
         let session;
