@@ -45,7 +45,6 @@ Status SessionService::AddMethod(Session& s, AuthenticationMethod method) {
 
 namespace {
 core::Error NoValidCredentials() { return core::Unauthorized("No valid session credentials found in the request."); }
-constexpr size_t kMaxTokenLength = 256;
 }  // namespace
 
 Result<Session> SessionService::ResolveToken(std::string_view token) {

@@ -15,6 +15,9 @@
 
 namespace bia::session {
 
+// Longer session tokens are refused before any lookup (Bia's are 32 characters).
+inline constexpr size_t kMaxTokenLength = 256;
+
 struct SessionOptions {
     core::Duration lifespan = std::chrono::hours(24);
     std::optional<core::Duration> earliest_possible_extend;  // unset = always extendable

@@ -43,6 +43,11 @@ class MemoryFlowStore final : public selfservice::FlowStore {
         if (it == rows_.end()) return selfservice::FlowNotFound();
         return selfservice::FlowStamp{revisions_[id], it->second.base.expires_at};
     }
+    // The fake holds no sessions: every token names none (so nothing is cached through it).
+    core::Result<selfservice::FlowSessionStamp> StampWithSession(const core::Uuid& id, std::string_view) override {
+        BIA_TRY_ASSIGN(auto flow, Stamp(id));
+        return selfservice::FlowSessionStamp{flow, std::nullopt};
+    }
     size_t size() const { return rows_.size(); }
 
   private:

@@ -83,21 +83,19 @@ Response SettingsRoutes::Fetch(Request& r) {
         return resp;
     };
     const std::string id(r.query.Get("id").value_or(""));
-    // The hot path (docs/architecture.md, "Answers cached by revision"): the session's and the
-    // flow's stamps — two indexed reads — prove the answer cached for (flow, token) current. The
-    // answer depends on nothing else (the flow, the session, the identity and the configuration),
-    // and the owner and AAL checks it passed are functions of those same revisions.
+    // The hot path (docs/architecture.md, "Answers cached by revision"): one indexed statement
+    // reads the flow's and the session's stamps, which prove the answer cached for (flow, token)
+    // current. The answer depends on nothing else (the flow, the session, the identity and the
+    // configuration), and the owner and AAL checks it passed are functions of those same revisions.
     std::string key;
     std::optional<core::AnswerCache::Stamp> stamp;
     const auto token = http_.sessions().Token(r);  // opened once: the cookie is sealed (AES-GCM)
     if (token) {
-        auto session_stamp = http_.sessions().CurrentStamp(*token);
-        auto flow_stamp =
-            session_stamp ? settings_.FetchStamp(id) : core::Result<selfservice::FlowStamp>(core::Error{});
-        if (session_stamp && flow_stamp && http_.clock().Now() < flow_stamp->expires_at) {
+        auto stamps = settings_.FetchStamps(id, *token);
+        if (stamps && stamps->session && http_.clock().Now() < stamps->flow.expires_at) {
             key = id + ' ' + *token;
-            stamp = core::AnswerCache::Stamp{flow_stamp->revision, session_stamp->session_revision,
-                                             session_stamp->identity_revision};
+            stamp = core::AnswerCache::Stamp{stamps->flow.revision, stamps->session->session_revision,
+                                             stamps->session->identity_revision};
             if (auto hit = fetch_answers_.Find(key, *stamp)) return finish(Response::RawJson(200, hit->body));
         }
     }

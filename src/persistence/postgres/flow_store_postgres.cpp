@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include "identity/identity.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::persistence::postgres {
@@ -12,7 +13,7 @@ using selfservice::FlowColumnValue;
 
 // The statements of one table, built once per process.
 struct PostgresFlowSql {
-    std::string insert, update, select, stamp;
+    std::string insert, update, select, stamp, stamp_with_session;
 };
 
 const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
@@ -34,7 +35,9 @@ const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
         "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
         "UPDATE " + table + " SET " + sets + ", revision = revision + 1 WHERE id = $" + std::to_string(set_n + 1),
         "SELECT " + names + " FROM " + table + " WHERE id = $1",
-        "SELECT revision, expires_at FROM " + table + " WHERE id = $1"};
+        "SELECT revision, expires_at FROM " + table + " WHERE id = $1",
+        "SELECT f.revision, f.expires_at, s.revision, i.revision, s.active, s.expires_at, i.state FROM " + table +
+            " f LEFT JOIN sessions s ON s.token = $2 LEFT JOIN identities i ON i.id = s.identity_id WHERE f.id = $1"};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -102,6 +105,26 @@ class PostgresFlowStore final : public selfservice::FlowStore {
             BIA_TRY_ASSIGN(Rows r, c.Query(sql_.stamp, p));
             if (r.empty()) return selfservice::FlowNotFound();
             return selfservice::FlowStamp{r.Int(0, 0), r.Time(0, 1)};
+        });
+    }
+
+    core::Result<selfservice::FlowSessionStamp> StampWithSession(const core::Uuid& id,
+                                                                 std::string_view token) override {
+        Params p;
+        p.Add(id);
+        p.Add(token);
+        return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowSessionStamp> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(sql_.stamp_with_session, p));
+            if (r.empty()) return selfservice::FlowNotFound();
+            selfservice::FlowSessionStamp out{{r.Int(0, 0), r.Time(0, 1)}, std::nullopt};
+            if (!r.IsNull(0, 2) && !r.IsNull(0, 3)) {
+                out.session = session::SessionStamp{.session_revision = r.Int(0, 2),
+                                                    .identity_revision = r.Int(0, 3),
+                                                    .active = r.Bool(0, 4),
+                                                    .expires_at = r.Time(0, 5),
+                                                    .identity_active = r.Text(0, 6) == identity::kStateActive};
+            }
+            return out;
         });
     }
 

@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "identity/identity.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::persistence::sqlite {
@@ -15,7 +16,7 @@ using selfservice::FlowColumnValue;
 // The statements of one table, built once per process: the statement cache is keyed by the
 // text's address, so the texts must outlive every connection.
 struct SqliteFlowSql {
-    std::string insert, update, select, stamp;
+    std::string insert, update, select, stamp, stamp_with_session;
 };
 
 const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
@@ -33,7 +34,11 @@ const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
     SqliteFlowSql s{"INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")",
                     "UPDATE " + table + " SET " + sets + ", revision = revision + 1 WHERE id = ?",
                     "SELECT " + names + " FROM " + table + " WHERE id = ?",
-                    "SELECT revision, expires_at FROM " + table + " WHERE id = ?"};
+                    "SELECT revision, expires_at FROM " + table + " WHERE id = ?",
+                    "SELECT f.revision, f.expires_at, s.revision, i.revision, s.active, s.expires_at, i.state FROM " +
+                        table +
+                        " f LEFT JOIN sessions s ON s.token = ? LEFT JOIN identities i ON i.id = s.identity_id "
+                        "WHERE f.id = ?"};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -96,6 +101,24 @@ class SqliteFlowStore final : public selfservice::FlowStore {
         BIA_TRY_ASSIGN(bool row, st.Step());
         if (!row) return selfservice::FlowNotFound();
         return selfservice::FlowStamp{st.Int(0), st.Time(1)};
+    }
+
+    core::Result<selfservice::FlowSessionStamp> StampWithSession(const core::Uuid& id,
+                                                                 std::string_view token) override {
+        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.stamp_with_session.c_str()));
+        st.Bind(1, token).Bind(2, id);
+        BIA_TRY_ASSIGN(bool row, st.Step());
+        if (!row) return selfservice::FlowNotFound();
+        selfservice::FlowSessionStamp out{{st.Int(0), st.Time(1)}, std::nullopt};
+        if (!st.IsNull(2) && !st.IsNull(3)) {
+            out.session = session::SessionStamp{.session_revision = st.Int(2),
+                                                .identity_revision = st.Int(3),
+                                                .active = st.Int(4) != 0,
+                                                .expires_at = st.Time(5),
+                                                .identity_active = st.TextView(6) == identity::kStateActive};
+        }
+        return out;
     }
 
   private:

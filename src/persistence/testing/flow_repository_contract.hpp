@@ -16,6 +16,7 @@
 #include "selfservice/login/login_flow.hpp"
 #include "selfservice/registration/registration_flow.hpp"
 #include "selfservice/settings/settings_flow.hpp"
+#include "session/session_repository.hpp"
 #include "text/message.hpp"
 #include "ui/container.hpp"
 #include "ui/node.hpp"
@@ -171,6 +172,74 @@ TYPED_TEST_P(FlowRepositoryContract, SettingsFlowRoundTripFollowsItsIdentity) {
     EXPECT_EQ(repo.Get(f.id).error().code, 404);
 }
 
+// The settings fetch's one statement: the flow's stamp with the stamp of the session a token
+// names. Each part moves with its own writes; an unknown token gives no session, an unknown flow 404.
+TYPED_TEST_P(FlowRepositoryContract, StampWithSessionReadsBothStampsInOneStatement) {
+    identity::IdentityRepository& identities = this->handle_->identities();
+    session::SessionRepository& sessions = this->handle_->sessions();
+    core::SecureRandom r;
+    auto owner = persistence::testing::MakeIdentity(r, "stamps" + r.AlphaNumeric(6) + "@example.com");
+    ASSERT_TRUE(identities.Create(owner));
+    session::Session s;
+    s.id = core::Uuid::V4(r);
+    s.token = "ory_st_" + r.AlphaNumeric(32);
+    s.logout_token = "ory_lo_" + r.AlphaNumeric(32);
+    s.identity_id = owner.id;
+    s.created_at = s.updated_at = s.issued_at = s.authenticated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    s.expires_at = s.created_at + 24h;
+    s.methods = {{"password", "aal1", s.created_at, ""}};
+    ASSERT_TRUE(sessions.Create(s));
+    auto& repo = this->handle_->settings_flows();
+    selfservice::settings::SettingsFlow f;
+    f.id = core::Uuid::V4(this->random_);
+    f.type = selfservice::FlowType::kApi;
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    f.expires_at = f.issued_at + 1h;
+    f.request_url = "http://p/self-service/settings/api";
+    f.identity_id = owner.id;
+    f.ui = this->SomeUi();
+    ASSERT_TRUE(repo.Create(f));
+
+    auto both = repo.StampWithSession(f.id, s.token);
+    ASSERT_TRUE(both) << both.error().reason << " " << both.error().debug;
+    auto flow_alone = repo.Stamp(f.id);
+    auto session_alone = sessions.FindStamp(s.token);
+    ASSERT_TRUE(flow_alone && session_alone);
+    EXPECT_EQ(both->flow.revision, flow_alone->revision);
+    EXPECT_EQ(both->flow.expires_at, f.expires_at);
+    ASSERT_TRUE(both->session.has_value());
+    EXPECT_EQ(both->session->session_revision, session_alone->session_revision);
+    EXPECT_EQ(both->session->identity_revision, session_alone->identity_revision);
+    EXPECT_EQ(both->session->expires_at, s.expires_at);
+    EXPECT_TRUE(both->session->active);
+    EXPECT_TRUE(both->session->identity_active);
+
+    // Each write moves its own part.
+    ASSERT_TRUE(repo.Update(f));
+    auto after_flow = repo.StampWithSession(f.id, s.token);
+    ASSERT_TRUE(after_flow && after_flow->session);
+    EXPECT_NE(after_flow->flow.revision, both->flow.revision);
+    EXPECT_EQ(after_flow->session->session_revision, both->session->session_revision);
+    ASSERT_TRUE(sessions.Revoke(s.id));
+    auto after_revoke = repo.StampWithSession(f.id, s.token);
+    ASSERT_TRUE(after_revoke && after_revoke->session);
+    EXPECT_FALSE(after_revoke->session->active);
+    EXPECT_NE(after_revoke->session->session_revision, both->session->session_revision);
+    EXPECT_EQ(after_revoke->flow.revision, after_flow->flow.revision);
+    owner.state = "inactive";
+    ASSERT_TRUE(identities.Update(owner));
+    auto after_deactivate = repo.StampWithSession(f.id, s.token);
+    ASSERT_TRUE(after_deactivate && after_deactivate->session);
+    EXPECT_FALSE(after_deactivate->session->identity_active);
+    EXPECT_NE(after_deactivate->session->identity_revision, both->session->identity_revision);
+
+    auto unknown_token = repo.StampWithSession(f.id, "ory_st_" + r.AlphaNumeric(32));
+    ASSERT_TRUE(unknown_token);
+    EXPECT_FALSE(unknown_token->session.has_value());
+    EXPECT_EQ(unknown_token->flow.revision, after_flow->flow.revision);
+    EXPECT_EQ(repo.StampWithSession(core::Uuid::V4(this->random_), s.token).error().code, 404);
+}
+
 TYPED_TEST_P(FlowRepositoryContract, ContinuityContainersRoundTripAndDeleteIsIdempotent) {
     identity::IdentityRepository& identities = this->handle_->identities();
     core::SecureRandom r;
@@ -209,6 +278,7 @@ TYPED_TEST_P(FlowRepositoryContract, ContinuityContainersRoundTripAndDeleteIsIde
 
 REGISTER_TYPED_TEST_SUITE_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate, RegistrationFlowRoundTrip,
                             ErrorsAreStoredAndMarkedSeen, SettingsFlowRoundTripFollowsItsIdentity,
-                            ContinuityContainersRoundTripAndDeleteIsIdempotent);
+                            ContinuityContainersRoundTripAndDeleteIsIdempotent,
+                            StampWithSessionReadsBothStampsInOneStatement);
 
 }  // namespace bia::persistence::testing

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 #include "core/result.hpp"
 #include "core/uuid.hpp"
 #include "selfservice/flow/flow.hpp"
+#include "session/session.hpp"
 
 namespace bia::selfservice {
 
@@ -132,6 +134,13 @@ struct FlowStamp {
     core::TimePoint expires_at{};
 };
 
+// A flow's stamp with the stamp of the session a request presents, read in one statement: what
+// proves an answer built from (flow, session, identity) current (the settings flow fetch).
+struct FlowSessionStamp {
+    FlowStamp flow;
+    std::optional<session::SessionStamp> session;  // nullopt: the token names no session
+};
+
 // One backend's storage for one FlowTable.
 class FlowStore {
   public:
@@ -144,6 +153,9 @@ class FlowStore {
     virtual core::Result<FlowRecord> Get(const core::Uuid& id) = 0;
     // The flow's stamp (one indexed read); 404 like Get.
     virtual core::Result<FlowStamp> Stamp(const core::Uuid& id) = 0;
+    // The flow's stamp and that of the session whose token is `token` (with its identity), in one
+    // statement; 404 like Get when the flow is absent.
+    virtual core::Result<FlowSessionStamp> StampWithSession(const core::Uuid& id, std::string_view token) = 0;
 };
 
 // One of a kind's own fields: its column and the member it is read from and written to.
@@ -191,6 +203,9 @@ class FlowRepository {
         return flow;
     }
     core::Result<FlowStamp> Stamp(const core::Uuid& id) { return store_->Stamp(id); }
+    core::Result<FlowSessionStamp> StampWithSession(const core::Uuid& id, std::string_view token) {
+        return store_->StampWithSession(id, token);
+    }
 
   private:
     static std::vector<FlowColumnValue> ValuesOf(const Flow& flow) {

@@ -208,10 +208,13 @@ core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string
     return View(f, *ctx.session, *ctx.session->identity);
 }
 
-core::Result<FlowStamp> SettingsService::FetchStamp(std::string_view id) {
+core::Result<FlowSessionStamp> SettingsService::FetchStamps(std::string_view id, std::string_view token) {
     auto parsed = core::Uuid::Parse(id);
     if (!parsed) return FlowNotFound();
-    return engine_.flows().Stamp(*parsed);
+    if (token.empty() || token.size() > session::kMaxTokenLength) token = {};  // names no session
+    BIA_TRY_ASSIGN(FlowSessionStamp stamps, engine_.flows().StampWithSession(*parsed, token));
+    if (stamps.session && !stamps.session->IsValidAt(clock_.Now())) stamps.session.reset();
+    return stamps;
 }
 
 Outcome SettingsService::Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,

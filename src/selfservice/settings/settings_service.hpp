@@ -72,9 +72,10 @@ class SettingsService {
     // GET /self-service/settings/flows?id= (§6) for a caller with a session (the route answers
     // the no-session case): the flow JSON, or 403/404/410.
     core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
-    // The stamp of flow `id` (one indexed read), which with the session's stamp proves a fetch
-    // answer built earlier still current; 404 for an unknown or malformed id.
-    core::Result<FlowStamp> FetchStamp(std::string_view id);
+    // The stamps of flow `id` and of the session `token` names, in one statement: together they
+    // prove a fetch answer built earlier still current. `session` is set only for a session that
+    // is valid now (active, unexpired, active identity); 404 for an unknown or malformed id.
+    core::Result<FlowSessionStamp> FetchStamps(std::string_view id, std::string_view token);
     // POST (and continuity GET) /self-service/settings?flow= (§5.1). `body` is the decoded
     // submission (a 400 decode error is shown on the flow as 4000001); `request` is what hooks may
     // forward; `continuity` is read (resume, browser forms only) and written (pause).
