@@ -377,13 +377,7 @@ TEST(PostgresDatabase, ServerRestartGives503MeanwhileAndRecoversWithoutIntervent
     core::SecureRandom random;
     auto owner = persistence::testing::MakeIdentity(random, "restart@example.com");
     ASSERT_TRUE(identities.Create(owner));
-    session::Session s;
-    s.id = core::Uuid::V4(random);
-    s.token = "ory_st_" + random.AlphaNumeric(32);
-    s.logout_token = "ory_lo_" + random.AlphaNumeric(32);
-    s.identity_id = owner.id;
-    s.created_at = s.updated_at = s.issued_at = s.authenticated_at = core::TimePoint(std::chrono::seconds(1700000000));
-    s.expires_at = s.created_at + 24h;
+    const session::Session s = persistence::testing::MakeSession(random, owner.id);
     ASSERT_TRUE(sessions.Create(s));
     {
         // Two pooled connections, both idle when the server goes away.

@@ -180,14 +180,7 @@ TYPED_TEST_P(FlowRepositoryContract, StampWithSessionReadsBothStampsInOneStateme
     core::SecureRandom r;
     auto owner = persistence::testing::MakeIdentity(r, "stamps" + r.AlphaNumeric(6) + "@example.com");
     ASSERT_TRUE(identities.Create(owner));
-    session::Session s;
-    s.id = core::Uuid::V4(r);
-    s.token = "ory_st_" + r.AlphaNumeric(32);
-    s.logout_token = "ory_lo_" + r.AlphaNumeric(32);
-    s.identity_id = owner.id;
-    s.created_at = s.updated_at = s.issued_at = s.authenticated_at = core::TimePoint(std::chrono::seconds(1700000000));
-    s.expires_at = s.created_at + 24h;
-    s.methods = {{"password", "aal1", s.created_at, ""}};
+    const session::Session s = persistence::testing::MakeSession(r, owner.id);
     ASSERT_TRUE(sessions.Create(s));
     auto& repo = this->handle_->settings_flows();
     selfservice::settings::SettingsFlow f;

@@ -7,6 +7,7 @@
 
 #include "core/random.hpp"
 #include "identity/identity_repository.hpp"
+#include "session/session.hpp"
 
 namespace bia::persistence::testing {
 
@@ -34,6 +35,19 @@ inline identity::Identity MakeIdentity(core::Random& r, const std::string& email
     ra.created_at = ra.updated_at = i.created_at;
     i.recovery_addresses.push_back(ra);
     return i;
+}
+
+// An active aal1 password session of `identity_id`, issued at a fixed time, valid for a day.
+inline session::Session MakeSession(core::Random& r, const core::Uuid& identity_id) {
+    session::Session s;
+    s.id = core::Uuid::V4(r);
+    s.token = "ory_st_" + r.AlphaNumeric(32);
+    s.logout_token = "ory_lo_" + r.AlphaNumeric(32);
+    s.identity_id = identity_id;
+    s.created_at = s.updated_at = s.issued_at = s.authenticated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    s.expires_at = s.created_at + std::chrono::hours(24);
+    s.methods = {{"password", "aal1", s.created_at, ""}};
+    return s;
 }
 
 template <class Backend>

@@ -17,18 +17,7 @@ class SessionRepositoryContract : public ::testing::Test {
         owner_ = MakeIdentity(random_, "owner" + random_.AlphaNumeric(6) + "@example.com");
         ASSERT_TRUE(handle_->identities().Create(owner_));
     }
-    session::Session MakeSession() {
-        session::Session s;
-        s.id = core::Uuid::V4(random_);
-        s.token = "ory_st_" + random_.AlphaNumeric(32);
-        s.logout_token = "ory_lo_" + random_.AlphaNumeric(32);
-        s.identity_id = owner_.id;
-        s.created_at = s.updated_at = s.issued_at = s.authenticated_at =
-            core::TimePoint(std::chrono::seconds(1700000000));
-        s.expires_at = s.created_at + std::chrono::hours(24);
-        s.methods = {{"password", "aal1", s.created_at, ""}};
-        return s;
-    }
+    session::Session MakeSession() { return persistence::testing::MakeSession(random_, owner_.id); }
     session::SessionRepository& repo() { return handle_->sessions(); }
     core::SecureRandom random_;
     decltype(Backend::Make()) handle_;
