@@ -222,9 +222,14 @@ struct Database::PendingWrite {
 };
 
 namespace {
-// The writer connection of the batch this thread is running, for a Transaction called from inside
-// another one's fn: it joins the enclosing write instead of waiting for a batch behind itself.
-thread_local Connection* t_batch_connection = nullptr;
+// The database and writer connection of the batch this thread is running, for a Transaction on the
+// same database called from inside another one's fn: it joins the enclosing write instead of
+// waiting for a batch behind itself.
+struct RunningBatch {
+    const void* db = nullptr;
+    Connection* connection = nullptr;
+};
+thread_local RunningBatch t_batch;
 
 Status RunStatement(Connection& c, const char* sql) {
     BIA_TRY_ASSIGN(auto st, c.Prepare(sql));
@@ -251,7 +256,7 @@ Status RunInSavepoint(Connection& c, const std::function<Status(Connection&)>& f
 }  // namespace
 
 Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
-    if (t_batch_connection != nullptr) return RunInSavepoint(*t_batch_connection, fn);
+    if (t_batch.db == this) return RunInSavepoint(*t_batch.connection, fn);
     PendingWrite me{&fn, {}, false};
     std::unique_lock lock(write_mu_);
     write_queue_.push_back(&me);
@@ -313,7 +318,8 @@ void Database::RunBatch(std::span<PendingWrite* const> batch) {
     }
     Connection& c = *writer_;
     if (auto s = RunStatement(c, "BEGIN IMMEDIATE"); !s) return fail_all(s);
-    t_batch_connection = &c;
+    const RunningBatch outer = t_batch;  // a batch of another database this thread is inside, if any
+    t_batch = {this, &c};
     size_t ran = 0;
     for (; ran < batch.size(); ++ran) {
         batch[ran]->result = RunInSavepoint(c, *batch[ran]->fn);
@@ -321,7 +327,7 @@ void Database::RunBatch(std::span<PendingWrite* const> batch) {
         // then none of this batch is committed.
         if (sqlite3_get_autocommit(c.raw())) break;
     }
-    t_batch_connection = nullptr;
+    t_batch = outer;
     writes_.fetch_add(batch.size(), std::memory_order_relaxed);
     Status committed;
     if (ran < batch.size()) {

@@ -213,6 +213,31 @@ TEST(SqliteGroupCommit, NestedTransactionJoinsTheEnclosingWrite) {
     EXPECT_EQ(CountRows(*h, "n = 3"), 0);
 }
 
+// Only a Transaction on the same database joins the enclosing write: one on another database,
+// called from inside, writes there.
+TEST(SqliteGroupCommit, ATransactionOnAnotherDatabaseInsideOneWritesThere) {
+    auto a = Database::Open("memory");
+    auto b = Database::Open("memory");
+    ASSERT_TRUE(a && b);
+    for (Database* db : {a->get(), b->get()})
+        ASSERT_TRUE(db->Transaction([](Connection& c) { return c.Exec("CREATE TABLE log (n INTEGER NOT NULL)"); }));
+    ASSERT_TRUE((*a)->Transaction([&](Connection& c) -> core::Status {
+        BIA_TRY(InsertRow(c, 1));
+        return (*b)->Transaction([](Connection& inner) { return InsertRow(inner, 2); });
+    }));
+    auto count = [](Database& db, int64_t n) {
+        auto lease = db.Acquire();
+        auto st = (*lease)->Prepare("SELECT COUNT(*) FROM log WHERE n = ?");
+        st->Bind(1, n);
+        (void)st->Step();
+        return st->Int(0);
+    };
+    EXPECT_EQ(count(**a, 1), 1);
+    EXPECT_EQ(count(**a, 2), 0);
+    EXPECT_EQ(count(**b, 2), 1);
+    EXPECT_EQ(count(**b, 1), 0);
+}
+
 // A second Database on the same file (another process's view) sees a write once it is acknowledged,
 // and its own group-committed writes wait for the first one's batch instead of failing.
 TEST(SqliteGroupCommit, TwoDatabasesOnOneFileSeeEachOthersAcknowledgedWrites) {
