@@ -1,6 +1,7 @@
 #include "selfservice/settings/settings_service.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -339,11 +340,14 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
 
     const auto hooks = hooks_.For(method);
     json continue_with = json::array();
+    // The flow as hooks see it is built only when a hook runs at this stage (most methods have
+    // none configured, and a flow's JSON costs as much as the rest of a profile change).
     auto run_hooks = [&](SettingsHook::When when) -> core::Status {
-        const json flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+        std::optional<json> flow_json;
         for (auto* h : hooks) {
             if (h->RunsAt() != when) continue;
-            BIA_TRY(h->Execute(SettingsHookContext{request, method, flow_json, updated, session, continue_with}));
+            if (!flow_json) flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+            BIA_TRY(h->Execute(SettingsHookContext{request, method, *flow_json, updated, session, continue_with}));
         }
         return {};
     };
