@@ -1,5 +1,7 @@
 #include "ui/node.hpp"
 
+#include "core/json_text.hpp"
+
 namespace bia::ui {
 
 using nlohmann::json;
@@ -75,6 +77,59 @@ json AttributesJson(const Attributes& a) {
             return j;
         },
         a);
+}
+
+// AttributesJson(a).dump(), keys in sorted order.
+void AppendAttributesJson(std::string& out, const Attributes& a, core::JsonUtf8Errors errors) {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, InputAttributes>) {
+                m.StringIfNotEmpty("autocomplete", v.autocomplete);
+                m.Bool("disabled", v.disabled);
+                if (v.label) v.label->AppendJson(m.Key("label"), errors);
+                if (v.maxlength) m.Int("maxlength", *v.maxlength);
+                m.String("name", v.name);
+                m.String("node_type", kNodeInput);
+                m.StringIfNotEmpty("onclick", v.onclick);
+                m.StringIfNotEmpty("onclickTrigger", v.onclick_trigger);
+                m.StringIfNotEmpty("onload", v.onload);
+                m.StringIfNotEmpty("onloadTrigger", v.onload_trigger);
+                m.StringIfNotEmpty("pattern", v.pattern);
+                if (v.required) m.Bool("required", true);
+                m.String("type", v.type);
+                if (ValuePresent(v.value)) m.Value("value", v.value);
+            } else if constexpr (std::is_same_v<T, ImageAttributes>) {
+                m.Int("height", v.height);
+                m.String("id", v.id);
+                m.String("node_type", kNodeImg);
+                m.String("src", v.src);
+                m.Int("width", v.width);
+            } else if constexpr (std::is_same_v<T, AnchorAttributes>) {
+                m.String("href", v.href);
+                m.String("id", v.id);
+                m.String("node_type", kNodeAnchor);
+                v.title.AppendJson(m.Key("title"), errors);
+            } else if constexpr (std::is_same_v<T, TextAttributes>) {
+                m.String("id", v.id);
+                m.String("node_type", kNodeText);
+                v.text.AppendJson(m.Key("text"), errors);
+            } else {
+                m.Bool("async", v.async);
+                m.String("crossorigin", v.crossorigin);
+                m.String("id", v.id);
+                m.String("integrity", v.integrity);
+                m.String("node_type", kNodeScript);
+                m.String("nonce", v.nonce);
+                m.String("referrerpolicy", v.referrerpolicy);
+                m.String("src", v.src);
+                m.String("type", v.type);
+            }
+        },
+        a);
+    out += '}';
 }
 
 core::Result<Attributes> AttributesFromJson(const json& a, std::string_view type) {
@@ -154,6 +209,29 @@ json Node::ToJson() const {
             {"attributes", AttributesJson(attributes)},
             {"messages", std::move(msgs)},
             {"meta", std::move(meta_json)}};
+}
+
+void Node::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) const {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    AppendAttributesJson(m.Key("attributes"), attributes, errors);
+    m.String("group", group);
+    std::string& ms = m.Key("messages");
+    ms += '[';
+    for (size_t i = 0; i < messages.size(); ++i) {
+        if (i) ms += ',';
+        messages[i].AppendJson(ms, errors);
+    }
+    ms += ']';
+    std::string& meta_out = m.Key("meta");
+    meta_out += '{';
+    if (meta.label) {
+        core::JsonMembers meta_members(meta_out, errors);
+        meta.label->AppendJson(meta_members.Key("label"), errors);
+    }
+    meta_out += '}';
+    m.String("type", Type());
+    out += '}';
 }
 
 core::Result<Node> Node::FromJson(const json& j) {

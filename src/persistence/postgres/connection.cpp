@@ -105,6 +105,12 @@ Params& Params::AddJson(const nlohmann::json& v) {
     return *this;
 }
 
+Params& Params::AddJsonText(std::string text) {
+    values_.push_back(std::move(text));
+    null_.push_back(false);
+    return *this;
+}
+
 Params& Params::AddUuidArray(std::span<const core::Uuid> ids) {
     std::string s = "{";
     for (size_t i = 0; i < ids.size(); ++i) {

@@ -44,6 +44,7 @@ struct SqliteParamSink {
     void Add(core::TimePoint v) { st.Bind(next++, v); }
     void Add(bool v) { st.Bind(next++, int64_t{v ? 1 : 0}); }
     void AddJson(const nlohmann::json& v) { st.Bind(next++, v.dump()); }
+    void AddUi(const ui::Container& ui) { st.Bind(next++, ui.Dump()); }
 };
 
 // selfservice::ReadFlowRecord's row: JSON is stored as text, flags as 0/1.
