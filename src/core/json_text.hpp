@@ -27,6 +27,23 @@ inline void AppendJsonBool(std::string& out, bool v) { out += v ? "true" : "fals
 // Any DOM value, as dump(-1, ' ', false, errors) writes it.
 void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 
+// Builds a DOM object whose members arrive in key order: each is placed at the end of the map
+// without a search, and no initializer list's temporary [key, value] arrays are made (members
+// out of order still give the same object, only slower).
+class JsonObject {
+  public:
+    JsonObject() : j_(nlohmann::json::value_t::object), o_(j_.get_ptr<nlohmann::json::object_t*>()) {}
+    void Put(std::string_view key, nlohmann::json v) { o_->emplace_hint(o_->end(), std::string(key), std::move(v)); }
+    void PutIfNotEmpty(std::string_view key, const std::string& v) {
+        if (!v.empty()) Put(key, v);
+    }
+    nlohmann::json Take() && { return std::move(j_); }
+
+  private:
+    nlohmann::json j_;
+    nlohmann::json::object_t* o_;
+};
+
 // Writes one object's members, commas included; the caller opens and closes the braces and names
 // the keys in sorted order.
 class JsonMembers {

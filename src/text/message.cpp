@@ -10,9 +10,12 @@ namespace bia::text {
 using nlohmann::json;
 
 json Message::ToJson() const {
-    json j = {{"id", id}, {"text", text}, {"type", type}};
-    if (context) j["context"] = *context;
-    return j;
+    core::JsonObject j;
+    if (context) j.Put("context", *context);
+    j.Put("id", id);
+    j.Put("text", text);
+    j.Put("type", type);
+    return std::move(j).Take();
 }
 
 void Message::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) const {

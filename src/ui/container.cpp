@@ -61,10 +61,16 @@ void Container::ResetMessages() {
 
 json Container::ToJson() const {
     json ns = json::array();
+    ns.get_ref<json::array_t&>().reserve(nodes.size());
     for (const auto& n : nodes) ns.push_back(n.ToJson());
     json ms = json::array();
     for (const auto& m : messages) ms.push_back(m.ToJson());
-    return {{"action", action}, {"method", method}, {"nodes", std::move(ns)}, {"messages", std::move(ms)}};
+    core::JsonObject j;
+    j.Put("action", action);
+    j.Put("messages", std::move(ms));
+    j.Put("method", method);
+    j.Put("nodes", std::move(ns));
+    return std::move(j).Take();
 }
 
 std::string Container::Dump(nlohmann::json::error_handler_t errors) const {
