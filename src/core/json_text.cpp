@@ -43,10 +43,48 @@ void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors e
         case nlohmann::json::value_t::number_integer:
             AppendJsonInt(out, v.get<int64_t>());
             return;
-        default:
+        case nlohmann::json::value_t::number_unsigned: {
+            char buf[24];
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get<uint64_t>());
+            (void)ec;
+            out.append(buf, end);
+            return;
+        }
+        case nlohmann::json::value_t::object: {
+            out += '{';
+            bool first = true;
+            for (const auto& [key, member] : *v.get_ptr<const nlohmann::json::object_t*>()) {
+                if (!first) out += ',';
+                first = false;
+                AppendJsonString(out, key, errors);
+                out += ':';
+                AppendJsonValue(out, member, errors);
+            }
+            out += '}';
+            return;
+        }
+        case nlohmann::json::value_t::array: {
+            out += '[';
+            bool first = true;
+            for (const auto& element : *v.get_ptr<const nlohmann::json::array_t*>()) {
+                if (!first) out += ',';
+                first = false;
+                AppendJsonValue(out, element, errors);
+            }
+            out += ']';
+            return;
+        }
+        default:  // floats (Grisu2 digits), binary and discarded values: nlohmann's own text
             out += v.dump(-1, ' ', false, errors);
             return;
     }
+}
+
+std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors) {
+    std::string out;
+    out.reserve(1024);
+    AppendJsonValue(out, v, errors);
+    return out;
 }
 
 }  // namespace bia::core

@@ -24,8 +24,12 @@ void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors error
 void AppendJsonKey(std::string& out, std::string_view key);
 void AppendJsonInt(std::string& out, int64_t v);
 inline void AppendJsonBool(std::string& out, bool v) { out += v ? "true" : "false"; }
-// Any DOM value, as dump(-1, ' ', false, errors) writes it.
+// Any DOM value, as dump(-1, ' ', false, errors) writes it: objects, arrays, plain strings and
+// integers directly, floats and strings that need escaping through nlohmann (dump() decodes
+// every byte of every string as UTF-8, the bulk of a response's serialisation).
 void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
+// dump(-1, ' ', false, errors), the same way.
+std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 
 // Builds a DOM object whose members arrive in key order: each is placed at the end of the map
 // without a search, and no initializer list's temporary [key, value] arrays are made (members
