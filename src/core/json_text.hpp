@@ -31,6 +31,13 @@ void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors e
 // dump(-1, ' ', false, errors), the same way.
 std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 
+// json::parse(text, nullptr, false): the DOM, or a discarded value for text that is not JSON.
+// Stored documents (a flow's UI, traits) are read on every request, and nlohmann's lexer costs
+// more than building the DOM: documents of objects, arrays, strings, literals and integers are
+// read here directly; anything else — a float, an error, an integer out of range, nesting past
+// 256 levels — is left to json::parse, so the result is always exactly parse()'s.
+nlohmann::json ParseJsonText(std::string_view text);
+
 // Builds a DOM object whose members arrive in key order: each is placed at the end of the map
 // without a search, and no initializer list's temporary [key, value] arrays are made (members
 // out of order still give the same object, only slower).

@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/json_text.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::persistence::sqlite {
@@ -54,7 +55,7 @@ struct SqliteFlowRow {
     std::string Text(int c) const { return st.Text(c); }
     core::TimePoint Time(int c) const { return st.Time(c); }
     bool Bool(int c) const { return st.Int(c) != 0; }
-    nlohmann::json Json(int c) const { return nlohmann::json::parse(st.TextView(c), nullptr, false); }
+    nlohmann::json Json(int c) const { return core::ParseJsonText(st.TextView(c)); }
 };
 
 class SqliteFlowStore final : public selfservice::FlowStore {
