@@ -7,22 +7,71 @@
 
 namespace bia::core {
 
-void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors) {
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
-            out += nlohmann::json(std::string(s)).dump(-1, ' ', false, errors);
-            return;
+namespace {
+
+enum class TextKind { kPlainAscii, kPlainUtf8, kNeedsEscape };
+
+// What a string needs: nothing (ASCII, or other bytes that still need validating as UTF-8), or
+// escaping (a control character, '"' or '\\'). Eight bytes at a time.
+TextKind Classify(std::string_view s) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    TextKind kind = TextKind::kPlainAscii;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        // A byte below 0x20, or equal to '"' or '\\' (exact tests of "some byte is").
+        if (((w - 0x20 * kOnes) & ~w & kHigh) | has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes))) {
+            return TextKind::kNeedsEscape;
         }
+        if (w & kHigh) kind = TextKind::kPlainUtf8;
     }
-    out += '"';
-    out += s;
-    out += '"';
+    for (; i < s.size(); ++i) {
+        const auto u = static_cast<unsigned char>(s[i]);
+        if (u < 0x20 || u == '"' || u == '\\') return TextKind::kNeedsEscape;
+        if (u >= 0x80) kind = TextKind::kPlainUtf8;
+    }
+    return kind;
 }
 
-void AppendJsonKey(std::string& out, std::string_view key) {
-    AppendJsonString(out, key);
-    out += ':';
+// [lead]"s"[trail] in one write; a zero lead or trail is left out.
+void AppendQuoted(std::string& out, char lead, std::string_view s, char trail) {
+    const size_t at = out.size();
+    out.resize(at + s.size() + 2 + (lead ? 1 : 0) + (trail ? 1 : 0));
+    char* p = out.data() + at;
+    if (lead) *p++ = lead;
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    if (trail) *p = trail;
+}
+
+void AppendString(std::string& out, char lead, std::string_view s, char trail, JsonUtf8Errors errors) {
+    const TextKind kind = Classify(s);
+    if (kind == TextKind::kPlainAscii || (kind == TextKind::kPlainUtf8 && IsValidUtf8(s))) {
+        AppendQuoted(out, lead, s, trail);
+        return;
+    }
+    // Escapes and invalid UTF-8: nlohmann's own text (or its exception).
+    std::string text = nlohmann::json(std::string(s)).dump(-1, ' ', false, errors);
+    if (lead) out += lead;
+    out += text;
+    if (trail) out += trail;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors) {
+    AppendString(out, 0, s, 0, errors);
+}
+
+void AppendJsonKey(std::string& out, std::string_view key) { AppendString(out, 0, key, ':', JsonUtf8Errors::strict); }
+
+void AppendJsonMemberKey(std::string& out, bool first, std::string_view key, JsonUtf8Errors errors) {
+    AppendString(out, first ? 0 : ',', key, ':', errors);
 }
 
 void AppendJsonInt(std::string& out, int64_t v) {
@@ -57,10 +106,8 @@ void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors e
             out += '{';
             bool first = true;
             for (const auto& [key, member] : *v.get_ptr<const nlohmann::json::object_t*>()) {
-                if (!first) out += ',';
+                AppendJsonMemberKey(out, first, key, errors);
                 first = false;
-                AppendJsonString(out, key, errors);
-                out += ':';
                 AppendJsonValue(out, member, errors);
             }
             out += '}';

@@ -22,6 +22,9 @@ using JsonUtf8Errors = nlohmann::json::error_handler_t;
 void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 // `"key":` (keys are plain text here, but escaped the same way all the same).
 void AppendJsonKey(std::string& out, std::string_view key);
+// `,"key":`, or `"key":` for the first member of an object.
+void AppendJsonMemberKey(std::string& out, bool first, std::string_view key,
+                         JsonUtf8Errors errors = JsonUtf8Errors::strict);
 void AppendJsonInt(std::string& out, int64_t v);
 inline void AppendJsonBool(std::string& out, bool v) { out += v ? "true" : "false"; }
 // Any DOM value, as dump(-1, ' ', false, errors) writes it: objects, arrays, plain strings and
@@ -64,9 +67,8 @@ class JsonMembers {
     JsonUtf8Errors errors() const { return errors_; }
     // Starts the member `key`; its value is appended next.
     std::string& Key(std::string_view key) {
-        if (!first_) out_ += ',';
+        AppendJsonMemberKey(out_, first_, key, errors_);
         first_ = false;
-        AppendJsonKey(out_, key);
         return out_;
     }
     void String(std::string_view key, std::string_view v) { AppendJsonString(Key(key), v, errors_); }
