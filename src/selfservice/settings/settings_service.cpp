@@ -380,8 +380,8 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
     if (!sibling) return Failed{flow.type, std::move(sibling).error()};
     if (auto s = engine_.flows().Create(*sibling); !s) return Failed{flow.type, std::move(s).error()};
-    flow.ui = sibling->ui;
-    flow.internal_context = sibling->internal_context;
+    flow.ui = std::move(sibling->ui);
+    flow.internal_context = std::move(sibling->internal_context);
     flow.ui.ResetMessages();
     flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
     flow.state = std::string(kStateSuccess);
