@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+
 #include "core/clock.hpp"
 #include "core/crypto_util.hpp"
 #include "core/encoding.hpp"
@@ -55,6 +58,41 @@ TEST(Uuid, ParsesAndFormatsCanonicalForm) {
     auto v = Uuid::V4(r);
     EXPECT_EQ(v.ToString()[14], '4');
     EXPECT_NE(v, Uuid::V4(r));
+}
+
+TEST(Time, Rfc3339FormatMatchesGmtimeAcrossDates) {
+    // The arithmetic calendar against gmtime_r: leap days, century rules, the epoch, fractions.
+    // (TimePoint counts nanoseconds in an int64: 1677–2262.)
+    const int64_t samples[] = {0,          -1,         59,          86399,      86400,      951782400,
+                               951868799,  4107542400, -2208988800, 1709164800, 1234567890, 1609459199,
+                               1735689600, 4102444800, -5364662400, 9000000000};
+    for (int64_t secs : samples) {
+        for (int64_t frac : {int64_t{0}, int64_t{1}, int64_t{500'000'000}, int64_t{123'456'789}, int64_t{120'000}}) {
+            const TimePoint t{std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(secs) +
+                                                                              std::chrono::nanoseconds(frac))};
+            std::time_t tt = static_cast<std::time_t>(secs);
+            std::tm tm{};
+            gmtime_r(&tt, &tm);
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+            std::string want = buf;
+            if (frac != 0) {
+                std::snprintf(buf, sizeof buf, "%09lld", static_cast<long long>(frac));
+                std::string f = buf;
+                while (f.back() == '0') f.pop_back();
+                want += "." + f;
+            }
+            want += "Z";
+            EXPECT_EQ(FormatRfc3339(t), want) << secs << " " << frac;
+        }
+    }
+    for (int64_t day = -106000; day < 106000; day += 97) {
+        const TimePoint t{std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(day * 86400 + 3723))};
+        auto back = ParseRfc3339(FormatRfc3339(t));
+        ASSERT_TRUE(back) << day;
+        EXPECT_EQ(*back, t) << FormatRfc3339(t);
+    }
 }
 
 TEST(Time, Rfc3339RoundTripsWithFraction) {

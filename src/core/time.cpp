@@ -10,14 +10,11 @@ using std::chrono::duration_cast;
 using std::chrono::nanoseconds;
 using std::chrono::seconds;
 
-std::string FormatRfc3339(TimePoint t) {
-    auto ns = duration_cast<nanoseconds>(t.time_since_epoch()).count();
-    int64_t secs = ns / 1'000'000'000;
-    int64_t frac = ns % 1'000'000'000;
-    if (frac < 0) {
-        frac += 1'000'000'000;
-        secs -= 1;
-    }
+namespace {
+
+// The snprintf/gmtime_r form, for years outside 0000–9999 (where %04d's output differs from
+// four digits).
+std::string FormatRfc3339Slow(int64_t secs, int64_t frac) {
     std::time_t tt = static_cast<std::time_t>(secs);
     std::tm tm{};
     gmtime_r(&tt, &tm);
@@ -35,6 +32,61 @@ std::string FormatRfc3339(TimePoint t) {
     }
     out += 'Z';
     return out;
+}
+
+void PutDigits(char* at, int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        at[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+}
+
+}  // namespace
+
+// Every flow and identity answer formats several instants: the civil date comes from Howard
+// Hinnant's days-to-civil arithmetic instead of gmtime_r (which takes glibc's tz lock) and
+// snprintf.
+std::string FormatRfc3339(TimePoint t) {
+    auto ns = duration_cast<nanoseconds>(t.time_since_epoch()).count();
+    int64_t secs = ns / 1'000'000'000;
+    int64_t frac = ns % 1'000'000'000;
+    if (frac < 0) {
+        frac += 1'000'000'000;
+        secs -= 1;
+    }
+    int64_t days = secs / 86400;
+    int64_t sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days -= 1;
+    }
+    const int64_t z = days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) return FormatRfc3339Slow(secs, frac);
+
+    char buf[32] = "0000-00-00T00:00:00";
+    PutDigits(buf, year, 4);
+    PutDigits(buf + 5, month, 2);
+    PutDigits(buf + 8, day, 2);
+    PutDigits(buf + 11, sod / 3600, 2);
+    PutDigits(buf + 14, sod / 60 % 60, 2);
+    PutDigits(buf + 17, sod % 60, 2);
+    size_t n = 19;
+    if (frac != 0) {
+        buf[n++] = '.';
+        PutDigits(buf + n, frac, 9);
+        n += 9;
+        while (buf[n - 1] == '0') --n;
+    }
+    buf[n++] = 'Z';
+    return std::string(buf, n);
 }
 
 std::string FormatGoTime(TimePoint t) {

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "core/encoding.hpp"
+#include "core/json_text.hpp"
 
 namespace bia::http {
 namespace {
@@ -280,7 +281,7 @@ std::string HttpDate(std::time_t t) {
 
 std::string DumpJson(const nlohmann::json& j) {
     // `replace` keeps invalid UTF-8 from throwing: a response must always be writable.
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return core::DumpJsonText(j, nlohmann::json::error_handler_t::replace);
 }
 
 // RFC 7230 tchar.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 
 namespace bia::text {
@@ -9,9 +10,23 @@ namespace bia::text {
 using nlohmann::json;
 
 json Message::ToJson() const {
-    json j = {{"id", id}, {"text", text}, {"type", type}};
-    if (context) j["context"] = *context;
-    return j;
+    core::JsonObject j;
+    if (context) j.Put("context", *context);
+    j.Put("id", id);
+    j.Put("text", text);
+    j.Put("type", type);
+    return std::move(j).Take();
+}
+
+void Message::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) const {
+    // Keys in dump()'s (sorted) order.
+    out += '{';
+    core::JsonMembers m(out, errors);
+    if (context) m.Value("context", *context);
+    m.Int("id", id);
+    m.String("text", text);
+    m.String("type", type);
+    out += '}';
 }
 
 std::optional<Message> Message::FromJson(const json& j) {

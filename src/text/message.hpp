@@ -26,6 +26,9 @@ struct Message {
     std::optional<nlohmann::json> context;
 
     nlohmann::json ToJson() const;
+    // Appends ToJson().dump(-1, ' ', false, errors) without building the DOM.
+    void AppendJson(std::string& out,
+                    nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     // Reads what ToJson wrote (stored flows); nullopt for anything else.
     static std::optional<Message> FromJson(const nlohmann::json& j);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/json_text.hpp"
+
 namespace bia::ui {
 
 using nlohmann::json;
@@ -59,10 +61,45 @@ void Container::ResetMessages() {
 
 json Container::ToJson() const {
     json ns = json::array();
+    ns.get_ref<json::array_t&>().reserve(nodes.size());
     for (const auto& n : nodes) ns.push_back(n.ToJson());
     json ms = json::array();
     for (const auto& m : messages) ms.push_back(m.ToJson());
-    return {{"action", action}, {"method", method}, {"nodes", std::move(ns)}, {"messages", std::move(ms)}};
+    core::JsonObject j;
+    j.Put("action", action);
+    j.Put("messages", std::move(ms));
+    j.Put("method", method);
+    j.Put("nodes", std::move(ns));
+    return std::move(j).Take();
+}
+
+std::string Container::Dump(nlohmann::json::error_handler_t errors) const {
+    std::string out;
+    out.reserve(256 + 384 * nodes.size());
+    AppendJson(out, errors);
+    return out;
+}
+
+void Container::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) const {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    m.String("action", action);
+    std::string& ms = m.Key("messages");
+    ms += '[';
+    for (size_t i = 0; i < messages.size(); ++i) {
+        if (i) ms += ',';
+        messages[i].AppendJson(ms, errors);
+    }
+    ms += ']';
+    m.String("method", method);
+    std::string& ns = m.Key("nodes");
+    ns += '[';
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        if (i) ns += ',';
+        nodes[i].AppendJson(ns, errors);
+    }
+    ns += ']';
+    out += '}';
 }
 
 core::Result<Container> Container::FromJson(const json& j) {

@@ -40,6 +40,11 @@ struct Container {
 
     // `messages` is always an array, even when empty (§7.2).
     nlohmann::json ToJson() const;
+    // ToJson().dump(-1, ' ', false, errors), written directly: a flow's UI is stored on every
+    // write of a flow, and building the DOM first cost as much as the row's insert.
+    std::string Dump(nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
+    void AppendJson(std::string& out,
+                    nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     static core::Result<Container> FromJson(const nlohmann::json& j);
 };
 

@@ -1,5 +1,7 @@
 #include "ui/node.hpp"
 
+#include "core/json_text.hpp"
+
 namespace bia::ui {
 
 using nlohmann::json;
@@ -31,50 +33,109 @@ core::Result<text::Message> MessageAt(const json& j, const char* key) {
     return *m;
 }
 
-void PutIfNotEmpty(json& j, const char* key, const std::string& v) {
-    if (!v.empty()) j[key] = v;
-}
-
+// Members in key order (core::JsonObject).
 json AttributesJson(const Attributes& a) {
-    return std::visit(
-        [](const auto& v) -> json {
+    core::JsonObject j;
+    std::visit(
+        [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
-            json j;
             if constexpr (std::is_same_v<T, InputAttributes>) {
-                j["name"] = v.name;
-                j["type"] = v.type;
-                if (ValuePresent(v.value)) j["value"] = v.value;
-                if (v.required) j["required"] = true;
-                if (v.label) j["label"] = v.label->ToJson();
-                PutIfNotEmpty(j, "pattern", v.pattern);
-                j["disabled"] = v.disabled;
-                PutIfNotEmpty(j, "onclick", v.onclick);
-                PutIfNotEmpty(j, "autocomplete", v.autocomplete);
-                if (v.maxlength) j["maxlength"] = *v.maxlength;
-                PutIfNotEmpty(j, "onclickTrigger", v.onclick_trigger);
-                PutIfNotEmpty(j, "onload", v.onload);
-                PutIfNotEmpty(j, "onloadTrigger", v.onload_trigger);
-                j["node_type"] = kNodeInput;
+                j.PutIfNotEmpty("autocomplete", v.autocomplete);
+                j.Put("disabled", v.disabled);
+                if (v.label) j.Put("label", v.label->ToJson());
+                if (v.maxlength) j.Put("maxlength", *v.maxlength);
+                j.Put("name", v.name);
+                j.Put("node_type", kNodeInput);
+                j.PutIfNotEmpty("onclick", v.onclick);
+                j.PutIfNotEmpty("onclickTrigger", v.onclick_trigger);
+                j.PutIfNotEmpty("onload", v.onload);
+                j.PutIfNotEmpty("onloadTrigger", v.onload_trigger);
+                j.PutIfNotEmpty("pattern", v.pattern);
+                if (v.required) j.Put("required", true);
+                j.Put("type", v.type);
+                if (ValuePresent(v.value)) j.Put("value", v.value);
             } else if constexpr (std::is_same_v<T, ImageAttributes>) {
-                j = {{"src", v.src}, {"id", v.id}, {"width", v.width}, {"height", v.height}, {"node_type", kNodeImg}};
+                j.Put("height", v.height);
+                j.Put("id", v.id);
+                j.Put("node_type", kNodeImg);
+                j.Put("src", v.src);
+                j.Put("width", v.width);
             } else if constexpr (std::is_same_v<T, AnchorAttributes>) {
-                j = {{"href", v.href}, {"title", v.title.ToJson()}, {"id", v.id}, {"node_type", kNodeAnchor}};
+                j.Put("href", v.href);
+                j.Put("id", v.id);
+                j.Put("node_type", kNodeAnchor);
+                j.Put("title", v.title.ToJson());
             } else if constexpr (std::is_same_v<T, TextAttributes>) {
-                j = {{"text", v.text.ToJson()}, {"id", v.id}, {"node_type", kNodeText}};
+                j.Put("id", v.id);
+                j.Put("node_type", kNodeText);
+                j.Put("text", v.text.ToJson());
             } else {
-                j = {{"src", v.src},
-                     {"async", v.async},
-                     {"referrerpolicy", v.referrerpolicy},
-                     {"crossorigin", v.crossorigin},
-                     {"integrity", v.integrity},
-                     {"type", v.type},
-                     {"id", v.id},
-                     {"nonce", v.nonce},
-                     {"node_type", kNodeScript}};
+                j.Put("async", v.async);
+                j.Put("crossorigin", v.crossorigin);
+                j.Put("id", v.id);
+                j.Put("integrity", v.integrity);
+                j.Put("node_type", kNodeScript);
+                j.Put("nonce", v.nonce);
+                j.Put("referrerpolicy", v.referrerpolicy);
+                j.Put("src", v.src);
+                j.Put("type", v.type);
             }
-            return j;
         },
         a);
+    return std::move(j).Take();
+}
+
+// AttributesJson(a).dump(), keys in sorted order.
+void AppendAttributesJson(std::string& out, const Attributes& a, core::JsonUtf8Errors errors) {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, InputAttributes>) {
+                m.StringIfNotEmpty("autocomplete", v.autocomplete);
+                m.Bool("disabled", v.disabled);
+                if (v.label) v.label->AppendJson(m.Key("label"), errors);
+                if (v.maxlength) m.Int("maxlength", *v.maxlength);
+                m.String("name", v.name);
+                m.String("node_type", kNodeInput);
+                m.StringIfNotEmpty("onclick", v.onclick);
+                m.StringIfNotEmpty("onclickTrigger", v.onclick_trigger);
+                m.StringIfNotEmpty("onload", v.onload);
+                m.StringIfNotEmpty("onloadTrigger", v.onload_trigger);
+                m.StringIfNotEmpty("pattern", v.pattern);
+                if (v.required) m.Bool("required", true);
+                m.String("type", v.type);
+                if (ValuePresent(v.value)) m.Value("value", v.value);
+            } else if constexpr (std::is_same_v<T, ImageAttributes>) {
+                m.Int("height", v.height);
+                m.String("id", v.id);
+                m.String("node_type", kNodeImg);
+                m.String("src", v.src);
+                m.Int("width", v.width);
+            } else if constexpr (std::is_same_v<T, AnchorAttributes>) {
+                m.String("href", v.href);
+                m.String("id", v.id);
+                m.String("node_type", kNodeAnchor);
+                v.title.AppendJson(m.Key("title"), errors);
+            } else if constexpr (std::is_same_v<T, TextAttributes>) {
+                m.String("id", v.id);
+                m.String("node_type", kNodeText);
+                v.text.AppendJson(m.Key("text"), errors);
+            } else {
+                m.Bool("async", v.async);
+                m.String("crossorigin", v.crossorigin);
+                m.String("id", v.id);
+                m.String("integrity", v.integrity);
+                m.String("node_type", kNodeScript);
+                m.String("nonce", v.nonce);
+                m.String("referrerpolicy", v.referrerpolicy);
+                m.String("src", v.src);
+                m.String("type", v.type);
+            }
+        },
+        a);
+    out += '}';
 }
 
 core::Result<Attributes> AttributesFromJson(const json& a, std::string_view type) {
@@ -146,14 +207,40 @@ const std::string& Node::Id() const {
 
 json Node::ToJson() const {
     json msgs = json::array();
+    msgs.get_ref<json::array_t&>().reserve(messages.size());
     for (const auto& m : messages) msgs.push_back(m.ToJson());
-    json meta_json = json::object();
-    if (meta.label) meta_json["label"] = meta.label->ToJson();
-    return {{"type", Type()},
-            {"group", group},
-            {"attributes", AttributesJson(attributes)},
-            {"messages", std::move(msgs)},
-            {"meta", std::move(meta_json)}};
+    core::JsonObject meta_json;
+    if (meta.label) meta_json.Put("label", meta.label->ToJson());
+    core::JsonObject j;
+    j.Put("attributes", AttributesJson(attributes));
+    j.Put("group", group);
+    j.Put("messages", std::move(msgs));
+    j.Put("meta", std::move(meta_json).Take());
+    j.Put("type", Type());
+    return std::move(j).Take();
+}
+
+void Node::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) const {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    AppendAttributesJson(m.Key("attributes"), attributes, errors);
+    m.String("group", group);
+    std::string& ms = m.Key("messages");
+    ms += '[';
+    for (size_t i = 0; i < messages.size(); ++i) {
+        if (i) ms += ',';
+        messages[i].AppendJson(ms, errors);
+    }
+    ms += ']';
+    std::string& meta_out = m.Key("meta");
+    meta_out += '{';
+    if (meta.label) {
+        core::JsonMembers meta_members(meta_out, errors);
+        meta.label->AppendJson(meta_members.Key("label"), errors);
+    }
+    meta_out += '}';
+    m.String("type", Type());
+    out += '}';
 }
 
 core::Result<Node> Node::FromJson(const json& j) {

@@ -112,6 +112,9 @@ struct Node {
     const InputAttributes* Input() const { return std::get_if<InputAttributes>(&attributes); }
 
     nlohmann::json ToJson() const;
+    // Appends ToJson().dump(-1, ' ', false, errors) without building the DOM.
+    void AppendJson(std::string& out,
+                    nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     static core::Result<Node> FromJson(const nlohmann::json& j);
 };
 

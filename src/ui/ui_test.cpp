@@ -155,6 +155,77 @@ TEST(UiContainer, JsonRoundTripKeepsEveryNodeType) {
     EXPECT_FALSE(Container::FromJson(json::parse(R"({"nodes":[{"type":"blink","attributes":{}}]})")).ok());
 }
 
+// Container::Dump writes the JSON text without the DOM: it must be ToJson().dump() to the byte,
+// for every node type and every optional key set or unset.
+Container EveryShapeOfNode() {
+    Container c;
+    c.action = "https://a/self-service/settings?flow=1&x=\"q\"";
+    c.nodes.push_back(NewCsrfTokenNode("tok/en+=="));
+    c.nodes.push_back(NewCsrfTokenNode(""));
+    c.nodes.push_back(WithLabel(NewInput("traits.email", kGroupProfile, kInputEmail, "a@b.c", true),
+                                text::NewInfoNodeLabelGenerated("E-Mail", "traits.email")));
+    auto* in = c.nodes.back().Input();
+    in->pattern = "^[a-z]+\\d$";
+    in->autocomplete = "email";
+    in->maxlength = 12;
+    in->onclick = "go(\"x\");";
+    in->onclick_trigger = "oryWebAuthnRegistration";
+    in->onload = "l();";
+    in->onload_trigger = "oryWebAuthnLogin";
+    in->disabled = true;
+    in->label = text::NewInfoNodeLabelSave();
+    c.nodes.back().messages.push_back(text::NewValidationErrorRequired("email"));
+    c.nodes.back().messages.push_back(text::NewErrorValidationMinLength(8, 3));
+    c.nodes.push_back(NewInput("traits.name.first", kGroupProfile, kInputText, "Zoë 🙂 \t\n", false));
+    c.nodes.push_back(NewInput("traits.age", kGroupProfile, kInputNumber, 42));
+    c.nodes.push_back(NewInput("traits.ratio", kGroupProfile, kInputNumber, 0.25));
+    c.nodes.push_back(NewInput("traits.ok", kGroupProfile, kInputCheckbox, true));
+    c.nodes.push_back(NewInput("traits.tags", kGroupProfile, kInputText, json::array({"a", 1, nullptr})));
+    c.nodes.push_back(NewInput("traits.obj", kGroupProfile, kInputText, json::parse(R"({"b":1,"a":[{}]})")));
+    c.nodes.push_back(NewInput("traits.empty", kGroupProfile, kInputText, ""));
+    c.nodes.push_back(NewInput("method", kGroupProfile, kInputSubmit, "profile"));
+    c.nodes.push_back(
+        Node{std::string(kGroupTotp), ImageAttributes{"data:image/png;base64,AA", "totp_qr", 256, 256}, {}, {}});
+    c.nodes.push_back(Node{std::string(kGroupTotp),
+                           TextAttributes{text::NewInfoSettingsTotpSecret("ABC"), "s"},
+                           {},
+                           {text::NewInfoSettingsTotpSecretLabel()}});
+    c.nodes.push_back(Node{std::string(kGroupOidc), AnchorAttributes{"h?a=1&b=2", text::NewInfoLogin(), "a"}, {}, {}});
+    c.nodes.push_back(
+        Node{std::string(kGroupWebauthn), ScriptAttributes{"s", true, "r", "c", "i", "t", "id", "n"}, {}, {}});
+    c.nodes.push_back(Node{std::string(kGroupWebauthn), ScriptAttributes{}, {}, {}});
+    c.messages.push_back(text::NewInfoLoginReAuth());
+    c.messages.push_back(text::NewInfoSettingsUpdateSuccess());
+    return c;
+}
+
+TEST(UiContainer, DumpIsToJsonDumpByteForByte) {
+    const Container c = EveryShapeOfNode();
+    EXPECT_EQ(c.Dump(), c.ToJson().dump());
+    for (const auto& n : c.nodes) {
+        std::string out;
+        n.AppendJson(out);
+        EXPECT_EQ(out, n.ToJson().dump());
+    }
+    for (const auto& m : c.messages) {
+        std::string out;
+        m.AppendJson(out);
+        EXPECT_EQ(out, m.ToJson().dump());
+    }
+    EXPECT_EQ(Container().Dump(), Container().ToJson().dump());
+    // What the store reads back is what it wrote.
+    auto back = Container::FromJson(json::parse(c.Dump()));
+    ASSERT_TRUE(back.ok()) << back.error().reason;
+    EXPECT_EQ(back->Dump(), c.Dump());
+}
+
+TEST(UiContainer, DumpHandlesInvalidUtf8AsDumpDoes) {
+    Container c;
+    c.nodes.push_back(NewInput("traits.name", kGroupProfile, kInputText, std::string("bad \xff byte")));
+    EXPECT_THROW(c.Dump(), json::type_error);
+    EXPECT_EQ(c.Dump(json::error_handler_t::replace), c.ToJson().dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
 TEST(UiSort, SettingsOrderGroupsThenSchemaKeysMethodLast) {
     std::vector<Node> nodes;
     nodes.push_back(NewInput("method", kGroupPassword, kInputSubmit, "password"));

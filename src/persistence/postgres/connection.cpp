@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/json_text.hpp"
 #include "identity/identity_repository.hpp"
 
 namespace bia::persistence::postgres {
@@ -105,6 +106,12 @@ Params& Params::AddJson(const nlohmann::json& v) {
     return *this;
 }
 
+Params& Params::AddJsonText(std::string text) {
+    values_.push_back(std::move(text));
+    null_.push_back(false);
+    return *this;
+}
+
 Params& Params::AddUuidArray(std::span<const core::Uuid> ids) {
     std::string s = "{";
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -186,7 +193,7 @@ std::optional<core::TimePoint> Rows::OptTime(int row, int col) const {
 
 nlohmann::json Rows::Json(int row, int col) const {
     if (IsNull(row, col)) return nullptr;
-    auto j = nlohmann::json::parse(TextView(row, col), nullptr, /*allow_exceptions=*/false);
+    auto j = core::ParseJsonText(TextView(row, col));
     return j.is_discarded() ? nlohmann::json(nullptr) : j;
 }
 

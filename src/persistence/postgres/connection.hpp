@@ -49,6 +49,8 @@ class Params {
     Params& Add(std::nullopt_t);
     Params& Add(const std::optional<core::TimePoint>& v) { return v ? Add(*v) : Add(std::nullopt); }
     Params& AddJson(const nlohmann::json& v);
+    // JSON already serialised.
+    Params& AddJsonText(std::string text);
     // SQL NULL for a JSON null, the document otherwise.
     Params& AddJsonOrNull(const nlohmann::json& v) { return v.is_null() ? Add(std::nullopt) : AddJson(v); }
     // A uuid[] literal ({a,b,…}) for "= ANY($n::uuid[])".

@@ -49,6 +49,8 @@ struct PostgresParamSink {
     void Add(core::TimePoint v) { p.Add(v); }
     void Add(bool v) { p.Add(v); }
     void AddJson(const nlohmann::json& v) { p.AddJson(v); }
+    // What AddJson(ui.ToJson()) wrote: invalid UTF-8 replaced, not thrown.
+    void AddUi(const ui::Container& ui) { p.AddJsonText(ui.Dump(nlohmann::json::error_handler_t::replace)); }
 };
 
 // selfservice::ReadFlowRecord's row: the first row of `r`.

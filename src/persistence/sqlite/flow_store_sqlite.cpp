@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "identity/identity.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 
@@ -51,6 +52,7 @@ struct SqliteParams {
     void Add(core::TimePoint v) { values.emplace_back(v); }
     void Add(bool v) { values.emplace_back(int64_t{v ? 1 : 0}); }
     void AddJson(const nlohmann::json& v) { values.emplace_back(v.dump()); }
+    void AddUi(const ui::Container& ui) { values.emplace_back(ui.Dump()); }
     void BindTo(Statement& st) const {
         int i = 1;
         for (const auto& v : values) std::visit([&](const auto& x) { st.Bind(i++, x); }, v);
@@ -64,7 +66,7 @@ struct SqliteFlowRow {
     std::string Text(int c) const { return st.Text(c); }
     core::TimePoint Time(int c) const { return st.Time(c); }
     bool Bool(int c) const { return st.Int(c) != 0; }
-    nlohmann::json Json(int c) const { return nlohmann::json::parse(st.TextView(c), nullptr, false); }
+    nlohmann::json Json(int c) const { return core::ParseJsonText(st.TextView(c)); }
 };
 
 class SqliteFlowStore final : public selfservice::FlowStore {

@@ -1,5 +1,6 @@
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
 
+#include "core/json_text.hpp"
 #include "core/random.hpp"
 
 namespace bia::persistence::sqlite {
@@ -15,7 +16,7 @@ std::string DumpOrNull(const json& j) { return j.dump(); }
 
 json ParseStored(std::string_view text) {
     if (text.empty()) return nullptr;
-    auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto j = core::ParseJsonText(text);
     return j.is_discarded() ? json(nullptr) : j;
 }
 

@@ -1,6 +1,7 @@
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/verification_sender.hpp"
 
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
 
@@ -33,15 +34,16 @@ std::string ReturnToOf(std::string_view request_url) {
 }
 
 nlohmann::json FlowBase::CommonJson() const {
-    nlohmann::json j = {{"id", id.ToString()},
-                        {"type", ToString(type)},
-                        {"expires_at", core::FormatRfc3339(expires_at)},
-                        {"issued_at", core::FormatRfc3339(issued_at)},
-                        {"request_url", request_url},
-                        {"ui", ui.ToJson()},
-                        {"state", state}};
-    if (auto rt = ReturnTo(); !rt.empty()) j["return_to"] = std::move(rt);
-    return j;
+    core::JsonObject j;  // members in key order
+    j.Put("expires_at", core::FormatRfc3339(expires_at));
+    j.Put("id", id.ToString());
+    j.Put("issued_at", core::FormatRfc3339(issued_at));
+    j.Put("request_url", request_url);
+    if (auto rt = ReturnTo(); !rt.empty()) j.Put("return_to", std::move(rt));
+    j.Put("state", state);
+    j.Put("type", ToString(type));
+    j.Put("ui", ui.ToJson());
+    return std::move(j).Take();
 }
 
 std::string PublicUrl(std::string_view public_base_url, std::string_view path, std::string_view query) {

@@ -59,7 +59,8 @@ struct FlowRecord {
 };
 
 // What a backend's statement sink must offer for the two functions below: Add(uuid, string_view,
-// TimePoint, bool) and AddJson(json), appended in parameter order.
+// TimePoint, bool), AddJson(json) and AddUi(ui::Container) (the UI column, which the sink
+// serialises with Container::Dump), appended in parameter order.
 enum class FlowWrite { kInsert, kUpdate };
 
 // Appends a flow's parameters in kFlowSharedColumns order, then the kind's values. An insert
@@ -72,7 +73,7 @@ void AppendFlowParams(Sink& sink, const FlowBase& f, std::span<const FlowColumnV
     sink.Add(std::string_view(f.request_url));
     sink.Add(f.issued_at);
     sink.Add(f.expires_at);
-    sink.AddJson(f.ui.ToJson());
+    sink.AddUi(f.ui);
     sink.Add(std::string_view(f.state));
     sink.AddJson(f.internal_context);
     if (write == FlowWrite::kInsert) sink.Add(f.created_at);

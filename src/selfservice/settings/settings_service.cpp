@@ -1,6 +1,7 @@
 #include "selfservice/settings/settings_service.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -342,11 +343,14 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
 
     const auto hooks = hooks_.For(method);
     json continue_with = json::array();
+    // The flow as hooks see it is built only when a hook runs at this stage (most methods have
+    // none configured, and a flow's JSON costs as much as the rest of a profile change).
     auto run_hooks = [&](SettingsHook::When when) -> core::Status {
-        const json flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+        std::optional<json> flow_json;
         for (auto* h : hooks) {
             if (h->RunsAt() != when) continue;
-            BIA_TRY(h->Execute(SettingsHookContext{request, method, flow_json, updated, session, continue_with}));
+            if (!flow_json) flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+            BIA_TRY(h->Execute(SettingsHookContext{request, method, *flow_json, updated, session, continue_with}));
         }
         return {};
     };
@@ -379,8 +383,8 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
     if (!sibling) return Failed{flow.type, std::move(sibling).error()};
     if (auto s = engine_.flows().Create(*sibling); !s) return Failed{flow.type, std::move(s).error()};
-    flow.ui = sibling->ui;
-    flow.internal_context = sibling->internal_context;
+    flow.ui = std::move(sibling->ui);
+    flow.internal_context = std::move(sibling->internal_context);
     flow.ui.ResetMessages();
     flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
     flow.state = std::string(kStateSuccess);

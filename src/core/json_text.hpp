@@ -1,0 +1,88 @@
+// Writing JSON text straight into a string, byte for byte what nlohmann::json's compact dump()
+// writes for the same document (keys in std::map order, the same string escapes, integers in
+// decimal), for the few hot documents that are serialised on every request (a flow's UI) and so
+// need not be built as a DOM first. Callers write an object's keys in sorted order themselves;
+// json_text_test.cpp checks every helper against dump().
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace bia::core {
+
+// What invalid UTF-8 in a string does, as dump()'s `error_handler` argument: strict throws
+// nlohmann's type_error 316, replace writes U+FFFD.
+using JsonUtf8Errors = nlohmann::json::error_handler_t;
+
+// `s` as a JSON string. Text needing no escape is copied as is; anything else (escapes,
+// non-ASCII bytes) goes through nlohmann's own escaping, so the bytes — and the exception that
+// invalid UTF-8 raises under strict — are exactly dump()'s.
+void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors = JsonUtf8Errors::strict);
+// `"key":` (keys are plain text here, but escaped the same way all the same).
+void AppendJsonKey(std::string& out, std::string_view key);
+// `,"key":`, or `"key":` for the first member of an object.
+void AppendJsonMemberKey(std::string& out, bool first, std::string_view key,
+                         JsonUtf8Errors errors = JsonUtf8Errors::strict);
+void AppendJsonInt(std::string& out, int64_t v);
+inline void AppendJsonBool(std::string& out, bool v) { out += v ? "true" : "false"; }
+// Any DOM value, as dump(-1, ' ', false, errors) writes it: objects, arrays, plain strings and
+// integers directly, floats and strings that need escaping through nlohmann (dump() decodes
+// every byte of every string as UTF-8, the bulk of a response's serialisation).
+void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
+// dump(-1, ' ', false, errors), the same way.
+std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
+
+// json::parse(text, nullptr, false): the DOM, or a discarded value for text that is not JSON.
+// Stored documents (a flow's UI, traits) are read on every request, and nlohmann's lexer costs
+// more than building the DOM: documents of objects, arrays, strings, literals and integers are
+// read here directly; anything else — a float, an error, an integer out of range, nesting past
+// 256 levels — is left to json::parse, so the result is always exactly parse()'s.
+nlohmann::json ParseJsonText(std::string_view text);
+
+// Builds a DOM object whose members arrive in key order: each is placed at the end of the map
+// without a search, and no initializer list's temporary [key, value] arrays are made (members
+// out of order still give the same object, only slower).
+class JsonObject {
+  public:
+    JsonObject() : j_(nlohmann::json::value_t::object), o_(j_.get_ptr<nlohmann::json::object_t*>()) {}
+    void Put(std::string_view key, nlohmann::json v) { o_->emplace_hint(o_->end(), std::string(key), std::move(v)); }
+    void PutIfNotEmpty(std::string_view key, const std::string& v) {
+        if (!v.empty()) Put(key, v);
+    }
+    nlohmann::json Take() && { return std::move(j_); }
+
+  private:
+    nlohmann::json j_;
+    nlohmann::json::object_t* o_;
+};
+
+// Writes one object's members, commas included; the caller opens and closes the braces and names
+// the keys in sorted order.
+class JsonMembers {
+  public:
+    explicit JsonMembers(std::string& out, JsonUtf8Errors errors = JsonUtf8Errors::strict)
+        : out_(out), errors_(errors) {}
+    JsonUtf8Errors errors() const { return errors_; }
+    // Starts the member `key`; its value is appended next.
+    std::string& Key(std::string_view key) {
+        AppendJsonMemberKey(out_, first_, key, errors_);
+        first_ = false;
+        return out_;
+    }
+    void String(std::string_view key, std::string_view v) { AppendJsonString(Key(key), v, errors_); }
+    void StringIfNotEmpty(std::string_view key, std::string_view v) {
+        if (!v.empty()) String(key, v);
+    }
+    void Int(std::string_view key, int64_t v) { AppendJsonInt(Key(key), v); }
+    void Bool(std::string_view key, bool v) { AppendJsonBool(Key(key), v); }
+    void Value(std::string_view key, const nlohmann::json& v) { AppendJsonValue(Key(key), v, errors_); }
+
+  private:
+    std::string& out_;
+    JsonUtf8Errors errors_;
+    bool first_ = true;
+};
+
+}  // namespace bia::core

@@ -1,0 +1,241 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "core/json_text.hpp"
+
+namespace bia::core {
+namespace {
+
+using nlohmann::json;
+
+std::string Str(std::string_view s, JsonUtf8Errors errors = JsonUtf8Errors::strict) {
+    std::string out;
+    AppendJsonString(out, s, errors);
+    return out;
+}
+
+TEST(JsonText, StringsAreDumpsBytes) {
+    const std::string cases[] = {"",
+                                 "plain ascii with spaces ~!@#$%^&*()",
+                                 "quote \" and backslash \\ and slash /",
+                                 std::string("controls \b\f\n\r\t \x01 \x1f ") + '\0' + " end",
+                                 "del \x7f stays",
+                                 "utf-8: é ß 中文 🙂",
+                                 "<script>&amp;</script>"};
+    for (const auto& s : cases) EXPECT_EQ(Str(s), json(s).dump()) << s;
+}
+
+TEST(JsonText, EveryPositionOfASpecialByteIsSeen) {
+    // The scan reads eight bytes at a time: put each special byte at every position of strings
+    // around those boundaries.
+    const std::string specials[] = {"\"", "\\", "\x01", "\x1f", "\x7f", " ", "\xc3\xa9", "\xff", "\xe2\x82", "/"};
+    for (size_t len = 0; len < 20; ++len) {
+        for (size_t at = 0; at <= len; ++at) {
+            for (const auto& sp : specials) {
+                std::string s(len, 'a');
+                s.insert(at, sp);
+                for (auto errors : {JsonUtf8Errors::strict, JsonUtf8Errors::replace}) {
+                    std::string want, got;
+                    bool want_threw = false, got_threw = false;
+                    try {
+                        want = json(s).dump(-1, ' ', false, errors);
+                    } catch (const json::type_error&) {
+                        want_threw = true;
+                    }
+                    try {
+                        got = Str(s, errors);
+                    } catch (const json::type_error&) {
+                        got_threw = true;
+                    }
+                    EXPECT_EQ(got, want) << len << " " << at;
+                    EXPECT_EQ(got_threw, want_threw) << len << " " << at;
+                    std::string key;
+                    if (!want_threw) {
+                        AppendJsonMemberKey(key, false, s, errors);
+                        EXPECT_EQ(key, "," + want + ":");
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST(JsonText, InvalidUtf8ThrowsOrIsReplacedLikeDump) {
+    const std::string bad = "bad \xff\xfe byte";
+    EXPECT_THROW(Str(bad), json::type_error);
+    EXPECT_EQ(Str(bad, JsonUtf8Errors::replace), json(bad).dump(-1, ' ', false, JsonUtf8Errors::replace));
+}
+
+TEST(JsonText, NumbersBoolsAndValues) {
+    for (int64_t v : {int64_t{0}, int64_t{-1}, int64_t{42}, INT64_MIN, INT64_MAX}) {
+        std::string out;
+        AppendJsonInt(out, v);
+        EXPECT_EQ(out, json(v).dump());
+    }
+    const json values[] = {nullptr,
+                           true,
+                           false,
+                           "s\"x",
+                           7,
+                           -3,
+                           2.5,
+                           1e300,
+                           json::array({1, "a", nullptr}),
+                           json::parse(R"({"b":1,"a":{"z":[],"y":{}},"é":"\u0001"})")};
+    for (const auto& v : values) {
+        std::string out;
+        AppendJsonValue(out, v);
+        EXPECT_EQ(out, v.dump()) << v.dump();
+    }
+}
+
+TEST(JsonText, DumpJsonTextIsDumpForWholeDocuments) {
+    const json docs[] = {
+        json::parse(R"({"z":1,"a":[1,-2,3.5,1e-7,true,false,null,"x",{"k":"v"},[]],"m":{},"é\n":"tab\there",
+                        "u":18446744073709551615,"i":-9223372036854775808,"f":0.1,"g":-0.0,"h":1e308})"),
+        json::array(),
+        json::object(),
+        json("just a string"),
+        json(12),
+        json(2.5),
+        json(nullptr),
+        json::parse(R"([[[[{"deep":[{"er":"\u0000\u001f\u007f\u00e9\ud83d\ude42"}]}]]]])"),
+        json::parse(R"({"a":"plain","b":"needs \"escape\"","c":"back\\slash"})"),
+    };
+    for (const auto& d : docs) {
+        EXPECT_EQ(DumpJsonText(d), d.dump()) << d.dump();
+        EXPECT_EQ(DumpJsonText(d, JsonUtf8Errors::replace), d.dump(-1, ' ', false, JsonUtf8Errors::replace));
+    }
+    json bad = {{"k", std::string("x\xc3(")}, {"n", {1, std::string("\xff")}}};
+    EXPECT_THROW(DumpJsonText(bad), json::type_error);
+    EXPECT_EQ(DumpJsonText(bad, JsonUtf8Errors::replace), bad.dump(-1, ' ', false, JsonUtf8Errors::replace));
+    EXPECT_EQ(DumpJsonText(bad, JsonUtf8Errors::ignore), bad.dump(-1, ' ', false, JsonUtf8Errors::ignore));
+}
+
+// Same value and the same types all the way down (== would equate 1 and 1u).
+bool SameDom(const json& a, const json& b) {
+    if (a.type() != b.type()) return false;
+    if (a.is_discarded()) return true;
+    if (a.is_object()) {
+        if (a.size() != b.size()) return false;
+        for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+            if (ia.key() != ib.key() || !SameDom(*ia, *ib)) return false;
+        }
+        return true;
+    }
+    if (a.is_array()) {
+        if (a.size() != b.size()) return false;
+        for (size_t i = 0; i < a.size(); ++i) {
+            if (!SameDom(a[i], b[i])) return false;
+        }
+        return true;
+    }
+    return a == b;
+}
+
+TEST(JsonText, ParseJsonTextIsParse) {
+    const std::string docs[] = {
+        R"({"action":"https://x/y?flow=1","messages":[],"method":"POST","nodes":[{"attributes":{"disabled":false,"name":"csrf_token","node_type":"input","required":true,"type":"hidden","value":"abc"},"group":"default","messages":[],"meta":{},"type":"input"}]})",
+        R"( { "a" : [ 1 , -2 , 0 , -0 , 18446744073709551615 , -9223372036854775808 , true , false , null ] } )",
+        R"({"esc":"\"\\\/\b\f\n\r\t\u0000\u001f\u00e9\u20ac\ud83d\ude42","raw":"é中🙂","del":")"
+        "\x7f"
+        R"("})",
+        R"({"dup":1,"dup":2,"b":{},"a":[]})",
+        R"([[[[[[[[[["deep"]]]]]]]]]])",
+        R"("top-level string")",
+        "42",
+        "-7",
+        "null",
+        "true",
+        // Left to parse(): floats, out-of-range integers, errors of every kind.
+        R"({"f":1.5,"e":1e3,"E":-2E-2})",
+        "18446744073709551616",
+        "-9223372036854775809",
+        "01",
+        "-",
+        "1.",
+        R"({"a":1,})",
+        R"([1,])",
+        R"({"a" 1})",
+        R"({a:1})",
+        R"("unterminated)",
+        "\"ctl \x01\"",
+        "\"bad \xff\"",
+        R"("\ud800")",
+        R"("\udc00")",
+        R"("\ud800\u0041")",
+        R"("\x")",
+        R"("\u12G4")",
+        "",
+        "   ",
+        "[1] 2",
+        "\xEF\xBB\xBF{\"bom\":1}",
+        "tru",
+        "nul",
+        "{\"a\":1}garbage",
+        "[" + std::string(300, '[') + "]",
+    };
+    for (const auto& d : docs) {
+        const json want = json::parse(d, nullptr, false);
+        const json got = ParseJsonText(d);
+        EXPECT_TRUE(SameDom(got, want)) << d << "\n got " << got.dump() << "\nwant " << want.dump();
+        EXPECT_EQ(got.is_discarded(), want.is_discarded()) << d;
+    }
+    std::string deep;
+    for (int i = 0; i < 300; ++i) deep += "[";
+    for (int i = 0; i < 300; ++i) deep += "]";
+    EXPECT_TRUE(SameDom(ParseJsonText(deep), json::parse(deep)));
+}
+
+TEST(JsonText, ParseJsonTextAgreesWithParseOnMutatedDocuments) {
+    // Byte edits of valid documents: whatever the fast reader accepts must be parse()'s value, and
+    // what it refuses must be refused or read identically by parse().
+    const std::string seeds[] = {
+        R"({"action":"h","messages":[{"id":1,"text":"t","type":"info"}],"method":"POST","nodes":[{"a":[1,-2,true,null]}]})",
+        R"({"s":"a\"b\\c\u00e9\ud83d\ude42","n":-12,"u":34,"e":[],"o":{}})", R"([0,{"k":"v"},["x",false],"é"])"};
+    const char alphabet[] = "\"\\{}[],:0-9eE.+ubnt\x01\x7f\x80\xc3\xa9\xff ";
+    std::mt19937 rng(17);
+    int checked = 0;
+    for (const auto& seed : seeds) {
+        for (int round = 0; round < 3000; ++round) {
+            std::string d = seed;
+            const int edits = 1 + static_cast<int>(rng() % 3);
+            for (int e = 0; e < edits && !d.empty(); ++e) {
+                const size_t at = rng() % d.size();
+                const char c = alphabet[rng() % (sizeof alphabet - 1)];
+                switch (rng() % 3) {
+                    case 0:
+                        d[at] = c;
+                        break;
+                    case 1:
+                        d.insert(d.begin() + static_cast<std::ptrdiff_t>(at), c);
+                        break;
+                    default:
+                        d.erase(at, 1);
+                }
+            }
+            const json want = json::parse(d, nullptr, false);
+            const json got = ParseJsonText(d);
+            ASSERT_TRUE(SameDom(got, want)) << d;
+            ++checked;
+        }
+    }
+    EXPECT_EQ(checked, 9000);
+}
+
+TEST(JsonText, MembersWriteCommasAndKeys) {
+    std::string out = "{";
+    JsonMembers m(out);
+    m.String("a", "x");
+    m.StringIfNotEmpty("b", "");
+    m.Int("c", 3);
+    m.Bool("d", false);
+    m.Value("e", json::object());
+    out += '}';
+    EXPECT_EQ(out, R"({"a":"x","c":3,"d":false,"e":{}})");
+    EXPECT_EQ(json::parse(out).dump(), out);
+}
+
+}  // namespace
+}  // namespace bia::core
