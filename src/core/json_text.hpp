@@ -22,9 +22,6 @@ using JsonUtf8Errors = nlohmann::json::error_handler_t;
 void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 // `"key":` (keys are plain text here, but escaped the same way all the same).
 void AppendJsonKey(std::string& out, std::string_view key);
-// `,"key":`, or `"key":` for the first member of an object.
-void AppendJsonMemberKey(std::string& out, bool first, std::string_view key,
-                         JsonUtf8Errors errors = JsonUtf8Errors::strict);
 void AppendJsonInt(std::string& out, int64_t v);
 inline void AppendJsonBool(std::string& out, bool v) { out += v ? "true" : "false"; }
 // Any DOM value, as dump(-1, ' ', false, errors) writes it: objects, arrays, plain strings and
@@ -33,13 +30,6 @@ inline void AppendJsonBool(std::string& out, bool v) { out += v ? "true" : "fals
 void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 // dump(-1, ' ', false, errors), the same way.
 std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
-
-// json::parse(text, nullptr, false): the DOM, or a discarded value for text that is not JSON.
-// Stored documents (a flow's UI, traits) are read on every request, and nlohmann's lexer costs
-// more than building the DOM: documents of objects, arrays, strings, literals and integers are
-// read here directly; anything else — a float, an error, an integer out of range, nesting past
-// 256 levels — is left to json::parse, so the result is always exactly parse()'s.
-nlohmann::json ParseJsonText(std::string_view text);
 
 // Builds a DOM object whose members arrive in key order: each is placed at the end of the map
 // without a search, and no initializer list's temporary [key, value] arrays are made (members
@@ -67,8 +57,9 @@ class JsonMembers {
     JsonUtf8Errors errors() const { return errors_; }
     // Starts the member `key`; its value is appended next.
     std::string& Key(std::string_view key) {
-        AppendJsonMemberKey(out_, first_, key, errors_);
+        if (!first_) out_ += ',';
         first_ = false;
+        AppendJsonKey(out_, key);
         return out_;
     }
     void String(std::string_view key, std::string_view v) { AppendJsonString(Key(key), v, errors_); }

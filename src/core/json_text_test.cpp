@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "core/json_text.hpp"
 
 namespace bia::core {
@@ -27,8 +25,7 @@ TEST(JsonText, StringsAreDumpsBytes) {
 }
 
 TEST(JsonText, EveryPositionOfASpecialByteIsSeen) {
-    // The scan reads eight bytes at a time: put each special byte at every position of strings
-    // around those boundaries.
+    // Each special byte at every position of short strings: none may be copied unescaped.
     const std::string specials[] = {"\"", "\\", "\x01", "\x1f", "\x7f", " ", "\xc3\xa9", "\xff", "\xe2\x82", "/"};
     for (size_t len = 0; len < 20; ++len) {
         for (size_t at = 0; at <= len; ++at) {
@@ -51,9 +48,9 @@ TEST(JsonText, EveryPositionOfASpecialByteIsSeen) {
                     EXPECT_EQ(got, want) << len << " " << at;
                     EXPECT_EQ(got_threw, want_threw) << len << " " << at;
                     std::string key;
-                    if (!want_threw) {
-                        AppendJsonMemberKey(key, false, s, errors);
-                        EXPECT_EQ(key, "," + want + ":");
+                    if (!want_threw && errors == JsonUtf8Errors::strict) {
+                        AppendJsonKey(key, s);
+                        EXPECT_EQ(key, want + ":");
                     }
                 }
             }
@@ -132,96 +129,6 @@ bool SameDom(const json& a, const json& b) {
         return true;
     }
     return a == b;
-}
-
-TEST(JsonText, ParseJsonTextIsParse) {
-    const std::string docs[] = {
-        R"({"action":"https://x/y?flow=1","messages":[],"method":"POST","nodes":[{"attributes":{"disabled":false,"name":"csrf_token","node_type":"input","required":true,"type":"hidden","value":"abc"},"group":"default","messages":[],"meta":{},"type":"input"}]})",
-        R"( { "a" : [ 1 , -2 , 0 , -0 , 18446744073709551615 , -9223372036854775808 , true , false , null ] } )",
-        R"({"esc":"\"\\\/\b\f\n\r\t\u0000\u001f\u00e9\u20ac\ud83d\ude42","raw":"é中🙂","del":")"
-        "\x7f"
-        R"("})",
-        R"({"dup":1,"dup":2,"b":{},"a":[]})",
-        R"([[[[[[[[[["deep"]]]]]]]]]])",
-        R"("top-level string")",
-        "42",
-        "-7",
-        "null",
-        "true",
-        // Left to parse(): floats, out-of-range integers, errors of every kind.
-        R"({"f":1.5,"e":1e3,"E":-2E-2})",
-        "18446744073709551616",
-        "-9223372036854775809",
-        "01",
-        "-",
-        "1.",
-        R"({"a":1,})",
-        R"([1,])",
-        R"({"a" 1})",
-        R"({a:1})",
-        R"("unterminated)",
-        "\"ctl \x01\"",
-        "\"bad \xff\"",
-        R"("\ud800")",
-        R"("\udc00")",
-        R"("\ud800\u0041")",
-        R"("\x")",
-        R"("\u12G4")",
-        "",
-        "   ",
-        "[1] 2",
-        "\xEF\xBB\xBF{\"bom\":1}",
-        "tru",
-        "nul",
-        "{\"a\":1}garbage",
-        "[" + std::string(300, '[') + "]",
-    };
-    for (const auto& d : docs) {
-        const json want = json::parse(d, nullptr, false);
-        const json got = ParseJsonText(d);
-        EXPECT_TRUE(SameDom(got, want)) << d << "\n got " << got.dump() << "\nwant " << want.dump();
-        EXPECT_EQ(got.is_discarded(), want.is_discarded()) << d;
-    }
-    std::string deep;
-    for (int i = 0; i < 300; ++i) deep += "[";
-    for (int i = 0; i < 300; ++i) deep += "]";
-    EXPECT_TRUE(SameDom(ParseJsonText(deep), json::parse(deep)));
-}
-
-TEST(JsonText, ParseJsonTextAgreesWithParseOnMutatedDocuments) {
-    // Byte edits of valid documents: whatever the fast reader accepts must be parse()'s value, and
-    // what it refuses must be refused or read identically by parse().
-    const std::string seeds[] = {
-        R"({"action":"h","messages":[{"id":1,"text":"t","type":"info"}],"method":"POST","nodes":[{"a":[1,-2,true,null]}]})",
-        R"({"s":"a\"b\\c\u00e9\ud83d\ude42","n":-12,"u":34,"e":[],"o":{}})", R"([0,{"k":"v"},["x",false],"é"])"};
-    const char alphabet[] = "\"\\{}[],:0-9eE.+ubnt\x01\x7f\x80\xc3\xa9\xff ";
-    std::mt19937 rng(17);
-    int checked = 0;
-    for (const auto& seed : seeds) {
-        for (int round = 0; round < 3000; ++round) {
-            std::string d = seed;
-            const int edits = 1 + static_cast<int>(rng() % 3);
-            for (int e = 0; e < edits && !d.empty(); ++e) {
-                const size_t at = rng() % d.size();
-                const char c = alphabet[rng() % (sizeof alphabet - 1)];
-                switch (rng() % 3) {
-                    case 0:
-                        d[at] = c;
-                        break;
-                    case 1:
-                        d.insert(d.begin() + static_cast<std::ptrdiff_t>(at), c);
-                        break;
-                    default:
-                        d.erase(at, 1);
-                }
-            }
-            const json want = json::parse(d, nullptr, false);
-            const json got = ParseJsonText(d);
-            ASSERT_TRUE(SameDom(got, want)) << d;
-            ++checked;
-        }
-    }
-    EXPECT_EQ(checked, 9000);
 }
 
 TEST(JsonText, MembersWriteCommasAndKeys) {

@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/json_text.hpp"
 #include "identity/identity_repository.hpp"
 
 namespace bia::persistence::postgres {
@@ -193,7 +192,7 @@ std::optional<core::TimePoint> Rows::OptTime(int row, int col) const {
 
 nlohmann::json Rows::Json(int row, int col) const {
     if (IsNull(row, col)) return nullptr;
-    auto j = core::ParseJsonText(TextView(row, col));
+    auto j = nlohmann::json::parse(TextView(row, col), nullptr, /*allow_exceptions=*/false);
     return j.is_discarded() ? nlohmann::json(nullptr) : j;
 }
 

@@ -66,7 +66,7 @@ struct SqliteFlowRow {
     std::string Text(int c) const { return st.Text(c); }
     core::TimePoint Time(int c) const { return st.Time(c); }
     bool Bool(int c) const { return st.Int(c) != 0; }
-    nlohmann::json Json(int c) const { return core::ParseJsonText(st.TextView(c)); }
+    nlohmann::json Json(int c) const { return nlohmann::json::parse(st.TextView(c), nullptr, false); }
 };
 
 class SqliteFlowStore final : public selfservice::FlowStore {

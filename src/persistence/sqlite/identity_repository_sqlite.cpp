@@ -1,6 +1,5 @@
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
 
-#include "core/json_text.hpp"
 #include "core/random.hpp"
 
 namespace bia::persistence::sqlite {
@@ -16,7 +15,7 @@ std::string DumpOrNull(const json& j) { return j.dump(); }
 
 json ParseStored(std::string_view text) {
     if (text.empty()) return nullptr;
-    auto j = core::ParseJsonText(text);
+    auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     return j.is_discarded() ? json(nullptr) : j;
 }
 

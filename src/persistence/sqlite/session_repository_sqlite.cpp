@@ -1,6 +1,5 @@
 #include "persistence/sqlite/session_repository_sqlite.hpp"
 
-#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "persistence/sqlite/identity_repository_sqlite.hpp"
 
@@ -25,7 +24,7 @@ std::string MethodsToText(const std::vector<session::AuthenticationMethod>& meth
 
 std::vector<session::AuthenticationMethod> MethodsFromText(std::string_view text) {
     std::vector<session::AuthenticationMethod> out;
-    auto a = core::ParseJsonText(text);
+    auto a = json::parse(text, nullptr, false);
     if (!a.is_array()) return out;
     for (const auto& j : a) {
         if (!j.is_object()) continue;
