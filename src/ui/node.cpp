@@ -34,54 +34,85 @@ core::Result<text::Message> MessageAt(const json& j, const char* key) {
 }
 
 // Members in key order (core::JsonObject).
-json AttributesJson(const Attributes& a) {
-    core::JsonObject j;
+// The attributes' members, in key order, through either writer below: the wire shape is written
+// once, for the DOM that answers use and for the text that flows are stored as.
+template <class Writer>
+void WriteAttributes(Writer& w, const Attributes& a) {
     std::visit(
         [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, InputAttributes>) {
-                j.PutIfNotEmpty("autocomplete", v.autocomplete);
-                j.Put("disabled", v.disabled);
-                if (v.label) j.Put("label", v.label->ToJson());
-                if (v.maxlength) j.Put("maxlength", *v.maxlength);
-                j.Put("name", v.name);
-                j.Put("node_type", kNodeInput);
-                j.PutIfNotEmpty("onclick", v.onclick);
-                j.PutIfNotEmpty("onclickTrigger", v.onclick_trigger);
-                j.PutIfNotEmpty("onload", v.onload);
-                j.PutIfNotEmpty("onloadTrigger", v.onload_trigger);
-                j.PutIfNotEmpty("pattern", v.pattern);
-                if (v.required) j.Put("required", true);
-                j.Put("type", v.type);
-                if (ValuePresent(v.value)) j.Put("value", v.value);
+                w.StringIfNotEmpty("autocomplete", v.autocomplete);
+                w.Bool("disabled", v.disabled);
+                if (v.label) w.Message("label", *v.label);
+                if (v.maxlength) w.Int("maxlength", *v.maxlength);
+                w.String("name", v.name);
+                w.String("node_type", kNodeInput);
+                w.StringIfNotEmpty("onclick", v.onclick);
+                w.StringIfNotEmpty("onclickTrigger", v.onclick_trigger);
+                w.StringIfNotEmpty("onload", v.onload);
+                w.StringIfNotEmpty("onloadTrigger", v.onload_trigger);
+                w.StringIfNotEmpty("pattern", v.pattern);
+                if (v.required) w.Bool("required", true);
+                w.String("type", v.type);
+                if (ValuePresent(v.value)) w.Value("value", v.value);
             } else if constexpr (std::is_same_v<T, ImageAttributes>) {
-                j.Put("height", v.height);
-                j.Put("id", v.id);
-                j.Put("node_type", kNodeImg);
-                j.Put("src", v.src);
-                j.Put("width", v.width);
+                w.Int("height", v.height);
+                w.String("id", v.id);
+                w.String("node_type", kNodeImg);
+                w.String("src", v.src);
+                w.Int("width", v.width);
             } else if constexpr (std::is_same_v<T, AnchorAttributes>) {
-                j.Put("href", v.href);
-                j.Put("id", v.id);
-                j.Put("node_type", kNodeAnchor);
-                j.Put("title", v.title.ToJson());
+                w.String("href", v.href);
+                w.String("id", v.id);
+                w.String("node_type", kNodeAnchor);
+                w.Message("title", v.title);
             } else if constexpr (std::is_same_v<T, TextAttributes>) {
-                j.Put("id", v.id);
-                j.Put("node_type", kNodeText);
-                j.Put("text", v.text.ToJson());
+                w.String("id", v.id);
+                w.String("node_type", kNodeText);
+                w.Message("text", v.text);
             } else {
-                j.Put("async", v.async);
-                j.Put("crossorigin", v.crossorigin);
-                j.Put("id", v.id);
-                j.Put("integrity", v.integrity);
-                j.Put("node_type", kNodeScript);
-                j.Put("nonce", v.nonce);
-                j.Put("referrerpolicy", v.referrerpolicy);
-                j.Put("src", v.src);
-                j.Put("type", v.type);
+                w.Bool("async", v.async);
+                w.String("crossorigin", v.crossorigin);
+                w.String("id", v.id);
+                w.String("integrity", v.integrity);
+                w.String("node_type", kNodeScript);
+                w.String("nonce", v.nonce);
+                w.String("referrerpolicy", v.referrerpolicy);
+                w.String("src", v.src);
+                w.String("type", v.type);
             }
         },
         a);
+}
+
+// WriteAttributes' writer for a DOM object.
+struct DomWriter {
+    core::JsonObject& j;
+    void String(std::string_view key, std::string_view v) { j.Put(key, std::string(v)); }
+    void StringIfNotEmpty(std::string_view key, const std::string& v) { j.PutIfNotEmpty(key, v); }
+    void Bool(std::string_view key, bool v) { j.Put(key, v); }
+    void Int(std::string_view key, int64_t v) { j.Put(key, v); }
+    void Value(std::string_view key, const json& v) { j.Put(key, v); }
+    void Message(std::string_view key, const text::Message& m) { j.Put(key, m.ToJson()); }
+};
+
+// WriteAttributes' writer for JSON text (dump()'s bytes).
+struct TextWriter {
+    core::JsonMembers& m;
+    core::JsonUtf8Errors errors;
+    void String(std::string_view key, std::string_view v) { m.String(key, v); }
+    void StringIfNotEmpty(std::string_view key, std::string_view v) { m.StringIfNotEmpty(key, v); }
+    void Bool(std::string_view key, bool v) { m.Bool(key, v); }
+    void Int(std::string_view key, int64_t v) { m.Int(key, v); }
+    void Value(std::string_view key, const json& v) { m.Value(key, v); }
+    void Message(std::string_view key, const text::Message& msg) { msg.AppendJson(m.Key(key), errors); }
+};
+
+json AttributesJson(const Attributes& a) {
+    core::JsonObject j;
+    DomWriter w{j};
+    WriteAttributes(w, a);
     return std::move(j).Take();
 }
 
@@ -89,52 +120,8 @@ json AttributesJson(const Attributes& a) {
 void AppendAttributesJson(std::string& out, const Attributes& a, core::JsonUtf8Errors errors) {
     out += '{';
     core::JsonMembers m(out, errors);
-    std::visit(
-        [&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, InputAttributes>) {
-                m.StringIfNotEmpty("autocomplete", v.autocomplete);
-                m.Bool("disabled", v.disabled);
-                if (v.label) v.label->AppendJson(m.Key("label"), errors);
-                if (v.maxlength) m.Int("maxlength", *v.maxlength);
-                m.String("name", v.name);
-                m.String("node_type", kNodeInput);
-                m.StringIfNotEmpty("onclick", v.onclick);
-                m.StringIfNotEmpty("onclickTrigger", v.onclick_trigger);
-                m.StringIfNotEmpty("onload", v.onload);
-                m.StringIfNotEmpty("onloadTrigger", v.onload_trigger);
-                m.StringIfNotEmpty("pattern", v.pattern);
-                if (v.required) m.Bool("required", true);
-                m.String("type", v.type);
-                if (ValuePresent(v.value)) m.Value("value", v.value);
-            } else if constexpr (std::is_same_v<T, ImageAttributes>) {
-                m.Int("height", v.height);
-                m.String("id", v.id);
-                m.String("node_type", kNodeImg);
-                m.String("src", v.src);
-                m.Int("width", v.width);
-            } else if constexpr (std::is_same_v<T, AnchorAttributes>) {
-                m.String("href", v.href);
-                m.String("id", v.id);
-                m.String("node_type", kNodeAnchor);
-                v.title.AppendJson(m.Key("title"), errors);
-            } else if constexpr (std::is_same_v<T, TextAttributes>) {
-                m.String("id", v.id);
-                m.String("node_type", kNodeText);
-                v.text.AppendJson(m.Key("text"), errors);
-            } else {
-                m.Bool("async", v.async);
-                m.String("crossorigin", v.crossorigin);
-                m.String("id", v.id);
-                m.String("integrity", v.integrity);
-                m.String("node_type", kNodeScript);
-                m.String("nonce", v.nonce);
-                m.String("referrerpolicy", v.referrerpolicy);
-                m.String("src", v.src);
-                m.String("type", v.type);
-            }
-        },
-        a);
+    TextWriter w{m, errors};
+    WriteAttributes(w, a);
     out += '}';
 }
 
