@@ -31,6 +31,19 @@ void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors e
 // dump(-1, ' ', false, errors), the same way.
 std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 
+// `[a,b,…]` of items that write themselves with `item.AppendJson(out, errors)`.
+template <class Items>
+void AppendJsonArrayOf(std::string& out, const Items& items, JsonUtf8Errors errors) {
+    out += '[';
+    bool first = true;
+    for (const auto& item : items) {
+        if (!first) out += ',';
+        first = false;
+        item.AppendJson(out, errors);
+    }
+    out += ']';
+}
+
 // Builds a DOM object whose members arrive in key order: each is placed at the end of the map
 // without a search, and no initializer list's temporary [key, value] arrays are made (members
 // out of order still give the same object, only slower).

@@ -84,21 +84,9 @@ void Container::AppendJson(std::string& out, nlohmann::json::error_handler_t err
     out += '{';
     core::JsonMembers m(out, errors);
     m.String("action", action);
-    std::string& ms = m.Key("messages");
-    ms += '[';
-    for (size_t i = 0; i < messages.size(); ++i) {
-        if (i) ms += ',';
-        messages[i].AppendJson(ms, errors);
-    }
-    ms += ']';
+    core::AppendJsonArrayOf(m.Key("messages"), messages, errors);
     m.String("method", method);
-    std::string& ns = m.Key("nodes");
-    ns += '[';
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        if (i) ns += ',';
-        nodes[i].AppendJson(ns, errors);
-    }
-    ns += ']';
+    core::AppendJsonArrayOf(m.Key("nodes"), nodes, errors);
     out += '}';
 }
 

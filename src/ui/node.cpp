@@ -212,13 +212,7 @@ void Node::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) 
     core::JsonMembers m(out, errors);
     AppendAttributesJson(m.Key("attributes"), attributes, errors);
     m.String("group", group);
-    std::string& ms = m.Key("messages");
-    ms += '[';
-    for (size_t i = 0; i < messages.size(); ++i) {
-        if (i) ms += ',';
-        messages[i].AppendJson(ms, errors);
-    }
-    ms += ']';
+    core::AppendJsonArrayOf(m.Key("messages"), messages, errors);
     std::string& meta_out = m.Key("meta");
     meta_out += '{';
     if (meta.label) {
