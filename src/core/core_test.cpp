@@ -61,7 +61,7 @@ TEST(Uuid, ParsesAndFormatsCanonicalForm) {
 }
 
 TEST(Time, Rfc3339FormatMatchesGmtimeAcrossDates) {
-    // The arithmetic calendar against gmtime_r: leap days, century rules, the epoch, fractions.
+    // The std::chrono calendar against gmtime_r: leap days, century rules, the epoch, fractions.
     // (TimePoint counts nanoseconds in an int64: 1677–2262.)
     const int64_t samples[] = {0,          -1,         59,          86399,      86400,      951782400,
                                951868799,  4107542400, -2208988800, 1709164800, 1234567890, 1609459199,

@@ -12,28 +12,6 @@ using std::chrono::seconds;
 
 namespace {
 
-// The snprintf/gmtime_r form, for years outside 0000–9999 (where %04d's output differs from
-// four digits).
-std::string FormatRfc3339Slow(int64_t secs, int64_t frac) {
-    std::time_t tt = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    std::string out(buf, static_cast<size_t>(n));
-    if (frac != 0) {
-        char f[16];
-        std::snprintf(f, sizeof f, "%09lld", static_cast<long long>(frac));
-        std::string fs(f);
-        while (!fs.empty() && fs.back() == '0') fs.pop_back();
-        out += '.';
-        out += fs;
-    }
-    out += 'Z';
-    return out;
-}
-
 void PutDigits(char* at, int64_t v, int width) {
     for (int i = width - 1; i >= 0; --i) {
         at[i] = static_cast<char>('0' + v % 10);
@@ -43,9 +21,8 @@ void PutDigits(char* at, int64_t v, int width) {
 
 }  // namespace
 
-// Every flow and identity answer formats several instants: the civil date comes from Howard
-// Hinnant's days-to-civil arithmetic instead of gmtime_r (which takes glibc's tz lock) and
-// snprintf.
+// Every flow and identity answer formats several instants: std::chrono's calendar and plain
+// digit writes instead of gmtime_r and snprintf.
 std::string FormatRfc3339(TimePoint t) {
     auto ns = duration_cast<nanoseconds>(t.time_since_epoch()).count();
     int64_t secs = ns / 1'000'000'000;
@@ -54,22 +31,15 @@ std::string FormatRfc3339(TimePoint t) {
         frac += 1'000'000'000;
         secs -= 1;
     }
-    int64_t days = secs / 86400;
-    int64_t sod = secs % 86400;
-    if (sod < 0) {
-        sod += 86400;
-        days -= 1;
-    }
-    const int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    if (year < 0 || year > 9999) return FormatRfc3339Slow(secs, frac);
+    // The civil date from the standard library's calendar (no gmtime_r: it takes glibc's tz lock).
+    const std::chrono::sys_seconds whole{seconds(secs)};
+    const auto day_point = std::chrono::floor<std::chrono::days>(whole);
+    const std::chrono::year_month_day ymd{day_point};
+    const int64_t sod = (whole - day_point).count();
+    const int64_t year = static_cast<int>(ymd.year());
+    const int64_t month = static_cast<unsigned>(ymd.month());
+    const int64_t day = static_cast<unsigned>(ymd.day());
+    // A TimePoint counts nanoseconds in an int64: years 1677–2262, always four digits.
 
     char buf[32] = "0000-00-00T00:00:00";
     PutDigits(buf, year, 4);
