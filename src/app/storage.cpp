@@ -20,6 +20,8 @@
 #include "persistence/sqlite/one_time_secret_repository_sqlite.hpp"
 #include "persistence/sqlite/session_repository_sqlite.hpp"
 
+#include <type_traits>
+
 namespace bia::app {
 
 namespace {
@@ -64,6 +66,7 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.expired = std::make_unique<Expired>(ref);
     s.courier = NewCourierRepository(ref);
     s.ping = [&ref] { return ref.Ping(); };
+    if constexpr (std::is_base_of_v<core::ChangeWatch, Db>) s.changes = &ref;
     s.database = std::shared_ptr<Db>(std::move(db));
     return s;
 }

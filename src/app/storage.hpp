@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cleanup/expired_records.hpp"
+#include "core/change_watch.hpp"
 #include "core/result.hpp"
 #include "courier/message_repository.hpp"
 #include "identity/identity_repository.hpp"
@@ -28,6 +29,9 @@ struct Storage {
     // The database object (kept alive for the repositories) and its probe for /health/ready.
     std::shared_ptr<void> database;
     std::function<core::Status()> ping;
+    // The database's change version when it has one (SQLite's WAL index; null on PostgreSQL): what
+    // lets the whoami and settings-fetch caches skip their stamp read while nothing was written.
+    const core::ChangeWatch* changes = nullptr;
     std::unique_ptr<identity::IdentityRepository> identities;
     std::unique_ptr<session::SessionRepository> sessions;
     std::unique_ptr<selfservice::ErrorRepository> errors;

@@ -351,7 +351,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
                                      registration::kRouteFetch, registration::kRouteSubmit},
         p.schemas.get());
     p.registration_routes->Register(p.public_router);
-    p.session_routes = std::make_unique<http::routes::SessionRoutes>(*p.sessions, *p.self_service_http, *p.return_to);
+    p.session_routes = std::make_unique<http::routes::SessionRoutes>(*p.sessions, *p.self_service_http, *p.return_to,
+                                                                     p.storage.changes);
     p.session_routes->Register(p.public_router);
     p.error_routes = std::make_unique<http::routes::SelfServiceErrorRoutes>(*p.error_store);
     p.error_routes->Register(p.public_router);
@@ -364,8 +365,8 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.settings = std::make_unique<selfservice::settings::SettingsService>(
         cfg, *p.storage.settings_flows, *p.continuity, p.methods->SettingsStrategies(), *p.settings_hooks,
         identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
-    p.settings_routes =
-        std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http, *p.cookie_sealer);
+    p.settings_routes = std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http,
+                                                                       *p.cookie_sealer, p.storage.changes);
     p.settings_routes->Register(p.public_router, p.admin_router);
     // The social sign-in callback finishes login, registration and settings flows.
     for (const auto& m : p.methods->modules()) {

@@ -11,7 +11,7 @@ void AnswerCache::EraseLocked(Shard& shard,
     shard.map.erase(it);
 }
 
-AnswerCache::AnswerPtr AnswerCache::Find(std::string_view key, const Stamp& stamp) {
+AnswerCache::AnswerPtr AnswerCache::Find(std::string_view key, const Stamp& stamp, const Proof& proof) {
     if (shard_budget_ == 0) return nullptr;
     Shard& shard = ShardFor(key);
     std::lock_guard lock(shard.mu);
@@ -21,10 +21,22 @@ AnswerCache::AnswerPtr AnswerCache::Find(std::string_view key, const Stamp& stam
         EraseLocked(shard, it);
         return nullptr;
     }
+    it->second.proof = proof;
     return it->second.answer;
 }
 
-void AnswerCache::Put(std::string_view key, const Stamp& stamp, Answer answer) {
+AnswerCache::AnswerPtr AnswerCache::FindUnchanged(std::string_view key, const StoreVersion& version, TimePoint now) {
+    if (shard_budget_ == 0) return nullptr;
+    Shard& shard = ShardFor(key);
+    std::lock_guard lock(shard.mu);
+    auto it = shard.map.find(key);
+    if (it == shard.map.end()) return nullptr;
+    const Proof& proof = it->second.proof;
+    if (!proof.version || !(*proof.version == version) || !(now < proof.until)) return nullptr;
+    return it->second.answer;
+}
+
+void AnswerCache::Put(std::string_view key, const Stamp& stamp, Answer answer, const Proof& proof) {
     const size_t cost = key.size() + answer.body.size() + answer.subject.size() + kEntryOverhead;
     if (cost > shard_budget_) return;
     auto ptr = std::make_shared<const Answer>(std::move(answer));
@@ -34,7 +46,7 @@ void AnswerCache::Put(std::string_view key, const Stamp& stamp, Answer answer) {
     while (shard.bytes + cost > shard_budget_ && !shard.order.empty()) {
         EraseLocked(shard, shard.map.find(*shard.order.front()));
     }
-    auto [it, inserted] = shard.map.emplace(std::string(key), Entry{stamp, std::move(ptr), cost, {}});
+    auto [it, inserted] = shard.map.emplace(std::string(key), Entry{stamp, proof, std::move(ptr), cost, {}});
     it->second.order = shard.order.insert(shard.order.end(), &it->first);
     shard.bytes += cost;
 }

@@ -27,6 +27,44 @@ TEST(AnswerCache, ServesAnAnswerOnlyUnderTheStampItWasStoredWith) {
     EXPECT_EQ(cache.bytes(), 0u);
 }
 
+StoreVersion Version(uint32_t change) {
+    StoreVersion v;
+    v.words[2] = change;
+    return v;
+}
+
+TEST(AnswerCache, ServesWithoutAStampOnlyWhileTheStoreVersionAndTheExpiryHold) {
+    AnswerCache cache(1 << 20);
+    const TimePoint t0{std::chrono::seconds(1'000'000)};
+    const TimePoint expiry = t0 + std::chrono::minutes(5);
+    // Stored without a version (a store that offers none): only the stamp path serves it.
+    cache.Put("token-a", {1, 7}, Body("answer"));
+    EXPECT_EQ(cache.FindUnchanged("token-a", Version(1), t0), nullptr);
+    // A stamp hit records the version read before the stamp; from then on that version serves it.
+    ASSERT_NE(cache.Find("token-a", {1, 7}, {Version(1), expiry}), nullptr);
+    auto hit = cache.FindUnchanged("token-a", Version(1), t0);
+    ASSERT_NE(hit, nullptr);
+    EXPECT_EQ(hit->body, "answer");
+    // Any write since (another version), or the proof's expiry reached: a miss, the entry stays
+    // for the stamp path.
+    EXPECT_EQ(cache.FindUnchanged("token-a", Version(2), t0), nullptr);
+    EXPECT_EQ(cache.FindUnchanged("token-a", Version(1), expiry), nullptr);
+    EXPECT_EQ(cache.FindUnchanged("token-b", Version(1), t0), nullptr);
+    EXPECT_EQ(cache.entries(), 1u);
+    // A later stamp hit under the new version moves the proof there; a hit without a version
+    // (it could not be read) takes the proof away.
+    ASSERT_NE(cache.Find("token-a", {1, 7}, {Version(2), expiry}), nullptr);
+    EXPECT_EQ(cache.FindUnchanged("token-a", Version(1), t0), nullptr);
+    EXPECT_NE(cache.FindUnchanged("token-a", Version(2), t0), nullptr);
+    ASSERT_NE(cache.Find("token-a", {1, 7}, {std::nullopt, expiry}), nullptr);
+    EXPECT_EQ(cache.FindUnchanged("token-a", Version(2), t0), nullptr);
+    // Put stores its proof too; a stamp miss drops the entry with its proof.
+    cache.Put("token-c", {3, 3}, Body("other"), {Version(5), expiry});
+    EXPECT_NE(cache.FindUnchanged("token-c", Version(5), t0), nullptr);
+    EXPECT_EQ(cache.Find("token-c", {4, 3}, {Version(6), expiry}), nullptr);
+    EXPECT_EQ(cache.FindUnchanged("token-c", Version(5), t0), nullptr);
+}
+
 TEST(AnswerCache, PutReplacesAndEraseForgets) {
     AnswerCache cache(1 << 20);
     cache.Put("k", {1, 1}, Body("old"));

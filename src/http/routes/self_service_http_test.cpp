@@ -432,6 +432,56 @@ TEST(WhoamiAnswers, ServedFromCacheOnlyWhileTheStampHolds) {
     EXPECT_EQ(json::parse(revoked.body)["error"]["reason"], "No valid session credentials found in the request.");
 }
 
+// The store's change version, set by the test: what another process's commit would change.
+class ScriptedChangeWatch final : public core::ChangeWatch {
+  public:
+    std::optional<core::StoreVersion> CurrentVersion() const noexcept override { return version; }
+    void Commit() { ++version->words[2]; }
+    std::optional<core::StoreVersion> version = core::StoreVersion{};
+};
+
+// White-box: with a change version, a cached answer is served without reading its stamp while the
+// version holds (a revocation the version does not show is not seen), and the first request after
+// the version moves reads the stamp again.
+TEST(WhoamiAnswers, ServedWithoutAStampReadWhileTheStoreVersionHolds) {
+    ScriptedChangeWatch changes;
+    SessionRoutesWorld w;
+    SessionRoutes routes{w.sessions, w.http, w.return_to, &changes};
+    identity::Identity who = TwoFactorIdentity(w.random);
+    who.credentials.erase("totp");
+    const session::Session s = w.SessionOf(who, "password", "aal1");
+    auto whoami = [&] {
+        auto r = MakeRequest("GET", "/sessions/whoami", {{"X-Session-Token", s.token}});
+        return routes.Whoami(r);
+    };
+    Response first = whoami();
+    ASSERT_EQ(first.status, 200) << first.body;
+
+    // Revoked behind the version's back (no commit shows): still served, so no stamp was read.
+    w.session_repo.rows[s.id].active = false;
+    ++w.session_repo.rows[s.id].revision;
+    Response cached = whoami();
+    EXPECT_EQ(cached.status, 200);
+    EXPECT_EQ(cached.body, first.body);
+    // The version moves (the commit of that revocation): the very next request reads the stamp.
+    changes.Commit();
+    EXPECT_EQ(whoami().status, 401);
+    w.session_repo.rows[s.id].active = true;
+    changes.Commit();
+    EXPECT_EQ(whoami().status, 200);
+
+    // Expiry needs no commit: the proof ends at the session's expiry.
+    w.clock.Advance(std::chrono::hours(25));
+    EXPECT_EQ(whoami().status, 401);
+    w.clock.Advance(-std::chrono::hours(25));
+
+    // No readable version (a commit is publishing one): the stamp is read.
+    EXPECT_EQ(whoami().status, 200);
+    w.session_repo.rows[s.id].active = false;
+    changes.version.reset();
+    EXPECT_EQ(whoami().status, 401);
+}
+
 TEST(WhoamiAnswers, AnAal2RefusalIsNeverCached) {
     SessionRoutesWorld w;
     const identity::Identity who = TwoFactorIdentity(w.random);

@@ -28,7 +28,8 @@ core::Error UnknownSessionToken() {
 }  // namespace
 
 SessionRoutes::SessionRoutes(session::SessionService& sessions, const SelfServiceHttp& http,
-                             const selfservice::ReturnToValidator& return_to, size_t whoami_cache_bytes)
+                             const selfservice::ReturnToValidator& return_to, const core::ChangeWatch* changes,
+                             size_t whoami_cache_bytes)
     : sessions_(sessions),
       http_(http),
       return_to_(return_to),
@@ -37,6 +38,7 @@ SessionRoutes::SessionRoutes(session::SessionService& sessions, const SelfServic
                         ? std::string(session::kAal1)
                         : std::string(session::kHighestAvailable)),
       aal2_login_url_(selfservice::PublicUrl(public_base_url_, "/self-service/login/browser", "aal=aal2")),
+      changes_(changes),
       whoami_answers_(whoami_cache_bytes) {}
 
 void SessionRoutes::Register(Router& router) {
@@ -54,16 +56,25 @@ void SessionRoutes::Register(Router& router) {
 Response SessionRoutes::Whoami(Request& r) {
     auto token = http_.sessions().Token(r);
     if (!token) return Response::Error(selfservice::NoValidSessionCredentials(), r.RequestId());
-    // The hot path: one indexed read of the session's and identity's revisions proves the answer
-    // cached for this token current — any write since, by this process or another, changed one
-    // of them (docs/architecture.md, "Answers cached by revision"). Only a miss loads the session
-    // with its identity and serialises it.
+    // The hot path (docs/architecture.md, "Answers cached by revision"): the answer cached for this
+    // token is current while the session's and identity's revisions are the ones it was stored
+    // under — any write since, by this process or another, changed one of them. The store's change
+    // version, read first, shows whether anything at all was written since those revisions were
+    // last read; only then is the stamp read again (one indexed read). Only a miss loads the
+    // session with its identity and serialises it.
+    const auto seen = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
+    if (seen) {
+        if (auto hit = whoami_answers_.FindUnchanged(*token, *seen, sessions_.clock().Now())) {
+            return WhoamiAnswer(hit->body, hit->subject);
+        }
+    }
     auto stamp = sessions_.CurrentStamp(*token);
     if (!stamp) {
         whoami_answers_.Erase(*token);
         return Response::Error(stamp.error(), r.RequestId());
     }
-    if (auto hit = whoami_answers_.Find(*token, {stamp->session_revision, stamp->identity_revision})) {
+    if (auto hit = whoami_answers_.Find(*token, {stamp->session_revision, stamp->identity_revision},
+                                        {seen, stamp->expires_at})) {
         return WhoamiAnswer(hit->body, hit->subject);
     }
     auto s = sessions_.ResolveToken(*token);
@@ -80,7 +91,7 @@ Response SessionRoutes::Whoami(Request& r) {
     std::string identity_id = s->identity_id.ToString();
     // Stored under the revisions read with the data itself, so it can only be older than a
     // later stamp, never newer.
-    whoami_answers_.Put(*token, {s->revision, s->identity->revision}, {text, identity_id});
+    whoami_answers_.Put(*token, {s->revision, s->identity->revision}, {text, identity_id}, {seen, s->expires_at});
     return WhoamiAnswer(std::move(text), identity_id);
 }
 

@@ -1,6 +1,7 @@
 // Public session and logout routes (settings-flow.md §17.2; surrounding-api.md §5–6): whoami (the
-// hot path: one indexed stamp read, then the answer cached under that stamp, or on a miss one
-// lookup and one serialisation), listing and revoking the caller's other sessions, and the three
+// hot path: the answer cached under the session's stamp, served without a read while the store's
+// change version shows nothing was written since the stamp was read, else after one indexed stamp
+// read; on a miss one lookup and one serialisation), listing and revoking the caller's other sessions, and the three
 // logout endpoints.
 #pragma once
 
@@ -27,7 +28,8 @@ inline constexpr size_t kWhoamiCacheBytes = size_t{16} << 20;
 class SessionRoutes {
   public:
     SessionRoutes(session::SessionService& sessions, const SelfServiceHttp& http,
-                  const selfservice::ReturnToValidator& return_to, size_t whoami_cache_bytes = kWhoamiCacheBytes);
+                  const selfservice::ReturnToValidator& return_to, const core::ChangeWatch* changes = nullptr,
+                  size_t whoami_cache_bytes = kWhoamiCacheBytes);
 
     void Register(Router& public_router);
 
@@ -51,6 +53,7 @@ class SessionRoutes {
     const std::string public_base_url_;
     const std::string required_aal_;
     const std::string aal2_login_url_;
+    const core::ChangeWatch* changes_;  // the store's change version, when it has one
     // whoami answers by session token, each valid under (session revision, identity revision).
     core::AnswerCache whoami_answers_;
 };

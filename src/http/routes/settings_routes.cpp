@@ -1,5 +1,7 @@
 #include "http/routes/settings_routes.hpp"
 
+#include <algorithm>
+
 #include "core/url.hpp"
 #include "http/routes/flow_body.hpp"
 
@@ -87,16 +89,27 @@ Response SettingsRoutes::Fetch(Request& r) {
     // reads the flow's and the session's stamps, which prove the answer cached for (flow, token)
     // current. The answer depends on nothing else (the flow, the session, the identity and the
     // configuration), and the owner and AAL checks it passed are functions of those same revisions.
+    // While the store's change version (read first) shows nothing was written since those stamps
+    // were last read, the answer is served without reading them.
     std::string key;
     std::optional<core::AnswerCache::Stamp> stamp;
+    core::AnswerCache::Proof proof;
     const auto token = http_.sessions().Token(r);  // opened once: the cookie is sealed (AES-GCM)
     if (token) {
+        proof.version = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
+        const auto now = http_.clock().Now();
+        key = id + ' ' + *token;
+        if (proof.version) {
+            if (auto hit = fetch_answers_.FindUnchanged(key, *proof.version, now)) {
+                return finish(Response::RawJson(200, hit->body));
+            }
+        }
         auto stamps = settings_.FetchStamps(id, *token);
-        if (stamps && stamps->session && http_.clock().Now() < stamps->flow.expires_at) {
-            key = id + ' ' + *token;
+        if (stamps && stamps->session && now < stamps->flow.expires_at) {
             stamp = core::AnswerCache::Stamp{stamps->flow.revision, stamps->session->session_revision,
                                              stamps->session->identity_revision};
-            if (auto hit = fetch_answers_.Find(key, *stamp)) return finish(Response::RawJson(200, hit->body));
+            proof.until = std::min(stamps->flow.expires_at, stamps->session->expires_at);
+            if (auto hit = fetch_answers_.Find(key, *stamp, proof)) return finish(Response::RawJson(200, hit->body));
         }
     }
     auto s = token ? http_.sessions().ResolveToken(*token)
@@ -117,8 +130,9 @@ Response SettingsRoutes::Fetch(Request& r) {
     if (stamp && p->ctx.session->identity) {
         // The flow's revision was read before the flow, the session's and identity's with them:
         // a stored stamp is never newer than the data behind the answer.
+        proof.until = std::min(proof.until, p->ctx.session->expires_at);
         fetch_answers_.Put(key, {stamp->first, p->ctx.session->revision, p->ctx.session->identity->revision},
-                           {text, {}});
+                           {text, {}}, proof);
     }
     return finish(Response::RawJson(200, std::move(text)));
 }

@@ -20,8 +20,9 @@ inline constexpr size_t kSettingsFetchCacheBytes = size_t{8} << 20;
 class SettingsRoutes {
   public:
     SettingsRoutes(selfservice::settings::SettingsService& settings, const SelfServiceHttp& http,
-                   const crypto::CookieSealer& sealer, size_t fetch_cache_bytes = kSettingsFetchCacheBytes)
-        : settings_(settings), http_(http), sealer_(sealer), fetch_answers_(fetch_cache_bytes) {}
+                   const crypto::CookieSealer& sealer, const core::ChangeWatch* changes = nullptr,
+                   size_t fetch_cache_bytes = kSettingsFetchCacheBytes)
+        : settings_(settings), http_(http), sealer_(sealer), changes_(changes), fetch_answers_(fetch_cache_bytes) {}
 
     // Public: GET /self-service/settings/{api,browser,flows}; POST and GET /self-service/settings
     // (offloaded: password changes hash). Admin: the same paths under /admin answer 307 to PUBLIC.
@@ -44,6 +45,7 @@ class SettingsRoutes {
     selfservice::settings::SettingsService& settings_;
     const SelfServiceHttp& http_;
     const crypto::CookieSealer& sealer_;
+    const core::ChangeWatch* changes_;  // the store's change version, when it has one
     // Fetch answers by (flow id, session token), each valid under (flow, session, identity) revisions.
     core::AnswerCache fetch_answers_;
 };

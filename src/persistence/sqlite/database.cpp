@@ -134,7 +134,57 @@ Status Connection::Exec(const char* sql) {
 
 Database::~Database() {
     idle_.clear();
+    wal_index_ = nullptr;
     keep_alive_.reset();
+}
+
+namespace {
+
+// The WAL index header (https://www.sqlite.org/walformat.html, "The WAL-Index Header"): two
+// copies of a 48-byte header at the start of the -shm file. A commit rewrites it — the change
+// counter, the last valid frame, the salts and checksums — second copy first, then the first;
+// SQLite's readers read the first, then the second, and trust them when they are equal.
+constexpr size_t kHeaderWords = 12;
+constexpr int kWalIndexRegion = 32768;  // SQLite maps the -shm file in regions of 32 KiB
+constexpr size_t kIsInitByte = 12;      // iVersion, unused, iChange, then isInit
+
+}  // namespace
+
+void Database::MapWalIndex() {
+    Connection& c = *keep_alive_;
+    {
+        auto st = c.Prepare("PRAGMA journal_mode");
+        if (!st) return;
+        auto row = st->Step();
+        if (!row || !*row || st->TextView(0) != "wal") return;  // in memory, or no WAL on this file system
+    }
+    // A read transaction makes sure the WAL index exists and holds a header.
+    if (!c.Exec("SELECT count(*) FROM sqlite_master")) return;
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(c.raw(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || file == nullptr ||
+        file->pMethods == nullptr || file->pMethods->iVersion < 2 || file->pMethods->xShmMap == nullptr) {
+        return;
+    }
+    void volatile* region = nullptr;
+    if (file->pMethods->xShmMap(file, 0, kWalIndexRegion, 0, &region) != SQLITE_OK || region == nullptr) return;
+    wal_index_ = static_cast<const uint32_t*>(const_cast<void*>(region));
+}
+
+std::optional<core::StoreVersion> Database::CurrentVersion() const noexcept {
+    if (wal_index_ == nullptr) return std::nullopt;
+    core::StoreVersion first;
+    core::StoreVersion second;
+    // Written by other processes' commits: atomic loads, and the first copy before the second.
+    for (size_t i = 0; i < kHeaderWords; ++i) first.words[i] = __atomic_load_n(wal_index_ + i, __ATOMIC_RELAXED);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    for (size_t i = 0; i < kHeaderWords; ++i) {
+        second.words[i] = __atomic_load_n(wal_index_ + kHeaderWords + i, __ATOMIC_RELAXED);
+    }
+    // Ordered before whatever the caller reads next (the stamp), as SQLite orders its own reads.
+    std::atomic_thread_fence(std::memory_order_acquire);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(first.words.data());
+    if (!(first == second) || bytes[kIsInitByte] == 0) return std::nullopt;
+    return first;
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
@@ -168,6 +218,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
     auto c = db->OpenConnection();
     if (!c) return std::move(c).error();
     db->keep_alive_ = std::move(*c);
+    db->MapWalIndex();
     return db;
 }
 

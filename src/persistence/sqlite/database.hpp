@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/change_watch.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/uuid.hpp"
@@ -79,11 +80,11 @@ class Connection {
 // Maps a failed SQLite call to an Error: unique violations → 409, busy/locked → 503, else 500.
 core::Error SqliteError(sqlite3* db, int rc);
 
-class Database {
+class Database final : public core::ChangeWatch {
   public:
     // "sqlite://PATH?_fk=true", "sqlite:///abs/path", "file:PATH", or "memory".
     static core::Result<std::unique_ptr<Database>> Open(const std::string& dsn);
-    ~Database();
+    ~Database() override;
 
     class Lease {
       public:
@@ -127,6 +128,12 @@ class Database {
     // A cheap query proving the database answers (for /health/ready).
     core::Status Ping();
 
+    // The header of the file's WAL index (the -shm file every connection to it, in any process,
+    // maps): SQLite rewrites it on every commit, so while it reads the same nothing was written.
+    // nullopt for an in-memory database, when the file is not in WAL mode, or while a commit is
+    // rewriting it. A few loads from shared memory: no lock, no system call.
+    std::optional<core::StoreVersion> CurrentVersion() const noexcept override;
+
   private:
     Database() = default;
     core::Result<std::unique_ptr<Connection>> OpenConnection();
@@ -134,11 +141,14 @@ class Database {
     struct PendingWrite;
     void RunBatch(std::span<PendingWrite* const> batch);
     void CheckpointIfDue();
+    void MapWalIndex();
 
     std::string path_;
     int flags_ = 0;
     bool foreign_keys_ = true;
     std::unique_ptr<Connection> keep_alive_;  // keeps a shared in-memory database alive
+    // keep_alive_'s mapping of the WAL index's first region (SQLite's own, valid while it is open).
+    const uint32_t* wal_index_ = nullptr;
     std::mutex mu_;
     std::vector<std::unique_ptr<Connection>> idle_;
 

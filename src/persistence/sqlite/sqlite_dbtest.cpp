@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -277,6 +280,95 @@ TEST(SqliteGroupCommit, TwoDatabasesOnOneFileSeeEachOthersAcknowledgedWrites) {
     for (auto& t : threads) t.join();
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(CountRows(*h, "1"), kThreads * kWrites);
+}
+
+// The change version (core::ChangeWatch) every cached answer's fast path trusts: any committed
+// write changes it, by this Database, by another on the same file, or by another process; reads
+// and empty transactions leave it alone.
+constexpr const char* kChildDbVariable = "BIA_CHANGE_WATCH_CHILD_DB";
+
+// Runs this test binary again as a separate process, with only the ChildWritesOneRow test, which
+// writes one row into `db_path` and exits.
+void WriteFromAnotherProcess(const std::filesystem::path& db_path) {
+    const std::string filter = "--gtest_filter=SqliteChangeWatch.ChildWritesOneRow";
+    const std::string env = std::string(kChildDbVariable) + "=" + db_path.string();
+    std::vector<char*> argv = {const_cast<char*>("/proc/self/exe"), const_cast<char*>(filter.c_str()), nullptr};
+    std::vector<char*> envp = {const_cast<char*>(env.c_str()), nullptr};
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), envp.data()), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the writer process failed: " << status;
+}
+
+TEST(SqliteChangeWatch, ChildWritesOneRow) {
+    const char* path = std::getenv(kChildDbVariable);
+    if (path == nullptr) GTEST_SKIP() << "the writer half of EveryCommitChangesTheVersionAcrossProcesses";
+    auto db = Database::Open(std::string("sqlite://") + path);
+    ASSERT_TRUE(db) << db.error().reason;
+    ASSERT_TRUE((*db)->Transaction([](Connection& c) { return InsertRow(c, 99); }));
+}
+
+TEST(SqliteChangeWatch, EveryCommitChangesTheVersionAcrossProcesses) {
+    auto h = SqliteTestBackend::Make();
+    Database& a = *h->db;
+    ASSERT_TRUE(a.Transaction([](Connection& c) { return c.Exec("CREATE TABLE log (n INTEGER NOT NULL)"); }));
+    auto v0 = a.CurrentVersion();
+    ASSERT_TRUE(v0.has_value());
+
+    // Reads, and a write transaction that changes nothing, leave it as it is.
+    EXPECT_EQ(CountRows(*h, "1"), 0);
+    ASSERT_TRUE(a.Transaction([](Connection& c) { return c.Exec("DELETE FROM log WHERE n = -1"); }));
+    EXPECT_EQ(a.CurrentVersion(), v0);
+
+    // A commit of this Database.
+    ASSERT_TRUE(a.Transaction([](Connection& c) { return InsertRow(c, 1); }));
+    auto v1 = a.CurrentVersion();
+    ASSERT_TRUE(v1.has_value());
+    EXPECT_NE(v1, v0);
+
+    // A commit of another Database on the same file (its own connections), seen by both.
+    auto b = Database::Open("sqlite://" + (h->dir / "bia.sqlite").string() + "?_fk=true");
+    ASSERT_TRUE(b) << b.error().reason;
+    ASSERT_TRUE((*b)->Transaction([](Connection& c) { return InsertRow(c, 2); }));
+    auto v2 = a.CurrentVersion();
+    ASSERT_TRUE(v2.has_value());
+    EXPECT_NE(v2, v1);
+    EXPECT_EQ((*b)->CurrentVersion(), v2);
+
+    // A checkpoint moves pages into the database file, not the data: no change.
+    {
+        auto lease = a.Acquire();
+        ASSERT_TRUE(lease);
+        ASSERT_TRUE((*lease)->Exec("PRAGMA wal_checkpoint(PASSIVE)"));
+    }
+    EXPECT_EQ(a.CurrentVersion(), v2);
+
+    // A commit of another process.
+    WriteFromAnotherProcess(h->dir / "bia.sqlite");
+    auto v3 = a.CurrentVersion();
+    ASSERT_TRUE(v3.has_value());
+    EXPECT_NE(v3, v2);
+    EXPECT_EQ(CountRows(*h, "n = 99"), 1);
+
+    // The first write after a full checkpoint restarts the WAL from its first frame: a new version
+    // all the same.
+    {
+        auto lease = a.Acquire();
+        ASSERT_TRUE(lease);
+        ASSERT_TRUE((*lease)->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    }
+    ASSERT_TRUE(a.Transaction([](Connection& c) { return InsertRow(c, 3); }));
+    auto v4 = a.CurrentVersion();
+    ASSERT_TRUE(v4.has_value());
+    EXPECT_NE(v4, v3);
+    EXPECT_NE(v4, v2);
+}
+
+TEST(SqliteChangeWatch, AnInMemoryDatabaseOffersNoVersion) {
+    auto db = Database::Open("memory");
+    ASSERT_TRUE(db);
+    EXPECT_FALSE((*db)->CurrentVersion().has_value());
 }
 
 // An update writes only the child tables whose rows changed: a traits change keeps the stored
