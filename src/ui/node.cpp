@@ -33,7 +33,6 @@ core::Result<text::Message> MessageAt(const json& j, const char* key) {
     return *m;
 }
 
-// Members in key order (core::JsonObject).
 // The attributes' members, in key order, through either writer below: the wire shape is written
 // once, for the DOM that answers use and for the text that flows are stored as.
 template <class Writer>
