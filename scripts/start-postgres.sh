@@ -78,11 +78,18 @@ logging_collector = off
 EOF
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Ports are drawn below the kernel's ephemeral range (source ports of outgoing connections). Inside
+# it, a client retrying connect() while the server is down (the restart suite stops and restarts
+# it on the same port) can be handed the server's port as its own source port and connect to
+# itself (TCP simultaneous open); the server then cannot bind that port again.
+read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral_low=32768
+port_span=$((ephemeral_low - 20000))
+((port_span >= 1000)) || port_span=40000  # an unusual range: fall back to any port from 20000
 
 started=""
 for attempt in 1 2 3 4 5 6 7 8; do
   if [[ -n "${BIA_PG_PORT:-}" ]]; then port=$BIA_PG_PORT
-  else port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000)); fi
+  else port=$((20000 + (RANDOM * 32768 + RANDOM) % port_span)); fi
   port_free "$port" || continue
   if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 30 start >/dev/null 2>&1; then
     started=1
