@@ -3,10 +3,10 @@
 # client's hand-written files; tests, fuzz targets and generated client code are left out to keep
 # `make test` short). Part of `make test`; exits 1 on any finding and prints the findings.
 #
-#   scripts/check-tidy.sh --unity [BUILD_DIR]       (make test: the ci build's unity units)
+#   scripts/check-tidy.sh --unity [BUILD_DIR]       (make test: build-asan/, the build's unity units)
 #   scripts/check-tidy.sh [BUILD_DIR] [FILE...]     (one unit per file; BUILD_DIR non-unity)
 #
-# --unity analyses the combined translation units the ci preset compiled (BUILD_DIR, default
+# --unity analyses the combined translation units a unity preset (ci, asan) compiled (BUILD_DIR, default
 # build/): each library's 16-file unit is parsed once instead of each file with all its headers,
 # about a seventh of the CPU. Findings are reported for the hand-written .cpp files the units
 # include, as in per-file mode (headers are not reported in either); bugprone-suspicious-include,
@@ -26,7 +26,8 @@ if [[ "${1:-}" == --unity ]]; then
   [[ -f "$build/compile_commands.json" ]] || { echo "check-tidy: $build/compile_commands.json missing (build the ci preset first)" >&2; exit 2; }
   # The units of the library targets (not tests, fuzz replays, examples or the client's e2e
   # program), and any hand-written file a target compiles on its own.
-  mapfile -t units < <(python3 - "$build" "${handwritten[@]}" <<'PY'
+  # (The list goes through a variable: a failure inside `mapfile < <(…)` would not reach the `||`.)
+  unit_list=$(python3 - "$build" "${handwritten[@]}" <<'PY'
 import json, os, re, sys
 build, wanted = sys.argv[1], set(os.path.abspath(f) for f in sys.argv[2:])
 units, covered = [], set()
@@ -51,6 +52,8 @@ if missing:
 print("\n".join(units))
 PY
   ) || exit 2
+  mapfile -t units <<<"$unit_list"
+  ((${#units[@]} > 0)) && [[ -n "${units[0]}" ]] || { echo "check-tidy: no unity unit in $build" >&2; exit 2; }
   root=$(pwd)
   tidy_args+=(--checks=-bugprone-suspicious-include "--header-filter=^${root}/(src/.*|client/src/[^/]*)\.cpp$")
   files=("${units[@]}")

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, then
 #   1. clang-format check (scripts/check-style.sh) and the layering check (scripts/check-layers.py),
-#   2. builds with warnings as errors (build/) and runs the unit, database and fuzz-replay suites
-#      (ctest) and the end-to-end suites (Ory's npm clients against build/bin/bia) on SQLite and on a
-#      private PostgreSQL cluster, incl. the two-instance scale-out and the database-restart suites,
-#   3. builds again with AddressSanitizer + UBSan (build-asan/) and runs the unit/db/fuzz-replay
-#      suites and the API, hostile-input and concurrency e2e suites against the sanitized binary;
-#      any sanitizer report fails the run,
-#   4. clang-tidy with the curated checks of .clang-tidy (scripts/check-tidy.sh),
-# The sanitizer build and clang-tidy only need CPU, while the suites of step 2 mostly wait on sockets,
-# timers and the database: both run in the background at the lowest priority (nice 19) from the
-# moment the first build is done, so the two cores stay busy and the foreground suites keep theirs.
+#   2. builds once, with AddressSanitizer + UBSan at -Og and warnings as errors (the asan preset,
+#      build-asan/), the server, the client library and every test,
+#   3. runs against that build the unit, database, fuzz-replay and client suites (ctest) and the
+#      end-to-end suites (Ory's npm clients against build-asan/bin/bia) on SQLite and on a private
+#      PostgreSQL cluster, incl. the two-instance scale-out, crash and database-restart suites; any
+#      sanitizer report, from a test binary or from a server a suite started, fails the run,
+#   4. clang-tidy with the curated checks of .clang-tidy (scripts/check-tidy.sh) over the build's
+#      unity units, in the background at the lowest priority (nice 19) from the moment the build is
+#      done: the suites of step 3 mostly wait on sockets, timers and the database,
 # and prints one closing line with the test counts of all suites. Every stage runs even when an
 # earlier one failed; the exit status is non-zero if any failed.
-#   BIA_TEST_SANITIZE=0 / BIA_TEST_TIDY=0 skip stages 3 / 4 for a quicker local run (CI runs all).
+#   BIA_TEST_SANITIZE=0 runs steps 2-3 with the ci preset instead (build/, RelWithDebInfo, no
+#   sanitizers) and BIA_TEST_TIDY=0 skips step 4, for a quicker local run (CI runs the default).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,24 +34,24 @@ echo "=== layering (a module includes only modules declared before it in src/CMa
 python3 scripts/check-layers.py || fail layering
 stage style
 
+if [[ "${BIA_TEST_SANITIZE:-1}" != 0 ]]; then
+  preset=asan build=build-asan
+else
+  preset=ci build=build
+fi
+
 stage_start=$SECONDS
-echo "=== build (ci preset: RelWithDebInfo, -Werror)"
-cmake --preset ci >/dev/null || exit 1
-cmake --build --preset ci || exit 1
+echo "=== build ($preset preset, $build/)"
+cmake --preset "$preset" >/dev/null || exit 1
+cmake --build --preset "$preset" || exit 1
 stage build
 
-bg_start=$SECONDS
 bg_pid=""
-if [[ "${BIA_TEST_SANITIZE:-1}" != 0 || "${BIA_TEST_TIDY:-1}" != 0 ]]; then
+if [[ "${BIA_TEST_TIDY:-1}" != 0 ]]; then
+  bg_start=$SECONDS
   (
-    if [[ "${BIA_TEST_SANITIZE:-1}" != 0 ]]; then
-      { nice -n 19 cmake --preset asan >/dev/null && nice -n 19 cmake --build --preset asan; } >"$logs/asan-build.log" 2>&1
-      echo "$? $((SECONDS - bg_start))" >"$logs/asan-build.rc"
-    fi
-    if [[ "${BIA_TEST_TIDY:-1}" != 0 ]]; then
-      nice -n 19 scripts/check-tidy.sh --unity build >"$logs/tidy.log" 2>&1
-      echo "$? $((SECONDS - bg_start))" >"$logs/tidy.rc"
-    fi
+    nice -n 19 scripts/check-tidy.sh --unity "$build" >"$logs/tidy.log" 2>&1
+    echo "$? $((SECONDS - bg_start))" >"$logs/tidy.rc"
   ) &
   bg_pid=$!
 fi
@@ -67,15 +67,26 @@ fi
 trap '[[ -z "$bg_pid" ]] || { pkill -TERM -P "$bg_pid"; kill "$bg_pid"; wait "$bg_pid"; } 2>/dev/null; rm -rf "$logs"; [[ -z "$pg_started" ]] || scripts/stop-postgres.sh "$pg_started"' EXIT
 export CI="${CI:-true}"   # a missing PostgreSQL server or haproxy fails a suite instead of skipping it
 
+reports="$logs/sanitizer"
+if [[ "$preset" == asan ]]; then
+  mkdir -p "$reports"
+  # Halt on the first report; reports go to files (one per process) so that a report from a server
+  # process that a suite stops is not lost in its captured output. Every process started below
+  # inherits these: the test binaries, the servers the e2e suites start, the C++ client's journey.
+  export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:quarantine_size_mb=32:log_path=$reports/asan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+  export LSAN_OPTIONS="suppressions=$(pwd)/scripts/lsan.supp:print_suppressions=0"
+fi
+
 stage_start=$SECONDS
-echo "=== unit + db + fuzz-replay suites (ctest)"
-ctest --preset ci -j2 -V 2>&1 | tee "$logs/ctest.log" | grep -vE "^[0-9]+: "
+echo "=== unit + db + fuzz-replay + client suites (ctest --preset $preset)"
+ctest --preset "$preset" -j2 -V 2>&1 | tee "$logs/ctest.log" | grep -vE "^[0-9]+: "
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail ctest
 stage ctest
 
 stage_start=$SECONDS
-echo "=== end-to-end suite on SQLite (node --test, Ory clients against build/bin/bia)"
-test/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+echo "=== end-to-end suite on SQLite (node --test, Ory clients against $build/bin/bia)"
+BIA_BIN="$build/bin/bia" test/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-sqlite
 stage e2e-sqlite
 
@@ -84,59 +95,27 @@ stage e2e-sqlite
 # database, and a PostgreSQL restart under load (that suite starts its own cluster).
 stage_start=$SECONDS
 echo "=== end-to-end suite on PostgreSQL"
-BIA_E2E_POSTGRES_DSN="$BIA_TEST_POSTGRES_DSN" test/e2e/run.sh identities.test.js login.test.js \
-  settings.test.js settings-webhook.test.js totp.test.js lookup_secret.test.js webauthn.test.js \
+BIA_BIN="$build/bin/bia" BIA_E2E_POSTGRES_DSN="$BIA_TEST_POSTGRES_DSN" test/e2e/run.sh identities.test.js \
+  login.test.js settings.test.js settings-webhook.test.js totp.test.js lookup_secret.test.js webauthn.test.js \
   courier.test.js verification-recovery.test.js oidc.test.js whoami-cache.test.js 2>&1 |
   tee "$logs/e2e-pg.log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-postgres
 stage e2e-postgres
 
-if [[ "${BIA_TEST_SANITIZE:-1}" != 0 ]]; then
-  stage_start=$SECONDS
-  echo "=== build with AddressSanitizer + UBSan (asan preset, build-asan/; in the background since the first build)"
-  while [[ ! -f "$logs/asan-build.rc" ]]; do sleep 2; done
-  read -r asan_rc asan_secs <"$logs/asan-build.rc"
-  tail -n 3 "$logs/asan-build.log"
-  ((asan_rc == 0)) || { grep -E "FAILED|error" "$logs/asan-build.log" | head -n 50; }
-  timings+=("asan-build (background, nice 19): ${asan_secs} s, waited $((SECONDS - stage_start)) s")
-  if ((asan_rc == 0)); then
-    stage_start=$SECONDS
-    reports="$logs/sanitizer"
-    mkdir -p "$reports"
-    # halt on the first report; reports go to files so that a report from a server process that the
-    # e2e suite stops is not lost in its captured output.
-    export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:quarantine_size_mb=32:log_path=$reports/asan"
-    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
-    export LSAN_OPTIONS="suppressions=$(pwd)/scripts/lsan.supp:print_suppressions=0"
-    echo "=== unit + db + fuzz-replay suites under ASan + UBSan"
-    # The timing test (dummy verify ≈ real verify) measures bcrypt against an instrumented build.
-    GTEST_FILTER='-HashPool.DummyVerifyTakesAsLongAsARealVerification' \
-      ctest --preset asan -j2 -L 'unit|db|fuzz' -V 2>&1 | tee "$logs/ctest-asan.log" | grep -vE "^[0-9]+: "
-    [[ ${PIPESTATUS[0]} -eq 0 ]] || fail ctest-asan
-    stage ctest-asan
-    stage_start=$SECONDS
-    echo "=== end-to-end suites against the sanitized binary (build-asan/bin/bia)"
-    BIA_SANITIZED=1 BIA_BIN=build-asan/bin/bia test/e2e/run.sh identities.test.js login.test.js \
-      settings.test.js settings-webhook.test.js hostile.test.js concurrency.test.js totp.test.js \
-      lookup_secret.test.js webauthn.test.js builtin-ui.test.js courier.test.js verification-recovery.test.js \
-      oidc.test.js 2>&1 |
-      tee "$logs/e2e-asan.log"
-    [[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-asan
-    unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-    if compgen -G "$reports/*" >/dev/null; then
-      echo "=== sanitizer reports"
-      cat "$reports"/*
-      fail sanitizer-report
-    fi
-    stage e2e-asan
+if [[ "$preset" == asan ]]; then
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "=== sanitizer reports"
+    cat "$reports"/*
+    fail sanitizer-report
   else
-    fail asan-build
+    echo "=== sanitizer reports: none"
   fi
 fi
 
 if [[ "${BIA_TEST_TIDY:-1}" != 0 ]]; then
   stage_start=$SECONDS
-  echo "=== clang-tidy (.clang-tidy; in the background since the sanitizer build)"
+  echo "=== clang-tidy (.clang-tidy; in the background since the build)"
   wait "$bg_pid"
   bg_pid=""
   read -r tidy_rc tidy_secs <"$logs/tidy.rc"
