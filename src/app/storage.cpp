@@ -67,6 +67,7 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.courier = NewCourierRepository(ref);
     s.ping = [&ref] { return ref.Ping(); };
     if constexpr (std::is_base_of_v<core::ChangeWatch, Db>) s.changes = &ref;
+    s.units = &ref;
     s.database = std::shared_ptr<Db>(std::move(db));
     return s;
 }

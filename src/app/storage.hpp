@@ -11,6 +11,7 @@
 #include "cleanup/expired_records.hpp"
 #include "core/change_watch.hpp"
 #include "core/result.hpp"
+#include "core/unit_of_work.hpp"
 #include "courier/message_repository.hpp"
 #include "identity/identity_repository.hpp"
 #include "selfservice/flow/continuity.hpp"
@@ -32,6 +33,8 @@ struct Storage {
     // The database's change version when it has one (SQLite's WAL index; null on PostgreSQL): what
     // lets the whoami and settings-fetch caches skip their stamp read while nothing was written.
     const core::ChangeWatch* changes = nullptr;
+    // Writes of several repositories committed as one transaction (the database object itself).
+    core::UnitOfWork* units = nullptr;
     std::unique_ptr<identity::IdentityRepository> identities;
     std::unique_ptr<session::SessionRepository> sessions;
     std::unique_ptr<selfservice::ErrorRepository> errors;

@@ -364,7 +364,7 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.settings_hooks = std::make_unique<selfservice::settings::SettingsHooks>(std::move(settings_hooks));
     p.settings = std::make_unique<selfservice::settings::SettingsService>(
         cfg, *p.storage.settings_flows, *p.continuity, p.methods->SettingsStrategies(), *p.settings_hooks,
-        identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random);
+        identity_repo, *p.sessions, *p.schemas, *p.return_to, p.clock, p.random, *p.storage.units);
     p.settings_routes = std::make_unique<http::routes::SettingsRoutes>(*p.settings, *p.self_service_http,
                                                                        *p.cookie_sealer, p.storage.changes);
     p.settings_routes->Register(p.public_router, p.admin_router);

@@ -48,7 +48,7 @@ struct MethodFlowWorld {
               std::vector<selfservice::login::LoginStrategy*> login_strategies) {
         settings = std::make_unique<selfservice::settings::SettingsService>(
             cfg, settings_flows, continuity, std::move(settings_strategies), hooks, identity_repo, sessions, *schemas,
-            return_to, clock, random);
+            return_to, clock, random, units);
         login = std::make_unique<selfservice::login::LoginService>(cfg, login_flows, std::move(login_strategies),
                                                                    sessions, return_to, clock, random);
     }
@@ -108,6 +108,7 @@ struct MethodFlowWorld {
     session::SessionService sessions{session_repo, clock, random, session::SessionOptions{.aal_rules = &aal_rules}};
     selfservice::ReturnToValidator return_to{cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl()};
     selfservice::settings::SettingsHooks hooks;
+    core::DirectUnitOfWork units;
     std::unique_ptr<selfservice::settings::SettingsService> settings;
     std::unique_ptr<selfservice::login::LoginService> login;
     identity::Identity who;

@@ -240,6 +240,8 @@ bool Connection::InTransaction() const {
     return s != PQTRANS_IDLE;
 }
 
+bool Connection::InFailedTransaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+
 bool Connection::CheckAlive() {
     if (IsBroken()) return false;
     const int fd = PQsocket(conn_);
@@ -398,6 +400,9 @@ Result<std::vector<Rows>> Connection::Batch(std::span<const Command> commands, b
         if (c.params && c.params->has_nul())
             return core::BadRequest("The request contains characters that cannot be stored.");
     if (IsBroken()) return Lost("the connection is broken");
+    // Inside a transaction block (a unit of work reading its own writes) the statements run in
+    // that transaction, at its isolation level: no block of their own.
+    if (snapshot && InTransaction()) snapshot = false;
     last_sqlstate_.clear();
     const Deadline deadline = NewDeadline();
     std::vector<std::string> names;

@@ -114,8 +114,9 @@ class Connection {
     // Runs one statement, prepared under a generated name the first time its text is seen.
     core::Result<Rows> Query(std::string_view sql, const Params& params = {});
     // Runs statements in one round trip. With `snapshot`, they read one consistent snapshot
-    // (REPEATABLE READ, READ ONLY). Fails with the first statement's error; then nothing of a
-    // snapshot batch is kept, and outside a transaction block earlier writes are rolled back.
+    // (REPEATABLE READ, READ ONLY; inside a transaction block, the block's own). Fails with the
+    // first statement's error; then nothing of a snapshot batch is kept, and outside a
+    // transaction block earlier writes are rolled back.
     core::Result<std::vector<Rows>> Batch(std::span<const Command> commands, bool snapshot = false);
     // Simple-protocol text (may hold several statements, no parameters): BEGIN, DDL, …
     core::Status Exec(std::string_view sql);
@@ -123,6 +124,8 @@ class Connection {
     // Whether the connection must be discarded (server gone, I/O failure, timed-out query).
     bool IsBroken() const;
     bool InTransaction() const;
+    // Inside a transaction block that a failed statement aborted (only ROLLBACK is accepted).
+    bool InFailedTransaction() const;
     // Broken because the server did not answer in time (rather than because it went away):
     // repeating the statement elsewhere would most likely wait just as long.
     bool timed_out() const { return timed_out_; }

@@ -15,7 +15,16 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 constexpr int kTransactionAttempts = 5;
+
+// The database and connection of the transaction this thread runs (see Database::Joined).
+struct RunningTransaction {
+    const Database* db = nullptr;
+    Connection* connection = nullptr;
+};
+thread_local RunningTransaction t_transaction;
 }  // namespace
+
+Connection* Database::Joined() const { return t_transaction.db == this ? t_transaction.connection : nullptr; }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
     BIA_TRY_ASSIGN(Dsn parsed, ParseDsn(dsn));
@@ -46,6 +55,7 @@ bool Database::Expired(const Connection& c, Steady::time_point idle_since) const
 }
 
 Result<Database::Lease> Database::Acquire() {
+    if (Connection* joined = Joined()) return Lease(*joined);
     const auto deadline = Steady::now() + dsn_.acquire_timeout;
     std::unique_lock lock(mu_);
     while (true) {
@@ -100,7 +110,12 @@ Database::PoolStats Database::Stats() {
     return {open_, static_cast<int>(idle_.size()), max_conns_};
 }
 
+Status Database::Run(const std::function<Status()>& fn) {
+    return Transaction([&](Connection&) { return fn(); }, Isolation::kReadCommitted);
+}
+
 Status Database::Transaction(const std::function<Status(Connection&)>& fn, Isolation isolation) {
+    if (Connection* joined = Joined()) return fn(*joined);
     const char* begin = isolation == Isolation::kSerializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                                                               : "BEGIN ISOLATION LEVEL READ COMMITTED";
     bool replaced_dead = false;
@@ -116,7 +131,17 @@ Status Database::Transaction(const std::function<Status(Connection&)>& fn, Isola
             }
             return s;
         }
+        const RunningTransaction outer = t_transaction;  // another database's, if any
+        t_transaction = {this, &c};
         Status st = fn(c);
+        t_transaction = outer;
+        // A statement that failed inside fn aborted the transaction, although fn went on: COMMIT
+        // would then quietly roll back, so this is reported instead.
+        if (st && c.InFailedTransaction()) {
+            Error err = core::Internal("database error");
+            err.debug = "a statement inside the transaction failed, its error was not returned";
+            st = std::move(err);
+        }
         if (st) st = c.Exec("COMMIT");
         if (st) return {};
         const std::string state = c.last_sqlstate();

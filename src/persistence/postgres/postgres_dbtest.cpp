@@ -29,6 +29,7 @@
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/one_time_secret_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
+#include "persistence/testing/unit_of_work_contract.hpp"
 
 namespace bia::persistence::postgres {
 namespace {
@@ -45,7 +46,58 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SessionRepositoryContract, postgres::Po
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, FlowRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CourierRepositoryContract, postgres::PostgresTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, OneTimeSecretContract, postgres::PostgresTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, UnitOfWorkContract, postgres::PostgresTestBackend);
 }  // namespace bia::persistence::testing
+
+namespace bia::persistence::postgres {
+namespace {
+
+// A serialization failure inside a unit re-runs the whole unit on a fresh transaction: what the
+// first run wrote is gone, what the second wrote is committed once.
+TEST(PostgresUnitOfWork, RetriesTheWholeUnitAfterASerializationFailure) {
+    auto h = PostgresTestBackend::Make();
+    Database& db = PostgresTestBackend::Db(*h);
+    core::SecureRandom random;
+    auto owner = persistence::testing::MakeIdentity(random, "unit@example.com");
+    ASSERT_TRUE(h->identities().Create(owner));
+    auto s = persistence::testing::MakeSession(random, owner.id);
+    int runs = 0;
+    auto st = db.Run([&]() -> core::Status {
+        ++runs;
+        BIA_TRY(h->sessions().Create(s));
+        if (runs > 1) return {};
+        return db.Read([](Connection& c) {
+            return c.Exec("DO $$ BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = '40001'; END $$");
+        });
+    });
+    ASSERT_TRUE(st) << st.error().message;
+    EXPECT_EQ(runs, 2);
+    EXPECT_EQ(h->Count("sessions"), 1);
+}
+
+// A statement that failed inside a unit aborts its transaction; a unit that goes on as if it had
+// not failed is not committed (COMMIT would silently roll back) but answered with an error.
+TEST(PostgresUnitOfWork, AFailedStatementTheUnitIgnoredFailsIt) {
+    auto h = PostgresTestBackend::Make();
+    Database& db = PostgresTestBackend::Db(*h);
+    core::SecureRandom random;
+    auto owner = persistence::testing::MakeIdentity(random, "unit@example.com");
+    ASSERT_TRUE(h->identities().Create(owner));
+    auto s = persistence::testing::MakeSession(random, owner.id);
+    auto clash = persistence::testing::MakeIdentity(random, "unit@example.com");
+    auto st = db.Run([&]() -> core::Status {
+        BIA_TRY(h->sessions().Create(s));
+        (void)h->identities().Create(clash);  // 409, ignored
+        return {};
+    });
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code, 500);
+    EXPECT_EQ(h->Count("sessions"), 0);
+    EXPECT_EQ(db.Stats().open, db.Stats().idle) << "the unit's connection went back to the pool";
+}
+
+}  // namespace
+}  // namespace bia::persistence::postgres
 
 namespace bia::persistence::postgres {
 namespace {

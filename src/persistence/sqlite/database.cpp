@@ -241,11 +241,24 @@ Result<std::unique_ptr<Connection>> Database::OpenConnection() {
     return conn;
 }
 
+namespace {
+// The database and writer connection of the batch this thread is running, for a Transaction on the
+// same database called from inside another one's fn: it joins the enclosing write instead of
+// waiting for a batch behind itself. Acquire hands out that connection too, so that what a write
+// (or a unit of work) reads inside its fn includes its own changes.
+struct RunningBatch {
+    const void* db = nullptr;
+    Connection* connection = nullptr;
+};
+thread_local RunningBatch t_batch;
+}  // namespace
+
 Database::Lease::~Lease() {
     if (c_ && db_) db_->Release(std::move(c_));
 }
 
 Result<Database::Lease> Database::Acquire() {
+    if (t_batch.db == this) return Lease(*t_batch.connection);
     {
         std::lock_guard lock(mu_);
         if (!idle_.empty()) {
@@ -273,15 +286,6 @@ struct Database::PendingWrite {
 };
 
 namespace {
-// The database and writer connection of the batch this thread is running, for a Transaction on the
-// same database called from inside another one's fn: it joins the enclosing write instead of
-// waiting for a batch behind itself.
-struct RunningBatch {
-    const void* db = nullptr;
-    Connection* connection = nullptr;
-};
-thread_local RunningBatch t_batch;
-
 Status RunStatement(Connection& c, const char* sql) {
     BIA_TRY_ASSIGN(auto st, c.Prepare(sql));
     return st.Run();
@@ -332,6 +336,10 @@ Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
             return std::move(me.result);
         }
     }
+}
+
+Status Database::Run(const std::function<Status()>& fn) {
+    return Transaction([&](Connection&) { return fn(); });
 }
 
 // The writer connection does not checkpoint when it commits (SQLite's auto-checkpoint would run

@@ -21,6 +21,7 @@
 #include "core/change_watch.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "core/unit_of_work.hpp"
 #include "core/uuid.hpp"
 
 namespace bia::persistence::sqlite {
@@ -80,7 +81,7 @@ class Connection {
 // Maps a failed SQLite call to an Error: unique violations → 409, busy/locked → 503, else 500.
 core::Error SqliteError(sqlite3* db, int rc);
 
-class Database final : public core::ChangeWatch {
+class Database final : public core::ChangeWatch, public core::UnitOfWork {
   public:
     // "sqlite://PATH?_fk=true", "sqlite:///abs/path", "file:PATH", or "memory".
     static core::Result<std::unique_ptr<Database>> Open(const std::string& dsn);
@@ -88,16 +89,21 @@ class Database final : public core::ChangeWatch {
 
     class Lease {
       public:
-        Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)) {}
+        Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
+        // The connection of the write or unit this thread is running (not returned to the pool).
+        explicit Lease(Connection& joined) : raw_(&joined) {}
         Lease(Lease&&) = default;
         ~Lease();
-        Connection* operator->() { return c_.get(); }
-        Connection& operator*() { return *c_; }
+        Connection* operator->() { return raw_; }
+        Connection& operator*() { return *raw_; }
 
       private:
-        Database* db_;
+        Database* db_ = nullptr;
         std::unique_ptr<Connection> c_;
+        Connection* raw_ = nullptr;
     };
+    // A pooled read connection; inside a Transaction's fn (and so inside a unit of work), the
+    // write's own connection, so that reads there see the write's changes.
     core::Result<Lease> Acquire();
 
     // Runs fn as one atomic write and returns only after it is durable in the database (committed) or
@@ -107,6 +113,10 @@ class Database final : public core::ChangeWatch {
     // them as one transaction). A write whose fn returns an error is rolled back alone; the others
     // of its batch still commit. A Transaction called from inside fn joins the enclosing write.
     core::Status Transaction(const std::function<core::Status(Connection&)>& fn);
+    // core::UnitOfWork: fn as one write of the group commit. Every repository of this database
+    // writes through Transaction, so each write fn makes joins this one (in a savepoint of it), and
+    // fn's error rolls back all of them. fn may run on the thread leading the batch.
+    core::Status Run(const std::function<core::Status()>& fn) override;
 
     // Counters for tests and diagnostics: writes run and the transactions that committed them.
     struct WriteStats {

@@ -17,6 +17,7 @@
 #include "persistence/testing/identity_repository_contract.hpp"
 #include "persistence/testing/one_time_secret_contract.hpp"
 #include "persistence/testing/session_repository_contract.hpp"
+#include "persistence/testing/unit_of_work_contract.hpp"
 
 namespace bia::persistence::testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityRepositoryContract, sqlite::SqliteTestBackend);
@@ -24,6 +25,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SessionRepositoryContract, sqlite::Sqlite
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, FlowRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CourierRepositoryContract, sqlite::SqliteTestBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, OneTimeSecretContract, sqlite::SqliteTestBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, UnitOfWorkContract, sqlite::SqliteTestBackend);
 }  // namespace bia::persistence::testing
 
 namespace bia::persistence::sqlite {
@@ -197,6 +199,29 @@ TEST(SqliteGroupCommit, AFailedWriteRollsBackAloneItsBatchCommits) {
 
 // A Transaction called from inside another one's function joins it (no deadlock on its own batch);
 // its failure rolls back only its own part.
+// A unit of work is one write of the group commit: its repository writes join it (one commit), and
+// a read inside it runs on the writer connection (it sees the unit's own rows).
+TEST(SqliteGroupCommit, AUnitOfWorkIsOneWriteAndOneCommit) {
+    auto h = SqliteTestBackend::Make();
+    Database& db = *h->db;
+    core::SecureRandom random;
+    auto owner = persistence::testing::MakeIdentity(random, "unit@example.com");
+    ASSERT_TRUE(h->identities().Create(owner));
+    const auto before = db.write_stats();
+    auto s = persistence::testing::MakeSession(random, owner.id);
+    owner.traits["name"] = "Ada";
+    auto st = db.Run([&]() -> core::Status {
+        BIA_TRY(h->identities().Update(owner));
+        BIA_TRY(h->sessions().Create(s));
+        BIA_TRY(h->sessions().Update(s));
+        return h->sessions().FindById(s.id, false).ok() ? core::Status{} : core::Internal("own write not seen");
+    });
+    ASSERT_TRUE(st) << st.error().message;
+    const auto after = db.write_stats();
+    EXPECT_EQ(after.writes - before.writes, 1u);
+    EXPECT_EQ(after.commits - before.commits, 1u);
+}
+
 TEST(SqliteGroupCommit, NestedTransactionJoinsTheEnclosingWrite) {
     auto h = SqliteTestBackend::Make();
     Database& db = *h->db;

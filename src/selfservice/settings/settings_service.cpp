@@ -57,7 +57,8 @@ SettingsService::SettingsService(const config::Config& config, SettingsFlowRepos
                                  ContinuityRepository& continuity, std::vector<SettingsStrategy*> strategies,
                                  const SettingsHooks& hooks, identity::IdentityRepository& identities,
                                  session::SessionService& sessions, const schema::SchemaRegistry& schemas,
-                                 const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random)
+                                 const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random,
+                                 core::UnitOfWork& units)
     : config_(config),
       engine_(FlowKind{.name = "settings",
                        .route_init_api = kRouteInitApi,
@@ -74,6 +75,7 @@ SettingsService::SettingsService(const config::Config& config, SettingsFlowRepos
       strategies_(std::move(strategies)),
       hooks_(hooks),
       identities_(identities),
+      units_(units),
       sessions_(sessions),
       schemas_(schemas),
       return_to_(return_to),
@@ -359,37 +361,54 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         return engine_.RejectOrFail(ctx, flow, s.error(), JsonFor(session, before));
     }
 
-    // 3. Persist the identity.
+    // 3. Persist the identity, the session's new methods, and the flow's success (its UI becomes
+    // that of a fresh sibling flow, §9.2, so ui.action points to the sibling's id) as one unit of
+    // work: all of it is written, or none (a rejected identity change leaves the flow usable).
     updated.updated_at = clock_.Now();
-    if (auto s = identities_.Update(updated); !s) {
+    auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
+    if (!sibling) return Failed{flow.type, std::move(sibling).error()};
+    bool identity_refused = false;
+    bool swapped = false;  // flow and sibling have traded UI and internal context
+    auto trade = [&] {
+        std::swap(flow.ui, sibling->ui);
+        std::swap(flow.internal_context, sibling->internal_context);
+        swapped = !swapped;
+    };
+    const auto persisted = units_.Run([&]() -> core::Status {
+        // A unit the store retries starts from what it was given: the sibling's fresh UI back
+        // (it had no messages), the flow's own UI back.
+        if (swapped) {
+            trade();
+            sibling->ui.ResetMessages();
+        }
+        identity_refused = false;
+        if (auto s = identities_.Update(updated); !s) {
+            identity_refused = true;
+            return s;
+        }
+        if (!attempt.add_methods.empty()) {
+            session::Session s = session;
+            for (const auto& m : attempt.add_methods) BIA_TRY(sessions_.AddMethod(s, m));
+        }
+        BIA_TRY(engine_.flows().Create(*sibling));
+        trade();
+        flow.ui.ResetMessages();
+        flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
+        flow.state = std::string(kStateSuccess);
+        flow.updated_at = clock_.Now();
+        return engine_.flows().Update(flow);
+    });
+    if (!persisted) {
+        if (swapped) trade();  // the flow as it was, for the answer below
         // A stale write lost a race with another change of this identity: nothing was written and
         // the flow stays usable, so the client may submit again (409 with the error's id). Only a
         // taken identifier or address is "duplicate credentials".
-        if (identity::IsConcurrentUpdate(s.error())) return Failed{flow.type, std::move(s).error()};
-        if (s.error().code == 409) {
+        const core::Error& e = persisted.error();
+        if (identity_refused && !identity::IsConcurrentUpdate(e) && e.code == 409) {
             return Reject(ctx, flow, before, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()));
         }
-        return Failed{flow.type, std::move(s).error()};
+        return Failed{flow.type, e};
     }
-    if (!attempt.add_methods.empty()) {
-        session::Session s = session;
-        for (auto& m : attempt.add_methods) {
-            if (auto st = sessions_.AddMethod(s, std::move(m)); !st) return Failed{flow.type, std::move(st).error()};
-        }
-    }
-
-    // 4. The flow succeeds; its UI becomes that of a fresh sibling flow (§9.2), so ui.action
-    // points to the sibling's id.
-    auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
-    if (!sibling) return Failed{flow.type, std::move(sibling).error()};
-    if (auto s = engine_.flows().Create(*sibling); !s) return Failed{flow.type, std::move(s).error()};
-    flow.ui = std::move(sibling->ui);
-    flow.internal_context = std::move(sibling->internal_context);
-    flow.ui.ResetMessages();
-    flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
-    flow.state = std::string(kStateSuccess);
-    flow.updated_at = clock_.Now();
-    if (auto s = engine_.flows().Update(flow); !s) return Failed{flow.type, std::move(s).error()};
 
     // 5. Post-persist hooks: the verification sender first (a changed address gets its message),
     // then the configured ones; a failure is reported although the change is saved.

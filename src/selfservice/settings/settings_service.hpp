@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
+#include "core/unit_of_work.hpp"
 #include "identity/identity_repository.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/continuity.hpp"
@@ -65,7 +66,7 @@ class SettingsService {
                     std::vector<SettingsStrategy*> strategies, const SettingsHooks& hooks,
                     identity::IdentityRepository& identities, session::SessionService& sessions,
                     const schema::SchemaRegistry& schemas, const ReturnToValidator& return_to, const core::Clock& clock,
-                    core::Random& random);
+                    core::Random& random, core::UnitOfWork& units);
 
     // GET /self-service/settings/{api,browser} (§3, §4). A new flow aborts paused submissions.
     Outcome Init(FlowType type, const RequestContext& ctx, ContinuityRefs& continuity);
@@ -121,6 +122,8 @@ class SettingsService {
     std::vector<SettingsStrategy*> strategies_;
     const SettingsHooks& hooks_;
     identity::IdentityRepository& identities_;
+    // The store's units of work: a successful submit's writes commit together (Finish).
+    core::UnitOfWork& units_;
     session::SessionService& sessions_;
     const schema::SchemaRegistry& schemas_;
     const ReturnToValidator& return_to_;

@@ -80,6 +80,20 @@ session::AalRules TotpIsASecondFactor() {
     return rules;
 }
 
+// A unit of work over the memory stores (which overwrite on every write): runs fn `runs` times, as
+// a store that retries a unit does, and then answers `fail_with` instead of committing, if set.
+class ScriptedUnits final : public core::UnitOfWork {
+  public:
+    core::Status Run(const std::function<core::Status()>& fn) override {
+        core::Status st;
+        for (int i = 0; i < runs; ++i) st = fn();
+        if (st && fail_with) return *fail_with;
+        return st;
+    }
+    int runs = 1;
+    std::optional<core::Error> fail_with;
+};
+
 class SettingsServiceTest : public ::testing::Test {
   protected:
     SettingsServiceTest()
@@ -98,7 +112,7 @@ class SettingsServiceTest : public ::testing::Test {
         schemas_ = std::move(loaded).value();
         service_ = std::make_unique<SettingsService>(
             config_, flows_, continuity_, std::vector<SettingsStrategy*>{&profile_, &password_}, hooks_, identities_,
-            session_service_, *schemas_, return_to_, clock_, random_);
+            session_service_, *schemas_, return_to_, clock_, random_, units_);
         who_.id = core::Uuid::V4(random_);
         who_.schema_id = "default";
         who_.traits = {{"email", "a@example.com"}};
@@ -140,6 +154,7 @@ class SettingsServiceTest : public ::testing::Test {
     session::SessionService session_service_;
     ReturnToValidator return_to_;
     SettingsHooks hooks_;
+    ScriptedUnits units_;
     std::unique_ptr<schema::SchemaRegistry> schemas_;
     Scripted profile_, password_;
     std::unique_ptr<SettingsService> service_;
@@ -192,6 +207,45 @@ TEST_F(SettingsServiceTest, FirstClaimingStrategyWinsAndSuccessUsesASiblingFlow)
     EXPECT_EQ(done->body["ui"]["messages"][0]["id"], text::kInfoSettingsUpdateSuccess);
     EXPECT_EQ(identities_.rows.at(who_.id).traits["name"], "password");
     EXPECT_EQ(flows_.size(), 2u);
+}
+
+// The store may run the unit again from its start (PostgreSQL, after a serialization failure or a
+// deadlock): the second run must write exactly what one run writes.
+TEST_F(SettingsServiceTest, ASuccessfulSubmitWritesTheSameWhenTheStoreRunsItsUnitTwice) {
+    for (int runs : {1, 2, 3}) {
+        units_.runs = runs;
+        SettingsFlow f = NewFlow(FlowType::kApi);
+        const size_t flows_before = flows_.size();
+        ContinuityRefs refs;
+        auto out = Submit(f, {{"method", "profile"}}, refs);
+        auto* done = std::get_if<Completed>(&out);
+        ASSERT_NE(done, nullptr) << "runs " << runs;
+        EXPECT_EQ(flows_.size(), flows_before + 1) << "one sibling flow";
+        SettingsFlow stored = flows_.At(f.id);
+        EXPECT_EQ(stored.state, "success");
+        ASSERT_EQ(stored.ui.messages.size(), 1u) << "runs " << runs;
+        EXPECT_EQ(stored.ui.messages[0].id, text::kInfoSettingsUpdateSuccess);
+        const std::string sibling_id = stored.ui.action.substr(stored.ui.action.find("flow=") + 5);
+        ASSERT_NE(sibling_id, f.id.ToString());
+        SettingsFlow sibling = flows_.At(core::Uuid::Parse(sibling_id).value());
+        EXPECT_EQ(sibling.state, "show_form");
+        EXPECT_TRUE(sibling.ui.messages.empty()) << "runs " << runs;
+        EXPECT_EQ(sibling.ui.action, stored.ui.action);
+        EXPECT_EQ(sibling.ui.nodes.size(), stored.ui.nodes.size());
+        EXPECT_EQ(done->body["ui"]["messages"].size(), 1u);
+        EXPECT_EQ(done->body["ui"]["action"], stored.ui.action);
+    }
+}
+
+// A unit the store could not commit: nothing is reported as saved, the error is the answer.
+TEST_F(SettingsServiceTest, AUnitTheStoreCouldNotCommitFailsTheSubmit) {
+    SettingsFlow f = NewFlow(FlowType::kBrowser);
+    units_.fail_with = core::Unavailable("The database is busy, please retry.");
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "profile"}}, refs);
+    auto* failed = std::get_if<Failed>(&out);
+    ASSERT_NE(failed, nullptr) << "outcome variant index " << out.index();
+    EXPECT_EQ(failed->error.code, 503);
 }
 
 TEST_F(SettingsServiceTest, UnclaimedSubmissionIsRejectedWithNoStrategyMessage) {

@@ -118,6 +118,7 @@ struct World {
     strategy::password::PasswordSettings password_settings{cfg, identities, policy, hashing, random};
     strategy::profile::ProfileSettings profile_settings{cfg, identities, random};
     selfservice::settings::SettingsHooks hooks;
+    core::DirectUnitOfWork units;
     selfservice::login::LoginService login{cfg, login_flows, {&password_login}, sessions, return_to, clock, random};
     selfservice::registration::RegistrationService registration{
         cfg,   registration_flows, {&password_registration}, identity_repo, sessions, Schemas(), return_to, clock,
@@ -125,7 +126,7 @@ struct World {
     selfservice::settings::SettingsService settings{
         cfg,       settings_flows, continuity, {&profile_settings, &password_settings},
         hooks,     identity_repo,  sessions,   Schemas(),
-        return_to, clock,          random};
+        return_to, clock,          random,     units};
 
     std::string csrf_cookie = crypto::GenerateCsrfCookieValue(random);
     std::string masked = crypto::MaskCsrfToken(csrf_cookie, random).value();
