@@ -329,11 +329,12 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     p.admin_identity_routes->Register(p.admin_router);
     p.courier_routes = std::make_unique<http::routes::CourierRoutes>(*p.storage.courier);
     p.courier_routes->Register(p.admin_router);
-    p.login = std::make_unique<selfservice::login::LoginService>(
-        cfg, *p.storage.login_flows, p.methods->LoginStrategies(), *p.sessions, *p.return_to, p.clock, p.random);
+    p.login = std::make_unique<selfservice::login::LoginService>(cfg, *p.storage.login_flows,
+                                                                 p.methods->LoginStrategies(), *p.sessions,
+                                                                 *p.return_to, p.clock, p.random, *p.storage.units);
     p.registration = std::make_unique<selfservice::registration::RegistrationService>(
         cfg, *p.storage.registration_flows, p.methods->RegistrationStrategies(), identity_repo, *p.sessions, *p.schemas,
-        *p.return_to, p.clock, p.random);
+        *p.return_to, p.clock, p.random, *p.storage.units);
     p.session_resolver = std::make_unique<http::routes::SessionResolver>(*p.sessions, *p.cookie_sealer, cfg);
     p.csrf_cookies = std::make_unique<http::routes::CsrfCookies>(cfg, p.random);
     p.self_service_http = std::make_unique<http::routes::SelfServiceHttp>(cfg, *p.session_resolver, *p.csrf_cookies,

@@ -50,7 +50,7 @@ struct MethodFlowWorld {
             cfg, settings_flows, continuity, std::move(settings_strategies), hooks, identity_repo, sessions, *schemas,
             return_to, clock, random, units);
         login = std::make_unique<selfservice::login::LoginService>(cfg, login_flows, std::move(login_strategies),
-                                                                   sessions, return_to, clock, random);
+                                                                   sessions, return_to, clock, random, units);
     }
 
     // The caller (the session of `token`) as the session resolver would see it now; with

@@ -38,7 +38,8 @@ bool UpgradesAal(const std::string& requested, const session::Session& s) {
 
 LoginService::LoginService(const config::Config& config, LoginFlowRepository& flows,
                            std::vector<LoginStrategy*> strategies, session::SessionService& sessions,
-                           const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random)
+                           const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random,
+                           core::UnitOfWork& units)
     : config_(config),
       engine_(FlowKind{.name = "login",
                        .route_init_api = kRouteInitApi,
@@ -53,6 +54,7 @@ LoginService::LoginService(const config::Config& config, LoginFlowRepository& fl
       sessions_(sessions),
       return_to_(return_to),
       clock_(clock),
+      units_(units),
       to_json_([](const LoginFlow& f) { return f.ToJson(); }) {
     std::vector<std::string> ids;
     for (const auto* st : strategies_) {
@@ -150,23 +152,26 @@ Outcome LoginService::Finish(const RequestContext& ctx, LoginFlow& flow, LoginAt
 
     // Refresh and AAL upgrades re-authenticate the same session; a different identity gets a new
     // one (surrounding-api.md §7 "Session handling").
+    // The session and the flow's passed challenge are one unit of work (repeatable: a retried unit
+    // starts again from the caller's session).
     session::Session s;
-    bool new_identity = true;
-    if (ctx.session && ctx.session->identity_id == attempt.identity.id) {
-        s = *ctx.session;
-        new_identity = false;
-        if (auto st = sessions_.Reauthenticate(s, attempt.method); !st) return Failed{flow.type, std::move(st).error()};
-    } else {
-        auto issued = sessions_.Issue(attempt.identity, attempt.method);
-        if (!issued) return Failed{flow.type, std::move(issued).error()};
-        s = std::move(issued).value();
-    }
+    const bool new_identity = !(ctx.session && ctx.session->identity_id == attempt.identity.id);
+    const auto persisted = units_.Run([&]() -> core::Status {
+        if (!new_identity) {
+            s = *ctx.session;
+            BIA_TRY(sessions_.Reauthenticate(s, attempt.method));
+        } else {
+            auto issued = sessions_.Issue(attempt.identity, attempt.method);
+            if (!issued) return std::move(issued).error();
+            s = std::move(issued).value();
+        }
+        flow.active = attempt.method.method;
+        flow.state = std::string(kStatePassedChallenge);
+        flow.updated_at = clock_.Now();
+        return engine_.flows().Update(flow);
+    });
+    if (!persisted) return Failed{flow.type, persisted.error()};
     s.identity = std::move(attempt.identity);
-
-    flow.active = attempt.method.method;
-    flow.state = std::string(kStatePassedChallenge);
-    flow.updated_at = clock_.Now();
-    if (auto st = engine_.flows().Update(flow); !st) return Failed{flow.type, std::move(st).error()};
 
     Completed done;
     done.type = flow.type;

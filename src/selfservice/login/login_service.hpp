@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
+#include "core/unit_of_work.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/flow_engine.hpp"
 #include "selfservice/flow/outcome.hpp"
@@ -36,7 +37,7 @@ class LoginService {
     // the service.
     LoginService(const config::Config& config, LoginFlowRepository& flows, std::vector<LoginStrategy*> strategies,
                  session::SessionService& sessions, const ReturnToValidator& return_to, const core::Clock& clock,
-                 core::Random& random);
+                 core::Random& random, core::UnitOfWork& units);
 
     // GET /self-service/login/{api,browser}: `ctx.url` carries refresh, aal and return_to.
     Outcome Init(FlowType type, const RequestContext& ctx);
@@ -64,6 +65,7 @@ class LoginService {
     session::SessionService& sessions_;
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;
+    core::UnitOfWork& units_;  // the session and the flow's passed challenge commit together
     FlowEngine<LoginFlow>::ToJson to_json_;
 };
 

@@ -41,7 +41,7 @@ RegistrationService::RegistrationService(const config::Config& config, Registrat
                                          std::vector<RegistrationStrategy*> strategies,
                                          identity::IdentityRepository& identities, session::SessionService& sessions,
                                          const schema::SchemaRegistry& schemas, const ReturnToValidator& return_to,
-                                         const core::Clock& clock, core::Random& random)
+                                         const core::Clock& clock, core::Random& random, core::UnitOfWork& units)
     : config_(config),
       engine_(FlowKind{.name = "registration",
                        .route_init_api = kRouteInitApi,
@@ -58,6 +58,7 @@ RegistrationService::RegistrationService(const config::Config& config, Registrat
       schemas_(schemas),
       return_to_(return_to),
       clock_(clock),
+      units_(units),
       to_json_([](const RegistrationFlow& f) { return f.ToJson(); }) {
     for (const auto* st : strategies_) {
         for (auto& id : st->NodeOrder()) method_node_order_.push_back(std::move(id));
@@ -136,19 +137,28 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
         redirect_to = std::move(to).value();
     }
 
-    if (auto s = identities_.Create(attempt.identity); !s) {
-        if (s.error().code == 409) {
+    // The identity and the flow's passed challenge are one unit of work: no identity without its
+    // flow's success, or the reverse. A taken identifier (409) changes neither.
+    bool identity_refused = false;
+    const auto persisted = units_.Run([&]() -> core::Status {
+        identity_refused = false;
+        if (auto s = identities_.Create(attempt.identity); !s) {
+            identity_refused = true;
+            return s;
+        }
+        flow.active = attempt.method.method;
+        flow.state = std::string(kStatePassedChallenge);
+        flow.updated_at = clock_.Now();
+        return engine_.flows().Update(flow);
+    });
+    if (!persisted) {
+        if (identity_refused && persisted.error().code == 409) {
             EchoTraits(flow.ui, body);
             return engine_.Reject(ctx, flow, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()),
                                   to_json_);
         }
-        return Failed{flow.type, std::move(s).error()};
+        return Failed{flow.type, persisted.error()};
     }
-
-    flow.active = attempt.method.method;
-    flow.state = std::string(kStatePassedChallenge);
-    flow.updated_at = clock_.Now();
-    if (auto s = engine_.flows().Update(flow); !s) return Failed{flow.type, std::move(s).error()};
 
     // The verification message for the new address (G2: the first pending one); the client
     // learns of the flow through continue_with, a browser form is sent to it when the

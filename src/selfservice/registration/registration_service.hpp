@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "core/unit_of_work.hpp"
 #include "identity/identity_repository.hpp"
 #include "schema/schema.hpp"
 #include "selfservice/flow/flow_engine.hpp"
@@ -39,7 +40,8 @@ class RegistrationService {
     RegistrationService(const config::Config& config, RegistrationFlowRepository& flows,
                         std::vector<RegistrationStrategy*> strategies, identity::IdentityRepository& identities,
                         session::SessionService& sessions, const schema::SchemaRegistry& schemas,
-                        const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random);
+                        const ReturnToValidator& return_to, const core::Clock& clock, core::Random& random,
+                        core::UnitOfWork& units);
 
     Outcome Init(FlowType type, const RequestContext& ctx);
     core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
@@ -70,6 +72,7 @@ class RegistrationService {
     const schema::SchemaRegistry& schemas_;
     const ReturnToValidator& return_to_;
     const core::Clock& clock_;
+    core::UnitOfWork& units_;  // the identity and the flow's passed challenge commit together
     FlowEngine<RegistrationFlow>::ToJson to_json_;
     VerificationSender* verification_ = nullptr;
 };

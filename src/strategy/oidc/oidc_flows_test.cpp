@@ -140,7 +140,7 @@ struct World : bia::testing::MethodFlowWorld {
         registration = std::make_unique<selfservice::registration::RegistrationService>(
             cfg, registration_flows,
             std::vector<selfservice::registration::RegistrationStrategy*>{module->Registration()}, identity_repo,
-            sessions, *schemas, return_to, clock, random);
+            sessions, *schemas, return_to, clock, random, units);
         callback = std::make_unique<OidcCallback>(cfg, module->method(), identities, *login, login_flows, *registration,
                                                   registration_flows, *settings, settings_flows);
     }

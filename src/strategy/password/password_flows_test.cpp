@@ -81,9 +81,12 @@ struct World {
     selfservice::ReturnToValidator return_to{cfg.selfservice.allowed_return_urls, cfg.PublicBaseUrl()};
     PasswordLogin password_login{cfg, identities, *schemas, hashing, random};
     PasswordRegistration password_registration{cfg, identities, policy, hashing, clock, random};
-    selfservice::login::LoginService login{cfg, login_flows, {&password_login}, sessions, return_to, clock, random};
+    core::DirectUnitOfWork units;
+    selfservice::login::LoginService login{cfg,    login_flows, {&password_login}, sessions, return_to, clock,
+                                           random, units};
     selfservice::registration::RegistrationService registration{
-        cfg, registration_flows, {&password_registration}, identity_repo, sessions, *schemas, return_to, clock, random};
+        cfg,  registration_flows, {&password_registration}, identity_repo, sessions, *schemas, return_to, clock, random,
+        units};
 
     std::string csrf_cookie = crypto::GenerateCsrfCookieValue(random);
 

@@ -119,10 +119,18 @@ struct World {
     strategy::profile::ProfileSettings profile_settings{cfg, identities, random};
     selfservice::settings::SettingsHooks hooks;
     core::DirectUnitOfWork units;
-    selfservice::login::LoginService login{cfg, login_flows, {&password_login}, sessions, return_to, clock, random};
-    selfservice::registration::RegistrationService registration{
-        cfg,   registration_flows, {&password_registration}, identity_repo, sessions, Schemas(), return_to, clock,
-        random};
+    selfservice::login::LoginService login{cfg,    login_flows, {&password_login}, sessions, return_to, clock,
+                                           random, units};
+    selfservice::registration::RegistrationService registration{cfg,
+                                                                registration_flows,
+                                                                {&password_registration},
+                                                                identity_repo,
+                                                                sessions,
+                                                                Schemas(),
+                                                                return_to,
+                                                                clock,
+                                                                random,
+                                                                units};
     selfservice::settings::SettingsService settings{
         cfg,       settings_flows, continuity, {&profile_settings, &password_settings},
         hooks,     identity_repo,  sessions,   Schemas(),
