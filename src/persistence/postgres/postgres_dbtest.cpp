@@ -52,15 +52,20 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, UnitOfWorkContract, postgres::PostgresT
 namespace bia::persistence::postgres {
 namespace {
 
-// A serialization failure inside a unit re-runs the whole unit on a fresh transaction: what the
-// first run wrote is gone, what the second wrote is committed once.
-TEST(PostgresUnitOfWork, RetriesTheWholeUnitAfterASerializationFailure) {
-    auto h = PostgresTestBackend::Make();
+// An identity with a session not yet stored, on a fresh database.
+class PostgresUnitOfWork : public ::testing::Test {
+  protected:
+    void SetUp() override { ASSERT_TRUE(h->identities().Create(owner)); }
+    std::unique_ptr<PostgresTestHandle> h = PostgresTestBackend::Make();
     Database& db = PostgresTestBackend::Db(*h);
     core::SecureRandom random;
-    auto owner = persistence::testing::MakeIdentity(random, "unit@example.com");
-    ASSERT_TRUE(h->identities().Create(owner));
-    auto s = persistence::testing::MakeSession(random, owner.id);
+    identity::Identity owner = persistence::testing::MakeIdentity(random, "unit@example.com");
+    session::Session s = persistence::testing::MakeSession(random, owner.id);
+};
+
+// A serialization failure inside a unit re-runs the whole unit on a fresh transaction: what the
+// first run wrote is gone, what the second wrote is committed once.
+TEST_F(PostgresUnitOfWork, RetriesTheWholeUnitAfterASerializationFailure) {
     int runs = 0;
     auto st = db.Run([&]() -> core::Status {
         ++runs;
@@ -77,13 +82,7 @@ TEST(PostgresUnitOfWork, RetriesTheWholeUnitAfterASerializationFailure) {
 
 // A statement that failed inside a unit aborts its transaction; a unit that goes on as if it had
 // not failed is not committed (COMMIT would silently roll back) but answered with an error.
-TEST(PostgresUnitOfWork, AFailedStatementTheUnitIgnoredFailsIt) {
-    auto h = PostgresTestBackend::Make();
-    Database& db = PostgresTestBackend::Db(*h);
-    core::SecureRandom random;
-    auto owner = persistence::testing::MakeIdentity(random, "unit@example.com");
-    ASSERT_TRUE(h->identities().Create(owner));
-    auto s = persistence::testing::MakeSession(random, owner.id);
+TEST_F(PostgresUnitOfWork, AFailedStatementTheUnitIgnoredFailsIt) {
     auto clash = persistence::testing::MakeIdentity(random, "unit@example.com");
     auto st = db.Run([&]() -> core::Status {
         BIA_TRY(h->sessions().Create(s));
