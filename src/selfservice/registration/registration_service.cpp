@@ -140,6 +140,8 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
     // The identity and the flow's passed challenge are one unit of work: no identity without its
     // flow's success, or the reverse. A taken identifier (409) changes neither.
     bool identity_refused = false;
+    const std::string active_before = flow.active, state_before = flow.state;
+    const core::TimePoint updated_before = flow.updated_at;
     const auto persisted = units_.Run([&]() -> core::Status {
         identity_refused = false;
         if (auto s = identities_.Create(attempt.identity); !s) {
@@ -152,6 +154,10 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
         return engine_.flows().Update(flow);
     });
     if (!persisted) {
+        // Nothing was written: the flow as it was (a retried unit may have marked it first).
+        flow.active = active_before;
+        flow.state = state_before;
+        flow.updated_at = updated_before;
         if (identity_refused && persisted.error().code == 409) {
             EchoTraits(flow.ui, body);
             return engine_.Reject(ctx, flow, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()),

@@ -368,6 +368,8 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
     if (!sibling) return Failed{flow.type, std::move(sibling).error()};
     bool identity_refused = false;
+    const std::string state_before = flow.state;
+    const core::TimePoint updated_before = flow.updated_at;
     bool swapped = false;  // flow and sibling have traded UI and internal context
     auto trade = [&] {
         std::swap(flow.ui, sibling->ui);
@@ -399,7 +401,11 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         return engine_.flows().Update(flow);
     });
     if (!persisted) {
-        if (swapped) trade();  // the flow as it was, for the answer below
+        // Nothing was written: the flow as it was, for the answer below (a retried unit may have
+        // marked it first).
+        if (swapped) trade();
+        flow.state = state_before;
+        flow.updated_at = updated_before;
         // A stale write lost a race with another change of this identity: nothing was written and
         // the flow stays usable, so the client may submit again (409 with the error's id). Only a
         // taken identifier or address is "duplicate credentials".

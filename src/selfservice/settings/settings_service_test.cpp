@@ -86,12 +86,16 @@ class ScriptedUnits final : public core::UnitOfWork {
   public:
     core::Status Run(const std::function<core::Status()>& fn) override {
         core::Status st;
-        for (int i = 0; i < runs; ++i) st = fn();
+        for (int i = 0; i < runs; ++i) {
+            if (before_run) before_run(i);
+            st = fn();
+        }
         if (st && fail_with) return *fail_with;
         return st;
     }
     int runs = 1;
     std::optional<core::Error> fail_with;
+    std::function<void(int)> before_run;  // called with the run's index before each run
 };
 
 class SettingsServiceTest : public ::testing::Test {
@@ -235,6 +239,24 @@ TEST_F(SettingsServiceTest, ASuccessfulSubmitWritesTheSameWhenTheStoreRunsItsUni
         EXPECT_EQ(done->body["ui"]["messages"].size(), 1u);
         EXPECT_EQ(done->body["ui"]["action"], stored.ui.action);
     }
+}
+
+// The store retries the unit and the identity's address is taken meanwhile: the rejection shows
+// the flow as it was (not the success the first run had marked), with the duplicate message.
+TEST_F(SettingsServiceTest, ARetriedUnitRejectedOnItsSecondRunShowsTheFlowAsItWas) {
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    units_.runs = 2;
+    units_.before_run = [&](int run) {
+        if (run == 1) identities_.fail_update = core::Conflict(std::string(identity::kConflictReason));
+    };
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "profile"}}, refs);
+    auto* shown = std::get_if<ShowFlow>(&out);
+    ASSERT_NE(shown, nullptr) << "outcome variant index " << out.index();
+    EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
+    EXPECT_EQ(shown->flow["state"], "show_form");
+    EXPECT_EQ(shown->flow["ui"]["action"], f.ui.action) << "the flow's own UI, not the sibling's";
+    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000007);
 }
 
 // A unit the store could not commit: nothing is reported as saved, the error is the answer.
