@@ -33,6 +33,14 @@ int BusyHandler(void*, int attempt) {
     std::this_thread::sleep_for(microseconds(step_us));
     return 1;
 }
+
+// The writer's checkpoint waits at most about 1 ms for readers of older snapshots (they take
+// microseconds): queued writes wait behind it.
+int CheckpointBusyHandler(void*, int attempt) {
+    if (attempt >= 10) return 0;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    return 1;
+}
 }  // namespace
 
 Error SqliteError(sqlite3* db, int rc) {
@@ -238,6 +246,8 @@ Result<std::unique_ptr<Connection>> Database::OpenConnection() {
                               ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                               : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
     if (auto s = conn->Exec(pragmas); !s) return std::move(s).error();
+    static const std::string size_limit = "PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit);
+    if (auto s = conn->Exec(size_limit.c_str()); !s) return std::move(s).error();
     return conn;
 }
 
@@ -254,6 +264,9 @@ thread_local RunningBatch t_batch;
 }  // namespace
 
 Database::Lease::~Lease() {
+    if (snapshot_ && raw_ && !sqlite3_get_autocommit(raw_->raw())) {
+        if (auto commit = raw_->Prepare("COMMIT")) (void)commit->Run();
+    }
     if (c_ && db_) db_->Release(std::move(c_));
 }
 
@@ -270,6 +283,16 @@ Result<Database::Lease> Database::Acquire() {
     auto c = OpenConnection();
     if (!c) return std::move(c).error();
     return Lease(*this, std::move(*c));
+}
+
+Result<Database::Lease> Database::AcquireSnapshot() {
+    BIA_TRY_ASSIGN(auto lease, Acquire());
+    if (sqlite3_get_autocommit(lease->raw())) {
+        BIA_TRY_ASSIGN(auto begin, lease->Prepare("BEGIN"));
+        BIA_TRY(begin.Run());
+        lease.snapshot_ = true;
+    }
+    return lease;
 }
 
 void Database::Release(std::unique_ptr<Connection> c) {
@@ -332,7 +355,6 @@ Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
         write_cv_.notify_all();
         if (me.done) {
             lock.unlock();
-            CheckpointIfDue();
             return std::move(me.result);
         }
     }
@@ -342,20 +364,24 @@ Status Database::Run(const std::function<Status()>& fn) {
     return Transaction([&](Connection&) { return fn(); });
 }
 
-// The writer connection does not checkpoint when it commits (SQLite's auto-checkpoint would run
-// inside the batch, and every write of the batch would wait for its page copies and fsync): the
-// leader, once its batch is acknowledged, checkpoints on a pooled connection while the next batch
-// runs (PASSIVE: it copies what no reader still needs and never blocks a writer).
-void Database::CheckpointIfDue() {
-    if (wal_pages_.load(std::memory_order_relaxed) < kCheckpointPages) return;
-    if (checkpointing_.exchange(true)) return;
-    if (auto lease = Acquire()) {
-        int log = 0;
-        int done = 0;
-        if (sqlite3_wal_checkpoint_v2((*lease)->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK)
-            wal_pages_.store(log - done, std::memory_order_relaxed);
-    }
-    checkpointing_.store(false);
+// Checkpoints, when the WAL has grown past kCheckpointPages, on the writer connection between two
+// batches, in RESTART mode: every frame is copied into the database file (one fsync of each file),
+// and then, once no reader still reads an older snapshot from the WAL, the next batch writes the WAL
+// again from its first frame. A checkpoint beside a running batch (PASSIVE, on another connection)
+// could never restart it, since that batch always began on the WAL's end: under steady writes the
+// file grew without end and every batch re-ran a checkpoint and its fsyncs. SQLite's own
+// auto-checkpoint would run inside COMMIT, where every write of the batch waits for it.
+// Readers are waited for briefly (CheckpointBusyHandler); if one stays, the checkpoint copies what it
+// can and the next batch tries again, so a long read never holds up writes.
+void Database::CheckpointBeforeBatch(Connection& writer) {
+    if (wal_pages_.load(std::memory_order_relaxed) < checkpoint_at_) return;
+    sqlite3_busy_handler(writer.raw(), &CheckpointBusyHandler, nullptr);
+    int log = 0;
+    int done = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(writer.raw(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
+    sqlite3_busy_handler(writer.raw(), &BusyHandler, nullptr);
+    // Not restarted (a reader stayed): try again once the WAL has grown a quarter more.
+    checkpoint_at_ = rc == SQLITE_OK ? kCheckpointPages : std::max(log, 0) + kCheckpointPages / 4;
 }
 
 void Database::RunBatch(std::span<PendingWrite* const> batch) {
@@ -366,7 +392,7 @@ void Database::RunBatch(std::span<PendingWrite* const> batch) {
         auto c = OpenConnection();
         if (!c) return fail_all(std::move(c).error());
         writer_ = std::move(*c);
-        // Replaces SQLite's auto-checkpoint on this connection: see CheckpointIfDue.
+        // Replaces SQLite's auto-checkpoint on this connection: see CheckpointBeforeBatch.
         sqlite3_wal_hook(
             writer_->raw(),
             [](void* pages, sqlite3*, const char*, int n) {
@@ -376,6 +402,7 @@ void Database::RunBatch(std::span<PendingWrite* const> batch) {
             &wal_pages_);
     }
     Connection& c = *writer_;
+    CheckpointBeforeBatch(c);
     if (auto s = RunStatement(c, "BEGIN IMMEDIATE"); !s) return fail_all(s);
     const RunningBatch outer = t_batch;  // a batch of another database this thread is inside, if any
     t_batch = {this, &c};

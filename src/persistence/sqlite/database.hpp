@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/change_watch.hpp"
@@ -92,19 +93,33 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
         Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
         // The connection of the write or unit this thread is running (not returned to the pool).
         explicit Lease(Connection& joined) : raw_(&joined) {}
-        Lease(Lease&&) = default;
+        Lease(Lease&& o) noexcept
+            : db_(o.db_),
+              c_(std::move(o.c_)),
+              raw_(std::exchange(o.raw_, nullptr)),
+              snapshot_(std::exchange(o.snapshot_, false)) {}
+        Lease& operator=(Lease&&) = delete;
         ~Lease();
         Connection* operator->() { return raw_; }
         Connection& operator*() { return *raw_; }
 
       private:
+        friend class Database;
         Database* db_ = nullptr;
         std::unique_ptr<Connection> c_;
         Connection* raw_ = nullptr;
+        bool snapshot_ = false;  // ends its read transaction when released
     };
     // A pooled read connection; inside a Transaction's fn (and so inside a unit of work), the
     // write's own connection, so that reads there see the write's changes.
     core::Result<Lease> Acquire();
+    // Acquire, inside one read transaction that ends when the lease is released: for reads of
+    // more than one statement. They see one snapshot (a record and its child rows agree even while
+    // a write commits between them), and SQLite checks its page cache once instead of once per
+    // statement. In WAL mode a connection drops its whole page cache when a read transaction starts
+    // after another connection's commit, so under writes every autocommit statement re-read its
+    // pages from the file. Inside a write, the joined connection is already in its transaction.
+    core::Result<Lease> AcquireSnapshot();
 
     // Runs fn as one atomic write and returns only after it is durable in the database (committed) or
     // rolled back. Every write of the SQLite backend goes through here: writes are group-committed
@@ -129,8 +144,11 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
 
     // The most writes one batch takes; the rest wait for the next.
     static constexpr size_t kMaxBatch = 64;
-    // WAL size (pages) after which a batch's leader checkpoints (SQLite's own auto-checkpoint default).
+    // WAL size (frames) after which the next batch's leader checkpoints first (SQLite's own
+    // auto-checkpoint default).
     static constexpr int kCheckpointPages = 1000;
+    // The WAL file is cut back to this size when it restarts, after a burst made it longer.
+    static constexpr int64_t kWalSizeLimit = int64_t{16} << 20;
 
     // Applies pending migrations (idempotent). Returns the versions applied.
     core::Result<std::vector<std::string>> Migrate();
@@ -150,7 +168,7 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     void Release(std::unique_ptr<Connection> c);
     struct PendingWrite;
     void RunBatch(std::span<PendingWrite* const> batch);
-    void CheckpointIfDue();
+    void CheckpointBeforeBatch(Connection& writer);
     void MapWalIndex();
 
     std::string path_;
@@ -169,8 +187,8 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     std::vector<PendingWrite*> write_queue_;
     bool writing_ = false;
     std::unique_ptr<Connection> writer_;
-    std::atomic<int> wal_pages_{0};  // the WAL's size after the last commit (the writer's wal hook)
-    std::atomic<bool> checkpointing_{false};
+    std::atomic<int> wal_pages_{0};         // the WAL's size after the last commit (the writer's wal hook)
+    int checkpoint_at_ = kCheckpointPages;  // WAL size of the next checkpoint (batch leaders only)
     std::atomic<uint64_t> writes_{0};
     std::atomic<uint64_t> commits_{0};
 };

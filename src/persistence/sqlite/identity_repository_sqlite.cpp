@@ -283,13 +283,13 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
 }
 
 Result<Identity> IdentityRepositorySqlite::Get(const core::Uuid& id) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto lease, db_.AcquireSnapshot());
     return LoadById(*lease, id);
 }
 
 Result<Identity> IdentityRepositorySqlite::FindByCredentialIdentifier(std::string_view type,
                                                                       std::string_view identifier) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto lease, db_.AcquireSnapshot());
     core::Uuid id;
     {
         BIA_TRY_ASSIGN(
@@ -305,7 +305,7 @@ Result<Identity> IdentityRepositorySqlite::FindByCredentialIdentifier(std::strin
 
 Result<Identity> IdentityRepositorySqlite::FindByAddress(identity::AddressKind kind, std::string_view via,
                                                          std::string_view value) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto lease, db_.AcquireSnapshot());
     core::Uuid id;
     {
         BIA_TRY_ASSIGN(auto st, lease->Prepare(kind == identity::AddressKind::kVerifiable
@@ -322,7 +322,7 @@ Result<Identity> IdentityRepositorySqlite::FindByAddress(identity::AddressKind k
 }
 
 Result<std::vector<Identity>> IdentityRepositorySqlite::List(int64_t offset, int64_t limit) {
-    BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+    BIA_TRY_ASSIGN(auto lease, db_.AcquireSnapshot());
     std::vector<Identity> out;
     {
         BIA_TRY_ASSIGN(

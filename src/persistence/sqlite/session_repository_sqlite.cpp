@@ -108,19 +108,8 @@ class SessionRepositorySqlite final : public session::SessionRepository {
     }
 
     Result<Session> FindByToken(std::string_view token) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
-        // whoami's path: one read transaction for the session and its identity (six statements), so
-        // they share one WAL snapshot and take SQLite's file locks once instead of once per statement
-        // (the locks were ~20% of whoami's CPU).
-        BIA_TRY_ASSIGN(auto begin, lease->Prepare("BEGIN"));
-        BIA_TRY(begin.Run());
-        struct EndRead {
-            Connection& c;
-            ~EndRead() {
-                if (sqlite3_get_autocommit(c.raw())) return;
-                if (auto commit = c.Prepare("COMMIT")) (void)commit->Run();
-            }
-        } end_read{*lease};
+        // whoami's path: the session and its identity (six statements) in one read transaction.
+        BIA_TRY_ASSIGN(auto lease, db_.AcquireSnapshot());
         Session s;
         {
             BIA_TRY_ASSIGN(
@@ -154,7 +143,7 @@ class SessionRepositorySqlite final : public session::SessionRepository {
     }
 
     Result<Session> FindById(const core::Uuid& id, bool with_identity) override {
-        BIA_TRY_ASSIGN(auto lease, db_.Acquire());
+        BIA_TRY_ASSIGN(auto lease, db_.AcquireSnapshot());
         Session s;
         {
             BIA_TRY_ASSIGN(
