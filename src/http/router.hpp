@@ -13,8 +13,9 @@
 namespace bia::http {
 
 // Where a handler runs. kInline: on the I/O thread (fast, non-blocking work such as session
-// lookups). kOffload: on the bounded worker pool (password hashing, heavy writes); when the
-// pool's queue is full the server answers 503 with the error envelope instead of queueing.
+// lookups and flow fetches). kOffload: on the bounded worker pool (anything that writes, and so
+// waits for a commit, or may hash a password); when the pool's queue is full the server answers
+// 503 with the error envelope instead of queueing.
 enum class Execution { kInline, kOffload };
 
 using Handler = std::function<Response(Request&)>;

@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <ctime>
@@ -436,8 +437,7 @@ core::Status Server::Impl::Bind() {
 }
 
 void Server::Impl::StartThreads() {
-    const unsigned workers =
-        options.worker_threads ? options.worker_threads : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned workers = options.worker_threads ? options.worker_threads : DefaultWorkerThreads();
     pool = std::make_unique<WorkerPool>(workers, options.worker_queue_limit);
     for (auto& unit : units) {
         unit->guard.emplace(unit->io.get_executor());
@@ -464,6 +464,8 @@ void Server::Impl::StartThreads() {
 }
 
 // ---------------------------------------------------------------- public API
+
+unsigned DefaultWorkerThreads() { return std::clamp(4 * std::thread::hardware_concurrency(), 16u, 64u); }
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 

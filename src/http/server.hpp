@@ -35,8 +35,10 @@ struct Listener {
 
 struct ServerOptions {
     std::vector<Listener> listeners;
-    unsigned io_threads = 0;      // 0 = hardware concurrency
-    unsigned worker_threads = 0;  // offload pool; 0 = hardware concurrency
+    unsigned io_threads = 0;  // 0 = hardware concurrency
+    // Offload pool; 0 = DefaultWorkerThreads(). Its threads mostly wait (for a commit, a hash
+    // on the hash pool, a PostgreSQL round trip), so there are more of them than cores.
+    unsigned worker_threads = 0;
     // Offloaded requests that may wait beyond the ones running: admission while
     // running + queued < worker_threads + worker_queue_limit, else 503 at once.
     size_t worker_queue_limit = 256;
@@ -46,6 +48,9 @@ struct ServerOptions {
     // query strings, cookies, bodies and auth headers are never logged.
     bool log_requests = true;
 };
+
+// 4 × hardware concurrency, at least 16 and at most 64.
+unsigned DefaultWorkerThreads();
 
 class Server {
   public:

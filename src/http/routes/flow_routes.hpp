@@ -35,10 +35,14 @@ class FlowRoutes {
                const schema::SchemaRegistry* schemas = nullptr)
         : service_(service), http_(http), paths_(paths), schemas_(schemas) {}
 
-    // GET <init_api>, <init_browser>, <fetch>; POST <submit> (offloaded: it may hash passwords).
+    // GET <init_api>, <init_browser>, <fetch>; POST <submit>. Inits and submits are offloaded: they
+    // write (a new flow; a submit may also hash a password), and a write waits for its commit.
     void Register(Router& router) {
-        router.Add("GET", std::string(paths_.init_api), [this](Request& r) { return InitApi(r); });
-        router.Add("GET", std::string(paths_.init_browser), [this](Request& r) { return InitBrowser(r); });
+        router.Add(
+            "GET", std::string(paths_.init_api), [this](Request& r) { return InitApi(r); }, Execution::kOffload);
+        router.Add(
+            "GET", std::string(paths_.init_browser), [this](Request& r) { return InitBrowser(r); },
+            Execution::kOffload);
         router.Add("GET", std::string(paths_.fetch), [this](Request& r) { return Fetch(r); });
         router.Add(
             "POST", std::string(paths_.submit), [this](Request& r) { return Submit(r); }, Execution::kOffload);

@@ -11,8 +11,12 @@ using selfservice::FlowType;
 namespace settings = selfservice::settings;
 
 void SettingsRoutes::Register(Router& router, Router& admin) {
-    router.Add("GET", std::string(settings::kRouteInitApi), [this](Request& r) { return InitApi(r); });
-    router.Add("GET", std::string(settings::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); });
+    // Inits write a new flow: offloaded like submits, so no I/O thread waits for a commit.
+    router.Add(
+        "GET", std::string(settings::kRouteInitApi), [this](Request& r) { return InitApi(r); }, Execution::kOffload);
+    router.Add(
+        "GET", std::string(settings::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); },
+        Execution::kOffload);
     router.Add("GET", std::string(settings::kRouteFetch), [this](Request& r) { return Fetch(r); });
     router.Add(
         "POST", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
