@@ -14,7 +14,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -544,6 +546,42 @@ TEST_F(ServerTest, OffloadRunsOffTheIoThread) {
     auto again = c.Read();
     ASSERT_TRUE(again);
     EXPECT_EQ(again->Json()["thread"], inline_r->Json()["thread"]);
+}
+
+// The default pool runs at least 16 handlers at once, whatever the core count: offloaded handlers
+// mostly wait (for a commit, a hash), and with one thread per core two password changes waiting for
+// bcrypt held up every other write.
+TEST_F(ServerTest, TheDefaultPoolRunsSixteenWaitingHandlersAtOnce) {
+    constexpr int kAtOnce = 16;
+    EXPECT_GE(DefaultWorkerThreads(), unsigned{kAtOnce});
+    EXPECT_LE(DefaultWorkerThreads(), 64u);
+    std::mutex mu;
+    std::condition_variable cv;
+    int inside = 0;
+    router_.Add(
+        "GET", "/offload/rendezvous",
+        [&](Request&) {
+            std::unique_lock lock(mu);
+            ++inside;
+            cv.notify_all();
+            const bool met = cv.wait_for(lock, 3s, [&] { return inside >= kAtOnce; });
+            return Response::Json(200, {{"met", met}});
+        },
+        Execution::kOffload);
+    auto o = Options();
+    o.worker_threads = 0;
+    StartServer(o);
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int i = 0; i < kAtOnce; ++i) {
+        clients.push_back(std::make_unique<Client>(port_));
+        ASSERT_TRUE(clients.back()->Send(Get("/offload/rendezvous")));
+    }
+    for (auto& c : clients) {
+        auto r = c->Read();
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 200);
+        EXPECT_EQ(r->Json()["met"], true) << "all " << kAtOnce << " handlers were running together";
+    }
 }
 
 TEST_F(ServerTest, SaturatedPoolAnswers503Immediately) {
