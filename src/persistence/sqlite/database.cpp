@@ -380,8 +380,15 @@ void Database::CheckpointBeforeBatch(Connection& writer) {
     int done = 0;
     const int rc = sqlite3_wal_checkpoint_v2(writer.raw(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
     sqlite3_busy_handler(writer.raw(), &BusyHandler, nullptr);
-    // Not restarted (a reader stayed): try again once the WAL has grown a quarter more.
-    checkpoint_at_ = rc == SQLITE_OK ? kCheckpointPages : std::max(log, 0) + kCheckpointPages / 4;
+    if (rc == SQLITE_OK) {
+        // Every frame is in the database file: none left to checkpoint until the next commit's WAL
+        // hook reports the restarted WAL (a batch that fails to commit does not checkpoint again).
+        wal_pages_.store(0, std::memory_order_relaxed);
+        checkpoint_at_ = kCheckpointPages;
+    } else {
+        // Not restarted (a reader stayed): try again once the WAL has grown a quarter more.
+        checkpoint_at_ = std::max(log, 0) + kCheckpointPages / 4;
+    }
 }
 
 void Database::RunBatch(std::span<PendingWrite* const> batch) {
