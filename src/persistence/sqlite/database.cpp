@@ -34,10 +34,11 @@ int BusyHandler(void*, int attempt) {
     return 1;
 }
 
-// The writer's checkpoint waits at most about 1 ms for readers of older snapshots (they take
-// microseconds): queued writes wait behind it.
-int CheckpointBusyHandler(void*, int attempt) {
-    if (attempt >= 10) return 0;
+// The writer's checkpoint waits for readers of older snapshots (they take microseconds, unless the
+// scheduler has parked one) in steps of 100 µs, up to the budget `*steps` (queued writes wait behind
+// it).
+int CheckpointBusyHandler(void* steps, int attempt) {
+    if (attempt >= *static_cast<const int*>(steps)) return 0;
     std::this_thread::sleep_for(std::chrono::microseconds(100));
     return 1;
 }
@@ -371,11 +372,12 @@ Status Database::Run(const std::function<Status()>& fn) {
 // could never restart it, since that batch always began on the WAL's end: under steady writes the
 // file grew without end and every batch re-ran a checkpoint and its fsyncs. SQLite's own
 // auto-checkpoint would run inside COMMIT, where every write of the batch waits for it.
-// Readers are waited for briefly (CheckpointBusyHandler); if one stays, the checkpoint copies what it
-// can and the next batch tries again, so a long read never holds up writes.
+// Readers are waited for briefly (CheckpointBusyHandler: ~1 ms); if one stays, the checkpoint copies
+// what it can and the next try comes 250 frames later, with twice the wait (up to ~16 ms, for readers
+// descheduled on a saturated machine), so a long read never holds up writes for long.
 void Database::CheckpointBeforeBatch(Connection& writer) {
     if (wal_pages_.load(std::memory_order_relaxed) < checkpoint_at_) return;
-    sqlite3_busy_handler(writer.raw(), &CheckpointBusyHandler, nullptr);
+    sqlite3_busy_handler(writer.raw(), &CheckpointBusyHandler, &checkpoint_wait_steps_);
     int log = 0;
     int done = 0;
     const int rc = sqlite3_wal_checkpoint_v2(writer.raw(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
@@ -385,9 +387,10 @@ void Database::CheckpointBeforeBatch(Connection& writer) {
         // hook reports the restarted WAL (a batch that fails to commit does not checkpoint again).
         wal_pages_.store(0, std::memory_order_relaxed);
         checkpoint_at_ = kCheckpointPages;
+        checkpoint_wait_steps_ = kCheckpointWaitSteps;
     } else {
-        // Not restarted (a reader stayed): try again once the WAL has grown a quarter more.
         checkpoint_at_ = std::max(log, 0) + kCheckpointPages / 4;
+        checkpoint_wait_steps_ = std::min(2 * checkpoint_wait_steps_, 16 * kCheckpointWaitSteps);
     }
 }
 

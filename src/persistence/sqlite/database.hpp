@@ -187,8 +187,10 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     std::vector<PendingWrite*> write_queue_;
     bool writing_ = false;
     std::unique_ptr<Connection> writer_;
-    std::atomic<int> wal_pages_{0};         // the WAL's size after the last commit (the writer's wal hook)
-    int checkpoint_at_ = kCheckpointPages;  // WAL size of the next checkpoint (batch leaders only)
+    std::atomic<int> wal_pages_{0};                     // the WAL's size after the last commit (the writer's wal hook)
+    int checkpoint_at_ = kCheckpointPages;              // WAL size of the next checkpoint (batch leaders only)
+    static constexpr int kCheckpointWaitSteps = 10;     // of 100 µs: the first try's wait for readers
+    int checkpoint_wait_steps_ = kCheckpointWaitSteps;  // the next try's (batch leaders only)
     std::atomic<uint64_t> writes_{0};
     std::atomic<uint64_t> commits_{0};
 };

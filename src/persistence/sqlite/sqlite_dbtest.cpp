@@ -375,9 +375,9 @@ TEST(SqliteCheckpoint, TheWalStaysBoundedUnderSteadyWritesAndReads) {
     ASSERT_TRUE(db.Transaction(
         [](Connection& c) { return c.Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)"); }));
     const auto wal = h->dir / "bia.sqlite-wal";
-    constexpr int kWriters = 4;
-    constexpr int kWritesEach = 400;
-    const std::string payload(6000, 'x');  // two pages a row: ~3,200 frames in all
+    constexpr int kWriters = 8;
+    constexpr int kWritesEach = 500;
+    const std::string payload(6000, 'x');  // two pages a row: ~8,000 frames in all
     std::atomic<bool> stop{false};
     std::atomic<int> failures{0};
     std::atomic<uintmax_t> largest{0};
@@ -423,9 +423,10 @@ TEST(SqliteCheckpoint, TheWalStaysBoundedUnderSteadyWritesAndReads) {
     for (auto& t : readers) t.join();
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(std::stoll(h->ScalarText("SELECT COUNT(*) FROM blobs", nullptr)), kWriters * kWritesEach);
-    // At most one checkpoint's worth of frames, plus the batch that crossed it, plus slack.
+    // One checkpoint's worth of frames, plus the batches of a few tries that found a reader still
+    // on an older snapshot (a loaded machine deschedules readers), far below the ~8,000 written.
     constexpr uintmax_t kFrame = 4096 + 24;
-    EXPECT_LT(largest.load(), (Database::kCheckpointPages + 600) * kFrame)
+    EXPECT_LT(largest.load(), 3 * Database::kCheckpointPages * kFrame)
         << "the WAL grew to " << largest.load() / kFrame << " frames";
 }
 
