@@ -16,12 +16,22 @@ class MemoryFlowStore final : public selfservice::FlowStore {
   public:
     explicit MemoryFlowStore(const selfservice::FlowTable& table) : table_(table) {}
     const selfservice::FlowTable& table() const override { return table_; }
-    std::unique_ptr<selfservice::PreparedFlowWrite> Prepare(const selfservice::FlowBase& flow,
-                                                            std::span<const selfservice::FlowColumnValue> values,
-                                                            selfservice::FlowWrite write) override {
+    core::Status Create(const selfservice::FlowBase& flow,
+                        std::span<const selfservice::FlowColumnValue> values) override {
         DumpLikeSql(flow);
-        return std::make_unique<PreparedWrite>(*this, selfservice::FlowRecord{flow, {values.begin(), values.end()}},
-                                               write);
+        rows_[flow.id] = {flow, {values.begin(), values.end()}};
+        return {};
+    }
+    core::Status Update(const selfservice::FlowBase& flow,
+                        std::span<const selfservice::FlowColumnValue> values) override {
+        DumpLikeSql(flow);
+        auto it = rows_.find(flow.id);
+        if (it == rows_.end()) return selfservice::FlowNotFound();
+        const auto created_at = it->second.base.created_at;
+        it->second = {flow, {values.begin(), values.end()}};
+        it->second.base.created_at = created_at;
+        ++revisions_[flow.id];
+        return {};
     }
     core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
         auto it = rows_.find(id);
@@ -41,29 +51,6 @@ class MemoryFlowStore final : public selfservice::FlowStore {
     size_t size() const { return rows_.size(); }
 
   private:
-    // A copy of the record, written by Apply.
-    struct PreparedWrite final : selfservice::PreparedFlowWrite {
-        PreparedWrite(MemoryFlowStore& store, selfservice::FlowRecord record, selfservice::FlowWrite write)
-            : store(store), record(std::move(record)), write(write) {}
-        core::Status Apply() override {
-            const core::Uuid& id = record.base.id;
-            if (write == selfservice::FlowWrite::kInsert) {
-                store.rows_[id] = record;
-                return {};
-            }
-            auto it = store.rows_.find(id);
-            if (it == store.rows_.end()) return selfservice::FlowNotFound();
-            const auto created_at = it->second.base.created_at;
-            it->second = record;
-            it->second.base.created_at = created_at;
-            ++store.revisions_[id];
-            return {};
-        }
-        MemoryFlowStore& store;
-        selfservice::FlowRecord record;
-        selfservice::FlowWrite write;
-    };
-
     // What the SQL stores bind: strict dumps, which throw on invalid UTF-8 (fuzz targets rely on
     // the fake failing where a real store would).
     static void DumpLikeSql(const selfservice::FlowBase& flow) {

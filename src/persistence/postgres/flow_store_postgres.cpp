@@ -63,21 +63,14 @@ struct PostgresFlowRow {
     nlohmann::json Json(int c) const { return r.Json(0, c); }
 };
 
-// An insert or update with its parameters serialised.
-struct PreparedWrite final : selfservice::PreparedFlowWrite {
-    PreparedWrite(Database& db, const std::string& sql, selfservice::FlowWrite write)
-        : db(db), sql(sql), write(write) {}
-    core::Status Apply() override {
-        BIA_TRY_ASSIGN(auto lease, db.Acquire());
-        BIA_TRY_ASSIGN(Rows r, lease->Query(sql, params));
-        if (write == selfservice::FlowWrite::kUpdate && r.affected() == 0) return selfservice::FlowNotFound();
-        return {};
-    }
-    Database& db;
-    const std::string& sql;  // the store's statement text (it outlives its prepared writes)
-    selfservice::FlowWrite write;
-    Params params;
-};
+core::Result<Rows> WriteFlow(Database& db, const std::string& sql, const selfservice::FlowBase& f,
+                             std::span<const FlowColumnValue> values, selfservice::FlowWrite write) {
+    BIA_TRY_ASSIGN(auto lease, db.Acquire());
+    Params p;
+    PostgresParamSink sink{p};
+    selfservice::AppendFlowParams(sink, f, values, write);
+    return lease->Query(sql, p);
+}
 
 class PostgresFlowStore final : public selfservice::FlowStore {
   public:
@@ -86,14 +79,15 @@ class PostgresFlowStore final : public selfservice::FlowStore {
 
     const selfservice::FlowTable& table() const override { return table_; }
 
-    std::unique_ptr<selfservice::PreparedFlowWrite> Prepare(const selfservice::FlowBase& f,
-                                                            std::span<const FlowColumnValue> values,
-                                                            selfservice::FlowWrite write) override {
-        auto prepared = std::make_unique<PreparedWrite>(
-            db_, write == selfservice::FlowWrite::kInsert ? sql_.insert : sql_.update, write);
-        PostgresParamSink sink{prepared->params};
-        selfservice::AppendFlowParams(sink, f, values, write);
-        return prepared;
+    core::Status Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY(WriteFlow(db_, sql_.insert, f, values, selfservice::FlowWrite::kInsert));
+        return {};
+    }
+
+    core::Status Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY_ASSIGN(Rows r, WriteFlow(db_, sql_.update, f, values, selfservice::FlowWrite::kUpdate));
+        if (r.affected() == 0) return selfservice::FlowNotFound();
+        return {};
     }
 
     core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {

@@ -43,7 +43,8 @@ const SqliteFlowSql& SqliteFlowSqlFor(const selfservice::FlowTable& t) {
     return texts.emplace(table, std::move(s)).first->second;
 }
 
-// selfservice::AppendFlowParams's sink: collects the parameters, JSON already serialised.
+// selfservice::AppendFlowParams's sink: collects the parameters (JSON already serialised) before the
+// write is queued, so the group-committed part does no more than bind and step.
 struct SqliteParams {
     std::vector<std::variant<std::string, int64_t, core::TimePoint>> values;
     void Add(const core::Uuid& v) { values.emplace_back(v.ToString()); }
@@ -75,13 +76,15 @@ class SqliteFlowStore final : public selfservice::FlowStore {
 
     const selfservice::FlowTable& table() const override { return table_; }
 
-    std::unique_ptr<selfservice::PreparedFlowWrite> Prepare(const selfservice::FlowBase& f,
-                                                            std::span<const FlowColumnValue> values,
-                                                            selfservice::FlowWrite write) override {
-        auto prepared = std::make_unique<PreparedWrite>(
-            db_, write == selfservice::FlowWrite::kInsert ? sql_.insert : sql_.update, write);
-        selfservice::AppendFlowParams(prepared->params, f, values, write);
-        return prepared;
+    core::Status Create(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY(Write(sql_.insert, f, values, selfservice::FlowWrite::kInsert));
+        return {};
+    }
+
+    core::Status Update(const selfservice::FlowBase& f, std::span<const FlowColumnValue> values) override {
+        BIA_TRY_ASSIGN(int changed, Write(sql_.update, f, values, selfservice::FlowWrite::kUpdate));
+        if (changed == 0) return selfservice::FlowNotFound();
+        return {};
     }
 
     core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
@@ -121,26 +124,21 @@ class SqliteFlowStore final : public selfservice::FlowStore {
     }
 
   private:
-    // An insert or update with its parameters serialised (before the write is queued, so the
-    // group-committed part does no more than bind and step).
-    struct PreparedWrite final : selfservice::PreparedFlowWrite {
-        PreparedWrite(Database& db, const std::string& sql, selfservice::FlowWrite write)
-            : db(db), sql(sql), write(write) {}
-        core::Status Apply() override {
-            return db.Transaction([&](Connection& c) -> core::Status {
-                BIA_TRY_ASSIGN(auto st, c.Prepare(sql.c_str()));
-                params.BindTo(st);
-                BIA_TRY(st.Run());
-                if (write == selfservice::FlowWrite::kUpdate && sqlite3_changes(c.raw()) == 0)
-                    return selfservice::FlowNotFound();
-                return {};
-            });
-        }
-        Database& db;
-        const std::string& sql;  // the store's statement text (it outlives its prepared writes)
-        selfservice::FlowWrite write;
+    // Runs an insert or update; the number of rows it changed.
+    core::Result<int> Write(const std::string& sql, const selfservice::FlowBase& f,
+                            std::span<const FlowColumnValue> values, selfservice::FlowWrite write) {
         SqliteParams params;
-    };
+        selfservice::AppendFlowParams(params, f, values, write);
+        int changed = 0;
+        BIA_TRY(db_.Transaction([&](Connection& c) -> core::Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare(sql.c_str()));
+            params.BindTo(st);
+            BIA_TRY(st.Run());
+            changed = sqlite3_changes(c.raw());
+            return {};
+        }));
+        return changed;
+    }
 
     Database& db_;
     const selfservice::FlowTable& table_;

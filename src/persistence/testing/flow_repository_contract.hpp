@@ -82,40 +82,6 @@ TYPED_TEST_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate) {
     EXPECT_EQ(repo.Update(f).error().code, 404);
 }
 
-// A prepared write holds what the flow was when it was prepared, writes nothing before Apply, and
-// writes then exactly that (the settings submit prepares its two flow writes before its unit of work).
-TYPED_TEST_P(FlowRepositoryContract, APreparedWriteAppliesTheFlowAsItWasPrepared) {
-    auto& repo = this->handle_->login_flows();
-    selfservice::login::LoginFlow f;
-    f.id = core::Uuid::V4(this->random_);
-    f.type = selfservice::FlowType::kApi;
-    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
-    f.expires_at = f.issued_at + 1h;
-    f.request_url = "http://p/self-service/login/api";
-    f.ui = this->SomeUi();
-    auto create = repo.PrepareCreate(f);
-    const nlohmann::json prepared = f.ToJson();
-    EXPECT_EQ(repo.Get(f.id).error().code, 404) << "nothing is written before Apply";
-    f.state = "changed after Prepare";
-    f.ui.AddMessage(text::NewErrorValidationInvalidCredentials());
-    ASSERT_TRUE(create->Apply());
-    auto got = repo.Get(f.id);
-    ASSERT_TRUE(got) << got.error().reason;
-    EXPECT_EQ(got->ToJson(), prepared);
-
-    f.state = "passed_challenge";
-    f.updated_at += 1s;
-    auto update = repo.PrepareUpdate(f);
-    const nlohmann::json updated = f.ToJson();
-    f.state = "changed after Prepare";
-    EXPECT_EQ(repo.Get(f.id)->ToJson(), prepared);
-    ASSERT_TRUE(update->Apply());
-    EXPECT_EQ(repo.Get(f.id)->ToJson(), updated);
-
-    f.id = core::Uuid::V4(this->random_);
-    EXPECT_EQ(repo.PrepareUpdate(f)->Apply().error().code, 404);
-}
-
 TYPED_TEST_P(FlowRepositoryContract, RegistrationFlowRoundTrip) {
     auto& repo = this->handle_->registration_flows();
     selfservice::registration::RegistrationFlow f;
@@ -303,8 +269,7 @@ TYPED_TEST_P(FlowRepositoryContract, ContinuityContainersRoundTripAndDeleteIsIde
     EXPECT_EQ(repo.Get(c.id).error().code, 404);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate,
-                            APreparedWriteAppliesTheFlowAsItWasPrepared, RegistrationFlowRoundTrip,
+REGISTER_TYPED_TEST_SUITE_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate, RegistrationFlowRoundTrip,
                             ErrorsAreStoredAndMarkedSeen, SettingsFlowRoundTripFollowsItsIdentity,
                             ContinuityContainersRoundTripAndDeleteIsIdempotent,
                             StampWithSessionReadsBothStampsInOneStatement);

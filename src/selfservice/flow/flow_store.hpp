@@ -142,32 +142,14 @@ struct FlowSessionStamp {
     std::optional<session::SessionStamp> session;  // nullopt: the token names no session
 };
 
-// A flow write whose parameters are already serialised (the UI and context as JSON text): prepared
-// before a unit of work and applied inside it, so that the store's serial part (SQLite's writer
-// runs a unit's function inside its batch) only binds and steps. It holds copies, not references.
-class PreparedFlowWrite {
-  public:
-    virtual ~PreparedFlowWrite() = default;
-    // Runs the write, like Create or Update would have when it was prepared (an update of an absent
-    // flow is FlowNotFound). A unit the store retries applies it again.
-    virtual core::Status Apply() = 0;
-};
-
 // One backend's storage for one FlowTable.
 class FlowStore {
   public:
     virtual ~FlowStore() = default;
     virtual const FlowTable& table() const = 0;
-    // An insert (kInsert) or update (kUpdate) of the flow as it is now, to Apply later.
-    virtual std::unique_ptr<PreparedFlowWrite> Prepare(const FlowBase& flow, std::span<const FlowColumnValue> values,
-                                                       FlowWrite write) = 0;
-    core::Status Create(const FlowBase& flow, std::span<const FlowColumnValue> values) {
-        return Prepare(flow, values, FlowWrite::kInsert)->Apply();
-    }
+    virtual core::Status Create(const FlowBase& flow, std::span<const FlowColumnValue> values) = 0;
     // Rewrites everything but id and created_at; 404 (FlowNotFound) when absent.
-    core::Status Update(const FlowBase& flow, std::span<const FlowColumnValue> values) {
-        return Prepare(flow, values, FlowWrite::kUpdate)->Apply();
-    }
+    virtual core::Status Update(const FlowBase& flow, std::span<const FlowColumnValue> values) = 0;
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<FlowRecord> Get(const core::Uuid& id) = 0;
     // The flow's stamp (one indexed read); 404 like Get.
@@ -206,13 +188,6 @@ class FlowRepository {
 
     core::Status Create(const Flow& flow) { return store_->Create(flow, ValuesOf(flow)); }
     core::Status Update(const Flow& flow) { return store_->Update(flow, ValuesOf(flow)); }
-    // Create and Update, serialised now and written by Apply (PreparedFlowWrite).
-    std::unique_ptr<PreparedFlowWrite> PrepareCreate(const Flow& flow) {
-        return store_->Prepare(flow, ValuesOf(flow), FlowWrite::kInsert);
-    }
-    std::unique_ptr<PreparedFlowWrite> PrepareUpdate(const Flow& flow) {
-        return store_->Prepare(flow, ValuesOf(flow), FlowWrite::kUpdate);
-    }
     core::Result<Flow> Get(const core::Uuid& id) {
         BIA_TRY_ASSIGN(FlowRecord record, store_->Get(id));
         Flow flow;

@@ -367,19 +367,22 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     updated.updated_at = clock_.Now();
     auto sibling = NewFlow(flow.type, ctx, ctx.url, updated);
     if (!sibling) return Failed{flow.type, std::move(sibling).error()};
-    // The flow as it is stored on success: the sibling's fresh UI and context, with the success
-    // message. Both flow writes are serialised here, before the unit, which only applies them.
-    SettingsFlow finished = flow;
-    finished.ui = sibling->ui;
-    finished.internal_context = sibling->internal_context;
-    finished.ui.ResetMessages();
-    finished.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
-    finished.state = std::string(kStateSuccess);
-    finished.updated_at = clock_.Now();
-    const auto create_sibling = engine_.flows().PrepareCreate(*sibling);
-    const auto finish_flow = engine_.flows().PrepareUpdate(finished);
     bool identity_refused = false;
+    const std::string state_before = flow.state;
+    const core::TimePoint updated_before = flow.updated_at;
+    bool swapped = false;  // flow and sibling have traded UI and internal context
+    auto trade = [&] {
+        std::swap(flow.ui, sibling->ui);
+        std::swap(flow.internal_context, sibling->internal_context);
+        swapped = !swapped;
+    };
     const auto persisted = units_.Run([&]() -> core::Status {
+        // A unit the store retries starts from what it was given: the sibling's fresh UI back
+        // (it had no messages), the flow's own UI back.
+        if (swapped) {
+            trade();
+            sibling->ui.ResetMessages();
+        }
         identity_refused = false;
         if (auto s = identities_.Update(updated); !s) {
             identity_refused = true;
@@ -389,20 +392,29 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
             session::Session s = session;
             for (const auto& m : attempt.add_methods) BIA_TRY(sessions_.AddMethod(s, m));
         }
-        BIA_TRY(create_sibling->Apply());
-        return finish_flow->Apply();
+        BIA_TRY(engine_.flows().Create(*sibling));
+        trade();
+        flow.ui.ResetMessages();
+        flow.ui.AddMessage(text::NewInfoSettingsUpdateSuccess());
+        flow.state = std::string(kStateSuccess);
+        flow.updated_at = clock_.Now();
+        return engine_.flows().Update(flow);
     });
     if (!persisted) {
-        // Nothing was written, and `flow` is as it was. A stale write lost a race with another change of this identity:
-        // nothing was written and the flow stays usable, so the client may submit again (409 with the error's id). Only
-        // a taken identifier or address is "duplicate credentials".
+        // Nothing was written: the flow as it was, for the answer below (a retried unit may have
+        // marked it first).
+        if (swapped) trade();
+        flow.state = state_before;
+        flow.updated_at = updated_before;
+        // A stale write lost a race with another change of this identity: nothing was written and
+        // the flow stays usable, so the client may submit again (409 with the error's id). Only a
+        // taken identifier or address is "duplicate credentials".
         const core::Error& e = persisted.error();
         if (identity_refused && !identity::IsConcurrentUpdate(e) && e.code == 409) {
             return Reject(ctx, flow, before, Rejection::OnFlow(text::NewErrorValidationDuplicateCredentials()));
         }
         return Failed{flow.type, e};
     }
-    flow = std::move(finished);
 
     // 5. Post-persist hooks: the verification sender first (a changed address gets its message),
     // then the configured ones; a failure is reported although the change is saved.
