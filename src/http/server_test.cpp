@@ -614,10 +614,17 @@ TEST_F(ServerTest, SaturatedPoolAnswers503Immediately) {
     EXPECT_EQ(done->status, 200);
     EXPECT_EQ(done->Json()["done"], "first");
 
-    ASSERT_TRUE(busy.Send(Get("/offload/thread")));
-    auto after = busy.Read();
-    ASSERT_TRUE(after);
-    EXPECT_EQ(after->status, 200);
+    // The worker frees its slot when its task returns, just after it has handed over the answer: a
+    // request right after that answer may still find the pool full. It is admitted again at once.
+    int status = 0;
+    for (auto until = SteadyClock::now() + 2s; status != 200 && SteadyClock::now() < until;) {
+        ASSERT_TRUE(busy.Send(Get("/offload/thread")));
+        auto after = busy.Read();
+        ASSERT_TRUE(after);
+        status = after->status;
+        if (status != 200) std::this_thread::sleep_for(1ms);
+    }
+    EXPECT_EQ(status, 200);
 }
 
 TEST_F(ServerTest, SlowLorisConnectionIsClosed) {
