@@ -12,6 +12,8 @@
 #      done: the suites of step 3 mostly wait on sockets, timers and the database,
 # and prints one closing line with the test counts of all suites. Every stage runs even when an
 # earlier one failed; the exit status is non-zero if any failed.
+# Each test stage has a hard cap (cap_* below) and so does each test (ctest --timeout, the e2e
+# runner's per-file --test-timeout): a hang fails its stage by name instead of stalling CI.
 #   BIA_TEST_SANITIZE=0 runs steps 2-3 with the ci preset instead (build/, RelWithDebInfo, no
 #   sanitizers) and BIA_TEST_TIDY=0 skips step 4, for a quicker local run (CI runs the default).
 set -uo pipefail
@@ -26,6 +28,14 @@ stage() { timings+=("$1: $((SECONDS - stage_start)) s"); }
 status=0
 failed_stages=()
 fail() { status=1; failed_stages+=("$1"); }
+# Hard caps, in seconds, on the test stages (each a few times its usual length; ctest also caps
+# every test at 600 s and the e2e runner every file at 300 s): a stage that hangs is stopped, with
+# its process group, and fails by name instead of outliving CI's limit.
+cap_ctest=900 cap_e2e=1500 cap_e2e_pg=900
+check() {  # stage cap exit-status
+  [[ $3 -eq 124 || $3 -eq 137 ]] && echo "=== $1: stopped after its cap of $2 s"
+  [[ $3 -eq 0 ]] || fail "$1"
+}
 
 stage_start=$SECONDS
 echo "=== style (clang-format)"
@@ -80,14 +90,14 @@ fi
 
 stage_start=$SECONDS
 echo "=== unit + db + fuzz-replay + client suites (ctest --preset $preset)"
-ctest --preset "$preset" -j2 -V 2>&1 | tee "$logs/ctest.log" | grep -vE "^[0-9]+: "
-[[ ${PIPESTATUS[0]} -eq 0 ]] || fail ctest
+timeout -k 30 "$cap_ctest" ctest --preset "$preset" -j2 -V --timeout 600 2>&1 | tee "$logs/ctest.log" | grep -vE "^[0-9]+: "
+check ctest "$cap_ctest" "${PIPESTATUS[0]}"
 stage ctest
 
 stage_start=$SECONDS
 echo "=== end-to-end suite on SQLite (node --test, Ory clients against $build/bin/bia)"
-BIA_BIN="$build/bin/bia" test/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-sqlite
+BIA_BIN="$build/bin/bia" timeout -k 30 "$cap_e2e" test/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+check e2e-sqlite "$cap_e2e" "${PIPESTATUS[0]}"
 stage e2e-sqlite
 
 # The same API suites and the second-factor suites with Bia on PostgreSQL (hostile/crash/concurrency suites check SQLite
@@ -95,11 +105,11 @@ stage e2e-sqlite
 # database, and a PostgreSQL restart under load (that suite starts its own cluster).
 stage_start=$SECONDS
 echo "=== end-to-end suite on PostgreSQL"
-BIA_BIN="$build/bin/bia" BIA_E2E_POSTGRES_DSN="$BIA_TEST_POSTGRES_DSN" test/e2e/run.sh identities.test.js \
+BIA_BIN="$build/bin/bia" BIA_E2E_POSTGRES_DSN="$BIA_TEST_POSTGRES_DSN" timeout -k 30 "$cap_e2e_pg" test/e2e/run.sh identities.test.js \
   login.test.js settings.test.js settings-webhook.test.js totp.test.js lookup_secret.test.js webauthn.test.js \
   courier.test.js verification-recovery.test.js oidc.test.js whoami-cache.test.js 2>&1 |
   tee "$logs/e2e-pg.log"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || fail e2e-postgres
+check e2e-postgres "$cap_e2e_pg" "${PIPESTATUS[0]}"
 stage e2e-postgres
 
 if [[ "$preset" == asan ]]; then

@@ -7,6 +7,9 @@
 #
 # BIA_BIN overrides the binary (default: <repo>/build/bin/bia); a relative
 # path is taken relative to the directory run.sh was started from.
+# BIA_E2E_FILE_TIMEOUT_MS (default 300000) bounds each test file, hooks and process exit included:
+# a file that hangs fails as "test timed out" instead of stalling the run, and lib/watchdog.js
+# prints what kept it alive ten seconds before.
 set -euo pipefail
 
 if [[ -n "${BIA_BIN:-}" && "${BIA_BIN}" != /* ]]; then
@@ -24,4 +27,5 @@ if [[ ! -d node_modules/@ory/client || ! -d node_modules/@ory/kratos-client || !
   npm ci --no-audit --no-fund
 fi
 
-exec npm test -- "$@"
+export BIA_E2E_FILE_TIMEOUT_MS="${BIA_E2E_FILE_TIMEOUT_MS:-300000}"
+exec npm test -- --test-timeout="$BIA_E2E_FILE_TIMEOUT_MS" "$@"
