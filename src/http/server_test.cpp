@@ -564,7 +564,7 @@ TEST_F(ServerTest, TheDefaultPoolRunsSixteenWaitingHandlersAtOnce) {
             std::unique_lock lock(mu);
             ++inside;
             cv.notify_all();
-            const bool met = cv.wait_for(lock, 3s, [&] { return inside >= kAtOnce; });
+            const bool met = cv.wait_for(lock, 20s, [&] { return inside >= kAtOnce; });
             return Response::Json(200, {{"met", met}});
         },
         Execution::kOffload);
@@ -577,7 +577,7 @@ TEST_F(ServerTest, TheDefaultPoolRunsSixteenWaitingHandlersAtOnce) {
         ASSERT_TRUE(clients.back()->Send(Get("/offload/rendezvous")));
     }
     for (auto& c : clients) {
-        auto r = c->Read();
+        auto r = c->Read(false, 30000ms);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->status, 200);
         EXPECT_EQ(r->Json()["met"], true) << "all " << kAtOnce << " handlers were running together";
