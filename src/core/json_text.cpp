@@ -87,4 +87,15 @@ std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors) {
     return out;
 }
 
+std::string JsonAnswer::TakeText() && {
+    if (is_text_) return std::move(text_);
+    return DumpJsonText(dom_, kAnswerUtf8Errors);
+}
+
+nlohmann::json JsonAnswer::Dom() const {
+    if (!is_text_) return dom_;
+    auto j = nlohmann::json::parse(text_, nullptr, false);
+    return j.is_discarded() ? nlohmann::json() : j;
+}
+
 }  // namespace bia::core

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@ namespace bia::core {
 // What invalid UTF-8 in a string does, as dump()'s `error_handler` argument: strict throws
 // nlohmann's type_error 316, replace writes U+FFFD.
 using JsonUtf8Errors = nlohmann::json::error_handler_t;
+// How answers are written: invalid UTF-8 becomes U+FFFD, so an answer is always writable.
+inline constexpr JsonUtf8Errors kAnswerUtf8Errors = JsonUtf8Errors::replace;
 
 // `s` as a JSON string. Text needing no escape is copied as is; anything else (escapes,
 // non-ASCII bytes) goes through nlohmann's own escaping, so the bytes — and the exception that
@@ -43,6 +46,35 @@ void AppendJsonArrayOf(std::string& out, const Items& items, JsonUtf8Errors erro
     }
     out += ']';
 }
+
+// A JSON answer as a domain service hands it to http/: a DOM, or the text already written (the
+// bytes DumpJsonText(dom, kAnswerUtf8Errors) gives for the same document), for the hot answers
+// that are written straight from their parts instead of being built as a DOM first.
+class JsonAnswer {
+  public:
+    JsonAnswer() = default;
+    JsonAnswer(nlohmann::json dom) : dom_(std::move(dom)) {}  // NOLINT(google-explicit-constructor)
+    // `answer = {{"key", value}}` would reach the constructor above as an array: spell out the DOM.
+    JsonAnswer(nlohmann::json::initializer_list_t) = delete;
+
+    static JsonAnswer Text(std::string text) {
+        JsonAnswer a;
+        a.text_ = std::move(text);
+        a.is_text_ = true;
+        return a;
+    }
+    bool is_text() const { return is_text_; }
+    // The answer as text (a DOM is written with kAnswerUtf8Errors).
+    std::string TakeText() &&;
+    // The answer as a DOM, text parsed (null if it were not JSON): for tests and other readers off
+    // the hot paths.
+    nlohmann::json Dom() const;
+
+  private:
+    nlohmann::json dom_;
+    std::string text_;
+    bool is_text_ = false;
+};
 
 // Builds a DOM object whose members arrive in key order: each is placed at the end of the map
 // without a search, and no initializer list's temporary [key, value] arrays are made (members

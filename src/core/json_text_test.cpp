@@ -144,5 +144,21 @@ TEST(JsonText, MembersWriteCommasAndKeys) {
     EXPECT_EQ(json::parse(out).dump(), out);
 }
 
+TEST(JsonText, AnswersAreTextOrADomWrittenLikeEveryAnswer) {
+    const json dom = {{"b", "\xff"}, {"a", {1, 2}}};
+    JsonAnswer built = dom;
+    EXPECT_FALSE(built.is_text());
+    EXPECT_EQ(built.Dom(), dom);
+    EXPECT_EQ(std::move(built).TakeText(), "{\"a\":[1,2],\"b\":\"\xEF\xBF\xBD\"}")
+        << "invalid UTF-8 replaced, not thrown";
+    JsonAnswer text = JsonAnswer::Text(R"({"x":true})");
+    EXPECT_TRUE(text.is_text());
+    EXPECT_EQ(text.Dom(), json({{"x", true}}));
+    EXPECT_EQ(std::move(text).TakeText(), R"({"x":true})");
+    EXPECT_TRUE(JsonAnswer::Text("{not json").Dom().is_null());
+    static_assert(!std::is_constructible_v<JsonAnswer, json::initializer_list_t>,
+                  "answer = {{k, v}} must not compile into an array");
+}
+
 }  // namespace
 }  // namespace bia::core

@@ -281,7 +281,7 @@ std::string HttpDate(std::time_t t) {
 
 std::string DumpJson(const nlohmann::json& j) {
     // `replace` keeps invalid UTF-8 from throwing: a response must always be writable.
-    return core::DumpJsonText(j, nlohmann::json::error_handler_t::replace);
+    return core::DumpJsonText(j, core::kAnswerUtf8Errors);
 }
 
 // RFC 7230 tchar.

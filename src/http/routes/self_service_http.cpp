@@ -79,11 +79,13 @@ Response SelfServiceHttp::Respond(const Request& r, selfservice::Outcome outcome
             if constexpr (std::is_same_v<T, selfservice::ShowFlow>) {
                 if (o.kind == selfservice::ShowFlow::Kind::kCreated) {
                     // Init answers use the narrower Accept negotiation (settings-flow.md §1.2, §4).
-                    if (o.type == FlowType::kApi || r.AcceptsJson()) return Response::Json(200, o.flow);
+                    if (o.type == FlowType::kApi || r.AcceptsJson()) {
+                        return Response::RawJson(200, std::move(o.flow).TakeText());
+                    }
                     return Response::Redirect(303, selfservice::FlowUiUrl(o.ui_url, o.id));
                 }
                 const int status = o.kind == selfservice::ShowFlow::Kind::kUpdated ? 200 : 400;
-                if (responds_json(o.type)) return Response::Json(status, o.flow);
+                if (responds_json(o.type)) return Response::RawJson(status, std::move(o.flow).TakeText());
                 return Response::Redirect(303, selfservice::FlowUiUrl(o.ui_url, o.id));
             } else if constexpr (std::is_same_v<T, selfservice::Completed>) {
                 if (o.type == FlowType::kBrowser) {
@@ -100,7 +102,7 @@ Response SelfServiceHttp::Respond(const Request& r, selfservice::Outcome outcome
                 }
                 if (responds_json(o.type)) {
                     if (o.status == 204) return Response::NoContent();
-                    return Response::Json(o.status, o.body);
+                    return Response::RawJson(o.status, std::move(o.body).TakeText());
                 }
                 return Response::Redirect(303, o.redirect_to);
             } else if constexpr (std::is_same_v<T, selfservice::ErrorOrRedirect>) {

@@ -130,7 +130,7 @@ Response SettingsRoutes::Fetch(Request& r) {
     }
     auto flow = settings_.Fetch(p->ctx, id);
     if (!flow) return finish(Response::Error(flow.error(), r.RequestId()));
-    std::string text = DumpJson(*flow);
+    std::string text = std::move(flow).value();
     if (stamp && p->ctx.session->identity) {
         // The flow's revision was read before the flow, the session's and identity's with them:
         // a stored stamp is never newer than the data behind the answer.

@@ -33,7 +33,7 @@ std::string ReturnToOf(std::string_view request_url) {
     return rt ? std::string(*rt) : std::string();
 }
 
-nlohmann::json FlowBase::CommonJson() const {
+nlohmann::json FlowBase::CommonJson(bool with_ui) const {
     core::JsonObject j;  // members in key order
     j.Put("expires_at", core::FormatRfc3339(expires_at));
     j.Put("id", id.ToString());
@@ -42,8 +42,28 @@ nlohmann::json FlowBase::CommonJson() const {
     if (auto rt = ReturnTo(); !rt.empty()) j.Put("return_to", std::move(rt));
     j.Put("state", state);
     j.Put("type", ToString(type));
-    j.Put("ui", ui.ToJson());
+    if (with_ui) j.Put("ui", ui.ToJson());
     return std::move(j).Take();
+}
+
+std::string FlowBase::UiLastText(const nlohmann::json& members) const {
+    const auto* object = members.get_ptr<const nlohmann::json::object_t*>();
+    if (object == nullptr || (!object->empty() && object->rbegin()->first >= "ui")) {
+        // Not the shape this is for: the whole DOM, written the usual way.
+        nlohmann::json all = members.is_object() ? members : nlohmann::json::object();
+        all["ui"] = ui.ToJson();
+        return core::DumpJsonText(all, core::kAnswerUtf8Errors);
+    }
+    std::string out;
+    out.reserve(8192);
+    core::AppendJsonValue(out, members, core::kAnswerUtf8Errors);
+    // The object's closing brace makes way for the last member.
+    out.pop_back();
+    if (!object->empty()) out += ',';
+    core::AppendJsonKey(out, "ui");
+    ui.AppendJson(out, core::kAnswerUtf8Errors);
+    out += '}';
+    return out;
 }
 
 std::string PublicUrl(std::string_view public_base_url, std::string_view path, std::string_view query) {

@@ -83,8 +83,12 @@ struct FlowBase {
     bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
     std::string ReturnTo() const { return ReturnToOf(request_url); }
     // id, type, expires_at, issued_at, request_url, return_to (omitempty), ui, state: the fields
-    // every kind's JSON starts with.
-    nlohmann::json CommonJson() const;
+    // every kind's JSON starts with (`ui` left out when `with_ui` is false, for UiLastText).
+    nlohmann::json CommonJson(bool with_ui = true) const;
+    // `members` (an object with every member of the flow's JSON but `ui`, whose keys all sort
+    // before "ui") with the UI as its last member, written as text: the bytes of the whole DOM's
+    // dump, without building the UI's DOM (most of a flow's answer).
+    std::string UiLastText(const nlohmann::json& members) const;
 };
 
 // "responds-JSON" of settings-flow.md §0.2: API flows and JSON requests get JSON answers.

@@ -46,7 +46,8 @@ struct FlowKind {
 template <class Flow>
 class FlowEngine {
   public:
-    using ToJson = std::function<nlohmann::json(const Flow&)>;
+    // How the kind shows a flow: a DOM, or text written straight from the flow's parts.
+    using ToJson = std::function<core::JsonAnswer(const Flow&)>;
 
     FlowEngine(FlowKind kind, const config::Config& config, FlowRepository<Flow>& flows, const core::Clock& clock,
                core::Random& random)

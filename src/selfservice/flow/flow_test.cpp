@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "core/json_text.hpp"
 #include "selfservice/flow/error_store.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/flow_errors.hpp"
@@ -39,6 +40,49 @@ TEST(Flow, RespondsJson) {
     EXPECT_FALSE(RespondsJson(FlowType::kBrowser, ctx));
     ctx.json_request = true;
     EXPECT_TRUE(RespondsJson(FlowType::kBrowser, ctx));
+}
+
+// A flow whose UI needs every kind of writing: escapes, non-ASCII, invalid UTF-8, a message.
+FlowBase UiRichFlow() {
+    FlowBase f;
+    f.id = *core::Uuid::Parse("6f5c9d4e-1111-4222-8333-444455556666");
+    f.type = FlowType::kApi;
+    f.request_url = "http://a.test/self-service/settings/api?return_to=http%3A%2F%2Fa.test%2F%22q%22";
+    f.state = "show_form";
+    f.ui.action = "http://a.test/self-service/settings?flow=6f5c9d4e-1111-4222-8333-444455556666";
+    f.ui.SetCsrf("");
+    f.ui.nodes.push_back(ui::NewInput("traits.name", "profile", "text", json("Zoë \"Z\" \xff\xfe")));
+    f.ui.nodes.push_back(ui::NewInput("traits.age", "profile", "number", json(42)));
+    f.ui.AddMessage(text::Message{1050001, "Your changes have been saved!", "info", json::object()});
+    return f;
+}
+
+TEST(Flow, UiLastTextIsTheWholeDomsAnswerByteForByte) {
+    const FlowBase f = UiRichFlow();
+    json members = f.CommonJson(/*with_ui=*/false);
+    members["identity"] = {{"id", "x"}, {"traits", {{"email", "a@b.c"}}}};
+    members["continue_with"] = json::array({{{"action", "redirect_browser_to"}}});
+    EXPECT_FALSE(members.contains("ui"));
+    json whole = members;
+    whole["ui"] = f.ui.ToJson();
+    const std::string text = f.UiLastText(members);
+    EXPECT_EQ(text, core::DumpJsonText(whole, core::kAnswerUtf8Errors));
+    EXPECT_EQ(json::parse(text)["ui"]["nodes"][1]["attributes"]["value"], "Zo\u00eb \"Z\" \ufffd\ufffd")
+        << "invalid UTF-8 is replaced, as in every answer";
+    EXPECT_EQ(f.UiLastText(json::object()), core::DumpJsonText(json{{"ui", f.ui.ToJson()}}, core::kAnswerUtf8Errors));
+}
+
+TEST(Flow, UiLastTextFallsBackToTheDomForOtherShapes) {
+    const FlowBase f = UiRichFlow();
+    // A member that sorts after "ui" (or a "ui" of its own) cannot precede it: the DOM is built.
+    json late = {{"a", 1}, {"updated_at", "t"}};
+    json whole = late;
+    whole["ui"] = f.ui.ToJson();
+    EXPECT_EQ(f.UiLastText(late), core::DumpJsonText(whole, core::kAnswerUtf8Errors));
+    const json ui = json::parse(core::DumpJsonText(f.ui.ToJson(), core::kAnswerUtf8Errors));
+    json own_ui = {{"ui", "replaced"}};
+    EXPECT_EQ(json::parse(f.UiLastText(own_ui))["ui"], ui);
+    EXPECT_EQ(json::parse(f.UiLastText(json::array()))["ui"], ui);
 }
 
 TEST(FlowErrors, ExpiredSubmissionIsAnEnhancedGoneError) {

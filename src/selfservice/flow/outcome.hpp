@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/uuid.hpp"
 #include "selfservice/flow/flow.hpp"
 #include "session/session.hpp"
@@ -25,7 +26,7 @@ struct ShowFlow {
     Kind kind = Kind::kCreated;
     FlowType type = FlowType::kBrowser;
     core::Uuid id;
-    nlohmann::json flow;
+    core::JsonAnswer flow;
     std::string ui_url;
 };
 
@@ -35,7 +36,7 @@ struct ShowFlow {
 struct Completed {
     FlowType type = FlowType::kBrowser;
     int status = 200;
-    nlohmann::json body;
+    core::JsonAnswer body;
     std::string redirect_to;
     std::optional<session::Session> issue_session;
     bool rotate_csrf = false;

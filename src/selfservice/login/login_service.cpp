@@ -184,9 +184,9 @@ Outcome LoginService::Finish(const RequestContext& ctx, LoginFlow& flow, LoginAt
         session_json["identity"] = nullptr;
     }
     if (flow.type == FlowType::kApi) {
-        done.body = {{"session_token", s.token}, {"session", std::move(session_json)}};
+        done.body = json{{"session_token", s.token}, {"session", std::move(session_json)}};
     } else {
-        done.body = {{"session", std::move(session_json)}};
+        done.body = json{{"session", std::move(session_json)}};
         done.redirect_to = std::move(redirect_to);
         done.rotate_csrf = new_identity;
         done.issue_session = std::move(s);

@@ -189,15 +189,17 @@ Outcome RecoveryService::Finish(const RequestContext& ctx, RecoveryFlow& flow, R
     done.redirect_to = settings_url;
     if (flow.type == FlowType::kApi) {
         if (!transitions) return Failed{flow.type, LocationChangeRequired(settings_url)};
-        done.body = flow.ToJson();
-        done.body["continue_with"] = json::array(
+        json body = flow.ToJson();
+        body["continue_with"] = json::array(
             {{{"action", "set_ory_session_token"}, {"ory_session_token", issued->token}}, std::move(show_settings)});
+        done.body = std::move(body);
         return done;
     }
     done.issue_session = std::move(issued).value();
     if (transitions) {
-        done.body = flow.ToJson();
-        done.body["continue_with"] = json::array({std::move(show_settings)});
+        json body = flow.ToJson();
+        body["continue_with"] = json::array({std::move(show_settings)});
+        done.body = std::move(body);
     } else {
         done.status = 422;
         done.body = LocationChangeRequired(settings_url).ToEnvelope();

@@ -185,13 +185,13 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
     Completed done;
     done.type = flow.type;
     done.redirect_to = std::move(redirect_to);
-    done.body = {{"identity", identity::ToJson(created, config_.PublicBaseUrl())}};
+    json answer = {{"identity", identity::ToJson(created, config_.PublicBaseUrl())}};
     if (SessionHookFor(attempt.method.method)) {
         auto issued = sessions_.Issue(created, attempt.method);
         if (!issued) return Failed{flow.type, std::move(issued).error()};
-        done.body["session"] = session::ToJson(*issued, config_.PublicBaseUrl());
+        answer["session"] = session::ToJson(*issued, config_.PublicBaseUrl());
         if (flow.type == FlowType::kApi) {
-            done.body["session_token"] = issued->token;
+            answer["session_token"] = issued->token;
             // G2 also names the token among what may follow (after the verification item).
             continue_with.push_back({{"action", "set_ory_session_token"}, {"ory_session_token", issued->token}});
         } else {
@@ -199,7 +199,8 @@ Outcome RegistrationService::Finish(const RequestContext& ctx, RegistrationFlow&
             done.issue_session = std::move(issued).value();
         }
     }
-    if (!continue_with.empty()) done.body["continue_with"] = std::move(continue_with);
+    if (!continue_with.empty()) answer["continue_with"] = std::move(continue_with);
+    done.body = std::move(answer);
     return done;
 }
 

@@ -6,8 +6,8 @@
 namespace bia::selfservice::settings {
 
 nlohmann::json SettingsFlow::ToJson(const identity::Identity& owner, std::string_view public_base_url,
-                                    const nlohmann::json& continue_with) const {
-    nlohmann::json j = CommonJson();
+                                    const nlohmann::json& continue_with, bool with_ui) const {
+    nlohmann::json j = CommonJson(with_ui);
     j["identity"] = identity::ToJson(owner, public_base_url);
     if (continue_with.is_array() && !continue_with.empty()) j["continue_with"] = continue_with;
     return j;

@@ -28,9 +28,10 @@ struct SettingsFlow : FlowBase {
 
     // The wire shape of §7.1: id, type, expires_at, issued_at, request_url, return_to (omitempty),
     // ui, identity (public view of `owner`), state; `continue_with` only when non-empty (it is a
-    // property of a success response, never stored).
+    // property of a success response, never stored). `ui` is left out when `with_ui` is false
+    // (FlowBase::UiLastText writes it).
     nlohmann::json ToJson(const identity::Identity& owner, std::string_view public_base_url,
-                          const nlohmann::json& continue_with = nlohmann::json()) const;
+                          const nlohmann::json& continue_with = nlohmann::json(), bool with_ui = true) const;
 
     // Storage (flow_store.hpp).
     static constexpr std::string_view kKind = "settings";

@@ -88,12 +88,15 @@ SettingsService::SettingsService(const config::Config& config, SettingsFlowRepos
 
 FlowEngine<SettingsFlow>::ToJson SettingsService::JsonFor(const session::Session& session,
                                                           const identity::Identity& identity) const {
-    return [this, &session, &identity](const SettingsFlow& f) { return View(f, session, identity); };
+    return [this, &session, &identity](const SettingsFlow& f) {
+        return core::JsonAnswer::Text(View(f, session, identity));
+    };
 }
 
-json SettingsService::View(const SettingsFlow& flow, const session::Session& session,
-                           const identity::Identity& identity, const json& continue_with) const {
-    json j = flow.ToJson(identity, config_.PublicBaseUrl(), continue_with);
+std::string SettingsService::View(const SettingsFlow& flow, const session::Session& session,
+                                  const identity::Identity& identity, const json& continue_with) const {
+    // Every member but the UI as a DOM; the UI (most of the answer) is written straight as text.
+    json j = flow.ToJson(identity, config_.PublicBaseUrl(), continue_with, /*with_ui=*/false);
     // Bia extension: when the session stops being privileged (§10.1) and what each method shown
     // needs, so a UI can ask for re-authentication before the user fills in a form.
     const auto until = session.authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(
@@ -107,7 +110,7 @@ json SettingsService::View(const SettingsFlow& flow, const session::Session& ses
     }
     j["reauthentication"] = {{"aal", sessions_.aal().Available(identity) == session::kAal2 ? "aal2" : "aal1"},
                              {"required_for", std::move(required_for)}};
-    return j;
+    return flow.UiLastText(j);
 }
 
 std::string SettingsService::ReauthenticationUrl(const RequestContext& ctx) const {
@@ -199,7 +202,7 @@ Outcome SettingsService::Init(FlowType type, const RequestContext& ctx, Continui
     return engine_.Created(type, NewFlow(type, ctx, ctx.url, who), JsonFor(*ctx.session, who));
 }
 
-core::Result<json> SettingsService::Fetch(const RequestContext& ctx, std::string_view id) {
+core::Result<std::string> SettingsService::Fetch(const RequestContext& ctx, std::string_view id) {
     if (!ctx.session || !ctx.session->identity) return SessionCredentialsMissing();
     BIA_TRY_ASSIGN(SettingsFlow f, engine_.flows().Get(core::Uuid::Parse(id).value_or(core::Uuid())));
     if (f.identity_id != ctx.session->identity_id) return FetchIdentityMismatch();
@@ -443,7 +446,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         s.identity = updated;
         done.issue_session = std::move(s);
     }
-    done.body = View(flow, session, updated, continue_with);
+    done.body = core::JsonAnswer::Text(View(flow, session, updated, continue_with));
     return done;
 }
 

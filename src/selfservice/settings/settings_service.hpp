@@ -71,8 +71,8 @@ class SettingsService {
     // GET /self-service/settings/{api,browser} (§3, §4). A new flow aborts paused submissions.
     Outcome Init(FlowType type, const RequestContext& ctx, ContinuityRefs& continuity);
     // GET /self-service/settings/flows?id= (§6) for a caller with a session (the route answers
-    // the no-session case): the flow JSON, or 403/404/410.
-    core::Result<nlohmann::json> Fetch(const RequestContext& ctx, std::string_view id);
+    // the no-session case): the flow's JSON text, or 403/404/410.
+    core::Result<std::string> Fetch(const RequestContext& ctx, std::string_view id);
     // The stamps of flow `id` and of the session `token` names, in one statement: together they
     // prove a fetch answer built earlier still current. `session` is set only for a session that
     // is valid now (active, unexpired, active identity); 404 for an unknown or malformed id.
@@ -102,10 +102,10 @@ class SettingsService {
     Outcome Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                    const Rejection& rejection);
     // The flow as `session` sees it: the wire shape plus when its privilege ends and what a
-    // re-authentication asks for (View).
+    // re-authentication asks for (View), written as text.
     FlowEngine<SettingsFlow>::ToJson JsonFor(const session::Session& session, const identity::Identity& identity) const;
-    nlohmann::json View(const SettingsFlow& flow, const session::Session& session, const identity::Identity& identity,
-                        const nlohmann::json& continue_with = nlohmann::json()) const;
+    std::string View(const SettingsFlow& flow, const session::Session& session, const identity::Identity& identity,
+                     const nlohmann::json& continue_with = nlohmann::json()) const;
     // The re-authentication login URL of §10.3, asking for aal2 when the identity has a second
     // factor (a Bia extension: Kratos refreshes with the first factor alone).
     std::string ReauthenticationUrl(const RequestContext& ctx) const;

@@ -205,10 +205,10 @@ TEST_F(SettingsServiceTest, FirstClaimingStrategyWinsAndSuccessUsesASiblingFlow)
     ASSERT_NE(done, nullptr);
     EXPECT_EQ(profile_.calls, 0);
     EXPECT_EQ(password_.calls, 1);
-    EXPECT_EQ(done->body["id"], f.id.ToString());
-    EXPECT_EQ(done->body["state"], "success");
-    EXPECT_NE(done->body["ui"]["action"], f.ui.action) << "ui.action names the sibling flow (§9.2)";
-    EXPECT_EQ(done->body["ui"]["messages"][0]["id"], text::kInfoSettingsUpdateSuccess);
+    EXPECT_EQ(done->body.Dom()["id"], f.id.ToString());
+    EXPECT_EQ(done->body.Dom()["state"], "success");
+    EXPECT_NE(done->body.Dom()["ui"]["action"], f.ui.action) << "ui.action names the sibling flow (§9.2)";
+    EXPECT_EQ(done->body.Dom()["ui"]["messages"][0]["id"], text::kInfoSettingsUpdateSuccess);
     EXPECT_EQ(identities_.rows.at(who_.id).traits["name"], "password");
     EXPECT_EQ(flows_.size(), 2u);
 }
@@ -236,8 +236,8 @@ TEST_F(SettingsServiceTest, ASuccessfulSubmitWritesTheSameWhenTheStoreRunsItsUni
         EXPECT_TRUE(sibling.ui.messages.empty()) << "runs " << runs;
         EXPECT_EQ(sibling.ui.action, stored.ui.action);
         EXPECT_EQ(sibling.ui.nodes.size(), stored.ui.nodes.size());
-        EXPECT_EQ(done->body["ui"]["messages"].size(), 1u);
-        EXPECT_EQ(done->body["ui"]["action"], stored.ui.action);
+        EXPECT_EQ(done->body.Dom()["ui"]["messages"].size(), 1u);
+        EXPECT_EQ(done->body.Dom()["ui"]["action"], stored.ui.action);
     }
 }
 
@@ -254,9 +254,9 @@ TEST_F(SettingsServiceTest, ARetriedUnitRejectedOnItsSecondRunShowsTheFlowAsItWa
     auto* shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr) << "outcome variant index " << out.index();
     EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
-    EXPECT_EQ(shown->flow["state"], "show_form");
-    EXPECT_EQ(shown->flow["ui"]["action"], f.ui.action) << "the flow's own UI, not the sibling's";
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000007);
+    EXPECT_EQ(shown->flow.Dom()["state"], "show_form");
+    EXPECT_EQ(shown->flow.Dom()["ui"]["action"], f.ui.action) << "the flow's own UI, not the sibling's";
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], 4000007);
 }
 
 // A unit the store could not commit: nothing is reported as saved, the error is the answer.
@@ -277,7 +277,7 @@ TEST_F(SettingsServiceTest, UnclaimedSubmissionIsRejectedWithNoStrategyMessage) 
     auto* shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr);
     EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], text::kErrorValidationSettingsNoStrategyFound);
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], text::kErrorValidationSettingsNoStrategyFound);
 }
 
 TEST_F(SettingsServiceTest, FlowTellsWhenPrivilegeEndsAndWhatEachShownMethodNeeds) {
@@ -285,13 +285,13 @@ TEST_F(SettingsServiceTest, FlowTellsWhenPrivilegeEndsAndWhatEachShownMethodNeed
     auto out = service_->Init(FlowType::kApi, ctx_, refs);
     auto* shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr);
-    EXPECT_EQ(shown->flow["privileged_until"], core::FormatRfc3339(clock_.Now() + std::chrono::minutes(5)));
-    EXPECT_EQ(shown->flow["reauthentication"],
+    EXPECT_EQ(shown->flow.Dom()["privileged_until"], core::FormatRfc3339(clock_.Now() + std::chrono::minutes(5)));
+    EXPECT_EQ(shown->flow.Dom()["reauthentication"],
               json::parse(R"({"aal":"aal1","required_for":{"profile":"identifier_changes","password":"always"}})"));
     // A fetch answers the same view.
     auto fetched = service_->Fetch(ctx_, shown->id.ToString());
     ASSERT_TRUE(fetched);
-    EXPECT_EQ(*fetched, shown->flow);
+    EXPECT_EQ(*fetched, std::move(shown->flow).TakeText()) << "byte for byte";
 }
 
 TEST_F(SettingsServiceTest, ReauthenticationAsksForAal2WhenTheIdentityHasASecondFactor) {
@@ -302,7 +302,7 @@ TEST_F(SettingsServiceTest, ReauthenticationAsksForAal2WhenTheIdentityHasASecond
     ctx_.session->identity->credentials["totp"] = totp;
     ctx_.session->methods.push_back({"totp", "aal2", clock_.Now(), ""});
     SettingsFlow f = NewFlow(FlowType::kBrowser);
-    EXPECT_EQ(service_->Fetch(ctx_, f.id.ToString()).value()["reauthentication"]["aal"], "aal2");
+    EXPECT_EQ(nlohmann::json::parse(service_->Fetch(ctx_, f.id.ToString()).value())["reauthentication"]["aal"], "aal2");
     clock_.Advance(std::chrono::minutes(6));
     ContinuityRefs refs;
     auto out = Submit(f, {{"method", "password"}, {"password", "x"}}, refs, false);
@@ -369,7 +369,7 @@ TEST_F(SettingsServiceTest, PausedSubmissionResumesAfterReauthenticationButNotAf
     auto refused = Submit(g, {{"flow", g.id.ToString()}}, late, false);
     auto* shown = std::get_if<ShowFlow>(&refused);
     ASSERT_NE(shown, nullptr);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], text::kErrorValidationGeneric);
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], text::kErrorValidationGeneric);
 }
 
 TEST_F(SettingsServiceTest, AnotherIdentitysFlowIsForbidden) {
@@ -413,7 +413,7 @@ TEST_F(SettingsServiceTest, TakenIdentifierIsStillDuplicateCredentials) {
     auto* shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr) << "outcome variant index " << out.index();
     EXPECT_EQ(shown->kind, ShowFlow::Kind::kRejected);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000007);
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], 4000007);
 }
 
 TEST(SettingsPrivilege, PrivilegedUntilMaxAgeHasPassed) {

@@ -220,15 +220,15 @@ TEST(CodeRecovery, TheRightCodeSignsInAndOpensAPrivilegedSettingsFlow) {
     Outcome out = w.Recover(f, {{"method", "code"}, {"code", code}});
     ASSERT_TRUE(std::holds_alternative<Completed>(out)) << out.index();
     const auto& done = std::get<Completed>(out);
-    ASSERT_EQ(done.body["continue_with"].size(), 2u);
-    EXPECT_EQ(done.body["continue_with"][0]["action"], "set_ory_session_token");
-    const std::string token = done.body["continue_with"][0]["ory_session_token"];
-    EXPECT_EQ(done.body["continue_with"][1]["action"], "show_settings_ui");
+    ASSERT_EQ(done.body.Dom()["continue_with"].size(), 2u);
+    EXPECT_EQ(done.body.Dom()["continue_with"][0]["action"], "set_ory_session_token");
+    const std::string token = done.body.Dom()["continue_with"][0]["ory_session_token"];
+    EXPECT_EQ(done.body.Dom()["continue_with"][1]["action"], "show_settings_ui");
     auto s = w.sessions.ResolveToken(token);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->identity_id, w.who.id);
     EXPECT_EQ(s->methods.at(0).method, "code_recovery");
-    const auto settings_id = core::Uuid::Parse(done.body["continue_with"][1]["flow"]["id"].get<std::string>());
+    const auto settings_id = core::Uuid::Parse(done.body.Dom()["continue_with"][1]["flow"]["id"].get<std::string>());
     ASSERT_TRUE(settings_id);
     EXPECT_EQ(MessageIds(w.settings_flows.At(*settings_id).ui), std::vector<int>{1060001});
     // Proving the address also verified it.
@@ -252,7 +252,7 @@ TEST(CodeRecovery, ApiClientsWithoutTransitionsGet422AndBrowsersASessionCookie) 
     ASSERT_TRUE(std::holds_alternative<Completed>(browser));
     const auto& done = std::get<Completed>(browser);
     EXPECT_EQ(done.status, 422);
-    EXPECT_EQ(done.body["error"]["id"], "browser_location_change_required");
+    EXPECT_EQ(done.body.Dom()["error"]["id"], "browser_location_change_required");
     ASSERT_TRUE(done.issue_session.has_value());
     EXPECT_EQ(done.redirect_to.rfind("https://app.example.com/settings?flow=", 0), 0u);
 }

@@ -133,14 +133,14 @@ TEST(LookupSettings, RegenerateShowsCodesWithoutStoringThemAndConfirmStoresThemA
     Outcome confirm_first = w.SubmitSettings(f, {{"lookup_secret_confirm", true}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(confirm_first));
     EXPECT_EQ(std::get<ShowFlow>(confirm_first).kind, ShowFlow::Kind::kRejected);
-    EXPECT_EQ(std::get<ShowFlow>(confirm_first).flow["ui"]["messages"][0]["text"],
+    EXPECT_EQ(std::get<ShowFlow>(confirm_first).flow.Dom()["ui"]["messages"][0]["text"],
               "You must (re-)generate recovery backup codes before you can save them.");
 
     // The `method` field is ignored: the button alone addresses the method (§5.2).
     Outcome shown = w.SubmitSettings(f, {{"method", "whatever"}, {"lookup_secret_regenerate", "true"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(shown)) << "outcome " << shown.index();
     EXPECT_EQ(std::get<ShowFlow>(shown).kind, ShowFlow::Kind::kUpdated) << "return to UI: 200 / 303";
-    const json& flow = std::get<ShowFlow>(shown).flow;
+    const json flow = std::get<ShowFlow>(shown).flow.Dom();
     EXPECT_EQ(flow["state"], "show_form");
     EXPECT_EQ(LookupNodeIds(flow), (std::vector<std::string>{"lookup_secret_codes", "lookup_secret_confirm"}));
     EXPECT_TRUE(w.Stored().empty()) << "nothing stored before confirmation";
@@ -151,7 +151,7 @@ TEST(LookupSettings, RegenerateShowsCodesWithoutStoringThemAndConfirmStoresThemA
 
     Outcome done = w.SubmitSettings(f, {{"lookup_secret_confirm", true}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
-    EXPECT_EQ(std::get<Completed>(done).body["state"], "success");
+    EXPECT_EQ(std::get<Completed>(done).body.Dom()["state"], "success");
     EXPECT_EQ(w.Stored(), *pending);
     const identity::Credential* c = w.identity_repo.rows.at(w.who.id).FindCredential("lookup_secret");
     EXPECT_EQ(c->identifiers, std::vector<std::string>{w.who.id.ToString()});
@@ -162,7 +162,7 @@ TEST(LookupSettings, RegenerateShowsCodesWithoutStoringThemAndConfirmStoresThemA
     EXPECT_EQ(s->methods[1].method, "lookup_secret");
     EXPECT_EQ(session::ComputeAal(s->methods), "aal2");
     // The success UI offers reveal and disable, and the pending set is gone.
-    EXPECT_EQ(LookupNodeIds(std::get<Completed>(done).body),
+    EXPECT_EQ(LookupNodeIds(std::get<Completed>(done).body.Dom()),
               (std::vector<std::string>{"lookup_secret_reveal", "lookup_secret_disable"}));
     EXPECT_FALSE(w.settings_flows.At(f.id).internal_context["lookup_secret"].contains("regenerated"));
 }
@@ -172,8 +172,8 @@ TEST(LookupSettings, RevealShowsTheStoredCodesAndChangesNothingElse) {
     SettingsFlow none = w.NewSettingsFlow();
     Outcome nothing = w.SubmitSettings(none, {{"lookup_secret_reveal", true}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(nothing));
-    EXPECT_EQ(std::get<ShowFlow>(nothing).flow["ui"]["messages"][0]["id"], 4000001);
-    EXPECT_EQ(std::get<ShowFlow>(nothing).flow["ui"]["messages"][0]["text"],
+    EXPECT_EQ(std::get<ShowFlow>(nothing).flow.Dom()["ui"]["messages"][0]["id"], 4000001);
+    EXPECT_EQ(std::get<ShowFlow>(nothing).flow.Dom()["ui"]["messages"][0]["text"],
               "Can not reveal lookup codes because you have none.");
 
     const auto codes = w.Enrol();
@@ -183,7 +183,7 @@ TEST(LookupSettings, RevealShowsTheStoredCodesAndChangesNothingElse) {
     Outcome shown = w.SubmitSettings(f, {{"lookup_secret_reveal", true}, {"lookup_secret_regenerate", true}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(shown));
     EXPECT_EQ(std::get<ShowFlow>(shown).kind, ShowFlow::Kind::kUpdated);
-    const json& flow = std::get<ShowFlow>(shown).flow;
+    const json flow = std::get<ShowFlow>(shown).flow.Dom();
     EXPECT_EQ(LookupNodeIds(flow),
               (std::vector<std::string>{"lookup_secret_codes", "lookup_secret_disable", "lookup_secret_regenerate"}))
         << "reveal wins over regenerate";
@@ -193,7 +193,7 @@ TEST(LookupSettings, RevealShowsTheStoredCodesAndChangesNothingElse) {
     // What the client got is what a fetch returns.
     const auto fetched = w.settings->Fetch(w.Ctx(), f.id.ToString());
     ASSERT_TRUE(fetched);
-    EXPECT_EQ(flow, *fetched);
+    EXPECT_EQ(flow, json::parse(*fetched));
 }
 
 TEST(LookupSettings, DisableRemovesTheCodesAndEveryActionNeedsAPrivilegedSession) {
@@ -215,7 +215,8 @@ TEST(LookupSettings, DisableRemovesTheCodesAndEveryActionNeedsAPrivilegedSession
     Outcome done = w.SubmitSettings(f, {{"lookup_secret_disable", true}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
     EXPECT_EQ(w.identity_repo.rows.at(w.who.id).FindCredential("lookup_secret"), nullptr);
-    EXPECT_EQ(LookupNodeIds(std::get<Completed>(done).body), std::vector<std::string>{"lookup_secret_regenerate"});
+    EXPECT_EQ(LookupNodeIds(std::get<Completed>(done).body.Dom()),
+              std::vector<std::string>{"lookup_secret_regenerate"});
 }
 
 TEST(LookupSettings, AalFollowsTheCodesWithoutLockingAnyoneOut) {
@@ -258,18 +259,18 @@ TEST(LookupLogin, Aal2FlowSpendsACodeOnceAndUpgradesTheSameSession) {
     Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init)) << "outcome " << init.index();
     const std::string id = std::get<ShowFlow>(init).id.ToString();
-    const json& nodes = std::get<ShowFlow>(init).flow["ui"]["nodes"];
+    const json nodes = std::get<ShowFlow>(init).flow.Dom()["ui"]["nodes"];
     EXPECT_NE(nodes.dump().find("\"lookup_secret\""), std::string::npos);
     EXPECT_NE(nodes.dump().find("1010010"), std::string::npos);
 
     Outcome wrong = w.login->Submit(ctx, id, json{{"method", "lookup_secret"}, {"lookup_secret", "notacode"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(wrong));
-    EXPECT_EQ(std::get<ShowFlow>(wrong).flow["ui"]["messages"][0]["id"], text::kErrorValidationLookupInvalid);
+    EXPECT_EQ(std::get<ShowFlow>(wrong).flow.Dom()["ui"]["messages"][0]["id"], text::kErrorValidationLookupInvalid);
 
     w.clock.Advance(1500ms);
     Outcome done = w.login->Submit(ctx, id, json{{"method", "lookup_secret"}, {"lookup_secret", codes[3]}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
-    const json& session = std::get<Completed>(done).body["session"];
+    const json session = std::get<Completed>(done).body.Dom()["session"];
     EXPECT_EQ(session["id"], s.id.ToString());
     EXPECT_EQ(session["authenticator_assurance_level"], "aal2");
     EXPECT_EQ(session["authentication_methods"][1]["method"], "lookup_secret");
@@ -288,14 +289,14 @@ TEST(LookupLogin, Aal2FlowSpendsACodeOnceAndUpgradesTheSameSession) {
     Outcome used = w.login->Submit(ctx2, std::get<ShowFlow>(init2).id.ToString(),
                                    json{{"method", "lookup_secret"}, {"lookup_secret", codes[3]}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(used));
-    EXPECT_EQ(std::get<ShowFlow>(used).flow["ui"]["messages"][0]["id"], text::kErrorValidationLookupAlreadyUsed);
+    EXPECT_EQ(std::get<ShowFlow>(used).flow.Dom()["ui"]["messages"][0]["id"], text::kErrorValidationLookupAlreadyUsed);
 
     // The settings flow (of the aal2 session) shows the spent code as used.
     w.token = s.token;
     SettingsFlow f = w.NewSettingsFlow();
     Outcome revealed = w.SubmitSettings(f, {{"lookup_secret_reveal", true}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(revealed));
-    EXPECT_NE(std::get<ShowFlow>(revealed).flow.dump().find("Secret was used at"), std::string::npos);
+    EXPECT_NE(std::get<ShowFlow>(revealed).flow.Dom().dump().find("Secret was used at"), std::string::npos);
 }
 
 TEST(LookupLogin, NoCodeFormWithoutCodes) {
@@ -304,11 +305,11 @@ TEST(LookupLogin, NoCodeFormWithoutCodes) {
     ctx.url = "https://auth.example.com/self-service/login/api?aal=aal2";
     Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init));
-    EXPECT_EQ(std::get<ShowFlow>(init).flow["ui"]["nodes"].dump().find("lookup_secret"), std::string::npos);
+    EXPECT_EQ(std::get<ShowFlow>(init).flow.Dom()["ui"]["nodes"].dump().find("lookup_secret"), std::string::npos);
     Outcome none = w.login->Submit(ctx, std::get<ShowFlow>(init).id.ToString(),
                                    json{{"method", "lookup_secret"}, {"lookup_secret", "abcd1234"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(none));
-    EXPECT_EQ(std::get<ShowFlow>(none).flow["ui"]["messages"][0]["id"], text::kErrorValidationNoLookup);
+    EXPECT_EQ(std::get<ShowFlow>(none).flow.Dom()["ui"]["messages"][0]["id"], text::kErrorValidationNoLookup);
 }
 
 }  // namespace

@@ -218,7 +218,7 @@ TEST(OidcSettingsFlow, LinksAProviderThroughTheCallback) {
     ASSERT_FALSE(state.empty());
     Outcome done = w.Callback(state);
     ASSERT_TRUE(std::holds_alternative<Completed>(done))
-        << (std::holds_alternative<ShowFlow>(done) ? std::get<ShowFlow>(done).flow.dump() : "");
+        << (std::holds_alternative<ShowFlow>(done) ? std::get<ShowFlow>(done).flow.Dom().dump() : "");
     EXPECT_NE(w.provider.last_token_body.find("code_verifier="), std::string::npos);  // PKCE
     const identity::Identity& stored = w.identity_repo.rows.at(w.who.id);
     const auto& c = stored.credentials.at("oidc");
@@ -281,7 +281,7 @@ TEST(OidcSettingsFlow, SubjectLinkedToAnotherIdentityIs4000027) {
     Outcome out = w.Callback(w.Started(w.SubmitSettings(f, {{"method", "oidc"}, {"link", "idp"}})));
     auto* shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000027);
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], 4000027);
     EXPECT_EQ(w.identity_repo.rows.at(w.who.id).credentials.count("oidc"), 0u);
 }
 
@@ -291,7 +291,7 @@ TEST(OidcSettingsFlow, ApiFlowsAndBothFieldsAreRefused) {
     Outcome both = w.SubmitSettings(f, {{"method", "oidc"}, {"link", "idp"}, {"unlink", "idp"}});
     auto* shown = std::get_if<ShowFlow>(&both);
     ASSERT_NE(shown, nullptr);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000001);
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], 4000001);
 
     w.browser = false;
     auto api = w.NewSettingsFlow();
@@ -299,7 +299,8 @@ TEST(OidcSettingsFlow, ApiFlowsAndBothFieldsAreRefused) {
     Outcome out = w.SubmitSettings(api, {{"method", "oidc"}, {"link", "idp"}});
     shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr);
-    EXPECT_NE(shown->flow["ui"]["messages"][0]["text"].get<std::string>().find("Browser endpoint"), std::string::npos);
+    EXPECT_NE(shown->flow.Dom()["ui"]["messages"][0]["text"].get<std::string>().find("Browser endpoint"),
+              std::string::npos);
 }
 
 TEST(OidcLoginFlow, UnknownSubjectRegistersThenSignsInAgain) {
@@ -353,7 +354,8 @@ TEST(OidcLoginFlow, ProviderErrorsAndBadTokensShowOnTheFlow) {
     Outcome denied = w.callback->Handle(ctx, "idp", q, {}, refs);
     auto* shown = std::get_if<ShowFlow>(&denied);
     ASSERT_NE(shown, nullptr);
-    EXPECT_NE(shown->flow["ui"]["messages"][0]["text"].get<std::string>().find("access_denied"), std::string::npos);
+    EXPECT_NE(shown->flow.Dom()["ui"]["messages"][0]["text"].get<std::string>().find("access_denied"),
+              std::string::npos);
 
     // An ID token for another client.
     const std::string state = start();
@@ -361,7 +363,7 @@ TEST(OidcLoginFlow, ProviderErrorsAndBadTokensShowOnTheFlow) {
     Outcome bad = w.Callback(state, "c0de", false);
     shown = std::get_if<ShowFlow>(&bad);
     ASSERT_NE(shown, nullptr);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["type"], "error");
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["type"], "error");
     EXPECT_EQ(w.identity_repo.rows.size(), 1u);  // nobody registered
 }
 
@@ -374,7 +376,7 @@ TEST(OidcLoginFlow, ApiFlowsCannotStartASocialSignIn) {
     Outcome out = w.login->Submit(ctx, f.id.ToString(), json{{"method", "oidc"}, {"provider", "idp"}});
     auto* shown = std::get_if<ShowFlow>(&out);
     ASSERT_NE(shown, nullptr);
-    EXPECT_EQ(shown->flow["ui"]["messages"][0]["id"], 4000001);
+    EXPECT_EQ(shown->flow.Dom()["ui"]["messages"][0]["id"], 4000001);
 }
 
 TEST(OidcModuleConfig, BadProvidersStopTheServerOnlyWhenEnabled) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 
 #include "core/encoding.hpp"
@@ -124,7 +125,7 @@ struct World {
         auto done = registration.Submit(
             Api("http://127.0.0.1:4433/self-service/registration?flow=" + shown.id.ToString()), shown.id.ToString(),
             json{{"method", "password"}, {"traits", {{"email", email}}}, {"password", password}});
-        return As<selfservice::Completed>(done).body;
+        return As<selfservice::Completed>(done).body.Dom();
     }
     selfservice::ShowFlow LoginFlow(FlowType type, const RequestContext& ctx) {
         auto init = login.Init(type, ctx);
@@ -133,7 +134,7 @@ struct World {
 };
 
 const ui::Node* NodeIn(const json& flow, std::string_view name) {
-    static std::vector<ui::Node> keep;
+    static std::deque<ui::Node> keep;  // earlier answers stay where they are
     auto c = ui::Container::FromJson(flow["ui"]);
     if (!c) return nullptr;
     for (auto& n : c->nodes) {
@@ -157,7 +158,7 @@ TEST(PasswordRegistration, ApiFlowFormAndJsonShape) {
     World w;
     auto init = w.registration.Init(FlowType::kApi, w.Api("http://127.0.0.1:4433/self-service/registration/api"));
     auto& shown = World::As<selfservice::ShowFlow>(init);
-    const json& f = shown.flow;
+    const json f = shown.flow.Dom();
     EXPECT_EQ(f["type"], "api");
     EXPECT_EQ(f["state"], "choose_method");
     EXPECT_EQ(f["request_url"], "http://127.0.0.1:4433/self-service/registration/api");
@@ -211,12 +212,13 @@ TEST(PasswordRegistration, SchemaViolationsLandOnTraitNodesWithValuesEchoed) {
         json{{"method", "password"}, {"traits", {{"name", {{"first", "Ann"}}}}}, {"password", "a-long-secret"}});
     auto& rejected = World::As<selfservice::ShowFlow>(out);
     EXPECT_EQ(rejected.kind, selfservice::ShowFlow::Kind::kRejected);
-    const ui::Node* email = NodeIn(rejected.flow, "traits.email");
+    const ui::Node* email = NodeIn(rejected.flow.Dom(), "traits.email");
     ASSERT_NE(email, nullptr);
     ASSERT_EQ(email->messages.size(), 1u);
     EXPECT_EQ(email->messages[0].id, 4000002);
-    EXPECT_EQ(NodeIn(rejected.flow, "traits.name.first")->Input()->value, "Ann");
-    EXPECT_EQ(rejected.flow, w.registration.Fetch(w.Api("u"), id.ToString()).value()) << "answer equals a later fetch";
+    EXPECT_EQ(NodeIn(rejected.flow.Dom(), "traits.name.first")->Input()->value, "Ann");
+    EXPECT_EQ(rejected.flow.Dom(), w.registration.Fetch(w.Api("u"), id.ToString()).value())
+        << "answer equals a later fetch";
     EXPECT_TRUE(w.identity_repo.rows.empty());
 }
 
@@ -228,17 +230,17 @@ TEST(PasswordRegistration, PolicyViolationsLandOnThePasswordNode) {
         w.Api("u"), id.ToString(),
         json{{"method", "password"}, {"traits", {{"email", "c@example.com"}}}, {"password", "short"}});
     auto& rejected = World::As<selfservice::ShowFlow>(out);
-    const ui::Node* pw = NodeIn(rejected.flow, "password");
+    const ui::Node* pw = NodeIn(rejected.flow.Dom(), "password");
     ASSERT_EQ(pw->messages.size(), 1u);
     EXPECT_EQ(pw->messages[0].ToJson(),
               json::parse(R"({"id":4000032,"text":"The password must be at least 8 characters long, but got 5.",
       "type":"error","context":{"min_length":8,"actual_length":5}})"));
     EXPECT_FALSE(pw->Input()->value.is_string()) << "passwords are never echoed";
-    EXPECT_EQ(NodeIn(rejected.flow, "traits.email")->Input()->value, "c@example.com");
+    EXPECT_EQ(NodeIn(rejected.flow.Dom(), "traits.email")->Input()->value, "c@example.com");
 
     auto missing = w.registration.Submit(w.Api("u"), id.ToString(),
                                          json{{"method", "password"}, {"traits", {{"email", "c@example.com"}}}});
-    EXPECT_EQ(NodeIn(World::As<selfservice::ShowFlow>(missing).flow, "password")->messages[0].id, 4000002);
+    EXPECT_EQ(NodeIn(World::As<selfservice::ShowFlow>(missing).flow.Dom(), "password")->messages[0].id, 4000002);
 }
 
 TEST(PasswordRegistration, DuplicateIdentifierIs4000007) {
@@ -250,7 +252,7 @@ TEST(PasswordRegistration, DuplicateIdentifierIs4000007) {
         w.Api("u"), id.ToString(),
         json{{"method", "password"}, {"traits", {{"email", "DUP@example.com"}}}, {"password", "another-secret"}});
     auto& rejected = World::As<selfservice::ShowFlow>(out);
-    EXPECT_EQ(FlowMessageIds(rejected.flow), std::vector<int>{4000007});
+    EXPECT_EQ(FlowMessageIds(rejected.flow.Dom()), std::vector<int>{4000007});
     EXPECT_EQ(w.identity_repo.rows.size(), 1u);
 }
 
@@ -259,7 +261,7 @@ TEST(PasswordRegistration, NoStrategyDisabledAndSignedIn) {
     auto init = w.registration.Init(FlowType::kApi, w.Api("u"));
     auto id = World::As<selfservice::ShowFlow>(init).id;
     auto none = w.registration.Submit(w.Api("u"), id.ToString(), json{{"method", "carrier-pigeon"}});
-    EXPECT_EQ(FlowMessageIds(World::As<selfservice::ShowFlow>(none).flow), std::vector<int>{4010003});
+    EXPECT_EQ(FlowMessageIds(World::As<selfservice::ShowFlow>(none).flow.Dom()), std::vector<int>{4010003});
 
     json body = w.Register("in@example.com", "a-long-secret");
     auto signed_in = w.registration.Init(FlowType::kApi, w.WithSession(w.Api("u"), body["session_token"]));
@@ -279,8 +281,8 @@ TEST(PasswordRegistration, BrowserFlowNeedsTheCsrfTokenAndGetsACookieSession) {
         FlowType::kBrowser,
         w.Browser("http://127.0.0.1:4433/self-service/registration/browser?return_to=http%3A%2F%2Fui.test%2Fwelcome"));
     auto& shown = World::As<selfservice::ShowFlow>(init);
-    EXPECT_EQ(shown.flow["return_to"], "http://ui.test/welcome");
-    const std::string token = NodeIn(shown.flow, "csrf_token")->Input()->value.get<std::string>();
+    EXPECT_EQ(shown.flow.Dom()["return_to"], "http://ui.test/welcome");
+    const std::string token = NodeIn(shown.flow.Dom(), "csrf_token")->Input()->value.get<std::string>();
     EXPECT_TRUE(crypto::VerifyCsrfToken(w.csrf_cookie, token));
     json body{{"method", "password"}, {"traits", {{"email", "web@example.com"}}}, {"password", "a-long-secret"}};
 
@@ -293,8 +295,8 @@ TEST(PasswordRegistration, BrowserFlowNeedsTheCsrfTokenAndGetsACookieSession) {
     EXPECT_EQ(c.redirect_to, "http://ui.test/welcome");
     EXPECT_TRUE(c.issue_session.has_value());
     EXPECT_TRUE(c.rotate_csrf);
-    EXPECT_FALSE(c.body.contains("session_token"));
-    EXPECT_TRUE(c.body.contains("session"));
+    EXPECT_FALSE(c.body.Dom().contains("session_token"));
+    EXPECT_TRUE(c.body.Dom().contains("session"));
 }
 
 // ---------------------------------------------------------------- login
@@ -303,19 +305,20 @@ TEST(PasswordLogin, ApiLoginIssuesASessionToken) {
     World w;
     w.Register("login@example.com", "a-long-secret");
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("http://127.0.0.1:4433/self-service/login/api"));
-    EXPECT_EQ(shown.flow["refresh"], false);
-    EXPECT_EQ(shown.flow["requested_aal"], "aal1");
+    EXPECT_EQ(shown.flow.Dom()["refresh"], false);
+    EXPECT_EQ(shown.flow.Dom()["requested_aal"], "aal1");
     std::vector<std::string> names;
-    for (const auto& n : shown.flow["ui"]["nodes"]) names.push_back(n["attributes"]["name"]);
+    const json answer = shown.flow.Dom();
+    for (const auto& n : answer["ui"]["nodes"]) names.push_back(n["attributes"]["name"]);
     EXPECT_EQ(names, (std::vector<std::string>{"csrf_token", "identifier", "password", "method"}));
-    EXPECT_EQ(NodeIn(shown.flow, "identifier")->meta.label->text, "E-Mail");
+    EXPECT_EQ(NodeIn(shown.flow.Dom(), "identifier")->meta.label->text, "E-Mail");
     auto out = w.login.Submit(
         w.Api("u"), shown.id.ToString(),
         json{{"method", "password"}, {"identifier", "LOGIN@example.com"}, {"password", "a-long-secret"}});
     auto& done = World::As<selfservice::Completed>(out);
-    ASSERT_TRUE(done.body.contains("session_token"));
-    EXPECT_EQ(done.body["session"]["identity"]["traits"]["email"], "login@example.com");
-    EXPECT_EQ(done.body["session"]["authentication_methods"][0]["method"], "password");
+    ASSERT_TRUE(done.body.Dom().contains("session_token"));
+    EXPECT_EQ(done.body.Dom()["session"]["identity"]["traits"]["email"], "login@example.com");
+    EXPECT_EQ(done.body.Dom()["session"]["authentication_methods"][0]["method"], "password");
     EXPECT_FALSE(done.issue_session) << "API flows never get cookies";
     EXPECT_EQ(w.login_flows.At(shown.id).active, "password");
 }
@@ -329,16 +332,16 @@ TEST(PasswordLogin, WrongPasswordAndUnknownIdentifierLookAlike) {
                        json{{"method", "password"}, {"identifier", "who@example.com"}, {"password", "nope-nope"}});
     auto& r1 = World::As<selfservice::ShowFlow>(wrong);
     EXPECT_EQ(r1.kind, selfservice::ShowFlow::Kind::kRejected);
-    EXPECT_EQ(FlowMessageIds(r1.flow), std::vector<int>{4000006});
-    EXPECT_EQ(NodeIn(r1.flow, "identifier")->Input()->value, "who@example.com");
-    EXPECT_TRUE(NodeIn(r1.flow, "password")->Input()->value.is_null());
+    EXPECT_EQ(FlowMessageIds(r1.flow.Dom()), std::vector<int>{4000006});
+    EXPECT_EQ(NodeIn(r1.flow.Dom(), "identifier")->Input()->value, "who@example.com");
+    EXPECT_TRUE(NodeIn(r1.flow.Dom(), "password")->Input()->value.is_null());
     EXPECT_EQ(w.hashing.dummy_verifies, 0);
 
     auto unknown =
         w.login.Submit(w.Api("u"), shown.id.ToString(),
                        json{{"method", "password"}, {"identifier", "nobody@example.com"}, {"password", "x"}});
     auto& r2 = World::As<selfservice::ShowFlow>(unknown);
-    EXPECT_EQ(FlowMessageIds(r2.flow), std::vector<int>{4000006}) << "messages are replaced, not accumulated";
+    EXPECT_EQ(FlowMessageIds(r2.flow.Dom()), std::vector<int>{4000006}) << "messages are replaced, not accumulated";
     EXPECT_EQ(w.hashing.dummy_verifies, 1) << "an unknown identifier still spends one verification";
 }
 
@@ -365,7 +368,7 @@ TEST(PasswordLogin, NonAsciiIdentifiersLogInAsTypedAndInAnyCase) {
                                           {"traits", {{"email", "\u00e9MILE.\u03b4\u0416@x.fr"}}},
                                           {"password", "a-long-secret"}});
     auto& rejected = World::As<selfservice::ShowFlow>(dup);
-    EXPECT_EQ(FlowMessageIds(rejected.flow), std::vector<int>{4000007});
+    EXPECT_EQ(FlowMessageIds(rejected.flow.Dom()), std::vector<int>{4000007});
 }
 
 TEST(PasswordLogin, MissingFieldsAreRequiredErrors) {
@@ -373,9 +376,9 @@ TEST(PasswordLogin, MissingFieldsAreRequiredErrors) {
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));
     auto out = w.login.Submit(w.Api("u"), shown.id.ToString(), json{{"method", "password"}, {"identifier", "a@b.c"}});
     auto& r = World::As<selfservice::ShowFlow>(out);
-    EXPECT_EQ(NodeIn(r.flow, "password")->messages[0].text, "Property password is missing.");
+    EXPECT_EQ(NodeIn(r.flow.Dom(), "password")->messages[0].text, "Property password is missing.");
     auto none = w.login.Submit(w.Api("u"), shown.id.ToString(), json{{"method", "webauthn"}});
-    EXPECT_EQ(FlowMessageIds(World::As<selfservice::ShowFlow>(none).flow), std::vector<int>{4010002});
+    EXPECT_EQ(FlowMessageIds(World::As<selfservice::ShowFlow>(none).flow.Dom()), std::vector<int>{4010002});
 }
 
 TEST(PasswordLogin, RefreshReauthenticatesTheSameSession) {
@@ -392,9 +395,9 @@ TEST(PasswordLogin, RefreshReauthenticatesTheSameSession) {
 
     auto shown = w.LoginFlow(FlowType::kApi,
                              w.WithSession(w.Api("http://127.0.0.1:4433/self-service/login/api?refresh=true"), token));
-    EXPECT_EQ(shown.flow["refresh"], true);
-    EXPECT_EQ(FlowMessageIds(shown.flow), std::vector<int>{1010003});
-    const ui::Node* id = NodeIn(shown.flow, "identifier");
+    EXPECT_EQ(shown.flow.Dom()["refresh"], true);
+    EXPECT_EQ(FlowMessageIds(shown.flow.Dom()), std::vector<int>{1010003});
+    const ui::Node* id = NodeIn(shown.flow.Dom(), "identifier");
     EXPECT_EQ(id->Input()->type, "hidden");
     EXPECT_EQ(id->Input()->value, "fresh@example.com");
 
@@ -403,7 +406,7 @@ TEST(PasswordLogin, RefreshReauthenticatesTheSameSession) {
         w.WithSession(w.Api("u"), token), shown.id.ToString(),
         json{{"method", "password"}, {"identifier", "fresh@example.com"}, {"password", "a-long-secret"}});
     auto& done = World::As<selfservice::Completed>(out);
-    EXPECT_EQ(done.body["session_token"], token) << "the same session is refreshed";
+    EXPECT_EQ(done.body.Dom()["session_token"], token) << "the same session is refreshed";
     auto after = *w.sessions.ResolveToken(token);
     EXPECT_EQ(after.id, before.id);
     EXPECT_EQ(after.authenticated_at, before.authenticated_at + 31min);
@@ -415,8 +418,8 @@ TEST(PasswordLogin, RefreshReauthenticatesTheSameSession) {
 TEST(PasswordLogin, RefreshWithoutSessionIsSilentlyDropped) {
     World w;
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("http://127.0.0.1:4433/self-service/login/api?refresh=true"));
-    EXPECT_EQ(shown.flow["refresh"], false);
-    EXPECT_TRUE(FlowMessageIds(shown.flow).empty());
+    EXPECT_EQ(shown.flow.Dom()["refresh"], false);
+    EXPECT_TRUE(FlowMessageIds(shown.flow.Dom()).empty());
 }
 
 TEST(PasswordLogin, AalParameter) {
@@ -482,10 +485,10 @@ TEST(PasswordLogin, BrowserFlowsAreBoundToTheirCsrfCookie) {
     auto forged = w.login.Submit(stranger, shown.id.ToString(), body);
     EXPECT_EQ(World::As<selfservice::Failed>(forged).error.code, 403);
 
-    body["csrf_token"] = NodeIn(shown.flow, "csrf_token")->Input()->value;
+    body["csrf_token"] = NodeIn(shown.flow.Dom(), "csrf_token")->Input()->value;
     auto ok = w.login.Submit(w.Browser("u", true), shown.id.ToString(), body);
     auto& done = World::As<selfservice::Completed>(ok);
-    EXPECT_FALSE(done.body.contains("session_token"));
+    EXPECT_FALSE(done.body.Dom().contains("session_token"));
     EXPECT_TRUE(done.issue_session.has_value());
     EXPECT_TRUE(done.rotate_csrf);
     EXPECT_EQ(done.redirect_to, "http://ui.test/");
@@ -500,9 +503,9 @@ TEST(PasswordLogin, ApiFlowsRejectBrowserHeadersOnTheFlow) {
     auto out = w.login.Submit(ctx, shown.id.ToString(),
                               json{{"method", "password"}, {"identifier", "a@b.c"}, {"password", "x"}});
     auto& r = World::As<selfservice::ShowFlow>(out);
-    ASSERT_EQ(r.flow["ui"]["messages"].size(), 1u);
-    EXPECT_EQ(r.flow["ui"]["messages"][0]["id"], 4000001);
-    EXPECT_NE(r.flow["ui"]["messages"][0]["text"].get<std::string>().find("\"Cookie\" key"), std::string::npos);
+    ASSERT_EQ(r.flow.Dom()["ui"]["messages"].size(), 1u);
+    EXPECT_EQ(r.flow.Dom()["ui"]["messages"][0]["id"], 4000001);
+    EXPECT_NE(r.flow.Dom()["ui"]["messages"][0]["text"].get<std::string>().find("\"Cookie\" key"), std::string::npos);
 }
 
 TEST(PasswordLogin, ImportedHashesAreUpgradedOnLogin) {
@@ -540,7 +543,7 @@ TEST(PasswordLogin, DisabledMethodRendersNothingButAnswers404WhenAddressed) {
     World w;
     w.cfg.selfservice.methods.password.enabled = false;
     auto shown = w.LoginFlow(FlowType::kApi, w.Api("u"));
-    EXPECT_EQ(shown.flow["ui"]["nodes"].size(), 1u) << "only csrf_token";
+    EXPECT_EQ(shown.flow.Dom()["ui"]["nodes"].size(), 1u) << "only csrf_token";
     auto out = w.login.Submit(w.Api("u"), shown.id.ToString(),
                               json{{"method", "password"}, {"identifier", "a@b.c"}, {"password", "x"}});
     EXPECT_EQ(World::As<selfservice::Failed>(out).error.code, 404);

@@ -88,17 +88,17 @@ TEST(TotpSettings, ConfirmingWithAValidCodeStoresTheCredentialAndRaisesTheSessio
 
     Outcome missing = w.SubmitSettings(f, {{"method", "totp"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(missing));
-    EXPECT_EQ(std::get<ShowFlow>(missing).flow["ui"]["nodes"].dump().find("4000002") != std::string::npos, true);
+    EXPECT_EQ(std::get<ShowFlow>(missing).flow.Dom()["ui"]["nodes"].dump().find("4000002") != std::string::npos, true);
 
     Outcome wrong = w.SubmitSettings(f, {{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now() - 90)}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(wrong));
-    EXPECT_NE(std::get<ShowFlow>(wrong).flow.dump().find(std::to_string(text::kErrorValidationTotpVerifierWrong)),
+    EXPECT_NE(std::get<ShowFlow>(wrong).flow.Dom().dump().find(std::to_string(text::kErrorValidationTotpVerifierWrong)),
               std::string::npos);
     EXPECT_FALSE(w.identity_repo.rows.at(w.who.id).FindCredential("totp"));
 
     Outcome done = w.SubmitSettings(f, {{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now() - 30)}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
-    EXPECT_EQ(std::get<Completed>(done).body["state"], "success");
+    EXPECT_EQ(std::get<Completed>(done).body.Dom()["state"], "success");
     const identity::Credential* c = w.identity_repo.rows.at(w.who.id).FindCredential("totp");
     ASSERT_NE(c, nullptr);
     EXPECT_EQ(c->identifiers, std::vector<std::string>{w.who.id.ToString()});
@@ -146,7 +146,7 @@ TEST(TotpSettings, AFlowWithoutAPendingSecretAnswersOnTheFlowNotWithA500) {
     w.cfg.selfservice.methods.totp.enabled = true;
     Outcome out = w.SubmitSettings(f, {{"method", "totp"}, {"totp_code", "123456"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(out)) << "outcome " << out.index();
-    EXPECT_EQ(std::get<ShowFlow>(out).flow["ui"]["messages"][0]["text"],
+    EXPECT_EQ(std::get<ShowFlow>(out).flow.Dom()["ui"]["messages"][0]["text"],
               "This flow holds no authenticator secret to confirm. Please start a new flow.");
 }
 
@@ -164,20 +164,20 @@ TEST(TotpLogin, Aal2FlowAsksForTheCodeAndAValidOneUpgradesTheSameSession) {
     Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init)) << "outcome " << init.index();
     const auto& shown = std::get<ShowFlow>(init);
-    const std::string nodes = shown.flow["ui"]["nodes"].dump();
+    const std::string nodes = shown.flow.Dom()["ui"]["nodes"].dump();
     EXPECT_NE(nodes.find("\"totp_code\""), std::string::npos);
     EXPECT_NE(nodes.find(std::to_string(text::kInfoLoginTotp)), std::string::npos);
 
     Outcome wrong = w.login->Submit(ctx, shown.id.ToString(),
                                     json{{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now() + 120)}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(wrong));
-    ASSERT_EQ(std::get<ShowFlow>(wrong).flow["ui"]["messages"].size(), 1u) << "on the flow, as Kratos's \"#/\"";
-    EXPECT_EQ(std::get<ShowFlow>(wrong).flow["ui"]["messages"][0]["id"], text::kErrorValidationTotpVerifierWrong);
+    ASSERT_EQ(std::get<ShowFlow>(wrong).flow.Dom()["ui"]["messages"].size(), 1u) << "on the flow, as Kratos's \"#/\"";
+    EXPECT_EQ(std::get<ShowFlow>(wrong).flow.Dom()["ui"]["messages"][0]["id"], text::kErrorValidationTotpVerifierWrong);
 
     Outcome done =
         w.login->Submit(ctx, shown.id.ToString(), json{{"method", "totp"}, {"totp_code", TotpCode(secret, w.Now())}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
-    const json& session = std::get<Completed>(done).body["session"];
+    const json session = std::get<Completed>(done).body.Dom()["session"];
     EXPECT_EQ(session["id"], s.id.ToString()) << "the same session is upgraded";
     EXPECT_EQ(session["authenticator_assurance_level"], "aal2");
     EXPECT_EQ(session["authentication_methods"][1]["method"], "totp");
@@ -189,11 +189,11 @@ TEST(TotpLogin, NoCodeFormWithoutACredentialOrOutsideAal2) {
     ctx.url = "https://auth.example.com/self-service/login/api?aal=aal2";
     Outcome init = w.login->Init(FlowType::kApi, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init));
-    EXPECT_EQ(std::get<ShowFlow>(init).flow["ui"]["nodes"].dump().find("totp_code"), std::string::npos);
+    EXPECT_EQ(std::get<ShowFlow>(init).flow.Dom()["ui"]["nodes"].dump().find("totp_code"), std::string::npos);
     Outcome none =
         w.login->Submit(ctx, std::get<ShowFlow>(init).id.ToString(), json{{"method", "totp"}, {"totp_code", "123456"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(none));
-    EXPECT_NE(std::get<ShowFlow>(none).flow.dump().find(std::to_string(text::kErrorValidationNoTotpDevice)),
+    EXPECT_NE(std::get<ShowFlow>(none).flow.Dom().dump().find(std::to_string(text::kErrorValidationNoTotpDevice)),
               std::string::npos);
 }
 

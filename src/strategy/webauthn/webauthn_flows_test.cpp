@@ -70,7 +70,9 @@ const json* NodeNamed(const json& flow, std::string_view name) {
     return nullptr;
 }
 
-json FlowJson(World& w, const SettingsFlow& f) { return w.settings->Fetch(w.Ctx(), f.id.ToString()).value(); }
+json FlowJson(World& w, const SettingsFlow& f) {
+    return json::parse(w.settings->Fetch(w.Ctx(), f.id.ToString()).value());
+}
 
 TEST(WebAuthnSettings, BrowserFlowsCarryTheScriptAndRegistrationOptionsApiFlowsNothing) {
     World w;
@@ -103,7 +105,7 @@ TEST(WebAuthnSettings, BrowserFlowsCarryTheScriptAndRegistrationOptionsApiFlowsN
     EXPECT_EQ(FlowJson(w, api).dump().find("\"webauthn\""), std::string::npos);
     Outcome unclaimed = w.SubmitSettings(api, {{"method", "webauthn"}, {"webauthn_register", "{}"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(unclaimed));
-    EXPECT_EQ(std::get<ShowFlow>(unclaimed).flow["ui"]["messages"][0]["id"], 4010004);
+    EXPECT_EQ(std::get<ShowFlow>(unclaimed).flow.Dom()["ui"]["messages"][0]["id"], 4010004);
 }
 
 TEST(WebAuthnSettings, RegistersAVerifiedKeyAndRaisesTheSession) {
@@ -111,13 +113,15 @@ TEST(WebAuthnSettings, RegistersAVerifiedKeyAndRaisesTheSession) {
     SettingsFlow f = w.NewSettingsFlow();
     Outcome unnamed = w.SubmitSettings(f, {{"webauthn_register", w.Created(f)}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(unnamed));
-    EXPECT_EQ((*NodeNamed(std::get<ShowFlow>(unnamed).flow, "webauthn_register_displayname"))["messages"][0]["id"],
-              4000002);
+    EXPECT_EQ(
+        (*NodeNamed(std::get<ShowFlow>(unnamed).flow.Dom(), "webauthn_register_displayname"))["messages"][0]["id"],
+        4000002);
 
     Outcome too_long = w.RegisterKey(f, std::string(257, 'k'));
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(too_long));
-    EXPECT_EQ((*NodeNamed(std::get<ShowFlow>(too_long).flow, "webauthn_register_displayname"))["messages"][0]["id"],
-              4000017);
+    EXPECT_EQ(
+        (*NodeNamed(std::get<ShowFlow>(too_long).flow.Dom(), "webauthn_register_displayname"))["messages"][0]["id"],
+        4000017);
 
     Outcome done = w.RegisterKey(f);
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
@@ -136,7 +140,8 @@ TEST(WebAuthnSettings, RegistersAVerifiedKeyAndRaisesTheSession) {
     EXPECT_EQ(s->methods.back().method, "webauthn");
     EXPECT_EQ(session::ComputeAal(s->methods), "aal2");
     // The success UI lists the key with its remove button.
-    const json* remove = NodeNamed(std::get<Completed>(done).body, "webauthn_remove");
+    const json success = std::get<Completed>(done).body.Dom();
+    const json* remove = NodeNamed(success, "webauthn_remove");
     ASSERT_NE(remove, nullptr);
     EXPECT_EQ(remove->at("attributes")["value"], HexId(w.authenticator.credential_id));
     EXPECT_EQ(remove->at("meta")["label"]["text"], "Remove security key \"My key\"");
@@ -152,13 +157,13 @@ TEST(WebAuthnSettings, AnswersThatDoNotVerifyAreShownOnTheFlow) {
     SettingsFlow f = w.NewSettingsFlow();
     Outcome garbage = w.SubmitSettings(f, {{"webauthn_register", "not json"}, {"webauthn_register_displayname", "k"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(garbage));
-    EXPECT_EQ(std::get<ShowFlow>(garbage).flow["ui"]["messages"][0]["text"].get<std::string>().rfind(
+    EXPECT_EQ(std::get<ShowFlow>(garbage).flow.Dom()["ui"]["messages"][0]["text"].get<std::string>().rfind(
                   "Unable to parse WebAuthn response: ", 0),
               0u);
     Outcome foreign = w.SubmitSettings(
         f, {{"webauthn_register", w.Created(f, "https://evil.example")}, {"webauthn_register_displayname", "k"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(foreign));
-    EXPECT_EQ(std::get<ShowFlow>(foreign).flow["ui"]["messages"][0]["text"],
+    EXPECT_EQ(std::get<ShowFlow>(foreign).flow.Dom()["ui"]["messages"][0]["text"],
               "Unable to create WebAuthn credential: the origin does not match");
     EXPECT_TRUE(w.Keys().empty());
 }
@@ -167,12 +172,12 @@ TEST(WebAuthnSettings, RemovesKeysButNeverTheLastFirstFactor) {
     World w;
     Outcome none = w.SubmitSettings(w.NewSettingsFlow(), {{"webauthn_remove", "00ff"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(none));
-    EXPECT_EQ(std::get<ShowFlow>(none).flow["ui"]["messages"][0]["text"],
+    EXPECT_EQ(std::get<ShowFlow>(none).flow.Dom()["ui"]["messages"][0]["text"],
               "You tried to remove a WebAuthn but you have no WebAuthn set up.");
     ASSERT_TRUE(std::holds_alternative<Completed>(w.RegisterKey(w.NewSettingsFlow())));
     Outcome unknown = w.SubmitSettings(w.NewSettingsFlow(), {{"webauthn_remove", "00ff"}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(unknown));
-    EXPECT_EQ(std::get<ShowFlow>(unknown).flow["ui"]["messages"][0]["text"],
+    EXPECT_EQ(std::get<ShowFlow>(unknown).flow.Dom()["ui"]["messages"][0]["text"],
               "You tried to remove a WebAuthn credential which does not exist.");
     Outcome removed =
         w.SubmitSettings(w.NewSettingsFlow(), {{"webauthn_remove", HexId(w.authenticator.credential_id)}});
@@ -189,7 +194,7 @@ TEST(WebAuthnSettings, RemovesKeysButNeverTheLastFirstFactor) {
     EXPECT_EQ((*NodeNamed(FlowJson(w, f), "webauthn_remove"))["attributes"]["disabled"], true);
     Outcome locked = w.SubmitSettings(f, {{"webauthn_remove", HexId(w.authenticator.credential_id)}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(locked));
-    EXPECT_EQ((*NodeNamed(std::get<ShowFlow>(locked).flow, "webauthn_remove"))["messages"][0]["text"],
+    EXPECT_EQ((*NodeNamed(std::get<ShowFlow>(locked).flow.Dom(), "webauthn_remove"))["messages"][0]["text"],
               "unable to remove this security key because it would lock you out of your account");
     EXPECT_EQ(w.Keys().size(), 1u);
 }
@@ -202,7 +207,7 @@ TEST(WebAuthnLogin, Aal2BrowserFlowVerifiesTheAssertionAndMovesTheCounter) {
     ctx.url = "https://auth.example.com/self-service/login/browser?aal=aal2";
     Outcome init = w.login->Init(FlowType::kBrowser, ctx);
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(init)) << "outcome " << init.index();
-    const json& flow = std::get<ShowFlow>(init).flow;
+    const json flow = std::get<ShowFlow>(init).flow.Dom();
     ASSERT_NE(NodeNamed(flow, "webauthn_script"), nullptr);
     const json* trigger = NodeNamed(flow, "webauthn_login_trigger");
     ASSERT_NE(trigger, nullptr);
@@ -223,7 +228,8 @@ TEST(WebAuthnLogin, Aal2BrowserFlowVerifiesTheAssertionAndMovesTheCounter) {
         ctx, id,
         json{{"method", "webauthn"}, {"csrf_token", csrf}, {"webauthn_login", soft::AssertionJson(other, get)}});
     ASSERT_TRUE(std::holds_alternative<ShowFlow>(foreign));
-    EXPECT_EQ(std::get<ShowFlow>(foreign).flow["ui"]["messages"][0]["id"], text::kErrorValidationSuchNoWebAuthnUser);
+    EXPECT_EQ(std::get<ShowFlow>(foreign).flow.Dom()["ui"]["messages"][0]["id"],
+              text::kErrorValidationSuchNoWebAuthnUser);
 
     w.authenticator.sign_count = 7;
     const std::string fresh_csrf =
@@ -233,7 +239,7 @@ TEST(WebAuthnLogin, Aal2BrowserFlowVerifiesTheAssertionAndMovesTheCounter) {
                                         {"csrf_token", fresh_csrf},
                                         {"webauthn_login", soft::AssertionJson(w.authenticator, get)}});
     ASSERT_TRUE(std::holds_alternative<Completed>(done)) << "outcome " << done.index();
-    const json& session = std::get<Completed>(done).body["session"];
+    const json session = std::get<Completed>(done).body.Dom()["session"];
     EXPECT_EQ(session["id"], aal1.id.ToString());
     EXPECT_EQ(session["authenticator_assurance_level"], "aal2");
     EXPECT_EQ(w.Keys().at(0).sign_count, 7u);

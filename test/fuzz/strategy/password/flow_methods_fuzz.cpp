@@ -148,7 +148,7 @@ struct World {
             Context(FlowType::kApi, false, "registration"), shown.id.ToString(),
             json{{"method", "password"}, {"traits", {{"email", "a@b.c"}}}, {"password", "correct horse battery"}});
         const auto& completed = std::get<selfservice::Completed>(done);
-        signed_in = sessions.ResolveToken(completed.body["session_token"].get<std::string>()).value();
+        signed_in = sessions.ResolveToken(completed.body.Dom()["session_token"].get<std::string>()).value();
     }
 
     selfservice::RequestContext Context(FlowType type, bool json_request, std::string_view path) const {
