@@ -1,17 +1,66 @@
 #include "core/json_text.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 namespace bia::core {
 
-void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors) {
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
-            out += nlohmann::json(std::string(s)).dump(-1, ' ', false, errors);
-            return;
-        }
+namespace {
+
+// Whether any byte of `w` needs more than a copy: a control character (< 0x20), a quote, a
+// backslash, or a byte of a multi-byte sequence (>= 0x80, which dump() checks as UTF-8). Eight
+// bytes at a time: the classic "has a zero byte" test, applied to w ^ '"' and w ^ '\\' for those
+// two and to w - 0x20 for the controls; the high bit of a byte catches the rest.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+inline bool AnyByteNeedsEscape(uint64_t w) {
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t backslash = w ^ (kOnes * '\\');
+    const uint64_t zero_in_quote = (quote - kOnes) & ~quote;
+    const uint64_t zero_in_backslash = (backslash - kOnes) & ~backslash;
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w;
+    return ((zero_in_quote | zero_in_backslash | below_space | w) & kHighs) != 0;
+}
+
+// The same question for one byte, by table.
+constexpr std::array<bool, 256> kByteNeedsEscape = [] {
+    std::array<bool, 256> t{};
+    for (int u = 0; u < 256; ++u) t[u] = u < 0x20 || u >= 0x80 || u == '"' || u == '\\';
+    return t;
+}();
+
+bool NeedsEscape(std::string_view s) {
+    const char* p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        if (AnyByteNeedsEscape(w)) return true;
     }
+    for (; n > 0; ++p, --n) {
+        if (kByteNeedsEscape[static_cast<unsigned char>(*p)]) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s, JsonUtf8Errors errors) {
+    if (NeedsEscape(s)) {
+        out += nlohmann::json(std::string(s)).dump(-1, ' ', false, errors);
+        return;
+    }
+    // One append of the quoted text (most strings here are short names and values).
+    if (s.size() <= 62) {
+        char buf[64];
+        buf[0] = '"';
+        std::memcpy(buf + 1, s.data(), s.size());
+        buf[s.size() + 1] = '"';
+        out.append(buf, s.size() + 2);
+        return;
+    }
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
     out += s;
     out += '"';
