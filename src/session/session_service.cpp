@@ -47,11 +47,54 @@ namespace {
 core::Error NoValidCredentials() { return core::Unauthorized("No valid session credentials found in the request."); }
 }  // namespace
 
+namespace {
+
+// Bytes a JSON value holds, roughly: its strings plus a node's overhead.
+size_t JsonBytes(const nlohmann::json& j) {
+    size_t n = 16;
+    if (j.is_string()) return n + j.get_ref<const std::string&>().size();
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) n += k.size() + JsonBytes(v);
+    } else if (j.is_array()) {
+        for (const auto& v : j) n += JsonBytes(v);
+    }
+    return n;
+}
+
+}  // namespace
+
+size_t CachedSession::Cost() const {
+    size_t n = sizeof(Session) + session.token.size() + session.logout_token.size() + 64 * session.methods.size();
+    if (const auto& i = session.identity) {
+        n += sizeof(identity::Identity) + JsonBytes(i->traits) + JsonBytes(i->metadata_public) +
+             JsonBytes(i->metadata_admin) + 192 * (i->verifiable_addresses.size() + i->recovery_addresses.size());
+        for (const auto& [type, c] : i->credentials) {
+            n += 128 + type.size() + JsonBytes(c.config);
+            for (const auto& id : c.identifiers) n += 32 + id.size();
+        }
+    }
+    return n;
+}
+
 Result<Session> SessionService::ResolveToken(std::string_view token) {
     if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
+    const auto now = clock_.Now();
+    if (cache_) {
+        auto stamp = repository_.FindStamp(token);
+        if (!stamp) return stamp.error().code == 404 ? NoValidCredentials() : std::move(stamp).error();
+        if (!stamp->IsValidAt(now)) {
+            cache_->Erase(token);
+            return NoValidCredentials();
+        }
+        if (auto hit = cache_->Find(token, {stamp->session_revision, stamp->identity_revision})) {
+            if (hit->session.IsValidAt(now)) return hit->session;
+        }
+    }
     auto s = repository_.FindByToken(token);
     if (!s) return s.error().code == 404 ? NoValidCredentials() : std::move(s).error();
-    if (!s->IsValidAt(clock_.Now())) return NoValidCredentials();
+    if (!s->IsValidAt(now)) return NoValidCredentials();
+    // Kept under the revisions it was read at (one snapshot), never under the earlier stamp.
+    if (cache_ && s->identity) cache_->Put(token, {s->revision, s->identity->revision}, CachedSession{*s});
     return s;
 }
 

@@ -2,9 +2,11 @@
 // re-authentication, resolving a presented token, revocation and admin extension.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "core/answer_cache.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
@@ -17,6 +19,15 @@ namespace bia::session {
 
 // Longer session tokens are refused before any lookup (Bia's are 32 characters).
 inline constexpr size_t kMaxTokenLength = 256;
+// The default budget of resolved sessions kept for reuse (SessionOptions::cache_bytes).
+inline constexpr size_t kSessionCacheBytes = size_t{16} << 20;
+
+// A resolved session (with its identity) as the session cache keeps it.
+struct CachedSession {
+    Session session;
+    // An estimate of the memory it holds (strings and JSON of the identity, credentials included).
+    size_t Cost() const;
+};
 
 struct SessionOptions {
     core::Duration lifespan = std::chrono::hours(24);
@@ -24,13 +35,22 @@ struct SessionOptions {
     // How credentials count towards the available AAL (the method modules' rules, app::Wiring);
     // must outlive the service. Unset: no rules, every identity can reach aal0 only.
     const AalRules* aal_rules = nullptr;
+    // Resolved sessions kept for reuse, in bytes (0: none; app::Wiring uses kSessionCacheBytes).
+    // A kept session is served only while its stamp (one indexed read) shows the very revisions
+    // it was loaded at, so any write to it or its identity, by any process, is seen at once.
+    size_t cache_bytes = 0;
 };
 
 class SessionService {
   public:
     SessionService(SessionRepository& repository, const core::Clock& clock, core::Random& random,
                    SessionOptions options)
-        : repository_(repository), clock_(clock), random_(random), options_(options) {}
+        : repository_(repository),
+          clock_(clock),
+          random_(random),
+          options_(options),
+          cache_(options.cache_bytes > 0 ? std::make_unique<core::StampedCache<CachedSession>>(options.cache_bytes)
+                                         : nullptr) {}
 
     // A new active session for `identity`, authenticated now by `method`.
     core::Result<Session> Issue(const identity::Identity& identity, AuthenticationMethod method);
@@ -41,7 +61,10 @@ class SessionService {
     core::Status AddMethod(Session& session, AuthenticationMethod method);
 
     // The active session for `token` with its identity, or a 401 error value (no id; the caller
-    // picks the reason text its endpoint uses).
+    // picks the reason text its endpoint uses). With a cache, the session's stamp is read first
+    // and a session kept under exactly that stamp is served without loading it again (one
+    // statement instead of six). Call it outside units of work: what it loads is kept, so it
+    // must be committed data.
     core::Result<Session> ResolveToken(std::string_view token);
     // The current stamp of the active session `token` names (one indexed read), or the same 401
     // ResolveToken gives: what proves an answer cached from that session still current.
@@ -64,6 +87,7 @@ class SessionService {
     const core::Clock& clock_;
     core::Random& random_;
     SessionOptions options_;
+    std::unique_ptr<core::StampedCache<CachedSession>> cache_;
 };
 
 }  // namespace bia::session
