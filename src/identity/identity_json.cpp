@@ -76,4 +76,64 @@ json ToJson(const Identity& i, std::string_view public_base_url, const JsonOptio
     return j;
 }
 
+namespace {
+
+void AppendAddress(std::string& out, const VerifiableAddress& a, core::JsonUtf8Errors errors) {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    m.String("created_at", core::FormatRfc3339(a.created_at));
+    m.String("id", a.id.ToString());
+    m.String("status", a.status);
+    m.String("updated_at", core::FormatRfc3339(a.updated_at));
+    m.String("value", a.value);
+    m.Bool("verified", a.verified);
+    if (a.verified_at) m.String("verified_at", core::FormatRfc3339(*a.verified_at));
+    m.String("via", a.via);
+    out += '}';
+}
+
+void AppendAddress(std::string& out, const RecoveryAddress& a, core::JsonUtf8Errors errors) {
+    out += '{';
+    core::JsonMembers m(out, errors);
+    m.String("created_at", core::FormatRfc3339(a.created_at));
+    m.String("id", a.id.ToString());
+    m.String("updated_at", core::FormatRfc3339(a.updated_at));
+    m.String("value", a.value);
+    m.String("via", a.via);
+    out += '}';
+}
+
+template <class Addresses>
+void AppendAddresses(std::string& out, const Addresses& addresses, core::JsonUtf8Errors errors) {
+    out += '[';
+    for (size_t k = 0; k < addresses.size(); ++k) {
+        if (k > 0) out += ',';
+        AppendAddress(out, addresses[k], errors);
+    }
+    out += ']';
+}
+
+}  // namespace
+
+void AppendPublicJson(std::string& out, const Identity& i, std::string_view public_base_url,
+                      core::JsonUtf8Errors errors) {
+    // ToJson's public members, in key order.
+    out += '{';
+    core::JsonMembers m(out, errors);
+    m.String("created_at", core::FormatRfc3339(i.created_at));
+    m.String("id", i.id.ToString());
+    m.Value("metadata_public", i.metadata_public);
+    if (!i.recovery_addresses.empty()) AppendAddresses(m.Key("recovery_addresses"), i.recovery_addresses, errors);
+    m.String("schema_id", i.schema_id);
+    m.String("schema_url", SchemaUrl(public_base_url, i.schema_id));
+    m.String("state", i.state);
+    if (i.state_changed_at) m.String("state_changed_at", core::FormatRfc3339(*i.state_changed_at));
+    m.Value("traits", i.traits);
+    m.String("updated_at", core::FormatRfc3339(i.updated_at));
+    if (!i.verifiable_addresses.empty()) {
+        AppendAddresses(m.Key("verifiable_addresses"), i.verifiable_addresses, errors);
+    }
+    out += '}';
+}
+
 }  // namespace bia::identity

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_text.hpp"
 #include "identity/identity.hpp"
 
 namespace bia::identity {
@@ -26,5 +27,9 @@ struct JsonOptions {
 std::string SchemaUrl(std::string_view public_base_url, std::string_view schema_id);
 
 nlohmann::json ToJson(const Identity& identity, std::string_view public_base_url, const JsonOptions& options = {});
+// The public view written straight as text: the bytes of core::DumpJsonText(ToJson(identity,
+// public_base_url), errors), without the DOM (an answer's hot part, e.g. every settings flow).
+void AppendPublicJson(std::string& out, const Identity& identity, std::string_view public_base_url,
+                      core::JsonUtf8Errors errors);
 
 }  // namespace bia::identity

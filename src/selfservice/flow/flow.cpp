@@ -1,6 +1,8 @@
 #include "selfservice/flow/flow.hpp"
 #include "selfservice/flow/verification_sender.hpp"
 
+#include <algorithm>
+
 #include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -33,7 +35,7 @@ std::string ReturnToOf(std::string_view request_url) {
     return rt ? std::string(*rt) : std::string();
 }
 
-nlohmann::json FlowBase::CommonJson(bool with_ui) const {
+nlohmann::json FlowBase::CommonJson() const {
     core::JsonObject j;  // members in key order
     j.Put("expires_at", core::FormatRfc3339(expires_at));
     j.Put("id", id.ToString());
@@ -42,26 +44,41 @@ nlohmann::json FlowBase::CommonJson(bool with_ui) const {
     if (auto rt = ReturnTo(); !rt.empty()) j.Put("return_to", std::move(rt));
     j.Put("state", state);
     j.Put("type", ToString(type));
-    if (with_ui) j.Put("ui", ui.ToJson());
+    j.Put("ui", ui.ToJson());
     return std::move(j).Take();
 }
 
-std::string FlowBase::UiLastText(const nlohmann::json& members) const {
-    const auto* object = members.get_ptr<const nlohmann::json::object_t*>();
-    if (object == nullptr || (!object->empty() && object->rbegin()->first >= "ui")) {
-        // Not the shape this is for: the whole DOM, written the usual way.
-        nlohmann::json all = members.is_object() ? members : nlohmann::json::object();
-        all["ui"] = ui.ToJson();
-        return core::DumpJsonText(all, core::kAnswerUtf8Errors);
-    }
+std::string FlowBase::AnswerText(std::vector<JsonMemberWriter> members) const {
+    const auto errors = core::kAnswerUtf8Errors;
+    auto text = [errors](std::string value) {
+        return [errors, value = std::move(value)](std::string& out) { core::AppendJsonString(out, value, errors); };
+    };
+    // CommonJson's members, each kept only when the kind has no member of that key.
+    auto add = [&members](std::string_view key, std::function<void(std::string&)> write) {
+        for (const auto& m : members) {
+            if (m.key == key) return;
+        }
+        members.push_back({key, std::move(write)});
+    };
+    add("expires_at", text(core::FormatRfc3339(expires_at)));
+    add("id", text(id.ToString()));
+    add("issued_at", text(core::FormatRfc3339(issued_at)));
+    add("request_url", text(request_url));
+    if (auto rt = ReturnTo(); !rt.empty()) add("return_to", text(std::move(rt)));
+    add("state", text(state));
+    add("type", text(std::string(ToString(type))));
+    add("ui", [this, errors](std::string& out) { ui.AppendJson(out, errors); });
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     std::string out;
     out.reserve(8192);
-    core::AppendJsonValue(out, members, core::kAnswerUtf8Errors);
-    // The object's closing brace makes way for the last member.
-    out.pop_back();
-    if (!object->empty()) out += ',';
-    core::AppendJsonKey(out, "ui");
-    ui.AppendJson(out, core::kAnswerUtf8Errors);
+    out += '{';
+    for (size_t k = 0; k < members.size(); ++k) {
+        // A key given twice by the kind: its last writer wins, as assigning a DOM member would.
+        if (k + 1 < members.size() && members[k + 1].key == members[k].key) continue;
+        if (out.size() > 1) out += ',';
+        core::AppendJsonKey(out, members[k].key);
+        members[k].write(out);
+    }
     out += '}';
     return out;
 }

@@ -3,6 +3,7 @@
 // into a UI URL (settings-flow.md §0.2, §1.6, §9.3; surrounding-api.md §7–8).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,12 @@ std::string FlowUiUrl(std::string_view ui_url, const core::Uuid& id);
 // The `return_to` query parameter of a stored request URL ("" when absent).
 std::string ReturnToOf(std::string_view request_url);
 
+// A member of a JSON object and how its value is written (appended to the text given).
+struct JsonMemberWriter {
+    std::string_view key;
+    std::function<void(std::string&)> write;
+};
+
 // What every flow kind has and stores the same way (settings-flow.md §7.1, surrounding-api.md
 // §7–8). A kind derives from it, adds its own fields and declares how they are stored
 // (flow_store.hpp).
@@ -83,12 +90,12 @@ struct FlowBase {
     bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
     std::string ReturnTo() const { return ReturnToOf(request_url); }
     // id, type, expires_at, issued_at, request_url, return_to (omitempty), ui, state: the fields
-    // every kind's JSON starts with (`ui` left out when `with_ui` is false, for UiLastText).
-    nlohmann::json CommonJson(bool with_ui = true) const;
-    // `members` (an object with every member of the flow's JSON but `ui`, whose keys all sort
-    // before "ui") with the UI as its last member, written as text: the bytes of the whole DOM's
-    // dump, without building the UI's DOM (most of a flow's answer).
-    std::string UiLastText(const nlohmann::json& members) const;
+    // every kind's JSON starts with.
+    nlohmann::json CommonJson() const;
+    // CommonJson() with the kind's own `members` merged in, written straight as text: the bytes of
+    // core::DumpJsonText(<that DOM>, kAnswerUtf8Errors) without building it (a flow's answer is
+    // mostly its UI). A member whose key is a common one replaces it.
+    std::string AnswerText(std::vector<JsonMemberWriter> members) const;
 };
 
 // "responds-JSON" of settings-flow.md §0.2: API flows and JSON requests get JSON answers.

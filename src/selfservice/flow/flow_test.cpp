@@ -57,32 +57,38 @@ FlowBase UiRichFlow() {
     return f;
 }
 
-TEST(Flow, UiLastTextIsTheWholeDomsAnswerByteForByte) {
+TEST(Flow, AnswerTextIsTheWholeDomsDumpByteForByte) {
     const FlowBase f = UiRichFlow();
-    json members = f.CommonJson(/*with_ui=*/false);
-    members["identity"] = {{"id", "x"}, {"traits", {{"email", "a@b.c"}}}};
-    members["continue_with"] = json::array({{{"action", "redirect_browser_to"}}});
-    EXPECT_FALSE(members.contains("ui"));
-    json whole = members;
-    whole["ui"] = f.ui.ToJson();
-    const std::string text = f.UiLastText(members);
+    const json identity = {{"id", "x"}, {"traits", {{"email", "a@b.c"}}}};
+    const json continue_with = json::array({{{"action", "redirect_browser_to"}}});
+    auto value = [](const json& v) {
+        return [&v](std::string& out) { core::AppendJsonValue(out, v, core::kAnswerUtf8Errors); };
+    };
+    // Keys before, between and after the common ones, given out of order.
+    const std::string text = f.AnswerText({{"identity", value(identity)},
+                                           {"continue_with", value(continue_with)},
+                                           {"zz_last", value(json(1))},
+                                           {"reauthentication", value(json::object())}});
+    json whole = f.CommonJson();
+    whole["identity"] = identity;
+    whole["continue_with"] = continue_with;
+    whole["zz_last"] = 1;
+    whole["reauthentication"] = json::object();
     EXPECT_EQ(text, core::DumpJsonText(whole, core::kAnswerUtf8Errors));
     EXPECT_EQ(json::parse(text)["ui"]["nodes"][1]["attributes"]["value"], "Zo\u00eb \"Z\" \ufffd\ufffd")
         << "invalid UTF-8 is replaced, as in every answer";
-    EXPECT_EQ(f.UiLastText(json::object()), core::DumpJsonText(json{{"ui", f.ui.ToJson()}}, core::kAnswerUtf8Errors));
+    EXPECT_EQ(f.AnswerText({}), core::DumpJsonText(f.CommonJson(), core::kAnswerUtf8Errors));
+    EXPECT_NE(text.find("\"return_to\":\"http://a.test/\\\"q\\\"\""), std::string::npos) << text;
 }
 
-TEST(Flow, UiLastTextFallsBackToTheDomForOtherShapes) {
+TEST(Flow, AnswerTextMembersOfTheKindReplaceCommonOnes) {
     const FlowBase f = UiRichFlow();
-    // A member that sorts after "ui" (or a "ui" of its own) cannot precede it: the DOM is built.
-    json late = {{"a", 1}, {"updated_at", "t"}};
-    json whole = late;
-    whole["ui"] = f.ui.ToJson();
-    EXPECT_EQ(f.UiLastText(late), core::DumpJsonText(whole, core::kAnswerUtf8Errors));
-    const json ui = json::parse(core::DumpJsonText(f.ui.ToJson(), core::kAnswerUtf8Errors));
-    json own_ui = {{"ui", "replaced"}};
-    EXPECT_EQ(json::parse(f.UiLastText(own_ui))["ui"], ui);
-    EXPECT_EQ(json::parse(f.UiLastText(json::array()))["ui"], ui);
+    auto number = [](int n) { return [n](std::string& out) { core::AppendJsonInt(out, n); }; };
+    json whole = f.CommonJson();
+    whole["state"] = 2;
+    EXPECT_EQ(f.AnswerText({{"state", number(1)}, {"state", number(2)}}),
+              core::DumpJsonText(whole, core::kAnswerUtf8Errors))
+        << "the last of two writers of one key wins, as in a DOM";
 }
 
 TEST(FlowErrors, ExpiredSubmissionIsAnEnhancedGoneError) {

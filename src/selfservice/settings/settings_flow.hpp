@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -28,10 +29,12 @@ struct SettingsFlow : FlowBase {
 
     // The wire shape of §7.1: id, type, expires_at, issued_at, request_url, return_to (omitempty),
     // ui, identity (public view of `owner`), state; `continue_with` only when non-empty (it is a
-    // property of a success response, never stored). `ui` is left out when `with_ui` is false
-    // (FlowBase::UiLastText writes it).
+    // property of a success response, never stored).
     nlohmann::json ToJson(const identity::Identity& owner, std::string_view public_base_url,
-                          const nlohmann::json& continue_with = nlohmann::json(), bool with_ui = true) const;
+                          const nlohmann::json& continue_with = nlohmann::json()) const;
+    // The same document written as text, with the kind's `extra` members (the settings view's).
+    std::string ToJsonText(const identity::Identity& owner, std::string_view public_base_url,
+                           const nlohmann::json& continue_with, std::vector<JsonMemberWriter> extra = {}) const;
 
     // Storage (flow_store.hpp).
     static constexpr std::string_view kKind = "settings";

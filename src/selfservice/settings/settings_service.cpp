@@ -95,22 +95,25 @@ FlowEngine<SettingsFlow>::ToJson SettingsService::JsonFor(const session::Session
 
 std::string SettingsService::View(const SettingsFlow& flow, const session::Session& session,
                                   const identity::Identity& identity, const json& continue_with) const {
-    // Every member but the UI as a DOM; the UI (most of the answer) is written straight as text.
-    json j = flow.ToJson(identity, config_.PublicBaseUrl(), continue_with, /*with_ui=*/false);
     // Bia extension: when the session stops being privileged (§10.1) and what each method shown
     // needs, so a UI can ask for re-authentication before the user fills in a form.
     const auto until = session.authenticated_at + std::chrono::duration_cast<core::TimePoint::duration>(
                                                       config_.selfservice.flows.settings.privileged_session_max_age);
-    j["privileged_until"] = core::FormatRfc3339(until);
     json required_for = json::object();
     for (const auto* s : strategies_) {
         const bool shown = std::any_of(flow.ui.nodes.begin(), flow.ui.nodes.end(),
                                        [&](const ui::Node& n) { return n.group == s->Id(); });
         if (shown) required_for[std::string(s->Id())] = s->PrivilegeNeeded();
     }
-    j["reauthentication"] = {{"aal", sessions_.aal().Available(identity) == session::kAal2 ? "aal2" : "aal1"},
-                             {"required_for", std::move(required_for)}};
-    return flow.UiLastText(j);
+    const json reauthentication = {{"aal", sessions_.aal().Available(identity) == session::kAal2 ? "aal2" : "aal1"},
+                                   {"required_for", std::move(required_for)}};
+    const std::string privileged_until = core::FormatRfc3339(until);
+    return flow.ToJsonText(
+        identity, config_.PublicBaseUrl(), continue_with,
+        {{"privileged_until",
+          [&](std::string& out) { core::AppendJsonString(out, privileged_until, core::kAnswerUtf8Errors); }},
+         {"reauthentication",
+          [&](std::string& out) { core::AppendJsonValue(out, reauthentication, core::kAnswerUtf8Errors); }}});
 }
 
 std::string SettingsService::ReauthenticationUrl(const RequestContext& ctx) const {

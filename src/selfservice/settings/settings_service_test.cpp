@@ -288,10 +288,16 @@ TEST_F(SettingsServiceTest, FlowTellsWhenPrivilegeEndsAndWhatEachShownMethodNeed
     EXPECT_EQ(shown->flow.Dom()["privileged_until"], core::FormatRfc3339(clock_.Now() + std::chrono::minutes(5)));
     EXPECT_EQ(shown->flow.Dom()["reauthentication"],
               json::parse(R"({"aal":"aal1","required_for":{"profile":"identifier_changes","password":"always"}})"));
+    // The view is the flow's document plus those two members, written as its DOM would be.
+    json view = flows_.At(shown->id).ToJson(who_, config_.PublicBaseUrl());
+    view["privileged_until"] = shown->flow.Dom()["privileged_until"];
+    view["reauthentication"] = shown->flow.Dom()["reauthentication"];
+    const std::string text = std::move(shown->flow).TakeText();
+    EXPECT_EQ(text, core::DumpJsonText(view, core::kAnswerUtf8Errors));
     // A fetch answers the same view.
     auto fetched = service_->Fetch(ctx_, shown->id.ToString());
     ASSERT_TRUE(fetched);
-    EXPECT_EQ(*fetched, std::move(shown->flow).TakeText()) << "byte for byte";
+    EXPECT_EQ(*fetched, text) << "byte for byte";
 }
 
 TEST_F(SettingsServiceTest, ReauthenticationAsksForAal2WhenTheIdentityHasASecondFactor) {
