@@ -66,7 +66,10 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.expired = std::make_unique<Expired>(ref);
     s.courier = NewCourierRepository(ref);
     s.ping = [&ref] { return ref.Ping(); };
-    if constexpr (std::is_base_of_v<core::ChangeWatch, Db>) s.changes = &ref;
+    if constexpr (std::is_base_of_v<core::ChangeWatch, Db>) {
+        s.changes = &ref;
+        s.cache_resolved_sessions = true;  // SQLite (see Storage)
+    }
     s.units = &ref;
     s.database = std::shared_ptr<Db>(std::move(db));
     return s;
