@@ -29,7 +29,11 @@ void Message::AppendJson(std::string& out, nlohmann::json::error_handler_t error
     out += '}';
 }
 
-std::optional<Message> Message::FromJson(const json& j) {
+namespace {
+
+// Message::FromJson for a DOM that is read (`J` const) or consumed (its strings moved out).
+template <class J>
+std::optional<Message> MessageFrom(J& j) {
     if (!j.is_object()) return std::nullopt;
     auto id = j.find("id");
     auto text = j.find("text");
@@ -38,12 +42,23 @@ std::optional<Message> Message::FromJson(const json& j) {
         !type->is_string())
         return std::nullopt;
     Message m;
-    m.id = id->get<int>();
-    m.text = text->get<std::string>();
-    m.type = type->get<std::string>();
-    if (auto c = j.find("context"); c != j.end()) m.context = *c;
+    m.id = id->template get<int>();
+    if constexpr (std::is_const_v<J>) {
+        m.text = text->template get<std::string>();
+        m.type = type->template get<std::string>();
+        if (auto c = j.find("context"); c != j.end()) m.context = *c;
+    } else {
+        m.text = std::move(text->template get_ref<std::string&>());
+        m.type = std::move(type->template get_ref<std::string&>());
+        if (auto c = j.find("context"); c != j.end()) m.context = std::move(*c);
+    }
     return m;
 }
+
+}  // namespace
+
+std::optional<Message> Message::FromJson(const json& j) { return MessageFrom(j); }
+std::optional<Message> Message::FromJson(json&& j) { return MessageFrom(j); }
 
 std::string FormatMinutes(core::Duration d) {
     const double minutes = std::chrono::duration<double>(d).count() / 60.0;

@@ -46,6 +46,9 @@ struct Container {
     void AppendJson(std::string& out,
                     nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     static core::Result<Container> FromJson(const nlohmann::json& j);
+    // The same, moving strings and values out of `j` instead of copying them (a stored UI that was
+    // parsed only to be read into a container).
+    static core::Result<Container> FromJson(nlohmann::json&& j);
 };
 
 // How nodes are ordered (§7.5): by the rank of their group in `groups` (unknown groups after the

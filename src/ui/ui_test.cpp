@@ -213,10 +213,20 @@ TEST(UiContainer, DumpIsToJsonDumpByteForByte) {
         EXPECT_EQ(out, m.ToJson().dump());
     }
     EXPECT_EQ(Container().Dump(), Container().ToJson().dump());
-    // What the store reads back is what it wrote.
+    // What the store reads back is what it wrote: from a DOM it consumes (strings and values
+    // moved out, as the flow stores read) and from one it only reads.
     auto back = Container::FromJson(json::parse(c.Dump()));
     ASSERT_TRUE(back.ok()) << back.error().reason;
     EXPECT_EQ(back->Dump(), c.Dump());
+    const json dom = json::parse(c.Dump());
+    auto read = Container::FromJson(dom);
+    ASSERT_TRUE(read.ok()) << read.error().reason;
+    EXPECT_EQ(read->Dump(), c.Dump());
+    EXPECT_EQ(dom, json::parse(c.Dump())) << "a DOM that is only read stays as it was";
+    json consumed = dom;
+    auto moved = Container::FromJson(std::move(consumed));
+    ASSERT_TRUE(moved.ok()) << moved.error().reason;
+    EXPECT_EQ(moved->Dump(), c.Dump());
 }
 
 TEST(UiContainer, DumpHandlesInvalidUtf8AsDumpDoes) {
