@@ -78,18 +78,28 @@ size_t CachedSession::Cost() const {
 
 Result<Session> SessionService::ResolveToken(std::string_view token) {
     if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
+    if (!cache_) return Load(token, clock_.Now());
+    auto stamp = repository_.FindStamp(token);
+    if (!stamp) return stamp.error().code == 404 ? NoValidCredentials() : std::move(stamp).error();
+    return ResolveToken(token, *stamp);
+}
+
+Result<Session> SessionService::ResolveToken(std::string_view token, const SessionStamp& stamp) {
+    if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
     const auto now = clock_.Now();
-    if (cache_) {
-        auto stamp = repository_.FindStamp(token);
-        if (!stamp) return stamp.error().code == 404 ? NoValidCredentials() : std::move(stamp).error();
-        if (!stamp->IsValidAt(now)) {
-            cache_->Erase(token);
-            return NoValidCredentials();
-        }
-        if (auto hit = cache_->Find(token, {stamp->session_revision, stamp->identity_revision})) {
-            if (hit->session.IsValidAt(now)) return hit->session;
-        }
+    if (!stamp.IsValidAt(now)) {
+        if (cache_) cache_->Erase(token);
+        return NoValidCredentials();
     }
+    if (cache_) {
+        // The stamp, read at `now`, proves the kept copy's state and expiry too: both are written
+        // with a revision bump.
+        if (auto hit = cache_->Find(token, {stamp.session_revision, stamp.identity_revision})) return hit->session;
+    }
+    return Load(token, now);
+}
+
+Result<Session> SessionService::Load(std::string_view token, core::TimePoint now) {
     auto s = repository_.FindByToken(token);
     if (!s) return s.error().code == 404 ? NoValidCredentials() : std::move(s).error();
     if (!s->IsValidAt(now)) return NoValidCredentials();

@@ -66,6 +66,9 @@ class SessionService {
     // statement instead of six). Call it outside units of work: what it loads is kept, so it
     // must be committed data.
     core::Result<Session> ResolveToken(std::string_view token);
+    // The same, for a caller that has just read the session's stamp (CurrentStamp, or one read
+    // with a flow's): with a cache it is not read again.
+    core::Result<Session> ResolveToken(std::string_view token, const SessionStamp& just_read);
     // The current stamp of the active session `token` names (one indexed read), or the same 401
     // ResolveToken gives: what proves an answer cached from that session still current.
     core::Result<SessionStamp> CurrentStamp(std::string_view token);
@@ -83,6 +86,8 @@ class SessionService {
 
   private:
     std::string NewToken();
+    // Loads the session with its identity (and keeps it, with a cache).
+    core::Result<Session> Load(std::string_view token, core::TimePoint now);
     SessionRepository& repository_;
     const core::Clock& clock_;
     core::Random& random_;

@@ -140,6 +140,30 @@ TEST_F(SessionCacheTest, WithoutACacheEveryCallLoadsTheSession) {
     EXPECT_EQ(repo_.stamps, 0);
 }
 
+TEST_F(SessionCacheTest, AStampTheCallerJustReadIsNotReadAgain) {
+    auto sessions = Service();
+    auto stamp = sessions.CurrentStamp("ory_st_token");
+    ASSERT_TRUE(stamp);
+    ASSERT_TRUE(sessions.ResolveToken("ory_st_token", *stamp));  // loads and keeps
+    ASSERT_TRUE(sessions.ResolveToken("ory_st_token", *stamp));  // served
+    EXPECT_EQ(repo_.stamps, 1);
+    EXPECT_EQ(repo_.loads, 1);
+    // A stamp showing a later write loads again; one read before the session expired is judged now.
+    repo_.WriteIdentity([](identity::Identity& i) { i.traits["email"] = "c@example.com"; });
+    auto later = sessions.CurrentStamp("ory_st_token");
+    EXPECT_EQ(sessions.ResolveToken("ory_st_token", *later)->identity->traits["email"], "c@example.com");
+    EXPECT_EQ(repo_.loads, 2);
+    clock_.Advance(1h);
+    EXPECT_EQ(sessions.ResolveToken("ory_st_token", *later).error().code, 401);
+    EXPECT_EQ(repo_.loads, 2);
+    // Without a cache the stamp still decides validity, and the session is loaded.
+    auto uncached = Service(0);
+    EXPECT_EQ(uncached.ResolveToken("ory_st_token", *later).error().code, 401);
+    clock_.Advance(-1h);
+    EXPECT_TRUE(uncached.ResolveToken("ory_st_token", *later));
+    EXPECT_EQ(repo_.loads, 3);
+}
+
 TEST(CachedSession, CostGrowsWithWhatTheSessionHolds) {
     CachedSession small;
     small.session.identity = identity::Identity{};

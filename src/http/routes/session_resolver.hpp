@@ -31,6 +31,10 @@ class SessionResolver {
     core::Result<session::Session> Resolve(const Request& request) const;
     // Resolve for a token already taken from the request (Token), so the cookie is opened once.
     core::Result<session::Session> ResolveToken(std::string_view token) const { return sessions_.ResolveToken(token); }
+    // The same with the session's stamp the caller has just read (not read again).
+    core::Result<session::Session> ResolveToken(std::string_view token, const session::SessionStamp& just_read) const {
+        return sessions_.ResolveToken(token, just_read);
+    }
     // The current stamp of the active session `token` names, or the 401 Resolve gives.
     core::Result<session::SessionStamp> CurrentStamp(std::string_view token) const {
         return sessions_.CurrentStamp(token);

@@ -77,7 +77,7 @@ Response SessionRoutes::Whoami(Request& r) {
                                         {seen, stamp->expires_at})) {
         return WhoamiAnswer(hit->body, hit->subject);
     }
-    auto s = sessions_.ResolveToken(*token);
+    auto s = sessions_.ResolveToken(*token, *stamp);
     if (!s) return Response::Error(s.error(), r.RequestId());
     if (!s->identity || !sessions_.aal().Satisfied(*s, *s->identity, required_aal_)) {
         return Response::Error(selfservice::Aal2Required(aal2_login_url_), r.RequestId());

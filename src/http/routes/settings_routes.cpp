@@ -97,6 +97,7 @@ Response SettingsRoutes::Fetch(Request& r) {
     // were last read, the answer is served without reading them.
     std::string key;
     std::optional<core::AnswerCache::Stamp> stamp;
+    std::optional<session::SessionStamp> session_stamp;  // read with the flow's: not read again
     core::AnswerCache::Proof proof;
     const auto token = http_.sessions().Token(r);  // opened once: the cookie is sealed (AES-GCM)
     if (token) {
@@ -109,6 +110,7 @@ Response SettingsRoutes::Fetch(Request& r) {
             }
         }
         auto stamps = settings_.FetchStamps(id, *token);
+        if (stamps) session_stamp = stamps->session;
         if (stamps && stamps->session && now < stamps->flow.expires_at) {
             stamp = core::AnswerCache::Stamp{stamps->flow.revision, stamps->session->session_revision,
                                              stamps->session->identity_revision};
@@ -116,8 +118,9 @@ Response SettingsRoutes::Fetch(Request& r) {
             if (auto hit = fetch_answers_.Find(key, *stamp, proof)) return finish(Response::RawJson(200, hit->body));
         }
     }
-    auto s = token ? http_.sessions().ResolveToken(*token)
-                   : core::Result<session::Session>(selfservice::NoValidSessionCredentials());
+    auto s = !token         ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
+             : session_stamp ? http_.sessions().ResolveToken(*token, *session_stamp)
+                             : http_.sessions().ResolveToken(*token);
     if (s) {
         p->ctx.session = std::move(s).value();
     } else if (s.error().code != 401) {
