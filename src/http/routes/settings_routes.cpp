@@ -118,7 +118,7 @@ Response SettingsRoutes::Fetch(Request& r) {
             if (auto hit = fetch_answers_.Find(key, *stamp, proof)) return finish(Response::RawJson(200, hit->body));
         }
     }
-    auto s = !token         ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
+    auto s = !token          ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
              : session_stamp ? http_.sessions().ResolveToken(*token, *session_stamp)
                              : http_.sessions().ResolveToken(*token);
     if (s) {
