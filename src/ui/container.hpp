@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +50,14 @@ struct Container {
     // The same, moving strings and values out of `j` instead of copying them (a stored UI that was
     // parsed only to be read into a container).
     static core::Result<Container> FromJson(nlohmann::json&& j);
+    // FromJson(json::parse(text, nullptr, false)), read straight from the text when it has the
+    // shape Dump writes (any key order or spacing), with no DOM in between (container_text.cpp).
+    static core::Result<Container> FromJsonText(std::string_view text);
 };
+
+// FromJsonText's reader alone: the container when `text` has the shape Dump writes, else nullopt
+// (FromJsonText then parses the DOM and answers as FromJson does).
+std::optional<Container> ReadContainerText(std::string_view text);
 
 // How nodes are ordered (§7.5): by the rank of their group in `groups` (unknown groups after the
 // listed ones), then by the first entry of `keys` that prefixes the node id (no match = after all

@@ -229,6 +229,130 @@ TEST(UiContainer, DumpIsToJsonDumpByteForByte) {
     EXPECT_EQ(moved->Dump(), c.Dump());
 }
 
+// `j` as JSON text with every object's keys in reverse order and spaces around the punctuation
+// (a writer other than Dump: PostgreSQL's jsonb reorders keys, too).
+std::string ReversedText(const json& j) {
+    if (j.is_object()) {
+        std::string out = "{ ";
+        bool first = true;
+        std::vector<std::pair<std::string, const json*>> members;
+        for (const auto& [k, v] : j.items()) members.emplace_back(k, &v);
+        for (auto it = members.rbegin(); it != members.rend(); ++it) {
+            if (!first) out += " , ";
+            first = false;
+            out += json(it->first).dump() + " : " + ReversedText(*it->second);
+        }
+        return out + " }";
+    }
+    if (j.is_array()) {
+        std::string out = "[ ";
+        for (size_t i = 0; i < j.size(); ++i) out += (i ? " , " : "") + ReversedText(j[i]);
+        return out + " ]";
+    }
+    return j.dump();
+}
+
+// FromJsonText answers what FromJson(json::parse(text)) answers: the same container, or the same
+// error.
+void ExpectSameAsDom(const std::string& text) {
+    SCOPED_TRACE(text);
+    auto fast = Container::FromJsonText(text);
+    auto dom = Container::FromJson(json::parse(text, nullptr, false));
+    ASSERT_EQ(fast.ok(), dom.ok());
+    if (fast.ok()) {
+        EXPECT_EQ(fast->Dump(json::error_handler_t::replace), dom->Dump(json::error_handler_t::replace));
+    } else {
+        EXPECT_EQ(fast.error().reason, dom.error().reason);
+    }
+}
+
+TEST(UiContainer, ReadFromTextWithoutADom) {
+    const Container c = EveryShapeOfNode();
+    const std::string text = c.Dump();
+    // Dump's own text, pretty-printed, and with every key order reversed: read by the fast reader.
+    for (const std::string& t : {text, json::parse(text).dump(2), ReversedText(json::parse(text))}) {
+        auto read = ReadContainerText(t);
+        ASSERT_TRUE(read.has_value()) << t;
+        EXPECT_EQ(read->Dump(), text);
+        ExpectSameAsDom(t);
+    }
+    EXPECT_TRUE(ReadContainerText("{}").has_value());
+    EXPECT_EQ(ReadContainerText("{}")->method, "POST");
+    // Values and message contexts of any shape are built as the DOM parser builds them.
+    Container values;
+    values.nodes.push_back(NewInput("v", kGroupProfile, kInputText,
+                                    json::parse(R"({"a":[1,-2,3.5,true,null,{"b":{}},[]],"c":"d","":"e"})")));
+    values.nodes.push_back(NewInput("n", kGroupProfile, kInputNumber, -7));
+    values.nodes.push_back(NewInput("u", kGroupProfile, kInputNumber, 18446744073709551615ull));
+    values.nodes.push_back(NewInput("f", kGroupProfile, kInputNumber, 1e300));
+    values.messages.push_back(text::Message{4000001, "t", "error", json::parse(R"({"x":[{"y":null}],"z":-1})")});
+    values.messages.push_back(text::Message{4000002, "t", "error", json("plain")});
+    values.messages.push_back(text::Message{4000003, "t", "error", json(nullptr)});
+    auto back = ReadContainerText(values.Dump());
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->Dump(), values.Dump());
+    EXPECT_EQ(back->nodes[0].Input()->value, values.nodes[0].Input()->value);
+    EXPECT_EQ(back->nodes[2].Input()->value.type(), json::value_t::number_unsigned);
+    EXPECT_EQ(back->messages[2].context, std::optional<json>(nullptr));
+    EXPECT_EQ(back->messages[1].context, std::optional<json>("plain"));
+}
+
+TEST(UiContainer, TextTheReaderDeclinesIsReadAsTheDomReadsIt) {
+    const std::string node = R"("attributes":{"name":"n","node_type":"input","type":"text"},"group":"g")";
+    const std::vector<std::string> declined = {
+        "",
+        "{",
+        "null",
+        "[]",
+        R"("x")",
+        R"({} {})",
+        R"({"nodes":{}})",
+        R"({"nodes":[1]})",
+        R"({"nodes":[{}]})",
+        R"({"unknown":1})",
+        R"({"messages":[{"id":1,"text":"t","type":"info","extra":1}]})",
+        R"({"messages":[{"id":1.5,"text":"t","type":"info"}]})",
+        R"({"messages":[{"text":"t","type":"info"}]})",
+        R"({"messages":[{"id":1,"text":2,"type":"info"}]})",
+        R"({"messages":[1]})",
+        R"({"method":"GET","method":"POST"})",
+        R"({"nodes":[{)" + node + R"(,"type":"blink"}]})",
+        R"({"nodes":[{)" + node + R"(}]})",
+        R"({"nodes":[{"group":"g","type":"input"}]})",
+        R"({"nodes":[{"attributes":1,"group":"g","type":"input"}]})",
+        R"({"nodes":[{)" + node + R"(,"type":"input","group":"h"}]})",
+        R"({"nodes":[{)" + node + R"(,"type":"input","meta":{"x":1}}]})",
+        R"({"nodes":[{)" + node + R"(,"type":"input","meta":1}]})",
+        R"({"nodes":[{)" + node + R"(,"type":"input","meta":{"label":{"id":1}}}]})",
+        R"({"nodes":[{"attributes":{"maxlength":1.5,"name":"n"},"group":"g","type":"input"}]})",
+        R"({"nodes":[{"attributes":{"required":1,"name":"n"},"group":"g","type":"input"}]})",
+        R"({"nodes":[{"attributes":{"label":"x","name":"n"},"group":"g","type":"input"}]})",
+        R"({"nodes":[{"attributes":{"name":5},"group":"g","type":"input"}]})",
+        R"({"nodes":[{"attributes":{"href":"h","id":"a"},"group":"g","type":"a"}]})",
+        R"({"nodes":[{"attributes":{"id":"t"},"group":"g","type":"text"}]})",
+        R"({"nodes":[{"attributes":{"id":"t","width":"9"},"group":"g","type":"img"}]})",
+        R"({"nodes":[{"attributes":{"value":{"a":1,"a":2},"name":"n"},"group":"g","type":"input","x":0}]})",
+    };
+    for (const auto& t : declined) {
+        EXPECT_FALSE(ReadContainerText(t).has_value()) << t;
+        ExpectSameAsDom(t);
+    }
+    // Taken by the reader, and the same as the DOM's: duplicate keys inside a value (the last
+    // wins), meta without a label, nodes of every type with the keys other types use.
+    const std::vector<std::string> read = {
+        R"({"nodes":[{"attributes":{"value":{"a":1,"a":2},"name":"n"},"group":"g","type":"input"}]})",
+        R"({"nodes":[{"attributes":{"name":"n"},"group":"g","meta":{},"type":"input","messages":[]}]})",
+        R"({"nodes":[{"attributes":{"src":"s","id":"i","width":3,"height":4,"name":"x"},"group":"g","type":"img"}]})",
+        R"({"nodes":[{"attributes":{"id":"i","text":{"id":1,"text":"t","type":"info","context":[1]}},"group":"g","type":"text"}]})",
+        R"({"nodes":[{"attributes":{"id":"i","value":null},"group":"g","type":"script"}]})",
+        R"({"action":"","method":"","nodes":[],"messages":[]})",
+    };
+    for (const auto& t : read) {
+        EXPECT_TRUE(ReadContainerText(t).has_value()) << t;
+        ExpectSameAsDom(t);
+    }
+}
+
 TEST(UiContainer, DumpHandlesInvalidUtf8AsDumpDoes) {
     Container c;
     c.nodes.push_back(NewInput("traits.name", kGroupProfile, kInputText, std::string("bad \xff byte")));

@@ -61,6 +61,7 @@ struct PostgresFlowRow {
     core::TimePoint Time(int c) const { return r.Time(0, c); }
     bool Bool(int c) const { return r.Bool(0, c); }
     nlohmann::json Json(int c) const { return r.Json(0, c); }
+    std::string_view JsonText(int c) const { return r.TextView(0, c); }
 };
 
 core::Result<Rows> WriteFlow(Database& db, const std::string& sql, const selfservice::FlowBase& f,

@@ -67,6 +67,7 @@ struct SqliteFlowRow {
     core::TimePoint Time(int c) const { return st.Time(c); }
     bool Bool(int c) const { return st.Int(c) != 0; }
     nlohmann::json Json(int c) const { return nlohmann::json::parse(st.TextView(c), nullptr, false); }
+    std::string_view JsonText(int c) const { return st.TextView(c); }
 };
 
 class SqliteFlowStore final : public selfservice::FlowStore {

@@ -90,8 +90,9 @@ void AppendFlowParams(Sink& sink, const FlowBase& f, std::span<const FlowColumnV
     if (write == FlowWrite::kUpdate) sink.Add(f.id);
 }
 
-// Reads a record from a row of `SELECT <table.AllColumns()>`. `Row` offers Id, Text, Time, Bool
-// and Json by column index (a JSON column that does not hold an object reads as null).
+// Reads a record from a row of `SELECT <table.AllColumns()>`. `Row` offers Id, Text, Time, Bool,
+// Json and JsonText (the stored text) by column index (a JSON column that does not hold an object
+// reads as null). The UI is read from its text (ui::Container::FromJsonText, no DOM).
 template <class Row>
 core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row) {
     FlowRecord rec;
@@ -103,7 +104,7 @@ core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row) 
     f.request_url = row.Text(2);
     f.issued_at = row.Time(3);
     f.expires_at = row.Time(4);
-    BIA_TRY_ASSIGN(f.ui, ui::Container::FromJson(row.Json(5)));
+    BIA_TRY_ASSIGN(f.ui, ui::Container::FromJsonText(row.JsonText(5)));
     f.state = row.Text(6);
     f.internal_context = row.Json(7);
     if (!f.internal_context.is_object()) f.internal_context = nlohmann::json::object();
