@@ -113,8 +113,12 @@ core::Result<Container> ContainerFrom(J& j) {
     }
     if (auto ms = j.find("messages"); ms != j.end() && ms->is_array()) {
         for (auto& m : *ms) {
-            auto msg = std::is_const_v<J> ? text::Message::FromJson(static_cast<const json&>(m))
-                                          : text::Message::FromJson(std::move(m));
+            std::optional<text::Message> msg;
+            if constexpr (std::is_const_v<J>) {
+                msg = text::Message::FromJson(m);
+            } else {
+                msg = text::Message::FromJson(std::move(m));
+            }
             if (!msg) return core::Internal("stored UI container has a malformed message");
             c.messages.push_back(std::move(*msg));
         }
