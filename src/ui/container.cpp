@@ -133,28 +133,28 @@ core::Result<Container> Container::FromJson(json&& j) { return ContainerFrom(j);
 
 namespace {
 
-// The value as text, for the last tie-break of §7.5.
-std::string ValueText(const Node& n) {
-    const auto* in = n.Input();
-    if (!in || in->value.is_null()) return {};
-    if (in->value.is_string()) return in->value.get<std::string>();
-    return in->value.dump();
-}
+// A node's place in the order of §7.5. The value, the last tie-break, is the input's string value
+// in place, or the dump of another value (kept in `dumped`).
+struct SortKey {
+    size_t group = 0;
+    size_t position = 0;
+    std::string dumped;
+    std::string_view value;
+};
 
 }  // namespace
 
 void SortNodes(std::vector<Node>& nodes, const SortOptions& options) {
-    struct Key {
-        size_t group;
-        size_t position;
-        std::string value;
-    };
     const size_t method_position = options.keys.size() + nodes.size() + 1;
-    auto key_of = [&](const Node& n) {
-        Key k;
-        auto g = std::find(options.groups.begin(), options.groups.end(), n.group);
+    // Keys are computed once, in place (a key's `value` may point into its own `dumped`), and the
+    // indices are sorted rather than the nodes, which are moved once, into their places.
+    std::vector<SortKey> keys(nodes.size());
+    for (size_t n = 0; n < nodes.size(); ++n) {
+        const Node& node = nodes[n];
+        SortKey& k = keys[n];
+        auto g = std::find(options.groups.begin(), options.groups.end(), node.group);
         k.group = static_cast<size_t>(g - options.groups.begin());
-        const std::string& id = n.Id();
+        const std::string& id = node.Id();
         if (id == kMethodName) {
             k.position = method_position;
         } else {
@@ -166,22 +166,28 @@ void SortNodes(std::vector<Node>& nodes, const SortOptions& options) {
                 }
             }
         }
-        k.value = ValueText(n);
-        return k;
-    };
-    std::vector<std::pair<Key, Node>> keyed;
-    keyed.reserve(nodes.size());
-    for (auto& n : nodes) {
-        Key k = key_of(n);
-        keyed.emplace_back(std::move(k), std::move(n));
+        if (const auto* in = node.Input(); in && !in->value.is_null()) {
+            if (in->value.is_string()) {
+                k.value = in->value.get_ref<const std::string&>();
+            } else {
+                k.dumped = in->value.dump();
+                k.value = k.dumped;
+            }
+        }
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-        if (a.first.group != b.first.group) return a.first.group < b.first.group;
-        if (a.first.position != b.first.position) return a.first.position < b.first.position;
-        return a.first.value < b.first.value;
+    std::vector<size_t> order(nodes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const SortKey& x = keys[a];
+        const SortKey& y = keys[b];
+        if (x.group != y.group) return x.group < y.group;
+        if (x.position != y.position) return x.position < y.position;
+        return x.value < y.value;
     });
-    nodes.clear();
-    for (auto& [k, n] : keyed) nodes.push_back(std::move(n));
+    std::vector<Node> sorted;
+    sorted.reserve(nodes.size());
+    for (size_t i : order) sorted.push_back(std::move(nodes[i]));
+    nodes = std::move(sorted);
 }
 
 SortOptions SettingsSortOptions(const std::vector<std::string>& schema_paths,

@@ -395,6 +395,16 @@ TEST(UiSort, FirstPrefixWinsAndTiesCompareValues) {
     plain.push_back(NewInput("csrf_token", kGroupDefault, kInputHidden));
     SortNodes(plain, SortOptions{{"default", "password"}, {"csrf_token", "identifier", "password"}});
     EXPECT_EQ(Ids(plain), (std::vector<std::string>{"default:csrf_token", "default:identifier", "password:password"}));
+
+    // Values that are not strings compare by their JSON text ("10" < "9"), absent values first.
+    std::vector<Node> numbers;
+    numbers.push_back(NewInput("traits.n9", kGroupProfile, kInputNumber, 9));
+    numbers.push_back(NewInput("traits.n10", kGroupProfile, kInputNumber, 10));
+    numbers.push_back(NewInput("traits.none", kGroupProfile, kInputNumber));
+    numbers.push_back(NewInput("traits.obj", kGroupProfile, kInputText, json::object({{"a", 1}})));
+    SortNodes(numbers, SortOptions{{"profile"}, {"traits"}});
+    EXPECT_EQ(Ids(numbers), (std::vector<std::string>{"profile:traits.none", "profile:traits.n10", "profile:traits.n9",
+                                                      "profile:traits.obj"}));
 }
 
 }  // namespace
