@@ -42,10 +42,11 @@ npm test -- --test-timeout="$BIA_E2E_FILE_TIMEOUT_MS" "$@" | tee "$out" || statu
 
 # The files that failed by the per-file bound: "not ok N - <path>.test.js" with that failure type.
 mapfile -t timed_out < <(awk '
-  /^not ok [0-9]+ - .*\.test\.js$/ { file = $NF; seen = 0; next }
+  /^not ok [0-9]+ - .*\.test\.js$/ { file = $0; sub(/^not ok [0-9]+ - /, "", file); sub(/.*\//, "", file); seen = 0; next }
   file != "" && /^  failureType: .testTimeoutFailure./ { print file; file = "" }
-  file != "" && ++seen > 6 { file = "" }' "$out" | xargs -r -n1 basename | sort -u)
+  file != "" && ++seen > 6 { file = "" }' "$out" | sort -u)
 failed=$(grep -oE '^# fail [0-9]+' "$out" | awk '{s += $3} END {print s + 0}')
+rm -f "$out"
 if ((${#timed_out[@]} == 0 || failed > 0)); then exit "$status"; fi
 echo "run.sh: ${timed_out[*]} stopped at the per-file bound of ${BIA_E2E_FILE_TIMEOUT_MS} ms with nothing else failed; running it once more" >&2
 exec npm test -- --test-timeout="$BIA_E2E_FILE_TIMEOUT_MS" "${timed_out[@]}"
