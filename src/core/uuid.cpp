@@ -45,12 +45,12 @@ bool Uuid::IsNil() const {
 
 std::string Uuid::ToString() const {
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(36);
+    std::string out(36, '-');
+    char* p = out.data();
     for (size_t i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(kHex[b_[i] >> 4]);
-        out.push_back(kHex[b_[i] & 0xF]);
+        if (i == 4 || i == 6 || i == 8 || i == 10) ++p;  // the dash already there
+        *p++ = kHex[b_[i] >> 4];
+        *p++ = kHex[b_[i] & 0xF];
     }
     return out;
 }
