@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 // Boost 1.74 + g++ 12: <utility> must precede asio/awaitable.hpp.
+#include <array>
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
@@ -13,6 +14,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -203,9 +205,10 @@ asio::awaitable<void> Server::Impl::WriteAndLinger(beast::tcp_stream& stream, be
                                                    Clock::time_point started) {
     ErrorCode ec;
     int status = response.status;
-    auto res = ToWire(std::move(response), 11, false, false, listener);
+    const WireAnswer wire = ToWireText(std::move(response), 11, false, false, listener);
     stream.expires_after(options.limits.write_timeout);
-    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, std::array{asio::buffer(wire.head), asio::buffer(wire.body)},
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (options.log_requests) LogRequest(listener.name, "-", "-", status, started, {});
     if (ec) co_return;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -328,9 +331,11 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
         keep_alive = keep_alive && !unit.draining;
         const int status = response.status;
         {
-            auto res = ToWire(std::move(response), version, request.method == "HEAD", keep_alive, listener);
+            const WireAnswer wire =
+                ToWireText(std::move(response), version, request.method == "HEAD", keep_alive, listener);
             stream.expires_after(limits.write_timeout);
-            co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+            co_await asio::async_write(stream, std::array{asio::buffer(wire.head), asio::buffer(wire.body)},
+                                       asio::redirect_error(asio::use_awaitable, ec));
         }
         if (options.log_requests) {
             LogRequest(listener.name, request.method, request.path, status < 200 || status > 599 ? 500 : status,

@@ -135,18 +135,33 @@ void SplitTarget(Request& request) {
     if (!request.raw_query.empty()) request.query = core::Query::Parse(request.raw_query);
 }
 
-// Builds the wire response straight from a Response, moving its body.
-bhttp::response<bhttp::string_body> ToWire(Response&& response, unsigned version, bool head, bool keep_alive,
-                                           const Listener& listener) {
-    bhttp::response<bhttp::string_body> res;
-    res.version(version);
+namespace {
+
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ", 2);
+    out.append(value);
+    out.append("\r\n", 2);
+}
+
+}  // namespace
+
+WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener) {
+    WireAnswer wire;
     int status = response.status;
     if (status < 200 || status > 599) {
         LogError("handler returned an invalid status", std::to_string(status));
         response = Response::Error(core::Error(500, ""));
         status = 500;
     }
-    res.result(static_cast<unsigned>(status));
+    std::string& out = wire.head;
+    out.reserve(256 + 64 * response.headers.size());
+    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    char code[4] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
+                    static_cast<char>('0' + status % 10), ' '};
+    out.append(code, sizeof code);
+    out.append(bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(status))));
+    out.append("\r\n", 2);
     bool has_date = false;
     for (const auto& [name, value] : response.headers) {
         if (IsServerOwnedHeader(name)) continue;
@@ -155,19 +170,22 @@ bhttp::response<bhttp::string_body> ToWire(Response&& response, unsigned version
             continue;
         }
         if (!has_date && EqualsIgnoreCase(name, "Date")) has_date = true;
-        res.insert(name, value);
+        AppendField(out, name, value);
     }
     for (const auto& [name, value] : listener.default_headers) {
-        if (!response.Header(name)) res.insert(name, value);
+        if (!response.Header(name)) AppendField(out, name, value);
     }
-    if (!has_date) res.set(bhttp::field::date, CurrentHttpDate());
+    if (!has_date) AppendField(out, "Date", CurrentHttpDate());
     if (status != 204 && status != 304) {
         // HEAD: same headers as GET, Content-Length of the body that is not sent.
-        res.content_length(response.body.size());
-        if (!head) res.body() = std::move(response.body);
+        AppendField(out, "Content-Length", std::to_string(response.body.size()));
+        if (!head) wire.body = std::move(response.body);
     }
-    res.keep_alive(keep_alive);
-    return res;
+    // HTTP/1.1 keeps the connection unless told otherwise, HTTP/1.0 closes it unless told.
+    if (version == 10 && keep_alive) AppendField(out, "Connection", "keep-alive");
+    if (version != 10 && !keep_alive) AppendField(out, "Connection", "close");
+    out.append("\r\n", 2);
+    return wire;
 }
 
 // Size of the request line and header fields as they arrived on the wire (give or take
