@@ -1,7 +1,6 @@
 #include "http/server.hpp"
 
 // Boost 1.74 + g++ 12: <utility> must precede asio/awaitable.hpp.
-#include <array>
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
@@ -207,8 +206,7 @@ asio::awaitable<void> Server::Impl::WriteAndLinger(beast::tcp_stream& stream, be
     int status = response.status;
     const WireAnswer wire = ToWireText(std::move(response), 11, false, false, listener);
     stream.expires_after(options.limits.write_timeout);
-    co_await asio::async_write(stream, std::array{asio::buffer(wire.head), asio::buffer(wire.body)},
-                               asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(wire.bytes), asio::redirect_error(asio::use_awaitable, ec));
     if (options.log_requests) LogRequest(listener.name, "-", "-", status, started, {});
     if (ec) co_return;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -334,8 +332,7 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
             const WireAnswer wire =
                 ToWireText(std::move(response), version, request.method == "HEAD", keep_alive, listener);
             stream.expires_after(limits.write_timeout);
-            co_await asio::async_write(stream, std::array{asio::buffer(wire.head), asio::buffer(wire.body)},
-                                       asio::redirect_error(asio::use_awaitable, ec));
+            co_await asio::async_write(stream, asio::buffer(wire.bytes), asio::redirect_error(asio::use_awaitable, ec));
         }
         if (options.log_requests) {
             LogRequest(listener.name, request.method, request.path, status < 200 || status > 599 ? 500 : status,

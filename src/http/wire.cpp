@@ -154,8 +154,9 @@ WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool kee
         response = Response::Error(core::Error(500, ""));
         status = 500;
     }
-    std::string& out = wire.head;
-    out.reserve(256 + 64 * response.headers.size());
+    std::string& out = wire.bytes;
+    const bool with_body = status != 204 && status != 304 && !head;
+    out.reserve(256 + 64 * response.headers.size() + (with_body ? response.body.size() : 0));
     out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     char code[4] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
                     static_cast<char>('0' + status % 10), ' '};
@@ -179,12 +180,13 @@ WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool kee
     if (status != 204 && status != 304) {
         // HEAD: same headers as GET, Content-Length of the body that is not sent.
         AppendField(out, "Content-Length", std::to_string(response.body.size()));
-        if (!head) wire.body = std::move(response.body);
     }
     // HTTP/1.1 keeps the connection unless told otherwise, HTTP/1.0 closes it unless told.
     if (version == 10 && keep_alive) AppendField(out, "Connection", "keep-alive");
     if (version != 10 && !keep_alive) AppendField(out, "Connection", "close");
     out.append("\r\n", 2);
+    wire.head_size = out.size();
+    if (with_body) out.append(response.body);
     return wire;
 }
 

@@ -36,16 +36,17 @@ Response InvokeGuarded(const Handler& handler, Request& request);
 Response DispatchUnmatched(const Router& router, Router::MatchKind kind, Request& request);
 // Fills path, raw_query and query from the request target (origin or absolute form).
 void SplitTarget(Request& request);
-// An answer as it goes on the wire: the status line and header fields (with the empty line that
-// ends them) and the body, written with one gathering write.
+// An answer as it goes on the wire: the status line and header fields, the empty line that ends
+// them, then the body (none for HEAD, 204 and 304), in one buffer for one write (asio's gathering
+// write of two buffers zeroes a 64-entry buffer array per write, which cost more than the copy).
 struct WireAnswer {
-    std::string head;
-    std::string body;  // empty for HEAD, 204 and 304
+    std::string bytes;
+    size_t head_size = 0;
 };
-// The wire answer for a Response, moving its body: the handler's valid headers in order (framing
-// and connection headers are the server's), the listener's defaults it did not set, Date,
-// Content-Length (also for HEAD; not for 204/304) and Connection where the version needs it.
-// Written directly rather than through Beast's serializer, which cost a fifth of a cached whoami.
+// The wire answer for a Response: the handler's valid headers in order (framing and connection
+// headers are the server's), the listener's defaults it did not set, Date, Content-Length (also
+// for HEAD; not for 204/304) and Connection where the version needs it. Written directly rather
+// than through Beast's serializer, which cost ~40% of a cached whoami's instructions.
 WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener);
 // Size of the request line and header fields as they arrived on the wire (give or take
 // optional whitespace): the number compared with Limits::max_header_bytes.
