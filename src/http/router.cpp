@@ -83,9 +83,16 @@ Router::Match Router::Find(Request& request) const {
     const bool is_head = method == "HEAD";
     bool path_matched = false;
     size_t head_fallback = routes_.size();
+    // The path's first segment: a pattern whose first segment is literal text and differs cannot
+    // match (MatchPath would refuse it at its first step), so it is skipped without calling it.
+    std::string_view first = request.path;
+    if (!first.empty() && first.front() == '/') first.remove_prefix(1);
+    first = first.substr(0, first.find('/'));
     for (size_t index : order_) {
         const Route& route = routes_[index];
-        if (!MatchPath(compiled_[index], request.path, nullptr)) continue;
+        const auto& segments = compiled_[index];
+        if (!segments.empty() && !segments.front().param && segments.front().text != first) continue;
+        if (!MatchPath(segments, request.path, nullptr)) continue;
         path_matched = true;
         if (route.method == method || route.method == "*") {
             MatchPath(compiled_[index], request.path, &request.params);

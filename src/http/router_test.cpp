@@ -60,6 +60,24 @@ TEST(Router, NotFoundCases) {
     }
 }
 
+TEST(Router, AParameterFirstSegmentMatchesWhateverTheLiteralRoutesSkip) {
+    Router router;
+    router.Add("GET", "/sessions/whoami", Tag("whoami"));
+    router.Add("GET", "/{tenant}/whoami", Tag("tenant"));
+    router.Add("GET", "/health/alive", Tag("alive"));
+    auto r = Req("GET", "/acme/whoami");
+    EXPECT_EQ(Dispatch(router, r), "tenant");
+    EXPECT_EQ(r.Param("tenant"), "acme");
+    auto literal = Req("GET", "/sessions/whoami");
+    EXPECT_EQ(Dispatch(router, literal), "whoami");
+    auto alive = Req("GET", "/health/alive");
+    EXPECT_EQ(Dispatch(router, alive), "alive");
+    auto other = Req("GET", "/health/whoami");
+    EXPECT_EQ(Dispatch(router, other), "tenant");
+    auto none = Req("GET", "/sessionsx/whoami/x");
+    EXPECT_EQ(router.Find(none).kind, Router::MatchKind::kNotFound);
+}
+
 TEST(Router, LiteralBeatsParamRegardlessOfOrder) {
     Router router;
     router.Add("GET", "/sessions/{id}", Tag("by-id"));
