@@ -29,11 +29,7 @@ void Message::AppendJson(std::string& out, nlohmann::json::error_handler_t error
     out += '}';
 }
 
-namespace {
-
-// Message::FromJson for a DOM that is read (`J` const) or consumed (its strings moved out).
-template <class J>
-std::optional<Message> MessageFrom(J& j) {
+std::optional<Message> Message::FromJson(const json& j) {
     if (!j.is_object()) return std::nullopt;
     auto id = j.find("id");
     auto text = j.find("text");
@@ -42,23 +38,12 @@ std::optional<Message> MessageFrom(J& j) {
         !type->is_string())
         return std::nullopt;
     Message m;
-    m.id = id->template get<int>();
-    if constexpr (std::is_const_v<J>) {
-        m.text = text->template get<std::string>();
-        m.type = type->template get<std::string>();
-        if (auto c = j.find("context"); c != j.end()) m.context = *c;
-    } else {
-        m.text = std::move(text->template get_ref<std::string&>());
-        m.type = std::move(type->template get_ref<std::string&>());
-        if (auto c = j.find("context"); c != j.end()) m.context = std::move(*c);
-    }
+    m.id = id->get<int>();
+    m.text = text->get<std::string>();
+    m.type = type->get<std::string>();
+    if (auto c = j.find("context"); c != j.end()) m.context = *c;
     return m;
 }
-
-}  // namespace
-
-std::optional<Message> Message::FromJson(const json& j) { return MessageFrom(j); }
-std::optional<Message> Message::FromJson(json&& j) { return MessageFrom(j); }
 
 std::string FormatMinutes(core::Duration d) {
     const double minutes = std::chrono::duration<double>(d).count() / 60.0;

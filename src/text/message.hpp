@@ -31,8 +31,6 @@ struct Message {
                     nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     // Reads what ToJson wrote (stored flows); nullopt for anything else.
     static std::optional<Message> FromJson(const nlohmann::json& j);
-    // The same, moving strings and the context out of `j` instead of copying them.
-    static std::optional<Message> FromJson(nlohmann::json&& j);
 
     friend bool operator==(const Message&, const Message&) = default;
 };

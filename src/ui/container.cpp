@@ -90,46 +90,26 @@ void Container::AppendJson(std::string& out, nlohmann::json::error_handler_t err
     out += '}';
 }
 
-namespace {
-
-// Container::FromJson for a DOM that is read (`J` const) or consumed (its strings moved out).
-template <class J>
-core::Result<Container> ContainerFrom(J& j) {
+core::Result<Container> Container::FromJson(const json& j) {
     if (!j.is_object()) return core::Internal("stored UI container is not an object");
     Container c;
     c.action = j.value("action", "");
     c.method = j.value("method", "POST");
     if (auto ns = j.find("nodes"); ns != j.end() && ns->is_array()) {
-        c.nodes.reserve(ns->size());
-        for (auto& n : *ns) {
-            if constexpr (std::is_const_v<J>) {
-                BIA_TRY_ASSIGN(Node node, Node::FromJson(n));
-                c.nodes.push_back(std::move(node));
-            } else {
-                BIA_TRY_ASSIGN(Node node, Node::FromJson(std::move(n)));
-                c.nodes.push_back(std::move(node));
-            }
+        for (const auto& n : *ns) {
+            BIA_TRY_ASSIGN(Node node, Node::FromJson(n));
+            c.nodes.push_back(std::move(node));
         }
     }
     if (auto ms = j.find("messages"); ms != j.end() && ms->is_array()) {
-        for (auto& m : *ms) {
-            std::optional<text::Message> msg;
-            if constexpr (std::is_const_v<J>) {
-                msg = text::Message::FromJson(m);
-            } else {
-                msg = text::Message::FromJson(std::move(m));
-            }
+        for (const auto& m : *ms) {
+            auto msg = text::Message::FromJson(m);
             if (!msg) return core::Internal("stored UI container has a malformed message");
             c.messages.push_back(std::move(*msg));
         }
     }
     return c;
 }
-
-}  // namespace
-
-core::Result<Container> Container::FromJson(const json& j) { return ContainerFrom(j); }
-core::Result<Container> Container::FromJson(json&& j) { return ContainerFrom(j); }
 
 namespace {
 

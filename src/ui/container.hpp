@@ -47,9 +47,6 @@ struct Container {
     void AppendJson(std::string& out,
                     nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     static core::Result<Container> FromJson(const nlohmann::json& j);
-    // The same, moving strings and values out of `j` instead of copying them (a stored UI that was
-    // parsed only to be read into a container).
-    static core::Result<Container> FromJson(nlohmann::json&& j);
     // FromJson(json::parse(text, nullptr, false)), read straight from the text when it has the
     // shape Dump writes (any key order or spacing), with no DOM in between (container_text.cpp).
     static core::Result<Container> FromJsonText(std::string_view text);

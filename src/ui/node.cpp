@@ -10,25 +10,9 @@ namespace {
 
 bool ValuePresent(const json& v) { return !v.is_null() && !(v.is_string() && v.get_ref<const std::string&>().empty()); }
 
-// `v` itself when `J` is const (the DOM is only read), else `v` as an rvalue (it is consumed).
-template <class J>
-decltype(auto) Pass(J& v) {
-    if constexpr (std::is_const_v<J>) {
-        return static_cast<const json&>(v);
-    } else {
-        return static_cast<json&&>(v);
-    }
-}
-
-template <class J>
-std::string Str(J& j, const char* key) {
+std::string Str(const json& j, const char* key) {
     auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return {};
-    if constexpr (std::is_const_v<J>) {
-        return it->template get<std::string>();
-    } else {
-        return std::move(it->template get_ref<std::string&>());
-    }
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 bool Bool(const json& j, const char* key) {
@@ -41,13 +25,12 @@ int64_t Int(const json& j, const char* key) {
     return it != j.end() && it->is_number() ? it->get<int64_t>() : 0;
 }
 
-template <class J>
-core::Result<text::Message> MessageAt(J& j, const char* key) {
+core::Result<text::Message> MessageAt(const json& j, const char* key) {
     auto it = j.find(key);
     if (it == j.end()) return core::Internal(std::string("stored UI node lacks `") + key + "`");
-    auto m = text::Message::FromJson(Pass(*it));
+    auto m = text::Message::FromJson(*it);
     if (!m) return core::Internal(std::string("stored UI node has a malformed `") + key + "`");
-    return *std::move(m);
+    return *m;
 }
 
 // The attributes' members, in key order, through either writer below: the wire shape is written
@@ -141,14 +124,13 @@ void AppendAttributesJson(std::string& out, const Attributes& a, core::JsonUtf8E
     out += '}';
 }
 
-template <class J>
-core::Result<Attributes> AttributesFromJson(J& a, std::string_view type) {
+core::Result<Attributes> AttributesFromJson(const json& a, std::string_view type) {
     if (!a.is_object()) return core::Internal("stored UI node has no attributes object");
     if (type == kNodeInput) {
         InputAttributes in;
         in.name = Str(a, "name");
         in.type = Str(a, "type");
-        if (auto it = a.find("value"); it != a.end()) in.value = Pass(*it);
+        if (auto it = a.find("value"); it != a.end()) in.value = *it;
         in.required = Bool(a, "required");
         if (a.contains("label")) {
             BIA_TRY_ASSIGN(in.label, MessageAt(a, "label"));
@@ -157,7 +139,7 @@ core::Result<Attributes> AttributesFromJson(J& a, std::string_view type) {
         in.disabled = Bool(a, "disabled");
         in.onclick = Str(a, "onclick");
         in.autocomplete = Str(a, "autocomplete");
-        if (auto it = a.find("maxlength"); it != a.end() && it->is_number()) in.maxlength = it->template get<int64_t>();
+        if (auto it = a.find("maxlength"); it != a.end() && it->is_number()) in.maxlength = it->get<int64_t>();
         in.onclick_trigger = Str(a, "onclickTrigger");
         in.onload = Str(a, "onload");
         in.onload_trigger = Str(a, "onloadTrigger");
@@ -241,10 +223,7 @@ void Node::AppendJson(std::string& out, nlohmann::json::error_handler_t errors) 
     out += '}';
 }
 
-namespace {
-
-template <class J>
-core::Result<Node> NodeFrom(J& j) {
+core::Result<Node> Node::FromJson(const json& j) {
     if (!j.is_object()) return core::Internal("stored UI node is not an object");
     Node n;
     n.group = Str(j, "group");
@@ -253,9 +232,8 @@ core::Result<Node> NodeFrom(J& j) {
     if (attrs == j.end()) return core::Internal("stored UI node has no attributes");
     BIA_TRY_ASSIGN(n.attributes, AttributesFromJson(*attrs, type));
     if (auto ms = j.find("messages"); ms != j.end() && ms->is_array()) {
-        n.messages.reserve(ms->size());
-        for (auto& m : *ms) {
-            auto msg = text::Message::FromJson(Pass(m));
+        for (const auto& m : *ms) {
+            auto msg = text::Message::FromJson(m);
             if (!msg) return core::Internal("stored UI node has a malformed message");
             n.messages.push_back(std::move(*msg));
         }
@@ -265,11 +243,6 @@ core::Result<Node> NodeFrom(J& j) {
     }
     return n;
 }
-
-}  // namespace
-
-core::Result<Node> Node::FromJson(const json& j) { return NodeFrom(j); }
-core::Result<Node> Node::FromJson(json&& j) { return NodeFrom(j); }
 
 Node NewInput(std::string_view name, std::string_view group, std::string_view type, json value, bool required) {
     InputAttributes in;

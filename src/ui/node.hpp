@@ -116,8 +116,6 @@ struct Node {
     void AppendJson(std::string& out,
                     nlohmann::json::error_handler_t errors = nlohmann::json::error_handler_t::strict) const;
     static core::Result<Node> FromJson(const nlohmann::json& j);
-    // The same, moving strings and values out of `j` instead of copying them.
-    static core::Result<Node> FromJson(nlohmann::json&& j);
 };
 
 // An input node; `value` null means "no value".

@@ -213,8 +213,9 @@ TEST(UiContainer, DumpIsToJsonDumpByteForByte) {
         EXPECT_EQ(out, m.ToJson().dump());
     }
     EXPECT_EQ(Container().Dump(), Container().ToJson().dump());
-    // What the store reads back is what it wrote: from a DOM it consumes (strings and values
-    // moved out, as the flow stores read) and from one it only reads.
+    // What the store reads back is what it wrote, through the DOM (FromJson, FromJsonText's
+    // fallback): from a temporary, from a DOM that is only read and must stay as it was, and from
+    // an expiring one.
     auto back = Container::FromJson(json::parse(c.Dump()));
     ASSERT_TRUE(back.ok()) << back.error().reason;
     EXPECT_EQ(back->Dump(), c.Dump());
