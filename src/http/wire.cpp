@@ -155,7 +155,8 @@ WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool kee
         status = 500;
     }
     std::string& out = wire.bytes;
-    const bool with_body = status != 204 && status != 304 && !head;
+    const bool has_length = status != 204 && status != 304;
+    const bool with_body = has_length && !head;
     out.reserve(256 + 64 * response.headers.size() + (with_body ? response.body.size() : 0));
     out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     char code[4] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
@@ -177,7 +178,7 @@ WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool kee
         if (!response.Header(name)) AppendField(out, name, value);
     }
     if (!has_date) AppendField(out, "Date", CurrentHttpDate());
-    if (status != 204 && status != 304) {
+    if (has_length) {
         // HEAD: same headers as GET, Content-Length of the body that is not sent.
         AppendField(out, "Content-Length", std::to_string(response.body.size()));
     }
