@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -137,6 +138,7 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     struct WriteStats {
         uint64_t writes = 0;
         uint64_t commits = 0;
+        uint64_t backfills = 0;  // checkpoints the backfill thread ran
     };
     WriteStats write_stats() const;
     // Writes waiting for the running batch to finish.
@@ -144,11 +146,17 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
 
     // The most writes one batch takes; the rest wait for the next.
     static constexpr size_t kMaxBatch = 64;
-    // WAL size (frames) after which the next batch's leader checkpoints first (SQLite's own
-    // auto-checkpoint default).
-    static constexpr int kCheckpointPages = 1000;
-    // The WAL file is cut back to this size when it restarts, after a burst made it longer.
-    static constexpr int64_t kWalSizeLimit = int64_t{16} << 20;
+    // WAL size (frames: ~16 MB of 4 KiB pages) after which the next batch's leader checkpoints
+    // first. Four times SQLite's auto-checkpoint default: the backfill thread copies the frames as
+    // they come, so what a restart costs the queued writes is mostly its fsyncs, paid once per
+    // this many frames (bench/README.md, session 16).
+    static constexpr int kCheckpointPages = 4000;
+    // WAL frames written since the last request after which the backfill thread copies them into
+    // the database file beside the running batches (see CheckpointBeforeBatch).
+    static constexpr int kBackfillStep = 500;
+    // The WAL file is cut back to this size when it restarts, after a burst made it longer (above
+    // a restart's usual ~16.5 MB, so that steady writes do not cut and regrow it every time).
+    static constexpr int64_t kWalSizeLimit = int64_t{24} << 20;
 
     // Applies pending migrations (idempotent). Returns the versions applied.
     core::Result<std::vector<std::string>> Migrate();
@@ -169,6 +177,9 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     struct PendingWrite;
     void RunBatch(std::span<PendingWrite* const> batch);
     void CheckpointBeforeBatch(Connection& writer);
+    void AfterCommit();
+    void StartBackfill();
+    void BackfillLoop(std::unique_ptr<Connection> c);
     void MapWalIndex();
 
     std::string path_;
@@ -191,6 +202,16 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     int checkpoint_at_ = kCheckpointPages;              // WAL size of the next checkpoint (batch leaders only)
     static constexpr int kCheckpointWaitSteps = 10;     // of 100 µs: the first try's wait for readers
     int checkpoint_wait_steps_ = kCheckpointWaitSteps;  // the next try's (batch leaders only)
+    int backfill_requested_at_ = 0;                     // WAL size of the last backfill request (batch leaders only)
+    // The backfill thread (WAL-mode files): PASSIVE checkpoints on its own connection when asked.
+    // checkpoint_mu_ is held by whoever checkpoints, that thread or a batch's leader.
+    std::mutex checkpoint_mu_;
+    std::mutex backfill_mu_;
+    std::condition_variable backfill_cv_;
+    bool backfill_wanted_ = false;
+    bool backfill_stop_ = false;
+    std::thread backfill_thread_;
+    std::atomic<uint64_t> backfills_{0};
     std::atomic<uint64_t> writes_{0};
     std::atomic<uint64_t> commits_{0};
 };

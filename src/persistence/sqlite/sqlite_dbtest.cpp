@@ -390,8 +390,9 @@ TEST(SqliteCheckpoint, TheWalStaysBoundedUnderSteadyWritesAndReads) {
         [](Connection& c) { return c.Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)"); }));
     const auto wal = h->dir / "bia.sqlite-wal";
     constexpr int kWriters = 8;
-    constexpr int kWritesEach = 500;
-    const std::string payload(6000, 'x');  // two pages a row: ~8,000 frames in all
+    // Two pages a row: six times kCheckpointPages' frames in all (~24,000), twice the bound below.
+    constexpr int kWritesEach = 3 * Database::kCheckpointPages / kWriters;
+    const std::string payload(6000, 'x');
     std::atomic<bool> stop{false};
     std::atomic<int> failures{0};
     std::atomic<uintmax_t> largest{0};
@@ -438,10 +439,45 @@ TEST(SqliteCheckpoint, TheWalStaysBoundedUnderSteadyWritesAndReads) {
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(std::stoll(h->ScalarText("SELECT COUNT(*) FROM blobs", nullptr)), kWriters * kWritesEach);
     // One checkpoint's worth of frames, plus the batches of a few tries that found a reader still
-    // on an older snapshot (a loaded machine deschedules readers), far below the ~8,000 written.
+    // on an older snapshot (a loaded machine deschedules readers), far below the ~24,000 written.
     constexpr uintmax_t kFrame = 4096 + 24;
     EXPECT_LT(largest.load(), 3 * Database::kCheckpointPages * kFrame)
         << "the WAL grew to " << largest.load() / kFrame << " frames";
+}
+
+// The backfill thread copies committed frames into the database file beside the batches, once
+// kBackfillStep of them have come, well before the leader's checkpoint would: the leader's RESTART
+// then has only the frames since to copy and flush while writes wait.
+TEST(SqliteCheckpoint, TheBackfillThreadCopiesFramesBeforeTheLeadersCheckpoint) {
+    auto h = SqliteTestBackend::Make();
+    Database& db = *h->db;
+    ASSERT_TRUE(db.Transaction(
+        [](Connection& c) { return c.Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)"); }));
+    const auto file = h->dir / "bia.sqlite";
+    const auto wal = h->dir / "bia.sqlite-wal";
+    const auto before = std::filesystem::file_size(file);
+    const std::string payload(6000, 'x');  // two pages a row
+    constexpr int kRows = Database::kBackfillStep / 2 + 50;
+    static_assert(2 * kRows < Database::kCheckpointPages, "no leader's checkpoint runs here");
+    for (int i = 0; i < kRows; ++i) {
+        ASSERT_TRUE(db.Transaction([&](Connection& c) -> core::Status {
+            BIA_TRY_ASSIGN(auto st, c.Prepare("INSERT INTO blobs (payload) VALUES (?)"));
+            st.Bind(1, payload);
+            return st.Run();
+        }));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (db.write_stats().backfills == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_GE(db.write_stats().backfills, 1u);
+    // Pages of the rows are in the database file (each commit writes ~4 frames: the row's two
+    // pages, the table's root and the header page), and the WAL still holds them: it was not
+    // restarted. Without the backfill the file would keep its size until the leader's checkpoint.
+    constexpr uintmax_t kPage = 4096;
+    EXPECT_GE(std::filesystem::file_size(file), before + Database::kBackfillStep / 4 * kPage);
+    EXPECT_GE(std::filesystem::file_size(wal), 2 * Database::kBackfillStep * kPage);
+    EXPECT_EQ(std::stoll(h->ScalarText("SELECT COUNT(*) FROM blobs", nullptr)), kRows);
 }
 
 TEST(SqliteChangeWatch, ChildWritesOneRow) {
