@@ -330,7 +330,8 @@ void Database::Release(std::unique_ptr<Connection> c) {
 struct Database::PendingWrite {
     const std::function<Status(Connection&)>* fn;
     Status result;
-    bool done = false;
+    bool done = false;  // its batch committed or failed: result is final
+    std::condition_variable wake;
 };
 
 namespace {
@@ -360,11 +361,15 @@ Status RunInSavepoint(Connection& c, const std::function<Status(Connection&)>& f
 
 Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
     if (t_batch.db == this) return RunInSavepoint(*t_batch.connection, fn);
-    PendingWrite me{&fn, {}, false};
+    PendingWrite me{&fn, {}};
     std::unique_lock lock(write_mu_);
     write_queue_.push_back(&me);
     while (true) {
-        write_cv_.wait(lock, [&] { return me.done || !writing_; });
+        // Each waiter sleeps on its own condition: it is woken when its batch is done, or when a
+        // batch ends while it is first in the queue, to lead the next one unless a writer that
+        // was running anyway took the lead first. (One condition for all woke every queued writer
+        // at each commit, most of them to sleep again, all of them contending for write_mu_.)
+        me.wake.wait(lock, [&] { return me.done || !writing_; });
         if (me.done) return std::move(me.result);
         // No batch runs: lead one with the writes queued so far, oldest first (this one among them
         // unless more than kMaxBatch wait ahead of it).
@@ -376,12 +381,12 @@ Status Database::Transaction(const std::function<Status(Connection&)>& fn) {
         RunBatch(batch);
         lock.lock();
         writing_ = false;
-        for (auto* p : batch) p->done = true;
-        write_cv_.notify_all();
-        if (me.done) {
-            lock.unlock();
-            return std::move(me.result);
+        // Notified under the lock: a waiter returns (and its PendingWrite ends) only after taking it.
+        for (auto* p : batch) {
+            p->done = true;
+            if (p != &me) p->wake.notify_one();
         }
+        if (!write_queue_.empty() && write_queue_.front() != &me) write_queue_.front()->wake.notify_one();
     }
 }
 

@@ -194,7 +194,6 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     // Group commit (Transaction): the queue, whether a batch runs, and the connection it runs on
     // (touched only by the batch's leader).
     mutable std::mutex write_mu_;
-    std::condition_variable write_cv_;
     std::vector<PendingWrite*> write_queue_;
     bool writing_ = false;
     std::unique_ptr<Connection> writer_;
