@@ -108,6 +108,12 @@ Result<Session> SessionService::Load(std::string_view token, core::TimePoint now
     return s;
 }
 
+void SessionService::Remember(std::string_view token, Session session) {
+    if (!cache_ || !session.identity || token.empty() || token.size() > kMaxTokenLength) return;
+    const core::CacheStamp stamp{session.revision, session.identity->revision};
+    cache_->Put(token, stamp, CachedSession{std::move(session)});
+}
+
 Result<SessionStamp> SessionService::CurrentStamp(std::string_view token) {
     if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
     auto st = repository_.FindStamp(token);

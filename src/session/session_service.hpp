@@ -73,6 +73,13 @@ class SessionService {
     // ResolveToken gives: what proves an answer cached from that session still current.
     core::Result<SessionStamp> CurrentStamp(std::string_view token);
 
+    // Keeps `session` (with its identity) for `token` under the revisions it carries, as a load
+    // would have: for a caller that has just committed a write and knows exactly what a load at
+    // those revisions reads (a settings submit that wrote the identity row alone). If the store
+    // holds other revisions by the next request, the kept copy is never served. No-op without a
+    // cache or an identity.
+    void Remember(std::string_view token, Session session);
+
     core::Result<Session> Extend(const core::Uuid& id);
 
     SessionRepository& repository() { return repository_; }

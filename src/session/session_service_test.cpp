@@ -122,6 +122,40 @@ TEST_F(SessionCacheTest, EveryWriteIsSeenOnTheVeryNextCall) {
     EXPECT_EQ(sessions.ResolveToken("ory_st_token").error().code, 401);
 }
 
+// A caller that has just written the identity keeps the session with it under the revision it
+// wrote: the next call serves that copy without a load while the store shows that revision, and
+// loads as soon as it shows another (a write that came between, or after).
+TEST_F(SessionCacheTest, ARememberedSessionIsServedOnlyUnderTheRevisionsItCarries) {
+    auto sessions = Service();
+    auto loaded = sessions.ResolveToken("ory_st_token");
+    ASSERT_TRUE(loaded);
+    ASSERT_EQ(repo_.loads, 1);
+    // The write as the store makes it, and the copy the writer keeps (same content, same revision).
+    repo_.WriteIdentity([](identity::Identity& i) { i.traits["email"] = "kept@example.com"; });
+    Session kept = *loaded;
+    kept.identity->traits["email"] = "kept@example.com";
+    kept.identity->revision = repo_.row.identity->revision;
+    sessions.Remember("ory_st_token", kept);
+    auto served = sessions.ResolveToken("ory_st_token");
+    ASSERT_TRUE(served);
+    EXPECT_EQ(repo_.loads, 1) << "the kept copy is served";
+    EXPECT_EQ(served->identity->traits["email"], "kept@example.com");
+
+    // Kept under a revision the store does not show (another write came first): never served.
+    repo_.WriteIdentity([](identity::Identity& i) { i.traits["email"] = "other@example.com"; });
+    Session stale = kept;
+    stale.identity->revision = repo_.row.identity->revision - 1;
+    sessions.Remember("ory_st_token", stale);
+    EXPECT_EQ(sessions.ResolveToken("ory_st_token")->identity->traits["email"], "other@example.com");
+    EXPECT_EQ(repo_.loads, 2);
+
+    // Without a cache nothing is kept.
+    auto uncached = Service(0);
+    uncached.Remember("ory_st_token", *served);
+    ASSERT_TRUE(uncached.ResolveToken("ory_st_token"));
+    EXPECT_EQ(repo_.loads, 3);
+}
+
 TEST_F(SessionCacheTest, ExpiryNeedsNoWriteAndUnknownTokensAreRefused) {
     auto sessions = Service();
     ASSERT_TRUE(sessions.ResolveToken("ory_st_token"));

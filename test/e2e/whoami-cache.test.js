@@ -13,6 +13,9 @@
 //    then A's very next whoami shows it (and equals B's answer):
 //      - a trait changed by B's admin API (PUT /admin/identities/{id}), by a settings profile
 //        submit on B (API flow, session token), and metadata_public changed by B's admin API;
+//  * a settings profile submit on A, after which A keeps the session with the identity it wrote:
+//    A's next whoami equals B's fresh one byte for byte, A's next settings init shows the change
+//    and its submit succeeds, and a later write on B is seen on A at once;
 //      - the address marked verified by a verification code submitted on B;
 //      - the identity deactivated by B → 401 on A (for two sessions); reactivated → 200 on A
 //        with the current traits;
@@ -355,6 +358,44 @@ describe('whoami cache: a write by a second process on one database shows on the
     assert.equal(adminDel.status, 204, describeBody(adminDel));
     await refusedOnA({ cookie: cookie2 }, 'second cookie after the admin revoke on B');
     await refusedOnA({ token: reg.token }, 'token after the admin revoke on B');
+  });
+
+  it('a settings profile submit on A: the session A keeps with the identity it wrote is what B loads, and the next submit on A builds on it', async () => {
+    // A settings submit that writes only the identity row keeps the session with the identity it
+    // wrote, under the identity's next revision, so that A's next request need not load it. What
+    // A then answers must be exactly what a fresh load (B) gives.
+    const reg = await registerOnA('kept');
+    const creds = { token: reg.token };
+    const id = reg.identity.id;
+    await warm(creds, id, 'before the settings submits on A');
+    const submitOnA = async (first, last) => {
+      const { data: flow } = await A.frontendApi.createNativeSettingsFlow({ xSessionToken: reg.token });
+      const { data: done } = await A.frontendApi.updateSettingsFlow({
+        flow: flow.id,
+        xSessionToken: reg.token,
+        updateSettingsFlowBody: { method: 'profile', traits: { email: reg.email, name: { first, last } } },
+      });
+      assert.equal(done.state, 'success');
+      return { flow, done };
+    };
+    const one = await submitOnA('Kept', 'One');
+    const afterOne = await seenOnA(creds, id, 'after the first settings submit on A', (body) => {
+      assert.deepEqual(body.identity.traits, { email: reg.email, name: { first: 'Kept', last: 'One' } });
+      assert.equal(body.identity.updated_at, one.done.identity.updated_at);
+    });
+    // The next init on A shows the identity as written, and its submit passes the optimistic check
+    // against the kept copy's stored updated_at (a stale one would be a 409).
+    const two = await submitOnA('Kept', 'Two');
+    assert.deepEqual(two.flow.identity.traits.name, { first: 'Kept', last: 'One' }, 'the second init shows the first change');
+    assert.equal(two.flow.identity.updated_at, afterOne.identity.updated_at);
+    await seenOnA(creds, id, 'after the second settings submit on A', (body) => {
+      assert.deepEqual(body.identity.traits.name, { first: 'Kept', last: 'Two' });
+    });
+    // A write elsewhere after that is seen at once: the kept copy is not served under it.
+    await adminPutOnB(id, { traits: { email: reg.email, name: { first: 'Admin', last: 'OnB' } } });
+    await seenOnA(creds, id, 'after an admin PUT on B', (body) => {
+      assert.deepEqual(body.identity.traits.name, { first: 'Admin', last: 'OnB' });
+    });
   });
 
   it('a settings flow fetched on A (cached) shows a submit on B, a trait change on B and a revocation on B at once', async () => {

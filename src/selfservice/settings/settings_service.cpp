@@ -422,6 +422,23 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         return Failed{flow.type, e};
     }
 
+    // 4. The session cache: the next request with this session (typically the next settings init,
+    // or whoami) finds the identity's revision changed and would load it again. When this unit
+    // wrote the identity row alone (no child rows, no session change), a load at the next revision
+    // reads `updated` itself: the row as bound, the child rows as they were loaded with
+    // `before`, the clock's microsecond timestamps, which every backend stores exactly. So the
+    // session is kept with it under that revision. If another write came between the load and this
+    // one, the store's revision is a later one, and the kept copy is never served.
+    if (attempt.add_methods.empty() && updated.revision == before.revision &&
+        updated.credentials == before.credentials && updated.verifiable_addresses == before.verifiable_addresses &&
+        updated.recovery_addresses == before.recovery_addresses) {
+        session::Session kept = session;
+        kept.identity = updated;
+        kept.identity->revision = before.revision + 1;
+        kept.identity->stored_updated_at = updated.updated_at;
+        sessions_.Remember(session.token, std::move(kept));
+    }
+
     // 5. Post-persist hooks: the verification sender first (a changed address gets its message),
     // then the configured ones; a failure is reported although the change is saved.
     if (change_notice_) {
