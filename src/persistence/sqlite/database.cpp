@@ -10,6 +10,7 @@
 
 #include "core/url.hpp"
 #include "persistence/sqlite/migrations.hpp"
+#include "persistence/sqlite/wal_vfs.hpp"
 
 namespace bia::persistence::sqlite {
 
@@ -257,7 +258,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dsn) {
 
 Result<std::unique_ptr<Connection>> Database::OpenConnection() {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path_.c_str(), &raw, flags_, nullptr);
+    // WAL frames written with one write per commit (wal_vfs.hpp); SQLite's default VFS otherwise.
+    int rc = sqlite3_open_v2(path_.c_str(), &raw, flags_, WalBufferingVfs());
     if (rc != SQLITE_OK) {
         Error e = core::Unavailable("unable to open the SQLite database");
         e.debug = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
