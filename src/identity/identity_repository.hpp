@@ -39,7 +39,11 @@ class IdentityRepository {
     // Replaces the identity row, its credentials and addresses atomically (same conflict rule).
     // When `stored_updated_at` is set and the stored row has another updated_at, nothing is
     // written and the answer is ConcurrentUpdateError() (409, id kConcurrentUpdateErrorId).
-    virtual core::Status Update(const Identity& identity) = 0;
+    // `as_loaded`, when given, is this identity as the caller loaded it (its row and children as
+    // of its `revision`): a store that finds no other write came after that load may compare the
+    // children with it instead of reading them again under the write lock.
+    virtual core::Status Update(const Identity& identity, const Identity* as_loaded) = 0;
+    core::Status Update(const Identity& identity) { return Update(identity, nullptr); }
     // 404 "Unable to locate the resource" when absent.
     virtual core::Result<Identity> Get(const core::Uuid& id) = 0;
     virtual core::Result<Identity> FindByCredentialIdentifier(std::string_view type, std::string_view identifier) = 0;

@@ -29,7 +29,8 @@ class MemoryIdentities final : public identity::IdentityRepository {
         rows[i.id].revision = 0;
         return {};
     }
-    core::Status Update(const identity::Identity& i) override {
+    using identity::IdentityRepository::Update;
+    core::Status Update(const identity::Identity& i, const identity::Identity* /*as_loaded*/) override {
         if (fail_update) return *fail_update;
         DumpLikeSql(i);
         auto it = rows.find(i.id);

@@ -62,7 +62,8 @@ Status IdentityRepositoryPostgres::Create(const Identity& i) {
         Database::Isolation::kReadCommitted);
 }
 
-Status IdentityRepositoryPostgres::Update(const Identity& i) {
+// `as_loaded` is not needed here: the stored children come in the UPDATE's own round trip.
+Status IdentityRepositoryPostgres::Update(const Identity& i, const Identity* /*as_loaded*/) {
     return db_.Transaction(
         [&](Connection& c) -> Status {
             // The row UPDATE comes first and takes the identity's row lock (as SELECT … FOR UPDATE

@@ -219,14 +219,15 @@ Status IdentityRepositorySqlite::Create(const Identity& i) {
     });
 }
 
-Status IdentityRepositorySqlite::Update(const Identity& i) {
+Status IdentityRepositorySqlite::Update(const Identity& i, const Identity* as_loaded) {
     return db_.Transaction([&](Connection& c) -> Status {
+        std::optional<int64_t> revision;  // the row's, after this write; none when nothing was written
         {
             BIA_TRY_ASSIGN(
                 auto st, c.Prepare("UPDATE identities SET schema_id = ?, state = ?, state_changed_at = ?, traits = ?, "
                                    "metadata_public = ?, metadata_admin = ?, updated_at = ?, revision = revision + 1 "
                                    "WHERE id = ? AND (? = 0 OR "
-                                   "updated_at = ?)"));
+                                   "updated_at = ?) RETURNING revision"));
             st.Bind(1, i.schema_id).Bind(2, i.state).BindOpt(3, i.state_changed_at).Bind(4, i.traits.dump());
             if (i.metadata_public.is_null())
                 st.Bind(5, std::nullopt);
@@ -241,18 +242,22 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
                 st.Bind(10, *i.stored_updated_at);
             else
                 st.Bind(10, int64_t{0});
+            BIA_TRY_ASSIGN(bool row, st.Step());
+            if (row) revision = st.Int(0);
             BIA_TRY(st.Run());
         }
-        if (sqlite3_changes(c.raw()) == 0) {
+        if (!revision) {
             BIA_TRY_ASSIGN(auto exists, c.Prepare("SELECT 1 FROM identities WHERE id = ?"));
             exists.Bind(1, i.id);
             BIA_TRY_ASSIGN(bool row, exists.Step());
             if (!row) return core::ResourceNotFound();
             return identity::ConcurrentUpdateError();
         }
-        // Only the child tables whose rows changed are rewritten (a profile change touches none):
-        // reading them under the write lock costs less than deleting and inserting them again,
-        // and the compare is against what is stored, not against what the caller once read.
+        // Only the child tables whose rows changed are rewritten (a profile change touches none),
+        // compared with what is stored. Every write of the identity or its children bumps the
+        // row's revision, so when this write made it exactly one more than the caller's load,
+        // the stored children are the ones loaded with it; otherwise they are read here, under
+        // the write lock (which costs less than deleting and inserting them again).
         const std::string id = i.id.ToString();
         auto remove = [&](std::initializer_list<const char*> statements) -> Status {
             for (const char* sql : statements) {
@@ -262,19 +267,23 @@ Status IdentityRepositorySqlite::Update(const Identity& i) {
             }
             return {};
         };
-        Identity stored;
-        stored.id = i.id;
-        BIA_TRY(LoadChildren(c, stored));
-        if (stored.credentials != i.credentials) {
+        Identity read;
+        const Identity* stored = as_loaded;
+        if (as_loaded == nullptr || as_loaded->id != i.id || *revision != as_loaded->revision + 1) {
+            read.id = i.id;
+            BIA_TRY(LoadChildren(c, read));
+            stored = &read;
+        }
+        if (stored->credentials != i.credentials) {
             BIA_TRY(remove({"DELETE FROM identity_credential_identifiers WHERE identity_id = ?",
                             "DELETE FROM identity_credentials WHERE identity_id = ?"}));
             BIA_TRY(WriteCredentials(c, i));
         }
-        if (stored.verifiable_addresses != i.verifiable_addresses) {
+        if (stored->verifiable_addresses != i.verifiable_addresses) {
             BIA_TRY(remove({"DELETE FROM identity_verifiable_addresses WHERE identity_id = ?"}));
             BIA_TRY(WriteVerifiableAddresses(c, i));
         }
-        if (stored.recovery_addresses != i.recovery_addresses) {
+        if (stored->recovery_addresses != i.recovery_addresses) {
             BIA_TRY(remove({"DELETE FROM identity_recovery_addresses WHERE identity_id = ?"}));
             BIA_TRY(WriteRecoveryAddresses(c, i));
         }

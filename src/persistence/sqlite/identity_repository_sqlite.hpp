@@ -11,7 +11,8 @@ class IdentityRepositorySqlite final : public identity::IdentityRepository {
     explicit IdentityRepositorySqlite(Database& db) : db_(db) {}
 
     core::Status Create(const identity::Identity& identity) override;
-    core::Status Update(const identity::Identity& identity) override;
+    using identity::IdentityRepository::Update;
+    core::Status Update(const identity::Identity& identity, const identity::Identity* as_loaded) override;
     core::Result<identity::Identity> Get(const core::Uuid& id) override;
     core::Result<identity::Identity> FindByAddress(identity::AddressKind kind, std::string_view via,
                                                    std::string_view value) override;

@@ -597,6 +597,37 @@ TEST(SqliteIdentities, UpdateRewritesOnlyChangedChildTables) {
     EXPECT_EQ(last->verifiable_addresses[0].id, i.verifiable_addresses[0].id);
 }
 
+// Given the identity as it was loaded, an update that finds the row at the next revision (no other
+// write came between) compares the children with that load instead of reading them again under
+// the write lock. Shown with a load that misstates its children (no recovery address, while one is
+// stored): trusted, it makes the update write no child rows, where reading them would have
+// deleted the stored address. A load at an older revision is not trusted.
+TEST(SqliteIdentities, AnUpdateAtTheNextRevisionComparesWithTheLoadedChildren) {
+    auto h = SqliteTestBackend::Make();
+    core::SecureRandom r;
+    identity::Identity i = persistence::testing::MakeIdentity(r, "next@example.com");
+    ASSERT_TRUE(h->identities().Create(i));
+    auto loaded = h->identities().Get(i.id);
+    ASSERT_TRUE(loaded);
+    identity::Identity misstated = *loaded;
+    misstated.recovery_addresses.clear();
+    identity::Identity update = misstated;
+    update.traits["name"] = "next";
+    ASSERT_TRUE(h->identities().Update(update, &misstated));
+    auto now = h->identities().Get(i.id);
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->traits["name"], "next");
+    EXPECT_EQ(now->recovery_addresses.size(), 1u) << "the loaded children were compared, not the stored ones";
+
+    // `misstated` is now two revisions behind: the stored children are read, and the address goes.
+    update.traits["name"] = "again";
+    update.stored_updated_at.reset();
+    ASSERT_TRUE(h->identities().Update(update, &misstated));
+    now = h->identities().Get(i.id);
+    ASSERT_TRUE(now);
+    EXPECT_TRUE(now->recovery_addresses.empty());
+}
+
 TEST(SqliteDatabase, RejectsUnknownDsn) {
     auto db = Database::Open("mysql://x");
     ASSERT_FALSE(db);

@@ -187,6 +187,45 @@ TYPED_TEST_P(IdentityRepositoryContract, StaleReadModifyWriteIsRefusedNotLost) {
     EXPECT_TRUE(this->repo().Update(blind));
 }
 
+// An update that names the identity as the caller loaded it is compared with what is stored when
+// another write came after that load: a credential added meanwhile is not taken for one the
+// caller still has (the update below writes its children, without the added one, as it would
+// without the hint).
+TYPED_TEST_P(IdentityRepositoryContract, UpdateAfterAnotherWriteComparesWithTheStoredChildren) {
+    auto created = MakeIdentity(this->random_, "hint@example.com");
+    ASSERT_TRUE(this->repo().Create(created));
+    auto mine = this->repo().Get(created.id);
+    auto theirs = this->repo().Get(created.id);
+    ASSERT_TRUE(mine);
+    ASSERT_TRUE(theirs);
+    auto added = *theirs;
+    identity::Credential totp;
+    totp.type = "totp";
+    totp.config = {{"totp_url", "otpauth://totp/x?secret=ABC"}};
+    totp.created_at = totp.updated_at = added.updated_at;
+    added.credentials.emplace("totp", totp);
+    ASSERT_TRUE(this->repo().Update(added, &*theirs));
+    auto blind = *mine;
+    blind.stored_updated_at.reset();  // written whatever came since
+    blind.traits["name"] = "mine";
+    ASSERT_TRUE(this->repo().Update(blind, &*mine));
+    auto now = this->repo().Get(created.id);
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->traits["name"], "mine");
+    EXPECT_EQ(now->credentials, mine->credentials);
+    EXPECT_EQ(now->FindCredential("totp"), nullptr);
+    EXPECT_EQ(now->revision, mine->revision + 2);
+    // With no other write between, the hint and a plain update agree.
+    auto again = *now;
+    again.credentials.erase("password");
+    again.updated_at += std::chrono::seconds(1);
+    ASSERT_TRUE(this->repo().Update(again, &*now));
+    auto last = this->repo().Get(created.id);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->credentials, again.credentials);
+    EXPECT_FALSE(this->repo().FindByCredentialIdentifier("password", "hint@example.com"));
+}
+
 TYPED_TEST_P(IdentityRepositoryContract, ListCountAndDelete) {
     std::vector<core::Uuid> ids;
     for (int k = 0; k < 5; ++k) {
@@ -212,6 +251,7 @@ TYPED_TEST_P(IdentityRepositoryContract, ListCountAndDelete) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(IdentityRepositoryContract, CreateThenGetReturnsEverything, UnsetMetadataStaysNull,
+                            UpdateAfterAnotherWriteComparesWithTheStoredChildren,
                             DuplicateIdentifierIsConflictAndWritesNothing, FindByCredentialIdentifier, FindByAddress,
                             UpdateReplacesChildrenAtomically, StaleReadModifyWriteIsRefusedNotLost, ListCountAndDelete);
 

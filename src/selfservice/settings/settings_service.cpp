@@ -390,7 +390,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
             sibling->ui.ResetMessages();
         }
         identity_refused = false;
-        if (auto s = identities_.Update(updated); !s) {
+        if (auto s = identities_.Update(updated, &before); !s) {
             identity_refused = true;
             return s;
         }
