@@ -154,6 +154,10 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     // WAL frames written since the last request after which the backfill thread copies them into
     // the database file beside the running batches (see CheckpointBeforeBatch).
     static constexpr int kBackfillStep = 500;
+    // A leader's restart waits (the next batches go first) until the backfill thread has copied and
+    // flushed all but this many frames, so that little is left to copy and flush while writes wait;
+    // at most until the WAL is half a kCheckpointPages past the restart's threshold.
+    static constexpr int kRestartBacklog = 128;
     // The WAL file is cut back to this size when it restarts, after a burst made it longer (above
     // a restart's usual ~16.5 MB, so that steady writes do not cut and regrow it every time).
     static constexpr int64_t kWalSizeLimit = int64_t{24} << 20;
@@ -178,6 +182,7 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     void RunBatch(std::span<PendingWrite* const> batch);
     void CheckpointBeforeBatch(Connection& writer);
     void AfterCommit();
+    void RequestBackfill();
     void StartBackfill();
     void BackfillLoop(std::unique_ptr<Connection> c);
     void MapWalIndex();
@@ -202,6 +207,9 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     static constexpr int kCheckpointWaitSteps = 10;     // of 100 µs: the first try's wait for readers
     int checkpoint_wait_steps_ = kCheckpointWaitSteps;  // the next try's (batch leaders only)
     int backfill_requested_at_ = 0;                     // WAL size of the last backfill request (batch leaders only)
+    // Frames of the current WAL that the backfill thread has copied into the database file and
+    // flushed (stored under checkpoint_mu_; a restart sets it back to 0).
+    std::atomic<int> backfilled_{0};
     // The backfill thread (WAL-mode files): PASSIVE checkpoints on its own connection when asked.
     // checkpoint_mu_ is held by whoever checkpoints, that thread or a batch's leader.
     std::mutex checkpoint_mu_;
