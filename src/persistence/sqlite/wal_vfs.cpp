@@ -34,6 +34,7 @@ bool IsCommitFrameHeader(const void* data, int amount) {
 // SQLite's unix VFS writes at most 128 KiB - 1 bytes per call (and reports a shorter write as a full
 // disk), so the pending bytes go out in chunks of at most this many.
 constexpr size_t kMaxChunk = 31 * 4096;
+constexpr size_t kKeptCapacity = 256 * 1024;
 
 int Flush(WalFile* w) {
     w->commit_header_last = false;
@@ -44,6 +45,8 @@ int Flush(WalFile* w) {
                                        w->pending_at + static_cast<sqlite3_int64>(done));
     }
     w->pending.clear();  // on failure too: SQLite fails the transaction and writes its frames again
+    // A large transaction's buffer is not kept: a batch of the profile benchmark needs ~55 KB.
+    if (w->pending.capacity() > kKeptCapacity) std::string().swap(w->pending);
     return rc;
 }
 
