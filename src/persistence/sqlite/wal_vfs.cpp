@@ -74,8 +74,11 @@ int WalWrite(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset
     try {
         w->pending.append(static_cast<const char*>(data), static_cast<size_t>(amount));
     } catch (const std::bad_alloc&) {
+        // Unbuffered, then; a commit frame's header written so still has its page flushed after it.
         if (const int rc = Flush(w); rc != SQLITE_OK) return rc;
-        return w->real->pMethods->xWrite(w->real, data, amount, offset);
+        const int rc = w->real->pMethods->xWrite(w->real, data, amount, offset);
+        w->commit_header_last = rc == SQLITE_OK && IsCommitFrameHeader(data, amount);
+        return rc;
     }
     w->commit_header_last = IsCommitFrameHeader(data, amount);
     // The commit frame's page is the last write before SQLite publishes the commit in the WAL index.
