@@ -156,7 +156,8 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     static constexpr int kBackfillStep = 500;
     // A leader's restart waits (the next batches go first) until the backfill thread has copied and
     // flushed all but this many frames, so that little is left to copy and flush while writes wait;
-    // at most until the WAL is half a kCheckpointPages past the restart's threshold.
+    // at most until the WAL is a quarter of kCheckpointPages past the restart's threshold, and only
+    // before its first try (CheckpointBeforeBatch).
     static constexpr int kRestartBacklog = 128;
     // The WAL file is cut back to this size when it restarts, after a burst made it longer (above
     // a restart's usual ~16.5 MB, so that steady writes do not cut and regrow it every time).
@@ -210,6 +211,7 @@ class Database final : public core::ChangeWatch, public core::UnitOfWork {
     // Frames of the current WAL that the backfill thread has copied into the database file and
     // flushed (stored under checkpoint_mu_; a restart sets it back to 0).
     std::atomic<int> backfilled_{0};
+    uint64_t wal_restarts_ = 0;  // restarts by leaders (under checkpoint_mu_)
     // The backfill thread (WAL-mode files): PASSIVE checkpoints on its own connection when asked.
     // checkpoint_mu_ is held by whoever checkpoints, that thread or a batch's leader.
     std::mutex checkpoint_mu_;
