@@ -69,6 +69,8 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     if constexpr (std::is_base_of_v<core::ChangeWatch, Db>) {
         s.changes = &ref;
         s.cache_resolved_sessions = true;  // SQLite (see Storage)
+    } else {
+        s.reads_wait_on_network = true;  // PostgreSQL
     }
     s.units = &ref;
     s.database = std::shared_ptr<Db>(std::move(db));

@@ -38,6 +38,9 @@ struct Storage {
     // statements and the load is six of them; on PostgreSQL the load is already one round trip,
     // so the stamp's round trip would cost as much as it saves.
     bool cache_resolved_sessions = false;
+    // Whether a read waits on the network (PostgreSQL): then no request is served on an I/O
+    // thread (http::ServerOptions::offload_every_route).
+    bool reads_wait_on_network = false;
     // Writes of several repositories committed as one transaction (the database object itself).
     core::UnitOfWork* units = nullptr;
     std::unique_ptr<identity::IdentityRepository> identities;

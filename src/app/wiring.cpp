@@ -453,6 +453,10 @@ core::Result<std::unique_ptr<Wiring>> Wiring::Build(config::Config config, Wirin
     adm.port = cfg.serve.admin_api.port;
     adm.router = &p.admin_router;
     server_options.listeners = {pub, adm};
+    server_options.offload_every_route = p.storage.reads_wait_on_network;
+    // Every request then passes through the pool's queue: a burst of reads (each ~1 kB while it
+    // waits) queues up to 4,096 deep instead of being refused with a 503 past 256.
+    if (server_options.offload_every_route) server_options.worker_queue_limit = 4096;
     p.server = std::make_unique<http::Server>(std::move(server_options));
     return w;
 }

@@ -315,7 +315,7 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
         auto match = router.Find(request);
         if (match.kind != Router::MatchKind::kFound) {
             response = DispatchUnmatched(router, match.kind, request);
-        } else if (match.route->execution == Execution::kOffload) {
+        } else if (match.route->execution == Execution::kOffload || options.offload_every_route) {
             bool ran = co_await AsyncOffload(*pool, unit.io.get_executor(), match.route->handler, request, response,
                                              asio::use_awaitable);
             if (!ran) {

@@ -42,6 +42,11 @@ struct ServerOptions {
     // Offloaded requests that may wait beyond the ones running: admission while
     // running + queued < worker_threads + worker_queue_limit, else 503 at once.
     size_t worker_queue_limit = 256;
+    // Every route runs on the offload pool, kInline ones too. Set on PostgreSQL, where any
+    // handler's read is a round trip: an I/O thread waiting on one serves none of its other
+    // connections (two I/O threads allowed two reads at a time), and reads waiting side by side
+    // on the pool can share one statement (persistence/postgres/read_batcher.hpp).
+    bool offload_every_route = false;
     Limits limits;
     // JSON lines via spdlog: method, path (no query), status, µs. Each line is one JSON object
     // written at info level to spdlog's default logger (set its pattern to "%v" for pure JSON);

@@ -548,6 +548,35 @@ TEST_F(ServerTest, OffloadRunsOffTheIoThread) {
     EXPECT_EQ(again->Json()["thread"], inline_r->Json()["thread"]);
 }
 
+// offload_every_route (set on PostgreSQL): an inline route runs on the pool too, and two inline
+// requests that wait at once do not hold each other up on the single I/O thread.
+TEST_F(ServerTest, OffloadEveryRouteRunsInlineRoutesOnThePool) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int inside = 0;
+    router_.Add("GET", "/inline/rendezvous", [&](Request&) {
+        std::ostringstream os;
+        os << std::this_thread::get_id();
+        std::unique_lock lock(mu);
+        ++inside;
+        cv.notify_all();
+        const bool met = cv.wait_for(lock, 10s, [&] { return inside >= 2; });
+        return Response::Json(200, {{"met", met}, {"thread", os.str()}});
+    });
+    auto o = Options();
+    o.offload_every_route = true;
+    StartServer(o);
+    Client first(port_), second(port_);
+    ASSERT_TRUE(first.Send(Get("/inline/rendezvous")));
+    ASSERT_TRUE(second.Send(Get("/inline/rendezvous")));
+    auto a = first.Read(false, 15000ms);
+    auto b = second.Read(false, 15000ms);
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->Json()["met"], true) << "both inline handlers were running together";
+    EXPECT_EQ(b->Json()["met"], true);
+    EXPECT_NE(a->Json()["thread"], b->Json()["thread"]);
+}
+
 // The default pool runs at least 16 handlers at once, whatever the core count: offloaded handlers
 // mostly wait (for a commit, a hash), and with one thread per core two password changes waiting for
 // bcrypt held up every other write.

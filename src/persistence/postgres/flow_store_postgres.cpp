@@ -3,7 +3,8 @@
 #include <map>
 #include <mutex>
 
-#include "identity/identity.hpp"
+#include "persistence/postgres/read_batcher.hpp"
+#include "persistence/postgres/session_stamps.hpp"
 #include "selfservice/flow/flow_errors.hpp"
 
 namespace bia::persistence::postgres {
@@ -11,9 +12,14 @@ namespace {
 
 using selfservice::FlowColumnValue;
 
+// A settings fetch's batched key: the flow id and the session token.
+constexpr std::string_view kStampKeyTypes[] = {"uuid", "text"};
+constexpr std::string_view kStampKeyNames[] = {"id", "token"};
+
 // The statements of one table, built once per process.
 struct PostgresFlowSql {
     std::string insert, update, select, stamp, stamp_with_session;
+    BatchedStatements stamp_with_session_batch;
 };
 
 const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
@@ -37,7 +43,14 @@ const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
         "SELECT " + names + " FROM " + table + " WHERE id = $1",
         "SELECT revision, expires_at FROM " + table + " WHERE id = $1",
         "SELECT f.revision, f.expires_at, s.revision, i.revision, s.active, s.expires_at, i.state FROM " + table +
-            " f LEFT JOIN sessions s ON s.token = $2 LEFT JOIN identities i ON i.id = s.identity_id WHERE f.id = $1"};
+            " f LEFT JOIN sessions s ON s.token = $2 LEFT JOIN identities i ON i.id = s.identity_id WHERE f.id = $1",
+        // Each row carries its key's position (k.n): flows and sessions not found leave theirs empty.
+        BatchedStatements(kStampKeyTypes, kStampKeyNames, [&](const std::string& values) {
+            return "SELECT k.n, f.revision, f.expires_at, " + std::string(kSessionStampColumns) + " FROM " + values +
+                   " JOIN " + table +
+                   " f ON f.id = k.id LEFT JOIN sessions s ON s.token = k.token LEFT JOIN identities i ON i.id = "
+                   "s.identity_id";
+        })};
     return texts.emplace(table, std::move(s)).first->second;
 }
 
@@ -111,30 +124,77 @@ class PostgresFlowStore final : public selfservice::FlowStore {
         });
     }
 
+    // Concurrent fetches share one statement (read_batcher.hpp); inside a unit of work, or for a
+    // token no batch may carry, the single statement runs on this thread.
     core::Result<selfservice::FlowSessionStamp> StampWithSession(const core::Uuid& id,
                                                                  std::string_view token) override {
+        std::optional<selfservice::FlowSessionStamp> stamp;
+        if (db_.Joined() || !BatchableToken(token)) {
+            BIA_TRY_ASSIGN(stamp, StampWithSessionOne({&id, token}));
+        } else {
+            BIA_TRY_ASSIGN(stamp, batch_.Get({&id, token}));
+        }
+        if (!stamp) return selfservice::FlowNotFound();
+        return *stamp;
+    }
+
+  private:
+    struct StampKey {
+        const core::Uuid* id;
+        std::string_view token;
+    };
+    using OptionalStamp = std::optional<selfservice::FlowSessionStamp>;
+
+    // The flow's stamp and, when the token names a session, the session's, from `first_col` on.
+    static selfservice::FlowSessionStamp ReadStamp(const Rows& r, int row, int first_col) {
+        selfservice::FlowSessionStamp out{{r.Int(row, first_col), r.Time(row, first_col + 1)}, std::nullopt};
+        if (!r.IsNull(row, first_col + 2) && !r.IsNull(row, first_col + 3)) {
+            out.session = ReadSessionStamp(r, row, first_col + 2);
+        }
+        return out;
+    }
+
+    core::Result<OptionalStamp> StampWithSessionOne(const StampKey& key) {
         Params p;
-        p.Add(id);
-        p.Add(token);
-        return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowSessionStamp> {
+        p.Add(*key.id);
+        p.Add(key.token);
+        return db_.Read([&](Connection& c) -> core::Result<OptionalStamp> {
             BIA_TRY_ASSIGN(Rows r, c.Query(sql_.stamp_with_session, p));
-            if (r.empty()) return selfservice::FlowNotFound();
-            selfservice::FlowSessionStamp out{{r.Int(0, 0), r.Time(0, 1)}, std::nullopt};
-            if (!r.IsNull(0, 2) && !r.IsNull(0, 3)) {
-                out.session = session::SessionStamp{.session_revision = r.Int(0, 2),
-                                                    .identity_revision = r.Int(0, 3),
-                                                    .active = r.Bool(0, 4),
-                                                    .expires_at = r.Time(0, 5),
-                                                    .identity_active = r.Text(0, 6) == identity::kStateActive};
+            if (r.empty()) return OptionalStamp{};
+            return OptionalStamp{ReadStamp(r, 0, 0)};
+        });
+    }
+
+    core::Result<std::vector<OptionalStamp>> StampWithSessionBatch(const std::vector<const StampKey*>& keys) {
+        if (keys.size() == 1) {
+            BIA_TRY_ASSIGN(auto one, StampWithSessionOne(*keys.front()));
+            return std::vector<OptionalStamp>{one};
+        }
+        size_t slots = 0;
+        const std::string& sql = sql_.stamp_with_session_batch.For(keys.size(), &slots);
+        Params p;
+        for (size_t i = 0; i < slots; ++i) {
+            const StampKey& k = *keys[std::min(i, keys.size() - 1)];
+            p.Add(*k.id);
+            p.Add(k.token);
+        }
+        return db_.Read([&](Connection& c) -> core::Result<std::vector<OptionalStamp>> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(sql, p));
+            std::vector<OptionalStamp> out(keys.size());
+            for (int row = 0; row < r.size(); ++row) {
+                const int64_t n = r.Int(row, 0);
+                if (n >= 1 && static_cast<size_t>(n) <= out.size()) out[n - 1] = ReadStamp(r, row, 1);
             }
             return out;
         });
     }
 
-  private:
     Database& db_;
     const selfservice::FlowTable& table_;
     const PostgresFlowSql& sql_;
+    ReadBatcher<StampKey, selfservice::FlowSessionStamp> batch_{
+        [this](const std::vector<const StampKey*>& keys) { return StampWithSessionBatch(keys); }, kMaxBatchedKeys,
+        kMaxConcurrentBatches};
 };
 
 }  // namespace

@@ -767,3 +767,154 @@ int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
     return bia::persistence::postgres::testing::RunAllTestsOrSkip();
 }
+
+namespace bia::persistence::postgres {
+namespace {
+
+// Stamp reads of concurrent callers share one statement (read_batcher.hpp). With the pool's only
+// connection held, the first caller's batch waits for it and the others queue behind it, so once
+// it is released they are answered by one batched statement: each with its own session's stamp,
+// none for a missing token, a revoked one as revoked, the inactive identity's as inactive; a
+// settings flow's stamp likewise, and a token no batch carries (non-ASCII, NUL) by the single
+// statement as before.
+class PostgresBatchedStamps : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        h->database = testing::TestDatabase::Create(true, [](Dsn& d) { d.max_conns = 1; });
+        h->OpenStores(h->database->db());
+        for (int k = 0; k < 6; ++k) {
+            auto owner = persistence::testing::MakeIdentity(random, "batch" + std::to_string(k) + "@example.com");
+            if (k == 5) owner.state = "inactive";
+            ASSERT_TRUE(h->identities().Create(owner));
+            auto s = persistence::testing::MakeSession(random, owner.id);
+            s.active = k != 4;
+            ASSERT_TRUE(h->sessions().Create(s));
+            sessions.push_back(s);
+            selfservice::settings::SettingsFlow f;
+            f.id = core::Uuid::V4(random);
+            f.type = selfservice::FlowType::kApi;
+            f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000 + k));
+            f.expires_at = f.issued_at + 1h;
+            f.request_url = "http://p/self-service/settings/api";
+            f.identity_id = owner.id;
+            ASSERT_TRUE(h->settings_flows().Create(f));
+            flows.push_back(f);
+        }
+    }
+
+    // Runs read(k) for k in [0, n) on n threads while the test holds the only connection, and
+    // releases it once they have had time to queue.
+    template <class Read>
+    void AllAtOnce(int n, Read read) {
+        auto held = h->database->db().Acquire();
+        ASSERT_TRUE(held);
+        std::vector<std::thread> threads;
+        for (int k = 0; k < n; ++k) threads.emplace_back([&, k] { read(k); });
+        std::this_thread::sleep_for(200ms);
+        { auto release = std::move(*held); }
+        for (auto& t : threads) t.join();
+    }
+
+    std::unique_ptr<PostgresTestHandle> h = std::make_unique<PostgresTestHandle>();
+    core::SecureRandom random;
+    std::vector<session::Session> sessions;
+    std::vector<selfservice::settings::SettingsFlow> flows;
+};
+
+TEST_F(PostgresBatchedStamps, ConcurrentSessionStampsEachGetTheirOwnRow) {
+    // Keys 0–5: the six sessions; 6: a token never issued; 7: session 0 again (a duplicate in
+    // the batch); 8: a token with a byte PostgreSQL refuses as UTF-8 (read alone).
+    std::vector<std::string> tokens;
+    for (const auto& s : sessions) tokens.push_back(s.token);
+    tokens.push_back("ory_st_never_issued");
+    tokens.push_back(sessions[0].token);
+    tokens.push_back("ory_st_\xff\xfe");
+    std::vector<core::Result<session::SessionStamp>> got(tokens.size(), core::Error(0, "not run"));
+    const auto before = StampReads(h->sessions());
+    AllAtOnce(static_cast<int>(tokens.size()), [&](int k) { got[k] = h->sessions().FindStamp(tokens[k]); });
+    // Eight batchable lookups in at most two statements: the first caller's (it waited for the
+    // connection, alone or with whoever had queued by then) and one for all that queued behind it.
+    const auto after = StampReads(h->sessions());
+    EXPECT_EQ(after.lookups - before.lookups, 8u);
+    EXPECT_LE(after.statements - before.statements, 2u);
+    for (int k : {0, 1, 2, 3, 4, 5, 7}) {
+        ASSERT_TRUE(got[k]) << k << ": " << got[k].error().reason << " " << got[k].error().debug;
+        auto alone = h->sessions().FindStamp(tokens[k]);
+        ASSERT_TRUE(alone);
+        EXPECT_EQ(got[k]->session_revision, alone->session_revision) << k;
+        EXPECT_EQ(got[k]->identity_revision, alone->identity_revision) << k;
+        EXPECT_EQ(got[k]->expires_at, sessions[k == 7 ? 0 : k].expires_at) << k;
+        EXPECT_EQ(got[k]->active, k != 4) << k;
+        EXPECT_EQ(got[k]->identity_active, k != 5) << k;
+    }
+    ASSERT_FALSE(got[6]);
+    EXPECT_EQ(got[6].error().code, 404);
+    // The byte PostgreSQL refuses fails that lookup alone, as the single statement always did.
+    ASSERT_FALSE(got[8]);
+    EXPECT_EQ(got[8].error().code, h->sessions().FindStamp(tokens[8]).error().code);
+    // A NUL byte still fails its own lookup with a 400 and nobody else's.
+    auto nul = h->sessions().FindStamp(std::string("ory_st_\0x", 9));
+    ASSERT_FALSE(nul);
+    EXPECT_EQ(nul.error().code, 400);
+}
+
+TEST_F(PostgresBatchedStamps, ConcurrentFlowStampsEachGetTheirOwnFlowAndSession) {
+    // Keys 0–5: flow k with session k; 6: flow 0 with a token never issued; 7: a flow that does
+    // not exist; 8: flow 1 with session 2's token (the stamps do not check ownership).
+    struct Key {
+        core::Uuid id;
+        std::string token;
+    };
+    std::vector<Key> keys;
+    for (int k = 0; k < 6; ++k) keys.push_back({flows[k].id, sessions[k].token});
+    keys.push_back({flows[0].id, "ory_st_never_issued"});
+    keys.push_back({core::Uuid::V4(random), sessions[0].token});
+    keys.push_back({flows[1].id, sessions[2].token});
+    std::vector<core::Result<selfservice::FlowSessionStamp>> got(keys.size(), core::Error(0, "not run"));
+    AllAtOnce(static_cast<int>(keys.size()),
+              [&](int k) { got[k] = h->settings_flows().StampWithSession(keys[k].id, keys[k].token); });
+    for (int k : {0, 1, 2, 3, 4, 5, 8}) {
+        ASSERT_TRUE(got[k]) << k << ": " << got[k].error().reason << " " << got[k].error().debug;
+        const int flow = k == 8 ? 1 : k;
+        const int session = k == 8 ? 2 : k;
+        auto alone = h->settings_flows().Stamp(flows[flow].id);
+        ASSERT_TRUE(alone);
+        EXPECT_EQ(got[k]->flow.revision, alone->revision) << k;
+        EXPECT_EQ(got[k]->flow.expires_at, flows[flow].expires_at) << k;
+        ASSERT_TRUE(got[k]->session.has_value()) << k;
+        EXPECT_EQ(got[k]->session->expires_at, sessions[session].expires_at) << k;
+        EXPECT_EQ(got[k]->session->active, session != 4) << k;
+        EXPECT_EQ(got[k]->session->identity_active, session != 5) << k;
+    }
+    ASSERT_TRUE(got[6]);
+    EXPECT_EQ(got[6]->flow.expires_at, flows[0].expires_at);
+    EXPECT_FALSE(got[6]->session.has_value());
+    ASSERT_FALSE(got[7]);
+    EXPECT_EQ(got[7].error().code, 404);
+}
+
+// Many threads reading stamps while others revoke sessions: every read after a revocation's
+// commit sees it (a batch never answers a caller with a row read before the caller arrived).
+TEST_F(PostgresBatchedStamps, AStampReadAfterARevocationSeesIt) {
+    std::atomic<int> stale{0}, reads{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k) {
+        threads.emplace_back([&, k] {
+            ASSERT_TRUE(h->sessions().Revoke(sessions[k].id));
+            // Revoked and committed: every read from now on must see it.
+            for (int i = 0; i < 30; ++i) {
+                auto st = h->sessions().FindStamp(sessions[k].token);
+                ++reads;
+                if (!st || st->active) ++stale;
+            }
+        });
+        threads.emplace_back([&] {
+            for (int i = 0; i < 30; ++i) (void)h->sessions().FindStamp(sessions[5].token);
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(stale.load(), 0) << "of " << reads.load();
+}
+
+}  // namespace
+}  // namespace bia::persistence::postgres

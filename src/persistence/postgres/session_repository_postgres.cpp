@@ -4,6 +4,8 @@
 
 #include "core/time.hpp"
 #include "persistence/postgres/identity_rows.hpp"
+#include "persistence/postgres/read_batcher.hpp"
+#include "persistence/postgres/session_stamps.hpp"
 
 namespace bia::persistence::postgres {
 
@@ -144,20 +146,22 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
     }
 
+    // Concurrent lookups share one statement (read_batcher.hpp); inside a unit of work, or for a
+    // token no batch may carry, the single statement runs on this thread.
     Result<session::SessionStamp> FindStamp(std::string_view token) override {
-        Params p;
-        p.Add(token);
-        return db_.Read([&](Connection& c) -> Result<session::SessionStamp> {
-            BIA_TRY_ASSIGN(Rows r, c.Query("SELECT s.revision, i.revision, s.active, s.expires_at, i.state FROM "
-                                           "sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token = $1",
-                                           p));
-            if (r.empty()) return RowNotFound();
-            return session::SessionStamp{.session_revision = r.Int(0, 0),
-                                         .identity_revision = r.Int(0, 1),
-                                         .active = r.Bool(0, 2),
-                                         .expires_at = r.Time(0, 3),
-                                         .identity_active = r.Text(0, 4) == identity::kStateActive};
-        });
+        if (db_.Joined() || !BatchableToken(token)) {
+            BIA_TRY_ASSIGN(auto one, StampOne(token));
+            if (!one) return RowNotFound();
+            return *one;
+        }
+        BIA_TRY_ASSIGN(auto stamp, stamps_.Get(token));
+        if (!stamp) return RowNotFound();
+        return *stamp;
+    }
+
+    StampReadStats Stats() {
+        const auto s = stamps_.stats();
+        return {s.batches, s.keys};
     }
 
     Result<Session> FindById(const core::Uuid& id, bool with_identity) override {
@@ -239,13 +243,63 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
     }
 
   private:
+    using OptionalStamp = std::optional<session::SessionStamp>;
+
+    Result<OptionalStamp> StampOne(std::string_view token) {
+        static const std::string kSql = "SELECT " + std::string(kSessionStampColumns) +
+                                        " FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token = $1";
+        Params p;
+        p.Add(token);
+        return db_.Read([&](Connection& c) -> Result<OptionalStamp> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(kSql, p));
+            if (r.empty()) return OptionalStamp{};
+            return OptionalStamp{ReadSessionStamp(r, 0, 0)};
+        });
+    }
+
+    // One batch: the single statement for one token, else one statement for all (each row
+    // carries its token's position, so duplicates and missing tokens need no matching by value).
+    Result<std::vector<OptionalStamp>> StampBatch(const std::vector<const std::string_view*>& tokens) {
+        if (tokens.size() == 1) {
+            BIA_TRY_ASSIGN(auto one, StampOne(*tokens.front()));
+            return std::vector<OptionalStamp>{one};
+        }
+        static constexpr std::string_view kTypes[] = {"text"};
+        static constexpr std::string_view kNames[] = {"token"};
+        static const BatchedStatements kSql(kTypes, kNames, [](const std::string& values) {
+            return "SELECT k.n, " + std::string(kSessionStampColumns) + " FROM " + values +
+                   " JOIN sessions s ON s.token = k.token JOIN identities i ON i.id = s.identity_id";
+        });
+        size_t slots = 0;
+        const std::string& sql = kSql.For(tokens.size(), &slots);
+        Params p;
+        for (size_t i = 0; i < slots; ++i) p.Add(*tokens[std::min(i, tokens.size() - 1)]);
+        return db_.Read([&](Connection& c) -> Result<std::vector<OptionalStamp>> {
+            BIA_TRY_ASSIGN(Rows r, c.Query(sql, p));
+            std::vector<OptionalStamp> out(tokens.size());
+            for (int row = 0; row < r.size(); ++row) {
+                const int64_t n = r.Int(row, 0);
+                if (n >= 1 && static_cast<size_t>(n) <= out.size()) out[n - 1] = ReadSessionStamp(r, row, 1);
+            }
+            return out;
+        });
+    }
+
     Database& db_;
+    ReadBatcher<std::string_view, session::SessionStamp> stamps_{
+        [this](const std::vector<const std::string_view*>& tokens) { return StampBatch(tokens); }, kMaxBatchedKeys,
+        kMaxConcurrentBatches};
 };
 
 }  // namespace
 
 std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
     return std::make_unique<SessionRepositoryPostgres>(db);
+}
+
+StampReadStats StampReads(session::SessionRepository& repo) {
+    auto* pg = dynamic_cast<SessionRepositoryPostgres*>(&repo);
+    return pg ? pg->Stats() : StampReadStats{};
 }
 
 }  // namespace bia::persistence::postgres

@@ -1,7 +1,9 @@
 // session::SessionRepository on PostgreSQL. A lookup by token or id that needs the identity
-// reads session, identity and its children in one round trip over one snapshot.
+// reads session, identity and its children in one round trip over one snapshot; concurrent stamp
+// reads share statements (read_batcher.hpp).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "persistence/postgres/database.hpp"
@@ -11,5 +13,13 @@ namespace bia::persistence::postgres {
 
 // The backend's session::SessionRepository on `db` (which must outlive it).
 std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db);
+
+// How many statements a repository made by NewSessionRepository sent for how many FindStamp
+// calls through its batcher (tests and diagnostics); {0, 0} for any other repository.
+struct StampReadStats {
+    size_t statements = 0;
+    size_t lookups = 0;
+};
+StampReadStats StampReads(session::SessionRepository& repo);
 
 }  // namespace bia::persistence::postgres

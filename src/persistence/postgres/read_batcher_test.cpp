@@ -1,0 +1,202 @@
+// ReadBatcher without a server: which keys share a fetch, that every answer comes from a fetch that
+// began after its call, and that failures reach exactly their own batch's callers.
+#include "persistence/postgres/read_batcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bia::persistence::postgres {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A fetch that records its calls and can be held at its start until released.
+struct Recorder {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::vector<int>> calls;
+    bool hold = false;
+    int entered = 0;
+
+    core::Result<std::vector<std::optional<std::string>>> Fetch(const std::vector<const int*>& keys) {
+        std::unique_lock lock(mu);
+        ++entered;
+        cv.notify_all();
+        cv.wait(lock, [&] { return !hold; });
+        std::vector<int> seen;
+        std::vector<std::optional<std::string>> out;
+        for (const int* k : keys) {
+            seen.push_back(*k);
+            if (*k < 0) {
+                out.emplace_back();  // no such row
+            } else {
+                out.emplace_back("v" + std::to_string(*k));
+            }
+        }
+        calls.push_back(std::move(seen));
+        return out;
+    }
+    void WaitEntered(int n) {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return entered >= n; });
+    }
+    void Release() {
+        std::lock_guard lock(mu);
+        hold = false;
+        cv.notify_all();
+    }
+};
+
+// Waits until `n` callers are queued behind the running batch (keys seen by stats, or a timeout).
+void WaitQueued(std::atomic<int>& started, int n) {
+    for (int i = 0; i < 2000 && started.load() < n; ++i) std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(20ms);  // let them reach the queue after announcing themselves
+}
+
+TEST(ReadBatcher, ALoneCallerGetsItsOwnValueAndNoneForAMissingRow) {
+    Recorder rec;
+    ReadBatcher<int, std::string> b([&](const auto& keys) { return rec.Fetch(keys); }, 8, 1);
+    auto one = b.Get(7);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(**one, "v7");
+    auto none = b.Get(-1);
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->has_value());
+    ASSERT_EQ(rec.calls.size(), 2u);
+    EXPECT_EQ(rec.calls[0], std::vector<int>{7});
+}
+
+// Callers arriving while a batch runs share the next fetch, at most max_keys at a time, and each
+// gets the value of its own key.
+TEST(ReadBatcher, CallersWaitingOnARunningBatchShareTheNextFetch) {
+    Recorder rec;
+    rec.hold = true;
+    ReadBatcher<int, std::string> b([&](const auto& keys) { return rec.Fetch(keys); }, 4, 1);
+    std::vector<std::string> got(11);
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] { got[0] = **b.Get(0); });
+    rec.WaitEntered(1);
+    std::atomic<int> started{0};
+    for (int k = 1; k <= 10; ++k) {
+        threads.emplace_back([&, k] {
+            ++started;
+            got[k] = **b.Get(k);
+        });
+    }
+    WaitQueued(started, 10);
+    rec.Release();
+    for (auto& t : threads) t.join();
+    for (int k = 0; k <= 10; ++k) EXPECT_EQ(got[k], "v" + std::to_string(k));
+    // 1 + 10 keys: the first alone, then the ten queued ones in batches of at most four.
+    ASSERT_EQ(rec.calls.size(), 4u);
+    EXPECT_EQ(rec.calls[0].size(), 1u);
+    size_t batched = 0;
+    for (size_t i = 1; i < rec.calls.size(); ++i) {
+        EXPECT_LE(rec.calls[i].size(), 4u);
+        batched += rec.calls[i].size();
+    }
+    EXPECT_EQ(batched, 10u);
+    EXPECT_EQ(b.stats().batches, 4u);
+    EXPECT_EQ(b.stats().keys, 11u);
+}
+
+// Every answer comes from a fetch that began after its caller called: a value read before a
+// commit is never handed to a caller who arrived after it.
+TEST(ReadBatcher, EveryAnswerComesFromAFetchThatBeganAfterTheCall) {
+    std::atomic<int> fetches{0};
+    ReadBatcher<int, int> b(
+        [&](const std::vector<const int*>& keys) -> core::Result<std::vector<std::optional<int>>> {
+            const int seq = ++fetches;  // "the database's version" when the statement starts
+            std::this_thread::sleep_for(200us);
+            return std::vector<std::optional<int>>(keys.size(), seq);
+        },
+        16, 2);
+    std::atomic<int> stale{0}, calls{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 12; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) {
+                const int before = fetches.load();
+                auto v = b.Get(t);
+                ++calls;
+                if (!v || !v->has_value() || **v <= before) ++stale;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(stale.load(), 0) << "of " << calls.load();
+    // And they did share: fewer fetches than calls.
+    EXPECT_LT(b.stats().batches, b.stats().keys);
+}
+
+TEST(ReadBatcher, AFailedFetchFailsItsOwnBatchOnly) {
+    std::atomic<int> n{0};
+    ReadBatcher<int, int> b(
+        [&](const std::vector<const int*>& keys) -> core::Result<std::vector<std::optional<int>>> {
+            if (++n == 1) return core::Error(503, "The database is unavailable, please retry.");
+            return std::vector<std::optional<int>>(keys.size(), 1);
+        },
+        8, 1);
+    auto failed = b.Get(1);
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, 503);
+    auto ok = b.Get(1);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(**ok, 1);
+}
+
+TEST(ReadBatcher, AThrowingOrShortFetchFailsWithoutLeavingCallersWaiting) {
+    std::atomic<int> n{0};
+    ReadBatcher<int, int> b(
+        [&](const std::vector<const int*>& keys) -> core::Result<std::vector<std::optional<int>>> {
+            const int k = ++n;
+            if (k == 1) throw std::runtime_error("boom");
+            if (k == 2) return std::vector<std::optional<int>>(keys.size() + 1, 1);
+            return std::vector<std::optional<int>>(keys.size(), 2);
+        },
+        8, 1);
+    auto thrown = b.Get(1);
+    ASSERT_FALSE(thrown);
+    EXPECT_EQ(thrown.error().code, 500);
+    auto shorted = b.Get(1);
+    ASSERT_FALSE(shorted);
+    EXPECT_EQ(shorted.error().code, 500);
+    EXPECT_EQ(**b.Get(1), 2);
+}
+
+// A leader whose key did not fit in its batch (max_keys) leads again or is served by a later
+// leader; nobody waits forever when more callers than max_keys arrive at once.
+TEST(ReadBatcher, MoreCallersThanABatchHoldsAreAllServed) {
+    ReadBatcher<int, int> b(
+        [&](const std::vector<const int*>& keys) -> core::Result<std::vector<std::optional<int>>> {
+            std::vector<std::optional<int>> out;
+            for (const int* k : keys) out.emplace_back(*k * 2);
+            std::this_thread::sleep_for(100us);
+            return out;
+        },
+        2, 1);
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 16; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 100; ++i) {
+                auto v = b.Get(t * 1000 + i);
+                if (!v || **v != (t * 1000 + i) * 2) ++wrong;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(wrong.load(), 0);
+    EXPECT_EQ(b.stats().keys, 1600u);
+}
+
+}  // namespace
+}  // namespace bia::persistence::postgres

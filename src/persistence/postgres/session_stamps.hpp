@@ -1,0 +1,55 @@
+// Session stamps (session::SessionStamp, docs/architecture.md "Answers cached by revision") as
+// PostgreSQL rows, shared by the session repository (whoami) and the flow store (settings fetch),
+// which both read them in batches (read_batcher.hpp).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "persistence/postgres/connection.hpp"
+#include "session/session.hpp"
+
+namespace bia::persistence::postgres {
+
+// The stamp's columns over `sessions s JOIN identities i`, in the order ReadSessionStamp reads.
+inline constexpr std::string_view kSessionStampColumns = "s.revision, i.revision, s.active, s.expires_at, i.state";
+
+// The stamp at `row`, from `first_col` on.
+session::SessionStamp ReadSessionStamp(const Rows& r, int row, int first_col);
+
+// The most keys one batched statement carries, and the batches that may run at once (each holds
+// a pooled connection while it runs).
+inline constexpr size_t kMaxBatchedKeys = 64;
+inline constexpr size_t kMaxConcurrentBatches = 1;
+
+// Whether a token may travel in a batch's text[]: 1 to 512 bytes of printable ASCII, which every
+// token Bia issues is. Anything else (a byte PostgreSQL would reject as invalid UTF-8, a NUL)
+// could fail a whole batch of other callers' keys, so it is read by the single statement, whose
+// error stays its own.
+bool BatchableToken(std::string_view token);
+
+// The statements of one batched read, one per batch size it is padded to (2, 4, 8, … up to
+// kMaxBatchedKeys). A batch's keys travel as scalar parameters in a VALUES list that also numbers
+// them (k.n, from 1), padded by repeating its last key: with the same statement text for every size
+// of batch, and scalar parameters whose values do not change its row estimates, PostgreSQL settles
+// on one generic plan per statement. (An array parameter made it plan every execution anew: a
+// custom plan, which knows the array's length, always looked cheaper than the generic one. Planning
+// cost ~4× the lookup.)
+class BatchedStatements {
+  public:
+    // make(values) builds the statement around `values`, e.g. "(VALUES ($1::text, 1), ($2, 2)) AS
+    // k(token, n)" for the column types {"text"} and the names {"token"}.
+    BatchedStatements(std::span<const std::string_view> types, std::span<const std::string_view> names,
+                      const std::function<std::string(const std::string& values)>& make);
+    // The statement for a batch of n keys (2 ≤ n ≤ kMaxBatchedKeys) and how many keys it takes.
+    const std::string& For(size_t n, size_t* slots) const;
+
+  private:
+    std::vector<std::string> sql_;  // [i]: 2^(i+1) slots
+};
+
+}  // namespace bia::persistence::postgres
