@@ -14,10 +14,13 @@
 // holds one key and costs what the single statement did.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -46,7 +49,11 @@ class ReadBatcher {
         while (!self.result) {
             // A caller whose key already rides in a running batch may still lead the next one.
             if (running_ < max_batches_ && !queue_.empty()) {
-                Lead(lock);
+                if (!Lead(lock) && !self.result) {
+                    // Out of memory before the batch left the queue: this caller gives up alone.
+                    std::erase(queue_, &self);
+                    return core::Error(503, "The server is too busy to handle this request right now.");
+                }
                 continue;
             }
             self.wake.wait(lock);
@@ -70,19 +77,28 @@ class ReadBatcher {
         std::condition_variable wake;
     };
 
-    // Runs one batch of the queue's oldest keys; called and returns with lock held.
-    void Lead(std::unique_lock<std::mutex>& lock) {
+    // Runs one batch of the queue's oldest keys; called and returns with lock held. False when
+    // the batch could not even be formed (out of memory): then nothing left the queue.
+    bool Lead(std::unique_lock<std::mutex>& lock) {
         const size_t n = std::min(queue_.size(), max_keys_);
-        std::vector<Waiter*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+        std::vector<Waiter*> batch;
+        std::vector<const Key*> keys;
+        try {
+            batch.reserve(n);
+            keys.reserve(n);
+        } catch (const std::bad_alloc&) {
+            return false;
+        }
+        for (size_t i = 0; i < n; ++i) {
+            batch.push_back(queue_[i]);
+            keys.push_back(queue_[i]->key);
+        }
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
         ++running_;
         ++stats_.batches;
         stats_.keys += n;
         lock.unlock();
 
-        std::vector<const Key*> keys;
-        keys.reserve(n);
-        for (Waiter* w : batch) keys.push_back(w->key);
         auto values = Run(keys);
 
         lock.lock();
@@ -99,6 +115,7 @@ class ReadBatcher {
         // The queue's first caller leads the next batch (the leader itself may be queued there
         // when its key did not fit in this batch: then it leads on its own loop).
         if (!queue_.empty()) queue_.front()->wake.notify_one();
+        return true;
     }
 
     core::Result<std::vector<std::optional<Value>>> Run(const std::vector<const Key*>& keys) {
