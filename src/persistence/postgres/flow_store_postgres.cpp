@@ -178,15 +178,8 @@ class PostgresFlowStore final : public selfservice::FlowStore {
             p.Add(*k.id);
             p.Add(k.token);
         }
-        return db_.Read([&](Connection& c) -> core::Result<std::vector<OptionalStamp>> {
-            BIA_TRY_ASSIGN(Rows r, c.Query(sql, p));
-            std::vector<OptionalStamp> out(keys.size());
-            for (int row = 0; row < r.size(); ++row) {
-                const int64_t n = r.Int(row, 0);
-                if (n >= 1 && static_cast<size_t>(n) <= out.size()) out[n - 1] = ReadStamp(r, row, 1);
-            }
-            return out;
-        });
+        return ReadBatch<selfservice::FlowSessionStamp>(db_, sql, p, keys.size(),
+                                                        [](const Rows& r, int row) { return ReadStamp(r, row, 1); });
     }
 
     Database& db_;

@@ -274,15 +274,8 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         const std::string& sql = kSql.For(tokens.size(), &slots);
         Params p;
         for (size_t i = 0; i < slots; ++i) p.Add(*tokens[std::min(i, tokens.size() - 1)]);
-        return db_.Read([&](Connection& c) -> Result<std::vector<OptionalStamp>> {
-            BIA_TRY_ASSIGN(Rows r, c.Query(sql, p));
-            std::vector<OptionalStamp> out(tokens.size());
-            for (int row = 0; row < r.size(); ++row) {
-                const int64_t n = r.Int(row, 0);
-                if (n >= 1 && static_cast<size_t>(n) <= out.size()) out[n - 1] = ReadSessionStamp(r, row, 1);
-            }
-            return out;
-        });
+        return ReadBatch<session::SessionStamp>(db_, sql, p, tokens.size(),
+                                                [](const Rows& r, int row) { return ReadSessionStamp(r, row, 1); });
     }
 
     Database& db_;

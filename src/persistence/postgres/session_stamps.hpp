@@ -4,13 +4,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "persistence/postgres/connection.hpp"
+#include "persistence/postgres/database.hpp"
 #include "session/session.hpp"
 
 namespace bia::persistence::postgres {
@@ -51,5 +54,21 @@ class BatchedStatements {
   private:
     std::vector<std::string> sql_;  // [i]: 2^(i+1) slots
 };
+
+// Runs a BatchedStatements statement for `keys` keys and places each row by its first column
+// (k.n, from 1) with read(rows, row); keys without a row stay empty.
+template <class Value, class ReadRow>
+core::Result<std::vector<std::optional<Value>>> ReadBatch(Database& db, const std::string& sql, const Params& params,
+                                                          size_t keys, ReadRow read) {
+    return db.Read([&](Connection& c) -> core::Result<std::vector<std::optional<Value>>> {
+        BIA_TRY_ASSIGN(Rows r, c.Query(sql, params));
+        std::vector<std::optional<Value>> out(keys);
+        for (int row = 0; row < r.size(); ++row) {
+            const int64_t n = r.Int(row, 0);
+            if (n >= 1 && static_cast<size_t>(n) <= out.size()) out[static_cast<size_t>(n - 1)] = read(r, row);
+        }
+        return out;
+    });
+}
 
 }  // namespace bia::persistence::postgres
