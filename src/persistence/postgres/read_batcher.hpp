@@ -52,6 +52,7 @@ class ReadBatcher {
                 if (!Lead(lock) && !self.result) {
                     // Out of memory before the batch left the queue: this caller gives up alone.
                     std::erase(queue_, &self);
+                    if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next may try
                     return core::Error(503, "The server is too busy to handle this request right now.");
                 }
                 continue;

@@ -29,7 +29,7 @@ session::SessionStamp ReadSessionStamp(const Rows& r, int row, int first_col);
 inline constexpr size_t kMaxBatchedKeys = 64;
 inline constexpr size_t kMaxConcurrentBatches = 1;
 
-// Whether a token may travel in a batch's text[]: 1 to 512 bytes of printable ASCII, which every
+// Whether a token may travel in a batch's parameters: 1 to 512 bytes of printable ASCII, which every
 // token Bia issues is. Anything else (a byte PostgreSQL would reject as invalid UTF-8, a NUL)
 // could fail a whole batch of other callers' keys, so it is read by the single statement, whose
 // error stays its own.
