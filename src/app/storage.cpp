@@ -67,8 +67,7 @@ core::Result<Storage> Assemble(std::unique_ptr<Db> db, bool migrate, std::vector
     s.courier = NewCourierRepository(ref);
     s.ping = [&ref] { return ref.Ping(); };
     if constexpr (std::is_base_of_v<core::ChangeWatch, Db>) {
-        s.changes = &ref;
-        s.cache_resolved_sessions = true;  // SQLite (see Storage)
+        s.changes = &ref;  // SQLite
     } else {
         s.reads_wait_on_network = true;  // PostgreSQL
     }

@@ -33,11 +33,6 @@ struct Storage {
     // The database's change version when it has one (SQLite's WAL index; null on PostgreSQL): what
     // lets the whoami and settings-fetch caches skip their stamp read while nothing was written.
     const core::ChangeWatch* changes = nullptr;
-    // Whether resolved sessions are worth keeping (session::SessionOptions::cache_bytes): a kept
-    // session saves a full load but costs a stamp read first. On SQLite both are in-process
-    // statements and the load is six of them; on PostgreSQL the load is already one round trip,
-    // so the stamp's round trip would cost as much as it saves.
-    bool cache_resolved_sessions = false;
     // Whether a read waits on the network (PostgreSQL): then no request is served on an I/O
     // thread (http::ServerOptions::offload_every_route).
     bool reads_wait_on_network = false;

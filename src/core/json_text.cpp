@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace bia::core {
@@ -145,6 +146,23 @@ nlohmann::json JsonAnswer::Dom() const {
     if (!is_text_) return dom_;
     auto j = nlohmann::json::parse(text_, nullptr, false);
     return j.is_discarded() ? nlohmann::json() : j;
+}
+
+bool HasIntegralFloat(const nlohmann::json& v) {
+    switch (v.type()) {
+        case nlohmann::json::value_t::number_float: {
+            const double d = v.get<double>();
+            return std::isfinite(d) && std::trunc(d) == d;
+        }
+        case nlohmann::json::value_t::object:
+        case nlohmann::json::value_t::array:
+            for (const auto& item : v) {
+                if (HasIntegralFloat(item)) return true;
+            }
+            return false;
+        default:
+            return false;
+    }
 }
 
 }  // namespace bia::core

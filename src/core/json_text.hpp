@@ -34,6 +34,12 @@ void AppendJsonValue(std::string& out, const nlohmann::json& v, JsonUtf8Errors e
 // dump(-1, ' ', false, errors), the same way.
 std::string DumpJsonText(const nlohmann::json& v, JsonUtf8Errors errors = JsonUtf8Errors::strict);
 
+// Whether `v` holds, at any depth, a float with no fractional part (100.0, 1e2). A stored copy of
+// such a number may read back as an integer: PostgreSQL's jsonb keeps a number's decimal value,
+// not its form, so 1e2 reads back as 100 and prints as "100", not "100.0". A document kept in
+// memory as written then prints differently from a fresh load of it.
+bool HasIntegralFloat(const nlohmann::json& v);
+
 // `[a,b,…]` of items that write themselves with `item.AppendJson(out, errors)`.
 template <class Items>
 void AppendJsonArrayOf(std::string& out, const Items& items, JsonUtf8Errors errors) {

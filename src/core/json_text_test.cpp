@@ -160,5 +160,15 @@ TEST(JsonText, AnswersAreTextOrADomWrittenLikeEveryAnswer) {
                   "answer = {{k, v}} must not compile into an array");
 }
 
+// Floats with no fractional part, at any depth, are what a jsonb round trip may turn into integers.
+TEST(JsonText, HasIntegralFloatFindsFloatsWithoutAFractionAtAnyDepth) {
+    using nlohmann::json;
+    EXPECT_FALSE(HasIntegralFloat(json::parse(R"({"email":"a@b.c","name":{"first":"A"},"n":[1,2,-3]})")));
+    EXPECT_FALSE(HasIntegralFloat(json::parse(R"({"age":1.5,"ratio":[0.25,-2.75]})")));
+    EXPECT_TRUE(HasIntegralFloat(json::parse("1e2")));
+    EXPECT_TRUE(HasIntegralFloat(json::parse(R"({"a":{"b":[1,"x",{"c":100.0}]}})")));
+    EXPECT_TRUE(HasIntegralFloat(json::parse(R"([1e30])")));
+}
+
 }  // namespace
 }  // namespace bia::core

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
 #include "selfservice/flow/csrf.hpp"
@@ -428,10 +429,11 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     // reads `updated` itself: the row as bound, the child rows as they were loaded with
     // `before`, the clock's microsecond timestamps, which every backend stores exactly. So the
     // session is kept with it under that revision. If another write came between the load and this
-    // one, the store's revision is a later one, and the kept copy is never served.
+    // one, the store's revision is a later one, and the kept copy is never served. Traits holding a
+    // float without a fraction are not kept: PostgreSQL may read them back as integers.
     if (attempt.add_methods.empty() && updated.revision == before.revision &&
         updated.credentials == before.credentials && updated.verifiable_addresses == before.verifiable_addresses &&
-        updated.recovery_addresses == before.recovery_addresses) {
+        updated.recovery_addresses == before.recovery_addresses && !core::HasIntegralFloat(updated.traits)) {
         session::Session kept = session;
         kept.identity = updated;
         kept.identity->revision = before.revision + 1;
