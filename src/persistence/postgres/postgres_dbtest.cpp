@@ -803,14 +803,21 @@ class PostgresBatchedStamps : public ::testing::Test {
     }
 
     // Runs read(k) for k in [0, n) on n threads while the test holds the only connection, and
-    // releases it once they have had time to queue.
+    // releases it once every thread is about to read and has had time to queue.
     template <class Read>
     void AllAtOnce(int n, Read read) {
         auto held = h->database->db().Acquire();
         ASSERT_TRUE(held);
+        std::atomic<int> ready{0};
         std::vector<std::thread> threads;
-        for (int k = 0; k < n; ++k) threads.emplace_back([&, k] { read(k); });
-        std::this_thread::sleep_for(200ms);
+        for (int k = 0; k < n; ++k) {
+            threads.emplace_back([&, k] {
+                ++ready;
+                read(k);
+            });
+        }
+        for (int i = 0; i < 1000 && ready.load() < n; ++i) std::this_thread::sleep_for(10ms);
+        std::this_thread::sleep_for(300ms);
         { auto release = std::move(*held); }
         for (auto& t : threads) t.join();
     }

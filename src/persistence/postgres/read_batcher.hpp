@@ -63,12 +63,15 @@ class ReadBatcher {
     }
 
     struct Stats {
-        size_t batches = 0;
-        size_t keys = 0;
+        size_t batches = 0;  // fetches run
+        size_t keys = 0;     // keys they carried
+        size_t waiting = 0;  // keys queued for the next batch now
     };
     Stats stats() {
         std::lock_guard lock(mu_);
-        return stats_;
+        Stats s = stats_;
+        s.waiting = queue_.size();
+        return s;
     }
 
   private:

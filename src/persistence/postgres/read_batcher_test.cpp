@@ -55,10 +55,10 @@ struct Recorder {
     }
 };
 
-// Waits until `n` callers are queued behind the running batch (keys seen by stats, or a timeout).
-void WaitQueued(std::atomic<int>& started, int n) {
-    for (int i = 0; i < 2000 && started.load() < n; ++i) std::this_thread::sleep_for(1ms);
-    std::this_thread::sleep_for(20ms);  // let them reach the queue after announcing themselves
+// Waits until `n` callers are queued behind the running batch (or a timeout).
+template <class Batcher>
+void WaitQueued(Batcher& b, size_t n) {
+    for (int i = 0; i < 10000 && b.stats().waiting < n; ++i) std::this_thread::sleep_for(1ms);
 }
 
 TEST(ReadBatcher, ALoneCallerGetsItsOwnValueAndNoneForAMissingRow) {
@@ -84,14 +84,9 @@ TEST(ReadBatcher, CallersWaitingOnARunningBatchShareTheNextFetch) {
     std::vector<std::thread> threads;
     threads.emplace_back([&] { got[0] = **b.Get(0); });
     rec.WaitEntered(1);
-    std::atomic<int> started{0};
-    for (int k = 1; k <= 10; ++k) {
-        threads.emplace_back([&, k] {
-            ++started;
-            got[k] = **b.Get(k);
-        });
-    }
-    WaitQueued(started, 10);
+    for (int k = 1; k <= 10; ++k) threads.emplace_back([&, k] { got[k] = **b.Get(k); });
+    WaitQueued(b, 10);
+    EXPECT_EQ(b.stats().waiting, 10u);
     rec.Release();
     for (auto& t : threads) t.join();
     for (int k = 0; k <= 10; ++k) EXPECT_EQ(got[k], "v" + std::to_string(k));
