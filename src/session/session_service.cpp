@@ -77,7 +77,7 @@ size_t CachedSession::Cost() const {
 }
 
 Result<Session> SessionService::ResolveToken(std::string_view token) {
-    if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
+    if (!CouldBeToken(token)) return NoValidCredentials();
     if (!cache_) return Load(token, clock_.Now());
     auto stamp = repository_.FindStamp(token);
     if (!stamp) return stamp.error().code == 404 ? NoValidCredentials() : std::move(stamp).error();
@@ -85,7 +85,7 @@ Result<Session> SessionService::ResolveToken(std::string_view token) {
 }
 
 Result<Session> SessionService::ResolveToken(std::string_view token, const SessionStamp& stamp) {
-    if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
+    if (!CouldBeToken(token)) return NoValidCredentials();
     const auto now = clock_.Now();
     if (!stamp.IsValidAt(now)) {
         if (cache_) cache_->Erase(token);
@@ -109,13 +109,13 @@ Result<Session> SessionService::Load(std::string_view token, core::TimePoint now
 }
 
 void SessionService::Remember(std::string_view token, Session session) {
-    if (!cache_ || !session.identity || token.empty() || token.size() > kMaxTokenLength) return;
+    if (!cache_ || !session.identity || !CouldBeToken(token)) return;
     const core::CacheStamp stamp{session.revision, session.identity->revision};
     cache_->Put(token, stamp, CachedSession{std::move(session)});
 }
 
 Result<SessionStamp> SessionService::CurrentStamp(std::string_view token) {
-    if (token.empty() || token.size() > kMaxTokenLength) return NoValidCredentials();
+    if (!CouldBeToken(token)) return NoValidCredentials();
     auto st = repository_.FindStamp(token);
     if (!st) return st.error().code == 404 ? NoValidCredentials() : std::move(st).error();
     if (!st->IsValidAt(clock_.Now())) return NoValidCredentials();

@@ -166,6 +166,24 @@ TEST_F(SessionCacheTest, ExpiryNeedsNoWriteAndUnknownTokensAreRefused) {
     EXPECT_EQ(sessions.ResolveToken(std::string(kMaxTokenLength + 1, 'x')).error().code, 401);
 }
 
+TEST_F(SessionCacheTest, TokensNoSessionCouldHaveAreRefusedBeforeAnyLookup) {
+    // No issued token holds a byte outside visible ASCII: such a token names no session on every
+    // backend, without asking the store (PostgreSQL would fail a lookup of bytes that are not UTF-8).
+    for (const size_t cache_bytes : {kSessionCacheBytes, size_t{0}}) {
+        auto sessions = Service(cache_bytes);
+        for (const std::string& bad : {std::string("ory_st_\xff\xfe"), std::string("ory_st_to ken"),
+                                       std::string("ory_st_\0x", 9), std::string("ory_st_tok\x7f")}) {
+            EXPECT_EQ(sessions.ResolveToken(bad).error().code, 401);
+            EXPECT_EQ(sessions.CurrentStamp(bad).error().code, 401);
+        }
+    }
+    EXPECT_EQ(repo_.stamps + repo_.loads, 0);
+    EXPECT_TRUE(CouldBeToken("ory_st_token"));
+    EXPECT_TRUE(CouldBeToken(std::string(kMaxTokenLength, '~')));
+    EXPECT_FALSE(CouldBeToken(std::string(kMaxTokenLength + 1, '!')));
+    EXPECT_FALSE(CouldBeToken(""));
+}
+
 TEST_F(SessionCacheTest, WithoutACacheEveryCallLoadsTheSession) {
     auto sessions = Service(0);
     ASSERT_TRUE(sessions.ResolveToken("ory_st_token"));

@@ -454,6 +454,36 @@ describe('whoami cache: a write by a second process on one database shows on the
     assert.equal(refused.status, 401, `A's next fetch after the logout on B: ${describeBody(refused)}`);
     expectErrorEnvelope(refused, 401);
   });
+
+  it('a token with bytes no issued token has names no session: 401 on whoami, settings fetch and init, 403 on API logout', async () => {
+    // Bytes outside visible ASCII (obs-text 0xff 0xfe is valid in an HTTP header, and not UTF-8)
+    // or a space: the same answers as for a well-formed token nobody was issued, on either
+    // backend (PostgreSQL used to refuse the non-UTF-8 lookup with a 400).
+    const reg = await registerOnA('oddtoken');
+    const { data: flow } = await A.frontendApi.createNativeSettingsFlow({ xSessionToken: reg.token });
+    const unknown = 'ory_st_neverissuedneverissuedneverissu';
+    for (const server of [A, B]) {
+      for (const token of ['ory_st_\u00ff\u00fe', 'ory_st_a b', unknown]) {
+        const what = `${JSON.stringify(token)} on ${server === A ? 'A' : 'B'}`;
+        const headers = { Accept: 'application/json', 'X-Session-Token': token };
+        for (const path of ['/sessions/whoami', `/self-service/settings/flows?id=${flow.id}`, '/self-service/settings/api']) {
+          const res = await rawRequest('GET', `${server.publicUrl}${path}`, { headers });
+          assert.equal(res.status, 401, `${what} ${path}: ${describeBody(res)}`);
+          expectErrorEnvelope(res, 401);
+        }
+      }
+      for (const token of ['ory_st_\u00ff\u00fe', 'ory_st_a b', unknown]) {
+        const res = await rawRequest('DELETE', `${server.publicUrl}/self-service/logout/api`, {
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ session_token: token }),
+        });
+        assert.equal(res.status, 403, `logout ${JSON.stringify(token)}: ${describeBody(res)}`);
+        expectErrorEnvelope(res, 403);
+      }
+    }
+    // The real token still works after all that.
+    expectOk(await whoami(A, { token: reg.token }), reg.identity.id, 'the issued token');
+  });
 });
 
 async function courierMessages(server, recipient) {

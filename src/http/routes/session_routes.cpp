@@ -217,7 +217,9 @@ Response SessionRoutes::LogoutApi(Request& r) {
         return Response::Error(core::BadRequest("The request body must carry a non-empty `session_token`."),
                                r.RequestId());
     }
-    auto s = sessions_.repository().FindByToken(it->get<std::string>());
+    const std::string& token = it->get_ref<const std::string&>();
+    if (!session::CouldBeToken(token)) return Response::Error(UnknownSessionToken(), r.RequestId());
+    auto s = sessions_.repository().FindByToken(token);
     if (!s) return Response::Error(s.error().code == 404 ? UnknownSessionToken() : s.error(), r.RequestId());
     if (auto st = sessions_.repository().Revoke(s->id); !st) return Response::Error(st.error(), r.RequestId());
     Response resp = Response::NoContent();

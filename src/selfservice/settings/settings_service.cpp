@@ -221,7 +221,7 @@ core::Result<std::string> SettingsService::Fetch(const RequestContext& ctx, std:
 core::Result<FlowSessionStamp> SettingsService::FetchStamps(std::string_view id, std::string_view token) {
     auto parsed = core::Uuid::Parse(id);
     if (!parsed) return FlowNotFound();
-    if (token.empty() || token.size() > session::kMaxTokenLength) token = {};  // names no session
+    if (!session::CouldBeToken(token)) token = {};  // names no session
     BIA_TRY_ASSIGN(FlowSessionStamp stamps, engine_.flows().StampWithSession(*parsed, token));
     if (stamps.session && !stamps.session->IsValidAt(clock_.Now())) stamps.session.reset();
     return stamps;
