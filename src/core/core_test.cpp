@@ -60,6 +60,20 @@ TEST(Uuid, ParsesAndFormatsCanonicalForm) {
     EXPECT_NE(v, Uuid::V4(r));
 }
 
+TEST(Uuid, V7CarriesItsMillisecondAndSortsByIt) {
+    SecureRandom r;
+    const int64_t ms = 0x0123456789AB;  // 48 bits, big-endian in the first six bytes
+    const Uuid a = Uuid::V7(r, ms);
+    const std::string text = a.ToString();
+    EXPECT_EQ(text.substr(0, 13), "01234567-89ab");
+    EXPECT_EQ(text[14], '7');                                          // version
+    EXPECT_NE(std::string("89ab").find(text[19]), std::string::npos);  // RFC variant
+    EXPECT_EQ(Uuid::Parse(text), a);
+    EXPECT_NE(a, Uuid::V7(r, ms)) << "74 random bits within one millisecond";
+    for (int i = 0; i < 50; ++i) EXPECT_LT(Uuid::V7(r, ms + i), Uuid::V7(r, ms + i + 1));
+    EXPECT_EQ(Uuid::V7(r, -5).ToString().substr(0, 13), "00000000-0000") << "before 1970: clamped to 0";
+}
+
 TEST(Time, Rfc3339FormatMatchesGmtimeAcrossDates) {
     // The std::chrono calendar against gmtime_r: leap days, century rules, the epoch, fractions.
     // (TimePoint counts nanoseconds in an int64: 1677–2262.)

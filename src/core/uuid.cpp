@@ -1,11 +1,23 @@
 #include "core/uuid.hpp"
 
+#include <algorithm>
+
 namespace bia::core {
 
 Uuid Uuid::V4(Random& random) {
     Uuid u;
     random.Fill(u.b_.data(), u.b_.size());
     u.b_[6] = static_cast<uint8_t>((u.b_[6] & 0x0F) | 0x40);
+    u.b_[8] = static_cast<uint8_t>((u.b_[8] & 0x3F) | 0x80);
+    return u;
+}
+
+Uuid Uuid::V7(Random& random, int64_t unix_ms) {
+    Uuid u;
+    random.Fill(u.b_.data() + 6, u.b_.size() - 6);
+    const auto ms = static_cast<uint64_t>(std::max<int64_t>(unix_ms, 0));
+    for (int i = 0; i < 6; ++i) u.b_[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
+    u.b_[6] = static_cast<uint8_t>((u.b_[6] & 0x0F) | 0x70);
     u.b_[8] = static_cast<uint8_t>((u.b_[8] & 0x3F) | 0x80);
     return u;
 }

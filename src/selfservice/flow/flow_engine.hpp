@@ -61,7 +61,8 @@ class FlowEngine {
     Flow Start(FlowType type, const RequestContext& ctx, const std::string& request_url) {
         const auto now = clock_.Now();
         Flow f;
-        f.id = core::Uuid::V4(random_);
+        f.id = core::Uuid::V7(random_,
+                              std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
         f.type = type;
         f.issued_at = f.created_at = f.updated_at = now;
         f.expires_at = now + std::chrono::duration_cast<core::TimePoint::duration>(*kind_.lifespan);
