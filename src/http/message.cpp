@@ -218,39 +218,36 @@ constexpr std::array<std::string_view, 2> kAcceptsJsonOffers = {"text/html", "ap
 
 // ---- Set-Cookie helpers (mirroring Go's http.Cookie.String sanitisation) ----
 
-std::string SanitizeCookieName(std::string_view name) {
-    std::string out;
-    out.reserve(name.size());
-    for (char c : name) {
-        if (IsTokenChar(static_cast<unsigned char>(c))) out.push_back(c);
+// Appends the bytes of `text` that `keep` accepts: all of it at once when none must go (the
+// usual case), byte by byte otherwise.
+template <class Keep>
+void AppendKept(std::string& out, std::string_view text, Keep keep) {
+    if (std::all_of(text.begin(), text.end(), [&](char c) { return keep(static_cast<unsigned char>(c)); })) {
+        out.append(text);
+        return;
     }
-    return out;
+    for (char c : text) {
+        if (keep(static_cast<unsigned char>(c))) out.push_back(c);
+    }
 }
 
-std::string SanitizeCookieValue(std::string_view value) {
-    std::string out;
-    out.reserve(value.size() + 2);
-    bool needs_quotes = false;
-    for (char c : value) {
-        if (!IsCookieValueByte(static_cast<unsigned char>(c))) continue;
-        if (c == ' ' || c == ',') needs_quotes = true;
-        out.push_back(c);
-    }
-    if (needs_quotes) {
-        out.insert(out.begin(), '"');
+void AppendCookieName(std::string& out, std::string_view name) {
+    AppendKept(out, name, [](unsigned char b) { return IsTokenChar(b); });
+}
+
+// A value keeps its cookie-octets; one holding a space or a comma is quoted (as Go's net/http does).
+void AppendCookieValue(std::string& out, std::string_view value) {
+    const size_t start = out.size();
+    AppendKept(out, value, [](unsigned char b) { return IsCookieValueByte(b); });
+    const std::string_view kept = std::string_view(out).substr(start);
+    if (kept.find_first_of(" ,") != std::string_view::npos) {
+        out.insert(out.begin() + static_cast<std::ptrdiff_t>(start), '"');
         out.push_back('"');
     }
-    return out;
 }
 
-std::string SanitizeCookiePath(std::string_view path) {
-    std::string out;
-    out.reserve(path.size());
-    for (char c : path) {
-        auto b = static_cast<unsigned char>(c);
-        if (b >= 0x20 && b < 0x7f && b != ';') out.push_back(c);
-    }
-    return out;
+void AppendCookiePath(std::string& out, std::string_view path) {
+    AppendKept(out, path, [](unsigned char b) { return b >= 0x20 && b < 0x7f && b != ';'; });
 }
 
 // Accepts host names and IPv4 literals; anything with other characters is dropped (as Go does
@@ -410,10 +407,12 @@ std::string_view Request::RequestId() const { return Header("X-Request-ID").valu
 // ---------------------------------------------------------------- SetCookie
 
 std::string SetCookie::Serialize() const {
-    std::string out = SanitizeCookieName(name);
+    std::string out;
+    out.reserve(name.size() + value.size() + path.size() + domain.size() + 96);
+    AppendCookieName(out, name);
     out.push_back('=');
-    out += SanitizeCookieValue(value);
-    if (!path.empty()) out.append("; Path=").append(SanitizeCookiePath(path));
+    AppendCookieValue(out, value);
+    if (!path.empty()) AppendCookiePath(out.append("; Path="), path);
     if (!domain.empty()) {
         std::string_view d = domain;
         if (d.front() == '.') d.remove_prefix(1);

@@ -177,6 +177,13 @@ TEST(SetCookie, ExpiresSameSiteAndSanitising) {
     c.expires.reset();
     c.max_age = 0;
     EXPECT_EQ(c.Serialize(), "badname=\"a bc\"; Max-Age=0; SameSite=None");
+    // Nothing to drop: the value is kept whole, and still quoted for a space or a comma.
+    c.name = "n";
+    for (const auto& [value, written] :
+         {std::pair{"a,b", "\"a,b\""}, std::pair{"a b", "\"a b\""}, std::pair{"ab", "ab"}}) {
+        c.value = value;
+        EXPECT_EQ(c.Serialize(), std::string("n=") + written + "; Max-Age=0; SameSite=None") << value;
+    }
 }
 
 TEST(Response, JsonHasCharset) {
