@@ -31,6 +31,7 @@ inline bool CouldBeToken(std::string_view token) {
     }
     return true;
 }
+
 // The default budget of resolved sessions kept for reuse (SessionOptions::cache_bytes).
 inline constexpr size_t kSessionCacheBytes = size_t{16} << 20;
 
