@@ -2,6 +2,7 @@
 // (settings-flow.md §11, §17). Tokens are opaque random strings; the cookie carries the token.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,21 @@ inline constexpr std::string_view kAal1 = "aal1";
 inline constexpr std::string_view kAal2 = "aal2";
 inline constexpr std::string_view kHighestAvailable = "highest_available";
 inline constexpr std::string_view kTokenPrefix = "ory_st_";
+
+// Longer session tokens are refused before any lookup (Bia's are 32 characters).
+inline constexpr size_t kMaxTokenLength = 256;
+
+// Whether `token` could name a session at all: 1–kMaxTokenLength bytes of visible ASCII, as every
+// token Bia (or Kratos) issues is. Anything else names no session and is refused before any lookup,
+// the same way on every backend (PostgreSQL would refuse bytes that are not UTF-8 with an error),
+// and only such tokens ride in a batched PostgreSQL read (one odd byte could fail the whole batch).
+inline bool CouldBeToken(std::string_view token) {
+    if (token.empty() || token.size() > kMaxTokenLength) return false;
+    for (const char ch : token) {
+        if (ch < '!' || ch > '~') return false;
+    }
+    return true;
+}
 
 struct AuthenticationMethod {
     std::string method;  // "password", "oidc", "totp", "lookup_secret", "webauthn", "link_recovery", ...

@@ -18,20 +18,6 @@
 
 namespace bia::session {
 
-// Longer session tokens are refused before any lookup (Bia's are 32 characters).
-inline constexpr size_t kMaxTokenLength = 256;
-
-// Whether `token` could name a session at all: 1–kMaxTokenLength bytes of visible ASCII, as every
-// token Bia (or Kratos) issues is. Anything else names no session and is refused before any lookup,
-// the same way on every backend (PostgreSQL would refuse bytes that are not UTF-8 with an error).
-inline bool CouldBeToken(std::string_view token) {
-    if (token.empty() || token.size() > kMaxTokenLength) return false;
-    for (const char ch : token) {
-        if (ch < '!' || ch > '~') return false;
-    }
-    return true;
-}
-
 // The default budget of resolved sessions kept for reuse (SessionOptions::cache_bytes).
 inline constexpr size_t kSessionCacheBytes = size_t{16} << 20;
 

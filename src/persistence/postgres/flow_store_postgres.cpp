@@ -129,7 +129,7 @@ class PostgresFlowStore final : public selfservice::FlowStore {
     core::Result<selfservice::FlowSessionStamp> StampWithSession(const core::Uuid& id,
                                                                  std::string_view token) override {
         std::optional<selfservice::FlowSessionStamp> stamp;
-        if (db_.Joined() || !BatchableToken(token)) {
+        if (db_.Joined() || !session::CouldBeToken(token)) {
             BIA_TRY_ASSIGN(stamp, StampWithSessionOne({&id, token}));
         } else {
             BIA_TRY_ASSIGN(stamp, batch_.Get({&id, token}));

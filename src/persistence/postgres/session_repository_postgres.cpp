@@ -149,7 +149,7 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
     // Concurrent lookups share one statement (read_batcher.hpp); inside a unit of work, or for a
     // token no batch may carry, the single statement runs on this thread.
     Result<session::SessionStamp> FindStamp(std::string_view token) override {
-        if (db_.Joined() || !BatchableToken(token)) {
+        if (db_.Joined() || !session::CouldBeToken(token)) {
             BIA_TRY_ASSIGN(auto one, StampOne(token));
             if (!one) return RowNotFound();
             return *one;

@@ -12,14 +12,6 @@ session::SessionStamp ReadSessionStamp(const Rows& r, int row, int first_col) {
                                  .identity_active = r.Text(row, first_col + 4) == identity::kStateActive};
 }
 
-bool BatchableToken(std::string_view token) {
-    if (token.empty() || token.size() > 512) return false;
-    for (unsigned char ch : token) {
-        if (ch < 0x20 || ch > 0x7e) return false;
-    }
-    return true;
-}
-
 BatchedStatements::BatchedStatements(std::span<const std::string_view> types, std::span<const std::string_view> names,
                                      const std::function<std::string(const std::string& values)>& make) {
     for (size_t slots = 2; slots <= kMaxBatchedKeys; slots *= 2) {

@@ -29,12 +29,6 @@ session::SessionStamp ReadSessionStamp(const Rows& r, int row, int first_col);
 inline constexpr size_t kMaxBatchedKeys = 64;
 inline constexpr size_t kMaxConcurrentBatches = 1;
 
-// Whether a token may travel in a batch's parameters: 1 to 512 bytes of printable ASCII, which every
-// token Bia issues is. Anything else (a byte PostgreSQL would reject as invalid UTF-8, a NUL)
-// could fail a whole batch of other callers' keys, so it is read by the single statement, whose
-// error stays its own.
-bool BatchableToken(std::string_view token);
-
 // The statements of one batched read, one per batch size it is padded to (2, 4, 8, … up to
 // kMaxBatchedKeys). A batch's keys travel as scalar parameters in a VALUES list that also numbers
 // them (k.n, from 1), padded by repeating its last key: with the same statement text for every size
