@@ -19,7 +19,7 @@ class MemoryFlowStore final : public selfservice::FlowStore {
     core::Status Create(const selfservice::FlowBase& flow,
                         std::span<const selfservice::FlowColumnValue> values) override {
         DumpLikeSql(flow);
-        rows_[flow.id] = {flow, {values.begin(), values.end()}};
+        rows_[flow.id] = {AsStored(flow), {values.begin(), values.end()}};
         return {};
     }
     core::Status Update(const selfservice::FlowBase& flow,
@@ -28,15 +28,20 @@ class MemoryFlowStore final : public selfservice::FlowStore {
         auto it = rows_.find(flow.id);
         if (it == rows_.end()) return selfservice::FlowNotFound();
         const auto created_at = it->second.base.created_at;
-        it->second = {flow, {values.begin(), values.end()}};
+        it->second = {AsStored(flow), {values.begin(), values.end()}};
         it->second.base.created_at = created_at;
         ++revisions_[flow.id];
         return {};
     }
-    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
+    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id, selfservice::UiRead ui) override {
         auto it = rows_.find(id);
         if (it == rows_.end()) return selfservice::FlowNotFound();
-        return it->second;
+        selfservice::FlowRecord rec = it->second;
+        if (ui == selfservice::UiRead::kKeepText) {
+            rec.base.ui_text = rec.base.ui.Dump();
+            rec.base.ui = {};
+        }
+        return rec;
     }
     core::Result<selfservice::FlowStamp> Stamp(const core::Uuid& id) override {
         auto it = rows_.find(id);
@@ -53,6 +58,17 @@ class MemoryFlowStore final : public selfservice::FlowStore {
   private:
     // What the SQL stores bind: strict dumps, which throw on invalid UTF-8 (fuzz targets rely on
     // the fake failing where a real store would).
+    // What a SQL store keeps of a flow: a UI still in its stored text is stored as that text, and
+    // read back parsed.
+    static selfservice::FlowBase AsStored(const selfservice::FlowBase& flow) {
+        selfservice::FlowBase stored = flow;
+        if (!stored.ui_text.empty()) {
+            auto parsed = ui::Container::FromJsonText(stored.ui_text);
+            if (parsed) stored.ui = std::move(parsed).value();
+            stored.ui_text.clear();
+        }
+        return stored;
+    }
     static void DumpLikeSql(const selfservice::FlowBase& flow) {
         (void)flow.ui.ToJson().dump();
         (void)flow.internal_context.dump();

@@ -64,6 +64,7 @@ struct PostgresParamSink {
     void AddJson(const nlohmann::json& v) { p.AddJson(v); }
     // What AddJson(ui.ToJson()) wrote: invalid UTF-8 replaced, not thrown.
     void AddUi(const ui::Container& ui) { p.AddJsonText(ui.Dump(nlohmann::json::error_handler_t::replace)); }
+    void AddUiText(std::string_view text) { p.AddJsonText(std::string(text)); }
 };
 
 // selfservice::ReadFlowRecord's row: the first row of `r`.
@@ -104,13 +105,13 @@ class PostgresFlowStore final : public selfservice::FlowStore {
         return {};
     }
 
-    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
+    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id, selfservice::UiRead ui) override {
         Params p;
         p.Add(id);
         return db_.Read([&](Connection& c) -> core::Result<selfservice::FlowRecord> {
             BIA_TRY_ASSIGN(Rows r, c.Query(sql_.select, p));
             if (r.empty()) return selfservice::FlowNotFound();
-            return selfservice::ReadFlowRecord(table_, PostgresFlowRow{r});
+            return selfservice::ReadFlowRecord(table_, PostgresFlowRow{r}, ui);
         });
     }
 

@@ -53,6 +53,7 @@ struct SqliteParams {
     void Add(bool v) { values.emplace_back(int64_t{v ? 1 : 0}); }
     void AddJson(const nlohmann::json& v) { values.emplace_back(v.dump()); }
     void AddUi(const ui::Container& ui) { values.emplace_back(ui.Dump()); }
+    void AddUiText(std::string_view text) { values.emplace_back(std::string(text)); }
     void BindTo(Statement& st) const {
         int i = 1;
         for (const auto& v : values) std::visit([&](const auto& x) { st.Bind(i++, x); }, v);
@@ -88,13 +89,13 @@ class SqliteFlowStore final : public selfservice::FlowStore {
         return {};
     }
 
-    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id) override {
+    core::Result<selfservice::FlowRecord> Get(const core::Uuid& id, selfservice::UiRead ui) override {
         BIA_TRY_ASSIGN(auto lease, db_.Acquire());
         BIA_TRY_ASSIGN(auto st, lease->Prepare(sql_.select.c_str()));
         st.Bind(1, id);
         BIA_TRY_ASSIGN(bool row, st.Step());
         if (!row) return selfservice::FlowNotFound();
-        return selfservice::ReadFlowRecord(table_, SqliteFlowRow{st});
+        return selfservice::ReadFlowRecord(table_, SqliteFlowRow{st}, ui);
     }
 
     core::Result<selfservice::FlowStamp> Stamp(const core::Uuid& id) override {

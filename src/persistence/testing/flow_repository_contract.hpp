@@ -82,6 +82,45 @@ TYPED_TEST_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate) {
     EXPECT_EQ(repo.Update(f).error().code, 404);
 }
 
+// A read that keeps the stored form as text (settings submissions) returns exactly what a parsing
+// read returns once parsed; the flow writes that text back unchanged when nothing parsed it, and
+// answers with the same JSON either way.
+TYPED_TEST_P(FlowRepositoryContract, AFormKeptAsTextParsesAndStoresAsTheParsedOne) {
+    auto& repo = this->handle_->login_flows();
+    selfservice::login::LoginFlow f;
+    f.id = core::Uuid::V4(this->random_);
+    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+    f.expires_at = f.issued_at + 1h;
+    f.request_url = "http://p/self-service/login/browser";
+    f.ui = this->SomeUi();
+    ASSERT_TRUE(repo.Create(f));
+
+    auto kept = repo.Get(f.id, selfservice::UiRead::kKeepText);
+    ASSERT_TRUE(kept) << kept.error().reason;
+    EXPECT_TRUE(kept->ui.nodes.empty());
+    EXPECT_FALSE(kept->ui_text.empty());
+    EXPECT_EQ(kept->ToJson(), f.ToJson());  // answers parse it on the way
+    EXPECT_EQ(kept->AnswerText({}), f.AnswerText({}));
+
+    // Written back unparsed (another column changed): the form is the stored one.
+    kept->state = "passed_challenge";
+    ASSERT_TRUE(repo.Update(*kept));
+    auto got = repo.Get(f.id);
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->ui_text.empty());
+    EXPECT_EQ(got->ui.ToJson(), f.ui.ToJson());
+    EXPECT_EQ(got->state, "passed_challenge");
+
+    // Parsed, it is the form a parsing read returns, and edits to it are stored.
+    ASSERT_TRUE(kept->ParseUi());
+    EXPECT_TRUE(kept->ui_text.empty());
+    EXPECT_EQ(kept->ui.ToJson(), got->ui.ToJson());
+    kept->ui.AddMessage(text::NewErrorValidationInvalidCredentials());
+    ASSERT_TRUE(repo.Update(*kept));
+    EXPECT_EQ(repo.Get(f.id)->ui.ToJson(), kept->ui.ToJson());
+    EXPECT_NE(repo.Get(f.id)->ui.ToJson(), f.ui.ToJson());
+}
+
 TYPED_TEST_P(FlowRepositoryContract, RegistrationFlowRoundTrip) {
     auto& repo = this->handle_->registration_flows();
     selfservice::registration::RegistrationFlow f;
@@ -269,7 +308,8 @@ TYPED_TEST_P(FlowRepositoryContract, ContinuityContainersRoundTripAndDeleteIsIde
     EXPECT_EQ(repo.Get(c.id).error().code, 404);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate, RegistrationFlowRoundTrip,
+REGISTER_TYPED_TEST_SUITE_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate,
+                            AFormKeptAsTextParsesAndStoresAsTheParsedOne, RegistrationFlowRoundTrip,
                             ErrorsAreStoredAndMarkedSeen, SettingsFlowRoundTripFollowsItsIdentity,
                             ContinuityContainersRoundTripAndDeleteIsIdempotent,
                             StampWithSessionReadsBothStampsInOneStatement);

@@ -2,6 +2,7 @@
 #include "selfservice/flow/verification_sender.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/json_text.hpp"
 #include "core/time.hpp"
@@ -35,6 +36,23 @@ std::string ReturnToOf(std::string_view request_url) {
     return rt ? std::string(*rt) : std::string();
 }
 
+core::Status FlowBase::ParseUi() {
+    if (ui_text.empty()) return {};
+    BIA_TRY_ASSIGN(ui, ui::Container::FromJsonText(ui_text));
+    ui_text.clear();
+    return {};
+}
+
+namespace {
+// The UI a flow's answer shows: `ui`, or its unparsed text read into `scratch` (a flow is parsed
+// before anything edits its form, so this only ever reads the stored form back).
+const ui::Container& ShownUi(const FlowBase& f, std::optional<ui::Container>& scratch) {
+    if (f.ui_text.empty()) return f.ui;
+    if (auto parsed = ui::Container::FromJsonText(f.ui_text)) scratch = std::move(parsed).value();
+    return scratch ? *scratch : f.ui;
+}
+}  // namespace
+
 nlohmann::json FlowBase::CommonJson() const {
     core::JsonObject j;  // members in key order
     j.Put("expires_at", core::FormatRfc3339(expires_at));
@@ -44,7 +62,8 @@ nlohmann::json FlowBase::CommonJson() const {
     if (auto rt = ReturnTo(); !rt.empty()) j.Put("return_to", std::move(rt));
     j.Put("state", state);
     j.Put("type", ToString(type));
-    j.Put("ui", ui.ToJson());
+    std::optional<ui::Container> scratch;
+    j.Put("ui", ShownUi(*this, scratch).ToJson());
     return std::move(j).Take();
 }
 
@@ -67,7 +86,10 @@ std::string FlowBase::AnswerText(std::vector<JsonMemberWriter> members) const {
     if (auto rt = ReturnTo(); !rt.empty()) add("return_to", text(std::move(rt)));
     add("state", text(state));
     add("type", text(std::string(ToString(type))));
-    add("ui", [this, errors](std::string& out) { ui.AppendJson(out, errors); });
+    add("ui", [this, errors](std::string& out) {
+        std::optional<ui::Container> scratch;
+        ShownUi(*this, scratch).AppendJson(out, errors);
+    });
     std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     std::string out;
     out.reserve(8192);

@@ -80,6 +80,12 @@ struct FlowBase {
     core::TimePoint issued_at{};
     std::string request_url;
     ui::Container ui;
+    // The stored UI's JSON text, left unparsed by a read that asked for it (UiRead::kKeepText), while
+    // `ui` stays empty; empty once parsed (ParseUi) or when the flow was not read that way. A form
+    // that is never shown again costs no parse: a successful settings change replaces it whole.
+    // Until it is parsed it is the stored UI unchanged: stores write the text back as it is, and
+    // answers parse it on the way (a slow path; the flow engine parses before it edits a form).
+    std::string ui_text;
     std::string state;
     // Server-only per-method scratch data (§7.1), e.g. a TOTP secret awaiting confirmation.
     nlohmann::json internal_context = nlohmann::json::object();
@@ -88,6 +94,8 @@ struct FlowBase {
 
     // Kratos compares with "expires_at before now" (§9.3).
     bool IsExpiredAt(core::TimePoint now) const { return expires_at < now; }
+    // Reads ui_text into `ui` (nothing to do when it is empty). On error both stay as they were.
+    core::Status ParseUi();
     std::string ReturnTo() const { return ReturnToOf(request_url); }
     // id, type, expires_at, issued_at, request_url, return_to (omitempty), ui, state: the fields
     // every kind's JSON starts with.

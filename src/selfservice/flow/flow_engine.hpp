@@ -81,11 +81,13 @@ class FlowEngine {
         return ShowFlow{ShowFlow::Kind::kCreated, flow->type, flow->id, to_json(*flow), ui_url()};
     }
 
-    // The flow a submission names: 400 for an id that is no UUID, 404 when there is none.
-    core::Result<Flow> Load(std::string_view flow_id) {
+    // The flow a submission names: 400 for an id that is no UUID, 404 when there is none. With
+    // UiRead::kKeepText its form stays unparsed (FlowBase::ui_text) until something shows or edits
+    // it: Reject and ShowUpdated parse it first.
+    core::Result<Flow> Load(std::string_view flow_id, UiRead ui = UiRead::kParse) {
         auto id = core::Uuid::Parse(flow_id);
         if (!id) return FlowIdMissing();
-        return flows_.Get(*id);
+        return flows_.Get(*id, ui);
     }
 
     // The flow a fetch (GET …/flows?id=) names, as the caller may see it: a browser flow only
@@ -133,6 +135,7 @@ class FlowEngine {
 
     // Shows the flow again with `rejection`, answering with what a following fetch returns.
     Outcome Reject(const RequestContext& ctx, Flow& flow, const Rejection& rejection, const ToJson& to_json) {
+        if (auto s = flow.ParseUi(); !s) return Failed{flow.type, std::move(s).error()};
         ApplyRejection(flow.ui, rejection);
         return StoreAndShow(ctx, flow, ShowFlow::Kind::kRejected, to_json);
     }
@@ -200,6 +203,7 @@ class FlowEngine {
     // Stores the flow (with a fresh CSRF token where the kind wants one) and shows what a
     // following fetch returns.
     Outcome StoreAndShow(const RequestContext& ctx, Flow& flow, ShowFlow::Kind show, const ToJson& to_json) {
+        if (auto s = flow.ParseUi(); !s) return Failed{flow.type, std::move(s).error()};
         if (kind_.fresh_csrf_on_rerender && flow.type == FlowType::kBrowser) {
             flow.ui.SetCsrf(MaskedCsrfToken(flow.type, ctx, random_));
         }

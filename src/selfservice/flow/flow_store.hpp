@@ -59,8 +59,9 @@ struct FlowRecord {
 };
 
 // What a backend's statement sink must offer for the two functions below: Add(uuid, string_view,
-// TimePoint, bool), AddJson(json) and AddUi(ui::Container) (the UI column, which the sink
-// serialises with Container::Dump), appended in parameter order.
+// TimePoint, bool), AddJson(json), AddUi(ui::Container) (the UI column, which the sink
+// serialises with Container::Dump) and AddUiText(string_view) (a UI still in its stored text,
+// FlowBase::ui_text, written back as it is), appended in parameter order.
 enum class FlowWrite { kInsert, kUpdate };
 
 // Appends a flow's parameters in kFlowSharedColumns order, then the kind's values. An insert
@@ -73,7 +74,11 @@ void AppendFlowParams(Sink& sink, const FlowBase& f, std::span<const FlowColumnV
     sink.Add(std::string_view(f.request_url));
     sink.Add(f.issued_at);
     sink.Add(f.expires_at);
-    sink.AddUi(f.ui);
+    if (f.ui_text.empty()) {
+        sink.AddUi(f.ui);
+    } else {
+        sink.AddUiText(f.ui_text);
+    }
     sink.Add(std::string_view(f.state));
     sink.AddJson(f.internal_context);
     if (write == FlowWrite::kInsert) sink.Add(f.created_at);
@@ -90,11 +95,15 @@ void AppendFlowParams(Sink& sink, const FlowBase& f, std::span<const FlowColumnV
     if (write == FlowWrite::kUpdate) sink.Add(f.id);
 }
 
+// How a read returns the flow's UI: parsed into FlowBase::ui, or kept as its stored text in
+// FlowBase::ui_text for a caller that may never look at it (a settings submission).
+enum class UiRead { kParse, kKeepText };
+
 // Reads a record from a row of `SELECT <table.AllColumns()>`. `Row` offers Id, Text, Time, Bool,
 // Json and JsonText (the stored text) by column index (a JSON column that does not hold an object
-// reads as null). The UI is read from its text (ui::Container::FromJsonText, no DOM).
+// reads as null). The UI is read from its text (ui::Container::FromJsonText, no DOM), or kept as it.
 template <class Row>
-core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row) {
+core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row, UiRead ui = UiRead::kParse) {
     FlowRecord rec;
     FlowBase& f = rec.base;
     f.id = row.Id(0);
@@ -104,7 +113,12 @@ core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row) 
     f.request_url = row.Text(2);
     f.issued_at = row.Time(3);
     f.expires_at = row.Time(4);
-    BIA_TRY_ASSIGN(f.ui, ui::Container::FromJsonText(row.JsonText(5)));
+    const std::string_view ui_text = row.JsonText(5);
+    if (ui == UiRead::kKeepText && !ui_text.empty()) {
+        f.ui_text = ui_text;
+    } else {
+        BIA_TRY_ASSIGN(f.ui, ui::Container::FromJsonText(ui_text));
+    }
     f.state = row.Text(6);
     f.internal_context = row.Json(7);
     if (!f.internal_context.is_object()) f.internal_context = nlohmann::json::object();
@@ -152,7 +166,7 @@ class FlowStore {
     // Rewrites everything but id and created_at; 404 (FlowNotFound) when absent.
     virtual core::Status Update(const FlowBase& flow, std::span<const FlowColumnValue> values) = 0;
     // 404 "Unable to locate the resource" when absent.
-    virtual core::Result<FlowRecord> Get(const core::Uuid& id) = 0;
+    virtual core::Result<FlowRecord> Get(const core::Uuid& id, UiRead ui) = 0;
     // The flow's stamp (one indexed read); 404 like Get.
     virtual core::Result<FlowStamp> Stamp(const core::Uuid& id) = 0;
     // The flow's stamp and that of the session whose token is `token` (with its identity), in one
@@ -189,8 +203,9 @@ class FlowRepository {
 
     core::Status Create(const Flow& flow) { return store_->Create(flow, ValuesOf(flow)); }
     core::Status Update(const Flow& flow) { return store_->Update(flow, ValuesOf(flow)); }
-    core::Result<Flow> Get(const core::Uuid& id) {
-        BIA_TRY_ASSIGN(FlowRecord record, store_->Get(id));
+    // `ui`: see UiRead (a flow read with kKeepText has ui_text set and an empty ui).
+    core::Result<Flow> Get(const core::Uuid& id, UiRead ui = UiRead::kParse) {
+        BIA_TRY_ASSIGN(FlowRecord record, store_->Get(id, ui));
         Flow flow;
         static_cast<FlowBase&>(flow) = std::move(record.base);
         const auto fields = Flow::Fields();

@@ -261,7 +261,9 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
         return ErrorOrRedirect{std::nullopt, SessionCredentialsMissing(), config_.selfservice.flows.login.ui_url, 302};
     }
     // 1–2. The flow.
-    auto loaded = engine_.Load(flow_id);
+    // The stored form stays unparsed until something shows or edits it: a successful change
+    // replaces it with the sibling's (Finish), so a profile or password change never parses it.
+    auto loaded = engine_.Load(flow_id, UiRead::kKeepText);
     if (!loaded) {
         core::Error e = std::move(loaded).error();
         if (e.code == 404) e = core::NotFound("The settings request could not be found. Please restart the flow.");
@@ -318,24 +320,44 @@ Outcome SettingsService::Submit(const RequestContext& ctx, std::string_view flow
     const bool privileged =
         IsPrivileged(session, clock_.Now(), config_.selfservice.flows.settings.privileged_session_max_age);
     SettingsStrategy* claimed = nullptr;
+    // The flow's own form as a failed submission shows it again (the engine parses a form it
+    // shows, but only the claiming strategy knows what to echo into it).
+    auto restore_form = [&]() -> core::Status {
+        if (flow.ui_text.empty()) return {};
+        BIA_TRY(flow.ParseUi());
+        if (claimed != nullptr && !claimed->SubmitEditsForm()) claimed->EchoSubmission(flow.ui, body);
+        return {};
+    };
     Outcome answer;
     auto attempt = engine_.Dispatch<SettingsAttempt>(
         ctx, flow, strategies_,
         [&](SettingsStrategy& s) {
+            if (s.SubmitEditsForm()) {
+                if (auto parsed = flow.ParseUi(); !parsed) return SettingsAttempt::Failed(std::move(parsed).error());
+            }
             claimed = &s;
             SettingsSubmission sub{ctx, flow, session, identity, body, privileged};
-            return s.Submit(sub);
+            SettingsAttempt a = s.Submit(sub);
+            using Kind = SettingsAttempt::Kind;
+            const bool form_unused =
+                a.kind == Kind::kNotResponsible || a.kind == Kind::kSucceeded || a.kind == Kind::kNeedsPrivilege;
+            if (!form_unused) {
+                if (auto restored = restore_form(); !restored)
+                    return SettingsAttempt::Failed(std::move(restored).error());
+            }
+            return a;
         },
         JsonFor(session, identity), &answer);
     // 7. Nobody claimed it, or the claim was refused.
     if (!attempt) return answer;
     if (attempt->kind == SettingsAttempt::Kind::kNeedsPrivilege)
         return Pause(ctx, flow, claimed->Id(), body, continuity);
-    return Finish(ctx, flow, claimed->Id(), std::move(*attempt), request);
+    return Finish(ctx, flow, claimed->Id(), std::move(*attempt), request, restore_form);
 }
 
 Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method,
-                                SettingsAttempt attempt, const HookRequestFacts& request) {
+                                SettingsAttempt attempt, const HookRequestFacts& request,
+                                const std::function<core::Status()>& restore_form) {
     const session::Session& session = *ctx.session;
     const identity::Identity& before = *session.identity;
     identity::Identity& updated = attempt.identity;
@@ -358,13 +380,17 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         std::optional<json> flow_json;
         for (auto* h : hooks) {
             if (h->RunsAt() != when) continue;
-            if (!flow_json) flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+            if (!flow_json) {
+                BIA_TRY(restore_form());
+                flow_json = flow.ToJson(updated, config_.PublicBaseUrl());
+            }
             BIA_TRY(h->Execute(SettingsHookContext{request, method, *flow_json, updated, session, continue_with}));
         }
         return {};
     };
     // 2. Pre-persist hooks.
     if (auto s = run_hooks(SettingsHook::When::kPrePersist); !s) {
+        if (auto restored = restore_form(); !restored) return Failed{flow.type, std::move(restored).error()};
         return engine_.RejectOrFail(ctx, flow, s.error(), JsonFor(session, before));
     }
 
@@ -380,6 +406,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
     bool swapped = false;  // flow and sibling have traded UI and internal context
     auto trade = [&] {
         std::swap(flow.ui, sibling->ui);
+        std::swap(flow.ui_text, sibling->ui_text);  // an unparsed form goes whole
         std::swap(flow.internal_context, sibling->internal_context);
         swapped = !swapped;
     };
@@ -413,6 +440,7 @@ Outcome SettingsService::Finish(const RequestContext& ctx, SettingsFlow& flow, s
         if (swapped) trade();
         flow.state = state_before;
         flow.updated_at = updated_before;
+        if (auto restored = restore_form(); !restored) return Failed{flow.type, std::move(restored).error()};
         // A stale write lost a race with another change of this identity: nothing was written and
         // the flow stays usable, so the client may submit again (409 with the error's id). Only a
         // taken identifier or address is "duplicate credentials".

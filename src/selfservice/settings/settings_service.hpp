@@ -4,6 +4,7 @@
 // nothing about HTTP: every use case returns a selfservice::Outcome that http/ maps per client kind.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
@@ -111,8 +112,11 @@ class SettingsService {
     std::string ReauthenticationUrl(const RequestContext& ctx) const;
     Outcome Pause(const RequestContext& ctx, const SettingsFlow& flow, std::string_view method,
                   const nlohmann::json& body, ContinuityRefs& continuity);
+    // `restore_form` readies the submitted flow's own form for showing again (parses it if it was
+    // left unparsed and echoes the submission): called before a hook sees the flow or a failure
+    // shows it.
     Outcome Finish(const RequestContext& ctx, SettingsFlow& flow, std::string_view method, SettingsAttempt attempt,
-                   const HookRequestFacts& request);
+                   const HookRequestFacts& request, const std::function<core::Status()>& restore_form);
     bool AalSatisfied(const session::Session& s) const;
     std::string AalLoginUrl(std::string_view return_to) const;
 

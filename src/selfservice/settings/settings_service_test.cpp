@@ -59,12 +59,22 @@ class Scripted final : public SettingsStrategy {
     SettingsAttempt Submit(SettingsSubmission& sub) override {
         if (sub.body.value("method", "") != id_) return SettingsAttempt::NotResponsible();
         ++calls;
+        saw_unparsed_form = !sub.flow.ui_text.empty() && sub.flow.ui.nodes.empty();
         if (needs_privilege && !sub.privileged) return SettingsAttempt::NeedsPrivilege();
+        if (reject) return SettingsAttempt::Rejected(Rejection::OnFlow(text::NewErrorValidationIdentifierMissing()));
         identity::Identity after = sub.identity;
         after.traits["name"] = id_;
         return SettingsAttempt::Succeeded({std::move(after), {}});
     }
+    bool SubmitEditsForm() const override { return edits_form; }
+    // The submitted name, echoed into the form shown again.
+    void EchoSubmission(ui::Container& form, const json& body) const override {
+        form.SetValue("traits.name", body.value("name", ""));
+    }
     bool needs_privilege = false;
+    bool reject = false;
+    bool edits_form = true;
+    bool saw_unparsed_form = false;
     int calls = 0;
 
   private:
@@ -268,6 +278,45 @@ TEST_F(SettingsServiceTest, AUnitTheStoreCouldNotCommitFailsTheSubmit) {
     auto* failed = std::get_if<Failed>(&out);
     ASSERT_NE(failed, nullptr) << "outcome variant index " << out.index();
     EXPECT_EQ(failed->error.code, 503);
+}
+
+// A strategy that leaves the form alone while it submits (SubmitEditsForm false) is handed the
+// stored form unparsed; a success replaces it unread, a failure shows it parsed with the
+// strategy's echo. One that edits it gets it parsed.
+TEST_F(SettingsServiceTest, TheStoredFormIsParsedOnlyWhenItIsShownAgainOrAStrategyEditsIt) {
+    profile_.edits_form = false;
+    SettingsFlow f = NewFlow(FlowType::kApi);
+    ContinuityRefs refs;
+    auto out = Submit(f, {{"method", "profile"}, {"name", "n1"}}, refs);
+    ASSERT_NE(std::get_if<Completed>(&out), nullptr);
+    EXPECT_TRUE(profile_.saw_unparsed_form);
+    const SettingsFlow done = flows_.At(f.id);
+    EXPECT_EQ(done.state, "success");
+    ASSERT_FALSE(done.ui.messages.empty());
+    EXPECT_EQ(done.ui.messages[0].id, text::kInfoSettingsUpdateSuccess);
+
+    profile_.reject = true;
+    SettingsFlow g = NewFlow(FlowType::kApi);
+    out = Submit(g, {{"method", "profile"}, {"name", "typed"}}, refs);
+    auto* shown = std::get_if<ShowFlow>(&out);
+    ASSERT_NE(shown, nullptr);
+    EXPECT_TRUE(profile_.saw_unparsed_form);
+    const json ui = shown->flow.Dom()["ui"];
+    EXPECT_EQ(ui["messages"][0]["id"], text::kErrorValidationIdentifierMissing);
+    EXPECT_EQ(ui["nodes"].size(), g.ui.nodes.size()) << "the stored form, parsed";
+    bool echoed = false;
+    for (const auto& n : ui["nodes"]) echoed = echoed || n["attributes"].value("value", json()) == "typed";
+    EXPECT_TRUE(echoed) << ui.dump();
+    EXPECT_EQ(flows_.At(g.id).ui.ToJson(), shown->flow.Dom()["ui"]) << "stored as shown";
+
+    profile_.edits_form = true;
+    SettingsFlow h = NewFlow(FlowType::kApi);
+    out = Submit(h, {{"method", "profile"}, {"name", "x"}}, refs);
+    EXPECT_FALSE(profile_.saw_unparsed_form);
+    shown = std::get_if<ShowFlow>(&out);
+    ASSERT_NE(shown, nullptr);
+    const json unechoed = shown->flow.Dom()["ui"]["nodes"];
+    for (const auto& n : unechoed) EXPECT_NE(n["attributes"].value("value", json()), "x");
 }
 
 TEST_F(SettingsServiceTest, UnclaimedSubmissionIsRejectedWithNoStrategyMessage) {

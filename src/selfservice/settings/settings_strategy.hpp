@@ -60,6 +60,18 @@ class SettingsStrategy {
     // Handles a submission if it is addressed to this method (§5.2, §8: claim → decode/validate →
     // CSRF → privilege → method logic).
     virtual SettingsAttempt Submit(SettingsSubmission& submission) = 0;
+    // Whether Submit may read or edit submission.flow.ui. A strategy that answers false never
+    // touches the form while it submits: what a failed submission changes in it (values echoed
+    // back, a secret cleared) it does in EchoSubmission, which the flow calls only when the form
+    // is shown again. Then a successful change never parses the stored form, which the sibling's
+    // replaces (§9.2). The flow parses the form before asking a strategy that answers true.
+    virtual bool SubmitEditsForm() const { return true; }
+    // The changes a claimed, failed submission makes to the form it shows again (see
+    // SubmitEditsForm; strategies that edit the form in Submit leave this empty).
+    virtual void EchoSubmission(ui::Container& form, const nlohmann::json& body) const {
+        (void)form;
+        (void)body;
+    }
 };
 
 }  // namespace bia::selfservice::settings

@@ -19,13 +19,17 @@ core::Status PasswordSettings::Populate(const selfservice::RequestContext&, Sett
     return {};
 }
 
+// The password is never echoed back into the form.
+void PasswordSettings::EchoSubmission(ui::Container& form, const json& /*body*/) const {
+    if (!config_.selfservice.methods.password.enabled) return;  // as Submit: it stops before
+    form.ClearValue(kPasswordField);
+}
+
 SettingsAttempt PasswordSettings::Submit(selfservice::settings::SettingsSubmission& sub) {
     const json& body = sub.body;
     if (StringField(body, "method") != std::string(kMethod)) return SettingsAttempt::NotResponsible();
     if (!config_.selfservice.methods.password.enabled) return SettingsAttempt::Failed(selfservice::MethodDisabled());
 
-    // The password is never echoed back into the form.
-    sub.flow.ui.ClearValue(kPasswordField);
     auto reject = [](Rejection r) { return SettingsAttempt::Rejected(std::move(r)); };
     // 0. Body schema: `password` is required (empty counts as absent, §1.8) — before CSRF.
     const std::optional<std::string> password = StringField(body, kPasswordField);

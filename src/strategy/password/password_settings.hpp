@@ -22,6 +22,9 @@ class PasswordSettings final : public selfservice::settings::SettingsStrategy {
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
                           const identity::Identity& identity) override;
     selfservice::settings::SettingsAttempt Submit(selfservice::settings::SettingsSubmission& sub) override;
+    bool SubmitEditsForm() const override { return false; }
+    // Clears the password input.
+    void EchoSubmission(ui::Container& form, const nlohmann::json& body) const override;
 
   private:
     static constexpr std::string_view kSettingsMethod = "password";

@@ -19,6 +19,12 @@ const schema::Schema& SchemaOf(const identity::IdentityService& identities, cons
     return identities.schemas().Default();
 }
 
+// An absent traits object decodes as {} (§1.8): the submission then replaces all traits.
+json SubmittedTraits(const json& body) {
+    if (auto it = body.find("traits"); it != body.end() && !it->is_null()) return *it;
+    return json::object();
+}
+
 // Shows the submitted traits in the trait inputs; inputs the submission left out lose their value.
 void EchoTraits(ui::Container& ui, const json& traits) {
     for (auto& n : ui.nodes) {
@@ -59,6 +65,12 @@ core::Status ProfileSettings::Populate(const selfservice::RequestContext&, Setti
     return {};
 }
 
+void ProfileSettings::EchoSubmission(ui::Container& form, const json& body) const {
+    // What Submit echoed before it moved the echo here: nothing when the method is disabled.
+    if (!config_.selfservice.methods.profile.enabled) return;
+    EchoTraits(form, SubmittedTraits(body));
+}
+
 SettingsAttempt ProfileSettings::Submit(selfservice::settings::SettingsSubmission& sub) {
     const json& body = sub.body;
     auto m = body.find("method");
@@ -66,10 +78,8 @@ SettingsAttempt ProfileSettings::Submit(selfservice::settings::SettingsSubmissio
         return SettingsAttempt::NotResponsible();
     if (!config_.selfservice.methods.profile.enabled) return SettingsAttempt::Failed(selfservice::MethodDisabled());
 
-    // An absent traits object decodes as {} (§1.8): the submission then replaces all traits.
-    json traits = json::object();
-    if (auto it = body.find("traits"); it != body.end() && !it->is_null()) traits = *it;
-    EchoTraits(sub.flow.ui, traits);
+    // The form is left alone here: EchoSubmission echoes the traits if it is shown again.
+    json traits = SubmittedTraits(body);
 
     // 1. Body validation: the new traits against the identity's schema.
     const identity::Identity& before = sub.identity;

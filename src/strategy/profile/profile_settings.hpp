@@ -22,6 +22,9 @@ class ProfileSettings final : public selfservice::settings::SettingsStrategy {
     core::Status Populate(const selfservice::RequestContext& ctx, selfservice::settings::SettingsFlow& flow,
                           const identity::Identity& identity) override;
     selfservice::settings::SettingsAttempt Submit(selfservice::settings::SettingsSubmission& sub) override;
+    bool SubmitEditsForm() const override { return false; }
+    // The submitted traits, shown in the trait inputs.
+    void EchoSubmission(ui::Container& form, const nlohmann::json& body) const override;
 
   private:
     const config::Config& config_;
