@@ -56,8 +56,6 @@ class MemoryFlowStore final : public selfservice::FlowStore {
     size_t size() const { return rows_.size(); }
 
   private:
-    // What the SQL stores bind: strict dumps, which throw on invalid UTF-8 (fuzz targets rely on
-    // the fake failing where a real store would).
     // What a SQL store keeps of a flow: a UI still in its stored text is stored as that text, and
     // read back parsed.
     static selfservice::FlowBase AsStored(const selfservice::FlowBase& flow) {
@@ -69,6 +67,8 @@ class MemoryFlowStore final : public selfservice::FlowStore {
         }
         return stored;
     }
+    // What the SQL stores bind: strict dumps, which throw on invalid UTF-8 (fuzz targets rely on
+    // the fake failing where a real store would).
     static void DumpLikeSql(const selfservice::FlowBase& flow) {
         (void)flow.ui.ToJson().dump();
         (void)flow.internal_context.dump();

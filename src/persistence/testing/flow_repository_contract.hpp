@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
+#include <utility>
 
 #include "core/random.hpp"
 #include "persistence/testing/identity_repository_contract.hpp"
@@ -36,6 +38,17 @@ class FlowRepositoryContract : public ::testing::Test {
                                         text::NewInfoNodeLabelId()));
         c.AddMessage(text::NewInfoLoginReAuth());
         return c;
+    }
+    // A browser flow of kind `Flow` issued at a fixed second, with SomeUi().
+    template <class Flow>
+    Flow SomeFlow(std::string request_url, std::chrono::seconds lifespan) {
+        Flow f;
+        f.id = core::Uuid::V4(random_);
+        f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
+        f.expires_at = f.issued_at + lifespan;
+        f.request_url = std::move(request_url);
+        f.ui = SomeUi();
+        return f;
     }
 
     decltype(Backend::Make()) handle_;
@@ -87,12 +100,7 @@ TYPED_TEST_P(FlowRepositoryContract, LoginFlowRoundTripAndUpdate) {
 // answers with the same JSON either way.
 TYPED_TEST_P(FlowRepositoryContract, AFormKeptAsTextParsesAndStoresAsTheParsedOne) {
     auto& repo = this->handle_->login_flows();
-    selfservice::login::LoginFlow f;
-    f.id = core::Uuid::V4(this->random_);
-    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
-    f.expires_at = f.issued_at + 1h;
-    f.request_url = "http://p/self-service/login/browser";
-    f.ui = this->SomeUi();
+    auto f = this->template SomeFlow<selfservice::login::LoginFlow>("http://p/self-service/login/browser", 1h);
     ASSERT_TRUE(repo.Create(f));
 
     auto kept = repo.Get(f.id, selfservice::UiRead::kKeepText);
@@ -123,13 +131,9 @@ TYPED_TEST_P(FlowRepositoryContract, AFormKeptAsTextParsesAndStoresAsTheParsedOn
 
 TYPED_TEST_P(FlowRepositoryContract, RegistrationFlowRoundTrip) {
     auto& repo = this->handle_->registration_flows();
-    selfservice::registration::RegistrationFlow f;
-    f.id = core::Uuid::V4(this->random_);
-    f.issued_at = f.created_at = f.updated_at = core::TimePoint(std::chrono::seconds(1700000000));
-    f.expires_at = f.issued_at + 10min;
-    f.request_url = "http://p/self-service/registration/browser";
+    auto f = this->template SomeFlow<selfservice::registration::RegistrationFlow>(
+        "http://p/self-service/registration/browser", 10min);
     f.csrf_token = "masked";
-    f.ui = this->SomeUi();
     ASSERT_TRUE(repo.Create(f));
     auto got = repo.Get(f.id);
     ASSERT_TRUE(got);
