@@ -81,11 +81,15 @@ Result<Session> SessionService::ResolveToken(std::string_view token) {
     if (!cache_) return Load(token, clock_.Now());
     auto stamp = repository_.FindStamp(token);
     if (!stamp) return stamp.error().code == 404 ? NoValidCredentials() : std::move(stamp).error();
-    return ResolveToken(token, *stamp);
+    return ResolveChecked(token, *stamp);
 }
 
 Result<Session> SessionService::ResolveToken(std::string_view token, const SessionStamp& stamp) {
     if (!CouldBeToken(token)) return NoValidCredentials();
+    return ResolveChecked(token, stamp);
+}
+
+Result<Session> SessionService::ResolveChecked(std::string_view token, const SessionStamp& stamp) {
     const auto now = clock_.Now();
     if (!stamp.IsValidAt(now)) {
         if (cache_) cache_->Erase(token);

@@ -92,6 +92,8 @@ class SessionService {
 
   private:
     std::string NewToken();
+    // ResolveToken(token, stamp) for a token that has passed CouldBeToken.
+    core::Result<Session> ResolveChecked(std::string_view token, const SessionStamp& stamp);
     // Loads the session with its identity (and keeps it, with a cache).
     core::Result<Session> Load(std::string_view token, core::TimePoint now);
     SessionRepository& repository_;

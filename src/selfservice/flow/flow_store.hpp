@@ -103,7 +103,7 @@ enum class UiRead { kParse, kKeepText };
 // Json and JsonText (the stored text) by column index (a JSON column that does not hold an object
 // reads as null). The UI is read from its text (ui::Container::FromJsonText, no DOM), or kept as it.
 template <class Row>
-core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row, UiRead ui = UiRead::kParse) {
+core::Result<FlowRecord> ReadFlowRecord(const FlowTable& table, const Row& row, UiRead ui) {
     FlowRecord rec;
     FlowBase& f = rec.base;
     f.id = row.Id(0);
