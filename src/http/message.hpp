@@ -2,6 +2,7 @@
 // handlers stay small and testable without sockets.
 #pragma once
 
+#include <any>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -27,6 +28,9 @@ struct Request {
     bool tls = false;
     // Path parameters captured by the router ("{id}" → params["id"]).
     std::vector<std::pair<std::string, std::string>> params;
+    // What the route's prefetch step read, for its answer step and handler (router.hpp; the
+    // route defines the type).
+    std::any prefetched;
 
     // First header with that name (case-insensitive).
     std::optional<std::string_view> Header(std::string_view name) const;

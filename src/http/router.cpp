@@ -31,7 +31,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Execu
             segments.push_back({std::string(part), false});
         }
     }
-    routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), execution});
+    routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), execution, {}});
     compiled_.push_back(std::move(segments));
     order_.push_back(routes_.size() - 1);
     // Routes are added once at start-up, so re-sorting here keeps Find a plain first-match scan.
@@ -49,6 +49,12 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Execu
 void Router::AddMany(const std::vector<std::string>& methods, const std::string& pattern, const Handler& handler,
                      Execution execution) {
     for (const auto& m : methods) Add(m, pattern, handler, execution);
+}
+
+void Router::SetPrefetch(std::string_view pattern, const Prefetch& prefetch) {
+    for (auto& route : routes_) {
+        if (route.pattern == pattern) route.prefetch = prefetch;
+    }
 }
 
 bool Router::MatchPath(const std::vector<Segment>& segments, std::string_view path,

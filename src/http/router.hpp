@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +21,27 @@ enum class Execution { kInline, kOffload };
 
 using Handler = std::function<Response(Request&)>;
 
+// A read a route makes before its handler without a thread waiting for it (on PostgreSQL, the
+// round trip of a stamp that proves a cached answer current), so that a request answered from what
+// was read never leaves its I/O thread.
+struct Prefetch {
+    // Begins the read for the request and returns true, promising to call `done` exactly once,
+    // from any thread, when it has ended (done posts back to the request's I/O thread); or returns
+    // false, having started nothing. It runs on the I/O thread and must not block or, once it has
+    // started the read, throw. What it read travels in Request::prefetched.
+    std::function<bool(Request&, std::function<void()> done)> start;
+    // Runs on the I/O thread once the read has ended: the route's answer, when what was read
+    // suffices (an error, a cached answer), or nothing: then the handler runs as it would have
+    // (on the pool when offloaded).
+    std::function<std::optional<Response>(Request&)> answer;
+};
+
 struct Route {
     std::string method;   // "GET", ...; "*" matches any method
     std::string pattern;  // "/admin/identities/{id}"
     Handler handler;
     Execution execution = Execution::kInline;
+    Prefetch prefetch;  // optional (start empty: none)
 };
 
 class Router {
@@ -33,6 +50,9 @@ class Router {
     // Convenience: same handler for several methods.
     void AddMany(const std::vector<std::string>& methods, const std::string& pattern, const Handler& handler,
                  Execution execution = Execution::kInline);
+    // Gives every route added so far with exactly this pattern the prefetch step (both its
+    // functions must be set).
+    void SetPrefetch(std::string_view pattern, const Prefetch& prefetch);
 
     enum class MatchKind { kFound, kNotFound, kMethodNotAllowed };
     struct Match {

@@ -25,6 +25,7 @@
 #include <ctime>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -97,6 +98,50 @@ auto AsyncOffload(WorkerPool& pool, asio::io_context::executor_type io_executor,
         std::forward<Token>(token));
 }
 
+// ---------------------------------------------------------------- prefetch bridge
+
+// Counts prefetches whose `done` has not been called, so that Stop keeps the I/O contexts alive
+// until every one has posted its completion (a prefetch, like an offloaded handler, cannot be
+// interrupted).
+struct PrefetchCount {
+    std::atomic<size_t> running{0};
+    std::mutex& mu;
+    std::condition_variable& cv;
+    void End() {
+        running.fetch_sub(1);
+        { std::lock_guard lock(mu); }  // pairs with Stop's predicate check: no lost wake-up
+        cv.notify_all();
+    }
+};
+
+// Starts route's prefetch and completes with true on the request's own io_context once its read
+// has ended, or with false when it started nothing.
+template <class Token>
+auto AsyncPrefetch(PrefetchCount& count, asio::io_context::executor_type io_executor, const Prefetch& prefetch,
+                   Request& request, Token&& token) {
+    return asio::async_initiate<Token, void(bool)>(
+        [&count, io_executor, &prefetch, &request](auto completion) {
+            using Completion = decltype(completion);
+            // std::function needs a copyable callable: the completion is shared by the copies.
+            auto held = std::make_shared<Completion>(std::move(completion));
+            count.running.fetch_add(1);
+            bool started = false;
+            try {
+                started = prefetch.start(request, [held, io_executor, &count] {
+                    asio::post(io_executor, [held]() mutable { (*held)(true); });
+                    count.End();
+                });
+            } catch (const std::exception& e) {
+                LogError("prefetch threw", e.what());
+            }
+            if (!started) {
+                asio::post(io_executor, [held]() mutable { (*held)(false); });
+                count.End();
+            }
+        },
+        std::forward<Token>(token));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- server state
@@ -156,6 +201,7 @@ struct Server::Impl {
     std::atomic<size_t> connections{0};
     std::mutex mu;
     std::condition_variable cv;
+    PrefetchCount prefetches{{0}, mu, cv};
     State state = State::kIdle;
     std::unique_ptr<WorkerPool> pool;
     std::vector<std::unique_ptr<IoUnit>> units;
@@ -313,7 +359,15 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
 
         Response response;
         auto match = router.Find(request);
-        if (match.kind != Router::MatchKind::kFound) {
+        std::optional<Response> prefetched;
+        if (match.kind == Router::MatchKind::kFound && match.route->prefetch.start) {
+            const bool read = co_await AsyncPrefetch(prefetches, unit.io.get_executor(), match.route->prefetch, request,
+                                                     asio::use_awaitable);
+            if (read) prefetched = AnswerGuarded(match.route->prefetch, request);
+        }
+        if (prefetched) {
+            response = std::move(*prefetched);
+        } else if (match.kind != Router::MatchKind::kFound) {
             response = DispatchUnmatched(router, match.kind, request);
         } else if (match.route->execution == Execution::kOffload || options.offload_every_route) {
             bool ran = co_await AsyncOffload(*pool, unit.io.get_executor(), match.route->handler, request, response,
@@ -537,8 +591,13 @@ void Server::Stop(std::chrono::milliseconds grace) {
             });
         });
     }
-    // 4. Running offloaded handlers finish (they cannot be interrupted); queued ones are refused.
+    // 4. Running offloaded handlers and prefetches finish (they cannot be interrupted); queued
+    //    handlers are refused.
     impl.pool->Shutdown();
+    {
+        std::unique_lock lock(impl.mu);
+        impl.cv.wait(lock, [&] { return impl.prefetches.running.load() == 0; });
+    }
     {
         std::unique_lock lock(impl.mu);
         impl.cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return impl.connections.load() == 0; });

@@ -18,6 +18,7 @@
 #include <future>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace bia::http {
@@ -738,6 +739,167 @@ TEST_F(ServerTest, StopAfterGraceClosesStuckRequests) {
     // ...and Stop then waits for the running handler (it cannot be interrupted).
     EXPECT_EQ(stopper.wait_for(100ms), std::future_status::timeout);
     gate_.release.set_value();
+    EXPECT_EQ(stopper.wait_for(5s), std::future_status::ready);
+}
+
+// ---------------------------------------------------------------- prefetch (router.hpp)
+
+std::string ThisThread() {
+    std::ostringstream os;
+    os << std::this_thread::get_id();
+    return os.str();
+}
+
+// A prefetch whose read runs on a thread of its own and can be held until released: what a
+// PostgreSQL stamp read through the batcher looks like to the server.
+struct HeldRead {
+    struct State {
+        std::string mode;
+        std::string value;  // set by the read
+    };
+    std::mutex mu;
+    std::condition_variable cv;
+    bool hold = false;
+    int started = 0;
+    std::vector<std::thread> readers;
+
+    Prefetch Make() {
+        return Prefetch{
+            [this](Request& r, std::function<void()> done) {
+                auto state = std::make_shared<State>();
+                state->mode = std::string(r.Param("mode"));
+                if (state->mode == "none") return false;
+                if (state->mode == "throw") throw std::runtime_error("start failed");
+                r.prefetched = state;
+                std::lock_guard lock(mu);
+                ++started;
+                cv.notify_all();
+                readers.emplace_back([this, state, done = std::move(done)] {
+                    {
+                        std::unique_lock lock(mu);
+                        cv.wait(lock, [&] { return !hold; });
+                    }
+                    state->value = "read on " + ThisThread();
+                    done();
+                });
+                return true;
+            },
+            [](Request& r) -> std::optional<Response> {
+                auto state = std::any_cast<std::shared_ptr<State>>(r.prefetched);
+                if (state->mode == "answer-throws") throw std::runtime_error("answer failed");
+                if (state->mode != "answer") return std::nullopt;
+                return Response::Json(200, {{"by", "answer"}, {"thread", ThisThread()}, {"read", state->value}});
+            }};
+    }
+    void WaitStarted(int n) {
+        std::unique_lock lock(mu);
+        cv.wait_for(lock, 5s, [&] { return started >= n; });
+    }
+    void Release() {
+        std::lock_guard lock(mu);
+        hold = false;
+        cv.notify_all();
+    }
+    ~HeldRead() {
+        Release();
+        for (auto& t : readers) t.join();
+    }
+};
+
+class PrefetchTest : public ServerTest {
+  protected:
+    void SetUp() override {
+        ServerTest::SetUp();
+        router_.Add("GET", "/pre/{mode}", [](Request& r) {
+            auto* state = std::any_cast<std::shared_ptr<HeldRead::State>>(&r.prefetched);
+            return Response::Json(200, {{"by", "handler"},
+                                        {"thread", ThisThread()},
+                                        {"read", state != nullptr ? (*state)->value : "nothing"}});
+        });
+        router_.SetPrefetch("/pre/{mode}", read_.Make());
+    }
+    void TearDown() override {
+        read_.Release();
+        ServerTest::TearDown();
+    }
+    std::optional<WireResponse> Fetch(Client& c, std::string_view target) {
+        if (!c.Send(Get(target))) return std::nullopt;
+        return c.Read();
+    }
+
+    HeldRead read_;
+};
+
+// A prefetch's answer is written from its I/O thread, the read having run elsewhere; an answer
+// step that answers nothing hands the request, with what was read, to the handler (on the pool
+// here, as on PostgreSQL); a prefetch that starts nothing, or throws before it starts, leaves the
+// request to the handler alone; an answer step that throws is a 500 envelope.
+TEST_F(PrefetchTest, TheAnswerComesFromTheIoThreadOrTheHandlerRunsWithWhatWasRead) {
+    auto o = Options();
+    o.offload_every_route = true;
+    StartServer(o);
+    Client c(port_);
+    // The I/O thread's id, seen by a prefetch's answer: the pool's differ.
+    auto answered = Fetch(c, "/pre/answer");
+    ASSERT_TRUE(answered);
+    EXPECT_EQ(answered->status, 200);
+    EXPECT_EQ(answered->Json()["by"], "answer");
+    const std::string io_thread = answered->Json()["thread"];
+    EXPECT_NE(answered->Json()["read"], "read on " + io_thread);
+    EXPECT_EQ(answered->Header("Cache-Control"), "private, no-cache, no-store, must-revalidate");
+
+    auto handed = Fetch(c, "/pre/handler");
+    ASSERT_TRUE(handed);
+    EXPECT_EQ(handed->Json()["by"], "handler");
+    EXPECT_NE(handed->Json()["thread"], io_thread);
+    EXPECT_EQ(std::string(handed->Json()["read"]).rfind("read on ", 0), 0u);
+
+    for (std::string_view mode : {"none", "throw"}) {
+        auto plain = Fetch(c, "/pre/" + std::string(mode));
+        ASSERT_TRUE(plain) << mode;
+        EXPECT_EQ(plain->Json()["by"], "handler");
+        EXPECT_EQ(plain->Json()["read"], "nothing");
+    }
+
+    auto failed = Fetch(c, "/pre/answer-throws");
+    ASSERT_TRUE(failed);
+    EXPECT_EQ(failed->status, 500);
+    EXPECT_EQ(failed->Json()["error"]["code"], 500);
+    // The connection goes on.
+    auto again = Fetch(c, "/pre/answer");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->Json()["thread"], io_thread);
+}
+
+// No thread waits for a prefetch: while one read is held, the single I/O thread serves other
+// connections, and the held request is answered when its read ends.
+TEST_F(PrefetchTest, AHeldReadLeavesTheIoThreadFreeForOtherConnections) {
+    read_.hold = true;
+    StartServer(Options());
+    Client held(port_), other(port_);
+    ASSERT_TRUE(held.Send(Get("/pre/answer")));
+    read_.WaitStarted(1);
+    auto hello = Fetch(other, "/hello");
+    ASSERT_TRUE(hello);
+    EXPECT_EQ(hello->status, 200);
+    EXPECT_FALSE(held.Read(false, 100ms).has_value());
+    read_.Release();
+    auto r = held.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->Json()["by"], "answer");
+}
+
+// Stop waits for a prefetch that has not ended (like an offloaded handler, it cannot be
+// interrupted), even past the grace period, and then returns.
+TEST_F(PrefetchTest, StopWaitsForAReadThatHasNotEnded) {
+    read_.hold = true;
+    StartServer(Options());
+    Client held(port_);
+    ASSERT_TRUE(held.Send(Get("/pre/answer")));
+    read_.WaitStarted(1);
+    auto stopper = std::async(std::launch::async, [this] { server_->Stop(100ms); });
+    EXPECT_EQ(stopper.wait_for(500ms), std::future_status::timeout);
+    read_.Release();
     EXPECT_EQ(stopper.wait_for(5s), std::future_status::ready);
 }
 

@@ -93,6 +93,21 @@ void LogError(std::string_view what, std::string_view detail) {
 }
 
 // Every handler call goes through here: an exception becomes a 500 envelope, never a crash.
+namespace {
+
+// The 500 envelope for a handler that threw.
+Response HandlerFailed(const Request& request) {
+    try {
+        return Response::Error(core::Error(500, ""), request.RequestId());
+    } catch (...) {
+        Response r;  // allocation failure while building the envelope: bare 500
+        r.status = 500;
+        return r;
+    }
+}
+
+}  // namespace
+
 Response InvokeGuarded(const Handler& handler, Request& request) {
     try {
         return handler(request);
@@ -101,13 +116,18 @@ Response InvokeGuarded(const Handler& handler, Request& request) {
     } catch (...) {
         LogError("handler threw", "non-standard exception");
     }
+    return HandlerFailed(request);
+}
+
+std::optional<Response> AnswerGuarded(const Prefetch& prefetch, Request& request) {
     try {
-        return Response::Error(core::Error(500, ""), request.RequestId());
+        return prefetch.answer(request);
+    } catch (const std::exception& e) {
+        LogError("prefetch answer threw", e.what());
     } catch (...) {
-        Response r;  // allocation failure while building the envelope: bare 500
-        r.status = 500;
-        return r;
+        LogError("prefetch answer threw", "non-standard exception");
     }
+    return HandlerFailed(request);
 }
 
 Response DispatchUnmatched(const Router& router, Router::MatchKind kind, Request& request) {

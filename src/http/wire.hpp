@@ -33,6 +33,8 @@ void LogRequest(std::string_view listener, std::string_view method, std::string_
 void LogError(std::string_view what, std::string_view detail);
 // Every handler call goes through here: an exception becomes a 500 envelope, never a crash.
 Response InvokeGuarded(const Handler& handler, Request& request);
+// The same for a prefetch's answer step (nothing: the handler runs).
+std::optional<Response> AnswerGuarded(const Prefetch& prefetch, Request& request);
 Response DispatchUnmatched(const Router& router, Router::MatchKind kind, Request& request);
 // Fills path, raw_query and query from the request target (origin or absolute form).
 void SplitTarget(Request& request);

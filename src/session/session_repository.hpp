@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,14 @@ class SessionRepository {
     // when the token is unknown. Any write to the session, the identity or the identity's child
     // rows — by this process or another — changes one of the revisions.
     virtual core::Result<SessionStamp> FindStamp(std::string_view token) = 0;
+    // FindStamp for a caller that must not wait (an HTTP I/O thread): `done` gets what FindStamp
+    // would answer, once, on another thread or on this one before the call returns. What `token`
+    // views must stay valid until then. The default reads on this thread.
+    using StampCallback = std::function<void(core::Result<SessionStamp>)>;
+    virtual void FindStampAsync(std::string_view token, StampCallback done) { done(FindStamp(token)); }
+    // Whether FindStampAsync leaves the calling thread free while the stamp is read (true where a
+    // read is a round trip to a server: PostgreSQL).
+    virtual bool StampReadsAsync() const { return false; }
     virtual core::Result<Session> FindById(const core::Uuid& id, bool with_identity) = 0;
     // Newest first. `active`: nullopt = all.
     virtual core::Result<std::vector<Session>> ListByIdentity(const core::Uuid& identity_id, std::optional<bool> active,

@@ -120,10 +120,19 @@ void SessionService::Remember(std::string_view token, Session session) {
 
 Result<SessionStamp> SessionService::CurrentStamp(std::string_view token) {
     if (!CouldBeToken(token)) return NoValidCredentials();
-    auto st = repository_.FindStamp(token);
-    if (!st) return st.error().code == 404 ? NoValidCredentials() : std::move(st).error();
-    if (!st->IsValidAt(clock_.Now())) return NoValidCredentials();
-    return st;
+    return CheckStamp(repository_.FindStamp(token));
+}
+
+void SessionService::CurrentStampAsync(std::string_view token, std::function<void(Result<SessionStamp>)> done) {
+    if (!CouldBeToken(token)) return done(NoValidCredentials());
+    repository_.FindStampAsync(
+        token, [this, done = std::move(done)](Result<SessionStamp> found) { done(CheckStamp(std::move(found))); });
+}
+
+Result<SessionStamp> SessionService::CheckStamp(Result<SessionStamp> found) const {
+    if (!found) return found.error().code == 404 ? NoValidCredentials() : std::move(found).error();
+    if (!found->IsValidAt(clock_.Now())) return NoValidCredentials();
+    return found;
 }
 
 Result<Session> SessionService::Extend(const core::Uuid& id) {

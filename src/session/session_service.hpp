@@ -2,6 +2,7 @@
 // re-authentication, resolving a presented token, revocation and admin extension.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,12 @@ class SessionService {
     // The current stamp of the active session `token` names (one indexed read), or the same 401
     // ResolveToken gives: what proves an answer cached from that session still current.
     core::Result<SessionStamp> CurrentStamp(std::string_view token);
+    // CurrentStamp without a thread waiting for the read (SessionRepository::FindStampAsync): `done`
+    // gets what CurrentStamp would answer, once, maybe on another thread. What `token` views must
+    // stay valid until then.
+    void CurrentStampAsync(std::string_view token, std::function<void(core::Result<SessionStamp>)> done);
+    // Whether CurrentStampAsync leaves the calling thread free while it reads (PostgreSQL).
+    bool StampReadsAsync() const { return repository_.StampReadsAsync(); }
 
     // Keeps `session` (with its identity) for `token` under the revisions it carries, as a load
     // would have: for a caller that has just committed a write and knows exactly what a load at
@@ -92,6 +99,8 @@ class SessionService {
 
   private:
     std::string NewToken();
+    // What CurrentStamp answers for the repository's answer `found`.
+    core::Result<SessionStamp> CheckStamp(core::Result<SessionStamp> found) const;
     // ResolveToken(token, stamp) for a token that has passed CouldBeToken.
     core::Result<Session> ResolveChecked(std::string_view token, const SessionStamp& stamp);
     // Loads the session with its identity (and keeps it, with a cache).

@@ -142,6 +142,20 @@ class MemorySessions final : public session::SessionRepository {
         }
         return core::ResourceNotFound();
     }
+    // With async_stamps (set by a test), FindStampAsync keeps each read pending until the test ends
+    // it with EndStampReads, which reads the rows as they are then: a server's round trip.
+    void FindStampAsync(std::string_view token, StampCallback done) override {
+        if (!async_stamps) return done(FindStamp(token));
+        pending_stamp_reads.emplace_back(std::string(token), std::move(done));
+    }
+    bool StampReadsAsync() const override { return async_stamps; }
+    void EndStampReads() {
+        auto pending = std::move(pending_stamp_reads);
+        pending_stamp_reads.clear();
+        for (auto& [token, done] : pending) done(FindStamp(token));
+    }
+    bool async_stamps = false;
+    std::vector<std::pair<std::string, StampCallback>> pending_stamp_reads;
     core::Result<session::Session> FindByToken(std::string_view token) override {
         for (auto& [id, s] : rows) {
             if (s.token == token) return FindById(id, true);

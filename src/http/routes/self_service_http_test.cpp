@@ -482,6 +482,85 @@ TEST(WhoamiAnswers, ServedWithoutAStampReadWhileTheStoreVersionHolds) {
     EXPECT_EQ(whoami().status, 401);
 }
 
+// Where stamps are read asynchronously (PostgreSQL), whoami's stamp is read by the route's
+// prefetch: its answer step settles a cached answer or an error without the handler, and a miss
+// hands the stamp to the handler. The read ends after the request arrived, so a revocation
+// committed before it ends is seen.
+TEST(WhoamiAnswers, ThePrefetchAnswersFromItsStampAndHandsAMissToTheHandler) {
+    SessionRoutesWorld w;
+    w.session_repo.async_stamps = true;
+    Router router;
+    w.routes.Register(router);
+    identity::Identity who = TwoFactorIdentity(w.random);
+    who.credentials.erase("totp");
+    who.traits = {{"email", "first@example.com"}};
+    const session::Session s = w.SessionOf(who, "password", "aal1");
+    // What the server does with a request: prefetch, then its answer, else the handler.
+    std::string by;
+    auto whoami = [&](std::vector<std::pair<std::string, std::string>> headers,
+                      const std::function<void()>& meanwhile = {}) {
+        auto r = MakeRequest("GET", "/sessions/whoami", std::move(headers));
+        auto match = router.Find(r);
+        EXPECT_EQ(match.kind, Router::MatchKind::kFound);
+        const Prefetch& prefetch = match.route->prefetch;
+        EXPECT_TRUE(prefetch.start && prefetch.answer);
+        bool ended = false;
+        if (prefetch.start(r, [&] { ended = true; })) {
+            EXPECT_FALSE(ended) << "the read ends when the store answers";
+            EXPECT_EQ(w.session_repo.pending_stamp_reads.size(), 1u);
+            if (meanwhile) meanwhile();
+            w.session_repo.EndStampReads();
+            EXPECT_TRUE(ended);
+            if (auto answer = prefetch.answer(r)) {
+                by = "prefetch";
+                return *answer;
+            }
+        }
+        by = "handler";
+        return match.route->handler(r);
+    };
+    const std::vector<std::pair<std::string, std::string>> auth{{"X-Session-Token", s.token}};
+
+    Response first = whoami(auth);
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(by, "handler");
+    Response cached = whoami(auth);
+    EXPECT_EQ(by, "prefetch");
+    EXPECT_EQ(cached.status, 200);
+    EXPECT_EQ(cached.body, first.body);
+    EXPECT_EQ(cached.Header(kAuthenticatedIdentityHeader).value_or(""), who.id.ToString());
+    // The session cookie works the same way.
+    EXPECT_EQ(whoami({{"Cookie", w.resolver.cookie_name() + "=" + w.SealedCookie(s)}}).body, first.body);
+    EXPECT_EQ(by, "prefetch");
+
+    // A changed trait (its write bumps a revision) while the read is under way: rebuilt at once.
+    Response rebuilt = whoami(auth, [&] {
+        w.session_repo.rows[s.id].identity->traits["email"] = "second@example.com";
+        ++w.session_repo.rows[s.id].revision;
+    });
+    EXPECT_EQ(by, "handler");
+    EXPECT_EQ(json::parse(rebuilt.body)["identity"]["traits"]["email"], "second@example.com");
+
+    // A deactivated identity, then a revoked session: 401 from the prefetch on the next request.
+    Response inactive = whoami(auth, [&] {
+        w.session_repo.rows[s.id].identity->state = "inactive";
+        ++w.session_repo.rows[s.id].revision;
+    });
+    EXPECT_EQ(by, "prefetch");
+    EXPECT_EQ(inactive.status, 401);
+    w.session_repo.rows[s.id].identity->state = "active";
+    EXPECT_EQ(whoami(auth).status, 200);
+    Response revoked = whoami(auth, [&] { ASSERT_TRUE(w.session_repo.Revoke(s.id)); });
+    EXPECT_EQ(by, "prefetch");
+    EXPECT_EQ(revoked.status, 401);
+    EXPECT_EQ(json::parse(revoked.body)["error"]["reason"], "No valid session credentials found in the request.");
+
+    // No token at all: nothing to read, the handler answers.
+    Response none = whoami({});
+    EXPECT_EQ(by, "handler");
+    EXPECT_EQ(none.status, 401);
+}
+
 TEST(WhoamiAnswers, AnAal2RefusalIsNeverCached) {
     SessionRoutesWorld w;
     const identity::Identity who = TwoFactorIdentity(w.random);

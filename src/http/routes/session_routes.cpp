@@ -45,6 +45,12 @@ void SessionRoutes::Register(Router& router) {
     // whoami answers every method (§17.2); DELETE /sessions/whoami behaves the same (§5).
     router.AddMany({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE"},
                    std::string(kRouteWhoami), [this](Request& r) { return Whoami(r); });
+    if (sessions_.StampReadsAsync()) {
+        router.SetPrefetch(kRouteWhoami, Prefetch{[this](Request& r, std::function<void()> done) {
+                                                      return StartWhoamiRead(r, std::move(done));
+                                                  },
+                                                  [this](Request& r) { return AnswerWhoamiRead(r); }});
+    }
     router.Add("GET", std::string(kRouteSessions), [this](Request& r) { return List(r); });
     router.Add("DELETE", std::string(kRouteSessions), [this](Request& r) { return RevokeOthers(r); });
     router.Add("DELETE", std::string(kRouteSessions) + "/{id}", [this](Request& r) { return RevokeOne(r); });
@@ -54,7 +60,15 @@ void SessionRoutes::Register(Router& router) {
 }
 
 Response SessionRoutes::Whoami(Request& r) {
-    auto token = http_.sessions().Token(r);
+    // After a prefetch that settled nothing (a miss): its token and stamp, not read again.
+    const auto* read = std::any_cast<std::shared_ptr<WhoamiRead>>(&r.prefetched);
+    const WhoamiRead* prefetched = read != nullptr && *read != nullptr && (*read)->stamp ? read->get() : nullptr;
+    std::optional<std::string> token;
+    if (prefetched != nullptr) {
+        token = prefetched->token;
+    } else {
+        token = http_.sessions().Token(r);
+    }
     if (!token) return Response::Error(selfservice::NoValidSessionCredentials(), r.RequestId());
     // The hot path (docs/architecture.md, "Answers cached by revision"): the answer cached for this
     // token is current while the session's and identity's revisions are the ones it was stored
@@ -62,21 +76,17 @@ Response SessionRoutes::Whoami(Request& r) {
     // version, read first, shows whether anything at all was written since those revisions were
     // last read; only then is the stamp read again (one indexed read). Only a miss loads the
     // session with its identity and serialises it.
-    const auto seen = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
-    if (seen) {
+    const std::optional<core::StoreVersion> seen = prefetched != nullptr ? prefetched->seen
+                                                   : changes_ != nullptr ? changes_->CurrentVersion()
+                                                                         : std::nullopt;
+    if (prefetched == nullptr && seen) {
         if (auto hit = whoami_answers_.FindUnchanged(*token, *seen, sessions_.clock().Now())) {
             return WhoamiAnswer(hit->body, hit->subject);
         }
     }
-    auto stamp = sessions_.CurrentStamp(*token);
-    if (!stamp) {
-        whoami_answers_.Erase(*token);
-        return Response::Error(stamp.error(), r.RequestId());
-    }
-    if (auto hit = whoami_answers_.Find(*token, {stamp->session_revision, stamp->identity_revision},
-                                        {seen, stamp->expires_at})) {
-        return WhoamiAnswer(hit->body, hit->subject);
-    }
+    const core::Result<session::SessionStamp> stamp =
+        prefetched != nullptr ? *prefetched->stamp : sessions_.CurrentStamp(*token);
+    if (auto settled = WhoamiFromStamp(r, *token, stamp, seen)) return std::move(*settled);
     auto s = sessions_.ResolveToken(*token, *stamp);
     if (!s) return Response::Error(s.error(), r.RequestId());
     if (!s->identity || !sessions_.aal().Satisfied(*s, *s->identity, required_aal_)) {
@@ -93,6 +103,44 @@ Response SessionRoutes::Whoami(Request& r) {
     // later stamp, never newer.
     whoami_answers_.Put(*token, {s->revision, s->identity->revision}, {text, identity_id}, {seen, s->expires_at});
     return WhoamiAnswer(std::move(text), identity_id);
+}
+
+std::optional<Response> SessionRoutes::WhoamiFromStamp(const Request& r, const std::string& token,
+                                                       const core::Result<session::SessionStamp>& stamp,
+                                                       const std::optional<core::StoreVersion>& seen) {
+    if (!stamp) {
+        whoami_answers_.Erase(token);
+        return Response::Error(stamp.error(), r.RequestId());
+    }
+    if (auto hit = whoami_answers_.Find(token, {stamp->session_revision, stamp->identity_revision},
+                                        {seen, stamp->expires_at})) {
+        return WhoamiAnswer(hit->body, hit->subject);
+    }
+    return std::nullopt;
+}
+
+// The prefetch (PostgreSQL): the stamp is read by the session repository's batcher while the I/O
+// thread serves its other connections; a hit never leaves the I/O thread.
+bool SessionRoutes::StartWhoamiRead(Request& r, std::function<void()> done) {
+    auto token = http_.sessions().Token(r);
+    if (!token) return false;  // the handler answers 401
+    auto read = std::make_shared<WhoamiRead>();
+    read->token = std::move(*token);
+    read->seen = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
+    r.prefetched = read;
+    // If this throws, nothing was queued and done is never called. The read owns the token it views.
+    sessions_.CurrentStampAsync(read->token, [read, done = std::move(done)](core::Result<session::SessionStamp> stamp) {
+        read->stamp.emplace(std::move(stamp));
+        done();
+    });
+    return true;
+}
+
+std::optional<Response> SessionRoutes::AnswerWhoamiRead(Request& r) {
+    const auto* read = std::any_cast<std::shared_ptr<WhoamiRead>>(&r.prefetched);
+    if (read == nullptr || *read == nullptr || !(*read)->stamp) return std::nullopt;
+    const WhoamiRead& w = **read;
+    return WhoamiFromStamp(r, w.token, *w.stamp, w.seen);
 }
 
 Response SessionRoutes::WhoamiAnswer(std::string body, const std::string& identity_id) const {

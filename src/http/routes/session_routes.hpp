@@ -2,10 +2,14 @@
 // hot path: the answer cached under the session's stamp, served without a read while the store's
 // change version shows nothing was written since the stamp was read, else after one indexed stamp
 // read; on a miss one lookup and one serialisation), listing and revoking the caller's other sessions, and the three
-// logout endpoints.
+// logout endpoints. Where stamps are read asynchronously (PostgreSQL), whoami's stamp is read by a
+// prefetch step (router.hpp): an answer the stamp proves current is written without the request
+// leaving its I/O thread; only a miss runs the handler on the pool.
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/answer_cache.hpp"
@@ -46,6 +50,19 @@ class SessionRoutes {
     // session_aal2_required when it does not meet session.whoami_required_aal.
     core::Result<session::Session> ResolveForSessionManagement(Request& r) const;
     Response WhoamiAnswer(std::string body, const std::string& identity_id) const;
+    // What whoami's prefetch read (Request::prefetched holds a shared_ptr to it).
+    struct WhoamiRead {
+        std::string token;
+        std::optional<core::StoreVersion> seen;                    // the change version before the read
+        std::optional<core::Result<session::SessionStamp>> stamp;  // set when the read has ended
+    };
+    bool StartWhoamiRead(Request& r, std::function<void()> done);
+    std::optional<Response> AnswerWhoamiRead(Request& r);
+    // The answer `stamp` settles without loading the session: its error, or the answer cached for
+    // `token` under exactly that stamp. Nothing: the session must be loaded.
+    std::optional<Response> WhoamiFromStamp(const Request& r, const std::string& token,
+                                            const core::Result<session::SessionStamp>& stamp,
+                                            const std::optional<core::StoreVersion>& seen);
 
     session::SessionService& sessions_;
     const SelfServiceHttp& http_;

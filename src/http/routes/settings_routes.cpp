@@ -18,6 +18,12 @@ void SettingsRoutes::Register(Router& router, Router& admin) {
         "GET", std::string(settings::kRouteInitBrowser), [this](Request& r) { return InitBrowser(r); },
         Execution::kOffload);
     router.Add("GET", std::string(settings::kRouteFetch), [this](Request& r) { return Fetch(r); });
+    if (settings_.StampReadsAsync()) {
+        router.SetPrefetch(settings::kRouteFetch, Prefetch{[this](Request& r, std::function<void()> done) {
+                                                               return StartFetchRead(r, std::move(done));
+                                                           },
+                                                           [this](Request& r) { return AnswerFetchRead(r); }});
+    }
     router.Add(
         "POST", std::string(settings::kRouteSubmit), [this](Request& r) { return Submit(r); }, Execution::kOffload);
     router.Add(
@@ -83,44 +89,37 @@ Response SettingsRoutes::InitBrowser(Request& r) {
 Response SettingsRoutes::Fetch(Request& r) {
     auto p = http_.Prepare(r, CsrfMiddleware::kApply, /*resolve_session=*/false);
     if (!p) return Response::Error(p.error(), r.RequestId());
-    auto finish = [&](Response resp) {
-        for (const auto& c : p->cookies) resp.AddCookie(c);
-        AddVaryCookie(resp);
-        return resp;
-    };
     const std::string id(r.query.Get("id").value_or(""));
+    // After a prefetch that settled nothing (a miss): its token and stamps, not read again.
+    const auto* read = std::any_cast<std::shared_ptr<FetchRead>>(&r.prefetched);
+    const FetchRead* prefetched = read != nullptr && *read != nullptr && (*read)->stamps ? read->get() : nullptr;
     // The hot path (docs/architecture.md, "Answers cached by revision"): one indexed statement
     // reads the flow's and the session's stamps, which prove the answer cached for (flow, token)
     // current. The answer depends on nothing else (the flow, the session, the identity and the
     // configuration), and the owner and AAL checks it passed are functions of those same revisions.
     // While the store's change version (read first) shows nothing was written since those stamps
     // were last read, the answer is served without reading them.
-    std::string key;
-    std::optional<core::AnswerCache::Stamp> stamp;
-    std::optional<session::SessionStamp> session_stamp;  // read with the flow's: not read again
-    core::AnswerCache::Proof proof;
-    const auto token = http_.sessions().Token(r);  // opened once: the cookie is sealed (AES-GCM)
+    FetchProof f;
+    // Opened once: the cookie is sealed (AES-GCM).
+    const auto token =
+        prefetched != nullptr ? std::optional<std::string>(prefetched->token) : http_.sessions().Token(r);
     if (token) {
-        proof.version = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
+        f.proof.version = prefetched != nullptr ? prefetched->seen
+                          : changes_ != nullptr ? changes_->CurrentVersion()
+                                                : std::nullopt;
         const auto now = http_.clock().Now();
-        key = id + ' ' + *token;
-        if (proof.version) {
-            if (auto hit = fetch_answers_.FindUnchanged(key, *proof.version, now)) {
-                return finish(Response::RawJson(200, hit->body));
+        f.key = id + ' ' + *token;
+        if (prefetched == nullptr && f.proof.version) {
+            if (auto hit = fetch_answers_.FindUnchanged(f.key, *f.proof.version, now)) {
+                return FetchAnswer(*p, Response::RawJson(200, hit->body));
             }
         }
-        auto stamps = settings_.FetchStamps(id, *token);
-        if (stamps) session_stamp = stamps->session;
-        if (stamps && stamps->session && now < stamps->flow.expires_at) {
-            stamp = core::AnswerCache::Stamp{stamps->flow.revision, stamps->session->session_revision,
-                                             stamps->session->identity_revision};
-            proof.until = std::min(stamps->flow.expires_at, stamps->session->expires_at);
-            if (auto hit = fetch_answers_.Find(key, *stamp, proof)) return finish(Response::RawJson(200, hit->body));
-        }
+        const auto stamps = prefetched != nullptr ? *prefetched->stamps : settings_.FetchStamps(id, *token);
+        if (auto hit = FetchFromStamps(f, stamps, now)) return FetchAnswer(*p, Response::RawJson(200, hit->body));
     }
-    auto s = !token          ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
-             : session_stamp ? http_.sessions().ResolveToken(*token, *session_stamp)
-                             : http_.sessions().ResolveToken(*token);
+    auto s = !token            ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
+             : f.session_stamp ? http_.sessions().ResolveToken(*token, *f.session_stamp)
+                               : http_.sessions().ResolveToken(*token);
     if (s) {
         p->ctx.session = std::move(s).value();
     } else if (s.error().code != 401) {
@@ -128,20 +127,75 @@ Response SettingsRoutes::Fetch(Request& r) {
     }
     if (!p->ctx.session) {
         // The auth wrapper: JSON → 401 without id, browsers → 302 to the login UI (§6 step 1).
-        return finish(r.IsJsonRequest() ? Response::Error(settings::SessionCredentialsMissing(), r.RequestId())
-                                        : Response::Redirect(302, http_.config().selfservice.flows.login.ui_url));
+        return FetchAnswer(*p, r.IsJsonRequest()
+                                   ? Response::Error(settings::SessionCredentialsMissing(), r.RequestId())
+                                   : Response::Redirect(302, http_.config().selfservice.flows.login.ui_url));
     }
     auto flow = settings_.Fetch(p->ctx, id);
-    if (!flow) return finish(Response::Error(flow.error(), r.RequestId()));
+    if (!flow) return FetchAnswer(*p, Response::Error(flow.error(), r.RequestId()));
     std::string text = std::move(flow).value();
-    if (stamp && p->ctx.session->identity) {
+    if (f.stamp && p->ctx.session->identity) {
         // The flow's revision was read before the flow, the session's and identity's with them:
         // a stored stamp is never newer than the data behind the answer.
-        proof.until = std::min(proof.until, p->ctx.session->expires_at);
-        fetch_answers_.Put(key, {stamp->first, p->ctx.session->revision, p->ctx.session->identity->revision},
-                           {text, {}}, proof);
+        f.proof.until = std::min(f.proof.until, p->ctx.session->expires_at);
+        fetch_answers_.Put(f.key, {f.stamp->first, p->ctx.session->revision, p->ctx.session->identity->revision},
+                           {text, {}}, f.proof);
     }
-    return finish(Response::RawJson(200, std::move(text)));
+    return FetchAnswer(*p, Response::RawJson(200, std::move(text)));
+}
+
+core::AnswerCache::AnswerPtr SettingsRoutes::FetchFromStamps(FetchProof& f,
+                                                             const core::Result<selfservice::FlowSessionStamp>& stamps,
+                                                             core::TimePoint now) {
+    if (!stamps) return nullptr;
+    f.session_stamp = stamps->session;
+    if (!stamps->session || now >= stamps->flow.expires_at) return nullptr;
+    f.stamp = core::AnswerCache::Stamp{stamps->flow.revision, stamps->session->session_revision,
+                                       stamps->session->identity_revision};
+    f.proof.until = std::min(stamps->flow.expires_at, stamps->session->expires_at);
+    return fetch_answers_.Find(f.key, *f.stamp, f.proof);
+}
+
+Response SettingsRoutes::FetchAnswer(const SelfServiceHttp::Prepared& p, Response resp) {
+    for (const auto& c : p.cookies) resp.AddCookie(c);
+    AddVaryCookie(resp);
+    return resp;
+}
+
+// The prefetch (PostgreSQL): the flow's and session's stamps are read by the flow store's batcher
+// while the I/O thread serves its other connections; a cached answer they prove current never
+// leaves the I/O thread. Anything else (no token, a malformed id, a miss) is the handler's.
+bool SettingsRoutes::StartFetchRead(Request& r, std::function<void()> done) {
+    auto token = http_.sessions().Token(r);
+    if (!token || !session::CouldBeToken(*token)) return false;
+    auto id = core::Uuid::Parse(r.query.Get("id").value_or(""));
+    if (!id) return false;
+    auto read = std::make_shared<FetchRead>();
+    read->id = *id;
+    read->token = std::move(*token);
+    read->seen = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
+    r.prefetched = read;
+    // If this throws, nothing was queued and done is never called. The read owns what it views.
+    settings_.FetchStampsAsync(read->id, read->token,
+                               [read, done = std::move(done)](core::Result<selfservice::FlowSessionStamp> stamps) {
+                                   read->stamps.emplace(std::move(stamps));
+                                   done();
+                               });
+    return true;
+}
+
+std::optional<Response> SettingsRoutes::AnswerFetchRead(Request& r) {
+    const auto* read = std::any_cast<std::shared_ptr<FetchRead>>(&r.prefetched);
+    if (read == nullptr || *read == nullptr || !(*read)->stamps) return std::nullopt;
+    const FetchRead& fr = **read;
+    FetchProof f;
+    f.key = std::string(r.query.Get("id").value_or("")) + ' ' + fr.token;
+    f.proof.version = fr.seen;
+    auto hit = FetchFromStamps(f, *fr.stamps, http_.clock().Now());
+    if (!hit) return std::nullopt;
+    auto p = http_.Prepare(r, CsrfMiddleware::kApply, /*resolve_session=*/false);
+    if (!p) return std::nullopt;  // the handler answers the error
+    return FetchAnswer(*p, Response::RawJson(200, hit->body));
 }
 
 settings::HookRequestFacts SettingsRoutes::HookFacts(const Request& r, const std::string& url) {

@@ -1,9 +1,14 @@
 // Public settings routes (settings-flow.md §2–§6) and their admin-port redirects (§1.7): thin
 // handlers that prepare the request context, carry the continuity cookie (§10.4) in and out, call
-// selfservice::settings::SettingsService and map its outcome to a response.
+// selfservice::settings::SettingsService and map its outcome to a response. Where stamps are read
+// asynchronously (PostgreSQL), the flow fetch's stamps are read by a prefetch step (router.hpp):
+// an answer they prove current is written without the request leaving its I/O thread.
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "core/answer_cache.hpp"
 #include "crypto/cookie_sealer.hpp"
@@ -42,6 +47,29 @@ class SettingsRoutes {
     static selfservice::settings::HookRequestFacts HookFacts(const Request& r, const std::string& url);
 
   private:
+    // What proves a fetch answer current, gathered from the stamps (FetchFromStamps).
+    struct FetchProof {
+        std::string key;                                     // flow id + ' ' + token
+        std::optional<core::AnswerCache::Stamp> stamp;       // the answer's cache stamp
+        std::optional<session::SessionStamp> session_stamp;  // read with the flow's: not read again
+        core::AnswerCache::Proof proof;
+    };
+    // What the fetch's prefetch read (Request::prefetched holds a shared_ptr to it).
+    struct FetchRead {
+        core::Uuid id;
+        std::string token;
+        std::optional<core::StoreVersion> seen;                             // the change version before the read
+        std::optional<core::Result<selfservice::FlowSessionStamp>> stamps;  // set when the read has ended
+    };
+    // Fills `f` from the stamps just read and gives the answer they prove current, if any.
+    core::AnswerCache::AnswerPtr FetchFromStamps(FetchProof& f,
+                                                 const core::Result<selfservice::FlowSessionStamp>& stamps,
+                                                 core::TimePoint now);
+    bool StartFetchRead(Request& r, std::function<void()> done);
+    std::optional<Response> AnswerFetchRead(Request& r);
+    // A fetch's answer with the request's CSRF cookie (if one was issued) and Vary: Cookie.
+    static Response FetchAnswer(const SelfServiceHttp::Prepared& p, Response resp);
+
     selfservice::settings::SettingsService& settings_;
     const SelfServiceHttp& http_;
     const crypto::CookieSealer& sealer_;

@@ -46,10 +46,10 @@ const PostgresFlowSql& PostgresFlowSqlFor(const selfservice::FlowTable& t) {
             " f LEFT JOIN sessions s ON s.token = $2 LEFT JOIN identities i ON i.id = s.identity_id WHERE f.id = $1",
         // Each row carries its key's position (k.n): flows and sessions not found leave theirs empty.
         BatchedStatements(kStampKeyTypes, kStampKeyNames, [&](const std::string& values) {
+            // Lateral subqueries, so that each key is an index lookup (SessionStampJoin).
             return "SELECT k.n, f.revision, f.expires_at, " + std::string(kSessionStampColumns) + " FROM " + values +
-                   " JOIN " + table +
-                   " f ON f.id = k.id LEFT JOIN sessions s ON s.token = k.token LEFT JOIN identities i ON i.id = "
-                   "s.identity_id";
+                   " JOIN LATERAL (SELECT revision, expires_at FROM " + table + " WHERE id = k.id LIMIT 1) f ON true" +
+                   SessionStampJoin("LEFT JOIN");
         })};
     return texts.emplace(table, std::move(s)).first->second;
 }
@@ -138,6 +138,20 @@ class PostgresFlowStore final : public selfservice::FlowStore {
         if (!stamp) return selfservice::FlowNotFound();
         return *stamp;
     }
+
+    // Queued for the batcher's runner: no thread waits for the round trip.
+    void StampWithSessionAsync(const core::Uuid& id, std::string_view token, FlowSessionStampCallback done) override {
+        if (db_.Joined() || !session::CouldBeToken(token)) {
+            done(StampWithSession(id, token));
+            return;
+        }
+        batch_.GetAsync({&id, token}, [done = std::move(done)](core::Result<OptionalStamp> stamp) {
+            if (!stamp) return done(std::move(stamp).error());
+            if (!*stamp) return done(selfservice::FlowNotFound());
+            done(**stamp);
+        });
+    }
+    bool StampReadsAsync() const override { return true; }
 
   private:
     struct StampKey {

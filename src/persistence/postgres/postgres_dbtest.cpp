@@ -11,8 +11,11 @@
 #include <pwd.h>
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -863,6 +866,58 @@ TEST_F(PostgresBatchedStamps, ConcurrentSessionStampsEachGetTheirOwnRow) {
     auto nul = h->sessions().FindStamp(std::string("ory_st_\0x", 9));
     ASSERT_FALSE(nul);
     EXPECT_EQ(nul.error().code, 400);
+}
+
+// FindStampAsync (whoami's prefetch): the caller does not wait for the read; lookups queued while
+// the only connection is busy share statements, and each gets what FindStamp answers.
+TEST_F(PostgresBatchedStamps, AsynchronousSessionStampsShareStatementsAndMatchTheWaitingRead) {
+    ASSERT_TRUE(h->sessions().StampReadsAsync());
+    std::vector<std::string> tokens;
+    for (const auto& s : sessions) tokens.push_back(s.token);
+    tokens.push_back("ory_st_never_issued");
+    tokens.push_back(sessions[3].token);
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::optional<core::Result<session::SessionStamp>>> got(tokens.size());
+    size_t answered = 0;
+    const auto before = StampReads(h->sessions());
+    {
+        auto held = h->database->db().Acquire();
+        ASSERT_TRUE(held);
+        for (size_t k = 0; k < tokens.size(); ++k) {
+            h->sessions().FindStampAsync(tokens[k], [&, k](core::Result<session::SessionStamp> r) {
+                std::lock_guard lock(mu);
+                got[k].emplace(std::move(r));
+                ++answered;
+                cv.notify_all();
+            });
+        }
+        std::this_thread::sleep_for(100ms);
+        std::lock_guard lock(mu);
+        EXPECT_EQ(answered, 0u) << "answered while the only connection was held";
+    }
+    {
+        std::unique_lock lock(mu);
+        ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return answered == tokens.size(); }));
+    }
+    const auto after = StampReads(h->sessions());
+    EXPECT_EQ(after.lookups - before.lookups, tokens.size());
+    EXPECT_LE(after.statements - before.statements, 2u);
+    for (size_t k = 0; k < tokens.size(); ++k) {
+        auto alone = h->sessions().FindStamp(tokens[k]);
+        ASSERT_EQ(static_cast<bool>(*got[k]), static_cast<bool>(alone)) << k;
+        if (!alone) {
+            EXPECT_EQ(got[k]->error().code, 404) << k;
+            continue;
+        }
+        EXPECT_EQ((*got[k])->session_revision, alone->session_revision) << k;
+        EXPECT_EQ((*got[k])->identity_revision, alone->identity_revision) << k;
+        EXPECT_EQ((*got[k])->expires_at, alone->expires_at) << k;
+        EXPECT_EQ((*got[k])->active, alone->active) << k;
+        EXPECT_EQ((*got[k])->identity_active, alone->identity_active) << k;
+    }
+    EXPECT_FALSE((*got[4])->active);
+    EXPECT_FALSE((*got[5])->identity_active);
 }
 
 TEST_F(PostgresBatchedStamps, ConcurrentFlowStampsEachGetTheirOwnFlowAndSession) {

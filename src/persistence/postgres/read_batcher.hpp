@@ -12,16 +12,24 @@
 // as fresh as the caller's own statement would have been. A fetch that fails fails its batch
 // alone (each caller gets the error); the next batch starts afresh. Under no concurrency a batch
 // holds one key and costs what the single statement did.
+//
+// GetAsync queues a key without a thread waiting for it (an HTTP I/O thread that must go on
+// serving its other connections): its answer comes to a callback. Batches that hold such keys are
+// led by the batcher's own runner thread, started at the first GetAsync, or by any waiting caller
+// of Get; the order and the freshness rule are the same for both kinds of caller.
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -40,10 +48,30 @@ class ReadBatcher {
         : fetch_(std::move(fetch)), max_keys_(max_keys ? max_keys : 1), max_batches_(max_batches ? max_batches : 1) {}
     ReadBatcher(const ReadBatcher&) = delete;
     ReadBatcher& operator=(const ReadBatcher&) = delete;
+    // Asynchronous callers still queued are answered 503 (their batch will never run); the runner
+    // finishes the batch it leads first.
+    ~ReadBatcher() {
+        std::vector<Waiter*> orphans;
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+            std::erase_if(queue_, [&](Waiter* w) {
+                if (!w->done) return false;
+                orphans.push_back(w);
+                return true;
+            });
+        }
+        runner_wake_.notify_all();
+        if (runner_.joinable()) runner_.join();
+        for (Waiter* w : orphans) {
+            w->result.emplace(core::Error(503, "The server is shutting down."));
+            Finish(w);
+        }
+    }
 
     // The value for key (nullopt when there is none), read by a statement sent after this call.
     core::Result<std::optional<Value>> Get(const Key& key) {
-        Waiter self{&key};
+        Waiter self(&key);
         std::unique_lock lock(mu_);
         queue_.push_back(&self);
         while (!self.result) {
@@ -52,7 +80,7 @@ class ReadBatcher {
                 if (!Lead(lock) && !self.result) {
                     // Out of memory before the batch left the queue: this caller gives up alone.
                     std::erase(queue_, &self);
-                    if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next may try
+                    WakeNext();  // the next may try
                     return core::Error(503, "The server is too busy to handle this request right now.");
                 }
                 continue;
@@ -74,12 +102,75 @@ class ReadBatcher {
         return s;
     }
 
+    using Callback = std::function<void(core::Result<std::optional<Value>>)>;
+    // What Get answers, given to done (once, on the thread that ran the batch, or on this one when
+    // the key cannot even be queued) instead of returned: no thread waits for it. The batcher keeps
+    // a copy of key (what a view points to must stay valid until done is called); done must not
+    // call back into this batcher.
+    void GetAsync(Key key, Callback done) {
+        std::unique_ptr<Waiter> w;
+        try {
+            w = std::make_unique<Waiter>(nullptr);
+            w->key = &w->held.emplace(std::move(key));
+        } catch (const std::bad_alloc&) {
+            done(core::Error(503, "The server is too busy to handle this request right now."));
+            return;
+        }
+        w->done = std::move(done);
+        const char* refusal = "The server is shutting down.";
+        try {
+            std::lock_guard lock(mu_);
+            if (!stopping_) {
+                if (!runner_.joinable()) runner_ = std::thread([this] { RunnerLoop(); });
+                queue_.push_back(w.get());
+                w.release();  // NOLINT(bugprone-unused-return-value): the queue owns it until Finish
+                runner_wake_.notify_one();
+                return;
+            }
+        } catch (const std::exception&) {  // no memory or no thread: this caller gives up alone
+            refusal = "The server is too busy to handle this request right now.";
+        }
+        w->result.emplace(core::Error(503, refusal));
+        Finish(w.release());
+    }
+
   private:
     struct Waiter {
+        explicit Waiter(const Key* k) : key(k) {}
         const Key* key;
         std::optional<core::Result<std::optional<Value>>> result;
-        std::condition_variable wake;
+        std::condition_variable wake;  // a caller of Get waits here
+        Callback done;                 // set for GetAsync: the waiter is owned by the queue, then by Finish
+        std::optional<Key> held;       // GetAsync's copy of its key
     };
+
+    // Hands an asynchronous waiter its result and frees it; called without the lock.
+    static void Finish(Waiter* w) {
+        std::unique_ptr<Waiter> owned(w);
+        try {
+            owned->done(std::move(*owned->result));
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a callback's failure is its own; the batch goes on
+        }
+    }
+
+    // Leads batches while asynchronous keys wait and a batch may start.
+    void RunnerLoop() {
+        std::unique_lock lock(mu_);
+        while (!stopping_) {
+            if (running_ < max_batches_ && !queue_.empty()) {
+                if (!Lead(lock)) runner_wake_.wait_for(lock, std::chrono::milliseconds(1));  // out of memory: retry
+                continue;
+            }
+            runner_wake_.wait(lock);
+        }
+    }
+
+    // Wakes whoever may lead the next batch: the queue's first caller of Get, and the runner.
+    void WakeNext() {
+        if (queue_.empty()) return;
+        if (!queue_.front()->done) queue_.front()->wake.notify_one();
+        if (runner_.joinable()) runner_wake_.notify_one();
+    }
 
     // Runs one batch of the queue's oldest keys; called and returns with lock held. False when
     // the batch could not even be formed (out of memory): then nothing left the queue.
@@ -107,6 +198,7 @@ class ReadBatcher {
 
         lock.lock();
         --running_;
+        size_t asynchronous = 0;
         for (size_t i = 0; i < n; ++i) {
             Waiter* w = batch[i];
             if (!values) {
@@ -114,11 +206,20 @@ class ReadBatcher {
             } else {
                 w->result.emplace(std::move((*values)[i]));
             }
-            w->wake.notify_one();
+            if (w->done) {
+                batch[asynchronous++] = w;  // answered below, without the lock
+            } else {
+                w->wake.notify_one();
+            }
         }
-        // The queue's first caller leads the next batch (the leader itself may be queued there
-        // when its key did not fit in this batch: then it leads on its own loop).
-        if (!queue_.empty()) queue_.front()->wake.notify_one();
+        // The queue's first caller (or the runner) leads the next batch (the leader itself may be
+        // queued there when its key did not fit in this batch: then it leads on its own loop).
+        WakeNext();
+        if (asynchronous > 0) {
+            lock.unlock();
+            for (size_t i = 0; i < asynchronous; ++i) Finish(batch[i]);
+            lock.lock();
+        }
         return true;
     }
 
@@ -144,6 +245,9 @@ class ReadBatcher {
     std::vector<Waiter*> queue_;
     size_t running_ = 0;
     Stats stats_;
+    bool stopping_ = false;
+    std::condition_variable runner_wake_;
+    std::thread runner_;  // declared last: started and joined while the members above exist
 };
 
 }  // namespace bia::persistence::postgres

@@ -1,5 +1,6 @@
 // ReadBatcher without a server: which keys share a fetch, that every answer comes from a fetch that
-// began after its call, and that failures reach exactly their own batch's callers.
+// began after its call, and that failures reach exactly their own batch's callers; the same for
+// callers that wait on no thread (GetAsync).
 #include "persistence/postgres/read_batcher.hpp"
 
 #include <gtest/gtest.h>
@@ -7,7 +8,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
+#include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -184,6 +188,138 @@ TEST(ReadBatcher, MoreCallersThanABatchHoldsAreAllServed) {
     for (auto& th : threads) th.join();
     EXPECT_EQ(wrong.load(), 0);
     EXPECT_EQ(b.stats().keys, 1600u);
+}
+
+// ---------------------------------------------------------------- asynchronous callers
+
+// Collects GetAsync answers by key and lets a test wait for them.
+struct Answers {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::map<int, core::Result<std::optional<std::string>>> by_key;
+    std::set<std::thread::id> threads;
+
+    ReadBatcher<int, std::string>::Callback For(int key) {
+        return [this, key](core::Result<std::optional<std::string>> v) {
+            std::lock_guard lock(mu);
+            by_key.insert_or_assign(key, std::move(v));
+            threads.insert(std::this_thread::get_id());
+            cv.notify_all();
+        };
+    }
+    bool WaitFor(size_t n) {
+        std::unique_lock lock(mu);
+        return cv.wait_for(lock, 10s, [&] { return by_key.size() >= n; });
+    }
+};
+
+// No thread waits for an asynchronous key: GetAsync returns at once, the batcher's runner reads it
+// (sharing batches as Get's callers do) and hands each callback its own answer.
+TEST(ReadBatcher, AsynchronousCallersAreAnsweredByTheRunnerInSharedBatches) {
+    Recorder rec;
+    rec.hold = true;
+    ReadBatcher<int, std::string> b([&](const auto& keys) { return rec.Fetch(keys); }, 4, 1);
+    Answers answers;
+    b.GetAsync(0, answers.For(0));  // returns before any fetch ends
+    rec.WaitEntered(1);
+    for (int k = 1; k <= 6; ++k) b.GetAsync(k == 6 ? -1 : k, answers.For(k == 6 ? -1 : k));
+    WaitQueued(b, 6);
+    EXPECT_TRUE(answers.by_key.empty());
+    rec.Release();
+    ASSERT_TRUE(answers.WaitFor(7));
+    for (int k = 0; k <= 5; ++k) {
+        ASSERT_TRUE(answers.by_key.at(k)) << k;
+        EXPECT_EQ(*answers.by_key.at(k), "v" + std::to_string(k));
+    }
+    ASSERT_TRUE(answers.by_key.at(-1));
+    EXPECT_FALSE(answers.by_key.at(-1)->has_value());  // no such row
+    // 1 + 6 keys: the first alone, then the six queued ones in batches of at most four.
+    EXPECT_EQ(rec.calls.size(), 3u);
+    EXPECT_EQ(answers.threads.size(), 1u);  // the runner's
+    EXPECT_EQ(answers.threads.count(std::this_thread::get_id()), 0u);
+}
+
+// Both kinds of caller ride in the same batches, and every answer still comes from a fetch that
+// began after its call.
+TEST(ReadBatcher, AsynchronousAndWaitingCallersShareBatchesAndStayFresh) {
+    std::atomic<int> fetches{0};
+    ReadBatcher<int, int> b(
+        [&](const std::vector<const int*>& keys) -> core::Result<std::vector<std::optional<int>>> {
+            const int seq = ++fetches;
+            std::this_thread::sleep_for(100us);
+            return std::vector<std::optional<int>>(keys.size(), seq);
+        },
+        16, 1);
+    std::atomic<int> stale{0}, answered{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 100; ++i) {
+                const int before = fetches.load();
+                if (t % 2 == 0) {
+                    auto v = b.Get(t);
+                    if (!v || !v->has_value() || **v <= before) ++stale;
+                    ++answered;
+                    continue;
+                }
+                std::promise<void> done;
+                b.GetAsync(t, [&, before](core::Result<std::optional<int>> v) {
+                    if (!v || !v->has_value() || **v <= before) ++stale;
+                    ++answered;
+                    done.set_value();
+                });
+                done.get_future().wait();
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(answered.load(), 800);
+    EXPECT_EQ(stale.load(), 0);
+    EXPECT_LT(b.stats().batches, b.stats().keys);
+}
+
+// A failing fetch reaches asynchronous callers as an error; a batcher destroyed with keys still
+// queued answers them 503 instead of leaving them waiting.
+TEST(ReadBatcher, AsynchronousCallersGetFailuresAndAreAnsweredWhenTheBatcherEnds) {
+    Answers failed;
+    {
+        ReadBatcher<int, std::string> b(
+            [&](const std::vector<const int*>&) -> core::Result<std::vector<std::optional<std::string>>> {
+                throw std::runtime_error("boom");
+            },
+            4, 1);
+        b.GetAsync(1, failed.For(1));
+        ASSERT_TRUE(failed.WaitFor(1));
+    }
+    ASSERT_FALSE(failed.by_key.at(1));
+    EXPECT_EQ(failed.by_key.at(1).error().code, 500);
+
+    Recorder rec;
+    rec.hold = true;
+    Answers answers;
+    std::thread releaser;
+    {
+        ReadBatcher<int, std::string> b([&](const auto& keys) { return rec.Fetch(keys); }, 4, 1);
+        b.GetAsync(1, answers.For(1));
+        rec.WaitEntered(1);
+        b.GetAsync(2, answers.For(2));
+        b.GetAsync(3, answers.For(3));
+        WaitQueued(b, 2);
+        // The destructor answers the queued keys, then waits for the running batch to end.
+        releaser = std::thread([&] {
+            std::this_thread::sleep_for(20ms);
+            rec.Release();
+        });
+    }
+    releaser.join();
+    ASSERT_TRUE(answers.WaitFor(3));
+    ASSERT_TRUE(answers.by_key.at(1));
+    EXPECT_EQ(*answers.by_key.at(1), "v1");
+    for (int k : {2, 3}) {
+        ASSERT_FALSE(answers.by_key.at(k));
+        EXPECT_EQ(answers.by_key.at(k).error().code, 503);
+    }
+    EXPECT_EQ(rec.calls.size(), 1u);
 }
 
 }  // namespace

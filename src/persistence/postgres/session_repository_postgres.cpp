@@ -159,6 +159,20 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         return *stamp;
     }
 
+    // Queued for the batcher's runner: no thread waits for the round trip.
+    void FindStampAsync(std::string_view token, StampCallback done) override {
+        if (db_.Joined() || !session::CouldBeToken(token)) {
+            done(FindStamp(token));
+            return;
+        }
+        stamps_.GetAsync(token, [done = std::move(done)](Result<std::optional<session::SessionStamp>> stamp) {
+            if (!stamp) return done(std::move(stamp).error());
+            if (!*stamp) return done(RowNotFound());
+            done(**stamp);
+        });
+    }
+    bool StampReadsAsync() const override { return true; }
+
     StampReadStats Stats() {
         const auto s = stamps_.stats();
         return {s.batches, s.keys};
@@ -267,8 +281,7 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         static constexpr std::string_view kTypes[] = {"text"};
         static constexpr std::string_view kNames[] = {"token"};
         static const BatchedStatements kSql(kTypes, kNames, [](const std::string& values) {
-            return "SELECT k.n, " + std::string(kSessionStampColumns) + " FROM " + values +
-                   " JOIN sessions s ON s.token = k.token JOIN identities i ON i.id = s.identity_id";
+            return "SELECT k.n, " + std::string(kSessionStampColumns) + " FROM " + values + SessionStampJoin("JOIN");
         });
         size_t slots = 0;
         const std::string& sql = kSql.For(tokens.size(), &slots);

@@ -12,6 +12,14 @@ session::SessionStamp ReadSessionStamp(const Rows& r, int row, int first_col) {
                                  .identity_active = r.Text(row, first_col + 4) == identity::kStateActive};
 }
 
+std::string SessionStampJoin(std::string_view kind) {
+    const std::string k(kind);
+    return " " + k +
+           " LATERAL (SELECT revision, active, expires_at, identity_id FROM sessions WHERE token = k.token LIMIT 1) s"
+           " ON true " +
+           k + " LATERAL (SELECT revision, state FROM identities WHERE id = s.identity_id LIMIT 1) i ON true";
+}
+
 BatchedStatements::BatchedStatements(std::span<const std::string_view> types, std::span<const std::string_view> names,
                                      const std::function<std::string(const std::string& values)>& make) {
     for (size_t slots = 2; slots <= kMaxBatchedKeys; slots *= 2) {

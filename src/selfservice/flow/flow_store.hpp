@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -172,6 +173,15 @@ class FlowStore {
     // The flow's stamp and that of the session whose token is `token` (with its identity), in one
     // statement; 404 like Get when the flow is absent.
     virtual core::Result<FlowSessionStamp> StampWithSession(const core::Uuid& id, std::string_view token) = 0;
+    // StampWithSession for a caller that must not wait (an HTTP I/O thread): `done` gets what it
+    // would answer, once, on another thread or on this one before the call returns. `id` and what
+    // `token` views must stay valid until then. The default reads on this thread.
+    using FlowSessionStampCallback = std::function<void(core::Result<FlowSessionStamp>)>;
+    virtual void StampWithSessionAsync(const core::Uuid& id, std::string_view token, FlowSessionStampCallback done) {
+        done(StampWithSession(id, token));
+    }
+    // Whether StampWithSessionAsync leaves the calling thread free while it reads (PostgreSQL).
+    virtual bool StampReadsAsync() const { return false; }
 };
 
 // One of a kind's own fields: its column and the member it is read from and written to.
@@ -223,6 +233,10 @@ class FlowRepository {
     core::Result<FlowSessionStamp> StampWithSession(const core::Uuid& id, std::string_view token) {
         return store_->StampWithSession(id, token);
     }
+    void StampWithSessionAsync(const core::Uuid& id, std::string_view token, FlowStore::FlowSessionStampCallback done) {
+        store_->StampWithSessionAsync(id, token, std::move(done));
+    }
+    bool StampReadsAsync() const { return store_->StampReadsAsync(); }
 
   private:
     static std::vector<FlowColumnValue> ValuesOf(const Flow& flow) {

@@ -227,6 +227,17 @@ core::Result<FlowSessionStamp> SettingsService::FetchStamps(std::string_view id,
     return stamps;
 }
 
+void SettingsService::FetchStampsAsync(const core::Uuid& id, std::string_view token,
+                                       std::function<void(core::Result<FlowSessionStamp>)> done) {
+    if (!session::CouldBeToken(token)) token = {};  // names no session
+    engine_.flows().StampWithSessionAsync(id, token, [this, done = std::move(done)](core::Result<FlowSessionStamp> st) {
+        if (st && st->session && !st->session->IsValidAt(clock_.Now())) st->session.reset();
+        done(std::move(st));
+    });
+}
+
+bool SettingsService::StampReadsAsync() { return engine_.flows().StampReadsAsync(); }
+
 Outcome SettingsService::Reject(const RequestContext& ctx, SettingsFlow& flow, const identity::Identity& identity,
                                 const Rejection& rejection) {
     // Answered with what a subsequent fetch returns (§5.4): the stored, unchanged identity.

@@ -78,6 +78,13 @@ class SettingsService {
     // prove a fetch answer built earlier still current. `session` is set only for a session that
     // is valid now (active, unexpired, active identity); 404 for an unknown or malformed id.
     core::Result<FlowSessionStamp> FetchStamps(std::string_view id, std::string_view token);
+    // FetchStamps for a flow id already parsed and a caller that must not wait for the read
+    // (FlowStore::StampWithSessionAsync): `done` gets what FetchStamps would answer, once, maybe on
+    // another thread. `id` and what `token` views must stay valid until then.
+    void FetchStampsAsync(const core::Uuid& id, std::string_view token,
+                          std::function<void(core::Result<FlowSessionStamp>)> done);
+    // Whether FetchStampsAsync leaves the calling thread free while it reads (PostgreSQL).
+    bool StampReadsAsync();
     // POST (and continuity GET) /self-service/settings?flow= (§5.1). `body` is the decoded
     // submission (a 400 decode error is shown on the flow as 4000001); `request` is what hooks may
     // forward; `continuity` is read (resume, browser forms only) and written (pause).
