@@ -27,7 +27,11 @@ class SessionRepository {
     // would answer, once, on another thread or on this one before the call returns. What `token`
     // views must stay valid until then. The default reads on this thread.
     using StampCallback = std::function<void(core::Result<SessionStamp>)>;
-    virtual void FindStampAsync(std::string_view token, StampCallback done) { done(FindStamp(token)); }
+    // (done is taken by value: an asynchronous override keeps it.)
+    virtual void FindStampAsync(std::string_view token,
+                                StampCallback done) {  // NOLINT(performance-unnecessary-value-param)
+        done(FindStamp(token));
+    }
     // Whether FindStampAsync leaves the calling thread free while the stamp is read (true where a
     // read is a round trip to a server: PostgreSQL).
     virtual bool StampReadsAsync() const { return false; }

@@ -177,7 +177,9 @@ class FlowStore {
     // would answer, once, on another thread or on this one before the call returns. `id` and what
     // `token` views must stay valid until then. The default reads on this thread.
     using FlowSessionStampCallback = std::function<void(core::Result<FlowSessionStamp>)>;
-    virtual void StampWithSessionAsync(const core::Uuid& id, std::string_view token, FlowSessionStampCallback done) {
+    // (done is taken by value: an asynchronous override keeps it.)
+    virtual void StampWithSessionAsync(const core::Uuid& id, std::string_view token,
+                                       FlowSessionStampCallback done) {  // NOLINT(performance-unnecessary-value-param)
         done(StampWithSession(id, token));
     }
     // Whether StampWithSessionAsync leaves the calling thread free while it reads (PostgreSQL).
