@@ -2,6 +2,7 @@
 // app::Wiring; matching allocates nothing but the captured parameters.
 #pragma once
 
+#include <any>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,6 +36,25 @@ struct Prefetch {
     // (on the pool when offloaded).
     std::function<std::optional<Response>(Request&)> answer;
 };
+
+// The read a prefetch keeps in Request::prefetched as a std::shared_ptr<Read>, where Read has a
+// `std::optional<…> result` set when the read has ended; nullptr before that or for another type.
+template <class Read>
+const Read* PrefetchedRead(const Request& request) {
+    const auto* held = std::any_cast<std::shared_ptr<Read>>(&request.prefetched);
+    return held != nullptr && *held != nullptr && (*held)->result ? held->get() : nullptr;
+}
+
+// Keeps `read` in request.prefetched and gives the callback for its asynchronous read: it records
+// the read's result in `read` (which owns whatever the read views) and then calls done.
+template <class Read>
+auto KeepPrefetchedRead(Request& request, std::shared_ptr<Read> read, std::function<void()> done) {
+    request.prefetched = read;
+    return [read = std::move(read), done = std::move(done)](auto result) {
+        read->result.emplace(std::move(result));
+        done();
+    };
+}
 
 struct Route {
     std::string method;   // "GET", ...; "*" matches any method

@@ -61,8 +61,7 @@ void SessionRoutes::Register(Router& router) {
 
 Response SessionRoutes::Whoami(Request& r) {
     // After a prefetch that settled nothing (a miss): its token and stamp, not read again.
-    const auto* read = std::any_cast<std::shared_ptr<WhoamiRead>>(&r.prefetched);
-    const WhoamiRead* prefetched = read != nullptr && *read != nullptr && (*read)->stamp ? read->get() : nullptr;
+    const auto* prefetched = PrefetchedRead<WhoamiRead>(r);
     std::optional<std::string> token;
     if (prefetched != nullptr) {
         token = prefetched->token;
@@ -85,7 +84,7 @@ Response SessionRoutes::Whoami(Request& r) {
         }
     }
     const core::Result<session::SessionStamp> stamp =
-        prefetched != nullptr ? *prefetched->stamp : sessions_.CurrentStamp(*token);
+        prefetched != nullptr ? *prefetched->result : sessions_.CurrentStamp(*token);
     if (auto settled = WhoamiFromStamp(r, *token, stamp, seen)) return std::move(*settled);
     auto s = sessions_.ResolveToken(*token, *stamp);
     if (!s) return Response::Error(s.error(), r.RequestId());
@@ -127,20 +126,15 @@ bool SessionRoutes::StartWhoamiRead(Request& r, std::function<void()> done) {
     auto read = std::make_shared<WhoamiRead>();
     read->token = std::move(*token);
     read->seen = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
-    r.prefetched = read;
     // If this throws, nothing was queued and done is never called. The read owns the token it views.
-    sessions_.CurrentStampAsync(read->token, [read, done = std::move(done)](core::Result<session::SessionStamp> stamp) {
-        read->stamp.emplace(std::move(stamp));
-        done();
-    });
+    sessions_.CurrentStampAsync(read->token, KeepPrefetchedRead(r, read, std::move(done)));
     return true;
 }
 
 std::optional<Response> SessionRoutes::AnswerWhoamiRead(Request& r) {
-    const auto* read = std::any_cast<std::shared_ptr<WhoamiRead>>(&r.prefetched);
-    if (read == nullptr || *read == nullptr || !(*read)->stamp) return std::nullopt;
-    const WhoamiRead& w = **read;
-    return WhoamiFromStamp(r, w.token, *w.stamp, w.seen);
+    const auto* w = PrefetchedRead<WhoamiRead>(r);
+    if (w == nullptr) return std::nullopt;
+    return WhoamiFromStamp(r, w->token, *w->result, w->seen);
 }
 
 Response SessionRoutes::WhoamiAnswer(std::string body, const std::string& identity_id) const {

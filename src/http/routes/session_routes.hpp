@@ -53,8 +53,8 @@ class SessionRoutes {
     // What whoami's prefetch read (Request::prefetched holds a shared_ptr to it).
     struct WhoamiRead {
         std::string token;
-        std::optional<core::StoreVersion> seen;                    // the change version before the read
-        std::optional<core::Result<session::SessionStamp>> stamp;  // set when the read has ended
+        std::optional<core::StoreVersion> seen;                     // the change version before the read
+        std::optional<core::Result<session::SessionStamp>> result;  // the stamp, once read
     };
     bool StartWhoamiRead(Request& r, std::function<void()> done);
     std::optional<Response> AnswerWhoamiRead(Request& r);

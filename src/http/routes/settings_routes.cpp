@@ -91,8 +91,7 @@ Response SettingsRoutes::Fetch(Request& r) {
     if (!p) return Response::Error(p.error(), r.RequestId());
     const std::string id(r.query.Get("id").value_or(""));
     // After a prefetch that settled nothing (a miss): its token and stamps, not read again.
-    const auto* read = std::any_cast<std::shared_ptr<FetchRead>>(&r.prefetched);
-    const FetchRead* prefetched = read != nullptr && *read != nullptr && (*read)->stamps ? read->get() : nullptr;
+    const auto* prefetched = PrefetchedRead<FetchRead>(r);
     // The hot path (docs/architecture.md, "Answers cached by revision"): one indexed statement
     // reads the flow's and the session's stamps, which prove the answer cached for (flow, token)
     // current. The answer depends on nothing else (the flow, the session, the identity and the
@@ -114,7 +113,7 @@ Response SettingsRoutes::Fetch(Request& r) {
                 return FetchAnswer(*p, Response::RawJson(200, hit->body));
             }
         }
-        const auto stamps = prefetched != nullptr ? *prefetched->stamps : settings_.FetchStamps(id, *token);
+        const auto stamps = prefetched != nullptr ? *prefetched->result : settings_.FetchStamps(id, *token);
         if (auto hit = FetchFromStamps(f, stamps, now)) return FetchAnswer(*p, Response::RawJson(200, hit->body));
     }
     auto s = !token            ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
@@ -174,24 +173,18 @@ bool SettingsRoutes::StartFetchRead(Request& r, std::function<void()> done) {
     read->id = *id;
     read->token = std::move(*token);
     read->seen = changes_ != nullptr ? changes_->CurrentVersion() : std::nullopt;
-    r.prefetched = read;
     // If this throws, nothing was queued and done is never called. The read owns what it views.
-    settings_.FetchStampsAsync(read->id, read->token,
-                               [read, done = std::move(done)](core::Result<selfservice::FlowSessionStamp> stamps) {
-                                   read->stamps.emplace(std::move(stamps));
-                                   done();
-                               });
+    settings_.FetchStampsAsync(read->id, read->token, KeepPrefetchedRead(r, read, std::move(done)));
     return true;
 }
 
 std::optional<Response> SettingsRoutes::AnswerFetchRead(Request& r) {
-    const auto* read = std::any_cast<std::shared_ptr<FetchRead>>(&r.prefetched);
-    if (read == nullptr || *read == nullptr || !(*read)->stamps) return std::nullopt;
-    const FetchRead& fr = **read;
+    const auto* fr = PrefetchedRead<FetchRead>(r);
+    if (fr == nullptr) return std::nullopt;
     FetchProof f;
-    f.key = std::string(r.query.Get("id").value_or("")) + ' ' + fr.token;
-    f.proof.version = fr.seen;
-    auto hit = FetchFromStamps(f, *fr.stamps, http_.clock().Now());
+    f.key = std::string(r.query.Get("id").value_or("")) + ' ' + fr->token;
+    f.proof.version = fr->seen;
+    auto hit = FetchFromStamps(f, *fr->result, http_.clock().Now());
     if (!hit) return std::nullopt;
     auto p = http_.Prepare(r, CsrfMiddleware::kApply, /*resolve_session=*/false);
     if (!p) return std::nullopt;  // the handler answers the error

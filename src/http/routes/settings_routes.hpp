@@ -59,7 +59,7 @@ class SettingsRoutes {
         core::Uuid id;
         std::string token;
         std::optional<core::StoreVersion> seen;                             // the change version before the read
-        std::optional<core::Result<selfservice::FlowSessionStamp>> stamps;  // set when the read has ended
+        std::optional<core::Result<selfservice::FlowSessionStamp>> result;  // the stamps, once read
     };
     // Fills `f` from the stamps just read and gives the answer they prove current, if any.
     core::AnswerCache::AnswerPtr FetchFromStamps(FetchProof& f,
