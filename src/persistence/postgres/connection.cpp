@@ -123,6 +123,24 @@ Params& Params::AddUuidArray(std::span<const core::Uuid> ids) {
     return *this;
 }
 
+Params& Params::AddTextArray(std::span<const std::string_view> values) {
+    std::string s = "{";
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i) s += ',';
+        s += '"';
+        for (const char c : values[i]) {
+            if (c == '\0') has_nul_ = true;
+            if (c == '"' || c == '\\') s += '\\';
+            s += c;
+        }
+        s += '"';
+    }
+    s += '}';
+    values_.push_back(std::move(s));
+    null_.push_back(false);
+    return *this;
+}
+
 std::vector<const char*> Params::Pointers() const {
     std::vector<const char*> out(values_.size());
     for (size_t i = 0; i < values_.size(); ++i) out[i] = null_[i] ? nullptr : values_[i].c_str();

@@ -55,6 +55,9 @@ class Params {
     Params& AddJsonOrNull(const nlohmann::json& v) { return v.is_null() ? Add(std::nullopt) : AddJson(v); }
     // A uuid[] literal ({a,b,…}) for "= ANY($n::uuid[])".
     Params& AddUuidArray(std::span<const core::Uuid> ids);
+    // A text[] literal for "= ANY($n::text[])": every element double-quoted, its backslashes and
+    // quotes escaped, so that no value can end an element or the array early.
+    Params& AddTextArray(std::span<const std::string_view> values);
 
     int size() const { return static_cast<int>(values_.size()); }
     bool has_nul() const { return has_nul_; }

@@ -1,6 +1,7 @@
 #include "persistence/postgres/identity_rows.hpp"
 
 #include <map>
+#include <utility>
 
 #include "core/random.hpp"
 
@@ -31,6 +32,8 @@ const std::array<std::string, 4>& ChildQueries(IdentityKey key) {
     static const std::array<std::string, 4> kById = make("= $1");
     static const std::array<std::string, 4> kByIds = make("= ANY($1::uuid[])");
     static const std::array<std::string, 4> kByToken = make("= (SELECT identity_id FROM sessions WHERE token = $1)");
+    static const std::array<std::string, 4> kByTokens =
+        make("IN (SELECT identity_id FROM sessions WHERE token = ANY($1::text[]))");
     static const std::array<std::string, 4> kBySession = make("= (SELECT identity_id FROM sessions WHERE id = $1)");
     static const std::array<std::string, 4> kByIdentifier =
         make("= (SELECT identity_id FROM identity_credential_identifiers WHERE type = $1 AND identifier = $2)");
@@ -41,6 +44,8 @@ const std::array<std::string, 4>& ChildQueries(IdentityKey key) {
             return kByIds;
         case IdentityKey::kSessionToken:
             return kByToken;
+        case IdentityKey::kSessionTokens:
+            return kByTokens;
         case IdentityKey::kSessionId:
             return kBySession;
         case IdentityKey::kCredentialIdentifier:
@@ -67,7 +72,11 @@ Identity ReadIdentity(const Rows& r, int row, int c) {
 
 void AttachChildren(std::span<Identity> identities, std::span<Rows> children) {
     std::map<core::Uuid, Identity*> by_id;
-    for (auto& i : identities) by_id.emplace(i.id, &i);
+    std::vector<std::pair<Identity*, const Identity*>> copies;  // (a later copy, the first one)
+    for (auto& i : identities) {
+        auto [it, first] = by_id.emplace(i.id, &i);
+        if (!first) copies.emplace_back(&i, it->second);
+    }
     auto owner = [&](const Rows& r, int row) -> Identity* {
         auto it = by_id.find(r.Id(row, 0));
         return it == by_id.end() ? nullptr : it->second;
@@ -118,6 +127,11 @@ void AttachChildren(std::span<Identity> identities, std::span<Rows> children) {
         a.created_at = ra.Time(k, 4);
         a.updated_at = ra.Time(k, 5);
         i->recovery_addresses.push_back(std::move(a));
+    }
+    for (auto [copy, first] : copies) {
+        copy->credentials = first->credentials;
+        copy->verifiable_addresses = first->verifiable_addresses;
+        copy->recovery_addresses = first->recovery_addresses;
     }
 }
 

@@ -25,6 +25,7 @@ enum class IdentityKey {
     kId,                    // $1 identity id
     kIds,                   // $1 uuid[] of identity ids
     kSessionToken,          // $1 session token
+    kSessionTokens,         // $1 text[] of session tokens
     kSessionId,             // $1 session id
     kCredentialIdentifier,  // $1 credential type, $2 identifier
 };
@@ -34,7 +35,8 @@ const std::array<std::string, 4>& ChildQueries(IdentityKey key);
 
 // The identity at `row`, reading kIdentityColumnCount columns from `first_col`.
 identity::Identity ReadIdentity(const Rows& rows, int row, int first_col);
-// Fills credentials and addresses of `identities` from the four ChildQueries results.
+// Fills credentials and addresses of `identities` from the four ChildQueries results; an
+// identity listed more than once (two sessions of one person) gets them in every copy.
 void AttachChildren(std::span<identity::Identity> identities, std::span<Rows> children);
 
 // One round trip reading one snapshot: `head_sql` (whose rows carry the identity columns from

@@ -23,6 +23,7 @@
 #include "persistence/postgres/database.hpp"
 #include "persistence/postgres/error_repository_postgres.hpp"
 #include "persistence/postgres/identity_repository_postgres.hpp"
+#include "persistence/postgres/identity_rows.hpp"
 #include "persistence/postgres/migrations.hpp"
 #include "persistence/postgres/postgres_test_backend.hpp"
 #include "persistence/postgres/postgres_test_support.hpp"
@@ -918,6 +919,102 @@ TEST_F(PostgresBatchedStamps, AsynchronousSessionStampsShareStatementsAndMatchTh
     }
     EXPECT_FALSE((*got[4])->active);
     EXPECT_FALSE((*got[5])->identity_active);
+}
+
+// FindByToken (the answer caches' misses): concurrent lookups share round trips, and each gets
+// its own session with its identity's children, also when two sessions of one identity share a
+// batch and when a token appears twice.
+TEST_F(PostgresBatchedStamps, ConcurrentSessionLoadsShareRoundTripsAndEachGetTheirOwnSession) {
+    auto second = persistence::testing::MakeSession(random, sessions[0].identity_id);
+    ASSERT_TRUE(h->sessions().Create(second));
+    // Keys 0–5: the six sessions; 6: a token never issued; 7: identity 0's second session; 8:
+    // session 1 again; 9: a token with a byte PostgreSQL refuses as UTF-8 (looked up alone).
+    std::vector<std::string> tokens;
+    for (const auto& s : sessions) tokens.push_back(s.token);
+    tokens.push_back("ory_st_never_issued");
+    tokens.push_back(second.token);
+    tokens.push_back(sessions[1].token);
+    tokens.push_back("ory_st_\xff\xfe");
+    std::vector<core::Result<session::Session>> got(tokens.size(), core::Error(0, "not run"));
+    const auto before = SessionLoads(h->sessions());
+    AllAtOnce(static_cast<int>(tokens.size()), [&](int k) { got[k] = h->sessions().FindByToken(tokens[k]); });
+    // Nine batchable lookups in at most two round trips: the first caller's and one for all that
+    // queued behind it while the test held the only connection.
+    const auto after = SessionLoads(h->sessions());
+    EXPECT_EQ(after.lookups - before.lookups, 9u);
+    EXPECT_LE(after.statements - before.statements, 2u);
+    for (int k : {0, 1, 2, 3, 4, 5, 7, 8}) {
+        ASSERT_TRUE(got[k]) << k << ": " << got[k].error().reason << " " << got[k].error().debug;
+        const session::Session& expected = k == 7 ? second : sessions[k == 8 ? 1 : k];
+        auto alone = h->sessions().FindById(expected.id, true);
+        ASSERT_TRUE(alone) << k;
+        EXPECT_EQ(got[k]->id, expected.id) << k;
+        EXPECT_EQ(got[k]->token, tokens[k]) << k;
+        EXPECT_EQ(got[k]->active, alone->active) << k;
+        EXPECT_EQ(got[k]->expires_at, alone->expires_at) << k;
+        EXPECT_EQ(got[k]->revision, alone->revision) << k;
+        ASSERT_TRUE(got[k]->identity && alone->identity) << k;
+        const auto& gi = *got[k]->identity;
+        const auto& ai = *alone->identity;
+        EXPECT_EQ(gi.id, expected.identity_id) << k;
+        EXPECT_EQ(gi.state, ai.state) << k;
+        EXPECT_EQ(gi.traits, ai.traits) << k;
+        EXPECT_EQ(gi.revision, ai.revision) << k;
+        ASSERT_EQ(gi.credentials.size(), 1u) << k;
+        EXPECT_EQ(gi.credentials.at("password").identifiers, ai.credentials.at("password").identifiers) << k;
+        EXPECT_EQ(gi.credentials.at("password").config, ai.credentials.at("password").config) << k;
+        ASSERT_EQ(gi.verifiable_addresses.size(), 1u) << k;
+        EXPECT_EQ(gi.verifiable_addresses[0].id, ai.verifiable_addresses[0].id) << k;
+        ASSERT_EQ(gi.recovery_addresses.size(), 1u) << k;
+        EXPECT_EQ(gi.recovery_addresses[0].id, ai.recovery_addresses[0].id) << k;
+    }
+    EXPECT_FALSE(got[4]->active);
+    EXPECT_EQ(got[5]->identity->state, "inactive");
+    ASSERT_FALSE(got[6]);
+    EXPECT_EQ(got[6].error().code, 404);
+    ASSERT_FALSE(got[9]);
+    EXPECT_EQ(got[9].error().code, h->sessions().FindByToken(tokens[9]).error().code);
+}
+
+// An identity read twice in one load (two sessions of one person in a batch) has its children in
+// both copies.
+TEST_F(PostgresBatchedStamps, AnIdentityLoadedTwiceHasItsChildrenInBothCopies) {
+    static const std::string kHead = "SELECT " + std::string(kIdentityColumns) +
+                                     " FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)"
+                                     " JOIN identities i ON i.id = u.id ORDER BY u.n";
+    const std::vector<core::Uuid> ids = {sessions[0].identity_id, sessions[1].identity_id, sessions[0].identity_id};
+    Params p;
+    p.AddUuidArray(ids);
+    auto lease = h->database->db().Acquire();
+    ASSERT_TRUE(lease);
+    auto loaded = LoadWithHead(**lease, kHead, 0, IdentityKey::kIds, p);
+    ASSERT_TRUE(loaded) << loaded.error().debug;
+    ASSERT_EQ(loaded->identities.size(), 3u);
+    for (size_t k = 0; k < 3; ++k) {
+        const auto& i = loaded->identities[k];
+        EXPECT_EQ(i.id, ids[k]) << k;
+        ASSERT_EQ(i.credentials.size(), 1u) << k;
+        EXPECT_EQ(i.credentials.at("password").identifiers.size(), 1u) << k;
+        EXPECT_EQ(i.verifiable_addresses.size(), 1u) << k;
+        EXPECT_EQ(i.recovery_addresses.size(), 1u) << k;
+    }
+}
+
+// A text[] parameter carries any value as one element: quotes, backslashes, commas and braces
+// cannot end an element or the array early.
+TEST_F(PostgresBatchedStamps, TextArrayParametersKeepEveryValueWhole) {
+    const std::vector<std::string_view> values = {"plain", "a\"b", "back\\slash", "x,y", "{z}", "", "NULL"};
+    Params p;
+    p.AddTextArray(values);
+    auto lease = h->database->db().Acquire();
+    ASSERT_TRUE(lease);
+    auto r = (*lease)->Query("SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n", p);
+    ASSERT_TRUE(r) << r.error().debug;
+    ASSERT_EQ(r->size(), static_cast<int>(values.size()));
+    for (int k = 0; k < r->size(); ++k) {
+        EXPECT_EQ(r->TextView(k, 0), values[static_cast<size_t>(k)]) << k;
+        EXPECT_FALSE(r->Bool(k, 1)) << k;
+    }
 }
 
 TEST_F(PostgresBatchedStamps, ConcurrentFlowStampsEachGetTheirOwnFlowAndSession) {

@@ -64,11 +64,16 @@ Session ReadSession(const Rows& r, int row) {
 }
 
 // Session and identity by token or id, with the identity's children, in one round trip.
-Result<Session> LoadWithIdentity(Database& db, IdentityKey key, const Params& params) {
+// Sessions joined to their identities, with the session's columns first.
+const std::string& SessionJoin() {
     static const std::string kJoin = "SELECT " + std::string(kSessionColumns) + ", " + std::string(kIdentityColumns) +
                                      " FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE ";
-    static const std::string kByToken = kJoin + "s.token = $1";
-    static const std::string kById = kJoin + "s.id = $1";
+    return kJoin;
+}
+
+Result<Session> LoadWithIdentity(Database& db, IdentityKey key, const Params& params) {
+    static const std::string kByToken = SessionJoin() + "s.token = $1";
+    static const std::string kById = SessionJoin() + "s.id = $1";
     const std::string& head = key == IdentityKey::kSessionToken ? kByToken : kById;
     return db.Read([&](Connection& c) -> Result<Session> {
         BIA_TRY_ASSIGN(Loaded loaded, LoadWithHead(c, head, kSessionColumnCount, key, params));
@@ -140,10 +145,14 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         return {};
     }
 
+    // Concurrent lookups (the misses of whoami's and the flows' answer caches, e.g. every user's
+    // first request after a restart) share one round trip (read_batcher.hpp); inside a unit of
+    // work, or for a token no batch may carry, the lookup runs alone on this thread.
     Result<Session> FindByToken(std::string_view token) override {
-        Params p;
-        p.Add(token);
-        return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
+        if (db_.Joined() || !session::CouldBeToken(token)) return LoadOne(token);
+        BIA_TRY_ASSIGN(auto s, loads_.Get(token));
+        if (!s) return RowNotFound();
+        return std::move(*s);
     }
 
     // Concurrent lookups share one statement (read_batcher.hpp); inside a unit of work, or for a
@@ -175,6 +184,10 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
 
     StampReadStats Stats() {
         const auto s = stamps_.stats();
+        return {s.batches, s.keys};
+    }
+    StampReadStats LoadStats() {
+        const auto s = loads_.stats();
         return {s.batches, s.keys};
     }
 
@@ -258,6 +271,48 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
 
   private:
     using OptionalStamp = std::optional<session::SessionStamp>;
+    using OptionalSession = std::optional<Session>;
+
+    Result<Session> LoadOne(std::string_view token) {
+        Params p;
+        p.Add(token);
+        return LoadWithIdentity(db_, IdentityKey::kSessionToken, p);
+    }
+
+    // One batch of FindByToken: the sessions of every token with their identities and children,
+    // in one round trip over one snapshot; a token's session is found by value (a token is unique).
+    Result<std::vector<OptionalSession>> LoadBatch(const std::vector<const std::string_view*>& tokens) {
+        if (tokens.size() == 1) {
+            auto one = LoadOne(*tokens.front());
+            if (!one) {
+                if (one.error().code == 404) return std::vector<OptionalSession>(1);
+                return std::move(one).error();
+            }
+            std::vector<OptionalSession> out;
+            out.emplace_back(std::move(*one));
+            return out;
+        }
+        static const std::string kSql = SessionJoin() + "s.token = ANY($1::text[])";
+        std::vector<std::string_view> values;
+        values.reserve(tokens.size());
+        for (const auto* t : tokens) values.push_back(*t);
+        Params p;
+        p.AddTextArray(values);
+        return db_.Read([&](Connection& c) -> Result<std::vector<OptionalSession>> {
+            BIA_TRY_ASSIGN(Loaded loaded, LoadWithHead(c, kSql, kSessionColumnCount, IdentityKey::kSessionTokens, p));
+            std::vector<OptionalSession> out(tokens.size());
+            for (int row = 0; row < loaded.head.size(); ++row) {
+                const std::string_view token = loaded.head.TextView(row, 1);
+                for (size_t k = 0; k < tokens.size(); ++k) {
+                    if (*tokens[k] != token) continue;
+                    Session s = ReadSession(loaded.head, row);
+                    s.identity = loaded.identities[static_cast<size_t>(row)];
+                    out[k] = std::move(s);
+                }
+            }
+            return out;
+        });
+    }
 
     Result<OptionalStamp> StampOne(std::string_view token) {
         static const std::string kSql = "SELECT " + std::string(kSessionStampColumns) +
@@ -292,6 +347,9 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
     }
 
     Database& db_;
+    ReadBatcher<std::string_view, Session> loads_{
+        [this](const std::vector<const std::string_view*>& tokens) { return LoadBatch(tokens); }, kMaxBatchedLoads,
+        kMaxConcurrentBatches};
     ReadBatcher<std::string_view, session::SessionStamp> stamps_{
         [this](const std::vector<const std::string_view*>& tokens) { return StampBatch(tokens); }, kMaxBatchedKeys,
         kMaxConcurrentBatches};
@@ -306,6 +364,11 @@ std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
 StampReadStats StampReads(session::SessionRepository& repo) {
     auto* pg = dynamic_cast<SessionRepositoryPostgres*>(&repo);
     return pg ? pg->Stats() : StampReadStats{};
+}
+
+StampReadStats SessionLoads(session::SessionRepository& repo) {
+    auto* pg = dynamic_cast<SessionRepositoryPostgres*>(&repo);
+    return pg ? pg->LoadStats() : StampReadStats{};
 }
 
 }  // namespace bia::persistence::postgres

@@ -1,6 +1,7 @@
 // session::SessionRepository on PostgreSQL. A lookup by token or id that needs the identity
 // reads session, identity and its children in one round trip over one snapshot; concurrent stamp
-// reads share statements (read_batcher.hpp).
+// reads, and concurrent full lookups by token (the answer caches' misses), share statements
+// (read_batcher.hpp).
 #pragma once
 
 #include <cstddef>
@@ -21,5 +22,7 @@ struct StampReadStats {
     size_t lookups = 0;
 };
 StampReadStats StampReads(session::SessionRepository& repo);
+// The same for FindByToken's batcher (statements are round trips of five pipelined statements).
+StampReadStats SessionLoads(session::SessionRepository& repo);
 
 }  // namespace bia::persistence::postgres

@@ -36,6 +36,8 @@ session::SessionStamp ReadSessionStamp(const Rows& r, int row, int first_col);
 // a pooled connection while it runs).
 inline constexpr size_t kMaxBatchedKeys = 64;
 inline constexpr size_t kMaxConcurrentBatches = 1;
+// The most sessions one batched full lookup loads (each with its identity and children: a few KiB).
+inline constexpr size_t kMaxBatchedLoads = 16;
 
 // The statements of one batched read, one per batch size it is padded to (2, 4, 8, … up to
 // kMaxBatchedKeys). A batch's keys travel as scalar parameters in a VALUES list that also numbers
