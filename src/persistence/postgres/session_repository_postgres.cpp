@@ -63,7 +63,6 @@ Session ReadSession(const Rows& r, int row) {
     return s;
 }
 
-// Session and identity by token or id, with the identity's children, in one round trip.
 // Sessions joined to their identities, with the session's columns first.
 const std::string& SessionJoin() {
     static const std::string kJoin = "SELECT " + std::string(kSessionColumns) + ", " + std::string(kIdentityColumns) +
@@ -71,6 +70,7 @@ const std::string& SessionJoin() {
     return kJoin;
 }
 
+// Session and identity by token or id, with the identity's children, in one round trip.
 Result<Session> LoadWithIdentity(Database& db, IdentityKey key, const Params& params) {
     static const std::string kByToken = SessionJoin() + "s.token = $1";
     static const std::string kById = SessionJoin() + "s.id = $1";
