@@ -145,7 +145,7 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
         return {};
     }
 
-    // Concurrent lookups (the misses of whoami's and the flows' answer caches, e.g. every user's
+    // Concurrent lookups (the misses of the answer and session caches, e.g. every user's
     // first request after a restart) share one round trip (read_batcher.hpp); inside a unit of
     // work, or for a token no batch may carry, the lookup runs alone on this thread.
     Result<Session> FindByToken(std::string_view token) override {
