@@ -826,6 +826,14 @@ class PostgresBatchedStamps : public ::testing::Test {
         for (auto& t : threads) t.join();
     }
 
+    // The six sessions' tokens, in order.
+    std::vector<std::string> SessionTokens() const {
+        std::vector<std::string> tokens;
+        tokens.reserve(sessions.size());
+        for (const auto& s : sessions) tokens.push_back(s.token);
+        return tokens;
+    }
+
     std::unique_ptr<PostgresTestHandle> h = std::make_unique<PostgresTestHandle>();
     core::SecureRandom random;
     std::vector<session::Session> sessions;
@@ -835,8 +843,7 @@ class PostgresBatchedStamps : public ::testing::Test {
 TEST_F(PostgresBatchedStamps, ConcurrentSessionStampsEachGetTheirOwnRow) {
     // Keys 0–5: the six sessions; 6: a token never issued; 7: session 0 again (a duplicate in
     // the batch); 8: a token with a byte PostgreSQL refuses as UTF-8 (read alone).
-    std::vector<std::string> tokens;
-    for (const auto& s : sessions) tokens.push_back(s.token);
+    std::vector<std::string> tokens = SessionTokens();
     tokens.push_back("ory_st_never_issued");
     tokens.push_back(sessions[0].token);
     tokens.push_back("ory_st_\xff\xfe");
@@ -873,8 +880,7 @@ TEST_F(PostgresBatchedStamps, ConcurrentSessionStampsEachGetTheirOwnRow) {
 // the only connection is busy share statements, and each gets what FindStamp answers.
 TEST_F(PostgresBatchedStamps, AsynchronousSessionStampsShareStatementsAndMatchTheWaitingRead) {
     ASSERT_TRUE(h->sessions().StampReadsAsync());
-    std::vector<std::string> tokens;
-    for (const auto& s : sessions) tokens.push_back(s.token);
+    std::vector<std::string> tokens = SessionTokens();
     tokens.push_back("ory_st_never_issued");
     tokens.push_back(sessions[3].token);
     std::mutex mu;
@@ -921,7 +927,7 @@ TEST_F(PostgresBatchedStamps, AsynchronousSessionStampsShareStatementsAndMatchTh
     EXPECT_FALSE((*got[5])->identity_active);
 }
 
-// FindByToken (the answer caches' misses): concurrent lookups share round trips, and each gets
+// FindByToken (the answer and session caches' misses): concurrent lookups share round trips, and each gets
 // its own session with its identity's children, also when two sessions of one identity share a
 // batch and when a token appears twice.
 TEST_F(PostgresBatchedStamps, ConcurrentSessionLoadsShareRoundTripsAndEachGetTheirOwnSession) {
@@ -929,8 +935,7 @@ TEST_F(PostgresBatchedStamps, ConcurrentSessionLoadsShareRoundTripsAndEachGetThe
     ASSERT_TRUE(h->sessions().Create(second));
     // Keys 0–5: the six sessions; 6: a token never issued; 7: identity 0's second session; 8:
     // session 1 again; 9: a token with a byte PostgreSQL refuses as UTF-8 (looked up alone).
-    std::vector<std::string> tokens;
-    for (const auto& s : sessions) tokens.push_back(s.token);
+    std::vector<std::string> tokens = SessionTokens();
     tokens.push_back("ory_st_never_issued");
     tokens.push_back(second.token);
     tokens.push_back(sessions[1].token);

@@ -182,11 +182,11 @@ class SessionRepositoryPostgres final : public session::SessionRepository {
     }
     bool StampReadsAsync() const override { return true; }
 
-    StampReadStats Stats() {
+    BatchedReadStats Stats() {
         const auto s = stamps_.stats();
         return {s.batches, s.keys};
     }
-    StampReadStats LoadStats() {
+    BatchedReadStats LoadStats() {
         const auto s = loads_.stats();
         return {s.batches, s.keys};
     }
@@ -361,14 +361,14 @@ std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db) {
     return std::make_unique<SessionRepositoryPostgres>(db);
 }
 
-StampReadStats StampReads(session::SessionRepository& repo) {
+BatchedReadStats StampReads(session::SessionRepository& repo) {
     auto* pg = dynamic_cast<SessionRepositoryPostgres*>(&repo);
-    return pg ? pg->Stats() : StampReadStats{};
+    return pg ? pg->Stats() : BatchedReadStats{};
 }
 
-StampReadStats SessionLoads(session::SessionRepository& repo) {
+BatchedReadStats SessionLoads(session::SessionRepository& repo) {
     auto* pg = dynamic_cast<SessionRepositoryPostgres*>(&repo);
-    return pg ? pg->LoadStats() : StampReadStats{};
+    return pg ? pg->LoadStats() : BatchedReadStats{};
 }
 
 }  // namespace bia::persistence::postgres

@@ -15,14 +15,15 @@ namespace bia::persistence::postgres {
 // The backend's session::SessionRepository on `db` (which must outlive it).
 std::unique_ptr<session::SessionRepository> NewSessionRepository(Database& db);
 
-// How many statements a repository made by NewSessionRepository sent for how many FindStamp
-// calls through its batcher (tests and diagnostics); {0, 0} for any other repository.
-struct StampReadStats {
+// How many statements (round trips) one of the batchers of a repository made by
+// NewSessionRepository sent for how many lookups (tests and diagnostics); {0, 0} for any other
+// repository. StampReads: FindStamp's batcher.
+struct BatchedReadStats {
     size_t statements = 0;
     size_t lookups = 0;
 };
-StampReadStats StampReads(session::SessionRepository& repo);
-// The same for FindByToken's batcher (statements are round trips of five pipelined statements).
-StampReadStats SessionLoads(session::SessionRepository& repo);
+BatchedReadStats StampReads(session::SessionRepository& repo);
+// FindByToken's batcher (each of its round trips carries five pipelined statements).
+BatchedReadStats SessionLoads(session::SessionRepository& repo);
 
 }  // namespace bia::persistence::postgres
