@@ -165,4 +165,10 @@ struct TextAnswer {
 };
 using AnswerCache = StampedCache<TextAnswer>;
 
+// The body of a cached answer, shared with the cache entry (which it keeps alive) rather than
+// copied: a hit is written to the wire without a copy of its body.
+inline std::shared_ptr<const std::string> SharedBody(const AnswerCache::AnswerPtr& answer) {
+    return {answer, &answer->body};
+}
+
 }  // namespace bia::core

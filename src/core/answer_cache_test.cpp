@@ -79,6 +79,19 @@ TEST(AnswerCache, PutReplacesAndEraseForgets) {
     EXPECT_EQ(cache.bytes(), 0u);
 }
 
+TEST(AnswerCache, ASharedBodyOutlivesItsEntry) {
+    AnswerCache cache(1 << 20);
+    cache.Put("k", {1, 1}, Body("the answer"));
+    auto body = SharedBody(cache.Find("k", {1, 1}));
+    ASSERT_NE(body, nullptr);
+    // A write replaces the entry (and a later stamp drops it) while the body is being written out.
+    cache.Put("k", {1, 2}, Body("the next answer"));
+    EXPECT_EQ(cache.Find("k", {1, 1}), nullptr);
+    cache.Erase("k");
+    EXPECT_EQ(*body, "the answer");
+    EXPECT_EQ(cache.bytes(), 0u);
+}
+
 TEST(AnswerCache, NeverHoldsMoreThanItsBudget) {
     const size_t budget = 64 * 1024;
     AnswerCache cache(budget);

@@ -15,6 +15,9 @@ namespace {
 constexpr std::string_view kJsonMediaType = "application/json";
 constexpr std::string_view kHtmlMediaType = "text/html";
 constexpr std::string_view kJsonUtf8 = "application/json; charset=utf-8";
+// Room for the headers a JSON answer usually gets (its type, Vary, the identity id, a cookie), so
+// that adding them does not grow the vector one allocation at a time.
+constexpr size_t kJsonHeaders = 4;
 
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -470,8 +473,18 @@ Response Response::Json(int status, const nlohmann::json& body) { return RawJson
 Response Response::RawJson(int status, std::string body) {
     Response r;
     r.status = status;
+    r.headers.reserve(kJsonHeaders);
     r.headers.emplace_back("Content-Type", kJsonUtf8);
     r.body = std::move(body);
+    return r;
+}
+
+Response Response::RawJson(int status, std::shared_ptr<const std::string> body) {
+    Response r;
+    r.status = status;
+    r.headers.reserve(kJsonHeaders);
+    r.headers.emplace_back("Content-Type", kJsonUtf8);
+    r.shared_body = std::move(body);
     return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include <any>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -75,6 +76,11 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // A body shared with a cache instead of copied into `body` (a cached whoami or settings flow):
+    // when set, it is what goes on the wire and `body` is empty. Read either through Body().
+    std::shared_ptr<const std::string> shared_body;
+
+    std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 
     Response& SetHeader(std::string name, std::string value);
     Response& AddHeader(std::string name, std::string value);
@@ -85,6 +91,8 @@ struct Response {
     static Response Json(int status, const nlohmann::json& body);
     // Pre-serialised JSON body (hot paths write JSON by hand).
     static Response RawJson(int status, std::string body);
+    // The same for a body that stays shared (never null): no copy of it is made.
+    static Response RawJson(int status, std::shared_ptr<const std::string> body);
     // The Kratos error envelope with "application/json" (no charset), status = error.code.
     static Response Error(const core::Error& error, std::string_view request_id = {});
     static Response Redirect(int status, std::string location);

@@ -281,6 +281,7 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
     beast::tcp_stream stream(std::move(socket));
     scope.entry.stream = &stream;
     beast::flat_buffer buffer;
+    std::string answer_buffer;  // the wire answers' allocation, reused (kKeptWireBufferBytes)
     bool first = true;
 
     for (;;) {
@@ -383,10 +384,11 @@ asio::awaitable<void> Server::Impl::Serve(IoUnit& unit, size_t listener_index, t
         keep_alive = keep_alive && !unit.draining;
         const int status = response.status;
         {
-            const WireAnswer wire =
-                ToWireText(std::move(response), version, request.method == "HEAD", keep_alive, listener);
+            WireAnswer wire = ToWireText(std::move(response), version, request.method == "HEAD", keep_alive, listener,
+                                         std::move(answer_buffer));
             stream.expires_after(limits.write_timeout);
             co_await asio::async_write(stream, asio::buffer(wire.bytes), asio::redirect_error(asio::use_awaitable, ec));
+            answer_buffer = wire.bytes.capacity() <= kKeptWireBufferBytes ? std::move(wire.bytes) : std::string();
         }
         if (options.log_requests) {
             LogRequest(listener.name, request.method, request.path, status < 200 || status > 599 ? 500 : status,

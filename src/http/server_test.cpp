@@ -27,6 +27,12 @@ namespace {
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
+// One answer body shared by every request of the /shared route, as a cache shares its entries.
+const std::shared_ptr<const std::string>& SharedAnswer() {
+    static const auto body = std::make_shared<const std::string>(R"({"shared":"answer"})");
+    return body;
+}
+
 struct WireResponse {
     int status = 0;
     std::vector<std::pair<std::string, std::string>> headers;
@@ -219,6 +225,12 @@ class ServerTest : public ::testing::Test {
             r.SetHeader("Cache-Control", "max-age=5");
             return r;
         });
+        router_.Add("GET", "/shared", [](Request&) { return Response::RawJson(200, SharedAnswer()); });
+        router_.Add("GET", "/big/{n}", [](Request& req) {
+            // n KiB of one letter: answers larger and smaller than the buffer a connection keeps.
+            const size_t kib = std::stoul(std::string(req.Param("n")));
+            return Response::RawJson(200, "\"" + std::string(kib * 1024, 'b') + "\"");
+        });
         router_.Add("GET", "/bad-status", [](Request&) {
             Response r;
             r.status = 42;
@@ -317,6 +329,28 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
     ASSERT_TRUE(r2);
     EXPECT_EQ(r2->body, R"({"i":2})");
     EXPECT_FALSE(r2->Header("Connection").has_value() && *r2->Header("Connection") == "close");
+}
+
+TEST_F(ServerTest, AnswersOfEverySizeFollowEachOtherOnOneConnection) {
+    // The connection reuses its answer buffer up to 16 KiB and frees a larger one: whatever came
+    // before, each answer is exactly its own, and a shared (cached) body goes out unchanged.
+    StartServer(Options());
+    Client c(port_);
+    for (const char* path : {"/big/1", "/n/7", "/big/40", "/shared", "/big/12", "/n/8", "/shared", "/big/17"}) {
+        ASSERT_TRUE(c.Send(Get(path))) << path;
+        auto r = c.Read();
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 200) << path;
+        const std::string p(path);
+        if (p.rfind("/big/", 0) == 0) {
+            EXPECT_EQ(r->body, "\"" + std::string(std::stoul(p.substr(5)) * 1024, 'b') + "\"") << path;
+        } else if (p == "/shared") {
+            EXPECT_EQ(r->body, *SharedAnswer());
+        } else {
+            EXPECT_EQ(r->body, "{\"i\":" + p.substr(3) + "}");
+        }
+    }
+    EXPECT_EQ(*SharedAnswer(), R"({"shared":"answer"})") << "writing it out left it as it was";
 }
 
 TEST_F(ServerTest, PipelinedRequestsAnsweredInOrder) {

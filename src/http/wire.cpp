@@ -166,8 +166,11 @@ void AppendField(std::string& out, std::string_view name, std::string_view value
 
 }  // namespace
 
-WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener) {
+WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener,
+                      std::string buffer) {
     WireAnswer wire;
+    wire.bytes = std::move(buffer);
+    wire.bytes.clear();
     int status = response.status;
     if (status < 200 || status > 599) {
         LogError("handler returned an invalid status", std::to_string(status));
@@ -177,7 +180,8 @@ WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool kee
     std::string& out = wire.bytes;
     const bool has_length = status != 204 && status != 304;
     const bool with_body = has_length && !head;
-    out.reserve(256 + 64 * response.headers.size() + (with_body ? response.body.size() : 0));
+    const std::string_view body = response.Body();
+    out.reserve(256 + 64 * response.headers.size() + (with_body ? body.size() : 0));
     out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     char code[4] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
                     static_cast<char>('0' + status % 10), ' '};
@@ -200,14 +204,14 @@ WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool kee
     if (!has_date) AppendField(out, "Date", CurrentHttpDate());
     if (has_length) {
         // HEAD: same headers as GET, Content-Length of the body that is not sent.
-        AppendField(out, "Content-Length", std::to_string(response.body.size()));
+        AppendField(out, "Content-Length", std::to_string(body.size()));
     }
     // HTTP/1.1 keeps the connection unless told otherwise, HTTP/1.0 closes it unless told.
     if (version == 10 && keep_alive) AppendField(out, "Connection", "keep-alive");
     if (version != 10 && !keep_alive) AppendField(out, "Connection", "close");
     out.append("\r\n", 2);
     wire.head_size = out.size();
-    if (with_body) out.append(response.body);
+    if (with_body) out.append(body);
     return wire;
 }
 

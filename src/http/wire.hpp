@@ -48,8 +48,13 @@ struct WireAnswer {
 // The wire answer for a Response: the handler's valid headers in order (framing and connection
 // headers are the server's), the listener's defaults it did not set, Date, Content-Length (also
 // for HEAD; not for 204/304) and Connection where the version needs it. Written directly rather
-// than through Beast's serializer, which cost ~40% of a cached whoami's instructions.
-WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener);
+// than through Beast's serializer, which cost ~40% of a cached whoami's instructions. It is written
+// into `buffer` (emptied first), so that a connection can reuse one buffer's allocation for
+// every answer (kKeptWireBufferBytes).
+WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener,
+                      std::string buffer = {});
+// The largest wire buffer a connection keeps between answers; a larger one is freed after its write.
+inline constexpr size_t kKeptWireBufferBytes = 16 * 1024;
 // Size of the request line and header fields as they arrived on the wire (give or take
 // optional whitespace): the number compared with Limits::max_header_bytes.
 size_t HeaderBlockBytes(const bhttp::request_header<>& header);

@@ -4,7 +4,9 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
 #include <sstream>
+#include <string>
 
 #include "http/wire.hpp"
 
@@ -104,6 +106,34 @@ TEST(WireText, FramingVersionsAndStatuses) {
         EXPECT_EQ(Parse(none).count(bhttp::field::content_length), 0u);
         EXPECT_EQ(none.bytes.rfind("HTTP/1.1 204 No Content\r\n", 0), 0u);
     }
+}
+
+TEST(WireText, ASharedBodyIsWrittenAsItIsAndStaysUntouched) {
+    const auto shared = std::make_shared<const std::string>(R"({"cached":true})");
+    const Listener l = PublicListener();
+    const WireAnswer w = ToWireText(Response::RawJson(200, shared), 11, false, true, l);
+    const auto p = Parse(w);
+    EXPECT_EQ(p[bhttp::field::content_length], "15");
+    EXPECT_EQ(p.body(), *shared);
+    EXPECT_EQ(*shared, R"({"cached":true})");
+    // HEAD: its length, no body.
+    const WireAnswer head = ToWireText(Response::RawJson(200, shared), 11, true, true, l);
+    EXPECT_EQ(head.bytes.size(), head.head_size);
+    EXPECT_EQ(Parse(head, true)[bhttp::field::content_length], "15");
+}
+
+TEST(WireText, AReusedBufferHoldsOnlyTheNewAnswer) {
+    const Listener l = PublicListener();
+    WireAnswer first = ToWireText(Response::RawJson(200, std::string(3000, 'x')), 11, false, true, l);
+    const size_t capacity = first.bytes.capacity();
+    const char* storage = first.bytes.data();
+    const WireAnswer second = ToWireText(Response::RawJson(201, "{}"), 11, false, true, l, std::move(first.bytes));
+    EXPECT_EQ(second.bytes.data(), storage) << "the allocation is reused";
+    EXPECT_EQ(second.bytes.capacity(), capacity);
+    const auto p = Parse(second);
+    EXPECT_EQ(p.result_int(), 201u);
+    EXPECT_EQ(p.body(), "{}");
+    EXPECT_EQ(second.bytes.find('x'), std::string::npos) << "nothing of the earlier answer is left";
 }
 
 TEST(WireText, HandlersCannotFrameOrSplitTheAnswer) {

@@ -212,7 +212,7 @@ TEST(OutcomeMapping, CreatedFlows) {
     EXPECT_EQ(api.status, 200);
     auto spa = w.http.Respond(MakeRequest("GET", "/", kSpa), Show(K::kCreated, FlowType::kBrowser));
     EXPECT_EQ(spa.status, 200);
-    EXPECT_EQ(json::parse(spa.body)["id"], kFlowId.ToString());
+    EXPECT_EQ(json::parse(spa.Body())["id"], kFlowId.ToString());
     auto html = w.http.Respond(MakeRequest("GET", "/", kHtml), Show(K::kCreated, FlowType::kBrowser));
     EXPECT_EQ(html.status, 303);
     EXPECT_EQ(html.Header("Location"), "http://ui.test/login?flow=" + kFlowId.ToString());
@@ -268,7 +268,7 @@ TEST(OutcomeMapping, ErrorOrRedirect) {
     EXPECT_EQ(html.Header("Location"), "http://ui.test/");
     auto spa = w.http.Respond(MakeRequest("POST", "/", kSpa), e);
     EXPECT_EQ(spa.status, 400);
-    EXPECT_EQ(json::parse(spa.body)["error"]["id"], "session_already_available");
+    EXPECT_EQ(json::parse(spa.Body())["error"]["id"], "session_already_available");
     e.type = FlowType::kApi;
     EXPECT_EQ(w.http.Respond(MakeRequest("POST", "/", kHtml), e).status, 400);
     e.type = std::nullopt;
@@ -282,7 +282,7 @@ TEST(OutcomeMapping, FailuresGoToTheErrorUiForBrowsers) {
     auto spa = w.http.Respond(MakeRequest("POST", "/", kSpa), f);
     EXPECT_EQ(spa.status, 403);
     EXPECT_EQ(spa.Header("Content-Type"), "application/json");
-    EXPECT_EQ(json::parse(spa.body)["error"]["id"], "security_csrf_violation");
+    EXPECT_EQ(json::parse(spa.Body())["error"]["id"], "security_csrf_violation");
     EXPECT_TRUE(w.error_repo.rows.empty());
 
     auto html = w.http.Respond(MakeRequest("POST", "/", kHtml), f);
@@ -353,11 +353,11 @@ TEST(SessionRoutesAal, RevokingSessionsNeedsTheSameAalAsListingThem) {
         Response resp = r->method == "GET"       ? w.routes.List(*r)
                         : r->path == "/sessions" ? w.routes.RevokeOthers(*r)
                                                  : w.routes.RevokeOne(*r);
-        EXPECT_EQ(resp.status, 403) << r->method << " " << r->path << " " << resp.body;
-        json body = json::parse(resp.body, nullptr, false);
-        EXPECT_EQ(body["error"]["id"], "session_aal2_required") << r->method << " " << r->path << " " << resp.body;
+        EXPECT_EQ(resp.status, 403) << r->method << " " << r->path << " " << resp.Body();
+        json body = json::parse(resp.Body(), nullptr, false);
+        EXPECT_EQ(body["error"]["id"], "session_aal2_required") << r->method << " " << r->path << " " << resp.Body();
         EXPECT_EQ(body["redirect_browser_to"], "http://127.0.0.1:4433/self-service/login/browser?aal=aal2")
-            << resp.body;
+            << resp.Body();
     }
     EXPECT_TRUE(w.session_repo.rows[other.id].active) << "an aal1 session revoked another session";
 }
@@ -403,21 +403,21 @@ TEST(WhoamiAnswers, ServedFromCacheOnlyWhileTheStampHolds) {
         return w.routes.Whoami(r);
     };
     Response first = whoami();
-    ASSERT_EQ(first.status, 200) << first.body;
-    EXPECT_EQ(json::parse(first.body)["identity"]["traits"]["email"], "first@example.com");
+    ASSERT_EQ(first.status, 200) << first.Body();
+    EXPECT_EQ(json::parse(first.Body())["identity"]["traits"]["email"], "first@example.com");
 
     // Changed without a revision bump: the cached answer is served, byte for byte, with its header.
     w.session_repo.rows[s.id].identity->traits["email"] = "second@example.com";
     Response cached = whoami();
     EXPECT_EQ(cached.status, 200);
-    EXPECT_EQ(cached.body, first.body);
+    EXPECT_EQ(cached.Body(), first.Body());
     EXPECT_EQ(cached.Header(kAuthenticatedIdentityHeader).value_or(""), who.id.ToString());
     EXPECT_EQ(cached.Header("Content-Type").value_or(""), first.Header("Content-Type").value_or(""));
 
     // A write bumps the revision: the very next answer is rebuilt.
     ++w.session_repo.rows[s.id].revision;
     Response rebuilt = whoami();
-    EXPECT_EQ(json::parse(rebuilt.body)["identity"]["traits"]["email"], "second@example.com");
+    EXPECT_EQ(json::parse(rebuilt.Body())["identity"]["traits"]["email"], "second@example.com");
 
     // Expiry needs no write: the stamp's expires_at is checked against the clock every time.
     w.clock.Advance(std::chrono::hours(25));
@@ -428,8 +428,8 @@ TEST(WhoamiAnswers, ServedFromCacheOnlyWhileTheStampHolds) {
     // Revoked through the store (as another process would): 401 at once.
     ASSERT_TRUE(w.session_repo.Revoke(s.id));
     Response revoked = whoami();
-    EXPECT_EQ(revoked.status, 401) << revoked.body;
-    EXPECT_EQ(json::parse(revoked.body)["error"]["reason"], "No valid session credentials found in the request.");
+    EXPECT_EQ(revoked.status, 401) << revoked.Body();
+    EXPECT_EQ(json::parse(revoked.Body())["error"]["reason"], "No valid session credentials found in the request.");
 }
 
 // The store's change version, set by the test: what another process's commit would change.
@@ -455,14 +455,14 @@ TEST(WhoamiAnswers, ServedWithoutAStampReadWhileTheStoreVersionHolds) {
         return routes.Whoami(r);
     };
     Response first = whoami();
-    ASSERT_EQ(first.status, 200) << first.body;
+    ASSERT_EQ(first.status, 200) << first.Body();
 
     // Revoked behind the version's back (no commit shows): still served, so no stamp was read.
     w.session_repo.rows[s.id].active = false;
     ++w.session_repo.rows[s.id].revision;
     Response cached = whoami();
     EXPECT_EQ(cached.status, 200);
-    EXPECT_EQ(cached.body, first.body);
+    EXPECT_EQ(cached.Body(), first.Body());
     // The version moves (the commit of that revocation): the very next request reads the stamp.
     changes.Commit();
     EXPECT_EQ(whoami().status, 401);
@@ -522,15 +522,15 @@ TEST(WhoamiAnswers, ThePrefetchAnswersFromItsStampAndHandsAMissToTheHandler) {
     const std::vector<std::pair<std::string, std::string>> auth{{"X-Session-Token", s.token}};
 
     Response first = whoami(auth);
-    ASSERT_EQ(first.status, 200) << first.body;
+    ASSERT_EQ(first.status, 200) << first.Body();
     EXPECT_EQ(by, "handler");
     Response cached = whoami(auth);
     EXPECT_EQ(by, "prefetch");
     EXPECT_EQ(cached.status, 200);
-    EXPECT_EQ(cached.body, first.body);
+    EXPECT_EQ(cached.Body(), first.Body());
     EXPECT_EQ(cached.Header(kAuthenticatedIdentityHeader).value_or(""), who.id.ToString());
     // The session cookie works the same way.
-    EXPECT_EQ(whoami({{"Cookie", w.resolver.cookie_name() + "=" + w.SealedCookie(s)}}).body, first.body);
+    EXPECT_EQ(whoami({{"Cookie", w.resolver.cookie_name() + "=" + w.SealedCookie(s)}}).Body(), first.Body());
     EXPECT_EQ(by, "prefetch");
 
     // A changed trait (its write bumps a revision) while the read is under way: rebuilt at once.
@@ -539,7 +539,7 @@ TEST(WhoamiAnswers, ThePrefetchAnswersFromItsStampAndHandsAMissToTheHandler) {
         ++w.session_repo.rows[s.id].revision;
     });
     EXPECT_EQ(by, "handler");
-    EXPECT_EQ(json::parse(rebuilt.body)["identity"]["traits"]["email"], "second@example.com");
+    EXPECT_EQ(json::parse(rebuilt.Body())["identity"]["traits"]["email"], "second@example.com");
 
     // A deactivated identity, then a revoked session: 401 from the prefetch on the next request.
     Response inactive = whoami(auth, [&] {
@@ -553,7 +553,7 @@ TEST(WhoamiAnswers, ThePrefetchAnswersFromItsStampAndHandsAMissToTheHandler) {
     Response revoked = whoami(auth, [&] { ASSERT_TRUE(w.session_repo.Revoke(s.id)); });
     EXPECT_EQ(by, "prefetch");
     EXPECT_EQ(revoked.status, 401);
-    EXPECT_EQ(json::parse(revoked.body)["error"]["reason"], "No valid session credentials found in the request.");
+    EXPECT_EQ(json::parse(revoked.Body())["error"]["reason"], "No valid session credentials found in the request.");
 
     // No token at all: nothing to read, the handler answers.
     Response none = whoami({});
@@ -575,8 +575,8 @@ TEST(WhoamiAnswers, AnAal2RefusalIsNeverCached) {
     ++w.session_repo.rows[s.id].revision;
     auto r = MakeRequest("GET", "/sessions/whoami", auth);
     Response ok = w.routes.Whoami(r);
-    EXPECT_EQ(ok.status, 200) << ok.body;
-    EXPECT_EQ(json::parse(ok.body)["authenticator_assurance_level"], "aal2");
+    EXPECT_EQ(ok.status, 200) << ok.Body();
+    EXPECT_EQ(json::parse(ok.Body())["authenticator_assurance_level"], "aal2");
 }
 
 }  // namespace

@@ -80,7 +80,7 @@ Response SessionRoutes::Whoami(Request& r) {
                                                                          : std::nullopt;
     if (prefetched == nullptr && seen) {
         if (auto hit = whoami_answers_.FindUnchanged(*token, *seen, sessions_.clock().Now())) {
-            return WhoamiAnswer(hit->body, hit->subject);
+            return WhoamiAnswer(Response::RawJson(200, core::SharedBody(hit)), hit->subject);
         }
     }
     const core::Result<session::SessionStamp> stamp =
@@ -101,7 +101,7 @@ Response SessionRoutes::Whoami(Request& r) {
     // Stored under the revisions read with the data itself, so it can only be older than a
     // later stamp, never newer.
     whoami_answers_.Put(*token, {s->revision, s->identity->revision}, {text, identity_id}, {seen, s->expires_at});
-    return WhoamiAnswer(std::move(text), identity_id);
+    return WhoamiAnswer(Response::RawJson(200, std::move(text)), identity_id);
 }
 
 std::optional<Response> SessionRoutes::WhoamiFromStamp(const Request& r, const std::string& token,
@@ -113,7 +113,7 @@ std::optional<Response> SessionRoutes::WhoamiFromStamp(const Request& r, const s
     }
     if (auto hit = whoami_answers_.Find(token, {stamp->session_revision, stamp->identity_revision},
                                         {seen, stamp->expires_at})) {
-        return WhoamiAnswer(hit->body, hit->subject);
+        return WhoamiAnswer(Response::RawJson(200, core::SharedBody(hit)), hit->subject);
     }
     return std::nullopt;
 }
@@ -137,8 +137,7 @@ std::optional<Response> SessionRoutes::AnswerWhoamiRead(Request& r) {
     return WhoamiFromStamp(r, w->token, *w->result, w->seen);
 }
 
-Response SessionRoutes::WhoamiAnswer(std::string body, const std::string& identity_id) const {
-    Response resp = Response::RawJson(200, std::move(body));
+Response SessionRoutes::WhoamiAnswer(Response resp, const std::string& identity_id) const {
     resp.SetHeader(std::string(kAuthenticatedIdentityHeader), identity_id);
     AddVaryCookie(resp);
     return resp;

@@ -49,7 +49,7 @@ class SessionRoutes {
     // The caller's session for GET/DELETE /sessions[/{id}]: 401 without one, 403
     // session_aal2_required when it does not meet session.whoami_required_aal.
     core::Result<session::Session> ResolveForSessionManagement(Request& r) const;
-    Response WhoamiAnswer(std::string body, const std::string& identity_id) const;
+    Response WhoamiAnswer(Response resp, const std::string& identity_id) const;  // resp: the 200 with its body
     // What whoami's prefetch read (Request::prefetched holds a shared_ptr to it).
     struct WhoamiRead {
         std::string token;

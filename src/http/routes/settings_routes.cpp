@@ -110,11 +110,12 @@ Response SettingsRoutes::Fetch(Request& r) {
         f.key = id + ' ' + *token;
         if (prefetched == nullptr && f.proof.version) {
             if (auto hit = fetch_answers_.FindUnchanged(f.key, *f.proof.version, now)) {
-                return FetchAnswer(*p, Response::RawJson(200, hit->body));
+                return FetchAnswer(*p, Response::RawJson(200, core::SharedBody(hit)));
             }
         }
         const auto stamps = prefetched != nullptr ? *prefetched->result : settings_.FetchStamps(id, *token);
-        if (auto hit = FetchFromStamps(f, stamps, now)) return FetchAnswer(*p, Response::RawJson(200, hit->body));
+        if (auto hit = FetchFromStamps(f, stamps, now))
+            return FetchAnswer(*p, Response::RawJson(200, core::SharedBody(hit)));
     }
     auto s = !token            ? core::Result<session::Session>(selfservice::NoValidSessionCredentials())
              : f.session_stamp ? http_.sessions().ResolveToken(*token, *f.session_stamp)
@@ -188,7 +189,7 @@ std::optional<Response> SettingsRoutes::AnswerFetchRead(Request& r) {
     if (!hit) return std::nullopt;
     auto p = http_.Prepare(r, CsrfMiddleware::kApply, /*resolve_session=*/false);
     if (!p) return std::nullopt;  // the handler answers the error
-    return FetchAnswer(*p, Response::RawJson(200, hit->body));
+    return FetchAnswer(*p, Response::RawJson(200, core::SharedBody(hit)));
 }
 
 settings::HookRequestFacts SettingsRoutes::HookFacts(const Request& r, const std::string& url) {
