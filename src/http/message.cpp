@@ -470,20 +470,27 @@ std::optional<std::string_view> Response::Header(std::string_view name) const {
 
 Response Response::Json(int status, const nlohmann::json& body) { return RawJson(status, DumpJson(body)); }
 
-Response Response::RawJson(int status, std::string body) {
+namespace {
+
+// A JSON answer's status and type, with room for the headers it usually gets.
+Response JsonHead(int status) {
     Response r;
     r.status = status;
     r.headers.reserve(kJsonHeaders);
     r.headers.emplace_back("Content-Type", kJsonUtf8);
+    return r;
+}
+
+}  // namespace
+
+Response Response::RawJson(int status, std::string body) {
+    Response r = JsonHead(status);
     r.body = std::move(body);
     return r;
 }
 
 Response Response::RawJson(int status, std::shared_ptr<const std::string> body) {
-    Response r;
-    r.status = status;
-    r.headers.reserve(kJsonHeaders);
-    r.headers.emplace_back("Content-Type", kJsonUtf8);
+    Response r = JsonHead(status);
     r.shared_body = std::move(body);
     return r;
 }
