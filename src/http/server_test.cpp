@@ -332,7 +332,7 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
 }
 
 TEST_F(ServerTest, AnswersOfEverySizeFollowEachOtherOnOneConnection) {
-    // The connection reuses its answer buffer up to 16 KiB and frees a larger one: whatever came
+    // The connection reuses its answer buffer up to 8 KiB and frees a larger one: whatever came
     // before, each answer is exactly its own, and a shared (cached) body goes out unchanged.
     StartServer(Options());
     Client c(port_);

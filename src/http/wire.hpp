@@ -54,7 +54,7 @@ struct WireAnswer {
 WireAnswer ToWireText(Response&& response, unsigned version, bool head, bool keep_alive, const Listener& listener,
                       std::string buffer = {});
 // The largest wire buffer a connection keeps between answers; a larger one is freed after its write.
-inline constexpr size_t kKeptWireBufferBytes = 16 * 1024;
+inline constexpr size_t kKeptWireBufferBytes = 8 * 1024;
 // Size of the request line and header fields as they arrived on the wire (give or take
 // optional whitespace): the number compared with Limits::max_header_bytes.
 size_t HeaderBlockBytes(const bhttp::request_header<>& header);
